@@ -1,0 +1,108 @@
+/**
+ * The one interface every cluster driver (`local` network namespaces, `kube` real clusters) implements.
+ * Workloads (conformance, throughput, latency, policy scale) are written against it only, so the same
+ * workload code runs on the embedded local cluster and on any Kubernetes cluster.
+ */
+import type { NetworkPolicy, Protocol, ResolvedCase, ResolvedPod } from '../netpol/types.js';
+
+/** Where a measurement's traffic flows. `baseline` is the physical limit of the machine/cluster. */
+export type PathKind = 'same-node' | 'cross-node' | 'baseline' | 'service';
+export const PATH_KINDS: readonly PathKind[] = ['same-node', 'cross-node', 'baseline', 'service'];
+
+export interface ExecResult {
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+}
+
+export interface ExecOptions {
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+/** A process left running in a pod (an iperf3 server, a pod agent). */
+export interface BackgroundProcess {
+  /** Stops the process and returns what it printed. */
+  stop(): Promise<ExecResult>;
+}
+
+/** A pod the harness can run commands in. */
+export interface PodHandle {
+  namespace: string;
+  name: string;
+  /** "namespace/name" */
+  key: string;
+  node: string;
+  ip: string;
+}
+
+/** A client/server pair for one path; `target` is the address the client dials (pod IP or service VIP). */
+export interface PerfPair {
+  path: PathKind;
+  client: PodHandle;
+  server: PodHandle;
+  target: string;
+}
+
+export interface PerfTopology {
+  pairs: PerfPair[];
+}
+
+export interface ProbeRequest {
+  from: string;
+  to: string;
+  /** The address to dial (the destination pod's IP). */
+  toIp: string;
+  port: number;
+  protocol: Protocol;
+}
+
+export interface ProbeResult extends ProbeRequest {
+  /** True when the destination answered (for UDP, the echo came back). */
+  connected: boolean;
+  /** Name of the pod that answered, as the agent reports it (probes never trust exit codes alone). */
+  answeredBy?: string;
+  /** Why it did not connect: refused, timeout, unreachable... */
+  error?: string;
+  elapsedMs: number;
+}
+
+export interface ProbeOptions {
+  timeoutMs: number;
+  concurrency: number;
+  signal?: AbortSignal;
+}
+
+/** What a driver can do; a workload checks this before it asks (e.g. SCTP on the local kernel). */
+export interface DriverCapabilities {
+  protocols: Protocol[];
+  paths: PathKind[];
+}
+
+export interface ClusterDriver {
+  readonly kind: 'local' | 'kube';
+  /** Checks tools, permissions, reachability; throws EnvironmentError (exit 3) naming what is missing. */
+  preflight(): Promise<void>;
+  capabilities(): DriverCapabilities;
+
+  /**
+   * Makes the cluster's namespaces, pods and labels match the case (creating, relabelling or removing
+   * pods as needed; existing pods are reused) and returns the case with the pods' real IPs, which is what
+   * the model must be evaluated against. Policies are not touched.
+   */
+  ensureLayout(c: ResolvedCase, signal?: AbortSignal): Promise<ResolvedPod[]>;
+  /** Replaces the whole set of NetworkPolicies the harness manages with `policies`. */
+  setPolicies(policies: NetworkPolicy[], pods: ResolvedPod[], signal?: AbortSignal): Promise<void>;
+  /** Probes every request, in parallel with bounded concurrency. */
+  probe(requests: ProbeRequest[], opts: ProbeOptions): Promise<ProbeResult[]>;
+
+  /** Creates (or reuses) the client/server pods for performance workloads on the paths asked for. */
+  preparePerf(paths: PathKind[], signal?: AbortSignal): Promise<PerfTopology>;
+  /** Runs a command in a pod to completion. */
+  exec(pod: PodHandle, argv: string[], opts?: ExecOptions): Promise<ExecResult>;
+  /** Starts a long-running command in a pod. */
+  spawn(pod: PodHandle, argv: string[]): Promise<BackgroundProcess>;
+
+  /** Removes everything this driver created for this run. Safe to call twice. */
+  cleanup(): Promise<void>;
+}

@@ -1,0 +1,117 @@
+/**
+ * The results file (`results/<run-id>/results.json`), versioned. Every stage after measurement
+ * (stats, compare, scoring, report) reads only this. Documented in docs/results.md; bump
+ * RESULTS_SCHEMA_VERSION on any incompatible change.
+ */
+import type { PathKind } from '../cluster/driver.js';
+import type { Protocol } from '../netpol/types.js';
+import type { Scenario } from '../scenario/schema.js';
+import type { Summary } from '../stats/types.js';
+
+export const RESULTS_SCHEMA_VERSION = 1;
+
+export interface Provenance {
+  cnibenchVersion: string;
+  gitCommit: string | null;
+  hostname: string;
+  kernel: string;
+  os: string;
+  nodeVersion: string;
+  cpus: number;
+  cpuModel: string;
+  memoryBytes: number;
+  /** Versions of the external tools used (iperf3, nft, ip, helm, kubectl server...). */
+  tools: Record<string, string>;
+  cluster: {
+    kind: 'local' | 'kube';
+    context?: string;
+    serverVersion?: string;
+    nodes?: number;
+  };
+  startedAt: string;
+  endedAt?: string;
+}
+
+export interface Mismatch {
+  from: string;
+  to: string;
+  port: number;
+  protocol: Protocol;
+  expected: boolean;
+  observed: boolean;
+  /** e.g. "timeout", "refused", "answered by x/b" */
+  detail?: string;
+}
+
+export interface CaseResult {
+  name: string;
+  tags: string[];
+  status: 'pass' | 'fail' | 'skip';
+  skipReason?: string;
+  /** Time from applying the case's policies to the first probe round matching the model; null if never. */
+  programmingLatencyMs: number | null;
+  /** Mismatches of the last probe round (empty on pass). */
+  mismatches: Mismatch[];
+  probes: number;
+  durationMs: number;
+}
+
+export interface ConformanceResult {
+  cases: number;
+  passed: number;
+  failed: number;
+  skipped: number;
+  durationMs: number;
+  failures: CaseResult[];
+  caseResults: CaseResult[];
+}
+
+export type WorkloadKind = 'throughput' | 'latency' | 'connection-rate' | 'policy-programming';
+
+export interface Measurement {
+  /** Stable id of the step that produced it (used by --resume). */
+  id: string;
+  workload: WorkloadKind;
+  path: PathKind;
+  /** e.g. "throughput", "rtt", "connections", "udp-loss", "jitter", "programming-latency" */
+  metric: string;
+  /** e.g. "Gbit/s", "us", "conn/s", "%", "ms" */
+  unit: string;
+  /** Whether a larger value is better (throughput) or worse (latency). */
+  higherIsBetter: boolean;
+  /** Workload parameters: streams, protocol, payload, number of policies installed... */
+  parameters: Record<string, string | number | boolean>;
+  tool: { name: string; version?: string };
+  samples: number[];
+  /** Warm-up samples: run and kept, excluded from the summary. */
+  warmup: number[];
+  summary: Summary;
+  adaptive?: { targetCiPercent: number; maxSamples: number; reached: boolean };
+}
+
+export interface CandidateResult {
+  name: string;
+  cni: string;
+  /** How reports must name it, e.g. "local reference profile (routed)" or "Calico v3.29.1". */
+  label: string;
+  version?: string;
+  /** Versions actually running, read from the cluster after install. */
+  installedVersions?: Record<string, string>;
+  settings: Record<string, unknown>;
+  conformance?: ConformanceResult;
+  measurements: Measurement[];
+  /** Ids of finished steps, for --resume. */
+  completedSteps: string[];
+  errors: Array<{ step: string; message: string }>;
+}
+
+export interface ResultsFile {
+  schemaVersion: typeof RESULTS_SCHEMA_VERSION;
+  runId: string;
+  scenarioFile: string;
+  /** The scenario as run (after defaults). */
+  scenario: Scenario;
+  status: 'running' | 'complete' | 'interrupted' | 'failed';
+  provenance: Provenance;
+  candidates: CandidateResult[];
+}

@@ -1,0 +1,242 @@
+/**
+ * The scenario file's shape, as a zod schema: the single source of the TypeScript type, of runtime
+ * validation, and of the published JSON Schema (`cnibench schema`). Every object is strict: an unknown
+ * key is an error, because a typo must never silently change a benchmark.
+ */
+import { z } from 'zod';
+
+const seconds = (what: string) =>
+  z.number({ error: `expected a positive number of seconds (${what})` }).positive({
+    error: 'expected a positive number of seconds',
+  });
+
+const positiveInt = z.number().int({ error: 'expected a whole number' }).positive({ error: 'expected a positive whole number' });
+
+export const IMAGE_KEYS = ['agent', 'iperf3', 'agnhost', 'netperf'] as const;
+
+const imagesSchema = z
+  .strictObject({
+    agent: z.string().min(1).optional(),
+    iperf3: z.string().min(1).optional(),
+    agnhost: z.string().min(1).optional(),
+    netperf: z.string().min(1).optional(),
+  })
+  .describe('Container images used on real clusters; each rewritten by imageRegistry when set.');
+
+export const localClusterSchema = z
+  .strictObject({
+    kind: z.literal('local'),
+    nodes: z.number().int().min(2, { error: 'the local cluster needs at least 2 nodes' }).max(8).default(2),
+    /** Pod CIDR of the whole local cluster; each node gets a /24 of it. */
+    podCidr: z.string().default('10.244.0.0/16'),
+    /** Cap on parallel probes. */
+    probeConcurrency: positiveInt.default(64),
+  })
+  .describe('The embedded local cluster: nodes and pods as Linux network namespaces on this machine.');
+
+export const kubeClusterSchema = z
+  .strictObject({
+    kind: z.literal('kube'),
+    kubeconfig: z.string().optional().describe('Path to a kubeconfig; default: KUBECONFIG or ~/.kube/config.'),
+    context: z.string().optional(),
+    namespacePrefix: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/).max(20).default('cnb'),
+    imageRegistry: z
+      .string()
+      .optional()
+      .describe('Rewrites every image (harness, CNI) to this registry or pull-through cache.'),
+    imagePullSecrets: z.array(z.string()).default([]),
+    images: imagesSchema.default({}),
+    probeConcurrency: positiveInt.default(16),
+    readyTimeout: seconds('readyTimeout').default(600),
+  })
+  .describe('A real Kubernetes cluster reached through its API.');
+
+export const clusterSchema = z.discriminatedUnion('kind', [localClusterSchema, kubeClusterSchema]);
+
+const localProfileSettings = z.strictObject({
+  /** MTU of pod interfaces. */
+  mtu: positiveInt.max(65535).optional(),
+});
+
+const calicoSettings = z.strictObject({
+  encapsulation: z.enum(['VXLAN', 'VXLANCrossSubnet', 'IPIP', 'IPIPCrossSubnet', 'None']).default('VXLAN'),
+  dataplane: z.enum(['Iptables', 'Nftables', 'BPF']).default('Iptables'),
+  podCidr: z.string().default('192.168.0.0/16'),
+  mtu: positiveInt.max(65535).optional(),
+  /** Local file or URL of the tigera-operator manifest (for sites without internet). */
+  manifest: z.string().optional(),
+  apiServer: z.boolean().default(true),
+});
+
+const ciliumSettings = z.strictObject({
+  routingMode: z.enum(['tunnel', 'native']).default('tunnel'),
+  tunnelProtocol: z.enum(['vxlan', 'geneve']).default('vxlan'),
+  kubeProxyReplacement: z.boolean().default(false),
+  encryption: z.enum(['none', 'wireguard', 'ipsec']).default('none'),
+  hubble: z.boolean().default(false),
+  ipv4NativeRoutingCidr: z.string().optional(),
+  /** Local path or URL of the chart (.tgz) for sites without internet. */
+  chart: z.string().optional(),
+  /** Extra Helm values merged last. */
+  values: z.record(z.string(), z.unknown()).optional(),
+});
+
+const candidateBase = {
+  name: z
+    .string()
+    .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: 'expected a lower-case name (letters, digits, -)' })
+    .max(30),
+  /** Uninstall the CNI after evaluating it (real clusters). */
+  uninstallAfter: z.boolean().default(true),
+  /** Install even if another CNI is present (real clusters). */
+  force: z.boolean().default(false),
+  /** Declared facts override: key of data/cni-facts.yaml to score against (defaults to cni). */
+  facts: z.string().optional(),
+};
+
+export const candidateSchema = z.discriminatedUnion('cni', [
+  z.strictObject({
+    ...candidateBase,
+    cni: z.literal('local-routed'),
+    settings: localProfileSettings.default({}),
+  }),
+  z.strictObject({
+    ...candidateBase,
+    cni: z.literal('local-vxlan'),
+    settings: localProfileSettings.default({}),
+  }),
+  z.strictObject({
+    ...candidateBase,
+    cni: z.literal('calico'),
+    version: z.string().regex(/^v?\d+\.\d+\.\d+$/, { error: 'expected a pinned version like v3.29.1' }),
+    settings: calicoSettings.default(calicoSettings.parse({})),
+  }),
+  z.strictObject({
+    ...candidateBase,
+    cni: z.literal('cilium'),
+    version: z.string().regex(/^v?\d+\.\d+\.\d+$/, { error: 'expected a pinned version like 1.16.5' }),
+    settings: ciliumSettings.default(ciliumSettings.parse({})),
+  }),
+]);
+
+const pathSchema = z.enum(['same-node', 'cross-node', 'service']);
+
+const conformanceWorkload = z.strictObject({
+  kind: z.literal('conformance'),
+  /** Run only cases carrying one of these tags (all cases when absent). */
+  tags: z.array(z.string()).optional(),
+  excludeTags: z.array(z.string()).default([]),
+  protocols: z.array(z.enum(['TCP', 'UDP', 'SCTP'])).default(['TCP', 'UDP']),
+  /** At most this many cases (0 = all); for quick runs. */
+  maxCases: z.number().int().min(0).default(0),
+  probeTimeout: seconds('probeTimeout').default(1),
+  /** How long to wait for the dataplane to match the model after applying a case's policies. */
+  convergenceTimeout: seconds('convergenceTimeout').default(10),
+});
+
+const throughputWorkload = z.strictObject({
+  kind: z.literal('throughput'),
+  tool: z.enum(['iperf3', 'netperf']).default('iperf3'),
+  protocol: z.enum(['TCP', 'UDP']).default('TCP'),
+  paths: z.array(pathSchema).min(1).default(['same-node', 'cross-node']),
+  streams: z.array(positiveInt.max(128)).min(1).default([1]),
+  duration: seconds('duration').default(5),
+  /** UDP target rate, iperf3 syntax (e.g. 1G, 500M). */
+  udpRate: z.string().regex(/^\d+(\.\d+)?[KMG]?$/, { error: 'expected a rate like 1G or 500M' }).default('1G'),
+  /** Also measure the bare baseline path (two namespaces on one veth / host network). */
+  baseline: z.boolean().default(true),
+});
+
+const latencyWorkload = z.strictObject({
+  kind: z.literal('latency'),
+  /** rr: request/response round trips (TCP_RR-like); crr: connect-request-response-close rate (TCP_CRR-like). */
+  mode: z.enum(['rr', 'crr']).default('rr'),
+  paths: z.array(pathSchema).min(1).default(['same-node', 'cross-node']),
+  duration: seconds('duration').default(3),
+  payloadBytes: positiveInt.max(65536).default(1),
+  baseline: z.boolean().default(true),
+});
+
+const policyScaleWorkload = z.strictObject({
+  kind: z.literal('policy-scale'),
+  counts: z.array(z.number().int().min(0)).min(1).default([0, 10, 100, 1000]),
+  measure: z
+    .array(z.enum(['throughput', 'rr', 'crr', 'programming']))
+    .min(1)
+    .default(['throughput', 'rr', 'crr', 'programming']),
+  path: pathSchema.default('cross-node'),
+  duration: seconds('duration').default(3),
+});
+
+export const workloadSchema = z.discriminatedUnion('kind', [
+  conformanceWorkload,
+  throughputWorkload,
+  latencyWorkload,
+  policyScaleWorkload,
+]);
+
+export const repetitionsSchema = z.strictObject({
+  /** Samples per measurement (the maximum when adaptive). */
+  count: positiveInt.max(1000).default(3),
+  warmup: z.number().int().min(0).max(100).default(1),
+  /** Repeat until the 95% CI half-width is below targetCiPercent % of the median, at most maxSamples. */
+  adaptive: z
+    .strictObject({
+      targetCiPercent: z.number().positive().max(100),
+      maxSamples: positiveInt.max(1000),
+    })
+    .optional(),
+});
+
+export const BUILTIN_CRITERIA = ['features', 'performance', 'maturity', 'acceptance', 'ossHealth'] as const;
+
+export const scoringSchema = z.strictObject({
+  /** Weight per criterion (built-in or user-defined); relative, need not sum to 100. */
+  weights: z
+    .record(z.string(), z.number().min(0, { error: 'weights must be zero or positive' }))
+    .default({ features: 25, performance: 25, maturity: 15, acceptance: 15, ossHealth: 20 }),
+  /** User-defined criteria: indicators from the facts file, each normalised to 0–100. */
+  customCriteria: z
+    .array(
+      z.strictObject({
+        name: z.string().min(1),
+        description: z.string().optional(),
+        indicators: z.array(z.string().min(1)).min(1),
+      }),
+    )
+    .default([]),
+  /** Facts file (relative to the scenario file or the working directory). */
+  factsFile: z.string().default('data/cni-facts.yaml'),
+  /** Facts older than this are flagged stale. */
+  factsMaxAgeDays: positiveInt.default(180),
+});
+
+export const reportSchema = z.strictObject({
+  formats: z.array(z.enum(['md', 'html', 'json', 'junit', 'csv'])).default(['md', 'html', 'json', 'junit', 'csv']),
+  charts: z.boolean().default(true),
+});
+
+export const scenarioSchema = z
+  .strictObject({
+    name: z.string().min(1),
+    description: z.string().optional(),
+    cluster: clusterSchema.default({ kind: 'local', nodes: 2, podCidr: '10.244.0.0/16', probeConcurrency: 64 }),
+    candidates: z.array(candidateSchema).min(1, { error: 'expected at least one candidate' }),
+    workloads: z.array(workloadSchema).min(1, { error: 'expected at least one workload' }),
+    repetitions: repetitionsSchema.default({ count: 3, warmup: 1 }),
+    scoring: scoringSchema.default(scoringSchema.parse({})),
+    report: reportSchema.default(reportSchema.parse({})),
+  })
+  .describe('A cnibench scenario: what to evaluate, where, how, and how to score it.');
+
+export type Scenario = z.infer<typeof scenarioSchema>;
+export type ScenarioInput = z.input<typeof scenarioSchema>;
+export type Candidate = z.infer<typeof candidateSchema>;
+export type Workload = z.infer<typeof workloadSchema>;
+export type ClusterConfig = z.infer<typeof clusterSchema>;
+export type KubeClusterConfig = z.infer<typeof kubeClusterSchema>;
+export type LocalClusterConfig = z.infer<typeof localClusterSchema>;
+export type Repetitions = z.infer<typeof repetitionsSchema>;
+export type ScoringConfig = z.infer<typeof scoringSchema>;
+export type CalicoSettings = z.infer<typeof calicoSettings>;
+export type CiliumSettings = z.infer<typeof ciliumSettings>;
