@@ -1,0 +1,4 @@
+// Placeholder until the local-cluster work lands; replaced, not kept.
+export async function runProbe(_args: string[]): Promise<number> {
+  throw new Error('agent mode not implemented yet');
+}
