@@ -1,0 +1,147 @@
+/**
+ * Turns a scenario into the ordered list of steps a run performs. `cnibench plan` prints it without
+ * touching anything, and `cnibench run` executes the same steps, so what is printed is what happens.
+ */
+import type { Candidate, Scenario, Workload } from '../scenario/schema.js';
+
+export type StepKind = 'preflight' | 'cluster' | 'install' | 'workload' | 'uninstall' | 'report' | 'cleanup';
+
+export interface PlanStep {
+  /** Stable id; a run records finished workload steps under it so `--resume` can skip them. */
+  id: string;
+  kind: StepKind;
+  candidate?: string;
+  /** Index into scenario.workloads, for workload steps. */
+  workloadIndex?: number;
+  title: string;
+  details: string[];
+}
+
+/** Extra lines a stage contributes to the plan (e.g. the CNI installer's manifests and Helm values). */
+export interface PlanDetailSources {
+  install?: (candidate: Candidate, scenario: Scenario) => string[];
+  cluster?: (scenario: Scenario) => string[];
+}
+
+export function workloadStepId(candidate: string, index: number, w: Workload): string {
+  return `${candidate}/${index}-${w.kind}`;
+}
+
+export function candidateLabel(c: Candidate): string {
+  switch (c.cni) {
+    case 'local-routed':
+      return 'local reference profile (routed)';
+    case 'local-vxlan':
+      return 'local reference profile (vxlan)';
+    case 'calico':
+      return `Calico ${c.version}`;
+    case 'cilium':
+      return `Cilium ${c.version}`;
+  }
+}
+
+export function buildPlan(s: Scenario, sources: PlanDetailSources = {}): PlanStep[] {
+  const steps: PlanStep[] = [];
+  const cluster = s.cluster;
+  steps.push({
+    id: 'preflight',
+    kind: 'preflight',
+    title: cluster.kind === 'local' ? 'check root, iproute2, nftables, iperf3' : 'check API reachability, server version and RBAC permissions',
+    details: [],
+  });
+  steps.push({
+    id: 'cluster',
+    kind: 'cluster',
+    title:
+      cluster.kind === 'local'
+        ? `create the embedded local cluster: ${cluster.nodes} nodes (network namespaces), pod CIDR ${cluster.podCidr}`
+        : `use cluster ${cluster.context ?? '(current context)'} from ${cluster.kubeconfig ?? 'KUBECONFIG or ~/.kube/config'}`,
+    details: sources.cluster?.(s) ?? [],
+  });
+  for (const c of s.candidates) {
+    steps.push({
+      id: `${c.name}/install`,
+      kind: 'install',
+      candidate: c.name,
+      title:
+        cluster.kind === 'local'
+          ? `set up ${candidateLabel(c)}: ${c.cni === 'local-vxlan' ? 'VXLAN overlay between nodes' : 'plain routes between nodes'}, nftables policy dataplane`
+          : `install ${candidateLabel(c)}${c.force ? ' (even over another CNI)' : ''}`,
+      details: sources.install?.(c, s) ?? settingsLines(c),
+    });
+    s.workloads.forEach((w, i) => {
+      steps.push({
+        id: workloadStepId(c.name, i, w),
+        kind: 'workload',
+        candidate: c.name,
+        workloadIndex: i,
+        title: `${c.name}: ${describeWorkload(w)}`,
+        details: workloadDetails(w, s),
+      });
+    });
+    if (cluster.kind === 'kube' && c.uninstallAfter) {
+      steps.push({ id: `${c.name}/uninstall`, kind: 'uninstall', candidate: c.name, title: `uninstall ${candidateLabel(c)}`, details: [] });
+    }
+  }
+  steps.push({
+    id: 'report',
+    kind: 'report',
+    title: `score (weights ${Object.entries(s.scoring.weights)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}) and render ${s.report.formats.join(', ')}${s.report.charts ? ' with charts' : ''}`,
+    details: [`facts: ${s.scoring.factsFile} (stale after ${s.scoring.factsMaxAgeDays} days)`],
+  });
+  steps.push({
+    id: 'cleanup',
+    kind: 'cleanup',
+    title: cluster.kind === 'local' ? 'remove every namespace, veth and nft table of the run' : 'delete every object labelled with the run id',
+    details: [],
+  });
+  return steps;
+}
+
+function settingsLines(c: Candidate): string[] {
+  return Object.entries(c.settings ?? {}).map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`);
+}
+
+export function describeWorkload(w: Workload): string {
+  switch (w.kind) {
+    case 'conformance':
+      return `NetworkPolicy conformance (${w.tags ? `tags ${w.tags.join(', ')}` : 'whole built-in suite'}; ${w.protocols.join('/')})`;
+    case 'throughput':
+      return `${w.tool} ${w.protocol} throughput, streams ${w.streams.join('/')}, on ${[...w.paths, ...(w.baseline ? ['baseline'] : [])].join(', ')}`;
+    case 'latency':
+      return `${w.mode === 'rr' ? 'request/response latency' : 'connection rate'} (${w.payloadBytes} B) on ${[...w.paths, ...(w.baseline ? ['baseline'] : [])].join(', ')}`;
+    case 'policy-scale':
+      return `policy-scale sweep over ${w.counts.join(', ')} policies on ${w.path}: ${w.measure.join(', ')}`;
+  }
+}
+
+function workloadDetails(w: Workload, s: Scenario): string[] {
+  const reps = s.repetitions;
+  const sampling = reps.adaptive
+    ? `until the 95% CI half-width < ${reps.adaptive.targetCiPercent}% of the median, at most ${reps.adaptive.maxSamples} samples, after ${reps.warmup} warm-up`
+    : `${reps.count} samples after ${reps.warmup} warm-up`;
+  switch (w.kind) {
+    case 'conformance':
+      return [
+        `probe timeout ${w.probeTimeout}s, convergence timeout ${w.convergenceTimeout}s${w.maxCases ? `, at most ${w.maxCases} cases` : ''}`,
+        ...(w.excludeTags.length ? [`excluding tags ${w.excludeTags.join(', ')}`] : []),
+      ];
+    case 'throughput':
+      return [`${w.duration}s per sample${w.protocol === 'UDP' ? ` at ${w.udpRate}bit/s` : ''}; ${sampling}`];
+    case 'latency':
+      return [`${w.duration}s per sample; ${sampling}`];
+    case 'policy-scale':
+      return [`${w.duration}s per sample; ${sampling}`];
+  }
+}
+
+export function formatPlan(steps: PlanStep[]): string {
+  const lines: string[] = [];
+  steps.forEach((st, i) => {
+    lines.push(`${String(i + 1).padStart(2)}. ${st.title}`);
+    for (const d of st.details) lines.push(`      ${d}`);
+  });
+  return lines.join('\n');
+}
