@@ -1,0 +1,98 @@
+/**
+ * The results directory of one run. Every update rewrites results.json atomically (temp file, fsync,
+ * rename), so a run killed at any moment leaves the last complete state on disk and `--resume` can
+ * continue from it.
+ */
+import { randomBytes } from 'node:crypto';
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { InputError } from '../util/errors.js';
+import { RESULTS_SCHEMA_VERSION, type ResultsFile } from './schema.js';
+
+/** A sortable, unique run id: 20261124-221503-a1b2c3. The last 6 hex digits name the run's objects. */
+export function newRunId(now = new Date()): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const stamp = `${now.getUTCFullYear()}${pad(now.getUTCMonth() + 1)}${pad(now.getUTCDate())}-${pad(now.getUTCHours())}${pad(now.getUTCMinutes())}${pad(now.getUTCSeconds())}`;
+  return `${stamp}-${randomBytes(3).toString('hex')}`;
+}
+
+/** The short id that goes into the names of network namespaces, links and Kubernetes objects. */
+export function shortRunId(runId: string): string {
+  return runId.slice(-6);
+}
+
+export class ResultsStore {
+  private constructor(
+    readonly dir: string,
+    private current: ResultsFile,
+  ) {}
+
+  get file(): string {
+    return path.join(this.dir, 'results.json');
+  }
+
+  get data(): Readonly<ResultsFile> {
+    return this.current;
+  }
+
+  static create(resultsRoot: string, initial: ResultsFile): ResultsStore {
+    const dir = path.join(resultsRoot, initial.runId);
+    if (existsSync(path.join(dir, 'results.json'))) throw new InputError(`${dir}: a run with this id already exists`);
+    mkdirSync(dir, { recursive: true });
+    const store = new ResultsStore(dir, initial);
+    store.flush();
+    return store;
+  }
+
+  /** Opens an existing run directory (for --resume, report and compare). */
+  static open(dirOrFile: string): ResultsStore {
+    const file = dirOrFile.endsWith('.json') ? dirOrFile : path.join(dirOrFile, 'results.json');
+    return new ResultsStore(path.dirname(file), readResultsFile(file));
+  }
+
+  /** Applies a change and writes the whole file atomically. */
+  update(change: (r: ResultsFile) => void): void {
+    const next = structuredClone(this.current);
+    change(next);
+    this.current = next;
+    this.flush();
+  }
+
+  private flush(): void {
+    writeFileAtomic(this.file, `${JSON.stringify(this.current, null, 2)}\n`);
+  }
+}
+
+export function readResultsFile(file: string): ResultsFile {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new InputError(`${file}: no results file there (expected results/<run-id>/results.json)`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    throw new InputError(`${file}: not valid JSON (${(err as Error).message})`);
+  }
+  const version = (parsed as { schemaVersion?: unknown }).schemaVersion;
+  if (version !== RESULTS_SCHEMA_VERSION) {
+    throw new InputError(`${file}: results schemaVersion ${String(version)} is not supported (this cnibench reads ${RESULTS_SCHEMA_VERSION})`);
+  }
+  return parsed as ResultsFile;
+}
+
+/** Writes via a temp file in the same directory, fsyncs, and renames over the target. */
+export function writeFileAtomic(file: string, content: string | Buffer): void {
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(3).toString('hex')}.tmp`);
+  const fd = openSync(tmp, 'w');
+  try {
+    if (typeof content === "string") writeSync(fd, content);
+    else writeSync(fd, content);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, file);
+}

@@ -1,0 +1,77 @@
+/**
+ * Ctrl-C and SIGTERM during a run: abort the work in progress, run the registered clean-ups (newest
+ * first), then exit with 130/143. A second Ctrl-C while cleaning up exits at once and says that
+ * `cnibench cleanup` will finish the job.
+ */
+export type Cleanup = () => Promise<void> | void;
+
+export interface InterruptGuard {
+  /** Aborted when SIGINT or SIGTERM arrives. */
+  readonly signal: AbortSignal;
+  /** Registers a clean-up; returns a function that unregisters it (after a normal clean-up). */
+  add(name: string, fn: Cleanup): () => void;
+  /** Runs the remaining clean-ups now (normal end of a run), newest first. */
+  runAll(): Promise<void>;
+  /** Stops listening for signals. */
+  dispose(): void;
+}
+
+export interface InterruptOptions {
+  /** Where to say what is happening (stderr by default). */
+  log?: (line: string) => void;
+  /** Called with the exit code after clean-up; default process.exit. */
+  exit?: (code: number) => void;
+}
+
+export function installInterruptGuard(opts: InterruptOptions = {}): InterruptGuard {
+  const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
+  const exit = opts.exit ?? ((code: number) => process.exit(code));
+  const controller = new AbortController();
+  const cleanups: Array<{ name: string; fn: Cleanup }> = [];
+  let cleaning: Promise<void> | null = null;
+
+  const runAll = (): Promise<void> => {
+    cleaning ??= (async () => {
+      while (cleanups.length > 0) {
+        const { name, fn } = cleanups.pop()!;
+        try {
+          await fn();
+        } catch (err) {
+          log(`clean-up of ${name} failed: ${err instanceof Error ? err.message : String(err)} (run 'cnibench cleanup')`);
+        }
+      }
+    })();
+    return cleaning;
+  };
+
+  const onSignal = (sig: NodeJS.Signals) => {
+    const code = sig === 'SIGINT' ? 130 : 143;
+    if (controller.signal.aborted) {
+      log(`${sig} again: exiting without finishing clean-up; run 'cnibench cleanup' to remove what is left`);
+      exit(code);
+      return;
+    }
+    log(`${sig}: stopping, cleaning up (press Ctrl-C again to exit at once)...`);
+    controller.abort(new Error(`interrupted by ${sig}`));
+    void runAll().then(() => exit(code));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  return {
+    signal: controller.signal,
+    add(name, fn) {
+      const entry = { name, fn };
+      cleanups.push(entry);
+      return () => {
+        const i = cleanups.indexOf(entry);
+        if (i >= 0) cleanups.splice(i, 1);
+      };
+    },
+    runAll,
+    dispose() {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
+}
