@@ -20,6 +20,11 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$hash" ]; then
   npm ci --no-fund --no-audit --loglevel=error
   echo "$hash" >"$stamp"
 fi
-echo "setup: building"
-rm -rf dist
-npx tsc -p tsconfig.json
+# Rebuild when any TypeScript source is newer than the last build (or there is none).
+stamp_build=dist/.build-stamp
+if [ ! -f "$stamp_build" ] || [ -n "$(find src test bench tsconfig.json package-lock.json -newer "$stamp_build" -print -quit 2>/dev/null)" ]; then
+  echo "setup: building (tsc)"
+  rm -rf dist
+  npx tsc -p tsconfig.json
+  touch "$stamp_build"
+fi

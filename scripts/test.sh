@@ -4,4 +4,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 npm run --silent lint
-node --test --test-reporter=spec dist/test/
+mapfile -t files < <(find dist/test -name "*.test.js" | sort)
+echo "test: ${#files[@]} test files"
+node --test --test-reporter=spec "${files[@]}"

@@ -1,0 +1,57 @@
+/** `cnibench run SCENARIO`: the whole evaluation — cluster, candidates, workloads, results, report. */
+import path from 'node:path';
+import type { CommandModule } from 'yargs';
+import { loadScenario } from '../../scenario/load.js';
+import { runScenario } from '../../run/orchestrate.js';
+import { createProgress } from '../../run/progress.js';
+import { installInterruptGuard } from '../../run/signals.js';
+import { formatSummaryTable } from '../../run/summary-table.js';
+import { renderRunReports } from '../../run/render.js';
+import { ExitCode } from '../../util/errors.js';
+
+interface RunArgs {
+  scenario: string;
+  resume?: string;
+  resultsDir: string;
+  report: boolean;
+  quiet: boolean;
+}
+
+const run: CommandModule<object, RunArgs> = {
+  command: 'run <scenario>',
+  describe: 'Evaluate the scenario\'s candidates and write results/<run-id>/ (results.json and reports)',
+  builder: (y) =>
+    y
+      .positional('scenario', { type: 'string', demandOption: true, describe: 'scenario YAML file' })
+      .option('resume', { type: 'string', describe: 'continue the interrupted run with this id (a directory under --results-dir)' })
+      .option('results-dir', { type: 'string', default: 'results', describe: 'where run directories are written' })
+      .option('report', { type: 'boolean', default: true, describe: 'render the reports at the end (--no-report to skip)' })
+      .option('quiet', { type: 'boolean', default: false, describe: 'no progress output' }),
+  handler: async (argv) => {
+    // Nothing is created before the scenario has passed every check.
+    const loaded = loadScenario(argv.scenario);
+    const progress = createProgress({ quiet: argv.quiet });
+    const guard = installInterruptGuard();
+    try {
+      const { store, checksFailed } = await runScenario(loaded, {
+        resultsRoot: path.resolve(argv.resultsDir),
+        resume: argv.resume,
+        progress,
+        guard,
+      });
+      if (argv.report) {
+        progress.step('rendering reports');
+        const files = await renderRunReports(store);
+        progress.done(files.map((f) => path.relative(process.cwd(), f)).join(', '));
+      }
+      process.stdout.write(`\n${formatSummaryTable(store.data)}\n\nresults: ${path.relative(process.cwd(), store.file)}\n`);
+      if (checksFailed) process.exitCode = ExitCode.checkFailed;
+    } finally {
+      await guard.runAll();
+      guard.dispose();
+    }
+  },
+};
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export const commands: CommandModule<any, any>[] = [run];
