@@ -1,0 +1,246 @@
+/**
+ * `cnibench netpol ...`: the NetworkPolicy model from the command line, no cluster needed.
+ *   netpol validate CASE                      check a case file
+ *   netpol expect CASE [--output json|table]  the model's truth table
+ *   netpol explain CASE --from --to --port    why one probe is allowed or denied
+ *   netpol suite list|export|expect           the built-in conformance suite
+ * CASE is a case file (YAML or JSON) or the name of a built-in suite case.
+ */
+import { existsSync } from 'node:fs';
+import type { Argv, CommandModule } from 'yargs';
+import { InputError } from '../../util/errors.js';
+import { suggestKey } from '../../util/suggest.js';
+import { loadCaseFile, writeCaseFiles } from '../../netpol/case-file.js';
+import { countTruthTable, formatTruthTable, probeLabel } from '../../netpol/format-table.js';
+import { resolveCase } from '../../netpol/resolve.js';
+import { computeTruthTable } from '../../netpol/truth-table.js';
+import { explain, formatExplanation } from '../../netpol/explain.js';
+import { builtinSuite, filterByTags, SUITE_TAGS, type SuiteFilter } from '../../netpol/suite/index.js';
+import { PROTOCOLS, type PolicyCase, type Protocol, type TruthTable } from '../../netpol/types.js';
+
+/** A case file path, or else a built-in case name. */
+export function loadCaseArg(arg: string): PolicyCase {
+  if (existsSync(arg)) return loadCaseFile(arg);
+  const builtin = builtinSuite();
+  const found = builtin.find((c) => c.name === arg);
+  if (found) return found;
+  const hint = suggestKey(
+    arg,
+    builtin.map((c) => c.name),
+  );
+  throw new InputError(
+    `${arg}: no such case file, and no built-in case of that name${hint ? ` (did you mean "${hint}"?)` : ''}; see cnibench netpol suite list`,
+  );
+}
+
+/** The truth table with keys in the documented order: name, probes[{port, protocol, allowed}]. */
+export function truthTableJson(t: TruthTable): string {
+  const ordered = {
+    name: t.name,
+    probes: t.probes.map((p) => ({ port: p.port, protocol: p.protocol, allowed: p.allowed })),
+  };
+  return `${JSON.stringify(ordered, null, 2)}\n`;
+}
+
+function parseProtocol(v: string): Protocol {
+  const up = v.toUpperCase();
+  if (!(PROTOCOLS as readonly string[]).includes(up))
+    throw new InputError(`unsupported protocol "${v}": must be one of ${PROTOCOLS.join(', ')}`);
+  return up as Protocol;
+}
+
+interface FilterArgs {
+  tag?: string[];
+  'exclude-tag'?: string[];
+  protocol?: string[];
+}
+
+function filterOptions<T>(y: Argv<T>) {
+  return y
+    .option('tag', {
+      type: 'string',
+      array: true,
+      describe: 'keep cases carrying this tag (repeat to narrow further)',
+    })
+    .option('exclude-tag', { type: 'string', array: true, describe: 'drop cases carrying this tag' })
+    .option('protocol', {
+      type: 'string',
+      array: true,
+      describe: 'keep only probes of these protocols (e.g. --protocol TCP UDP to skip SCTP)',
+    });
+}
+
+function checkTags(tags: readonly string[], flag: string): void {
+  for (const t of tags) {
+    if ((SUITE_TAGS as readonly string[]).includes(t)) continue;
+    const hint = suggestKey(t, SUITE_TAGS);
+    throw new InputError(
+      `--${flag} ${t}: unknown tag${hint ? ` (did you mean "${hint}"?)` : ''}; tags: ${SUITE_TAGS.join(', ')}`,
+    );
+  }
+}
+
+function selectSuite(argv: FilterArgs): PolicyCase[] {
+  const filter: SuiteFilter = { tags: argv.tag ?? [], excludeTags: argv['exclude-tag'] ?? [] };
+  checkTags(filter.tags ?? [], 'tag');
+  checkTags(filter.excludeTags ?? [], 'exclude-tag');
+  if (argv.protocol && argv.protocol.length > 0) filter.protocols = argv.protocol.map(parseProtocol);
+  return filterByTags(builtinSuite(), filter);
+}
+
+function pad(s: string, n: number): string {
+  return s + ' '.repeat(Math.max(0, n - s.length));
+}
+
+/** Where command output goes; tests pass a buffer instead of the process's stdout. */
+export interface Output {
+  write(text: string): unknown;
+}
+
+/** The `netpol` command tree, writing to `out`. */
+export function netpolCommands(out: Output = process.stdout): CommandModule<object, object> {
+  const validate: CommandModule<object, { case: string }> = {
+    command: 'validate <case>',
+    describe: 'Check a policy case file; reports every problem with file, line, column and field',
+    builder: (y) =>
+      y.positional('case', { type: 'string', demandOption: true, describe: 'case file (YAML or JSON)' }),
+    handler: (argv) => {
+      const c = loadCaseFile(argv.case);
+      out.write(
+        `${argv.case}: valid case "${c.name}" (${c.pods.length} pods, ${c.policies.length} policies, ${c.probes.length} probes)\n`,
+      );
+    },
+  };
+
+  const expect: CommandModule<object, { case: string; output: string }> = {
+    command: 'expect <case>',
+    describe: "Print the model's truth table for a case: which pod reaches which, per probe",
+    builder: (y) =>
+      y
+        .positional('case', {
+          type: 'string',
+          demandOption: true,
+          describe: 'case file, or a built-in case name',
+        })
+        .option('output', { choices: ['table', 'json'], default: 'table', describe: 'output format' }),
+    handler: (argv) => {
+      const table = computeTruthTable(resolveCase(loadCaseArg(argv.case)));
+      out.write(argv.output === 'json' ? truthTableJson(table) : `${formatTruthTable(table)}\n`);
+    },
+  };
+
+  const explainCmd: CommandModule<
+    object,
+    { case: string; from: string; to: string; port: number; protocol: string; json: boolean }
+  > = {
+    command: 'explain <case>',
+    describe: 'Explain why one probe between two pods is allowed or denied',
+    builder: (y) =>
+      y
+        .positional('case', {
+          type: 'string',
+          demandOption: true,
+          describe: 'case file, or a built-in case name',
+        })
+        .option('from', { type: 'string', demandOption: true, describe: 'source pod, namespace/name' })
+        .option('to', { type: 'string', demandOption: true, describe: 'destination pod, namespace/name' })
+        .option('port', { type: 'number', demandOption: true, describe: 'destination port' })
+        .option('protocol', { type: 'string', default: 'TCP', describe: 'TCP, UDP or SCTP' })
+        .option('json', { type: 'boolean', default: false, describe: 'print the explanation as JSON' }),
+    handler: (argv) => {
+      if (!Number.isInteger(argv.port) || argv.port < 1 || argv.port > 65535)
+        throw new InputError(`--port ${String(argv.port)}: must be a whole number between 1 and 65535`);
+      const probe = { port: argv.port, protocol: parseProtocol(argv.protocol) };
+      const e = explain(resolveCase(loadCaseArg(argv.case)), argv.from, argv.to, probe);
+      out.write(argv.json ? `${JSON.stringify(e, null, 2)}\n` : `${formatExplanation(e)}\n`);
+    },
+  };
+
+  const suiteList: CommandModule<object, FilterArgs & { json: boolean }> = {
+    command: 'list',
+    describe: 'List the built-in cases (name, tags, number of policies)',
+    builder: (y) =>
+      filterOptions(y).option('json', { type: 'boolean', default: false, describe: 'print JSON' }),
+    handler: (argv) => {
+      const cases = selectSuite(argv);
+      const rows = cases.map((c) => ({ name: c.name, tags: c.tags ?? [], policies: c.policies.length }));
+      if (argv.json) {
+        out.write(`${JSON.stringify(rows, null, 2)}\n`);
+        return;
+      }
+      const w = Math.max(4, ...rows.map((r) => r.name.length));
+      const lines = [`${pad('name', w)}  policies  tags`];
+      for (const r of rows)
+        lines.push(`${pad(r.name, w)}  ${pad(String(r.policies), 8)}  ${r.tags.join(' ')}`);
+      lines.push(`${rows.length} cases`);
+      out.write(`${lines.join('\n')}\n`);
+    },
+  };
+
+  const suiteExport: CommandModule<object, FilterArgs & { dir: string }> = {
+    command: 'export <dir>',
+    describe: 'Write each built-in case as a YAML case file into DIR',
+    builder: (y) =>
+      filterOptions(y).positional('dir', {
+        type: 'string',
+        demandOption: true,
+        describe: 'output directory',
+      }),
+    handler: (argv) => {
+      const cases = selectSuite(argv);
+      const written = writeCaseFiles(argv.dir, cases);
+      out.write(`wrote ${written.length} case files to ${argv.dir}\n`);
+    },
+  };
+
+  const suiteExpect: CommandModule<object, FilterArgs & { json: boolean }> = {
+    command: 'expect',
+    describe: "Compute the model's truth table for every built-in case and summarize allowed pairs",
+    builder: (y) =>
+      filterOptions(y).option('json', { type: 'boolean', default: false, describe: 'print JSON' }),
+    handler: (argv) => {
+      const cases = selectSuite(argv);
+      const rows = cases.map((c) => {
+        const counts = countTruthTable(computeTruthTable(resolveCase(c)));
+        return {
+          name: c.name,
+          probes: counts,
+          allowed: counts.reduce((s, p) => s + p.allowed, 0),
+          total: counts.reduce((s, p) => s + p.total, 0),
+        };
+      });
+      if (argv.json) {
+        out.write(`${JSON.stringify({ cases: rows.length, results: rows }, null, 2)}\n`);
+        return;
+      }
+      const w = Math.max(4, ...rows.map((r) => r.name.length));
+      const lines = [`${pad('case', w)}  allowed/pairs  per probe`];
+      for (const r of rows) {
+        const per = r.probes.map((p) => `${probeLabel(p)} ${p.allowed}/${p.total}`).join('  ');
+        lines.push(`${pad(r.name, w)}  ${pad(`${r.allowed}/${r.total}`, 13)}  ${per}`);
+      }
+      const allowed = rows.reduce((s, r) => s + r.allowed, 0);
+      const total = rows.reduce((s, r) => s + r.total, 0);
+      lines.push(`${rows.length} cases, ${allowed} of ${total} probed pairs allowed by the model`);
+      out.write(`${lines.join('\n')}\n`);
+    },
+  };
+
+  const suite: CommandModule<object, object> = {
+    command: 'suite <command>',
+    describe: 'The built-in NetworkPolicy conformance suite',
+    builder: (y) => y.command(suiteList).command(suiteExport).command(suiteExpect).demandCommand(1),
+    handler: () => {},
+  };
+
+  const netpol: CommandModule<object, object> = {
+    command: 'netpol <command>',
+    describe: 'NetworkPolicy model: case files, truth tables, explanations, the built-in suite',
+    builder: (y) => y.command(validate).command(expect).command(explainCmd).command(suite).demandCommand(1),
+    handler: () => {},
+  };
+  return netpol;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export const commands: CommandModule<any, any>[] = [netpolCommands()];

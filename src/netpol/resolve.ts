@@ -1,0 +1,103 @@
+/**
+ * Fills in a policy case's defaults so the model and every driver see exactly the same cluster:
+ * the implicit namespace name label, pod IPs and container ports.
+ */
+import { InputError } from '../util/errors.js';
+import { canonicalIp, parseIp } from './cidr.js';
+import {
+  NAMESPACE_NAME_LABEL,
+  servePortName,
+  type ContainerPort,
+  type Labels,
+  type PolicyCase,
+  type Probe,
+  type ResolvedCase,
+  type ResolvedPod,
+} from './types.js';
+
+/** Key of a pod in truth tables and explanations: "namespace/name". */
+export function podKey(namespace: string, name: string): string {
+  return `${namespace}/${name}`;
+}
+
+/** One container port per distinct probe, named servePortName(port, protocol). */
+export function defaultPorts(probes: Probe[]): ContainerPort[] {
+  const seen = new Set<string>();
+  const out: ContainerPort[] = [];
+  for (const p of probes) {
+    const name = servePortName(p.port, p.protocol);
+    if (seen.has(name)) continue;
+    seen.add(name);
+    out.push({ name, port: p.port, protocol: p.protocol });
+  }
+  return out;
+}
+
+/**
+ * Resolves a case. Namespaces get index j in order of first appearance (the namespaces map
+ * first, then pods); the i-th pod of a namespace without an explicit ip gets 10.244.(j+1).(i+10).
+ * Throws InputError on duplicate pod keys, duplicate IPs, bad IPs or duplicate port names.
+ */
+export function resolveCase(c: PolicyCase): ResolvedCase {
+  const where = `case "${c.name}"`;
+  const namespaces: Record<string, Labels> = {};
+  const nsIndex = new Map<string, number>();
+  const addNamespace = (ns: string, labels: Labels): void => {
+    if (!nsIndex.has(ns)) nsIndex.set(ns, nsIndex.size);
+    // The API server sets this label on every namespace and it cannot be overridden.
+    namespaces[ns] = { ...labels, [NAMESPACE_NAME_LABEL]: ns };
+  };
+  for (const [ns, labels] of Object.entries(c.namespaces ?? {})) addNamespace(ns, labels ?? {});
+  for (const p of c.pods) if (!nsIndex.has(p.namespace)) addNamespace(p.namespace, {});
+
+  const probePorts = defaultPorts(c.probes);
+  const perNamespaceCount = new Map<string, number>();
+  const keys = new Set<string>();
+  const ips = new Map<string, string>();
+  const pods: ResolvedPod[] = c.pods.map((p, idx) => {
+    const key = podKey(p.namespace, p.name);
+    if (keys.has(key)) throw new InputError(`${where}: pods[${idx}]: duplicate pod "${key}"`);
+    keys.add(key);
+    const i = perNamespaceCount.get(p.namespace) ?? 0;
+    perNamespaceCount.set(p.namespace, i + 1);
+    let ip: string;
+    if (p.ip !== undefined) {
+      try {
+        parseIp(p.ip);
+      } catch (e) {
+        throw new InputError(`${where}: pods[${idx}].ip: ${(e as Error).message}`);
+      }
+      ip = canonicalIp(p.ip);
+    } else {
+      const j = nsIndex.get(p.namespace)!;
+      // 10.244.x.y leaves room for 254 namespaces of 245 pods; beyond that addresses would be invalid.
+      if (j + 1 > 255 || i + 10 > 254) {
+        throw new InputError(`${where}: pods[${idx}]: too many pods/namespaces to assign an IP; set "ip"`);
+      }
+      ip = `10.244.${j + 1}.${i + 10}`;
+    }
+    const other = ips.get(ip);
+    if (other !== undefined)
+      throw new InputError(`${where}: pods[${idx}]: IP ${ip} of "${key}" is also used by "${other}"`);
+    ips.set(ip, key);
+    const ports = p.ports ? p.ports.map((cp) => ({ ...cp })) : probePorts.map((cp) => ({ ...cp }));
+    const names = new Set<string>();
+    for (const cp of ports) {
+      // Pod validation rejects two container ports with the same name; named-port lookup relies on it.
+      if (names.has(cp.name))
+        throw new InputError(`${where}: pods[${idx}]: duplicate port name "${cp.name}" in "${key}"`);
+      names.add(cp.name);
+    }
+    return { namespace: p.namespace, name: p.name, key, labels: { ...(p.labels ?? {}) }, ip, ports };
+  });
+
+  return {
+    name: c.name,
+    ...(c.description !== undefined ? { description: c.description } : {}),
+    tags: [...(c.tags ?? [])],
+    namespaces,
+    pods,
+    policies: c.policies,
+    probes: c.probes.map((p) => ({ port: p.port, protocol: p.protocol })),
+  };
+}

@@ -1,0 +1,39 @@
+/**
+ * The suite's tag vocabulary, in the spirit of cyclonus: each case is tagged by what it exercises so
+ * a run can be narrowed (`--tag peer:ip-block`) or a driver can skip what it cannot do
+ * (`protocol:sctp`). A test checks that every case uses only these tags.
+ */
+export const SUITE_TAGS = [
+  'direction:ingress',
+  'direction:egress',
+  'direction:both',
+  'target:all-pods',
+  'target:pod-selector',
+  'target:match-expressions',
+  'target:empty-selector',
+  'peer:all',
+  'peer:pod-selector',
+  'peer:namespace-selector',
+  'peer:pod-and-namespace',
+  'peer:ip-block',
+  'peer:ip-block-except',
+  'peer:none',
+  'port:all',
+  'port:numbered',
+  'port:named',
+  'port:range',
+  'port:multiple',
+  'protocol:tcp',
+  'protocol:udp',
+  'protocol:sctp',
+  'multi-policy',
+  'policy-types',
+  'pathological',
+  'upstream-e2e',
+] as const;
+
+export type SuiteTag = (typeof SUITE_TAGS)[number];
+
+export function isSuiteTag(tag: string): tag is SuiteTag {
+  return (SUITE_TAGS as readonly string[]).includes(tag);
+}

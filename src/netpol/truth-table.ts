@@ -1,0 +1,156 @@
+/**
+ * Whole-case reachability: for every probe and every ordered pair of pods (self pairs included),
+ * whether the traffic is allowed. Built from the bitsets of compile.ts:
+ *   egress[s]  = destinations the egress rules selecting s admit (valid where s is egress-isolated)
+ *   ingress[d] = sources the ingress rules selecting d admit (valid where d is ingress-isolated)
+ *   allowed(s, d) = (s not egress-isolated or d ∈ egress[s]) and (d not ingress-isolated or s ∈ ingress[d])
+ */
+import { InputError } from '../util/errors.js';
+import { forEachBit, hasBit, newBitset, orInto, setBit } from './bitset.js';
+import { compileModel, intersect, type CompiledModel, type CompiledRule } from './compile.js';
+import { trafficAllowed } from './matcher.js';
+import type { Probe, ReachabilityGrid, ResolvedCase, TruthTable } from './types.js';
+
+/** Reachability for one probe as a dense bit matrix: row s holds the destinations s may reach. */
+export interface ReachabilityMatrix {
+  probe: Probe;
+  keys: string[];
+  words: number;
+  rows: Uint32Array;
+}
+
+export function matrixAllowed(m: ReachabilityMatrix, src: number, dst: number): boolean {
+  return hasBit(m.rows, dst, src * m.words);
+}
+
+/** Destination pods whose ports admit the probe under this rule; null = every pod; undefined = none. */
+function ruleDestinations(
+  rule: CompiledRule,
+  probe: Probe,
+  namedPods: (name: string) => Uint32Array,
+  n: number,
+): Uint32Array | null | undefined {
+  if (rule.ports === null) return null;
+  let named: Uint32Array | undefined;
+  for (const p of rule.ports) {
+    if (p.protocol !== probe.protocol) continue;
+    if (p.kind === 'range') {
+      if (probe.port >= p.from && probe.port <= p.to) return null;
+    } else {
+      named ??= newBitset(n);
+      orInto(named, 0, namedPods(p.name));
+    }
+  }
+  return named;
+}
+
+/** Computes the reachability of one probe. Pass a compiled model to reuse it across probes. */
+export function computeReachability(
+  c: ResolvedCase,
+  probe: Probe,
+  model: CompiledModel = compileModel(c),
+): ReachabilityMatrix {
+  const { pods, words: W, all } = model;
+  const n = pods.length;
+  // Pods whose container port `name` (with the probe's protocol) is the probe's port.
+  const namedCache = new Map<string, Uint32Array>();
+  const namedPods = (name: string): Uint32Array => {
+    let b = namedCache.get(name);
+    if (!b) {
+      b = newBitset(n);
+      pods.forEach((p, i) => {
+        if (
+          p.ports.some((cp) => cp.name === name && cp.protocol === probe.protocol && cp.port === probe.port)
+        )
+          setBit(b!, i);
+      });
+      namedCache.set(name, b);
+    }
+    return b;
+  };
+
+  const egressIsolated = new Uint8Array(n);
+  const ingressIsolated = new Uint8Array(n);
+  const egress = new Uint32Array(n * W);
+  const ingress = new Uint32Array(n * W);
+  for (const pol of model.policies) {
+    if (pol.egress) {
+      forEachBit(pol.selected, (s) => (egressIsolated[s] = 1));
+      for (const rule of pol.egressRules) {
+        const dsts = ruleDestinations(rule, probe, namedPods, n);
+        if (dsts === undefined) continue;
+        // Egress: the port is resolved at the destination, which is also the peer.
+        const allowed = intersect(rule.peers, dsts) ?? all;
+        forEachBit(pol.selected, (s) => orInto(egress, s * W, allowed));
+      }
+    }
+    if (pol.ingress) {
+      forEachBit(pol.selected, (d) => (ingressIsolated[d] = 1));
+      for (const rule of pol.ingressRules) {
+        const dsts = ruleDestinations(rule, probe, namedPods, n);
+        if (dsts === undefined) continue;
+        const targets = intersect(pol.selected, dsts)!;
+        const sources = rule.peers ?? all;
+        forEachBit(targets, (d) => orInto(ingress, d * W, sources));
+      }
+    }
+  }
+
+  // Ingress-open destinations as a mask, so each row starts from (egress ∧ open) and only
+  // ingress-isolated destinations need a per-pair look-up.
+  const open = newBitset(n);
+  const isolatedDsts: number[] = [];
+  for (let d = 0; d < n; d++) {
+    if (ingressIsolated[d]) isolatedDsts.push(d);
+    else setBit(open, d);
+  }
+  const rows = new Uint32Array(n * W);
+  for (let s = 0; s < n; s++) {
+    const off = s * W;
+    const sw = s >>> 5;
+    const sbit = 1 << (s & 31);
+    for (let w = 0; w < W; w++) rows[off + w] = (egressIsolated[s] ? egress[off + w] : all[w]) & open[w];
+    for (const d of isolatedDsts) {
+      if ((ingress[d * W + sw] & sbit) === 0) continue;
+      if (egressIsolated[s] && (egress[off + (d >>> 5)] & (1 << (d & 31))) === 0) continue;
+      rows[off + (d >>> 5)] |= 1 << (d & 31);
+    }
+  }
+  return { probe, keys: pods.map((p) => p.key), words: W, rows };
+}
+
+/** Converts a matrix into the allowed[src][dst] grid of the TruthTable type. */
+export function matrixToGrid(m: ReachabilityMatrix): ReachabilityGrid {
+  const grid: ReachabilityGrid = {};
+  const n = m.keys.length;
+  for (let s = 0; s < n; s++) {
+    const row: Record<string, boolean> = {};
+    const off = s * m.words;
+    for (let d = 0; d < n; d++) row[m.keys[d]] = (m.rows[off + (d >>> 5)] & (1 << (d & 31))) !== 0;
+    grid[m.keys[s]] = row;
+  }
+  return grid;
+}
+
+/** Every probe × every ordered pair (self pairs included), keyed "ns/pod". */
+export function computeTruthTable(c: ResolvedCase): TruthTable {
+  const model = compileModel(c);
+  return {
+    name: c.name,
+    probes: c.probes.map((probe) => ({
+      port: probe.port,
+      protocol: probe.protocol,
+      allowed: matrixToGrid(computeReachability(c, probe, model)),
+    })),
+  };
+}
+
+/** One pair, evaluated directly (no precomputation); throws InputError for an unknown pod key. */
+export function isAllowed(c: ResolvedCase, fromKey: string, toKey: string, probe: Probe): boolean {
+  const find = (key: string) => {
+    const pod = c.pods.find((p) => p.key === key);
+    if (!pod) throw new InputError(`case "${c.name}": no pod "${key}" (expected "namespace/name")`);
+    return pod;
+  };
+  return trafficAllowed(c, find(fromKey), find(toKey), probe);
+}
