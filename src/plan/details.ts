@@ -1,11 +1,33 @@
 /**
  * What each stage adds to a printed plan: for real clusters, the images, manifests and Helm values the
- * installers and the driver would use, so nothing a run deploys is hidden from `cnibench plan`.
+ * installers and the driver would use (worked out offline, from the cache when the manifest is there),
+ * so nothing a run deploys is hidden from `cnibench plan`.
  */
+import { resolveImages } from '../cluster/kube/images.js';
+import { renderPlan } from '../cni/dry-run.js';
+import { isKubeCandidate } from '../cni/installer.js';
+import { prepareInputs } from '../cni/prepare.js';
+import { installerFor } from '../cni/registry.js';
 import type { Scenario } from '../scenario/schema.js';
 import type { PlanDetailSources } from './build.js';
 
 export async function planDetailSources(s: Scenario): Promise<PlanDetailSources> {
-  if (s.cluster.kind === 'local') return {};
-  return {};
+  const cluster = s.cluster;
+  if (cluster.kind === 'local') return {};
+  const rendered = new Map<string, string[]>();
+  for (const c of s.candidates) {
+    if (!isKubeCandidate(c)) continue;
+    const inputs = await prepareInputs(c, cluster, { online: false });
+    const plan = installerFor(c.cni).plan(c, cluster, inputs);
+    rendered.set(c.name, renderPlan(plan).trimEnd().split('\n'));
+  }
+  const images = resolveImages(cluster);
+  return {
+    cluster: () => [
+      `harness images: agnhost ${images.agnhost}, iperf3 ${images.iperf3}, agent ${images.agent}${images.netperf ? `, netperf ${images.netperf}` : ''}`,
+      ...(cluster.imagePullSecrets.length ? [`imagePullSecrets: ${cluster.imagePullSecrets.join(', ')}`] : []),
+      `test namespaces: ${cluster.namespacePrefix}-<run id>-x, -y, -z (labelled app.kubernetes.io/managed-by=cnibench)`,
+    ],
+    install: (c) => rendered.get(c.name) ?? [],
+  };
 }

@@ -71,8 +71,7 @@ export async function executeWorkload(driver: ClusterDriver, w: Workload, s: Sce
       return { measurements: ms, summary: `${ms.length} measurements` };
     }
     case 'policy-scale': {
-      const topology = await ctx.perf([w.path]);
-      const ms = await runPolicyScale(driver, topology, w, s.repetitions, perfOpts);
+      const ms = await runPolicyScale(driver, w, s.repetitions, perfOpts);
       return { measurements: ms, summary: `${ms.length} measurements over ${w.counts.length} steps` };
     }
   }

@@ -12,7 +12,7 @@ import { ExitCode } from '../../util/errors.js';
 interface RunArgs {
   scenario: string;
   resume?: string;
-  resultsDir: string;
+  'results-dir': string;
   report: boolean;
   quiet: boolean;
 }
@@ -34,7 +34,7 @@ const run: CommandModule<object, RunArgs> = {
     const guard = installInterruptGuard();
     try {
       const { store, checksFailed } = await runScenario(loaded, {
-        resultsRoot: path.resolve(argv.resultsDir),
+        resultsRoot: path.resolve(argv['results-dir']),
         resume: argv.resume,
         progress,
         guard,
@@ -42,7 +42,7 @@ const run: CommandModule<object, RunArgs> = {
       if (argv.report) {
         progress.step('rendering reports');
         const files = await renderRunReports(store);
-        progress.done(files.map((f) => path.relative(process.cwd(), f)).join(', '));
+        progress.done(files.map((f: string) => path.relative(process.cwd(), f)).join(', '));
       }
       process.stdout.write(`\n${formatSummaryTable(store.data)}\n\nresults: ${path.relative(process.cwd(), store.file)}\n`);
       if (checksFailed) process.exitCode = ExitCode.checkFailed;

@@ -1,0 +1,57 @@
+/**
+ * A candidate on a real cluster: connect, check permissions, install the CNI (refusing to install over
+ * another one unless told to), evaluate through the kube driver, and uninstall when the scenario asks.
+ * The versions actually running are recorded in the results.
+ */
+import { KubeDriver } from '../cluster/kube/driver.js';
+import { connect } from '../cluster/kube/client.js';
+import { isKubeCandidate } from '../cni/installer.js';
+import { makeKubeClients } from '../cni/kube-clients.js';
+import { installCandidate, uninstallCandidate } from '../cni/session.js';
+import type { ResultsStore } from '../results/store.js';
+import type { Candidate, KubeClusterConfig, Scenario } from '../scenario/schema.js';
+import { InputError } from '../util/errors.js';
+import { objectRunId, withPerfCache, type CandidateCluster } from './candidate-cluster.js';
+import type { Progress } from './progress.js';
+
+export async function openKubeCandidate(
+  _s: Scenario,
+  cluster: KubeClusterConfig,
+  c: Candidate,
+  store: ResultsStore,
+  progress: Progress,
+  signal: AbortSignal,
+): Promise<CandidateCluster> {
+  if (!isKubeCandidate(c)) throw new InputError(`${c.cni} is a local reference profile and cannot be installed on a real cluster`);
+  const driver = new KubeDriver(cluster, {
+    runId: objectRunId(store.data.runId),
+    // The run's interrupt guard owns the signals and calls cleanup itself.
+    signals: false,
+    onProgress: (p) => (p.total ? progress.update(p.done ?? 0, p.total, p.message) : progress.info(p.message)),
+  });
+  await driver.preflight();
+  store.update((r) => {
+    r.provenance.cluster.serverVersion = driver.serverVersion;
+  });
+
+  const kube = makeKubeClients(connect({ kubeconfig: cluster.kubeconfig, context: cluster.context }).kc);
+  progress.info(`installing ${c.cni} ${c.version}`);
+  const installed = await installCandidate(c, cluster, kube, {
+    signal,
+    progress: (p) => progress.info(p.message),
+  });
+  store.update((r) => {
+    const entry = r.candidates.find((x) => x.name === c.name)!;
+    entry.installedVersions = Object.fromEntries(installed.installed.map((i) => [i.name, i.version]));
+  });
+  progress.info(`${c.cni} ready after ${(installed.readyMs / 1000).toFixed(0)} s`);
+
+  return withPerfCache(driver, ['agent'], async (p) => {
+    await driver.cleanup();
+    if (c.uninstallAfter) {
+      p.step(`uninstalling ${c.cni}`);
+      await uninstallCandidate(installed.plan, cluster, kube, { signal, progress: (x) => p.info(x.message) });
+      p.done();
+    }
+  });
+}
