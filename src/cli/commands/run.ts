@@ -42,7 +42,7 @@ const run: CommandModule<object, RunArgs> = {
       if (argv.report) {
         progress.step('rendering reports');
         const files = await renderRunReports(store);
-        progress.done(files.map((f: string) => path.relative(process.cwd(), f)).join(', '));
+        progress.done(`${files.length} files in ${path.relative(process.cwd(), store.dir) || '.'}`);
       }
       process.stdout.write(`\n${formatSummaryTable(store.data)}\n\nresults: ${path.relative(process.cwd(), store.file)}\n`);
       if (checksFailed) process.exitCode = ExitCode.checkFailed;

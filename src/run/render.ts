@@ -1,0 +1,23 @@
+/** The reports at the end of `cnibench run`: the scenario's formats, next to results.json. */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { renderReports } from '../report/render.js';
+import type { ResultsStore } from '../results/store.js';
+import { PROJECT_ROOT } from '../util/version.js';
+
+/** The facts file named by the scenario: as given, else relative to the cnibench checkout. */
+export function resolveFactsFile(factsFile: string, scenarioFile: string): string {
+  if (path.isAbsolute(factsFile)) return factsFile;
+  const candidates = [path.resolve(factsFile), path.resolve(path.dirname(scenarioFile), factsFile), path.join(PROJECT_ROOT, factsFile)];
+  return candidates.find((p) => existsSync(p)) ?? candidates[0];
+}
+
+export async function renderRunReports(store: ResultsStore): Promise<string[]> {
+  const r = store.data;
+  return renderReports([r], {
+    outDir: store.dir,
+    formats: r.scenario.report.formats,
+    charts: r.scenario.report.charts,
+    facts: resolveFactsFile(r.scenario.scoring.factsFile, r.scenarioFile),
+  });
+}
