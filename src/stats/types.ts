@@ -17,4 +17,15 @@ export interface Summary {
   ci95Median: [number, number];
   /** Indexes (into samples) of IQR outliers: flagged, never dropped. */
   outliers: number[];
+  /**
+   * False when the CIs could not be estimated (a single sample): they are then [x, x] and must be
+   * shown as "n/a". Absent in summaries written before this field existed (treat as n > 1).
+   */
+  ciDefined?: boolean;
+  /** How ci95Median was computed (percentile bootstrap), so it can be reproduced. */
+  bootstrap?: { resamples: number; seed: number };
+  /** Interquartile range Q3 − Q1 (type-7 quartiles). */
+  iqr?: number;
+  /** Outlier fences [Q1 − 1.5·IQR, Q3 + 1.5·IQR]. */
+  outlierFences?: [number, number];
 }

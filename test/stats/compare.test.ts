@@ -1,0 +1,80 @@
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { compareSamples } from '../../src/stats/compare.js';
+
+const thr = { kind: 'throughput', higherIsBetter: true } as const;
+const lat = { kind: 'latency', higherIsBetter: false } as const;
+
+describe('compareSamples', () => {
+  const base = [9.1, 9.4, 9.3, 9.0, 9.2, 9.5, 9.3, 9.2];
+  test('identical inputs → no significant difference, relative difference 0', () => {
+    for (const opts of [thr, lat]) {
+      const c = compareSamples(base, base, opts);
+      assert.equal(c.verdict, 'no significant difference');
+      assert.equal(c.relativeDifference, 0);
+      assert.ok(c.p !== null && c.p > 0.5);
+      const ci = c.relativeDifferenceCi!;
+      assert.ok(ci[0] <= 0 && ci[1] >= 0, `CI ${ci} contains 0`);
+    }
+  });
+  test('throughput 10% higher → better; the same for a higher latency → worse', () => {
+    const shifted = base.map((x) => x * 1.1);
+    const t = compareSamples(base, shifted, thr);
+    assert.equal(t.verdict, 'better');
+    assert.equal(t.test, 'welch-t');
+    assert.equal(t.statistic, 'mean');
+    assert.ok(Math.abs(t.relativeDifference! - 0.1) < 1e-9);
+    const ci = t.relativeDifferenceCi!;
+    assert.ok(ci[0] < 0.1 && ci[1] > 0.1 && ci[0] > 0, `CI ${ci}`);
+    const l = compareSamples(base, shifted, lat);
+    assert.equal(l.verdict, 'worse');
+    assert.equal(l.test, 'mann-whitney-u');
+    assert.equal(l.statistic, 'median');
+    assert.equal(compareSamples(shifted, base, lat).verdict, 'better');
+    assert.equal(compareSamples(shifted, base, thr).verdict, 'worse');
+  });
+  test('bootstrap CI is reproducible (seeded)', () => {
+    const a = compareSamples(
+      base,
+      base.map((x) => x + 0.3),
+      thr,
+    );
+    const b = compareSamples(
+      base,
+      base.map((x) => x + 0.3),
+      thr,
+    );
+    assert.deepEqual(a.relativeDifferenceCi, b.relativeDifferenceCi);
+  });
+  test('alpha is configurable', () => {
+    // Welch p for this pair is between 0.01 and 0.05 (checked below), so alpha decides the verdict.
+    const a = [10, 11, 12, 10.5, 11.5];
+    const b = [11, 12.5, 12, 12.2, 13];
+    const c05 = compareSamples(a, b, thr);
+    assert.ok(c05.p! > 0.01 && c05.p! < 0.05, `p = ${c05.p}`);
+    assert.equal(c05.verdict, 'better');
+    assert.equal(compareSamples(a, b, { ...thr, alpha: 0.01 }).verdict, 'no significant difference');
+  });
+  test('3 vs 3 latency samples: no verdict possible, and the note says why', () => {
+    const c = compareSamples([1, 2, 3], [10, 11, 12], lat);
+    assert.equal(c.verdict, 'no significant difference');
+    assert.match(c.note ?? '', /cannot reach p < 0.05/);
+  });
+  test('one sample each for throughput: p null, note', () => {
+    const c = compareSamples([5], [6], thr);
+    assert.equal(c.p, null);
+    assert.equal(c.verdict, 'no significant difference');
+    assert.match(c.note ?? '', /two samples/);
+  });
+  test('NaN in a candidate names the measurement', () => {
+    assert.throws(
+      () => compareSamples([1, 2], [1, NaN], { ...thr, label: 'rr/cross-node' }),
+      /rr\/cross-node \(candidate\)/,
+    );
+  });
+  test('baseline statistic 0 → relative difference n/a (null), no division by zero', () => {
+    const c = compareSamples([0, 0, 0], [1, 1, 2], { kind: 'throughput', higherIsBetter: false });
+    assert.equal(c.relativeDifference, null);
+    assert.equal(c.relativeDifferenceCi, null);
+  });
+});
