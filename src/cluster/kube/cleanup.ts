@@ -1,0 +1,120 @@
+/**
+ * Removing what the harness created. Everything lives in namespaces labelled
+ * `app.kubernetes.io/managed-by=cnibench` (and `cnibench.io/run-id=<id>`), so deleting those
+ * namespaces removes pods, services, policies and ConfigMaps with them; objects without the label
+ * are never touched, whatever their names look like.
+ */
+import { EnvironmentError } from '../../util/errors.js';
+import { apiCall, connect, httpStatus, type ConnectOptions, type KubeConnection } from './client.js';
+import { managementSelector } from './naming.js';
+
+export interface CleanupOptions extends ConnectOptions {
+  /** Only this run's objects; every cnibench object when absent. */
+  runId?: string;
+  /** Wait until the namespaces are gone (default true), at most this long (default 120 s). */
+  wait?: boolean;
+  timeoutMs?: number;
+  onProgress?: (message: string) => void;
+}
+
+export interface CleanupReport {
+  /** Namespaces deleted (by real name). */
+  namespaces: string[];
+  /** Namespaces still terminating when the wait ended. */
+  remaining: string[];
+}
+
+/** Deletes this run's (or every cnibench) namespace through an existing connection. */
+export async function deleteManagedNamespaces(
+  conn: Pick<KubeConnection, 'core' | 'server' | 'context'>,
+  opts: Pick<CleanupOptions, 'runId' | 'wait' | 'timeoutMs' | 'onProgress'> = {},
+): Promise<CleanupReport> {
+  const labelSelector = managementSelector(opts.runId);
+  const list = await apiCall(conn, `list namespaces labelled ${labelSelector}`, () =>
+    conn.core.listNamespace({ labelSelector }),
+  );
+  const names = list.items.map((n) => n.metadata?.name).filter((n): n is string => !!n);
+  opts.onProgress?.(
+    names.length ? `deleting ${names.length} namespace(s): ${names.join(', ')}` : 'nothing to clean up',
+  );
+  await Promise.all(
+    names.map(async (name) => {
+      try {
+        await conn.core.deleteNamespace({ name, propagationPolicy: 'Background' });
+      } catch (err) {
+        if (httpStatus(err) !== 404)
+          throw new EnvironmentError(`cannot delete namespace ${name}: ${(err as Error).message}`);
+      }
+    }),
+  );
+  let remaining = names;
+  if (opts.wait !== false && names.length) {
+    const deadline = Date.now() + (opts.timeoutMs ?? 120_000);
+    while (remaining.length && Date.now() < deadline) {
+      const now = await apiCall(conn, 'list namespaces', () => conn.core.listNamespace({ labelSelector }));
+      const still = new Set(now.items.map((n) => n.metadata?.name));
+      remaining = remaining.filter((n) => still.has(n));
+      if (remaining.length) await new Promise((r) => setTimeout(r, 1000));
+    }
+    if (remaining.length) opts.onProgress?.(`still terminating: ${remaining.join(', ')}`);
+  }
+  return { namespaces: names, remaining };
+}
+
+/** `cnibench cleanup --context C [--run-id R]`: removes cnibench's namespaces from a cluster. */
+export async function cleanupKube(opts: CleanupOptions = {}): Promise<CleanupReport> {
+  const conn = connect({ kubeconfig: opts.kubeconfig, context: opts.context });
+  return deleteManagedNamespaces(conn, opts);
+}
+
+/** Where signals come from and how the process ends (injectable for tests; defaults: process). */
+export interface SignalHost {
+  on(signal: NodeJS.Signals, fn: () => void): unknown;
+  off(signal: NodeJS.Signals, fn: () => void): unknown;
+  exit(code: number): void;
+}
+
+const processHost: SignalHost = {
+  on: (s, fn) => process.on(s, fn),
+  off: (s, fn) => process.off(s, fn),
+  exit: (code) => process.exit(code),
+};
+
+/**
+ * On SIGINT/SIGTERM: runs `cleanup` once, then exits 130/143. A second signal during clean-up exits
+ * at once (the user insisted). Returns a function that removes the handlers.
+ */
+export function installSignalCleanup(
+  cleanup: () => Promise<unknown>,
+  host: SignalHost = processHost,
+  log: (msg: string) => void = (m) => process.stderr.write(`${m}\n`),
+): () => void {
+  let running = false;
+  const handlers = new Map<NodeJS.Signals, () => void>();
+  for (const [sig, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const) {
+    const fn = () => {
+      if (running) {
+        log(`cnibench: ${sig} again; exiting without finishing clean-up`);
+        host.exit(code);
+        return;
+      }
+      running = true;
+      log(`cnibench: ${sig}: removing the cluster objects of this run...`);
+      cleanup().then(
+        () => host.exit(code),
+        (err: unknown) => {
+          log(`cnibench: clean-up failed: ${err instanceof Error ? err.message : String(err)}`);
+          host.exit(code);
+        },
+      );
+    };
+    handlers.set(sig, fn);
+    host.on(sig, fn);
+  }
+  return () => {
+    for (const [sig, fn] of handlers) host.off(sig, fn);
+  };
+}

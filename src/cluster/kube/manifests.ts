@@ -1,0 +1,249 @@
+/**
+ * The objects the kube driver creates, as plain JSON (pure builders, checked against the published
+ * Kubernetes schemas in the tests). Conformance pods follow the upstream NetworkPolicy e2e suite: one
+ * agnhost `porter` container per served port/protocol, with named container ports, so a policy can
+ * name a port exactly as the case does; probes run `agnhost connect` in the source pod.
+ */
+import { createHash } from 'node:crypto';
+import { NAMESPACE_NAME_LABEL, type Labels, type ResolvedPod } from '../../netpol/types.js';
+import { InputError } from '../../util/errors.js';
+import type { HarnessImages } from './images.js';
+import {
+  LOGICAL_NAMESPACE_LABEL,
+  MANAGED_BY_LABEL,
+  ROLE_LABEL,
+  RUN_ID_LABEL,
+  SPEC_HASH_ANNOTATION,
+  managementLabels,
+  type NamespaceMap,
+} from './naming.js';
+
+/** Minimal JSON shapes of what we send (the generated client types are far wider). */
+export interface ObjectMeta {
+  name: string;
+  namespace?: string;
+  labels?: Labels;
+  annotations?: Record<string, string>;
+}
+export interface Manifest {
+  apiVersion: string;
+  kind: string;
+  metadata: ObjectMeta;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  spec?: any;
+  data?: Record<string, string>;
+}
+
+const RESERVED_LABELS = [MANAGED_BY_LABEL, RUN_ID_LABEL, LOGICAL_NAMESPACE_LABEL, ROLE_LABEL];
+
+function checkNoReserved(labels: Labels, where: string): void {
+  for (const k of Object.keys(labels)) {
+    if (RESERVED_LABELS.includes(k))
+      throw new InputError(`${where}: label "${k}" is reserved for cnibench's own bookkeeping`);
+  }
+}
+
+/** The agnhost binary's path in its image (the image's entrypoint). */
+export const AGNHOST = '/agnhost';
+/** Where the agent's code is mounted in the agent container. */
+export const AGENT_DIR = '/opt/cnibench/agent';
+
+/** Ports of the performance servers (the service path exposes exactly these). */
+export const PERF_PORTS = { iperf3: 5201, rr: 7001, netperf: 12865 } as const;
+
+export interface PodContext {
+  ns: NamespaceMap;
+  images: HarnessImages;
+  imagePullSecrets: string[];
+}
+
+export function namespaceManifest(logical: string, caseLabels: Labels, ns: NamespaceMap): Manifest {
+  const labels = { ...caseLabels };
+  // The API server owns kubernetes.io/metadata.name (always the real name); policies are rewritten.
+  delete labels[NAMESPACE_NAME_LABEL];
+  checkNoReserved(labels, `namespace ${logical}`);
+  return {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: {
+      name: ns.real(logical),
+      labels: { ...labels, ...managementLabels(ns.runId), [LOGICAL_NAMESPACE_LABEL]: logical },
+    },
+  };
+}
+
+const PORTER_ENV: Record<string, string> = {
+  TCP: 'SERVE_PORT_',
+  UDP: 'SERVE_UDP_PORT_',
+  SCTP: 'SERVE_SCTP_PORT_',
+};
+
+/** Container name serving one port: cont-80-tcp (the same scheme as the upstream e2e suite). */
+export function serveContainerName(port: number, protocol: string): string {
+  return `cont-${port}-${protocol.toLowerCase()}`;
+}
+
+/** IANA_SVC_NAME: what the API server accepts as a container port name. */
+const PORT_NAME = /^(?=.{1,15}$)(?=.*[a-z])[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+
+function hashSpec(spec: unknown): string {
+  return createHash('sha256').update(JSON.stringify(spec)).digest('hex').slice(0, 16);
+}
+
+/**
+ * A conformance pod: one porter container per port (answering with the pod's name), or one idle
+ * container for a pod that serves nothing. Pod labels are the case's plus the management labels.
+ */
+export function conformancePodManifest(pod: ResolvedPod, ctx: PodContext): Manifest {
+  checkNoReserved(pod.labels, `pod ${pod.key}`);
+  const containers = pod.ports.map((p) => {
+    if (!PORT_NAME.test(p.name)) {
+      throw new InputError(
+        `pod ${pod.key}: port name "${p.name}" is not a valid container port name (at most 15 characters: a-z, 0-9, -)`,
+      );
+    }
+    return {
+      name: serveContainerName(p.port, p.protocol),
+      image: ctx.images.agnhost,
+      imagePullPolicy: 'IfNotPresent',
+      args: ['porter'],
+      env: [{ name: `${PORTER_ENV[p.protocol]}${p.port}`, value: pod.name }],
+      ports: [{ name: p.name, containerPort: p.port, protocol: p.protocol }],
+    };
+  });
+  if (containers.length === 0) {
+    containers.push({
+      name: 'idle',
+      image: ctx.images.agnhost,
+      imagePullPolicy: 'IfNotPresent',
+      args: ['pause'],
+    } as never);
+  }
+  const spec = {
+    containers,
+    terminationGracePeriodSeconds: 1,
+    automountServiceAccountToken: false,
+    ...(ctx.imagePullSecrets.length
+      ? { imagePullSecrets: ctx.imagePullSecrets.map((name) => ({ name })) }
+      : {}),
+  };
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      name: pod.name,
+      namespace: ctx.ns.real(pod.namespace),
+      labels: { ...pod.labels, ...managementLabels(ctx.ns.runId), [ROLE_LABEL]: 'conformance' },
+      annotations: { [SPEC_HASH_ANNOTATION]: hashSpec(spec) },
+    },
+    spec,
+  };
+}
+
+/** The container a probe runs in: any container of the pod shares its network namespace. */
+export function probeContainer(manifest: Manifest): string {
+  return manifest.spec.containers[0].name;
+}
+
+export interface PerfPodOptions {
+  name: string;
+  namespace: string;
+  runId: string;
+  role: 'perf-server' | 'perf-client' | 'host-server' | 'host-client';
+  nodeName: string;
+  hostNetwork: boolean;
+  images: HarnessImages;
+  imagePullSecrets: string[];
+  agentConfigMap: string;
+  /** key → path items of the agent ConfigMap (paths may contain directories, keys cannot). */
+  agentItems: Array<{ key: string; path: string }>;
+}
+
+/** Keeps a tool container alive until exec'd into; exits at once on SIGTERM so deletion is fast. */
+const IDLE_COMMAND = ['/bin/sh', '-c', 'trap "exit 0" TERM INT; while true; do sleep 3600 & wait $!; done'];
+
+/**
+ * A performance pod pinned to a node: an `iperf3` container, an `agent` container (Node.js with the
+ * cnibench agent mounted from a ConfigMap) and, when an image is configured, a `netperf` container.
+ */
+export function perfPodManifest(o: PerfPodOptions): Manifest {
+  const containers: Array<Record<string, unknown>> = [
+    { name: 'iperf3', image: o.images.iperf3, imagePullPolicy: 'IfNotPresent', command: IDLE_COMMAND },
+    {
+      name: 'agent',
+      image: o.images.agent,
+      imagePullPolicy: 'IfNotPresent',
+      command: IDLE_COMMAND,
+      volumeMounts: [{ name: 'agent', mountPath: AGENT_DIR, readOnly: true }],
+    },
+  ];
+  if (o.images.netperf) {
+    containers.push({
+      name: 'netperf',
+      image: o.images.netperf,
+      imagePullPolicy: 'IfNotPresent',
+      command: IDLE_COMMAND,
+    });
+  }
+  const spec = {
+    nodeName: o.nodeName,
+    hostNetwork: o.hostNetwork || undefined,
+    dnsPolicy: o.hostNetwork ? 'ClusterFirstWithHostNet' : undefined,
+    terminationGracePeriodSeconds: 1,
+    automountServiceAccountToken: false,
+    // Pinned by nodeName, which bypasses the scheduler; tolerate everything so tainted nodes still run it.
+    tolerations: [{ operator: 'Exists' }],
+    containers,
+    volumes: [{ name: 'agent', configMap: { name: o.agentConfigMap, items: o.agentItems } }],
+    ...(o.imagePullSecrets.length ? { imagePullSecrets: o.imagePullSecrets.map((name) => ({ name })) } : {}),
+  };
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      name: o.name,
+      namespace: o.namespace,
+      labels: { ...managementLabels(o.runId), [ROLE_LABEL]: o.role, 'cnibench.io/perf-pod': o.name },
+      annotations: { [SPEC_HASH_ANNOTATION]: hashSpec(spec) },
+    },
+    spec: JSON.parse(JSON.stringify(spec)),
+  };
+}
+
+/** ClusterIP service in front of one perf server pod, exposing PERF_PORTS (TCP, and UDP for iperf3). */
+export function perfServiceManifest(
+  name: string,
+  namespace: string,
+  runId: string,
+  serverPod: string,
+): Manifest {
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name, namespace, labels: { ...managementLabels(runId), [ROLE_LABEL]: 'perf-service' } },
+    spec: {
+      type: 'ClusterIP',
+      selector: { 'cnibench.io/perf-pod': serverPod },
+      ports: [
+        { name: 'iperf3-tcp', port: PERF_PORTS.iperf3, targetPort: PERF_PORTS.iperf3, protocol: 'TCP' },
+        { name: 'iperf3-udp', port: PERF_PORTS.iperf3, targetPort: PERF_PORTS.iperf3, protocol: 'UDP' },
+        { name: 'rr', port: PERF_PORTS.rr, targetPort: PERF_PORTS.rr, protocol: 'TCP' },
+        { name: 'netperf', port: PERF_PORTS.netperf, targetPort: PERF_PORTS.netperf, protocol: 'TCP' },
+      ],
+    },
+  };
+}
+
+export function configMapManifest(
+  name: string,
+  namespace: string,
+  runId: string,
+  data: Record<string, string>,
+): Manifest {
+  return {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name, namespace, labels: managementLabels(runId) },
+    data,
+  };
+}
