@@ -1,0 +1,262 @@
+/**
+ * The embedded local cluster as a ClusterDriver: nodes and pods are network namespaces on this
+ * machine (topology.ts), each pod runs the agent (serving its ports, running probe batches), and
+ * NetworkPolicies are compiled to nftables in the nodes' forward hooks (nft-compile.ts).
+ * Profiles: `local-routed` (plain routes between nodes) and `local-vxlan` (a VXLAN overlay);
+ * reports call them "local reference profile (routed|vxlan)".
+ */
+import { readFileSync } from 'node:fs';
+import type {
+  BackgroundProcess,
+  ClusterDriver,
+  DriverCapabilities,
+  ExecOptions,
+  ExecResult,
+  PathKind,
+  PerfTopology,
+  PodHandle,
+  ProbeOptions,
+  ProbeRequest,
+  ProbeResult,
+} from '../driver.js';
+import type { Labels, NetworkPolicy, ResolvedCase, ResolvedPod } from '../../netpol/types.js';
+import { PodAgent, type AgentPorts } from './agent-client.js';
+import { newRunId } from './names.js';
+import { NftPolicyDataplane } from './nft-apply.js';
+import type { NftPod } from './nft-compile.js';
+import { preparePerfTopology } from './perf.js';
+import { AGENT_PROTOCOLS, localPreflight } from './preflight.js';
+import { LocalTopology, type LocalNetworkMode } from './topology.js';
+
+export interface LocalDriverOptions {
+  /** Default: a fresh `cnb-<6 hex>`. */
+  runId?: string;
+  mode: LocalNetworkMode;
+  /** Default 2. */
+  nodes?: number;
+  podCidr?: string;
+  mtu?: number;
+  /** Node binary for the pod agents; default the one running the harness. */
+  nodeBinary?: string;
+  /** Agent entry point; default dist/src/agent/main.js next to this module. */
+  agentPath?: string;
+}
+
+/** How reports name a local profile (never as a real CNI). */
+export function localProfileLabel(mode: LocalNetworkMode): string {
+  return `local reference profile (${mode})`;
+}
+
+export class LocalDriver implements ClusterDriver {
+  readonly kind = 'local' as const;
+  readonly runId: string;
+  readonly topology: LocalTopology;
+  private readonly dataplane: NftPolicyDataplane;
+  private readonly agents = new Map<string, PodAgent>();
+  /** Pods made by ensureLayout (as opposed to perf pods other workloads add to the same topology). */
+  private readonly layoutKeys = new Set<string>();
+  private namespaces: Record<string, Labels> = {};
+  private created = false;
+
+  constructor(private readonly opts: LocalDriverOptions) {
+    this.runId = opts.runId ?? newRunId();
+    this.topology = new LocalTopology({
+      runId: this.runId,
+      nodes: opts.nodes ?? 2,
+      podCidr: opts.podCidr,
+      mode: opts.mode,
+      mtu: opts.mtu,
+    });
+    this.dataplane = new NftPolicyDataplane(this.topology);
+  }
+
+  get label(): string {
+    return localProfileLabel(this.opts.mode);
+  }
+
+  async preflight(): Promise<void> {
+    await localPreflight({ nodeBinary: this.opts.nodeBinary });
+  }
+
+  capabilities(): DriverCapabilities {
+    // SCTP needs the kernel module (visible in /proc/net/protocols) and an agent that speaks it.
+    let kernelSctp = false;
+    try {
+      kernelSctp = /^SCTP\b/m.test(readFileSync('/proc/net/protocols', 'utf8'));
+    } catch {
+      /* no procfs: no SCTP */
+    }
+    return {
+      protocols: [
+        'TCP',
+        'UDP',
+        ...(kernelSctp && AGENT_PROTOCOLS.includes('SCTP') ? (['SCTP'] as const) : []),
+      ],
+      paths: ['same-node', 'cross-node', 'baseline', 'service'],
+    };
+  }
+
+  private async ensureCreated(signal?: AbortSignal): Promise<void> {
+    if (this.created) return;
+    this.created = true;
+    await this.topology.create(signal);
+  }
+
+  /** Spreads pods over nodes by their position in the case, so every case has same- and cross-node pairs. */
+  private nodeFor(index: number): string {
+    return this.topology.nodeNames[index % this.topology.nodeNames.length];
+  }
+
+  async ensureLayout(c: ResolvedCase, signal?: AbortSignal): Promise<ResolvedPod[]> {
+    await this.ensureCreated(signal);
+    this.namespaces = structuredClone(c.namespaces);
+    const wanted = new Map(c.pods.map((p) => [p.key, p]));
+    // Pods not in the case go; pods whose new IP another existing pod still holds are recreated.
+    const holders = new Map(this.topology.pods().map((p) => [p.ip, p.key]));
+    // Only layout pods (those running the agent) are managed here; perf pods live alongside them.
+    const layoutPods = this.topology.pods().filter((p) => this.layoutKeys.has(p.key));
+    const toRemove = layoutPods.filter((p) => {
+      const w = wanted.get(p.key);
+      if (!w || !this.agents.has(p.key)) return true;
+      const holder = holders.get(w.ip);
+      return w.ip !== p.ip && holder !== undefined && holder !== p.key;
+    });
+    await Promise.all(toRemove.map((p) => this.removePod(p.key, signal)));
+
+    // Reused pods first (relabel, re-address, re-port), so addresses they give up are free for new pods.
+    await Promise.all(
+      c.pods
+        .filter((want) => this.agents.has(want.key))
+        .map(async (want) => {
+          this.topology.setPodLabels(want.key, want.labels);
+          await this.topology.setPodIp(want.key, want.ip, signal);
+          await this.agents.get(want.key)!.setPorts(agentPorts(want));
+        }),
+    );
+    await Promise.all(
+      c.pods.map(async (want, i) => {
+        if (this.agents.has(want.key)) return;
+        if (this.topology.pod(want.key) && !this.layoutKeys.has(want.key)) {
+          throw new Error(
+            `pod ${want.key} of case "${c.name}" clashes with a pod the harness made for another workload`,
+          );
+        }
+        this.layoutKeys.add(want.key);
+        const pod = await this.topology.addPod(
+          {
+            namespace: want.namespace,
+            name: want.name,
+            node: this.nodeFor(i),
+            ip: want.ip,
+            labels: want.labels,
+          },
+          signal,
+        );
+        const agent = await PodAgent.start(this.topology, pod, agentPorts(want), {
+          nodeBinary: this.opts.nodeBinary,
+          agentPath: this.opts.agentPath,
+        });
+        this.agents.set(pod.key, agent);
+      }),
+    );
+    return c.pods.map((p) => ({ ...p, labels: { ...p.labels }, ip: this.topology.pod(p.key)!.ip }));
+  }
+
+  private async removePod(key: string, signal?: AbortSignal): Promise<void> {
+    const agent = this.agents.get(key);
+    this.agents.delete(key);
+    if (agent) await agent.stop();
+    await this.topology.removePod(key, signal);
+    this.layoutKeys.delete(key);
+  }
+
+  async setPolicies(policies: NetworkPolicy[], pods: ResolvedPod[], signal?: AbortSignal): Promise<void> {
+    await this.ensureCreated(signal);
+    const nftPods: NftPod[] = pods.map((p) => {
+      const local = this.topology.pod(p.key);
+      if (!local)
+        throw new Error(`setPolicies: pod ${p.key} is not in the local cluster (call ensureLayout first)`);
+      return {
+        key: p.key,
+        namespace: p.namespace,
+        labels: p.labels,
+        ip: local.ip,
+        ports: p.ports,
+        node: local.node,
+      };
+    });
+    const namespaces: Record<string, Labels> = { ...this.namespaces };
+    for (const p of pods) namespaces[p.namespace] ??= {};
+    await this.dataplane.apply(policies, nftPods, namespaces, signal);
+  }
+
+  async probe(requests: ProbeRequest[], opts: ProbeOptions): Promise<ProbeResult[]> {
+    const bySource = new Map<string, number[]>();
+    requests.forEach((r, i) => {
+      let list = bySource.get(r.from);
+      if (!list) bySource.set(r.from, (list = []));
+      list.push(i);
+    });
+    // The concurrency bound is global: each source's agent gets its share.
+    const perAgent = Math.max(1, Math.floor(opts.concurrency / Math.max(1, bySource.size)));
+    const results: ProbeResult[] = new Array(requests.length);
+    await Promise.all(
+      [...bySource.entries()].map(async ([from, idxs]) => {
+        const agent = this.agents.get(from);
+        if (!agent) throw new Error(`probe: no pod ${from} in the local cluster`);
+        if (opts.signal?.aborted) throw opts.signal.reason;
+        const out = await agent.probe(
+          idxs.map((i) => ({
+            to: requests[i].to,
+            host: requests[i].toIp,
+            port: requests[i].port,
+            protocol: requests[i].protocol,
+          })),
+          opts.timeoutMs,
+          perAgent,
+        );
+        idxs.forEach((reqIdx, k) => {
+          const r = out[k];
+          results[reqIdx] = {
+            ...requests[reqIdx],
+            connected: r.connected,
+            ...(r.answeredBy !== undefined ? { answeredBy: r.answeredBy } : {}),
+            ...(r.error !== undefined ? { error: r.error } : {}),
+            elapsedMs: r.elapsedMs,
+          };
+        });
+      }),
+    );
+    return results;
+  }
+
+  async preparePerf(paths: PathKind[], signal?: AbortSignal): Promise<PerfTopology> {
+    await this.ensureCreated(signal);
+    return preparePerfTopology(this.topology, paths, signal);
+  }
+
+  exec(pod: PodHandle, argv: string[], opts?: ExecOptions): Promise<ExecResult> {
+    return this.topology.exec(pod, argv, opts);
+  }
+
+  async spawn(pod: PodHandle, argv: string[]): Promise<BackgroundProcess> {
+    return this.topology.spawn(pod, argv);
+  }
+
+  async cleanup(): Promise<void> {
+    const agents = [...this.agents.values()];
+    this.agents.clear();
+    this.layoutKeys.clear();
+    await Promise.all(agents.map((a) => a.stop().catch(() => undefined)));
+    await this.topology.destroy();
+    this.created = false;
+  }
+}
+
+function agentPorts(p: ResolvedPod): AgentPorts {
+  const uniq = (xs: number[]) => [...new Set(xs)].sort((a, b) => a - b);
+  return {
+    tcp: uniq(p.ports.filter((c) => c.protocol === 'TCP').map((c) => c.port)),
+    udp: uniq(p.ports.filter((c) => c.protocol === 'UDP').map((c) => c.port)),
+  };
+}

@@ -1,0 +1,73 @@
+/**
+ * Loads the compiled NetworkPolicy tables into the nodes. One `nft -f -` transaction per node whose
+ * ruleset changed (nodes are separate network namespaces, so they cannot share one transaction);
+ * each transaction replaces the node's table atomically, so a node never runs half a policy set.
+ * Unchanged nodes are left alone, which keeps a policy edit that touches one node's pods cheap.
+ */
+import type { Labels, NetworkPolicy } from '../../netpol/types.js';
+import { nftTableName } from './names.js';
+import { compileNodeRuleset, deleteTableScript, replaceTableScript, type NftPod } from './nft-compile.js';
+import { inNetns, run } from './sh.js';
+import type { LocalTopology } from './topology.js';
+
+export interface ApplyReport {
+  /** Nodes whose table was (re)loaded. */
+  changedNodes: string[];
+  /** Total bytes of nft script loaded. */
+  scriptBytes: number;
+}
+
+export class NftPolicyDataplane {
+  readonly table: string;
+  private readonly applied = new Map<string, string>();
+
+  constructor(private readonly topo: LocalTopology) {
+    this.table = nftTableName(topo.runId);
+  }
+
+  /** Compiles and loads `policies` on every node. */
+  async apply(
+    policies: NetworkPolicy[],
+    pods: NftPod[],
+    namespaces: Record<string, Labels>,
+    signal?: AbortSignal,
+  ): Promise<ApplyReport> {
+    const changedNodes: string[] = [];
+    let scriptBytes = 0;
+    await Promise.all(
+      this.topo.nodeNames.map(async (node) => {
+        const ruleset = compileNodeRuleset({ table: this.table, node, policies, pods, namespaces });
+        if (this.applied.get(node) === ruleset) return;
+        const script = replaceTableScript(this.table, ruleset);
+        scriptBytes += script.length;
+        // Forget what was applied first: if loading fails, the next apply must not skip this node.
+        this.applied.delete(node);
+        await run(inNetns(this.topo.nodeNetns(node), ['nft', '-f', '-']), { input: script, signal });
+        this.applied.set(node, ruleset);
+        changedNodes.push(node);
+      }),
+    );
+    return { changedNodes: changedNodes.sort(), scriptBytes };
+  }
+
+  /** Removes the table from every node (no policy: everything allowed). */
+  async clear(signal?: AbortSignal): Promise<void> {
+    await Promise.all(
+      this.topo.nodeNames.map((node) =>
+        run(inNetns(this.topo.nodeNetns(node), ['nft', '-f', '-']), {
+          input: deleteTableScript(this.table),
+          signal,
+        }),
+      ),
+    );
+    this.applied.clear();
+  }
+
+  /** The ruleset currently loaded on a node, as nft prints it (for debugging and tests). */
+  async listed(node: string): Promise<string> {
+    const r = await run(inNetns(this.topo.nodeNetns(node), ['nft', 'list', 'table', 'inet', this.table]), {
+      allowFail: true,
+    });
+    return r.stdout;
+  }
+}

@@ -1,0 +1,460 @@
+/**
+ * The embedded local cluster's network: nodes and pods as Linux network namespaces, wired the way
+ * Calico wires pods, so that a NetworkPolicy dataplane in the nodes' forward hook behaves like a real
+ * CNI's (rejects fail fast, allowed traffic is routed, not bridged).
+ *
+ * Layout (all names carry the run id, see names.ts):
+ *   - `<runId>-fab`   the "fabric": a bridge `br0` joining the nodes' `eth0` (the underlay network,
+ *                     172.30.0.0/24; node i is 172.30.0.<i+1>).
+ *   - `<runId>-n<i>`  node i ("node-<i>"): IP forwarding on; per local pod a veth `c<tag>p<idx>` with
+ *                     proxy ARP and a /32 route; per remote pod a /32 route to the pod's node —
+ *                     directly over the underlay (`mode: 'routed'`) or via `vxlan0` (`mode: 'vxlan'`,
+ *                     VNI 4096, VTEP 172.31.0.<i+1>, static neighbour and FDB entries, no flooding).
+ *   - `<runId>-p<idx>` a pod: `eth0` with its IP as a /32, default route via the link-local gateway
+ *                     169.254.1.1 (onlink), answered by the node's proxy ARP.
+ *   - `<runId>-x<suffix>` extra namespaces a workload asks for (e.g. the bare baseline path).
+ *
+ * API (used by the local driver and by the performance workloads):
+ *   const topo = new LocalTopology({ runId, nodes: 2, podCidr: '10.244.0.0/16', mode: 'routed' });
+ *   await topo.create();                                   // fabric + nodes
+ *   const pod = await topo.addPod({ namespace, name, node: 'node-0', ip?, labels? }); // LocalPod
+ *   await topo.setPodIp(pod.key, '10.244.1.5');            // re-address a pod in place
+ *   await topo.removePod(pod.key);
+ *   topo.netnsOf(pod) / topo.nodeNetns('node-0') / topo.nodeIp('node-0') / topo.pods() / topo.pod(key)
+ *   await topo.exec(podOrNetns, ['ping', '-c1', ip], { timeoutMs });   // ExecResult, never throws on exit≠0
+ *   const proc = topo.spawn(podOrNetns, argv);             // LocalProcess: child, pid, stop()
+ *   const ns = await topo.addNetns('base0');               // an extra namespace, destroyed with the rest
+ *   await topo.destroy();                                  // kills processes, deletes every namespace
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import type { BackgroundProcess, ExecOptions, ExecResult, PodHandle } from '../driver.js';
+import type { Labels } from '../../netpol/types.js';
+import { deleteNetns, listNetns } from './cleanup.js';
+import { NODE_NAME, checkRunId, netnsNames, podHostIf } from './names.js';
+import { inNetns, ipBatch, run } from './sh.js';
+
+export type LocalNetworkMode = 'routed' | 'vxlan';
+
+export interface LocalTopologyOptions {
+  runId: string;
+  /** Number of nodes (≥ 1; the driver uses ≥ 2). */
+  nodes: number;
+  /** Where pods without an explicit IP get theirs; default 10.244.0.0/16. */
+  podCidr?: string;
+  mode: LocalNetworkMode;
+  /** MTU of pod interfaces; default 1500 routed, 1450 vxlan. */
+  mtu?: number;
+}
+
+export interface LocalPodSpec {
+  namespace: string;
+  name: string;
+  /** "node-<i>" */
+  node: string;
+  /** IPv4 address; allocated from podCidr when absent. */
+  ip?: string;
+  labels?: Labels;
+}
+
+export interface LocalPod extends PodHandle {
+  labels: Labels;
+  /** The pod's network namespace. */
+  netns: string;
+  /** The host (node) side of the pod's veth. */
+  hostIf: string;
+  /** Index used in the pod's object names. */
+  idx: number;
+}
+
+export interface LocalProcess extends BackgroundProcess {
+  readonly child: ChildProcessWithoutNullStreams;
+  readonly pid: number;
+  /** Settles when the process exits (output collected only if `collectOutput`). */
+  readonly exited: Promise<ExecResult>;
+}
+
+export interface SpawnOptions {
+  /** Keep stdout/stderr in memory for stop()'s result; default true. Off for chatty protocol streams. */
+  collectOutput?: boolean;
+}
+
+const UNDERLAY = (i: number) => `172.30.0.${i + 1}`;
+const VTEP = (i: number) => `172.31.0.${i + 1}`;
+const VTEP_MAC = (i: number) => `02:cb:00:00:00:${(i + 1).toString(16).padStart(2, '0')}`;
+const VNI = 4096;
+const POD_GW = '169.254.1.1';
+/**
+ * Denied UDP probes fail fast only if every rejection's ICMP error is sent; the kernel's default
+ * per-destination ICMP rate limit (about 6 per second) would turn most of them into timeouts.
+ */
+const NO_ICMP_RATELIMIT = {
+  'net/ipv4/icmp_ratelimit': '0',
+  'net/ipv4/icmp_msgs_per_sec': '1000000',
+  'net/ipv4/icmp_msgs_burst': '1000000',
+};
+
+export class LocalTopology {
+  readonly runId: string;
+  readonly mode: LocalNetworkMode;
+  readonly nodeNames: string[];
+  readonly mtu: number;
+  private readonly podCidr: string;
+  private readonly podsByKey = new Map<string, LocalPod>();
+  private readonly processes = new Set<LocalProcess>();
+  private readonly extraNetns = new Set<string>();
+  private nextIdx = 0;
+  private created = false;
+  /** Set while destroy() runs, so that work still in flight creates nothing new. */
+  private destroying = false;
+
+  constructor(opts: LocalTopologyOptions) {
+    this.runId = checkRunId(opts.runId);
+    if (!Number.isInteger(opts.nodes) || opts.nodes < 1 || opts.nodes > 200) {
+      throw new Error(`nodes must be between 1 and 200, got ${opts.nodes}`);
+    }
+    this.mode = opts.mode;
+    this.podCidr = opts.podCidr ?? '10.244.0.0/16';
+    this.nodeNames = Array.from({ length: opts.nodes }, (_, i) => NODE_NAME(i));
+    this.mtu = opts.mtu ?? (opts.mode === 'vxlan' ? 1450 : 1500);
+  }
+
+  /** Creates the fabric and the nodes. */
+  async create(signal?: AbortSignal): Promise<void> {
+    if (this.created) return;
+    this.created = true;
+    const fab = netnsNames.fabric(this.runId);
+    await run(['ip', 'netns', 'add', fab], { signal });
+    await ipBatch(fab, ['link set lo up', 'link add br0 type bridge', 'link set br0 up'], { signal });
+    await Promise.all(this.nodeNames.map((_, i) => this.createNode(i, signal)));
+    if (this.mode === 'vxlan') {
+      // Static FDB: each VTEP MAC lives behind its node's underlay address (no multicast, no learning).
+      await Promise.all(
+        this.nodeNames.map((_, i) => {
+          const lines = this.nodeNames.flatMap((__, j) =>
+            j === i ? [] : [`fdb append ${VTEP_MAC(j)} dev vxlan0 dst ${UNDERLAY(j)} self permanent`],
+          );
+          return run(['bridge', '-n', this.nodeNetns(NODE_NAME(i)), '-batch', '-'], {
+            input: lines.join('\n') + '\n',
+            signal,
+          }).then(() => undefined);
+        }),
+      );
+    }
+  }
+
+  private async createNode(i: number, signal?: AbortSignal): Promise<void> {
+    const ns = netnsNames.node(this.runId, i);
+    const fab = netnsNames.fabric(this.runId);
+    await run(['ip', 'netns', 'add', ns], { signal });
+    const lines = [
+      'link set lo up',
+      `link add eth0 type veth peer name n${i} netns ${fab}`,
+      `addr add ${UNDERLAY(i)}/24 dev eth0`,
+      'link set eth0 up',
+      // Proxy ARP only answers for addresses the node has a route to through another device; this
+      // route is what lets the node answer the pods' ARP for their gateway 169.254.1.1.
+      `route add ${POD_GW}/32 dev lo`,
+    ];
+    if (this.mode === 'vxlan') {
+      lines.push(
+        `link add vxlan0 type vxlan id ${VNI} local ${UNDERLAY(i)} dev eth0 dstport 4789 nolearning`,
+        `link set vxlan0 address ${VTEP_MAC(i)} mtu ${Math.min(this.mtu, 1450)}`,
+        `addr add ${VTEP(i)}/32 dev vxlan0`,
+        'link set vxlan0 up',
+      );
+      for (let j = 0; j < this.nodeNames.length; j++) {
+        if (j === i) continue;
+        lines.push(`neigh replace ${VTEP(j)} lladdr ${VTEP_MAC(j)} dev vxlan0 nud permanent`);
+      }
+    }
+    await ipBatch(ns, lines, { signal });
+    await ipBatch(fab, [`link set n${i} master br0`, `link set n${i} up`], { signal });
+    await this.sysctl(
+      ns,
+      { 'net/ipv4/ip_forward': '1', 'net/ipv4/conf/all/rp_filter': '0', ...NO_ICMP_RATELIMIT },
+      signal,
+    );
+  }
+
+  /** Writes sysctls inside a namespace with one process (`/proc/sys` is per network namespace). */
+  private async sysctl(netns: string, values: Record<string, string>, signal?: AbortSignal): Promise<void> {
+    const script = Object.entries(values)
+      .map(([k, v]) => `echo ${v} > /proc/sys/${k}`)
+      .join(' && ');
+    await run(inNetns(netns, ['sh', '-c', script]), { signal });
+  }
+
+  nodeIndex(node: string): number {
+    const i = this.nodeNames.indexOf(node);
+    if (i < 0) throw new Error(`unknown node "${node}" (nodes: ${this.nodeNames.join(', ')})`);
+    return i;
+  }
+
+  nodeNetns(node: string): string {
+    return netnsNames.node(this.runId, this.nodeIndex(node));
+  }
+
+  /** The node's underlay address (where its `eth0` sits on the fabric). */
+  nodeIp(node: string): string {
+    return UNDERLAY(this.nodeIndex(node));
+  }
+
+  netnsOf(pod: PodHandle | string): string {
+    if (typeof pod === 'string') return pod;
+    const p = this.podsByKey.get(pod.key);
+    if (!p) throw new Error(`pod ${pod.key} is not part of run ${this.runId}`);
+    return p.netns;
+  }
+
+  pods(): LocalPod[] {
+    return [...this.podsByKey.values()];
+  }
+
+  pod(key: string): LocalPod | undefined {
+    return this.podsByKey.get(key);
+  }
+
+  /** Creates a pod namespace, its veth to the node, its addresses and the routes on every node. */
+  async addPod(spec: LocalPodSpec, signal?: AbortSignal): Promise<LocalPod> {
+    if (!this.created || this.destroying) throw new Error('LocalTopology.create() must run before addPod()');
+    const key = `${spec.namespace}/${spec.name}`;
+    if (this.podsByKey.has(key)) throw new Error(`pod ${key} already exists`);
+    this.nodeIndex(spec.node);
+    const ip = spec.ip ?? this.allocateIp(spec.node);
+    this.checkIpFree(ip, key);
+    const idx = this.nextIdx++;
+    const pod: LocalPod = {
+      namespace: spec.namespace,
+      name: spec.name,
+      key,
+      node: spec.node,
+      ip,
+      labels: { ...(spec.labels ?? {}) },
+      netns: netnsNames.pod(this.runId, idx),
+      hostIf: podHostIf(this.runId, idx),
+      idx,
+    };
+    // Registered before it exists so that destroy() removes a half-made pod too.
+    this.podsByKey.set(key, pod);
+    const nodeNs = this.nodeNetns(pod.node);
+    await run(['ip', 'netns', 'add', pod.netns], { signal });
+    await ipBatch(
+      nodeNs,
+      [
+        `link add ${pod.hostIf} mtu ${this.mtu} type veth peer name eth0 mtu ${this.mtu} netns ${pod.netns}`,
+        `link set ${pod.hostIf} up`,
+      ],
+      { signal },
+    );
+    // Proxy ARP answers the pod's ARP for 169.254.1.1; proxy_delay 0 so the first packet is not held back.
+    await this.sysctl(
+      nodeNs,
+      {
+        [`net/ipv4/conf/${pod.hostIf}/proxy_arp`]: '1',
+        [`net/ipv4/neigh/${pod.hostIf}/proxy_delay`]: '0',
+        [`net/ipv4/conf/${pod.hostIf}/rp_filter`]: '0',
+      },
+      signal,
+    );
+    await ipBatch(
+      pod.netns,
+      [
+        'link set lo up',
+        'link set eth0 up',
+        `route add ${POD_GW} dev eth0 scope link`,
+        `route add default via ${POD_GW} dev eth0 onlink`,
+      ],
+      { signal },
+    );
+    await this.sysctl(pod.netns, NO_ICMP_RATELIMIT, signal);
+    await this.addressPod(pod, signal);
+    return pod;
+  }
+
+  private async addressPod(pod: LocalPod, signal?: AbortSignal): Promise<void> {
+    await ipBatch(pod.netns, [`addr add ${pod.ip}/32 dev eth0`], { signal });
+    await Promise.all(
+      this.nodeNames.map((node) =>
+        ipBatch(this.nodeNetns(node), [this.podRoute(pod, node, 'replace')], { signal }),
+      ),
+    );
+  }
+
+  private podRoute(pod: LocalPod, onNode: string, verb: 'replace' | 'del'): string {
+    if (onNode === pod.node) return `route ${verb} ${pod.ip}/32 dev ${pod.hostIf} scope link`;
+    const home = this.nodeIndex(pod.node);
+    return this.mode === 'routed'
+      ? `route ${verb} ${pod.ip}/32 via ${UNDERLAY(home)} dev eth0`
+      : `route ${verb} ${pod.ip}/32 via ${VTEP(home)} dev vxlan0 onlink`;
+  }
+
+  /** Moves a pod to another IP (the conformance layout reuses pods across cases). */
+  async setPodIp(key: string, ip: string, signal?: AbortSignal): Promise<LocalPod> {
+    const pod = this.podsByKey.get(key);
+    if (!pod) throw new Error(`no pod ${key}`);
+    if (pod.ip === ip) return pod;
+    this.checkIpFree(ip, key);
+    await this.unroutePod(pod, signal);
+    const old = pod.ip;
+    pod.ip = ip;
+    // New address first: removing a device's last IPv4 address flushes the routes through it.
+    await this.addressPod(pod, signal);
+    await ipBatch(pod.netns, [`addr del ${old}/32 dev eth0`], { signal });
+    return pod;
+  }
+
+  /** Updates the labels the topology records for a pod (labels live in the harness, not the kernel). */
+  setPodLabels(key: string, labels: Labels): void {
+    const pod = this.podsByKey.get(key);
+    if (!pod) throw new Error(`no pod ${key}`);
+    pod.labels = { ...labels };
+  }
+
+  private async unroutePod(pod: LocalPod, signal?: AbortSignal): Promise<void> {
+    await Promise.all(
+      this.nodeNames.map((node) =>
+        run(['ip', '-n', this.nodeNetns(node), ...this.podRoute(pod, node, 'del').split(' ')], {
+          signal,
+          allowFail: true,
+        }),
+      ),
+    );
+  }
+
+  async removePod(key: string, signal?: AbortSignal): Promise<void> {
+    const pod = this.podsByKey.get(key);
+    if (!pod) return;
+    for (const p of this.processes) {
+      if (p.child.spawnargs.includes(pod.netns)) await p.stop();
+    }
+    await this.unroutePod(pod, signal);
+    await deleteNetns([pod.netns]);
+    this.podsByKey.delete(key);
+  }
+
+  /** An extra namespace (not a pod) that destroy() removes with the rest; returns its name. */
+  async addNetns(suffix: string, signal?: AbortSignal): Promise<string> {
+    if (this.destroying) throw new Error('the topology is being destroyed');
+    if (!/^[a-z0-9-]{1,20}$/.test(suffix))
+      throw new Error(`netns suffix "${suffix}" must be [a-z0-9-]{1,20}`);
+    const ns = netnsNames.extra(this.runId, suffix);
+    this.extraNetns.add(ns);
+    await run(['ip', 'netns', 'add', ns], { signal });
+    await ipBatch(ns, ['link set lo up'], { signal });
+    return ns;
+  }
+
+  /** Runs a command in a pod (or a namespace by name) to completion; a non-zero exit is returned, not thrown. */
+  async exec(target: PodHandle | string, argv: string[], opts: ExecOptions = {}): Promise<ExecResult> {
+    return run(inNetns(this.netnsOf(target), argv), {
+      timeoutMs: opts.timeoutMs,
+      signal: opts.signal,
+      allowFail: true,
+    });
+  }
+
+  /** Starts a long-running command in a pod (or a namespace by name). */
+  spawn(target: PodHandle | string, argv: string[], opts: SpawnOptions = {}): LocalProcess {
+    const collect = opts.collectOutput ?? true;
+    const argvFull = inNetns(this.netnsOf(target), argv);
+    const child = spawn(argvFull[0], argvFull.slice(1), { stdio: ['pipe', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const errOut: Buffer[] = [];
+    if (collect) {
+      child.stdout.on('data', (b: Buffer) => out.push(b));
+      child.stderr.on('data', (b: Buffer) => errOut.push(b));
+    }
+    child.stdin.on('error', () => {
+      /* the process exited; its exit status tells why */
+    });
+    const exited = new Promise<ExecResult>((resolve) => {
+      const done = (code: number | null, sig: NodeJS.Signals | null) =>
+        resolve({
+          stdout: Buffer.concat(out).toString('utf8'),
+          stderr: Buffer.concat(errOut).toString('utf8'),
+          exitCode: code ?? (sig ? 128 : 1),
+        });
+      child.on('close', done);
+      child.on('error', (err) => {
+        errOut.push(Buffer.from(String(err.message)));
+        done(127, null);
+      });
+    });
+    const processes = this.processes;
+    const proc: LocalProcess = {
+      child,
+      pid: child.pid ?? -1,
+      exited,
+      async stop(): Promise<ExecResult> {
+        if (child.exitCode === null && child.signalCode === null) {
+          child.kill('SIGTERM');
+          const timer = setTimeout(() => child.kill('SIGKILL'), 2000);
+          const r = await exited;
+          clearTimeout(timer);
+          processes.delete(proc);
+          return r;
+        }
+        processes.delete(proc);
+        return exited;
+      },
+    };
+    this.processes.add(proc);
+    return proc;
+  }
+
+  /** Stops every process and deletes every namespace of this run (also ones from a crashed earlier attempt). */
+  async destroy(): Promise<void> {
+    this.destroying = true;
+    await Promise.all([...this.processes].map((p) => p.stop()));
+    // An interrupted run may still have an `ip netns add` in flight: delete until none is left.
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const mine = (await listNetns()).filter((n) => n.startsWith(`${this.runId}-`));
+      if (mine.length === 0) break;
+      await deleteNetns(mine);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    this.destroying = false;
+    this.podsByKey.clear();
+    this.extraNetns.clear();
+    this.created = false;
+  }
+
+  private checkIpFree(ip: string, key: string): void {
+    for (const p of this.podsByKey.values()) {
+      if (p.ip === ip && p.key !== key) throw new Error(`IP ${ip} of pod ${key} is already used by ${p.key}`);
+    }
+  }
+
+  /**
+   * An unused address for a pod on `node`: node i allocates from the i-th /24 counted from the top of
+   * podCidr, which keeps auto-assigned pods clear of the conformance cases' 10.244.<ns>.<n> addresses.
+   */
+  private allocateIp(node: string): string {
+    const [base, lenStr] = this.podCidr.split('/');
+    const len = Number(lenStr);
+    if (!(len <= 24)) throw new Error(`podCidr ${this.podCidr} must be /24 or larger`);
+    const baseInt = ipToInt(base) & (len === 0 ? 0 : (~0 << (32 - len)) >>> 0);
+    const blocks = 2 ** (24 - len);
+    const i = this.nodeIndex(node);
+    if (i >= blocks) throw new Error(`podCidr ${this.podCidr} has no /24 left for ${node}`);
+    const block = baseInt + (blocks - 1 - i) * 256;
+    const used = new Set([...this.podsByKey.values()].map((p) => p.ip));
+    for (let host = 2; host < 255; host++) {
+      const ip = intToIp(block + host);
+      if (!used.has(ip)) return ip;
+    }
+    throw new Error(`no free pod address left on ${node}`);
+  }
+}
+
+function ipToInt(ip: string): number {
+  const parts = ip.split('.').map(Number);
+  if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255)) {
+    throw new Error(`not an IPv4 address: ${ip}`);
+  }
+  return ((parts[0] << 24) | (parts[1] << 16) | (parts[2] << 8) | parts[3]) >>> 0;
+}
+
+function intToIp(n: number): string {
+  return [(n >>> 24) & 255, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
+}
