@@ -7,14 +7,22 @@
 import type { CommandModule } from 'yargs';
 import { cleanupLocal, type CleanupReport } from '../../cluster/local/cleanup.js';
 import { NAME_PREFIX, checkRunId } from '../../cluster/local/names.js';
+import { cleanupKube } from '../../cluster/kube/cleanup.js';
 import { EnvironmentError, InputError } from '../../util/errors.js';
 
 export interface CleanupArgs {
   'run-id'?: string;
   prefix?: string;
   json?: boolean;
-  /** Real clusters (handled by the kube branch when present). */
+  /** Real clusters: the kubeconfig context (and file) to clean. */
   context?: string;
+  kubeconfig?: string;
+}
+
+/** Accepts the object id (cnb-a1b2c3) or the results directory's run id (20261124-221503-a1b2c3). */
+export function objectRunIdArg(id: string): string {
+  const m = /^\d{8}-\d{6}-([0-9a-f]{6})$/.exec(id);
+  return m ? `${NAME_PREFIX}${m[1]}` : id;
 }
 
 /** One way of cleaning up: `applies` picks it from the arguments; the first that applies runs. */
@@ -46,7 +54,7 @@ export const localBranch: CleanupBranch = {
   applies: (argv) => argv.context === undefined,
   async run(argv) {
     if (argv['run-id'] && argv.prefix) throw new InputError('give either --run-id or --prefix, not both');
-    const prefix = argv['run-id'] ? `${checkRunId(argv['run-id'])}-` : (argv.prefix ?? NAME_PREFIX);
+    const prefix = argv['run-id'] ? `${checkRunId(objectRunIdArg(argv['run-id']))}-` : (argv.prefix ?? NAME_PREFIX);
     if (!prefix.startsWith(NAME_PREFIX)) {
       throw new InputError(
         `--prefix "${prefix}" must start with ${NAME_PREFIX} (cnibench never touches other objects)`,
@@ -58,15 +66,39 @@ export const localBranch: CleanupBranch = {
   },
 };
 
-/** Branches in order; a real-cluster branch is added in front of `localBranch`. */
-export const cleanupBranches: CleanupBranch[] = [localBranch];
+/** A real cluster: deletes the namespaces labelled app.kubernetes.io/managed-by=cnibench (of one run with --run-id). */
+export const kubeBranch: CleanupBranch = {
+  name: 'kube',
+  applies: (argv) => argv.context !== undefined || argv.kubeconfig !== undefined,
+  async run(argv) {
+    if (argv.prefix) throw new InputError('--prefix applies to the local cluster only; use --run-id on real clusters');
+    const report = await cleanupKube({
+      context: argv.context,
+      kubeconfig: argv.kubeconfig,
+      ...(argv['run-id'] ? { runId: objectRunIdArg(argv['run-id']) } : {}),
+      onProgress: (m) => process.stderr.write(`cleanup: ${m}\n`),
+    });
+    if (argv.json) {
+      process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+      return;
+    }
+    if (report.namespaces.length === 0) process.stdout.write('cleanup: no cnibench namespaces on this cluster\n');
+    for (const ns of report.namespaces) process.stdout.write(`deleted namespace ${ns}\n`);
+    for (const ns of report.remaining) process.stdout.write(`still terminating: namespace ${ns}\n`);
+  },
+};
+
+/** Branches in order: the first that applies runs. */
+export const cleanupBranches: CleanupBranch[] = [kubeBranch, localBranch];
 
 const cleanupCommand: CommandModule<object, CleanupArgs> = {
   command: 'cleanup',
-  describe: 'Remove everything cnibench left behind (local network namespaces, nft tables, agent processes)',
+  describe: 'Remove everything cnibench left behind: local network namespaces, nft tables and agent processes, or (--context) labelled namespaces on a real cluster',
   builder: (y) =>
     y
-      .option('run-id', { type: 'string', describe: 'only objects of this run (cnb-xxxxxx)' })
+      .option('run-id', { type: 'string', describe: 'only objects of this run (cnb-xxxxxx, or the run id of its results directory)' })
+      .option('context', { type: 'string', describe: 'clean a real cluster: this kubeconfig context' })
+      .option('kubeconfig', { type: 'string', describe: 'clean a real cluster: this kubeconfig file' })
       .option('prefix', {
         type: 'string',
         describe: `only objects whose names start with this (default ${NAME_PREFIX})`,

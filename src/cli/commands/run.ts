@@ -1,13 +1,13 @@
 /** `cnibench run SCENARIO`: the whole evaluation — cluster, candidates, workloads, results, report. */
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
-import { loadScenario } from '../../scenario/load.js';
+import { loadScenario, type LoadedScenario } from '../../scenario/load.js';
 import { runScenario } from '../../run/orchestrate.js';
 import { createProgress } from '../../run/progress.js';
 import { installInterruptGuard } from '../../run/signals.js';
 import { formatSummaryTable } from '../../run/summary-table.js';
 import { renderRunReports } from '../../run/render.js';
-import { ExitCode } from '../../util/errors.js';
+import { ExitCode, InputError } from '../../util/errors.js';
 
 interface RunArgs {
   scenario: string;
@@ -15,6 +15,9 @@ interface RunArgs {
   'results-dir': string;
   report: boolean;
   quiet: boolean;
+  context?: string;
+  kubeconfig?: string;
+  'image-registry'?: string;
 }
 
 const run: CommandModule<object, RunArgs> = {
@@ -26,10 +29,16 @@ const run: CommandModule<object, RunArgs> = {
       .option('resume', { type: 'string', describe: 'continue the interrupted run with this id (a directory under --results-dir)' })
       .option('results-dir', { type: 'string', default: 'results', describe: 'where run directories are written' })
       .option('report', { type: 'boolean', default: true, describe: 'render the reports at the end (--no-report to skip)' })
-      .option('quiet', { type: 'boolean', default: false, describe: 'no progress output' }),
+      .option('quiet', { type: 'boolean', default: false, describe: 'no progress output' })
+      .option('context', { type: 'string', describe: 'real clusters: kubeconfig context (overrides cluster.context)' })
+      .option('kubeconfig', { type: 'string', describe: 'real clusters: kubeconfig file (overrides cluster.kubeconfig)' })
+      .option('image-registry', {
+        type: 'string',
+        describe: 'real clusters: pull every image from this registry or mirror (overrides cluster.imageRegistry)',
+      }),
   handler: async (argv) => {
     // Nothing is created before the scenario has passed every check.
-    const loaded = loadScenario(argv.scenario);
+    const loaded = withClusterOverrides(loadScenario(argv.scenario), argv);
     const progress = createProgress({ quiet: argv.quiet });
     const guard = installInterruptGuard();
     try {
@@ -52,6 +61,20 @@ const run: CommandModule<object, RunArgs> = {
     }
   },
 };
+
+/** Command-line settings for a real cluster win over the scenario's; they are recorded as run. */
+function withClusterOverrides(loaded: LoadedScenario, argv: RunArgs): LoadedScenario {
+  const overrides = {
+    ...(argv.context !== undefined ? { context: argv.context } : {}),
+    ...(argv.kubeconfig !== undefined ? { kubeconfig: argv.kubeconfig } : {}),
+    ...(argv['image-registry'] !== undefined ? { imageRegistry: argv['image-registry'] } : {}),
+  };
+  if (Object.keys(overrides).length === 0) return loaded;
+  if (loaded.scenario.cluster.kind !== 'kube') {
+    throw new InputError(`${loaded.file}: --context, --kubeconfig and --image-registry apply to cluster.kind: kube only`);
+  }
+  return { ...loaded, scenario: { ...loaded.scenario, cluster: { ...loaded.scenario.cluster, ...overrides } } };
+}
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const commands: CommandModule<any, any>[] = [run];
