@@ -1,0 +1,386 @@
+/**
+ * Charts as PNG files (chart.js through chartjs-node-canvas, rendered in-process, system fonts only)
+ * written next to the report and returned as data URIs for the self-contained HTML. Error bars and
+ * the conformance heat map are small inline plugins passed per chart (nothing registered globally).
+ */
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { ChartJSNodeCanvas } from 'chartjs-node-canvas';
+import type { ChartConfiguration, Plugin } from 'chart.js';
+import type { CandidateResult, Measurement } from '../results/schema.js';
+import { allTags, tallyTags } from '../scoring/features.js';
+import type { ChartRef } from './blocks.js';
+import type { ReportModel } from './model.js';
+import { CHART_IDS } from './sections.js';
+
+const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#17becf', '#7f7f7f'];
+const FONT = 'DejaVu Sans';
+
+interface ChartSpec {
+  id: string;
+  title: string;
+  config: ChartConfiguration;
+  width?: number;
+  height?: number;
+}
+
+type ErrorBars = Array<[number, number] | null>;
+
+/** Draws [low, high] whiskers over each bar from dataset.errorBars. */
+const errorBarPlugin: Plugin = {
+  id: 'cnibenchErrorBars',
+  afterDatasetsDraw(chart) {
+    const { ctx } = chart;
+    const y = chart.scales.y;
+    chart.data.datasets.forEach((ds, di) => {
+      const bars = (ds as unknown as { errorBars?: ErrorBars }).errorBars;
+      const meta = chart.getDatasetMeta(di);
+      if (!bars || meta.hidden) return;
+      meta.data.forEach((el, i) => {
+        const eb = bars[i];
+        if (!eb) return;
+        const x = el.x;
+        const top = y.getPixelForValue(eb[1]);
+        const bottom = y.getPixelForValue(eb[0]);
+        ctx.save();
+        ctx.strokeStyle = '#111';
+        ctx.lineWidth = 1.5;
+        ctx.beginPath();
+        ctx.moveTo(x, top);
+        ctx.lineTo(x, bottom);
+        ctx.moveTo(x - 6, top);
+        ctx.lineTo(x + 6, top);
+        ctx.moveTo(x - 6, bottom);
+        ctx.lineTo(x + 6, bottom);
+        ctx.stroke();
+        ctx.restore();
+      });
+    });
+  },
+};
+
+/** A matrix of coloured cells (candidate × tag) over category scales, with the count in each cell. */
+function heatmapPlugin(
+  cells: Array<{ x: number; y: number; rate: number | null; text: string }>,
+  cols: number,
+  rows: number,
+): Plugin {
+  return {
+    id: 'cnibenchHeatmap',
+    beforeDatasetsDraw(chart) {
+      const { ctx, chartArea: a } = chart;
+      const w = (a.right - a.left) / cols;
+      const h = (a.bottom - a.top) / rows;
+      ctx.save();
+      ctx.font = `12px "${FONT}"`;
+      ctx.textAlign = 'center';
+      ctx.textBaseline = 'middle';
+      for (const c of cells) {
+        const x0 = a.left + c.x * w;
+        const y0 = a.top + c.y * h;
+        ctx.fillStyle = c.rate === null ? '#d9d9d9' : `hsl(${Math.round(120 * c.rate)}, 65%, 55%)`;
+        ctx.fillRect(x0 + 1, y0 + 1, w - 2, h - 2);
+        ctx.fillStyle = '#111';
+        ctx.fillText(c.text, x0 + w / 2, y0 + h / 2);
+      }
+      ctx.restore();
+    },
+  };
+}
+
+const title = (text: string) => ({ display: true, text, font: { size: 16, family: FONT } });
+
+function plainThroughput(c: CandidateResult): Measurement[] {
+  return c.measurements.filter((m) => m.metric === 'throughput' && m.parameters.policies === undefined);
+}
+
+function groupLabel(m: Measurement): string {
+  const p = Object.entries(m.parameters)
+    .filter(([k]) => k !== 'policies')
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
+  return `${m.path}${p ? ` ${p}` : ''}`;
+}
+
+function throughputChart(m: ReportModel): ChartSpec | null {
+  const groups = [...new Set(m.candidates.flatMap((c) => plainThroughput(c).map(groupLabel)))];
+  if (groups.length === 0) return null;
+  const unit = m.candidates.flatMap(plainThroughput)[0].unit;
+  const datasets = m.candidates
+    .filter((c) => plainThroughput(c).length > 0)
+    .map((c, i) => {
+      const byGroup = groups.map((g) => plainThroughput(c).find((x) => groupLabel(x) === g));
+      return {
+        label: c.label,
+        data: byGroup.map((x) => (x ? x.summary.median : null)),
+        backgroundColor: PALETTE[i % PALETTE.length],
+        errorBars: byGroup.map((x) =>
+          x && x.summary.n > 1 && x.summary.ciDefined !== false ? x.summary.ci95Median : null,
+        ),
+      };
+    });
+  const maxWhisker = Math.max(
+    0,
+    ...datasets.flatMap((d) => d.errorBars.map((e) => e?.[1] ?? 0)),
+    ...datasets.flatMap((d) => d.data.map((v) => v ?? 0)),
+  );
+  return {
+    id: CHART_IDS.throughput,
+    title: 'Throughput (median, 95% CI)',
+    config: {
+      type: 'bar',
+      data: { labels: groups, datasets: datasets as never },
+      options: {
+        plugins: {
+          title: title(`Throughput (median, 95% CI of the median), ${unit}`),
+          legend: { position: 'bottom' },
+        },
+        // Leave room above the tallest whisker (the CI may reach past the tallest bar).
+        scales: {
+          y: { beginAtZero: true, suggestedMax: maxWhisker * 1.05, title: { display: true, text: unit } },
+        },
+      },
+      plugins: [errorBarPlugin],
+    },
+  };
+}
+
+function latencyChart(m: ReportModel): ChartSpec | null {
+  const rtts = (c: CandidateResult) =>
+    c.measurements.filter((x) => x.metric === 'rtt' && x.parameters.policies === undefined);
+  const series = m.candidates.flatMap((c) => rtts(c).map((x) => ({ c, x })));
+  if (series.length === 0) return null;
+  const labels = series.map(({ c, x }) => `${c.label} · ${x.path}`);
+  const pick = (k: 'p50' | 'p90' | 'p99') => series.map(({ x }) => x.summary[k]);
+  return {
+    id: CHART_IDS.latency,
+    title: 'Latency percentiles',
+    config: {
+      type: 'bar',
+      data: {
+        labels,
+        datasets: [
+          { label: 'p50', data: pick('p50'), backgroundColor: '#9ecae1' },
+          { label: 'p90', data: pick('p90'), backgroundColor: '#4292c6' },
+          { label: 'p99', data: pick('p99'), backgroundColor: '#08519c' },
+        ],
+      },
+      options: {
+        plugins: {
+          title: title(`Request/response latency percentiles (${series[0].x.unit})`),
+          legend: { position: 'bottom' },
+        },
+        scales: { y: { beginAtZero: true, title: { display: true, text: series[0].x.unit } } },
+      },
+    },
+  };
+}
+
+function lineByPolicies(
+  m: ReportModel,
+  id: string,
+  heading: string,
+  pickMetric: (x: Measurement) => boolean,
+): ChartSpec | null {
+  const xs = m.candidates.flatMap((c) =>
+    c.measurements.filter((x) => pickMetric(x) && x.parameters.policies !== undefined).map((x) => ({ c, x })),
+  );
+  if (xs.length === 0) return null;
+  const counts = [...new Set(xs.map(({ x }) => Number(x.parameters.policies)))].sort((a, b) => a - b);
+  const keys = [...new Set(xs.map(({ c, x }) => `${c.name}|${x.metric}|${x.path}`))];
+  const datasets = keys.map((k, i) => {
+    const [name, metric, p] = k.split('|');
+    const pts = xs.filter(({ c, x }) => c.name === name && x.metric === metric && x.path === p);
+    const label = `${pts[0].c.label} · ${metric} (${pts[0].x.unit})`;
+    return {
+      label,
+      data: counts.map(
+        (n) => pts.find(({ x }) => Number(x.parameters.policies) === n)?.x.summary.median ?? null,
+      ),
+      borderColor: PALETTE[i % PALETTE.length],
+      backgroundColor: PALETTE[i % PALETTE.length],
+      spanGaps: true,
+    };
+  });
+  return {
+    id,
+    title: heading,
+    config: {
+      type: 'line',
+      data: { labels: counts.map(String), datasets },
+      options: {
+        plugins: { title: title(heading), legend: { position: 'bottom' } },
+        scales: {
+          x: { title: { display: true, text: 'NetworkPolicies installed' } },
+          y: { beginAtZero: true },
+        },
+      },
+    },
+  };
+}
+
+function radarCharts(m: ReportModel): ChartSpec[] {
+  const criteria = Object.keys(m.scoring.weights);
+  const mk = (id: string, heading: string, cands: typeof m.scoring.candidates): ChartSpec => ({
+    id,
+    title: heading,
+    width: 560,
+    height: 480,
+    config: {
+      type: 'radar',
+      data: {
+        labels: criteria,
+        datasets: cands.map((c) => {
+          const i = m.scoring.candidates.indexOf(c);
+          return {
+            label: c.label,
+            // A criterion without data is drawn as a gap, not as zero.
+            data: criteria.map((k) => c.criteria.find((x) => x.criterion === k)?.score ?? null),
+            borderColor: PALETTE[i % PALETTE.length],
+            backgroundColor: `${PALETTE[i % PALETTE.length]}33`,
+            spanGaps: false,
+          };
+        }),
+      },
+      options: {
+        plugins: { title: title(heading), legend: { position: 'bottom' } },
+        scales: {
+          r: { min: 0, max: 100, ticks: { stepSize: 20 }, pointLabels: { font: { size: 13, family: FONT } } },
+        },
+      },
+    },
+  });
+  return [
+    mk('radar-all', 'Criteria scores (0–100)', m.scoring.candidates),
+    ...m.scoring.candidates.map((c) => mk(CHART_IDS.radar(c.name), `Criteria: ${c.label}`, [c])),
+  ];
+}
+
+function heatmapChart(m: ReportModel): ChartSpec | null {
+  const cands = m.candidates.filter((c) => c.conformance);
+  const tags = allTags(cands);
+  if (cands.length === 0 || tags.length === 0) return null;
+  const cells = cands.flatMap((c, y) =>
+    tags.map((tag, x) => {
+      const t = tallyTags(c.conformance!.caseResults, [tag]);
+      const run = t.passed + t.failed;
+      return {
+        x,
+        y,
+        rate: run === 0 ? null : t.passed / run,
+        text: run === 0 ? (t.skipped > 0 ? 'skip' : '') : `${t.passed}/${run}`,
+      };
+    }),
+  );
+  const width = Math.max(700, 160 + tags.length * 58);
+  return {
+    id: CHART_IDS.heatmap,
+    title: 'Conformance pass rate by tag',
+    width,
+    height: 140 + cands.length * 56,
+    config: {
+      type: 'scatter',
+      data: { datasets: [{ label: 'cells', data: [], pointRadius: 0 }] },
+      options: {
+        plugins: {
+          title: title('Conformance pass rate by tag'),
+          subtitle: {
+            display: true,
+            text: 'passed/run per cell · green = all passed · red = all failed · grey = not measured',
+          },
+          legend: { display: false },
+        },
+        scales: {
+          x: {
+            type: 'linear',
+            min: 0,
+            max: tags.length,
+            grid: { display: false },
+            afterBuildTicks: (axis) => {
+              axis.ticks = tags.map((_, i) => ({ value: i + 0.5 }));
+            },
+            ticks: {
+              autoSkip: false,
+              maxRotation: 60,
+              minRotation: 45,
+              callback: (v) => tags[Math.floor(Number(v))] ?? '',
+            },
+          },
+          y: {
+            type: 'linear',
+            min: 0,
+            max: cands.length,
+            reverse: true,
+            grid: { display: false },
+            afterBuildTicks: (axis) => {
+              axis.ticks = cands.map((_, i) => ({ value: i + 0.5 }));
+            },
+            ticks: { callback: (v) => cands[Math.floor(Number(v))]?.label ?? '' },
+          },
+        },
+      },
+      plugins: [heatmapPlugin(cells, tags.length, cands.length)],
+    },
+  };
+}
+
+export function chartSpecs(m: ReportModel): ChartSpec[] {
+  return [
+    throughputChart(m),
+    latencyChart(m),
+    lineByPolicies(
+      m,
+      CHART_IDS.programming,
+      'Policy programming latency (median) vs. policies installed',
+      (x) => x.metric === 'programming-latency',
+    ),
+    lineByPolicies(
+      m,
+      CHART_IDS.scale,
+      'Performance (median) vs. policies installed',
+      (x) => x.metric !== 'programming-latency',
+    ),
+    heatmapChart(m),
+    ...radarCharts(m),
+  ].filter((c): c is ChartSpec => c !== null);
+}
+
+/** Renders every chart with data; writes `<id>.png` into outDir and returns the references. */
+export async function renderCharts(m: ReportModel, outDir: string): Promise<ChartRef[]> {
+  const canvases = new Map<string, ChartJSNodeCanvas>();
+  const canvas = (w: number, h: number) => {
+    const k = `${w}x${h}`;
+    let c = canvases.get(k);
+    if (!c) {
+      c = new ChartJSNodeCanvas({
+        width: w,
+        height: h,
+        backgroundColour: 'white',
+        chartCallback: (ChartJS) => {
+          ChartJS.defaults.font.family = FONT;
+          ChartJS.defaults.font.size = 12;
+          ChartJS.defaults.animation = false;
+          ChartJS.defaults.devicePixelRatio = 1;
+        },
+      });
+      canvases.set(k, c);
+    }
+    return c;
+  };
+  const out: ChartRef[] = [];
+  for (const spec of chartSpecs(m)) {
+    const buf = await canvas(spec.width ?? 900, spec.height ?? 460).renderToBuffer(
+      spec.config as never,
+      'image/png',
+    );
+    const file = `${spec.id.replace(/[^a-zA-Z0-9_.@-]/g, '_')}.png`;
+    writeFileSync(path.join(outDir, file), buf);
+    out.push({
+      id: spec.id,
+      title: spec.title,
+      file,
+      dataUri: `data:image/png;base64,${buf.toString('base64')}`,
+    });
+  }
+  return out;
+}

@@ -1,0 +1,81 @@
+/** The machine-readable report: a summary for dashboards plus the complete scoring record. */
+import type { ScoringResult } from '../scoring/types.js';
+import type { ReportModel, RunInfo } from './model.js';
+
+export const REPORT_JSON_SCHEMA = 'cnibench-report/1';
+
+export interface ReportJson {
+  schema: typeof REPORT_JSON_SCHEMA;
+  title: string;
+  generatedAt: string;
+  runs: Array<Pick<RunInfo, 'runId' | 'scenarioFile' | 'scenarioName' | 'status' | 'candidates'>>;
+  summary: {
+    winner: string | null;
+    winnerLabel: string | null;
+    score: number | null;
+    confidence: number | null;
+    referenceOnly: boolean;
+    decisiveCriteria: ScoringResult['decisiveCriteria'];
+    minimalWeightShift: ScoringResult['sensitivity']['minimalShift'];
+    ranking: Array<{ rank: number; name: string; label: string; total: number; confidence: number }>;
+    conformance: Array<{
+      name: string;
+      label: string;
+      cases: number;
+      passed: number;
+      failed: number;
+      skipped: number;
+    }>;
+    warnings: string[];
+  };
+  scoring: ScoringResult;
+}
+
+export function renderJson(m: ReportModel): string {
+  const s = m.scoring;
+  const w = s.candidates.find((c) => c.name === s.winner);
+  const out: ReportJson = {
+    schema: REPORT_JSON_SCHEMA,
+    title: m.title,
+    generatedAt: s.generatedAt,
+    runs: m.runs.map(({ runId, scenarioFile, scenarioName, status, candidates }) => ({
+      runId,
+      scenarioFile,
+      scenarioName,
+      status,
+      candidates,
+    })),
+    summary: {
+      winner: s.winner,
+      winnerLabel: w?.label ?? null,
+      score: w?.total ?? null,
+      confidence: w?.confidence ?? null,
+      referenceOnly: s.referenceOnly,
+      decisiveCriteria: s.decisiveCriteria,
+      minimalWeightShift: s.sensitivity.minimalShift,
+      ranking: s.candidates
+        .filter((c) => c.rank !== null)
+        .sort((a, b) => a.rank! - b.rank!)
+        .map((c) => ({
+          rank: c.rank!,
+          name: c.name,
+          label: c.label,
+          total: c.total!,
+          confidence: c.confidence,
+        })),
+      conformance: m.candidates
+        .filter((c) => c.conformance)
+        .map((c) => ({
+          name: c.name,
+          label: c.label,
+          cases: c.conformance!.cases,
+          passed: c.conformance!.passed,
+          failed: c.conformance!.failed,
+          skipped: c.conformance!.skipped,
+        })),
+      warnings: s.warnings,
+    },
+    scoring: s,
+  };
+  return JSON.stringify(out, null, 2) + '\n';
+}

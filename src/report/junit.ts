@@ -1,0 +1,56 @@
+/**
+ * JUnit XML for CI dashboards: one <testsuite> per candidate, one <testcase> per conformance case;
+ * a failing case carries its mismatch list, a skipped case its reason.
+ */
+import type { CandidateResult, Mismatch } from '../results/schema.js';
+import { escapeXml as x } from './escape.js';
+import type { ReportModel } from './model.js';
+
+const secs = (ms: number) => (ms / 1000).toFixed(3);
+
+function mismatchText(ms: Mismatch[]): string {
+  return ms
+    .map(
+      (m) =>
+        `${m.from} -> ${m.to} ${m.port}/${m.protocol}: expected ${m.expected ? 'allow' : 'deny'}, observed ${m.observed ? 'allow' : 'deny'}${m.detail ? ` (${m.detail})` : ''}`,
+    )
+    .join('\n');
+}
+
+function suite(c: CandidateResult, timestamp: string): string {
+  const k = c.conformance!;
+  const cases = k.caseResults.map((r) => {
+    const open = `    <testcase classname="${x(`cnibench.${c.name}`)}" name="${x(r.name)}" time="${secs(r.durationMs)}"`;
+    const props = `      <properties><property name="tags" value="${x(r.tags.join(','))}"/><property name="probes" value="${r.probes}"/>${
+      r.programmingLatencyMs !== null
+        ? `<property name="programmingLatencyMs" value="${r.programmingLatencyMs}"/>`
+        : ''
+    }</properties>`;
+    if (r.status === 'pass') return `${open}>\n${props}\n    </testcase>`;
+    if (r.status === 'skip')
+      return `${open}>\n${props}\n      <skipped message="${x(r.skipReason ?? 'skipped')}"/>\n    </testcase>`;
+    const n = r.mismatches.length;
+    return `${open}>\n${props}\n      <failure message="${x(`${n} mismatch${n === 1 ? '' : 'es'} with the NetworkPolicy model`)}" type="mismatch">${x(mismatchText(r.mismatches))}</failure>\n    </testcase>`;
+  });
+  return [
+    `  <testsuite name="${x(c.label)}" tests="${k.cases}" failures="${k.failed}" errors="0" skipped="${k.skipped}" time="${secs(k.durationMs)}" timestamp="${x(timestamp)}">`,
+    ...cases,
+    '  </testsuite>',
+  ].join('\n');
+}
+
+export function renderJunit(m: ReportModel): string {
+  const cands = m.candidates.filter((c) => c.conformance);
+  const tests = cands.reduce((s, c) => s + c.conformance!.cases, 0);
+  const failures = cands.reduce((s, c) => s + c.conformance!.failed, 0);
+  const skipped = cands.reduce((s, c) => s + c.conformance!.skipped, 0);
+  const started = (name: string) =>
+    m.runs.find((r) => r.candidates.includes(name))?.provenance.startedAt ?? m.scoring.generatedAt;
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="${x(`cnibench conformance: ${m.title}`)}" tests="${tests}" failures="${failures}" errors="0" skipped="${skipped}">`,
+    ...cands.map((c) => suite(c, started(c.name))),
+    '</testsuites>',
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,117 @@
+/**
+ * What every renderer reads: the merged results of one or more runs plus the scoring. Candidates of
+ * several results files are concatenated; a name used twice is qualified with its run id so no
+ * measurement is silently merged into another candidate's.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { CandidateResult, ResultsFile } from '../results/schema.js';
+import type { Candidate, Scenario, ScoringConfig } from '../scenario/schema.js';
+import { loadFacts, type LoadedFacts } from '../scoring/facts.js';
+import { scoreResults } from '../scoring/score.js';
+import type { ScoringResult } from '../scoring/types.js';
+import { PROJECT_ROOT } from '../util/version.js';
+
+export interface RunInfo {
+  runId: string;
+  scenarioFile: string;
+  scenarioName: string;
+  status: ResultsFile['status'];
+  provenance: ResultsFile['provenance'];
+  candidates: string[];
+}
+
+export interface ReportModel {
+  title: string;
+  scenario: Scenario;
+  runs: RunInfo[];
+  candidates: CandidateResult[];
+  /** Candidate name → the run it came from. */
+  runOf: Map<string, string>;
+  scoring: ScoringResult;
+}
+
+export function mergeResults(results: ResultsFile[]): {
+  candidates: CandidateResult[];
+  scenarioCandidates: Candidate[];
+  runs: RunInfo[];
+  runOf: Map<string, string>;
+} {
+  const counts = new Map<string, number>();
+  for (const r of results) for (const c of r.candidates) counts.set(c.name, (counts.get(c.name) ?? 0) + 1);
+  const candidates: CandidateResult[] = [];
+  const scenarioCandidates: Candidate[] = [];
+  const runOf = new Map<string, string>();
+  const runs: RunInfo[] = [];
+  for (const r of results) {
+    const names: string[] = [];
+    for (const c of r.candidates) {
+      const name = counts.get(c.name)! > 1 ? `${c.name}@${r.runId}` : c.name;
+      candidates.push(name === c.name ? c : { ...c, name });
+      const sc = r.scenario.candidates.find((s) => s.name === c.name);
+      if (sc) scenarioCandidates.push({ ...sc, name } as Candidate);
+      runOf.set(name, r.runId);
+      names.push(name);
+    }
+    runs.push({
+      runId: r.runId,
+      scenarioFile: r.scenarioFile,
+      scenarioName: r.scenario.name,
+      status: r.status,
+      provenance: r.provenance,
+      candidates: names,
+    });
+  }
+  return { candidates, scenarioCandidates, runs, runOf };
+}
+
+/** The facts file to use: explicit, else the scenario's factsFile next to the scenario, the working directory, or the project. */
+export function resolveFactsFile(first: ResultsFile, explicit?: string): string | null {
+  if (explicit) return explicit;
+  const f = first.scenario.scoring.factsFile;
+  if (path.isAbsolute(f)) return existsSync(f) ? f : null;
+  for (const base of [path.dirname(first.scenarioFile), process.cwd(), PROJECT_ROOT]) {
+    const p = path.resolve(base, f);
+    if (existsSync(p)) return p;
+  }
+  return null;
+}
+
+export interface ModelOptions {
+  /** Loaded facts, a path, or null for none; undefined = resolve from the scenario. */
+  facts?: LoadedFacts | string | null;
+  scoring?: ScoringConfig;
+  now?: Date;
+}
+
+export function buildModel(results: ResultsFile[], opts: ModelOptions = {}): ReportModel {
+  if (results.length === 0) throw new Error('no results to report');
+  const first = results[0];
+  const merged = mergeResults(results);
+  let facts: LoadedFacts | undefined;
+  if (opts.facts && typeof opts.facts === 'object') facts = opts.facts;
+  else if (opts.facts !== null) {
+    const file = typeof opts.facts === 'string' ? opts.facts : resolveFactsFile(first);
+    if (file) facts = loadFacts(file);
+  }
+  const scoring = scoreResults({
+    candidates: merged.candidates,
+    scenarioCandidates: merged.scenarioCandidates,
+    config: opts.scoring ?? first.scenario.scoring,
+    facts,
+    now: opts.now,
+  });
+  const names = [...new Set(results.map((r) => r.scenario.name))];
+  return {
+    title: names.join(' + '),
+    scenario: first.scenario,
+    runs: merged.runs,
+    candidates: merged.candidates,
+    runOf: merged.runOf,
+    scoring,
+  };
+}
+
+export function labelOf(model: ReportModel, name: string): string {
+  return model.candidates.find((c) => c.name === name)?.label ?? name;
+}

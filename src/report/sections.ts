@@ -1,0 +1,515 @@
+/**
+ * The report's content as blocks: executive summary, scores, sensitivity, feature matrix, standards
+ * fit, conformance per tag with failing truth tables, performance, policy scale, evidence per
+ * indicator, facts, provenance and the scenario as run. Candidates are always named by their label
+ * ("local reference profile (routed)", never "Calico" for a stand-in).
+ */
+import { stringify } from 'yaml';
+import type { CandidateResult, Measurement } from '../results/schema.js';
+import { allTags, tallyTags } from '../scoring/features.js';
+import type { FeatureCell } from '../scoring/types.js';
+import type { Block, Cell } from './blocks.js';
+import { ci, num, params, pct, score } from './format.js';
+import { labelOf, type ReportModel } from './model.js';
+
+const STATUS: Record<FeatureCell['status'], string> = {
+  supported: '✔ supported',
+  partial: '◐ partial',
+  unsupported: '✘ not supported',
+  unknown: '? unknown',
+  'not-measured': 'not measured',
+  'not-applicable': 'n/a',
+};
+
+const FIT: Record<string, string> = {
+  met: '✔ met',
+  'not-met': '✘ not met',
+  unknown: '? unknown',
+  'not-applicable': 'n/a',
+};
+
+export const CHART_IDS = {
+  throughput: 'throughput',
+  latency: 'latency',
+  programming: 'programming-latency',
+  scale: 'policy-scale',
+  heatmap: 'conformance-heatmap',
+  radar: (name: string) => `criteria-${name}`,
+};
+
+export function summaryBlocks(m: ReportModel): Block[] {
+  const s = m.scoring;
+  const out: Block[] = [{ kind: 'heading', level: 2, text: 'Executive summary', id: 'summary' }];
+  const winner = s.candidates.find((c) => c.name === s.winner);
+  if (winner) {
+    const decisive = s.decisiveCriteria
+      .slice(0, 3)
+      .map((d) => `${d.criterion} (+${d.contribution.toFixed(1)} points)`);
+    out.push({
+      kind: 'p',
+      tone: 'summary',
+      text:
+        `${s.referenceOnly ? 'Best reference profile (a rehearsal of the method, not a decision)' : 'Winner'}: ${winner.label} with a score of ${score(winner.total)} / 100 at ${pct(winner.confidence)} confidence` +
+        ` (share of indicator weight backed by data).` +
+        (decisive.length > 0 ? ` Decisive criteria against the runner-up: ${decisive.join(', ')}.` : ''),
+    });
+  } else {
+    out.push({
+      kind: 'p',
+      tone: 'summary',
+      text: 'No candidate could be scored: no criterion had comparable data.',
+    });
+  }
+  const shift = s.sensitivity.minimalShift;
+  if (shift) {
+    out.push({
+      kind: 'p',
+      text: `Sensitivity: moving ${num(shift.amount)} weight points (${pct(shift.share)} of all weight) from ${shift.from.map((f) => f.criterion).join(' and ')} to ${shift.to} would make ${labelOf(m, shift.newWinner)} tie with the winner.`,
+    });
+  } else if (winner) out.push({ kind: 'p', text: `Sensitivity: ${s.sensitivity.note}.` });
+  for (const w of s.warnings) out.push({ kind: 'p', tone: 'warning', text: w });
+  return out;
+}
+
+export function scoreBlocks(m: ReportModel): Block[] {
+  const s = m.scoring;
+  const criteria = Object.keys(s.weights);
+  const rows: Cell[][] = [...s.candidates]
+    .sort((a, b) => (a.rank ?? 99) - (b.rank ?? 99))
+    .map((c) => [
+      c.rank === null ? (c.eligible ? '—' : 'not ranked') : String(c.rank),
+      c.label,
+      score(c.total),
+      pct(c.confidence),
+      ...criteria.map((k) => {
+        const x = c.criteria.find((y) => y.criterion === k)!;
+        return `${score(x.score)} (${pct(x.coverage)} data)`;
+      }),
+    ]);
+  const out: Block[] = [
+    { kind: 'heading', level: 2, text: 'Scores', id: 'scores' },
+    {
+      kind: 'p',
+      text: 'Each criterion is the weighted mean of its indicators (0–100); the total is the weighted mean of the compared criteria. Confidence is the share of all indicator weight with data for the candidate. Indicators without data for every compared candidate are left out for all of them, never scored as zero.',
+    },
+    {
+      kind: 'table',
+      headers: ['Rank', 'Candidate', 'Total', 'Confidence', ...criteria],
+      rows,
+      align: ['right', 'left', 'right', 'right', ...criteria.map(() => 'right' as const)],
+    },
+    {
+      kind: 'table',
+      headers: ['Criterion', 'Weight', 'In the totals'],
+      rows: criteria.map((k) => {
+        const ex = s.excludedCriteria.find((e) => e.criterion === k);
+        return [k, num(s.weights[k]), ex ? `no: ${ex.reason}` : 'yes'];
+      }),
+      align: ['left', 'right', 'left'],
+    },
+  ];
+  for (const c of s.candidates.filter((c) => c.notApplicable)) {
+    out.push({ kind: 'p', tone: 'note', text: `${c.label}: ${c.notApplicable}` });
+  }
+  if (s.excludedIndicators.length > 0) {
+    out.push({ kind: 'p', text: 'Indicators left out of the comparison (missing data):' });
+    out.push({
+      kind: 'list',
+      items: s.excludedIndicators.map(
+        (e) => `${e.indicator}: no data for ${e.missingFor.map((n) => labelOf(m, n)).join(', ')}`,
+      ),
+    });
+  }
+  out.push({ kind: 'chart', id: 'radar-all', title: 'Criteria per candidate' });
+  for (const c of s.candidates)
+    out.push({ kind: 'chart', id: CHART_IDS.radar(c.name), title: `Criteria: ${c.label}` });
+  return out;
+}
+
+export function sensitivityBlocks(m: ReportModel): Block[] {
+  const s = m.scoring.sensitivity;
+  const out: Block[] = [{ kind: 'heading', level: 2, text: 'Sensitivity analysis', id: 'sensitivity' }];
+  if (s.minimalShift) {
+    const sh = s.minimalShift;
+    out.push({
+      kind: 'p',
+      text: `Smallest change of weights that changes the winner (${s.note}): move ${num(sh.amount)} weight points in total — ${sh.from.map((f) => `${num(f.amount)} from ${f.criterion}`).join(', ')} — to ${sh.to}. Then ${labelOf(m, sh.newWinner)} ties with ${labelOf(m, s.winner ?? '')}; any further shift makes it win. That is ${pct(sh.share)} of the total weight (L1 distance of the normalised weights ${num(2 * sh.share)}).`,
+    });
+  } else out.push({ kind: 'p', text: s.note });
+  out.push({ kind: 'p', text: 'Ranking under each criterion alone:' });
+  out.push({
+    kind: 'table',
+    headers: ['Criterion', 'Ranking (score)'],
+    rows: s.perCriterion.map((p) => [
+      p.criterion,
+      p.ranking.length === 0
+        ? 'no data'
+        : p.ranking.map((r) => `${labelOf(m, r.name)} (${score(r.score)})`).join(' > '),
+    ]),
+  });
+  return out;
+}
+
+export function featureBlocks(m: ReportModel): Block[] {
+  const f = m.scoring.features;
+  const names = f.candidates.map((c) => c.name);
+  const rows: Cell[][] = f.features.map((feat, i) => [
+    `${feat.title} (${feat.origin})`,
+    ...f.candidates.map((c) => {
+      const cell = c.cells[i];
+      const text = `${STATUS[cell.status]}${cell.origin === 'measured' && cell.detail ? `: ${cell.detail}` : ''}`;
+      return cell.source ? { text, href: cell.source } : text;
+    }),
+  ]);
+  return [
+    { kind: 'heading', level: 2, text: 'Feature matrix', id: 'features' },
+    {
+      kind: 'p',
+      text: 'Measured rows come from the conformance run (pass rate per suite tag over non-skipped cases; a skipped case is "not measured", not a failure). Declared rows come from the facts file; each links to its source.',
+    },
+    { kind: 'table', headers: ['Feature', ...names.map((n) => labelOf(m, n))], rows },
+  ];
+}
+
+export function standardsBlocks(m: ReportModel): Block[] {
+  const st = m.scoring.standards;
+  const checks = st.candidates[0]?.checks ?? [];
+  return [
+    { kind: 'heading', level: 2, text: `Standards fit: ${st.title}`, id: 'standards' },
+    { kind: 'list', items: [{ text: `${st.standard}: ${st.url}`, href: st.url }] },
+    {
+      kind: 'table',
+      headers: ['Requirement', ...st.candidates.map((c) => labelOf(m, c.name))],
+      rows: checks.map((chk, i) => [
+        `${chk.requirement}: ${chk.text}`,
+        ...st.candidates.map((c) => {
+          const x = c.checks[i];
+          const text = `${FIT[x.status]} — ${x.evidence}`;
+          return x.source ? { text, href: x.source } : text;
+        }),
+      ]),
+    },
+  ];
+}
+
+export function conformanceBlocks(m: ReportModel): Block[] {
+  const withConf = m.candidates.filter((c) => c.conformance);
+  if (withConf.length === 0) return [];
+  const out: Block[] = [
+    { kind: 'heading', level: 2, text: 'Conformance', id: 'conformance' },
+    {
+      kind: 'table',
+      headers: ['Candidate', 'Cases', 'Passed', 'Failed', 'Skipped', 'Duration (s)'],
+      rows: withConf.map((c) => {
+        const k = c.conformance!;
+        return [
+          c.label,
+          String(k.cases),
+          String(k.passed),
+          String(k.failed),
+          String(k.skipped),
+          num(k.durationMs / 1000),
+        ];
+      }),
+      align: ['left', 'right', 'right', 'right', 'right', 'right'],
+    },
+    { kind: 'heading', level: 3, text: 'Per tag (passed / run, skipped)' },
+    {
+      kind: 'table',
+      headers: ['Tag', ...withConf.map((c) => c.label)],
+      rows: allTags(withConf).map((tag) => [
+        tag,
+        ...withConf.map((c) => {
+          const t = tallyTags(c.conformance!.caseResults, [tag]);
+          const run = t.passed + t.failed;
+          if (run + t.skipped === 0) return '—';
+          const skipped = t.skipped > 0 ? `, ${t.skipped} skipped` : '';
+          return run === 0
+            ? `not measured${skipped}`
+            : `${t.failed === 0 ? '✔' : '✘'} ${t.passed}/${run}${skipped}`;
+        }),
+      ]),
+    },
+    { kind: 'chart', id: CHART_IDS.heatmap, title: 'Conformance pass rate by tag' },
+  ];
+  for (const c of withConf) {
+    const failed = c.conformance!.caseResults.filter((r) => r.status === 'fail');
+    if (failed.length === 0) continue;
+    out.push({ kind: 'heading', level: 3, text: `Failing cases: ${c.label}` });
+    for (const f of failed) {
+      out.push({ kind: 'heading', level: 4, text: f.name });
+      out.push({
+        kind: 'p',
+        text: `Tags: ${f.tags.join(', ') || '—'}. Probes: ${f.probes}. ${f.mismatches.length} mismatch${f.mismatches.length === 1 ? '' : 'es'} in the last probe round (expected by the model vs observed):`,
+      });
+      out.push({
+        kind: 'table',
+        headers: ['From', 'To', 'Port', 'Expected', 'Observed', 'Detail'],
+        rows: f.mismatches.map((x) => [
+          x.from,
+          x.to,
+          `${x.port}/${x.protocol}`,
+          x.expected ? 'allow' : 'deny',
+          x.observed ? 'allow' : 'deny',
+          x.detail ?? '',
+        ]),
+      });
+    }
+  }
+  const skipped = withConf.flatMap((c) =>
+    c.conformance!.caseResults.filter((r) => r.status === 'skip').map((r) => ({ c, r })),
+  );
+  if (skipped.length > 0) {
+    out.push({ kind: 'heading', level: 3, text: 'Skipped cases (not measured)' });
+    out.push({
+      kind: 'table',
+      headers: ['Candidate', 'Case', 'Reason'],
+      rows: skipped.map(({ c, r }) => [c.label, r.name, r.skipReason ?? '']),
+    });
+  }
+  return out;
+}
+
+const isScale = (x: Measurement) => x.parameters.policies !== undefined || x.metric === 'programming-latency';
+
+function baselineRatio(c: CandidateResult, all: CandidateResult[], x: Measurement): string {
+  if (x.path === 'baseline') return '1 (baseline)';
+  const key = (y: Measurement) =>
+    `${y.metric}|${Object.entries(y.parameters)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([k, v]) => `${k}=${v}`)
+      .join(',')}`;
+  const b = [c, ...all]
+    .flatMap((o) => o.measurements)
+    .find((y) => y.path === 'baseline' && key(y) === key(x));
+  return b && b.summary.median > 0 ? `${num(x.summary.median / b.summary.median)} ×` : '—';
+}
+
+export function performanceBlocks(m: ReportModel): Block[] {
+  const metrics = [
+    ...new Set(m.candidates.flatMap((c) => c.measurements.filter((x) => !isScale(x)).map((x) => x.metric))),
+  ];
+  if (metrics.length === 0) return [];
+  const out: Block[] = [
+    { kind: 'heading', level: 2, text: 'Performance', id: 'performance' },
+    {
+      kind: 'p',
+      text: 'Medians with the 95% bootstrap confidence interval of the median; "× baseline" is the median relative to the bare baseline path measured with the same parameters.',
+    },
+    { kind: 'chart', id: CHART_IDS.throughput, title: 'Throughput (median, 95% CI)' },
+    { kind: 'chart', id: CHART_IDS.latency, title: 'Latency percentiles' },
+  ];
+  for (const metric of metrics) {
+    const rows: Cell[][] = [];
+    let unit = '';
+    for (const c of m.candidates) {
+      for (const x of c.measurements.filter((y) => y.metric === metric && !isScale(y))) {
+        unit = x.unit;
+        rows.push([
+          c.label,
+          x.path,
+          params(x.parameters),
+          String(x.summary.n),
+          num(x.summary.median),
+          ci(x),
+          num(x.summary.p99),
+          num(x.summary.cv * 100, 2) + '%',
+          baselineRatio(c, m.candidates, x),
+          x.tool.version ? `${x.tool.name} ${x.tool.version}` : x.tool.name,
+        ]);
+      }
+    }
+    out.push({ kind: 'heading', level: 3, text: `${metric} (${unit})` });
+    out.push({
+      kind: 'table',
+      headers: [
+        'Candidate',
+        'Path',
+        'Parameters',
+        'n',
+        'Median',
+        '95% CI (median)',
+        'p99',
+        'CV',
+        'vs. baseline',
+        'Tool',
+      ],
+      rows,
+      align: ['left', 'left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'left'],
+    });
+  }
+  return out;
+}
+
+export function scaleBlocks(m: ReportModel): Block[] {
+  const rows: Cell[][] = [];
+  for (const c of m.candidates) {
+    const xs = c.measurements
+      .filter(isScale)
+      .sort(
+        (a, b) =>
+          a.metric.localeCompare(b.metric) ||
+          Number(a.parameters.policies ?? 0) - Number(b.parameters.policies ?? 0),
+      );
+    for (const x of xs) {
+      rows.push([
+        c.label,
+        x.metric,
+        x.path,
+        String(x.parameters.policies ?? '—'),
+        num(x.summary.median),
+        ci(x),
+        num(x.summary.p99),
+        x.unit,
+      ]);
+    }
+  }
+  if (rows.length === 0) return [];
+  return [
+    { kind: 'heading', level: 2, text: 'Policy scale', id: 'scale' },
+    {
+      kind: 'p',
+      text: 'Measurements with a number of NetworkPolicies installed (parameters.policies), and policy programming latency.',
+    },
+    { kind: 'chart', id: CHART_IDS.programming, title: 'Policy programming latency vs. policies installed' },
+    { kind: 'chart', id: CHART_IDS.scale, title: 'Performance vs. policies installed' },
+    {
+      kind: 'table',
+      headers: ['Candidate', 'Metric', 'Path', 'Policies', 'Median', '95% CI (median)', 'p99', 'Unit'],
+      rows,
+      align: ['left', 'left', 'left', 'right', 'right', 'right', 'right', 'left'],
+    },
+  ];
+}
+
+export function evidenceBlocks(m: ReportModel): Block[] {
+  const out: Block[] = [
+    { kind: 'heading', level: 2, text: 'Evidence per indicator', id: 'evidence' },
+    {
+      kind: 'p',
+      text: 'Every indicator with its normalised score, the raw value, and its source. The scales are documented in docs/scoring.md; OSS-health indicators follow the SCS open-source health check (scs-0008, draft).',
+    },
+  ];
+  for (const c of m.scoring.candidates) {
+    out.push({ kind: 'heading', level: 3, text: c.label });
+    out.push({
+      kind: 'table',
+      headers: ['Indicator', 'Score', 'Value', 'Source', 'As of', 'Note'],
+      rows: c.indicators.map((i) => [
+        i.indicator,
+        score(i.score),
+        i.raw,
+        i.source ? { text: i.source, href: i.source } : '—',
+        i.asOf ?? '—',
+        i.note ?? '',
+      ]),
+    });
+  }
+  const defs = m.scoring.indicatorDefinitions;
+  out.push({ kind: 'heading', level: 3, text: 'Indicator scales' });
+  out.push({
+    kind: 'table',
+    headers: ['Indicator', 'Criterion', 'Weight', 'Origin', 'Scale'],
+    rows: defs.map((d) => [d.id, d.criterion, num(d.weight), d.origin, d.scale]),
+  });
+  return out;
+}
+
+export function factsBlocks(m: ReportModel): Block[] {
+  const s = m.scoring;
+  const out: Block[] = [
+    { kind: 'heading', level: 2, text: 'Facts', id: 'facts' },
+    {
+      kind: 'p',
+      text: s.factsFile
+        ? `Facts file ${s.factsFile} (factsVersion ${s.factsVersion}); facts older than ${m.scenario.scoring.factsMaxAgeDays} days are flagged stale.`
+        : 'No facts file was loaded: facts-based indicators have no data.',
+    },
+  ];
+  if (s.staleFacts.length > 0) {
+    out.push({
+      kind: 'table',
+      headers: ['Project', 'Fact', 'As of', 'Age (days)'],
+      rows: s.staleFacts.map((f) => [f.project, f.key, f.asOf, String(f.ageDays)]),
+    });
+  } else if (s.factsFile) out.push({ kind: 'p', text: 'No stale facts.' });
+  return out;
+}
+
+export function provenanceBlocks(m: ReportModel): Block[] {
+  const out: Block[] = [{ kind: 'heading', level: 2, text: 'Provenance', id: 'provenance' }];
+  for (const r of m.runs) {
+    const p = r.provenance;
+    out.push({ kind: 'heading', level: 3, text: `Run ${r.runId}` });
+    out.push({
+      kind: 'table',
+      headers: ['Field', 'Value'],
+      rows: [
+        ['Scenario', `${r.scenarioName} (${r.scenarioFile})`],
+        ['Status', r.status],
+        ['Candidates', r.candidates.map((n) => labelOf(m, n)).join(', ')],
+        ['cnibench', `${p.cnibenchVersion}${p.gitCommit ? ` (${p.gitCommit.slice(0, 12)})` : ''}`],
+        [
+          'Host',
+          `${p.hostname}: ${p.os}, kernel ${p.kernel}, ${p.cpus} × ${p.cpuModel}, ${num(p.memoryBytes / 2 ** 30)} GiB`,
+        ],
+        ['Node.js', p.nodeVersion],
+        [
+          'Cluster',
+          `${p.cluster.kind}${p.cluster.context ? ` (context ${p.cluster.context})` : ''}${p.cluster.serverVersion ? `, server ${p.cluster.serverVersion}` : ''}${p.cluster.nodes ? `, ${p.cluster.nodes} nodes` : ''}`,
+        ],
+        [
+          'Tools',
+          Object.entries(p.tools)
+            .map(([k, v]) => `${k} ${v}`)
+            .join(', ') || '—',
+        ],
+        ['Started', p.startedAt],
+        ['Ended', p.endedAt ?? '—'],
+      ],
+    });
+    const cands = m.candidates.filter((c) => m.runOf.get(c.name) === r.runId);
+    const errs = cands.flatMap((c) => c.errors.map((e) => [c.label, e.step, e.message] as Cell[]));
+    if (errs.length > 0) out.push({ kind: 'table', headers: ['Candidate', 'Step', 'Error'], rows: errs });
+    const versions = cands
+      .filter((c) => c.installedVersions)
+      .map(
+        (c) =>
+          [
+            c.label,
+            Object.entries(c.installedVersions!)
+              .map(([k, v]) => `${k} ${v}`)
+              .join(', '),
+          ] as Cell[],
+      );
+    if (versions.length > 0)
+      out.push({ kind: 'table', headers: ['Candidate', 'Installed versions'], rows: versions });
+  }
+  return out;
+}
+
+export function scenarioBlocks(m: ReportModel): Block[] {
+  return [
+    { kind: 'heading', level: 2, text: 'Scenario as run', id: 'scenario' },
+    { kind: 'code', lang: 'yaml', text: stringify(m.scenario, { lineWidth: 0 }) },
+  ];
+}
+
+/** All sections in report order (the decision record is added by the Markdown renderer). */
+export function reportBlocks(m: ReportModel): Block[] {
+  return [
+    { kind: 'heading', level: 1, text: `cnibench report: ${m.title}` },
+    ...summaryBlocks(m),
+    ...scoreBlocks(m),
+    ...sensitivityBlocks(m),
+    ...featureBlocks(m),
+    ...standardsBlocks(m),
+    ...conformanceBlocks(m),
+    ...performanceBlocks(m),
+    ...scaleBlocks(m),
+    ...evidenceBlocks(m),
+    ...factsBlocks(m),
+    ...provenanceBlocks(m),
+    ...scenarioBlocks(m),
+  ];
+}

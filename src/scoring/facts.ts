@@ -1,0 +1,125 @@
+/**
+ * The declared facts file (data/cni-facts.yaml): shape, loading with positioned errors, lookup per
+ * candidate and staleness. Every value carries its source and the date it was read, because a
+ * standardization decision must be traceable to evidence a reader can check.
+ */
+import { z } from 'zod';
+import { loadYamlFile, type SourceProblem, type YamlSource } from '../util/yaml-source.js';
+
+export const FACTS_VERSION = 1;
+
+const dateString = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'expected a date YYYY-MM-DD' });
+
+export const factValueSchema = z.union([z.string(), z.number(), z.boolean(), z.array(z.string())]);
+
+export const factSchema = z.strictObject({
+  /** The literal string "unknown" marks a value nobody could source. */
+  value: factValueSchema,
+  source: z.url({ error: 'expected a URL (or null for an unknown value)' }).nullable(),
+  asOf: dateString,
+  note: z.string().optional(),
+});
+
+const projectSchema = z.strictObject({
+  name: z.string().min(1),
+  /** owner/name on GitHub; `facts refresh` reads it. */
+  repo: z
+    .string()
+    .regex(/^[\w.-]+\/[\w.-]+$/, { error: 'expected owner/name' })
+    .optional(),
+  facts: z.record(z.string(), factSchema).default({}),
+  capabilities: z.record(z.string(), factSchema).default({}),
+});
+
+export const factsFileSchema = z.strictObject({
+  factsVersion: z.number().int().positive(),
+  projects: z.record(z.string(), projectSchema),
+  /** Candidate cni (or facts key) → why facts-based criteria do not apply to it. */
+  notApplicable: z.record(z.string(), z.string()).default({}),
+});
+
+export type Fact = z.infer<typeof factSchema>;
+export type FactValue = z.infer<typeof factValueSchema>;
+export type ProjectFacts = z.infer<typeof projectSchema>;
+export type FactsFile = z.infer<typeof factsFileSchema>;
+
+export const UNKNOWN = 'unknown';
+
+/** Not a type guard on purpose: an unknown fact is still a Fact (its note and asOf are shown). */
+export function isKnown(f: Fact | undefined): boolean {
+  return f !== undefined && f.value !== UNKNOWN;
+}
+
+export interface LoadedFacts {
+  file: string;
+  facts: FactsFile;
+}
+
+export function loadFacts(file: string, text?: string): LoadedFacts {
+  const { value } = loadYamlFile(file, factsFileSchema, checkFacts, text);
+  return { file, facts: value };
+}
+
+function checkFacts(f: FactsFile, source: YamlSource): SourceProblem[] {
+  const problems: SourceProblem[] = [];
+  if (f.factsVersion > FACTS_VERSION) {
+    problems.push(
+      source.problem(
+        ['factsVersion'],
+        `facts version ${f.factsVersion} is newer than this cnibench understands (${FACTS_VERSION})`,
+      ),
+    );
+  }
+  for (const [project, p] of Object.entries(f.projects)) {
+    for (const group of ['facts', 'capabilities'] as const) {
+      for (const [key, fact] of Object.entries(p[group])) {
+        const known = fact.value !== UNKNOWN;
+        if (known && fact.source === null) {
+          problems.push(
+            source.problem(
+              ['projects', project, group, key, 'source'],
+              'a known value needs a source URL (or set value: unknown)',
+            ),
+          );
+        }
+      }
+    }
+  }
+  return problems;
+}
+
+/** How a candidate relates to the facts file. */
+export type FactsLookup =
+  | { kind: 'project'; key: string; project: ProjectFacts }
+  | { kind: 'not-applicable'; key: string; reason: string }
+  | { kind: 'missing'; key: string };
+
+export function factsFor(facts: FactsFile | undefined, key: string): FactsLookup {
+  if (!facts) return { kind: 'missing', key };
+  const reason = facts.notApplicable[key];
+  if (reason !== undefined) return { kind: 'not-applicable', key, reason };
+  const project = facts.projects[key];
+  return project ? { kind: 'project', key, project } : { kind: 'missing', key };
+}
+
+export interface StaleFact {
+  project: string;
+  key: string;
+  asOf: string;
+  ageDays: number;
+}
+
+/** Facts read longer ago than maxAgeDays (known values only: an unknown value is reported as missing instead). */
+export function staleFacts(facts: FactsFile, maxAgeDays: number, now: Date): StaleFact[] {
+  const out: StaleFact[] = [];
+  for (const [project, p] of Object.entries(facts.projects)) {
+    for (const group of [p.facts, p.capabilities]) {
+      for (const [key, fact] of Object.entries(group)) {
+        if (!isKnown(fact)) continue;
+        const ageDays = Math.floor((now.getTime() - Date.parse(`${fact.asOf}T00:00:00Z`)) / 86_400_000);
+        if (ageDays > maxAgeDays) out.push({ project, key, asOf: fact.asOf, ageDays });
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,136 @@
+/**
+ * The feature matrix: NetworkPolicy features from MEASURED conformance (per suite tag, skipped cases
+ * are "not measured", never failures) and declared capabilities from the facts file, each with its
+ * source. The features criterion scores both halves.
+ */
+import type { CandidateResult, CaseResult } from '../results/schema.js';
+import { isKnown, type FactsLookup } from './facts.js';
+import type { FeatureCell, FeatureMatrix } from './types.js';
+
+export interface MeasuredFeature {
+  id: string;
+  title: string;
+  /** A case counts for the feature when it carries any of these tags. */
+  tags: string[];
+}
+
+export const MEASURED_FEATURES: readonly MeasuredFeature[] = [
+  { id: 'np.ingress', title: 'NetworkPolicy ingress', tags: ['direction:ingress'] },
+  { id: 'np.egress', title: 'NetworkPolicy egress', tags: ['direction:egress'] },
+  {
+    id: 'np.ipBlock',
+    title: 'ipBlock peers (incl. except)',
+    tags: ['peer:ip-block', 'peer:ip-block-except'],
+  },
+  { id: 'np.endPort', title: 'Port ranges (endPort)', tags: ['port:range'] },
+  { id: 'np.namedPorts', title: 'Named ports', tags: ['port:named'] },
+  { id: 'np.sctp', title: 'SCTP', tags: ['protocol:sctp'] },
+];
+
+export const DECLARED_CAPABILITIES: ReadonlyArray<{ id: string; title: string }> = [
+  { id: 'clusterWidePolicy', title: 'Cluster-wide policy' },
+  { id: 'l7Policy', title: 'L7 policy' },
+  { id: 'dnsPolicy', title: 'DNS-based policy' },
+  { id: 'transparentEncryption', title: 'Transparent encryption' },
+  { id: 'ebpfDataplane', title: 'eBPF dataplane' },
+  { id: 'kubeProxyReplacement', title: 'kube-proxy replacement' },
+  { id: 'bgp', title: 'BGP' },
+  { id: 'dualStack', title: 'Dual-stack' },
+  { id: 'observabilityUi', title: 'Observability UI' },
+  { id: 'multiCluster', title: 'Multi-cluster' },
+  { id: 'windowsNodes', title: 'Windows nodes' },
+  { id: 'adminNetworkPolicy', title: 'AdminNetworkPolicy' },
+];
+
+export interface TagTally {
+  passed: number;
+  failed: number;
+  skipped: number;
+}
+
+export function tallyTags(cases: readonly CaseResult[], tags: readonly string[]): TagTally {
+  const t: TagTally = { passed: 0, failed: 0, skipped: 0 };
+  for (const c of cases) {
+    if (!c.tags.some((tag) => tags.includes(tag))) continue;
+    if (c.status === 'pass') t.passed++;
+    else if (c.status === 'fail') t.failed++;
+    else t.skipped++;
+  }
+  return t;
+}
+
+/** Every tag seen in the candidates' conformance cases, sorted, for per-tag tables and the heat map. */
+export function allTags(candidates: readonly CandidateResult[]): string[] {
+  const tags = new Set<string>();
+  for (const c of candidates)
+    for (const r of c.conformance?.caseResults ?? []) for (const t of r.tags) tags.add(t);
+  return [...tags].sort();
+}
+
+export function measuredCell(candidate: CandidateResult, f: MeasuredFeature): FeatureCell {
+  const cases = candidate.conformance?.caseResults;
+  if (!cases)
+    return { feature: f.id, origin: 'measured', status: 'not-measured', detail: 'conformance not run' };
+  const t = tallyTags(cases, f.tags);
+  const run = t.passed + t.failed;
+  const skipped = t.skipped > 0 ? ` (${t.skipped} skipped)` : '';
+  if (run === 0) {
+    return { feature: f.id, origin: 'measured', status: 'not-measured', detail: `no case run${skipped}` };
+  }
+  const passRate = t.passed / run;
+  return {
+    feature: f.id,
+    origin: 'measured',
+    status: passRate === 1 ? 'supported' : passRate === 0 ? 'unsupported' : 'partial',
+    detail: `${t.passed}/${run} passed${skipped}`,
+    passRate,
+  };
+}
+
+export function declaredCell(lookup: FactsLookup, id: string): FeatureCell {
+  if (lookup.kind === 'not-applicable') {
+    return { feature: id, origin: 'declared', status: 'not-applicable', detail: lookup.reason };
+  }
+  if (lookup.kind === 'missing') {
+    return { feature: id, origin: 'declared', status: 'unknown', detail: `no facts for "${lookup.key}"` };
+  }
+  const fact = lookup.project.capabilities[id];
+  if (!isKnown(fact)) {
+    return {
+      feature: id,
+      origin: 'declared',
+      status: 'unknown',
+      detail: fact?.note ?? 'not sourced',
+      asOf: fact?.asOf,
+    };
+  }
+  const v = fact.value;
+  const status =
+    v === true ? 'supported' : v === false ? 'unsupported' : v === 'partial' ? 'partial' : 'unknown';
+  return {
+    feature: id,
+    origin: 'declared',
+    status,
+    detail: fact.note ?? String(v),
+    source: fact.source ?? undefined,
+    asOf: fact.asOf,
+  };
+}
+
+export function featureMatrix(
+  candidates: ReadonlyArray<{ result: CandidateResult; lookup: FactsLookup }>,
+): FeatureMatrix {
+  return {
+    features: [
+      ...MEASURED_FEATURES.map((f) => ({ id: f.id, title: f.title, origin: 'measured' as const })),
+      ...DECLARED_CAPABILITIES.map((f) => ({ id: f.id, title: f.title, origin: 'declared' as const })),
+    ],
+    candidates: candidates.map(({ result, lookup }) => ({
+      name: result.name,
+      cells: [
+        ...MEASURED_FEATURES.map((f) => measuredCell(result, f)),
+        ...DECLARED_CAPABILITIES.map((f) => declaredCell(lookup, f.id)),
+      ],
+    })),
+  };
+}

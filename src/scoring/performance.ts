@@ -1,0 +1,159 @@
+/**
+ * Performance indicators from measurements. Each is normalised to 0–100 as documented in
+ * docs/scoring.md: throughput as a ratio to the bare baseline path (capped at 100), latency,
+ * connection rate and programming latency relative to the best candidate, and the policy-scale
+ * retention (value at the largest policy count relative to no policies).
+ */
+import type { CandidateResult, Measurement } from '../results/schema.js';
+
+export interface PerfValue {
+  score: number | null;
+  raw: string;
+  note?: string;
+}
+
+function paramKey(m: Measurement): string {
+  const entries = Object.entries(m.parameters)
+    .filter(([k]) => k !== 'path')
+    .sort(([a], [b]) => a.localeCompare(b));
+  return `${m.metric}|${entries.map(([k, v]) => `${k}=${v}`).join(',')}`;
+}
+
+export function groupKey(m: Measurement): string {
+  return `${m.path}|${paramKey(m)}`;
+}
+
+/** Measurements of the plain workloads: not the baseline path, not at a policy count, not programming. */
+function plain(c: CandidateResult, metric: string): Measurement[] {
+  return c.measurements.filter(
+    (m) =>
+      m.metric === metric &&
+      m.path !== 'baseline' &&
+      m.workload !== 'policy-programming' &&
+      m.parameters.policies === undefined &&
+      m.summary.n > 0,
+  );
+}
+
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const fmt = (x: number, digits = 2) => (Number.isFinite(x) ? x.toFixed(digits) : String(x));
+
+/** Throughput: median / baseline median with the same metric and parameters, ×100, capped at 100. */
+export function throughputVsBaseline(c: CandidateResult, all: readonly CandidateResult[]): PerfValue {
+  const ms = plain(c, 'throughput');
+  if (ms.length === 0) return { score: null, raw: 'not measured' };
+  const baselines = [c, ...all.filter((o) => o !== c)].flatMap((o) =>
+    o.measurements.filter((m) => m.path === 'baseline' && m.metric === 'throughput'),
+  );
+  const ratios: number[] = [];
+  for (const m of ms) {
+    const b = baselines.find((x) => paramKey(x) === paramKey(m));
+    if (b && b.summary.median > 0) ratios.push(m.summary.median / b.summary.median);
+  }
+  if (ratios.length === 0) {
+    return relativeToBest(
+      c,
+      all,
+      'throughput',
+      'median',
+      true,
+      'no baseline measured: relative to the best candidate',
+    );
+  }
+  const scores = ratios.map((r) => Math.min(100, 100 * r));
+  return {
+    score: mean(scores),
+    raw: `${fmt(mean(ratios))} × baseline (mean of ${ratios.length})`,
+  };
+}
+
+/**
+ * Relative to the best candidate measured in the same group (path + parameters): 100 × value/best
+ * when higher is better, 100 × best/value when lower is better; the mean over the candidate's groups.
+ */
+export function relativeToBest(
+  c: CandidateResult,
+  all: readonly CandidateResult[],
+  metric: string,
+  stat: 'median' | 'p99',
+  higherIsBetter: boolean,
+  note?: string,
+): PerfValue {
+  const mine = plain(c, metric);
+  if (mine.length === 0) return { score: null, raw: 'not measured' };
+  const scores: number[] = [];
+  const values: number[] = [];
+  for (const m of mine) {
+    const peers = all.flatMap((o) => plain(o, metric).filter((x) => groupKey(x) === groupKey(m)));
+    const vals = peers.map((x) => x.summary[stat]).filter((v) => v > 0);
+    const v = m.summary[stat];
+    if (v <= 0 || vals.length === 0) continue;
+    const best = higherIsBetter ? Math.max(...vals) : Math.min(...vals);
+    scores.push(higherIsBetter ? (100 * v) / best : (100 * best) / v);
+    values.push(v);
+  }
+  if (scores.length === 0) return { score: null, raw: 'no positive values' };
+  return {
+    score: mean(scores),
+    raw: `${stat} ${fmt(mean(values))} ${mine[0].unit} (${fmt(mean(scores), 0)}% of best, ${scores.length} group${scores.length > 1 ? 's' : ''})`,
+    note,
+  };
+}
+
+/** Median programming latency: the policy-programming workload, else the conformance cases' latencies. */
+export function programmingLatencyMs(c: CandidateResult): number | null {
+  const ms = c.measurements.filter((m) => m.metric === 'programming-latency' && m.summary.n > 0);
+  if (ms.length > 0) {
+    // Prefer the smallest policy count: it is what a single policy change costs.
+    const sorted = [...ms].sort(
+      (a, b) => Number(a.parameters.policies ?? 0) - Number(b.parameters.policies ?? 0),
+    );
+    return sorted[0].summary.median;
+  }
+  const lat = (c.conformance?.caseResults ?? [])
+    .map((r) => r.programmingLatencyMs)
+    .filter((x): x is number => x !== null && x >= 0)
+    .sort((a, b) => a - b);
+  if (lat.length === 0) return null;
+  const mid = Math.floor(lat.length / 2);
+  return lat.length % 2 === 1 ? lat[mid] : (lat[mid - 1] + lat[mid]) / 2;
+}
+
+export function programmingLatencyScore(c: CandidateResult, all: readonly CandidateResult[]): PerfValue {
+  const v = programmingLatencyMs(c);
+  if (v === null) return { score: null, raw: 'not measured' };
+  const vals = all.map(programmingLatencyMs).filter((x): x is number => x !== null && x > 0);
+  if (v <= 0) return { score: 100, raw: `${fmt(v)} ms (best)` };
+  const best = Math.min(...vals);
+  return { score: (100 * best) / v, raw: `median ${fmt(v)} ms (best ${fmt(best)} ms)` };
+}
+
+/**
+ * Policy-scale retention: for each metric measured at several policy counts, the value at the largest
+ * count relative to the smallest (inverted for lower-is-better), ×100 capped at 100; the mean.
+ */
+export function policyScaleRetention(c: CandidateResult): PerfValue {
+  const ms = c.measurements.filter(
+    (m) => m.parameters.policies !== undefined && m.metric !== 'programming-latency' && m.summary.n > 0,
+  );
+  const byMetric = new Map<string, Measurement[]>();
+  for (const m of ms) {
+    const k = `${m.metric}|${m.path}`;
+    byMetric.set(k, [...(byMetric.get(k) ?? []), m]);
+  }
+  const ratios: number[] = [];
+  for (const group of byMetric.values()) {
+    if (group.length < 2) continue;
+    const sorted = [...group].sort((a, b) => Number(a.parameters.policies) - Number(b.parameters.policies));
+    const lo = sorted[0].summary.median;
+    const hi = sorted[sorted.length - 1].summary.median;
+    if (lo <= 0 || hi <= 0) continue;
+    ratios.push(sorted[0].higherIsBetter ? hi / lo : lo / hi);
+  }
+  if (ratios.length === 0) return { score: null, raw: 'not measured' };
+  const r = mean(ratios);
+  return {
+    score: Math.min(100, 100 * r),
+    raw: `${fmt(r)} retained at the largest policy count (${ratios.length} metrics)`,
+  };
+}

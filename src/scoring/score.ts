@@ -1,0 +1,221 @@
+/**
+ * From measurements and facts to a decision. Per candidate: indicator scores (0–100 or no data) →
+ * criterion scores → weighted total, with a confidence (share of indicator weight with data).
+ *
+ * Comparison rule (why totals are fair): an indicator enters the comparison only when every
+ * candidate taking part in the decision has data for it; the others are listed as excluded, never
+ * scored as zero. A criterion with no comparable indicator is left out of the totals, and its
+ * weight with it (also listed). Local reference profiles take part only when no real CNI does.
+ */
+import { BUILTIN_CRITERIA, type Candidate, type ScoringConfig } from '../scenario/schema.js';
+import type { CandidateResult } from '../results/schema.js';
+import { factsFor, staleFacts, type FactsLookup, type LoadedFacts } from './facts.js';
+import { featureMatrix } from './features.js';
+import { customIndicator, indicatorsOf, type Indicator } from './indicators.js';
+import { minimalWeightShift, perCriterionRankings } from './sensitivity.js';
+import { standardsFit } from './standards.js';
+import type { CandidateScore, CriterionScore, IndicatorValue, ScoringResult } from './types.js';
+
+export interface ScoreInput {
+  candidates: CandidateResult[];
+  /** The scenario's candidates, for the `facts` key override (defaults to the cni). */
+  scenarioCandidates?: Candidate[];
+  config: ScoringConfig;
+  facts?: LoadedFacts;
+  now?: Date;
+}
+
+export function criteriaOf(config: ScoringConfig): Array<{ name: string; indicators: Indicator[] }> {
+  return [
+    ...BUILTIN_CRITERIA.map((name) => ({ name: name as string, indicators: indicatorsOf(name) })),
+    ...config.customCriteria.map((c) => ({
+      name: c.name,
+      indicators: c.indicators.map((i) => customIndicator(c.name, i)),
+    })),
+  ];
+}
+
+function weightedMean(values: Array<{ weight: number; score: number }>): number | null {
+  const w = values.reduce((s, v) => s + v.weight, 0);
+  return w > 0 ? values.reduce((s, v) => s + v.weight * v.score, 0) / w : null;
+}
+
+export function scoreResults(input: ScoreInput): ScoringResult {
+  const now = input.now ?? new Date();
+  const { config } = input;
+  const facts = input.facts?.facts;
+  const warnings: string[] = [];
+  const criteria = criteriaOf(config);
+  const weights: Record<string, number> = {};
+  for (const c of criteria) {
+    weights[c.name] = config.weights[c.name] ?? 0;
+    if (config.weights[c.name] === undefined && !(BUILTIN_CRITERIA as readonly string[]).includes(c.name)) {
+      warnings.push(`criterion "${c.name}" has no weight in scoring.weights: it is shown but does not count`);
+    }
+  }
+
+  const entries = input.candidates.map((result) => {
+    const key = input.scenarioCandidates?.find((c) => c.name === result.name)?.facts ?? result.cni;
+    const lookup: FactsLookup = factsFor(facts, key);
+    if (lookup.kind === 'missing' && facts)
+      warnings.push(`no facts for "${key}" (candidate ${result.label}): facts-based indicators have no data`);
+    return { result, lookup };
+  });
+  if (!facts) warnings.push('no facts file loaded: facts-based indicators have no data');
+
+  const real = entries.filter((e) => e.lookup.kind !== 'not-applicable');
+  const referenceOnly = real.length === 0;
+  const eligible = new Set((referenceOnly ? entries : real).map((e) => e.result.name));
+
+  // Every indicator for every candidate.
+  const values = new Map<string, IndicatorValue[]>();
+  for (const e of entries) {
+    const list: IndicatorValue[] = [];
+    for (const c of criteria) {
+      for (const ind of c.indicators) {
+        const v = ind.compute({ candidate: e.result, all: input.candidates, lookup: e.lookup, now });
+        list.push({ indicator: ind.id, criterion: c.name, weight: ind.weight, ...v });
+      }
+    }
+    values.set(e.result.name, list);
+  }
+  const valueOf = (name: string, id: string) => values.get(name)!.find((v) => v.indicator === id)!;
+
+  // The comparable indicators: data for every eligible candidate.
+  const excludedIndicators: ScoringResult['excludedIndicators'] = [];
+  const compared = new Set<string>();
+  for (const c of criteria) {
+    for (const ind of c.indicators) {
+      const missingFor = [...eligible].filter((n) => valueOf(n, ind.id).score === null);
+      if (missingFor.length === 0) compared.add(ind.id);
+      else if (missingFor.length < eligible.size) excludedIndicators.push({ indicator: ind.id, missingFor });
+    }
+  }
+
+  const comparedCriteria: string[] = [];
+  const excludedCriteria: ScoringResult['excludedCriteria'] = [];
+  for (const c of criteria) {
+    if (weights[c.name] <= 0) {
+      excludedCriteria.push({ criterion: c.name, reason: 'weight 0' });
+    } else if (!c.indicators.some((i) => compared.has(i.id))) {
+      excludedCriteria.push({
+        criterion: c.name,
+        reason: referenceOnly
+          ? 'no data: the local reference profiles have no facts, and facts-based criteria do not apply to them'
+          : 'no indicator with data for every compared candidate',
+      });
+    } else comparedCriteria.push(c.name);
+  }
+
+  const candidates: CandidateScore[] = entries.map(({ result, lookup }) => {
+    const vals = values.get(result.name)!;
+    const crit: CriterionScore[] = criteria.map((c) => {
+      const mine = vals.filter((v) => v.criterion === c.name);
+      const totalW = mine.reduce((s, v) => s + v.weight, 0);
+      const withData = mine.filter((v) => v.score !== null);
+      const coverage = totalW > 0 ? withData.reduce((s, v) => s + v.weight, 0) / totalW : 0;
+      const used = withData.filter((v) => compared.has(v.indicator)) as Array<
+        IndicatorValue & { score: number }
+      >;
+      return { criterion: c.name, score: weightedMean(used), coverage };
+    });
+    const counted = crit.filter((c) => comparedCriteria.includes(c.criterion) && c.score !== null);
+    const total = weightedMean(counted.map((c) => ({ weight: weights[c.criterion], score: c.score! })));
+    const allW = criteria.reduce((s, c) => s + weights[c.name], 0);
+    const confidence = allW > 0 ? crit.reduce((s, c) => s + weights[c.criterion] * c.coverage, 0) / allW : 0;
+    return {
+      name: result.name,
+      label: result.label,
+      cni: result.cni,
+      notApplicable: lookup.kind === 'not-applicable' ? lookup.reason : undefined,
+      eligible: eligible.has(result.name),
+      indicators: vals,
+      criteria: crit,
+      total,
+      confidence,
+      rank: null,
+    };
+  });
+
+  const ranked = candidates
+    .filter((c) => c.eligible && c.total !== null)
+    .sort((a, b) => b.total! - a.total! || b.confidence - a.confidence || a.name.localeCompare(b.name));
+  ranked.forEach((c, i) => (c.rank = i + 1));
+  const winner = ranked[0]?.name ?? null;
+
+  const scoreMap = new Map<string, Record<string, number>>();
+  for (const c of ranked) {
+    scoreMap.set(
+      c.name,
+      Object.fromEntries(c.criteria.filter((x) => x.score !== null).map((x) => [x.criterion, x.score!])),
+    );
+  }
+  const sens =
+    winner && ranked.length > 1
+      ? minimalWeightShift({ criteria: comparedCriteria, weights, scores: scoreMap, winner })
+      : null;
+  const perCriterion = perCriterionRankings(
+    criteria.map((c) => c.name),
+    new Map(
+      candidates
+        .filter((c) => c.eligible)
+        .map((c) => [c.name, Object.fromEntries(c.criteria.map((x) => [x.criterion, x.score]))]),
+    ),
+  );
+
+  const decisiveCriteria: ScoringResult['decisiveCriteria'] = [];
+  if (ranked.length > 1) {
+    const [a, b] = ranked;
+    const sumW = comparedCriteria.reduce((s, c) => s + weights[c], 0);
+    for (const c of comparedCriteria) {
+      const sa = scoreMap.get(a.name)![c];
+      const sb = scoreMap.get(b.name)![c];
+      const contribution = ((sa - sb) * weights[c]) / sumW;
+      if (contribution > 0) decisiveCriteria.push({ criterion: c, contribution });
+    }
+    decisiveCriteria.sort((x, y) => y.contribution - x.contribution);
+  }
+
+  const stale = facts ? staleFacts(facts, config.factsMaxAgeDays, now) : [];
+  if (stale.length > 0)
+    warnings.push(`${stale.length} facts are older than ${config.factsMaxAgeDays} days (factsMaxAgeDays)`);
+  if (referenceOnly) {
+    warnings.push(
+      'only local reference profiles were compared: this is a rehearsal of the method, not a decision between CNI plugins',
+    );
+  }
+
+  return {
+    generatedAt: now.toISOString(),
+    factsFile: input.facts?.file ?? null,
+    factsVersion: facts?.factsVersion ?? null,
+    weights,
+    comparedCriteria,
+    excludedCriteria,
+    excludedIndicators,
+    indicatorDefinitions: criteria.flatMap((c) =>
+      c.indicators.map(({ id, criterion, weight, title, scale, origin }) => ({
+        id,
+        criterion,
+        weight,
+        title,
+        scale,
+        origin,
+      })),
+    ),
+    candidates,
+    winner,
+    referenceOnly,
+    sensitivity: {
+      winner,
+      minimalShift: sens?.shift ?? null,
+      note: sens?.note ?? (winner ? 'only one candidate compared' : 'no candidate could be scored'),
+      perCriterion,
+    },
+    decisiveCriteria,
+    features: featureMatrix(entries),
+    standards: standardsFit(entries),
+    staleFacts: stale,
+    warnings,
+  };
+}

@@ -1,0 +1,203 @@
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { renderReports } from '../../src/report/render.js';
+import { PROJECT_ROOT } from '../../src/util/version.js';
+import { syntheticLocal, syntheticTwoCni } from '../scoring/synthetic.js';
+
+const run = promisify(execFile);
+const NOW = new Date('2026-11-24T00:00:00Z');
+const EVIL = 'demo <script>alert("pwned")</script> & co';
+const CHROMIUM = '/usr/bin/chromium';
+
+async function chromium(args: string[]): Promise<string> {
+  const profile = mkdtempSync(path.join(tmpdir(), 'cnibench-chromium-'));
+  try {
+    const { stdout } = await run(
+      CHROMIUM,
+      [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        `--user-data-dir=${profile}`,
+        ...args,
+      ],
+      { timeout: 60_000, maxBuffer: 64 * 1024 * 1024 },
+    );
+    return stdout;
+  } finally {
+    rmSync(profile, { recursive: true, force: true });
+  }
+}
+
+describe('renderReports on a synthetic two-CNI run', () => {
+  let out: string;
+  let files: string[];
+  before(async () => {
+    out = mkdtempSync(path.join(tmpdir(), 'cnibench-report-'));
+    files = await renderReports([syntheticTwoCni({ name: EVIL })], {
+      outDir: out,
+      facts: path.join(PROJECT_ROOT, 'data/cni-facts.yaml'),
+      now: NOW,
+    });
+  });
+  after(() => rmSync(out, { recursive: true, force: true }));
+
+  test('writes every format and the chart PNGs', () => {
+    for (const f of [
+      'report.md',
+      'decision-record.md',
+      'report.html',
+      'report.json',
+      'junit.xml',
+      'measurements.csv',
+    ]) {
+      assert.ok(files.includes(path.join(out, f)), f);
+    }
+    const pngs = files.filter((f) => f.endsWith('.png'));
+    // throughput, latency, programming latency, scale, heat map, radar of all + one per candidate.
+    assert.equal(pngs.length, 8);
+    for (const p of pngs) {
+      const buf = readFileSync(p);
+      assert.equal(buf.subarray(1, 4).toString(), 'PNG');
+      assert.ok(buf.length > 5000, `${p} is suspiciously small`);
+    }
+  });
+
+  test('HTML is self-contained and escapes scenario text', () => {
+    const html = readFileSync(path.join(out, 'report.html'), 'utf8');
+    assert.ok(!html.includes('<script>alert'), 'scenario text must not become markup');
+    assert.ok(html.includes('demo &lt;script&gt;alert(&quot;pwned&quot;)&lt;/script&gt; &amp; co'));
+    assert.equal(html.match(/<script>/g)?.length, 1, 'only the inline image check script');
+    // Nothing is loaded from outside: every src is a data: URI, no stylesheet links, no @import.
+    for (const m of html.matchAll(/\ssrc="([^"]*)"/g)) assert.match(m[1], /^data:image\/png;base64,/);
+    assert.ok(!/<link\b/.test(html) && !/@import/.test(html) && !/url\(/.test(html));
+  });
+
+  test('headless Chromium loads every chart image and the summary names the winner', async () => {
+    const json = JSON.parse(readFileSync(path.join(out, 'report.json'), 'utf8'));
+    const winnerLabel: string = json.summary.winnerLabel;
+    assert.ok(winnerLabel === 'Calico v3.29.1' || winnerLabel === 'Cilium 1.16.5');
+    const url = `file://${path.join(out, 'report.html')}`;
+    const dom = await chromium(['--virtual-time-budget=5000', '--dump-dom', url]);
+    const attr = (name: string) => new RegExp(`<body[^>]*\\s${name}="([^"]*)"`).exec(dom)?.[1];
+    assert.equal(attr('data-images-total'), '8');
+    assert.equal(attr('data-images-loaded'), '8');
+    assert.equal(attr('data-images-ok'), 'true');
+    const summary = /<p class="summary">([^<]*)<\/p>/.exec(dom)?.[1] ?? '';
+    assert.ok(summary.startsWith(`Winner: ${winnerLabel} with a score of`), summary);
+    // A screenshot for a human look (kept only when CNIBENCH_KEEP_SCREENSHOT names a path).
+    const shot = process.env.CNIBENCH_KEEP_SCREENSHOT ?? path.join(out, 'screenshot.png');
+    await chromium(['--window-size=1280,1800', '--hide-scrollbars', `--screenshot=${shot}`, url]);
+    assert.ok(existsSync(shot) && statSync(shot).size > 10_000);
+  });
+
+  test('JUnit XML: a testsuite per candidate, failures with mismatches, skipped with reasons', () => {
+    const xml = readFileSync(path.join(out, 'junit.xml'), 'utf8');
+    assert.equal(xml.match(/<testsuite /g)?.length, 2);
+    assert.equal(xml.match(/<testcase /g)?.length, 10);
+    assert.equal(xml.match(/<failure /g)?.length, 1);
+    assert.match(
+      xml,
+      /<failure message="1 mismatch with the NetworkPolicy model" type="mismatch">x\/a -&gt; y\/b 80\/TCP: expected deny, observed allow \(answered by y\/b\)<\/failure>/,
+    );
+    assert.equal(xml.match(/<skipped message="SCTP not enabled on the cluster"\/>/g)?.length, 2);
+    assert.match(xml, /<testsuites name="cnibench conformance: demo &lt;script&gt;/);
+  });
+
+  test('CSV: one row per measurement, quoted where needed', () => {
+    const csv = readFileSync(path.join(out, 'measurements.csv'), 'utf8').trimEnd().split('\r\n');
+    assert.equal(csv.length, 1 + 2 * 8);
+    assert.ok(csv[0].startsWith('run_id,candidate,label,cni,measurement_id,'));
+    const row = csv.find(
+      (l) =>
+        l.includes('programming-latency') &&
+        l.includes('policies=100') &&
+        l.startsWith('synthetic-run,cilium'),
+    )!;
+    assert.ok(row.endsWith(',260 270 280,'), row);
+  });
+
+  test('Markdown: sections, labels and the decision record', () => {
+    const md = readFileSync(path.join(out, 'report.md'), 'utf8');
+    for (const h of [
+      '## Executive summary',
+      '## Scores',
+      '## Sensitivity analysis',
+      '## Feature matrix',
+      '## Standards fit',
+      '## Conformance',
+      '## Performance',
+      '## Policy scale',
+      '## Provenance',
+      '## Scenario as run',
+      '## Decision record',
+    ]) {
+      assert.ok(md.includes(h), h);
+    }
+    assert.ok(md.includes('![Throughput (median, 95% CI)](throughput.png)'));
+    assert.ok(md.includes('demo &lt;script&gt;'));
+    const record = readFileSync(path.join(out, 'decision-record.md'), 'utf8');
+    for (const h of [
+      '## Context',
+      '## Options considered',
+      '## Criteria and weights',
+      '## Evidence',
+      '## Decision',
+      '## Consequences',
+    ]) {
+      assert.ok(record.includes(h), h);
+    }
+    assert.match(record, /^---\ntitle: .*\ntype: Decision Record\nstatus: Draft\ntrack: KaaS\n---/);
+  });
+});
+
+describe('renderReports on the local reference profiles', () => {
+  test('names the stand-ins as such and never as Calico or Cilium', async () => {
+    const out = mkdtempSync(path.join(tmpdir(), 'cnibench-report-'));
+    try {
+      await renderReports([syntheticLocal()], {
+        outDir: out,
+        formats: ['md', 'json'],
+        charts: false,
+        facts: path.join(PROJECT_ROOT, 'data/cni-facts.yaml'),
+        now: NOW,
+      });
+      const md = readFileSync(path.join(out, 'report.md'), 'utf8');
+      assert.ok(md.includes('local reference profile (routed)'));
+      assert.ok(md.includes('local reference profile (VXLAN)'));
+      assert.ok(!/calico|cilium/i.test(md), 'a stand-in must not be named after a CNI product');
+      assert.match(md, /No decision: only local reference profiles were measured/);
+      const json = JSON.parse(readFileSync(path.join(out, 'report.json'), 'utf8'));
+      assert.equal(json.summary.referenceOnly, true);
+      assert.ok(!existsSync(path.join(out, 'throughput.png')));
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+
+  test('two results files are merged; a repeated candidate name is qualified by run id', async () => {
+    const out = mkdtempSync(path.join(tmpdir(), 'cnibench-report-'));
+    try {
+      const a = syntheticLocal();
+      const b = { ...syntheticLocal(), runId: 'second-run' };
+      await renderReports([a, b], { outDir: out, formats: ['json'], charts: false, facts: null, now: NOW });
+      const json = JSON.parse(readFileSync(path.join(out, 'report.json'), 'utf8'));
+      assert.deepEqual(
+        json.scoring.candidates.map((c: { name: string }) => c.name),
+        ['routed@synthetic-run', 'vxlan@synthetic-run', 'routed@second-run', 'vxlan@second-run'],
+      );
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+});
