@@ -1,0 +1,166 @@
+/**
+ * `cnibench install CANDIDATE --scenario FILE` installs one Calico or Cilium candidate of a scenario on
+ * its cluster and waits until it is ready; `--dry-run` prints everything it would apply, offline.
+ * `cnibench uninstall CANDIDATE --scenario FILE` removes it again.
+ */
+import type { CommandModule } from 'yargs';
+import { connect } from '../../cluster/kube/client.js';
+import { renderPlan } from '../../cni/dry-run.js';
+import type { InstallProgress, KubeCandidate } from '../../cni/installer.js';
+import { isKubeCandidate } from '../../cni/installer.js';
+import { makeKubeClients } from '../../cni/kube-clients.js';
+import { prepareInputs } from '../../cni/prepare.js';
+import { installerFor } from '../../cni/registry.js';
+import { installCandidate, uninstallCandidate } from '../../cni/session.js';
+import { loadScenario } from '../../scenario/load.js';
+import type { KubeClusterConfig } from '../../scenario/schema.js';
+import { InputError } from '../../util/errors.js';
+
+interface CommonArgs {
+  candidate: string;
+  scenario: string;
+  'image-registry'?: string;
+  context?: string;
+  kubeconfig?: string;
+}
+
+interface InstallArgs extends CommonArgs {
+  'dry-run': boolean;
+  full: boolean;
+  timeout?: number;
+  json: boolean;
+}
+
+/** The candidate and its cluster settings, with command-line overrides applied. */
+export function selectCandidate(args: CommonArgs): { candidate: KubeCandidate; cluster: KubeClusterConfig } {
+  const { scenario } = loadScenario(args.scenario);
+  const candidate = scenario.candidates.find((c) => c.name === args.candidate);
+  if (!candidate) {
+    throw new InputError(
+      `${args.scenario}: no candidate named "${args.candidate}" (have: ${scenario.candidates.map((c) => c.name).join(', ')})`,
+    );
+  }
+  if (!isKubeCandidate(candidate)) {
+    throw new InputError(
+      `${args.scenario}: candidate "${candidate.name}" is ${candidate.cni}, a local profile; only calico and cilium are installed on clusters`,
+    );
+  }
+  if (scenario.cluster.kind !== 'kube')
+    throw new InputError(`${args.scenario}: cluster.kind must be kube to install ${candidate.cni}`);
+  const cluster: KubeClusterConfig = {
+    ...scenario.cluster,
+    ...(args['image-registry'] !== undefined ? { imageRegistry: args['image-registry'] } : {}),
+    ...(args.context !== undefined ? { context: args.context } : {}),
+    ...(args.kubeconfig !== undefined ? { kubeconfig: args.kubeconfig } : {}),
+  };
+  return { candidate, cluster };
+}
+
+function stderrProgress(p: InstallProgress): void {
+  const count = p.total !== undefined ? ` [${p.done ?? 0}/${p.total}]` : '';
+  process.stderr.write(`cnibench: ${p.phase}${count} ${p.message}\n`);
+}
+
+const commonOptions = {
+  scenario: {
+    type: 'string',
+    demandOption: true,
+    describe: 'scenario YAML file naming the candidate and the cluster',
+  },
+  'image-registry': {
+    type: 'string',
+    describe: 'pull every image from this registry or mirror (overrides cluster.imageRegistry)',
+  },
+  context: { type: 'string', describe: 'kubeconfig context (overrides cluster.context)' },
+  kubeconfig: { type: 'string', describe: 'kubeconfig file (overrides cluster.kubeconfig)' },
+} as const;
+
+const install: CommandModule<object, InstallArgs> = {
+  command: 'install <candidate>',
+  describe: 'Install a Calico or Cilium candidate of a scenario on its cluster and wait until it is ready',
+  builder: (y) =>
+    y
+      .positional('candidate', {
+        type: 'string',
+        demandOption: true,
+        describe: 'candidate name in the scenario',
+      })
+      .options(commonOptions)
+      .option('dry-run', {
+        type: 'boolean',
+        default: false,
+        describe: 'print what would be applied (offline), change nothing',
+      })
+      .option('full', {
+        type: 'boolean',
+        default: false,
+        describe: 'with --dry-run: print CRD schemas in full',
+      })
+      .option('timeout', {
+        type: 'number',
+        describe: 'seconds to wait for readiness (default cluster.readyTimeout)',
+      })
+      .option('json', {
+        type: 'boolean',
+        default: false,
+        describe: 'print the result (versions running) as JSON',
+      }) as never,
+  handler: async (argv) => {
+    const { candidate, cluster } = selectCandidate(argv);
+    if (argv['dry-run']) {
+      const inputs = await prepareInputs(candidate, cluster, { online: false });
+      const plan = installerFor(candidate.cni).plan(candidate, cluster, inputs);
+      process.stdout.write(renderPlan(plan, { fullCrds: argv.full }));
+      return;
+    }
+    const conn = connect({ kubeconfig: cluster.kubeconfig, context: cluster.context });
+    const kube = makeKubeClients(conn.kc);
+    const result = await installCandidate(candidate, cluster, kube, {
+      progress: stderrProgress,
+      readyTimeoutMs: argv.timeout !== undefined ? argv.timeout * 1000 : undefined,
+    });
+    if (argv.json) {
+      process.stdout.write(
+        `${JSON.stringify({ candidate: candidate.name, cni: candidate.cni, requested: candidate.version, readyMs: result.readyMs, installed: result.installed }, null, 2)}\n`,
+      );
+      return;
+    }
+    process.stdout.write(
+      `${candidate.name}: ${candidate.cni} ready after ${(result.readyMs / 1000).toFixed(1)}s on context "${conn.context}"\n`,
+    );
+    for (const c of result.installed)
+      process.stdout.write(`  ${c.kind} ${c.namespace}/${c.name}: ${c.image} (${c.version})\n`);
+  },
+};
+
+const uninstall: CommandModule<object, CommonArgs & { timeout?: number }> = {
+  command: 'uninstall <candidate>',
+  describe: 'Remove a Calico or Cilium candidate that cnibench installed',
+  builder: (y) =>
+    y
+      .positional('candidate', {
+        type: 'string',
+        demandOption: true,
+        describe: 'candidate name in the scenario',
+      })
+      .options(commonOptions)
+      .option('timeout', {
+        type: 'number',
+        describe: 'seconds to wait for removal (default cluster.readyTimeout)',
+      }) as never,
+  handler: async (argv) => {
+    const { candidate, cluster } = selectCandidate(argv);
+    const conn = connect({ kubeconfig: cluster.kubeconfig, context: cluster.context });
+    const kube = makeKubeClients(conn.kc);
+    const inputs = await prepareInputs(candidate, cluster, { online: true, kube });
+    const plan = installerFor(candidate.cni).plan(candidate, cluster, inputs);
+    await uninstallCandidate(plan, cluster, kube, {
+      progress: stderrProgress,
+      readyTimeoutMs: argv.timeout !== undefined ? argv.timeout * 1000 : undefined,
+    });
+    process.stdout.write(`${candidate.name}: ${candidate.cni} removed from context "${conn.context}"\n`);
+  },
+};
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export const commands: CommandModule<any, any>[] = [install, uninstall];

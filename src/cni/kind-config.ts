@@ -1,0 +1,84 @@
+/**
+ * A kind cluster configuration (kind.x-k8s.io/v1alpha4) ready for a CNI candidate: the default CNI
+ * (kindnet) disabled so the candidate is the only dataplane, the pod subnet the candidate expects,
+ * kube-proxy in the mode it needs (none for Cilium's kube-proxy replacement) and N workers.
+ */
+import type { Scenario } from '../scenario/schema.js';
+import { InputError } from '../util/errors.js';
+import { isKubeCandidate, type KubeCandidate } from './installer.js';
+
+export type KubeProxyMode = 'iptables' | 'ipvs' | 'nftables' | 'none';
+export const KUBE_PROXY_MODES: KubeProxyMode[] = ['iptables', 'ipvs', 'nftables', 'none'];
+
+/** kind's own default; Cilium (ipam.mode kubernetes) takes node pod CIDRs from it. */
+export const KIND_DEFAULT_POD_SUBNET = '10.244.0.0/16';
+
+export interface KindConfigOptions {
+  workers: number;
+  /** Cluster name; kind's context becomes kind-<name>. */
+  name?: string;
+  podSubnet?: string;
+  serviceSubnet?: string;
+  kubeProxyMode?: KubeProxyMode;
+}
+
+export function kindConfig(opts: KindConfigOptions): Record<string, unknown> {
+  if (!Number.isInteger(opts.workers) || opts.workers < 0 || opts.workers > 50) {
+    throw new InputError(`--workers: expected a whole number from 0 to 50, got ${opts.workers}`);
+  }
+  const networking: Record<string, unknown> = {
+    disableDefaultCNI: true,
+    kubeProxyMode: opts.kubeProxyMode ?? 'iptables',
+    podSubnet: opts.podSubnet ?? KIND_DEFAULT_POD_SUBNET,
+  };
+  if (opts.serviceSubnet) networking.serviceSubnet = opts.serviceSubnet;
+  return {
+    kind: 'Cluster',
+    apiVersion: 'kind.x-k8s.io/v1alpha4',
+    name: opts.name ?? 'cnibench',
+    networking,
+    nodes: [{ role: 'control-plane' }, ...Array.from({ length: opts.workers }, () => ({ role: 'worker' }))],
+  };
+}
+
+/** The pod subnet a candidate allocates from. */
+export function podSubnetFor(c: KubeCandidate): string {
+  return c.cni === 'calico' ? c.settings.podCidr : KIND_DEFAULT_POD_SUBNET;
+}
+
+export function kubeProxyModeFor(c: KubeCandidate): KubeProxyMode {
+  return c.cni === 'cilium' && c.settings.kubeProxyReplacement ? 'none' : 'iptables';
+}
+
+/**
+ * Pod subnet and kube-proxy mode for a scenario's candidates (or the one named). One kind cluster
+ * serves all candidates in turn, so they must agree; otherwise the user picks a candidate.
+ */
+export function kindSettingsForScenario(
+  s: Scenario,
+  candidateName?: string,
+): { podSubnet: string; kubeProxyMode: KubeProxyMode } {
+  const all = s.candidates.filter(isKubeCandidate);
+  const chosen = candidateName ? all.filter((c) => c.name === candidateName) : all;
+  if (candidateName && chosen.length === 0) {
+    throw new InputError(
+      `--candidate: no Calico or Cilium candidate named "${candidateName}" (have: ${all.map((c) => c.name).join(', ') || 'none'})`,
+    );
+  }
+  if (chosen.length === 0)
+    throw new InputError('the scenario has no Calico or Cilium candidate to size a kind cluster for');
+  const subnets = [...new Set(chosen.map(podSubnetFor))];
+  const modes = [...new Set(chosen.map(kubeProxyModeFor))];
+  if (subnets.length > 1) {
+    throw new InputError(
+      `the candidates expect different pod subnets (${chosen.map((c) => `${c.name}: ${podSubnetFor(c)}`).join(', ')}); ` +
+        'give calico settings.podCidr the same value, or choose one with --candidate',
+    );
+  }
+  if (modes.length > 1) {
+    throw new InputError(
+      `the candidates need different kube-proxy modes (${chosen.map((c) => `${c.name}: ${kubeProxyModeFor(c)}`).join(', ')}); choose one with --candidate or --kube-proxy-mode`,
+    );
+  }
+  return { podSubnet: subnets[0], kubeProxyMode: modes[0] };
+}

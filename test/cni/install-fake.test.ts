@@ -1,0 +1,389 @@
+/**
+ * The installers against the fake API server (real HTTP, real @kubernetes/client-node), with the
+ * controllers a cluster would run simulated in fake-controllers.ts and helm replaced by a script that
+ * records its argv and creates what the chart would.
+ */
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parse } from 'yaml';
+import { connect } from '../../src/cluster/kube/client.js';
+import { findHelm, helmVersion } from '../../src/cni/cilium/helm.js';
+import { detectCnis, installedVersionsRecord } from '../../src/cni/detect.js';
+import type { InstallProgress } from '../../src/cni/installer.js';
+import { makeKubeClients } from '../../src/cni/kube-clients.js';
+import { installCandidate, uninstallCandidate } from '../../src/cni/session.js';
+import { EnvironmentError } from '../../src/util/errors.js';
+import { FakeApiServer, type KubeObject } from '../kube/fake-apiserver.js';
+import { startControllers, type ControllerOptions } from './fake-controllers.js';
+import { calico, cilium, fixture, kubeCluster, PUBLIC_REGISTRY_PATTERN, runCli, tempDir } from './helpers.js';
+
+type T = Parameters<typeof tempDir>[0];
+
+async function cluster(t: T, controllers: ControllerOptions = {}) {
+  const api = await FakeApiServer.start();
+  for (const ns of ['default', 'kube-system'])
+    api.store.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+  const ctl = startControllers(api, { rolloutDelayMs: 30, ...controllers });
+  t.after(async () => {
+    ctl.stop();
+    await api.close();
+  });
+  const dir = tempDir(t);
+  const kubeconfig = await api.writeKubeconfig(dir);
+  const kube = makeKubeClients(connect({ kubeconfig }).kc);
+  return { api, dir, kubeconfig, kube };
+}
+
+function daemonSet(name: string, namespace: string, container: string, image: string): KubeObject {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'DaemonSet',
+    metadata: { name, namespace },
+    spec: {
+      selector: { matchLabels: { app: name } },
+      template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: container, image }] } },
+    },
+  };
+}
+
+const fast = { pollMs: 20, readyTimeoutMs: 10_000 };
+
+describe('Calico on the fake API server', () => {
+  test('install applies operator + Installation with server-side apply, waits, records versions; uninstall removes it all', async (t) => {
+    const { api, dir, kubeconfig, kube } = await cluster(t, { calicoVersion: 'v3.29.1' });
+    const cand = calico({ manifest: fixture('tigera-operator.yaml'), encapsulation: 'VXLANCrossSubnet' });
+    const clusterCfg = kubeCluster({
+      kubeconfig,
+      imageRegistry: 'mirror.corp:5000',
+      imagePullSecrets: ['mirror-creds'],
+    });
+    const progress: InstallProgress[] = [];
+    const result = await installCandidate(cand, clusterCfg, kube, {
+      ...fast,
+      cacheRoot: dir,
+      progress: (p) => progress.push(p),
+    });
+
+    // Every write was a server-side apply by cnibench.
+    const writes = api.requests.filter((r) => r.method !== 'GET');
+    assert.ok(writes.length >= 10);
+    for (const w of writes) {
+      assert.equal(w.method, 'PATCH');
+      assert.equal(w.contentType, 'application/apply-patch+yaml');
+      assert.equal(w.query.fieldManager, 'cnibench');
+      assert.equal(w.query.force, 'true');
+    }
+    // CRDs keep their x-kubernetes-* schema fields (client-node's typed serialiser drops them from plain JSON).
+    const crd = api.store.get(
+      'apiextensions.k8s.io/v1',
+      'CustomResourceDefinition',
+      'installations.operator.tigera.io',
+    )!;
+    const schema = crd.spec.versions[0].schema.openAPIV3Schema;
+    assert.equal(schema.properties.spec['x-kubernetes-preserve-unknown-fields'], true);
+    assert.equal(
+      schema.properties.spec.properties.calicoNetwork.properties.ipPools.items.properties.blockSize[
+        'x-kubernetes-int-or-string'
+      ],
+      true,
+    );
+    // The operator runs from the mirror, with the pull secret; the Installation points Calico there too.
+    const operator = api.store.get('apps/v1', 'Deployment', 'tigera-operator', 'tigera-operator')!;
+    assert.equal(operator.spec.template.spec.containers[0].image, 'mirror.corp:5000/tigera/operator:v1.36.2');
+    assert.deepEqual(operator.spec.template.spec.imagePullSecrets, [{ name: 'mirror-creds' }]);
+    const inst = api.store.get('operator.tigera.io/v1', 'Installation', 'default')!;
+    assert.equal(inst.spec.registry, 'mirror.corp:5000/');
+    assert.equal(inst.spec.calicoNetwork.ipPools[0].encapsulation, 'VXLANCrossSubnet');
+    assert.ok(api.store.get('operator.tigera.io/v1', 'APIServer', 'default'));
+
+    // Waited for the rollout, then recorded what actually runs.
+    assert.ok(progress.some((p) => p.phase === 'wait' && p.message.includes('calico-system/calico-node')));
+    assert.equal(progress.at(-1)?.message, 'ready');
+    const node = result.installed.find((c) => c.name === 'calico-node')!;
+    assert.deepEqual(node, {
+      cni: 'calico',
+      kind: 'DaemonSet',
+      namespace: 'calico-system',
+      name: 'calico-node',
+      image: 'mirror.corp:5000/calico/node:v3.29.1',
+      version: 'v3.29.1',
+    });
+    assert.equal(result.installed.find((c) => c.name === 'tigera-operator')?.version, 'v1.36.2');
+    for (const c of result.installed) assert.doesNotMatch(c.image, PUBLIC_REGISTRY_PATTERN);
+    assert.deepEqual(result.before, []);
+    assert.deepEqual(
+      (await detectCnis(kube)).map((d) => `${d.cni} ${d.version}`),
+      ['calico v3.29.1'],
+    );
+
+    await uninstallCandidate(result.plan, clusterCfg, kube, fast);
+    assert.equal(api.store.get('operator.tigera.io/v1', 'Installation', 'default'), undefined);
+    assert.equal(api.store.get('v1', 'Namespace', 'calico-system'), undefined);
+    assert.equal(api.store.get('v1', 'Namespace', 'tigera-operator'), undefined);
+    assert.equal(
+      api.store.get(
+        'apiextensions.k8s.io/v1',
+        'CustomResourceDefinition',
+        'installations.operator.tigera.io',
+      ),
+      undefined,
+    );
+    assert.equal(api.store.get('rbac.authorization.k8s.io/v1', 'ClusterRole', 'tigera-operator'), undefined);
+    // The Installation was deleted before the operator (the operator must clean up calico-system).
+    const deletes = api.requests.filter((r) => r.method === 'DELETE').map((r) => r.path);
+    assert.ok(
+      deletes.findIndex((p) => p.includes('/installations/')) <
+        deletes.findIndex((p) => p.includes('/deployments/tigera-operator')),
+    );
+    assert.deepEqual(await detectCnis(kube), []);
+  });
+
+  test('a calico-node that never rolls out fails with what is pending (exit 3)', async (t) => {
+    const { dir, kubeconfig, kube } = await cluster(t, { stuck: ['calico-system/calico-node'] });
+    const err = await installCandidate(
+      calico({ manifest: fixture('tigera-operator.yaml') }),
+      kubeCluster({ kubeconfig }),
+      kube,
+      {
+        cacheRoot: dir,
+        pollMs: 20,
+        readyTimeoutMs: 400,
+      },
+    ).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    assert.ok(err instanceof EnvironmentError, String(err));
+    assert.equal(err.exitCode, 3);
+    assert.match(
+      err.message,
+      /not ready within 0\.4s; still waiting for DaemonSet calico-system\/calico-node \(0\/0 available/,
+    );
+  });
+
+  test('refuses to install over a different CNI unless force: true', async (t) => {
+    const { api, dir, kubeconfig, kube } = await cluster(t);
+    api.store.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'kube-flannel' } });
+    api.store.create(
+      daemonSet('kube-flannel-ds', 'kube-flannel', 'kube-flannel', 'docker.io/flannel/flannel:v0.25.1'),
+    );
+    const cfg = kubeCluster({ kubeconfig });
+    const opts = { ...fast, cacheRoot: dir };
+    await assert.rejects(
+      installCandidate(calico({ manifest: fixture('tigera-operator.yaml') }), cfg, kube, opts),
+      (e: unknown) =>
+        e instanceof EnvironmentError &&
+        /already runs flannel v0\.25\.1 \(DaemonSet kube-flannel\/kube-flannel-ds\)/.test(e.message) &&
+        /force: true/.test(e.message),
+    );
+    assert.equal(api.store.get('operator.tigera.io/v1', 'Installation', 'default'), undefined);
+    const forced = await installCandidate(
+      calico({ manifest: fixture('tigera-operator.yaml') }, { force: true }),
+      cfg,
+      kube,
+      opts,
+    );
+    assert.deepEqual(
+      forced.before.map((d) => d.cni),
+      ['flannel'],
+    );
+    assert.ok(forced.installed.some((c) => c.name === 'calico-node'));
+  });
+});
+
+/** A helm on PATH that runs fake-helm.mjs and logs to a file; returns the log reader. */
+function fakeHelm(t: T, extraEnv: Record<string, string> = {}) {
+  const bin = tempDir(t, 'cnibench-fakehelm-');
+  const log = join(bin, 'helm.log');
+  const script = join(bin, 'helm');
+  writeFileSync(
+    script,
+    `#!/bin/sh\nexec "${process.execPath}" "${fixture('fake-helm/fake-helm.mjs')}" "$@"\n`,
+  );
+  chmodSync(script, 0o755);
+  const saved = {
+    PATH: process.env.PATH,
+    FAKE_HELM_LOG: process.env.FAKE_HELM_LOG,
+    ...Object.fromEntries(Object.keys(extraEnv).map((k) => [k, process.env[k]])),
+  };
+  process.env.PATH = `${bin}:${process.env.PATH}`;
+  process.env.FAKE_HELM_LOG = log;
+  Object.assign(process.env, extraEnv);
+  t.after(() => {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  });
+  return () =>
+    existsSync(log)
+      ? readFileSync(log, 'utf8')
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l) as { argv: string[]; values?: string })
+      : [];
+}
+
+describe('Cilium on the fake API server', () => {
+  test('helm upgrade --install with generated values; IPsec secret; wait; versions; helm uninstall', async (t) => {
+    const { api, dir, kubeconfig, kube } = await cluster(t);
+    api.store.create({
+      apiVersion: 'v1',
+      kind: 'Endpoints',
+      metadata: { name: 'kubernetes', namespace: 'default' },
+      subsets: [
+        { addresses: [{ ip: '172.18.0.2' }], ports: [{ name: 'https', port: 6443, protocol: 'TCP' }] },
+      ],
+    } as KubeObject);
+    const calls = fakeHelm(t);
+    const cand = cilium({ encryption: 'ipsec', kubeProxyReplacement: true });
+    const cfg = kubeCluster({ kubeconfig, imageRegistry: 'mirror.corp:5000' });
+    const result = await installCandidate(cand, cfg, kube, { ...fast, cacheRoot: dir });
+
+    const [install] = calls();
+    const valuesFile = install.argv[install.argv.indexOf('--values') + 1];
+    assert.deepEqual(install.argv, [
+      'upgrade',
+      '--install',
+      'cilium',
+      'cilium',
+      '--repo',
+      'https://helm.cilium.io/',
+      '--version',
+      '1.16.5',
+      '--namespace',
+      'kube-system',
+      '--values',
+      valuesFile,
+      '--kubeconfig',
+      kubeconfig,
+    ]);
+    assert.equal(existsSync(valuesFile), false, 'the values file is removed after helm ran');
+    const values = parse(install.values!);
+    assert.equal(values.image.repository, 'mirror.corp:5000/cilium/cilium');
+    assert.equal(values.kubeProxyReplacement, true);
+    assert.equal(values.k8sServiceHost, '172.18.0.2');
+    assert.equal(values.k8sServicePort, 6443);
+    assert.deepEqual(values.encryption, { enabled: true, type: 'ipsec' });
+    assert.doesNotMatch(install.values!, PUBLIC_REGISTRY_PATTERN);
+
+    const secret = api.store.get('v1', 'Secret', 'cilium-ipsec-keys', 'kube-system')!;
+    assert.match(
+      (secret as { stringData?: { keys?: string } }).stringData?.keys ?? '',
+      /^3\+ rfc4106\(gcm\(aes\)\) [0-9a-f]{40} 128$/,
+    );
+
+    assert.deepEqual(
+      result.installed.map((c) => `${c.name} ${c.image} ${c.version}`),
+      [
+        'cilium mirror.corp:5000/cilium/cilium:v1.16.5 v1.16.5',
+        'cilium-envoy mirror.corp:5000/cilium/cilium-envoy:v1.30.8 v1.30.8',
+        'cilium-operator mirror.corp:5000/cilium/operator-generic:v1.16.5 v1.16.5',
+      ],
+    );
+    assert.deepEqual(installedVersionsRecord(result.installed), {
+      'kube-system/cilium': 'v1.16.5',
+      'kube-system/cilium-envoy': 'v1.30.8',
+      'kube-system/cilium-operator': 'v1.16.5',
+    });
+    assert.deepEqual(
+      (await detectCnis(kube)).map((d) => `${d.cni} ${d.version} ${d.namespace}/${d.name}`),
+      ['cilium v1.16.5 kube-system/cilium'],
+    );
+    assert.equal(await helmVersion(), 'v3.16.3+gfake');
+
+    await uninstallCandidate(result.plan, cfg, kube, fast);
+    const uninstall = calls().find((c) => c.argv[0] === 'uninstall')!;
+    assert.deepEqual(uninstall.argv, [
+      'uninstall',
+      'cilium',
+      '--namespace',
+      'kube-system',
+      '--ignore-not-found',
+      '--wait',
+      '--kubeconfig',
+      kubeconfig,
+    ]);
+    assert.equal(api.store.get('apps/v1', 'DaemonSet', 'cilium', 'kube-system'), undefined);
+    assert.equal(api.store.get('v1', 'Secret', 'cilium-ipsec-keys', 'kube-system'), undefined);
+  });
+
+  test("a failing helm is an environment error carrying helm's output", async (t) => {
+    const { dir, kubeconfig, kube } = await cluster(t);
+    fakeHelm(t, { FAKE_HELM_FAIL: '1' });
+    await assert.rejects(
+      installCandidate(cilium(), kubeCluster({ kubeconfig }), kube, { ...fast, cacheRoot: dir }),
+      (e: unknown) =>
+        e instanceof EnvironmentError &&
+        /helm upgrade --install failed \(exit 1\):\nError: INSTALLATION FAILED: fake failure/.test(e.message),
+    );
+  });
+
+  test('no helm on PATH: exit 3 with how to get it on Debian, before anything is applied', async (t) => {
+    const empty = tempDir(t);
+    assert.equal(await helmVersion({ PATH: empty }), undefined);
+    const { api, dir, kubeconfig, kube } = await cluster(t);
+    const savedPath = process.env.PATH;
+    process.env.PATH = empty;
+    t.after(() => {
+      process.env.PATH = savedPath;
+    });
+    await assert.rejects(
+      installCandidate(cilium({ encryption: 'ipsec' }), kubeCluster({ kubeconfig }), kube, {
+        ...fast,
+        cacheRoot: dir,
+      }),
+      (e: unknown) => e instanceof EnvironmentError && /helm is not installed/.test(e.message),
+    );
+    assert.equal(api.store.get('v1', 'Secret', 'cilium-ipsec-keys', 'kube-system'), undefined);
+    assert.throws(
+      () => findHelm({ PATH: empty }),
+      (e: unknown) =>
+        e instanceof EnvironmentError &&
+        e.exitCode === 3 &&
+        /Debian has no helm package/.test(e.message) &&
+        /helm apt repository/.test(e.message),
+    );
+  });
+});
+
+describe('cnibench detect', () => {
+  test('lists every CNI agent with its version; says so when there is none', async (t) => {
+    const { api, kubeconfig } = await cluster(t);
+    const none = await runCli(['detect', '--kubeconfig', kubeconfig]);
+    assert.equal(none.exitCode, 0, none.stderr);
+    assert.match(none.stdout, /no known CNI DaemonSet found/);
+    api.store.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'calico-system' } });
+    api.store.create(daemonSet('calico-node', 'calico-system', 'calico-node', 'quay.io/calico/node:v3.28.0'));
+    api.store.create(
+      daemonSet('kindnet', 'kube-system', 'kindnet-cni', 'docker.io/kindest/kindnetd:v20240513-cd2ac642'),
+    );
+    api.store.create(
+      daemonSet('weave-net', 'kube-system', 'weave', 'weaveworks/weave-kube@sha256:' + 'a'.repeat(64)),
+    );
+    const r = await runCli(['detect', '--kubeconfig', kubeconfig, '--json']);
+    assert.equal(r.exitCode, 0, r.stderr);
+    const out = JSON.parse(r.stdout) as {
+      context: string;
+      cnis: { cni: string; version: string; namespace: string }[];
+    };
+    assert.equal(out.context, 'fake');
+    assert.deepEqual(
+      out.cnis.map((c) => `${c.cni} ${c.version} ${c.namespace}`),
+      [
+        'calico v3.28.0 calico-system',
+        'kindnet v20240513-cd2ac642 kube-system',
+        `weave sha256:${'a'.repeat(64)} kube-system`,
+      ],
+    );
+  });
+
+  test('an unreachable cluster is exit 3', async (t) => {
+    const { api, kubeconfig } = await cluster(t);
+    await api.close();
+    const r = await runCli(['detect', '--kubeconfig', kubeconfig]);
+    assert.equal(r.exitCode, 3, r.stderr);
+  });
+});
