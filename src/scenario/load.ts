@@ -34,6 +34,14 @@ function checkScenario(s: Scenario, source: YamlSource): SourceProblem[] {
         ),
       );
     }
+    if (c.cni === 'cilium' && c.settings.routingMode === 'native' && !c.settings.ipv4NativeRoutingCidr) {
+      problems.push(
+        source.problem(
+          ['candidates', i, 'settings'],
+          'routingMode: native needs ipv4NativeRoutingCidr (the CIDR reachable without masquerading, usually the pod CIDR)',
+        ),
+      );
+    }
     if (s.cluster.kind === 'kube' && isLocalProfile) {
       problems.push(source.problem(['candidates', i, 'cni'], `${c.cni} is a local reference profile and runs only on cluster.kind: local`));
     }

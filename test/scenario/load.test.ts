@@ -84,3 +84,21 @@ test('the published JSON Schema rejects unknown keys and lists the workload kind
   const kinds = schema.properties.workloads.items.oneOf?.map((o) => o.properties.kind.const);
   assert.deepEqual(kinds, ['conformance', 'throughput', 'latency', 'policy-scale']);
 });
+
+test('Cilium native routing without its CIDR is caught at validation', () => {
+  const text = `name: t
+cluster:
+  kind: kube
+candidates:
+  - name: c
+    cni: cilium
+    version: 1.16.5
+    settings:
+      routingMode: native
+workloads:
+  - kind: conformance
+`;
+  assert.deepEqual(problemsOf('s.yaml', text), [
+    's.yaml:9:7 candidates[0].settings: routingMode: native needs ipv4NativeRoutingCidr (the CIDR reachable without masquerading, usually the pod CIDR)',
+  ]);
+});
