@@ -40,11 +40,16 @@ class UsageError extends CnibenchError {
 
 function reportError(err: unknown): number {
   if (err instanceof CnibenchError) {
-    const problems = 'problems' in err && Array.isArray(err.problems) && err.problems.length > 1 ? err.problems : [err.message];
+    const problems =
+      'problems' in err && Array.isArray(err.problems) && err.problems.length > 1
+        ? err.problems
+        : [err.message];
     for (const p of problems) process.stderr.write(`cnibench: ${p}\n`);
     return err.exitCode;
   }
-  process.stderr.write(`cnibench: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.stderr.write(
+    `cnibench: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+  );
   return 70;
 }
 

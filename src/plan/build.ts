@@ -46,7 +46,10 @@ export function buildPlan(s: Scenario, sources: PlanDetailSources = {}): PlanSte
   steps.push({
     id: 'preflight',
     kind: 'preflight',
-    title: cluster.kind === 'local' ? 'check root, iproute2, nftables, iperf3' : 'check API reachability, server version and RBAC permissions',
+    title:
+      cluster.kind === 'local'
+        ? 'check root, iproute2, nftables, iperf3'
+        : 'check API reachability, server version and RBAC permissions',
     details: [],
   });
   steps.push({
@@ -80,7 +83,13 @@ export function buildPlan(s: Scenario, sources: PlanDetailSources = {}): PlanSte
       });
     });
     if (cluster.kind === 'kube' && c.uninstallAfter) {
-      steps.push({ id: `${c.name}/uninstall`, kind: 'uninstall', candidate: c.name, title: `uninstall ${candidateLabel(c)}`, details: [] });
+      steps.push({
+        id: `${c.name}/uninstall`,
+        kind: 'uninstall',
+        candidate: c.name,
+        title: `uninstall ${candidateLabel(c)}`,
+        details: [],
+      });
     }
   }
   steps.push({
@@ -94,14 +103,19 @@ export function buildPlan(s: Scenario, sources: PlanDetailSources = {}): PlanSte
   steps.push({
     id: 'cleanup',
     kind: 'cleanup',
-    title: cluster.kind === 'local' ? 'remove every namespace, veth and nft table of the run' : 'delete every object labelled with the run id',
+    title:
+      cluster.kind === 'local'
+        ? 'remove every namespace, veth and nft table of the run'
+        : 'delete every object labelled with the run id',
     details: [],
   });
   return steps;
 }
 
 function settingsLines(c: Candidate): string[] {
-  return Object.entries(c.settings ?? {}).map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`);
+  return Object.entries(c.settings ?? {}).map(
+    ([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`,
+  );
 }
 
 export function describeWorkload(w: Workload): string {

@@ -25,7 +25,9 @@ export async function planDetailSources(s: Scenario): Promise<PlanDetailSources>
   return {
     cluster: () => [
       `harness images: agnhost ${images.agnhost}, iperf3 ${images.iperf3}, agent ${images.agent}${images.netperf ? `, netperf ${images.netperf}` : ''}`,
-      ...(cluster.imagePullSecrets.length ? [`imagePullSecrets: ${cluster.imagePullSecrets.join(', ')}`] : []),
+      ...(cluster.imagePullSecrets.length
+        ? [`imagePullSecrets: ${cluster.imagePullSecrets.join(', ')}`]
+        : []),
       `test namespaces: ${cluster.namespacePrefix}-<run id>-x, -y, -z (labelled app.kubernetes.io/managed-by=cnibench)`,
     ],
     install: (c) => rendered.get(c.name) ?? [],

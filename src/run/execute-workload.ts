@@ -33,7 +33,12 @@ export interface WorkloadOutcome {
   summary: string;
 }
 
-export async function executeWorkload(driver: ClusterDriver, w: Workload, s: Scenario, ctx: WorkloadContext): Promise<WorkloadOutcome> {
+export async function executeWorkload(
+  driver: ClusterDriver,
+  w: Workload,
+  s: Scenario,
+  ctx: WorkloadContext,
+): Promise<WorkloadOutcome> {
   const perfOpts = {
     agentCommand: ctx.agentCommand,
     signal: ctx.signal,
@@ -76,4 +81,3 @@ export async function executeWorkload(driver: ClusterDriver, w: Workload, s: Sce
     }
   }
 }
-

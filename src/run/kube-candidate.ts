@@ -22,12 +22,14 @@ export async function openKubeCandidate(
   progress: Progress,
   signal: AbortSignal,
 ): Promise<CandidateCluster> {
-  if (!isKubeCandidate(c)) throw new InputError(`${c.cni} is a local reference profile and cannot be installed on a real cluster`);
+  if (!isKubeCandidate(c))
+    throw new InputError(`${c.cni} is a local reference profile and cannot be installed on a real cluster`);
   const driver = new KubeDriver(cluster, {
     runId: objectRunId(store.data.runId),
     // The run's interrupt guard owns the signals and calls cleanup itself.
     signals: false,
-    onProgress: (p) => (p.total ? progress.update(p.done ?? 0, p.total, p.message) : progress.info(p.message)),
+    onProgress: (p) =>
+      p.total ? progress.update(p.done ?? 0, p.total, p.message) : progress.info(p.message),
   });
   await driver.preflight();
   store.update((r) => {

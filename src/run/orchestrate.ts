@@ -8,7 +8,12 @@ import { buildPlan, candidateLabel, workloadStepId } from '../plan/build.js';
 import type { LoadedScenario } from '../scenario/load.js';
 import type { Candidate, Scenario } from '../scenario/schema.js';
 import { collectProvenance } from '../results/provenance.js';
-import { RESULTS_SCHEMA_VERSION, type CandidateResult, type Measurement, type ResultsFile } from '../results/schema.js';
+import {
+  RESULTS_SCHEMA_VERSION,
+  type CandidateResult,
+  type Measurement,
+  type ResultsFile,
+} from '../results/schema.js';
 import { newRunId, ResultsStore } from '../results/store.js';
 import { InputError } from '../util/errors.js';
 import type { Progress } from './progress.js';
@@ -47,7 +52,10 @@ export async function runScenario(loaded: LoadedScenario, opts: RunOptions): Pro
     guard.signal.throwIfAborted();
     ensureCandidateEntry(store, candidate);
     const pending = plan.filter(
-      (st) => st.kind === 'workload' && st.candidate === candidate.name && !candidateEntry(store, candidate.name).completedSteps.includes(st.id),
+      (st) =>
+        st.kind === 'workload' &&
+        st.candidate === candidate.name &&
+        !candidateEntry(store, candidate.name).completedSteps.includes(st.id),
     );
     if (pending.length === 0) {
       progress.info(`${candidate.name}: every workload already done (resumed run)`);
@@ -104,7 +112,9 @@ export async function runScenario(loaded: LoadedScenario, opts: RunOptions): Pro
     r.provenance.endedAt = new Date().toISOString();
   });
   unmark();
-  const checksFailed = store.data.candidates.some((c) => (c.conformance?.failed ?? 0) > 0 || c.errors.length > 0);
+  const checksFailed = store.data.candidates.some(
+    (c) => (c.conformance?.failed ?? 0) > 0 || c.errors.length > 0,
+  );
   return { store, checksFailed };
 }
 
@@ -135,7 +145,8 @@ function reopen(loaded: LoadedScenario, opts: RunOptions): ResultsStore {
       `cannot resume ${opts.resume}: ${loaded.file} differs from the scenario that run started with (start a new run, or restore the file)`,
     );
   }
-  if (store.data.status === 'complete') throw new InputError(`run ${opts.resume} is already complete; nothing to resume`);
+  if (store.data.status === 'complete')
+    throw new InputError(`run ${opts.resume} is already complete; nothing to resume`);
   store.update((r) => {
     r.status = 'running';
   });
@@ -147,7 +158,9 @@ function saveMeasurements(store: ResultsStore, candidate: string, ms: Measuremen
   if (ms.length === 0) return;
   const ids = new Set(ms.map((m) => m.id));
   const c = candidateEntry(store, candidate);
-  const unchanged = ms.every((m) => c.measurements.some((x) => x.id === m.id && JSON.stringify(x) === JSON.stringify(m)));
+  const unchanged = ms.every((m) =>
+    c.measurements.some((x) => x.id === m.id && JSON.stringify(x) === JSON.stringify(m)),
+  );
   if (unchanged) return;
   store.update((r) => {
     const entry = r.candidates.find((x) => x.name === candidate)!;

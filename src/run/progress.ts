@@ -16,7 +16,9 @@ export interface Progress {
   done(summary?: string): void;
 }
 
-export function createProgress(opts: { tty?: boolean; quiet?: boolean; out?: NodeJS.WritableStream } = {}): Progress {
+export function createProgress(
+  opts: { tty?: boolean; quiet?: boolean; out?: NodeJS.WritableStream } = {},
+): Progress {
   const out = opts.out ?? process.stderr;
   if (opts.quiet) return new QuietProgress();
   const tty = opts.tty ?? Boolean((out as NodeJS.WriteStream).isTTY);
@@ -84,7 +86,12 @@ class BarProgress implements Progress {
   update(done: number, total: number, detail?: string): void {
     if (!this.bar) {
       this.bar = new cliProgress.SingleBar(
-        { stream: this.out as NodeJS.WritableStream & NodeJS.WriteStream, format: '  {bar} {value}/{total} {detail}', hideCursor: true, clearOnComplete: true },
+        {
+          stream: this.out as NodeJS.WritableStream & NodeJS.WriteStream,
+          format: '  {bar} {value}/{total} {detail}',
+          hideCursor: true,
+          clearOnComplete: true,
+        },
         cliProgress.Presets.shades_classic,
       );
       this.bar.start(total, done, { detail: detail ?? '' });

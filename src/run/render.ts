@@ -8,7 +8,11 @@ import { PROJECT_ROOT } from '../util/version.js';
 /** The facts file named by the scenario: as given, else relative to the cnibench checkout. */
 export function resolveFactsFile(factsFile: string, scenarioFile: string): string {
   if (path.isAbsolute(factsFile)) return factsFile;
-  const candidates = [path.resolve(factsFile), path.resolve(path.dirname(scenarioFile), factsFile), path.join(PROJECT_ROOT, factsFile)];
+  const candidates = [
+    path.resolve(factsFile),
+    path.resolve(path.dirname(scenarioFile), factsFile),
+    path.join(PROJECT_ROOT, factsFile),
+  ];
   return candidates.find((p) => existsSync(p)) ?? candidates[0];
 }
 

@@ -37,7 +37,9 @@ export function installInterruptGuard(opts: InterruptOptions = {}): InterruptGua
         try {
           await fn();
         } catch (err) {
-          log(`clean-up of ${name} failed: ${err instanceof Error ? err.message : String(err)} (run 'cnibench cleanup')`);
+          log(
+            `clean-up of ${name} failed: ${err instanceof Error ? err.message : String(err)} (run 'cnibench cleanup')`,
+          );
         }
       }
     })();

@@ -12,13 +12,16 @@ export function formatSummaryTable(r: ResultsFile): string {
   rows.push([
     'NetworkPolicy conformance',
     ...r.candidates.map((c) =>
-      c.conformance ? `${c.conformance.passed}/${c.conformance.cases - c.conformance.skipped} pass, ${c.conformance.skipped} skip` : '—',
+      c.conformance
+        ? `${c.conformance.passed}/${c.conformance.cases - c.conformance.skipped} pass, ${c.conformance.skipped} skip`
+        : '—',
     ),
   ]);
   const keys: Array<{ id: string; label: string }> = [];
   for (const c of r.candidates) {
     for (const m of c.measurements) {
-      if (!keys.some((k) => k.id === m.id)) keys.push({ id: m.id, label: `${m.id} (${m.unit}, median [95% CI])` });
+      if (!keys.some((k) => k.id === m.id))
+        keys.push({ id: m.id, label: `${m.id} (${m.unit}, median [95% CI])` });
     }
   }
   for (const k of keys) {
@@ -33,8 +36,13 @@ export function formatSummaryTable(r: ResultsFile): string {
     ]);
   }
   for (const c of r.candidates) {
-    for (const e of c.errors) rows.push([`error in ${e.step}`, ...names.map((n) => (n === c.name ? e.message.slice(0, 60) : ''))]);
+    for (const e of c.errors)
+      rows.push([`error in ${e.step}`, ...names.map((n) => (n === c.name ? e.message.slice(0, 60) : ''))]);
   }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
-  return rows.map((row) => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ')).join('\n');
+  return rows
+    .map((row) =>
+      row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  '),
+    )
+    .join('\n');
 }

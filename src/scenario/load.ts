@@ -23,7 +23,12 @@ function checkScenario(s: Scenario, source: YamlSource): SourceProblem[] {
   s.candidates.forEach((c, i) => {
     const first = seen.get(c.name);
     if (first !== undefined) {
-      problems.push(source.problem(['candidates', i, 'name'], `duplicate candidate name "${c.name}" (also candidates[${first}])`));
+      problems.push(
+        source.problem(
+          ['candidates', i, 'name'],
+          `duplicate candidate name "${c.name}" (also candidates[${first}])`,
+        ),
+      );
     } else seen.set(c.name, i);
     const isLocalProfile = c.cni === 'local-routed' || c.cni === 'local-vxlan';
     if (s.cluster.kind === 'local' && !isLocalProfile) {
@@ -43,7 +48,12 @@ function checkScenario(s: Scenario, source: YamlSource): SourceProblem[] {
       );
     }
     if (s.cluster.kind === 'kube' && isLocalProfile) {
-      problems.push(source.problem(['candidates', i, 'cni'], `${c.cni} is a local reference profile and runs only on cluster.kind: local`));
+      problems.push(
+        source.problem(
+          ['candidates', i, 'cni'],
+          `${c.cni} is a local reference profile and runs only on cluster.kind: local`,
+        ),
+      );
     }
   });
 
@@ -64,7 +74,9 @@ function checkScenario(s: Scenario, source: YamlSource): SourceProblem[] {
   const customNames = new Set<string>();
   s.scoring.customCriteria.forEach((c, i) => {
     if ((BUILTIN_CRITERIA as readonly string[]).includes(c.name) || customNames.has(c.name)) {
-      problems.push(source.problem(['scoring', 'customCriteria', i, 'name'], `criterion "${c.name}" is already defined`));
+      problems.push(
+        source.problem(['scoring', 'customCriteria', i, 'name'], `criterion "${c.name}" is already defined`),
+      );
     }
     customNames.add(c.name);
   });
@@ -73,7 +85,12 @@ function checkScenario(s: Scenario, source: YamlSource): SourceProblem[] {
     if (w.kind === 'policy-scale') {
       const sorted = [...w.counts].sort((a, b) => a - b);
       if (new Set(w.counts).size !== w.counts.length || sorted.some((v, k) => v !== w.counts[k])) {
-        problems.push(source.problem(['workloads', i, 'counts'], 'expected policy counts in increasing order without repeats'));
+        problems.push(
+          source.problem(
+            ['workloads', i, 'counts'],
+            'expected policy counts in increasing order without repeats',
+          ),
+        );
       }
     }
     if ((w.kind === 'throughput' || w.kind === 'latency') && new Set(w.paths).size !== w.paths.length) {
@@ -85,7 +102,10 @@ function checkScenario(s: Scenario, source: YamlSource): SourceProblem[] {
 
 /** The JSON Schema of scenario files, for editors' autocompletion (`cnibench schema`). */
 export function scenarioJsonSchema(): object {
-  const schema = z.toJSONSchema(scenarioSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  const schema = z.toJSONSchema(scenarioSchema, { io: 'input', unrepresentable: 'any' }) as Record<
+    string,
+    unknown
+  >;
   return {
     $schema: 'https://json-schema.org/draft/2020-12/schema',
     title: 'cnibench scenario',

@@ -10,7 +10,10 @@ const seconds = (what: string) =>
     error: 'expected a positive number of seconds',
   });
 
-const positiveInt = z.number().int({ error: 'expected a whole number' }).positive({ error: 'expected a positive whole number' });
+const positiveInt = z
+  .number()
+  .int({ error: 'expected a whole number' })
+  .positive({ error: 'expected a positive whole number' });
 
 export const IMAGE_KEYS = ['agent', 'iperf3', 'agnhost', 'netperf'] as const;
 
@@ -37,9 +40,16 @@ export const localClusterSchema = z
 export const kubeClusterSchema = z
   .strictObject({
     kind: z.literal('kube'),
-    kubeconfig: z.string().optional().describe('Path to a kubeconfig; default: KUBECONFIG or ~/.kube/config.'),
+    kubeconfig: z
+      .string()
+      .optional()
+      .describe('Path to a kubeconfig; default: KUBECONFIG or ~/.kube/config.'),
     context: z.string().optional(),
-    namespacePrefix: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/).max(20).default('cnb'),
+    namespacePrefix: z
+      .string()
+      .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/)
+      .max(20)
+      .default('cnb'),
     imageRegistry: z
       .string()
       .optional()
@@ -142,7 +152,10 @@ const throughputWorkload = z.strictObject({
   streams: z.array(positiveInt.max(128)).min(1).default([1]),
   duration: seconds('duration').default(5),
   /** UDP target rate, iperf3 syntax (e.g. 1G, 500M). */
-  udpRate: z.string().regex(/^\d+(\.\d+)?[KMG]?$/, { error: 'expected a rate like 1G or 500M' }).default('1G'),
+  udpRate: z
+    .string()
+    .regex(/^\d+(\.\d+)?[KMG]?$/, { error: 'expected a rate like 1G or 500M' })
+    .default('1G'),
   /** Also measure the bare baseline path (two namespaces on one veth / host network). */
   baseline: z.boolean().default(true),
 });
@@ -212,7 +225,9 @@ export const scoringSchema = z.strictObject({
 });
 
 export const reportSchema = z.strictObject({
-  formats: z.array(z.enum(['md', 'html', 'json', 'junit', 'csv'])).default(['md', 'html', 'json', 'junit', 'csv']),
+  formats: z
+    .array(z.enum(['md', 'html', 'json', 'junit', 'csv']))
+    .default(['md', 'html', 'json', 'junit', 'csv']),
   charts: z.boolean().default(true),
 });
 
@@ -220,7 +235,12 @@ export const scenarioSchema = z
   .strictObject({
     name: z.string().min(1),
     description: z.string().optional(),
-    cluster: clusterSchema.default({ kind: 'local', nodes: 2, podCidr: '10.244.0.0/16', probeConcurrency: 64 }),
+    cluster: clusterSchema.default({
+      kind: 'local',
+      nodes: 2,
+      podCidr: '10.244.0.0/16',
+      probeConcurrency: 64,
+    }),
     candidates: z.array(candidateSchema).min(1, { error: 'expected at least one candidate' }),
     workloads: z.array(workloadSchema).min(1, { error: 'expected at least one workload' }),
     repetitions: repetitionsSchema.default({ count: 3, warmup: 1 }),

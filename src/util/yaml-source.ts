@@ -35,7 +35,13 @@ export class YamlSource {
     const source = new YamlSource(file, doc, lines);
     const problems = doc.errors.map((e) => {
       const at = lines.linePos(e.pos[0]);
-      return { file, line: at.line, col: at.col, path: [], message: `YAML syntax error: ${firstLine(e.message)}` };
+      return {
+        file,
+        line: at.line,
+        col: at.col,
+        path: [],
+        message: `YAML syntax error: ${firstLine(e.message)}`,
+      };
     });
     return { source, problems };
   }
@@ -95,7 +101,11 @@ export function formatProblem(p: SourceProblem): string {
 }
 
 /** Turns zod's issues into positioned problems with messages written for a person. */
-export function zodProblems(source: YamlSource, schema: z.ZodType, issues: readonly z.core.$ZodIssue[]): SourceProblem[] {
+export function zodProblems(
+  source: YamlSource,
+  schema: z.ZodType,
+  issues: readonly z.core.$ZodIssue[],
+): SourceProblem[] {
   const data = source.toJS();
   const out: SourceProblem[] = [];
   for (const issue of issues) {
@@ -103,7 +113,11 @@ export function zodProblems(source: YamlSource, schema: z.ZodType, issues: reado
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) {
         const hint = suggestKey(key, knownKeysAt(schema, path, data));
-        out.push(source.problem([...path, key], `unknown key "${key}"${hint ? ` (did you mean "${hint}"?)` : ''}`, { key }));
+        out.push(
+          source.problem([...path, key], `unknown key "${key}"${hint ? ` (did you mean "${hint}"?)` : ''}`, {
+            key,
+          }),
+        );
       }
       continue;
     }
@@ -117,7 +131,9 @@ function humanMessage(issue: z.core.$ZodIssue): string {
     case 'invalid_type': {
       const m = /^Invalid input: expected (\S+), received (\S+)$/.exec(issue.message);
       if (!m) return issue.message;
-      return m[2] === 'undefined' ? `required field is missing (expected ${article(m[1])})` : `expected ${article(m[1])}, got ${article(m[2])}`;
+      return m[2] === 'undefined'
+        ? `required field is missing (expected ${article(m[1])})`
+        : `expected ${article(m[1])}, got ${article(m[2])}`;
     }
     case 'invalid_union':
       if ('discriminator' in issue && Array.isArray((issue as { options?: unknown[] }).options)) {
@@ -178,11 +194,11 @@ function unwrap(s: unknown, data: unknown): unknown {
     else if (def.type === 'pipe') s = def.in;
     else if (def.type === 'union' && def.options) {
       const disc = def.discriminator;
-      const value = disc && data && typeof data === 'object' ? (data as Record<string, unknown>)[disc] : undefined;
+      const value =
+        disc && data && typeof data === 'object' ? (data as Record<string, unknown>)[disc] : undefined;
       const match = def.options.find((o) => {
         const lit = defOf((defOf(o)?.shape as Record<string, unknown> | undefined)?.[disc ?? ''] ?? null) as
-          | { values?: unknown[] }
-          | undefined;
+          { values?: unknown[] } | undefined;
         return lit?.values?.includes(value);
       });
       if (!match) return s;
@@ -212,7 +228,9 @@ export function loadYamlFile<S extends z.ZodType>(
       body = readFileSync(file, 'utf8');
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      throw new InputError(`${file}: cannot read file (${code === 'ENOENT' ? 'no such file' : (code ?? String(err))})`);
+      throw new InputError(
+        `${file}: cannot read file (${code === 'ENOENT' ? 'no such file' : (code ?? String(err))})`,
+      );
     }
   }
   const { source, problems } = YamlSource.parse(file, body);

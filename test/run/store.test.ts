@@ -31,7 +31,15 @@ test('every update is written atomically and can be reopened', () => {
   const root = mkdtempSync(path.join(tmpdir(), 'cnb-store-'));
   const store = ResultsStore.create(root, initial());
   store.update((r) => {
-    r.candidates.push({ name: 'a', cni: 'local-routed', label: 'x', settings: {}, measurements: [], completedSteps: ['a/0-conformance'], errors: [] });
+    r.candidates.push({
+      name: 'a',
+      cni: 'local-routed',
+      label: 'x',
+      settings: {},
+      measurements: [],
+      completedSteps: ['a/0-conformance'],
+      errors: [],
+    });
   });
   // No temp files are left behind, and the file on disk is the last complete state.
   assert.deepEqual(readdirSync(store.dir), ['results.json']);
@@ -45,8 +53,13 @@ test('a results file of another schema version or not JSON is refused with its p
   const dir = mkdtempSync(path.join(tmpdir(), 'cnb-store-'));
   const file = path.join(dir, 'results.json');
   writeFileSync(file, JSON.stringify({ ...initial(), schemaVersion: 99 }));
-  assert.throws(() => readResultsFile(file), { message: `${file}: results schemaVersion 99 is not supported (this cnibench reads 1)` });
+  assert.throws(() => readResultsFile(file), {
+    message: `${file}: results schemaVersion 99 is not supported (this cnibench reads 1)`,
+  });
   writeFileSync(file, '{"schemaVersion": 1,');
-  assert.throws(() => readResultsFile(file), (e: Error) => e instanceof InputError && e.message.startsWith(`${file}: not valid JSON`));
+  assert.throws(
+    () => readResultsFile(file),
+    (e: Error) => e instanceof InputError && e.message.startsWith(`${file}: not valid JSON`),
+  );
   assert.ok(readFileSync(file, 'utf8').length > 0);
 });

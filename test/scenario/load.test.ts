@@ -72,7 +72,9 @@ test('a missing required field points at the object that lacks it', () => {
 });
 
 test('a missing file is an input error naming the file', () => {
-  assert.deepEqual(problemsOf('scenarios/does-not-exist.yaml'), ['scenarios/does-not-exist.yaml: cannot read file (no such file)']);
+  assert.deepEqual(problemsOf('scenarios/does-not-exist.yaml'), [
+    'scenarios/does-not-exist.yaml: cannot read file (no such file)',
+  ]);
 });
 
 test('the published JSON Schema rejects unknown keys and lists the workload kinds', () => {

@@ -54,7 +54,9 @@ export const localBranch: CleanupBranch = {
   applies: (argv) => argv.context === undefined,
   async run(argv) {
     if (argv['run-id'] && argv.prefix) throw new InputError('give either --run-id or --prefix, not both');
-    const prefix = argv['run-id'] ? `${checkRunId(objectRunIdArg(argv['run-id']))}-` : (argv.prefix ?? NAME_PREFIX);
+    const prefix = argv['run-id']
+      ? `${checkRunId(objectRunIdArg(argv['run-id']))}-`
+      : (argv.prefix ?? NAME_PREFIX);
     if (!prefix.startsWith(NAME_PREFIX)) {
       throw new InputError(
         `--prefix "${prefix}" must start with ${NAME_PREFIX} (cnibench never touches other objects)`,
@@ -71,7 +73,8 @@ export const kubeBranch: CleanupBranch = {
   name: 'kube',
   applies: (argv) => argv.context !== undefined || argv.kubeconfig !== undefined,
   async run(argv) {
-    if (argv.prefix) throw new InputError('--prefix applies to the local cluster only; use --run-id on real clusters');
+    if (argv.prefix)
+      throw new InputError('--prefix applies to the local cluster only; use --run-id on real clusters');
     const report = await cleanupKube({
       context: argv.context,
       kubeconfig: argv.kubeconfig,
@@ -82,7 +85,8 @@ export const kubeBranch: CleanupBranch = {
       process.stdout.write(JSON.stringify(report, null, 2) + '\n');
       return;
     }
-    if (report.namespaces.length === 0) process.stdout.write('cleanup: no cnibench namespaces on this cluster\n');
+    if (report.namespaces.length === 0)
+      process.stdout.write('cleanup: no cnibench namespaces on this cluster\n');
     for (const ns of report.namespaces) process.stdout.write(`deleted namespace ${ns}\n`);
     for (const ns of report.remaining) process.stdout.write(`still terminating: namespace ${ns}\n`);
   },
@@ -93,10 +97,14 @@ export const cleanupBranches: CleanupBranch[] = [kubeBranch, localBranch];
 
 const cleanupCommand: CommandModule<object, CleanupArgs> = {
   command: 'cleanup',
-  describe: 'Remove everything cnibench left behind: local network namespaces, nft tables and agent processes, or (--context) labelled namespaces on a real cluster',
+  describe:
+    'Remove everything cnibench left behind: local network namespaces, nft tables and agent processes, or (--context) labelled namespaces on a real cluster',
   builder: (y) =>
     y
-      .option('run-id', { type: 'string', describe: 'only objects of this run (cnb-xxxxxx, or the run id of its results directory)' })
+      .option('run-id', {
+        type: 'string',
+        describe: 'only objects of this run (cnb-xxxxxx, or the run id of its results directory)',
+      })
       .option('context', { type: 'string', describe: 'clean a real cluster: this kubeconfig context' })
       .option('kubeconfig', { type: 'string', describe: 'clean a real cluster: this kubeconfig file' })
       .option('prefix', {

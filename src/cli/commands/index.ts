@@ -2,7 +2,31 @@
 import type { CommandModule } from 'yargs';
 
 import { commands as scenarioCommands } from './scenario.js';
+import { commands as runCommands } from './run.js';
+import { commands as compareCommands } from './compare.js';
+import { commands as netpolCommands } from './netpol.js';
+import { commands as installCommands } from './install.js';
+import { commands as detectCommands } from './detect.js';
+import { commands as cniCommands } from './cni.js';
+import { commands as clusterCommands } from './cluster.js';
+import { commands as rbacCommands } from './rbac.js';
+import { commands as cleanupCommands } from './cleanup.js';
+import { commands as reportCommands } from './report.js';
+import { commands as factsCommands } from './facts.js';
 
 // Each command file exports `commands`; add one import and one spread per file.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const allCommands: CommandModule<any, any>[] = [...scenarioCommands];
+export const allCommands: CommandModule<any, any>[] = [
+  ...runCommands,
+  ...scenarioCommands,
+  ...compareCommands,
+  ...netpolCommands,
+  ...installCommands,
+  ...detectCommands,
+  ...cniCommands,
+  ...clusterCommands,
+  ...rbacCommands,
+  ...cleanupCommands,
+  ...reportCommands,
+  ...factsCommands,
+];

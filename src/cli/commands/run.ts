@@ -22,19 +22,37 @@ interface RunArgs {
 
 const run: CommandModule<object, RunArgs> = {
   command: 'run <scenario>',
-  describe: 'Evaluate the scenario\'s candidates and write results/<run-id>/ (results.json and reports)',
+  describe: "Evaluate the scenario's candidates and write results/<run-id>/ (results.json and reports)",
   builder: (y) =>
     y
       .positional('scenario', { type: 'string', demandOption: true, describe: 'scenario YAML file' })
-      .option('resume', { type: 'string', describe: 'continue the interrupted run with this id (a directory under --results-dir)' })
-      .option('results-dir', { type: 'string', default: 'results', describe: 'where run directories are written' })
-      .option('report', { type: 'boolean', default: true, describe: 'render the reports at the end (--no-report to skip)' })
+      .option('resume', {
+        type: 'string',
+        describe: 'continue the interrupted run with this id (a directory under --results-dir)',
+      })
+      .option('results-dir', {
+        type: 'string',
+        default: 'results',
+        describe: 'where run directories are written',
+      })
+      .option('report', {
+        type: 'boolean',
+        default: true,
+        describe: 'render the reports at the end (--no-report to skip)',
+      })
       .option('quiet', { type: 'boolean', default: false, describe: 'no progress output' })
-      .option('context', { type: 'string', describe: 'real clusters: kubeconfig context (overrides cluster.context)' })
-      .option('kubeconfig', { type: 'string', describe: 'real clusters: kubeconfig file (overrides cluster.kubeconfig)' })
+      .option('context', {
+        type: 'string',
+        describe: 'real clusters: kubeconfig context (overrides cluster.context)',
+      })
+      .option('kubeconfig', {
+        type: 'string',
+        describe: 'real clusters: kubeconfig file (overrides cluster.kubeconfig)',
+      })
       .option('image-registry', {
         type: 'string',
-        describe: 'real clusters: pull every image from this registry or mirror (overrides cluster.imageRegistry)',
+        describe:
+          'real clusters: pull every image from this registry or mirror (overrides cluster.imageRegistry)',
       }),
   handler: async (argv) => {
     // Nothing is created before the scenario has passed every check.
@@ -53,7 +71,9 @@ const run: CommandModule<object, RunArgs> = {
         const files = await renderRunReports(store);
         progress.done(`${files.length} files in ${path.relative(process.cwd(), store.dir) || '.'}`);
       }
-      process.stdout.write(`\n${formatSummaryTable(store.data)}\n\nresults: ${path.relative(process.cwd(), store.file)}\n`);
+      process.stdout.write(
+        `\n${formatSummaryTable(store.data)}\n\nresults: ${path.relative(process.cwd(), store.file)}\n`,
+      );
       if (checksFailed) process.exitCode = ExitCode.checkFailed;
     } finally {
       await guard.runAll();
@@ -71,9 +91,14 @@ function withClusterOverrides(loaded: LoadedScenario, argv: RunArgs): LoadedScen
   };
   if (Object.keys(overrides).length === 0) return loaded;
   if (loaded.scenario.cluster.kind !== 'kube') {
-    throw new InputError(`${loaded.file}: --context, --kubeconfig and --image-registry apply to cluster.kind: kube only`);
+    throw new InputError(
+      `${loaded.file}: --context, --kubeconfig and --image-registry apply to cluster.kind: kube only`,
+    );
   }
-  return { ...loaded, scenario: { ...loaded.scenario, cluster: { ...loaded.scenario.cluster, ...overrides } } };
+  return {
+    ...loaded,
+    scenario: { ...loaded.scenario, cluster: { ...loaded.scenario.cluster, ...overrides } },
+  };
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -7,7 +7,8 @@ import { planDetailSources } from '../../plan/details.js';
 const validate: CommandModule<object, { file: string }> = {
   command: 'validate <file>',
   describe: 'Check a scenario file; reports every problem with file, line, column and field',
-  builder: (y) => y.positional('file', { type: 'string', demandOption: true, describe: 'scenario YAML file' }),
+  builder: (y) =>
+    y.positional('file', { type: 'string', demandOption: true, describe: 'scenario YAML file' }),
   handler: (argv) => {
     const { scenario } = loadScenario(argv.file);
     process.stdout.write(
@@ -26,7 +27,11 @@ const plan: CommandModule<object, { file: string; json: boolean }> = {
   handler: async (argv) => {
     const { scenario } = loadScenario(argv.file);
     const steps = buildPlan(scenario, await planDetailSources(scenario));
-    process.stdout.write(argv.json ? `${JSON.stringify(steps, null, 2)}\n` : `Plan for "${scenario.name}" (${argv.file}):\n${formatPlan(steps)}\n`);
+    process.stdout.write(
+      argv.json
+        ? `${JSON.stringify(steps, null, 2)}\n`
+        : `Plan for "${scenario.name}" (${argv.file}):\n${formatPlan(steps)}\n`,
+    );
   },
 };
 
