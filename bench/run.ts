@@ -1,0 +1,100 @@
+/**
+ * `npm run bench`: every speed target of the project in one run, printed as a Markdown table ready for
+ * the README (and as JSON in bench-results.json for the record). Each benchmark also runs alone.
+ */
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { benchNetpolModel } from './netpol-model.bench.js';
+import { runLocalConformanceBench } from './local-conformance.bench.js';
+import { runPerfOverheadBench } from './perf-overhead.bench.js';
+import { runScaleBench } from './scale.bench.js';
+
+interface Row {
+  what: string;
+  figure: string;
+  target: string;
+  met: boolean | null;
+}
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+const rows: Row[] = [];
+const raw: Record<string, unknown> = {};
+const only = new Set(process.argv.slice(2));
+const want = (name: string) => only.size === 0 || only.has(name);
+
+if (want('model')) {
+  log('== NetworkPolicy model: full truth table, 1,000 pods x 1,000 policies');
+  const r = await benchNetpolModel();
+  raw.model = r;
+  for (const t of r.tasks) {
+    const isTarget = /1 probe/.test(t.name) && /truth table/i.test(t.name);
+    rows.push({
+      what: `model: ${t.name}`,
+      figure: `${t.meanMs.toFixed(0)} ms mean (min ${t.minMs.toFixed(0)} ms, ${t.samples} runs)`,
+      target: isTarget ? '< 1 s' : '',
+      met: isTarget ? t.meanMs < 1000 : null,
+    });
+  }
+}
+
+if (want('conformance')) {
+  log('== built-in suite on the local cluster (TCP and UDP)');
+  const r = await runLocalConformanceBench({ log });
+  raw.conformance = r;
+  for (const run of r.runs) {
+    rows.push({
+      what: `local cluster, ${run.profile}: ${run.cases} cases, ${run.probes} probes (${run.passed} pass, ${run.failed} fail, ${run.skipped} skip)`,
+      figure: `${run.totalSeconds.toFixed(1)} s (median case ${run.medianCaseMs.toFixed(0)} ms, median programming latency ${run.medianProgrammingLatencyMs?.toFixed(0) ?? 'n/a'} ms)`,
+      target: `≤ ${r.targetSeconds} s`,
+      met: run.totalSeconds <= r.targetSeconds && run.failed === 0,
+    });
+  }
+}
+
+if (want('overhead')) {
+  log('== harness overhead: cnibench vs bare iperf3, agent RR vs sockperf');
+  const r = await runPerfOverheadBench({ log });
+  raw.overhead = r;
+  rows.push({
+    what: 'throughput: cnibench / bare iperf3 (same namespaces, same run)',
+    figure: `${r.throughputGbps.ratio.toFixed(3)} (${r.throughputGbps.harnessMedian.toFixed(2)} vs ${r.throughputGbps.bareMedian.toFixed(2)} Gbit/s)`,
+    target: r.throughputGbps.threshold,
+    met: r.throughputGbps.pass,
+  });
+  rows.push({
+    what: 'RR p50: cnibench agent / sockperf round trip (same path)',
+    figure: `${r.rttUs.ratio.toFixed(3)} (${r.rttUs.harnessMedian.toFixed(1)} vs ${r.rttUs.bareMedian.toFixed(1)} µs)`,
+    target: r.rttUs.threshold,
+    met: r.rttUs.pass,
+  });
+}
+
+if (want('scale')) {
+  log('== policy-scale sweep on the local cluster up to 5,000 policies');
+  const r = await runScaleBench({ log });
+  raw.scale = { generator: r.generator, rows: r.rows };
+  for (const row of r.rows) {
+    const f = (v: number | null, unit: string, digits = 0) =>
+      v === null ? 'n/a' : `${v.toFixed(digits)} ${unit}`;
+    rows.push({
+      what: `policy scale: ${row.policies} policies`,
+      figure: `install ${f(row.setPoliciesMs, 'ms')}; TCP ${f(row.throughputGbps, 'Gbit/s', 2)}; RR p50 ${f(row.rttUs, 'µs', 1)}; CRR ${f(row.crrPerSec, 'conn/s')}; +1 policy ${f(row.programmingAddMs, 'ms')}`,
+      target: '',
+      met: null,
+    });
+  }
+}
+
+const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+const table = [
+  `Measured ${new Date().toISOString().slice(0, 10)} on ${os.cpus().length} cores (${cpu}), kernel ${os.release()}, Node ${process.version}.`,
+  '',
+  '| benchmark | figure | target | met |',
+  '| --- | --- | --- | --- |',
+  ...rows.map(
+    (r) => `| ${r.what} | ${r.figure} | ${r.target} | ${r.met === null ? '' : r.met ? 'yes' : '**no**'} |`,
+  ),
+].join('\n');
+process.stdout.write(`${table}\n`);
+writeFileSync('bench-results.json', `${JSON.stringify(raw, null, 2)}\n`);
+if (rows.some((r) => r.met === false)) process.exitCode = 1;
