@@ -16,8 +16,8 @@ import { openKubeCandidate } from './kube-candidate.js';
 export interface CandidateCluster {
   driver: ClusterDriver;
   agentCommand: string[];
-  /** Perf pods for these paths, made on first use and reused by later workloads. */
-  perf(paths: PathKind[]): Promise<PerfTopology>;
+  /** The client/server pairs of these paths (made on first use, then reused by the driver). */
+  perf(paths: PathKind[], signal?: AbortSignal): Promise<PerfTopology>;
   /** Normal end of the candidate's evaluation (uninstall on real clusters). */
   finish(progress: Progress): Promise<void>;
   /** Removes everything made for the candidate; safe to call twice and after finish. */
@@ -50,28 +50,23 @@ export async function openCandidateCluster(
     agentPath,
   });
   await driver.preflight();
-  return withPerfCache(driver, [process.execPath, agentPath], async () => {});
+  return candidateCluster(driver, [process.execPath, agentPath], async () => {});
 }
 
-/** Wraps a driver so perf pods are prepared once, for the union of the paths asked so far. */
-export function withPerfCache(
+/**
+ * A driver and how to end its evaluation. Perf pods are asked of the driver by every workload: drivers
+ * create them once and reuse them (and they survive the conformance workload's layout changes).
+ */
+export function candidateCluster(
   driver: ClusterDriver,
   agentCommand: string[],
   finish: (progress: Progress) => Promise<void>,
 ): CandidateCluster {
-  let prepared: PerfTopology | null = null;
   let closed = false;
   return {
     driver,
     agentCommand,
-    async perf(paths) {
-      const missing = paths.filter((p) => !prepared?.pairs.some((x) => x.path === p));
-      if (missing.length > 0) {
-        const wanted = [...new Set([...(prepared?.pairs.map((x) => x.path) ?? []), ...paths])];
-        prepared = await driver.preparePerf(wanted);
-      }
-      return prepared!;
-    },
+    perf: (paths, signal) => driver.preparePerf(paths, signal),
     finish,
     async close() {
       if (closed) return;

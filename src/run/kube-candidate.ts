@@ -11,7 +11,7 @@ import { installCandidate, uninstallCandidate } from '../cni/session.js';
 import type { ResultsStore } from '../results/store.js';
 import type { Candidate, KubeClusterConfig, Scenario } from '../scenario/schema.js';
 import { InputError } from '../util/errors.js';
-import { objectRunId, withPerfCache, type CandidateCluster } from './candidate-cluster.js';
+import { objectRunId, candidateCluster, type CandidateCluster } from './candidate-cluster.js';
 import type { Progress } from './progress.js';
 
 export async function openKubeCandidate(
@@ -48,7 +48,7 @@ export async function openKubeCandidate(
   });
   progress.info(`${c.cni} ready after ${(installed.readyMs / 1000).toFixed(0)} s`);
 
-  return withPerfCache(driver, ['agent'], async (p) => {
+  return candidateCluster(driver, ['agent'], async (p) => {
     await driver.cleanup();
     if (c.uninstallAfter) {
       p.step(`uninstalling ${c.cni}`);

@@ -79,7 +79,7 @@ export async function runScenario(loaded: LoadedScenario, opts: RunOptions): Pro
             progress,
             signal: guard.signal,
             agentCommand: cluster.agentCommand,
-            perf: (paths) => cluster!.perf(paths),
+            perf: (paths) => cluster!.perf(paths, guard.signal),
             // Measurements of a killed attempt at this step are kept and not measured again.
             isDone: (id) => saved.has(id),
             onMeasurement: (m) => saveMeasurements(store, candidate.name, [m]),

@@ -24,7 +24,7 @@ import { PodAgent, type AgentPorts } from './agent-client.js';
 import { newRunId } from './names.js';
 import { NftPolicyDataplane } from './nft-apply.js';
 import type { NftPod } from './nft-compile.js';
-import { preparePerfTopology } from './perf.js';
+import { perfExecTarget, preparePerfTopology } from './perf.js';
 import { AGENT_PROTOCOLS, localPreflight } from './preflight.js';
 import { LocalTopology, type LocalNetworkMode } from './topology.js';
 
@@ -236,11 +236,12 @@ export class LocalDriver implements ClusterDriver {
   }
 
   exec(pod: PodHandle, argv: string[], opts?: ExecOptions): Promise<ExecResult> {
-    return this.topology.exec(pod, argv, opts);
+    // Baseline "pods" are bare namespaces outside the topology's pods; perfExecTarget maps them.
+    return this.topology.exec(perfExecTarget(this.topology, pod), argv, opts);
   }
 
   async spawn(pod: PodHandle, argv: string[]): Promise<BackgroundProcess> {
-    return this.topology.spawn(pod, argv);
+    return this.topology.spawn(perfExecTarget(this.topology, pod), argv);
   }
 
   async cleanup(): Promise<void> {

@@ -1,0 +1,298 @@
+/**
+ * The throughput and latency workloads end to end on the local cluster: baseline pair, same-node,
+ * cross-node and service paths, with 1-second runs. Also checks that the service VIP really is a
+ * DNAT in the client's node (traffic to the VIP fails once the rule is gone).
+ */
+import { test, describe, after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import type { PerfTopology } from '../../src/cluster/driver.js';
+import type { Measurement } from '../../src/results/schema.js';
+import { listNetns } from '../../src/cluster/local/cleanup.js';
+import {
+  PERF_SERVICE_VIP,
+  removeServiceVip,
+  serviceScript,
+  serviceTableName,
+} from '../../src/cluster/local/service.js';
+import { runThroughput, type ThroughputWorkload } from '../../src/workloads/throughput/run.js';
+import { runLatency, type LatencyWorkload } from '../../src/workloads/latency/run.js';
+import { AGENT_COMMAND, PerfTestDriver } from './helpers/perf-driver.js';
+
+const reps = { count: 2, warmup: 1 };
+
+function byId(ms: Measurement[], id: string): Measurement {
+  const m = ms.find((x) => x.id === id);
+  assert.ok(m, `no measurement ${id} in ${ms.map((x) => x.id).join(', ')}`);
+  return m;
+}
+
+function checkShape(m: Measurement, unit: string): void {
+  assert.equal(m.unit, unit);
+  assert.equal(m.samples.length, reps.count);
+  assert.equal(m.warmup.length, reps.warmup);
+  assert.equal(m.summary.n, reps.count);
+  for (const v of [...m.samples, ...m.warmup]) assert.ok(Number.isFinite(v) && v > 0, `${m.id}: sample ${v}`);
+}
+
+describe('perf workloads on the local cluster', () => {
+  const driver = new PerfTestDriver({ nodes: 2, mode: 'routed' });
+  let topo: PerfTopology;
+  before(async () => {
+    topo = await driver.preparePerf(['same-node', 'cross-node', 'service', 'baseline']);
+  });
+  after(async () => {
+    await driver.cleanup();
+    const left = (await listNetns()).filter((n) => n.startsWith(driver.topology.runId));
+    assert.deepEqual(left, [], 'every namespace of the test is gone');
+  });
+
+  test('preparePerf: one pair per path, reused on a second call', async () => {
+    assert.deepEqual(
+      topo.pairs.map((p) => p.path),
+      ['same-node', 'cross-node', 'service', 'baseline'],
+    );
+    const [same, cross, svc] = topo.pairs;
+    assert.equal(same.client.node, same.server.node);
+    assert.notEqual(cross.client.node, cross.server.node);
+    assert.equal(svc.target, PERF_SERVICE_VIP);
+    assert.notEqual(svc.server.key, cross.server.key, 'the service has its own backend (see perf.ts)');
+    assert.notEqual(svc.server.node, svc.client.node);
+    const again = await driver.preparePerf(['cross-node', 'baseline']);
+    assert.equal(again.pairs[0].server.ip, cross.server.ip);
+    assert.equal(driver.topology.pods().length, 4);
+  });
+
+  test('TCP throughput, 1 stream, baseline and cross-node: ids, samples, warm-up, tool', async () => {
+    const w: ThroughputWorkload = {
+      kind: 'throughput',
+      tool: 'iperf3',
+      protocol: 'TCP',
+      paths: ['cross-node'],
+      streams: [1],
+      duration: 1,
+      udpRate: '1G',
+      baseline: true,
+    };
+    const seen: string[] = [];
+    const ms = await runThroughput(driver, topo, w, reps, {
+      agentCommand: AGENT_COMMAND,
+      onMeasurement: (m) => void seen.push(m.id),
+    });
+    assert.deepEqual(seen, ['throughput/tcp/streams=1/baseline', 'throughput/tcp/streams=1/cross-node']);
+    for (const m of ms) {
+      checkShape(m, 'Gbit/s');
+      assert.equal(m.higherIsBetter, true);
+      assert.equal(m.tool.name, 'iperf3');
+      assert.match(m.tool.version ?? '', /^3\./);
+      assert.equal(m.parameters.streams, 1);
+      assert.ok(m.summary.median > 0.1, `${m.id}: ${m.summary.median} Gbit/s`);
+    }
+    // --resume: done ids are skipped.
+    const again = await runThroughput(driver, topo, w, reps, {
+      agentCommand: AGENT_COMMAND,
+      isDone: () => true,
+    });
+    assert.equal(again.length, 0);
+  });
+
+  test('UDP throughput on same-node: throughput, loss and jitter measurements', async () => {
+    const w: ThroughputWorkload = {
+      kind: 'throughput',
+      tool: 'iperf3',
+      protocol: 'UDP',
+      paths: ['same-node'],
+      streams: [1],
+      duration: 1,
+      udpRate: '200M',
+      baseline: false,
+    };
+    const ms = await runThroughput(driver, topo, w, { count: 1, warmup: 0 }, { agentCommand: AGENT_COMMAND });
+    assert.deepEqual(
+      ms.map((m) => m.id),
+      [
+        'throughput/udp/streams=1/same-node',
+        'throughput/udp-loss/streams=1/same-node',
+        'throughput/udp-jitter/streams=1/same-node',
+      ],
+    );
+    const [tp, loss, jitter] = ms;
+    assert.ok(tp.samples[0] > 0.1 && tp.samples[0] < 0.3, `≈0.2 Gbit/s expected, got ${tp.samples[0]}`);
+    assert.equal(loss.unit, '%');
+    assert.ok(loss.samples[0] >= 0 && loss.samples[0] <= 100);
+    assert.equal(jitter.unit, 'ms');
+    assert.equal(jitter.higherIsBetter, false);
+    assert.equal(tp.parameters.udpRate, '200M');
+  });
+
+  test('RR latency on baseline and same-node: per-repetition medians, p99 and pooled percentiles', async () => {
+    const w: LatencyWorkload = {
+      kind: 'latency',
+      mode: 'rr',
+      paths: ['same-node'],
+      duration: 1,
+      payloadBytes: 1,
+      baseline: true,
+    };
+    const ms = await runLatency(driver, topo, w, reps, { agentCommand: AGENT_COMMAND });
+    assert.deepEqual(
+      ms.map((m) => m.id),
+      [
+        'latency/rr/payload=1/baseline',
+        'latency/rr-p99/payload=1/baseline',
+        'latency/rr/payload=1/same-node',
+        'latency/rr-p99/payload=1/same-node',
+      ],
+    );
+    for (const m of ms) {
+      checkShape(m, 'us');
+      assert.equal(m.higherIsBetter, false);
+      assert.equal(m.tool.name, 'cnibench-agent');
+      assert.ok(m.summary.median > 1 && m.summary.median < 20_000, `${m.id}: ${m.summary.median} µs`);
+      assert.ok((m.parameters.roundTrips as number) > 100);
+    }
+    const p50 = byId(ms, 'latency/rr/payload=1/same-node');
+    const p99 = byId(ms, 'latency/rr-p99/payload=1/same-node');
+    for (let i = 0; i < reps.count; i++) assert.ok(p99.samples[i] >= p50.samples[i]);
+    assert.ok((p50.parameters.pooledP50Us as number) <= (p50.parameters.pooledP99Us as number));
+  });
+
+  test('CRR connection rate on cross-node and through the service VIP', async () => {
+    const w: LatencyWorkload = {
+      kind: 'latency',
+      mode: 'crr',
+      paths: ['cross-node', 'service'],
+      duration: 1,
+      payloadBytes: 1,
+      baseline: false,
+    };
+    const ms = await runLatency(driver, topo, w, { count: 1, warmup: 1 }, { agentCommand: AGENT_COMMAND });
+    assert.deepEqual(
+      ms.map((m) => m.id),
+      ['connection-rate/crr/payload=1/cross-node', 'connection-rate/crr/payload=1/service'],
+    );
+    for (const m of ms) {
+      assert.equal(m.workload, 'connection-rate');
+      assert.equal(m.unit, 'conn/s');
+      assert.equal(m.higherIsBetter, true);
+      assert.ok(m.samples[0] > 20, `${m.id}: ${m.samples[0]} conn/s`);
+      assert.ok((m.parameters.connections as number) > 20);
+    }
+  });
+
+  test('service path: TCP throughput through the VIP; without the DNAT rule the VIP is unreachable', async () => {
+    const w: ThroughputWorkload = {
+      kind: 'throughput',
+      tool: 'iperf3',
+      protocol: 'TCP',
+      paths: ['service'],
+      streams: [1],
+      duration: 1,
+      udpRate: '1G',
+      baseline: false,
+    };
+    const [m] = await runThroughput(
+      driver,
+      topo,
+      w,
+      { count: 1, warmup: 0 },
+      { agentCommand: AGENT_COMMAND },
+    );
+    assert.equal(m.id, 'throughput/tcp/streams=1/service');
+    assert.ok(m.samples[0] > 0.1);
+
+    const svc = topo.pairs.find((p) => p.path === 'service')!;
+    const nodeNs = driver.topology.nodeNetns(svc.client.node);
+    const listed = await driver.topology.exec(nodeNs, [
+      'nft',
+      'list',
+      'table',
+      'ip',
+      serviceTableName(driver.topology.runId),
+    ]);
+    assert.match(
+      listed.stdout,
+      new RegExp(
+        `ip daddr ${PERF_SERVICE_VIP.replace(/\./g, '\\.')} tcp dport \\{ 5201, 7001 \\} dnat to ${svc.server.ip.replace(/\./g, '\\.')}`,
+      ),
+    );
+
+    await removeServiceVip(driver.topology, svc.client.node, 'perf');
+    const lat: LatencyWorkload = {
+      kind: 'latency',
+      mode: 'rr',
+      paths: ['service'],
+      duration: 0.2,
+      payloadBytes: 1,
+      baseline: false,
+    };
+    await assert.rejects(
+      runLatency(driver, topo, lat, { count: 1, warmup: 0 }, { agentCommand: AGENT_COMMAND }),
+      /path service.*agent exited 1/s,
+    );
+    // Putting the service back makes it answer again (the rule is what carries the traffic).
+    const again = await driver.preparePerf(['service']);
+    const ok = await runLatency(driver, again, lat, { count: 1, warmup: 0 }, { agentCommand: AGENT_COMMAND });
+    assert.ok(ok[0].samples[0] > 0);
+  });
+
+  test('service nft script is idempotent and validated', () => {
+    const s = serviceScript('cnb_x_svc', {
+      name: 'perf',
+      vip: '10.96.0.10',
+      ports: [5201],
+      backend: '10.244.1.2',
+    });
+    assert.match(
+      s,
+      /add chain ip cnb_x_svc svc_perf \{ type nat hook prerouting priority dstnat; policy accept; \}/,
+    );
+    assert.match(s, /flush chain ip cnb_x_svc svc_perf/);
+    assert.match(s, /udp dport \{ 5201 \} dnat to 10\.244\.1\.2/);
+    assert.throws(
+      () => serviceScript('t', { name: 'perf', vip: '10.96.0', ports: [1], backend: '10.0.0.1' }),
+      /not an IPv4/,
+    );
+  });
+});
+
+describe('perf workloads over the vxlan profile', () => {
+  const driver = new PerfTestDriver({ nodes: 2, mode: 'vxlan' });
+  after(async () => {
+    await driver.cleanup();
+    const left = (await listNetns()).filter((n) => n.startsWith(driver.topology.runId));
+    assert.deepEqual(left, [], 'every namespace of the test is gone');
+  });
+
+  test('cross-node TCP and UDP through the overlay (MTU 1450)', async () => {
+    const topo = await driver.preparePerf(['cross-node']);
+    const tcp: ThroughputWorkload = {
+      kind: 'throughput',
+      tool: 'iperf3',
+      protocol: 'TCP',
+      paths: ['cross-node'],
+      streams: [2],
+      duration: 1,
+      udpRate: '1G',
+      baseline: false,
+    };
+    const [t] = await runThroughput(
+      driver,
+      topo,
+      tcp,
+      { count: 1, warmup: 0 },
+      { agentCommand: AGENT_COMMAND },
+    );
+    assert.equal(t.id, 'throughput/tcp/streams=2/cross-node');
+    assert.ok(t.samples[0] > 0.1, `${t.samples[0]} Gbit/s`);
+    const udp: ThroughputWorkload = { ...tcp, protocol: 'UDP', streams: [1], udpRate: '100M' };
+    const [u, loss] = await runThroughput(
+      driver,
+      topo,
+      udp,
+      { count: 1, warmup: 0 },
+      { agentCommand: AGENT_COMMAND },
+    );
+    assert.ok(u.samples[0] > 0.05 && u.samples[0] < 0.15, `≈0.1 Gbit/s expected, got ${u.samples[0]}`);
+    assert.ok(loss.samples[0] < 50, `loss ${loss.samples[0]} %: datagrams do not fit the overlay MTU?`);
+  });
+});
