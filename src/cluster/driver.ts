@@ -9,6 +9,18 @@ import type { NetworkPolicy, Protocol, ResolvedCase, ResolvedPod } from '../netp
 export type PathKind = 'same-node' | 'cross-node' | 'baseline' | 'service';
 export const PATH_KINDS: readonly PathKind[] = ['same-node', 'cross-node', 'baseline', 'service'];
 
+/**
+ * The ports of the performance servers. Drivers expose them (a real cluster's Service lists them) and
+ * the measurement tools dial them, so both read them from here.
+ */
+export const PERF_PORTS = {
+  iperf3: 5201,
+  rr: 7001,
+  /** The crr server is the rr server started with --close-after-reply, on the same port. */
+  crr: 7001,
+  netperf: 12865,
+} as const;
+
 export interface ExecResult {
   stdout: string;
   stderr: string;

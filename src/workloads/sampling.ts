@@ -11,6 +11,9 @@
  * With adaptive sampling `repetitions.count` is not used: maxSamples is the cap.
  */
 import type { Repetitions } from '../scenario/schema.js';
+import { median as ssMedian } from 'simple-statistics';
+import { bootstrapMedianCi, DEFAULT_RESAMPLES } from '../stats/bootstrap.js';
+import { meanCiHalfWidth } from '../stats/ci.js';
 
 export type SamplePhase = 'warmup' | 'sample';
 
@@ -85,7 +88,10 @@ export async function collectSamples(
   };
 }
 
-/** Half-width of the 95% CI as a percentage of the median (Infinity when it cannot be computed). */
+/**
+ * Half-width of the 95% CI as a percentage of the median (Infinity when it cannot be computed): the
+ * t-based CI of the mean or the bootstrap CI of the median, both from the statistics stage.
+ */
 export function ciHalfWidthPercent(
   samples: readonly number[],
   opts: Pick<SamplingOptions, 'ciMethod' | 'bootstrapResamples'> = {},
@@ -93,59 +99,16 @@ export function ciHalfWidthPercent(
   if (samples.length < 2) return Infinity;
   const med = median(samples);
   if (med === 0) return Infinity;
-  const half =
-    (opts.ciMethod ?? 't-mean') === 't-mean'
-      ? tHalfWidth(samples)
-      : bootstrapMedianHalfWidth(samples, opts.bootstrapResamples ?? 2000);
+  let half: number;
+  if ((opts.ciMethod ?? 't-mean') === 't-mean') {
+    half = meanCiHalfWidth(samples);
+  } else {
+    const [lo, hi] = bootstrapMedianCi(samples, { resamples: opts.bootstrapResamples ?? DEFAULT_RESAMPLES });
+    half = (hi - lo) / 2;
+  }
   return (half / Math.abs(med)) * 100;
 }
 
 export function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
-/** Two-sided 97.5% quantile of Student's t for df = 1..30 (beyond: the normal value is within 2%). */
-const T975 = [
-  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131,
-  2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
-];
-
-export function tQuantile975(df: number): number {
-  if (df < 1) return Infinity;
-  if (df <= 30) return T975[df - 1];
-  if (df <= 60) return 2.042 - ((df - 30) / 30) * (2.042 - 2.0);
-  if (df <= 120) return 2.0 - ((df - 60) / 60) * (2.0 - 1.98);
-  return 1.96;
-}
-
-function tHalfWidth(xs: readonly number[]): number {
-  const n = xs.length;
-  const mean = xs.reduce((a, b) => a + b, 0) / n;
-  const variance = xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1);
-  return tQuantile975(n - 1) * Math.sqrt(variance / n);
-}
-
-/** Percentile bootstrap of the median with a fixed-seed PRNG (mulberry32). */
-function bootstrapMedianHalfWidth(xs: readonly number[], resamples: number): number {
-  let seed = 0x9e3779b9;
-  const rand = () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = seed;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const n = xs.length;
-  const meds = new Float64Array(resamples);
-  const buf = new Array<number>(n);
-  for (let r = 0; r < resamples; r++) {
-    for (let i = 0; i < n; i++) buf[i] = xs[Math.floor(rand() * n)];
-    meds[r] = median(buf);
-  }
-  meds.sort();
-  const lo = meds[Math.floor(0.025 * (resamples - 1))];
-  const hi = meds[Math.ceil(0.975 * (resamples - 1))];
-  return (hi - lo) / 2;
+  return ssMedian([...xs]);
 }

@@ -1,6 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { ciHalfWidthPercent, collectSamples, tQuantile975 } from '../../src/workloads/sampling.js';
+import { ciHalfWidthPercent, collectSamples } from '../../src/workloads/sampling.js';
+import { tCritical } from '../../src/stats/ci.js';
 
 /** A takeOne that returns the given values in order and records the phases it was called with. */
 function sequence(values: number[]) {
@@ -85,14 +86,12 @@ describe('collectSamples', () => {
 });
 
 describe('CI helpers', () => {
-  test('t quantiles match the table and approach 1.96', () => {
-    assert.equal(tQuantile975(1), 12.706);
-    assert.equal(tQuantile975(10), 2.228);
-    assert.equal(tQuantile975(1000), 1.96);
-  });
   test('t-based half-width of [9, 10, 11] is t(2)·s/√n relative to the median', () => {
-    const expected = ((4.303 * 1) / Math.sqrt(3) / 10) * 100;
+    // t(0.975, df 2) = 4.3027 (table value 4.303), s = 1, n = 3, median 10.
+    assert.ok(Math.abs(tCritical(2) - 4.3027) < 1e-4);
+    const expected = ((tCritical(2) * 1) / Math.sqrt(3) / 10) * 100;
     assert.ok(Math.abs(ciHalfWidthPercent([9, 10, 11]) - expected) < 1e-9);
+    assert.ok(Math.abs(ciHalfWidthPercent([9, 10, 11]) - 24.84) < 0.01);
     assert.equal(ciHalfWidthPercent([5]), Infinity);
   });
 });

@@ -49,7 +49,8 @@ export const AGNHOST = '/agnhost';
 export const AGENT_DIR = '/opt/cnibench/agent';
 
 /** Ports of the performance servers (the service path exposes exactly these). */
-export const PERF_PORTS = { iperf3: 5201, rr: 7001, netperf: 12865 } as const;
+import { PERF_PORTS } from '../driver.js';
+export { PERF_PORTS };
 
 export interface PodContext {
   ns: NamespaceMap;

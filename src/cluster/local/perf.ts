@@ -19,7 +19,7 @@
  */
 import type { PathKind, PerfPair, PerfTopology, PodHandle } from '../driver.js';
 import { EnvironmentError } from '../../util/errors.js';
-import { PERF_PORTS } from '../../workloads/tools/tool.js';
+import { PERF_PORTS } from '../driver.js';
 import { listNetns } from './cleanup.js';
 import { netnsNames } from './names.js';
 import { PERF_SERVICE_VIP, installServiceVip } from './service.js';

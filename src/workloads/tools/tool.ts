@@ -19,12 +19,7 @@ export interface MeasurementTool {
  * (src/cluster/kube/manifests.ts has the same numbers). rr and crr servers share the rr port: one
  * measurement series runs at a time, and each stops its server before the next starts.
  */
-export const PERF_PORTS = {
-  iperf3: 5201,
-  rr: 7001,
-  /** The crr server is the rr server started with --close-after-reply, on the same port. */
-  crr: 7001,
-} as const;
+export { PERF_PORTS } from '../../cluster/driver.js';
 
 /** A measurement failed: the message names the tool, the path and the endpoints. */
 export class MeasurementError extends Error {
