@@ -3,6 +3,8 @@
  * first), then exit with 130/143. A second Ctrl-C while cleaning up exits at once and says that
  * `cnibench cleanup` will finish the job.
  */
+import { setMaxListeners } from 'node:events';
+
 export type Cleanup = () => Promise<void> | void;
 
 export interface InterruptGuard {
@@ -27,6 +29,9 @@ export function installInterruptGuard(opts: InterruptOptions = {}): InterruptGua
   const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
   const exit = opts.exit ?? ((code: number) => process.exit(code));
   const controller = new AbortController();
+  // Every concurrent command of a run (dozens of parallel probes and node set-up commands) listens to
+  // this signal and removes its listener when done; the default cap of 10 would warn about a leak.
+  setMaxListeners(0, controller.signal);
   const cleanups: Array<{ name: string; fn: Cleanup }> = [];
   let cleaning: Promise<void> | null = null;
 

@@ -136,7 +136,8 @@ const conformanceWorkload = z.strictObject({
   /** Run only cases carrying one of these tags (all cases when absent). */
   tags: z.array(z.string()).optional(),
   excludeTags: z.array(z.string()).default([]),
-  protocols: z.array(z.enum(['TCP', 'UDP', 'SCTP'])).default(['TCP', 'UDP']),
+  /** Probe protocols; a driver that cannot do one (SCTP on the local kernel) reports those cases as skipped. */
+  protocols: z.array(z.enum(['TCP', 'UDP', 'SCTP'])).min(1).default(['TCP', 'UDP', 'SCTP']),
   /** At most this many cases (0 = all); for quick runs. */
   maxCases: z.number().int().min(0).default(0),
   probeTimeout: seconds('probeTimeout').default(1),
