@@ -1,43 +1,15 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { renderReports } from '../../src/report/render.js';
+import { chromium } from '../helpers/chromium.js';
 import { PROJECT_ROOT } from '../../src/util/version.js';
 import { syntheticLocal, syntheticTwoCni } from '../scoring/synthetic.js';
 
-const run = promisify(execFile);
 const NOW = new Date('2026-11-24T00:00:00Z');
 const EVIL = 'demo <script>alert("pwned")</script> & co';
-const CHROMIUM = '/usr/bin/chromium';
-
-async function chromium(args: string[]): Promise<string> {
-  const profile = mkdtempSync(path.join(tmpdir(), 'cnibench-chromium-'));
-  try {
-    const { stdout } = await run(
-      CHROMIUM,
-      [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        `--user-data-dir=${profile}`,
-        ...args,
-      ],
-      { timeout: 60_000, maxBuffer: 64 * 1024 * 1024 },
-    );
-    return stdout;
-  } finally {
-    rmSync(profile, { recursive: true, force: true });
-  }
-}
 
 describe('renderReports on a synthetic two-CNI run', () => {
   let out: string;

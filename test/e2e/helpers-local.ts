@@ -1,0 +1,60 @@
+/** Running the real `cnibench` executable in a child process, and snapshots of the machine's network state. */
+import { execFileSync, spawn } from 'node:child_process';
+import path from 'node:path';
+import { PROJECT_ROOT } from '../../src/util/version.js';
+
+export const CLI = path.join(PROJECT_ROOT, 'dist', 'src', 'cli', 'main.js');
+
+export interface CliRun {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface CliOptions {
+  /** Called with stderr as it grows; return a signal to send it once. */
+  interruptWhen?: (stderr: string) => NodeJS.Signals | undefined;
+  timeoutMs?: number;
+}
+
+export function runCli(args: string[], opts: CliOptions = {}): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], {
+      cwd: PROJECT_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    let sent = false;
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 600_000);
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      const sig = !sent ? opts.interruptWhen?.(stderr) : undefined;
+      if (sig) {
+        sent = true;
+        child.kill(sig);
+      }
+    });
+    child.on('error', reject);
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+}
+
+/** Network namespaces and nft tables of the host whose names contain `needle`. */
+export function networkObjects(needle: string): string[] {
+  const netns = execFileSync('ip', ['netns', 'list']).toString().split('\n');
+  const tables = execFileSync('nft', ['list', 'tables']).toString().split('\n');
+  return [...netns, ...tables].map((l) => l.trim()).filter((l) => l.includes(needle));
+}
+
+/** The run id a `cnibench run` announced, and the object id (cnb-xxxxxx) its namespaces carry. */
+export function runIds(stderr: string): { runId: string; objectId: string } {
+  const m = /run (\d{8}-\d{6}-([0-9a-f]{6})): results in/.exec(stderr);
+  if (!m) throw new Error(`no run id in the output:\n${stderr}`);
+  return { runId: m[1], objectId: `cnb-${m[2]}` };
+}

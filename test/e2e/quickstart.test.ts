@@ -1,0 +1,163 @@
+/**
+ * The README's main command, for real: `cnibench run scenarios/quickstart.yaml` builds the embedded
+ * cluster, evaluates both local reference profiles, writes results and reports, prints the summary,
+ * and leaves no namespace or nft table behind. Then Ctrl-C in the middle of a run, and --resume.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { ResultsFile } from '../../src/results/schema.js';
+import { loadReport } from '../helpers/chromium.js';
+import { networkObjects, runCli, runIds } from './helpers-local.js';
+
+const readResults = (dir: string): ResultsFile =>
+  JSON.parse(readFileSync(path.join(dir, 'results.json'), 'utf8'));
+
+test(
+  'cnibench run scenarios/quickstart.yaml: full evaluation, reports, nothing left behind',
+  { timeout: 900_000 },
+  async () => {
+    const before = networkObjects('cnb');
+    const resultsDir = mkdtempSync(path.join(tmpdir(), 'cnibench-quickstart-'));
+    const run = await runCli(['run', 'scenarios/quickstart.yaml', '--results-dir', resultsDir]);
+    assert.equal(run.code, 0, run.stderr);
+    const { runId, objectId } = runIds(run.stderr);
+    assert.deepEqual(networkObjects(objectId), [], 'the run removed its namespaces and nft tables');
+    assert.deepEqual(networkObjects('cnb'), before);
+
+    const dir = path.join(resultsDir, runId);
+    const r = readResults(dir);
+    assert.equal(r.status, 'complete');
+    assert.equal(r.schemaVersion, 1);
+    assert.ok(r.provenance.endedAt && r.provenance.tools.iperf3, 'provenance names the end time and iperf3');
+    assert.deepEqual(
+      r.candidates.map((c) => c.label),
+      ['local reference profile (routed)', 'local reference profile (vxlan)'],
+    );
+    for (const c of r.candidates) {
+      assert.deepEqual(c.errors, []);
+      const conf = c.conformance!;
+      // Every TCP/UDP case passes against the model; the SCTP cases are skipped by tag on this kernel.
+      assert.equal(conf.failed, 0, JSON.stringify(conf.failures.slice(0, 2)));
+      assert.ok(conf.passed >= 200, `${conf.passed} cases passed`);
+      const skipped = conf.caseResults.filter((x) => x.status === 'skip');
+      assert.equal(skipped.length, conf.skipped);
+      assert.ok(skipped.length > 0 && skipped.every((x) => x.tags.includes('protocol:sctp')));
+      assert.ok(
+        conf.caseResults.filter((x) => x.status === 'pass').every((x) => x.programmingLatencyMs !== null),
+      );
+      const paths = new Set(c.measurements.map((m) => m.path));
+      assert.deepEqual([...paths].sort(), ['baseline', 'cross-node', 'same-node', 'service']);
+      const tcp = c.measurements.find((m) => m.id === 'throughput/tcp/streams=1/cross-node')!;
+      assert.equal(tcp.samples.length, 3);
+      assert.equal(tcp.warmup.length, 1);
+      assert.ok(tcp.summary.median > 0.5, `cross-node TCP at ${tcp.summary.median} Gbit/s`);
+      for (const id of ['latency/rr/payload=1/cross-node', 'connection-rate/crr/payload=1/cross-node']) {
+        assert.ok(
+          c.measurements.some((m) => m.id === id),
+          id,
+        );
+      }
+    }
+    // The summary table names both candidates and the figures.
+    assert.match(run.stdout, /NetworkPolicy conformance\s+\d+\/\d+ pass, \d+ skip\s+\d+\/\d+ pass, \d+ skip/);
+    assert.match(run.stdout, /throughput\/tcp\/streams=1\/cross-node \(Gbit\/s, median \[95% CI\]\)/);
+
+    for (const f of [
+      'report.html',
+      'report.md',
+      'decision-record.md',
+      'junit.xml',
+      'report.json',
+      'measurements.csv',
+      'throughput.png',
+    ]) {
+      assert.ok(existsSync(path.join(dir, f)), f);
+    }
+    const junit = readFileSync(path.join(dir, 'junit.xml'), 'utf8');
+    assert.equal(junit.match(/<testsuite /g)?.length, 2);
+    // The report opens offline in a browser, every chart loads, and the summary names the best profile.
+    const { dom, attr } = await loadReport(path.join(dir, 'report.html'));
+    assert.equal(attr('data-images-ok'), 'true');
+    assert.ok(Number(attr('data-images-total')) >= 5);
+    assert.match(dom, /local reference profile \((routed|vxlan)\) with a score of/);
+    assert.doesNotMatch(dom, /Winner: (Calico|Cilium)/);
+  },
+);
+
+test(
+  'Ctrl-C in the middle of a run cleans up and keeps what was measured; --resume finishes it',
+  { timeout: 600_000 },
+  async () => {
+    const scenario = path.join(mkdtempSync(path.join(tmpdir(), 'cnibench-sigint-')), 'interrupt.yaml');
+    writeFileSync(
+      scenario,
+      [
+        'name: interrupt',
+        'candidates:',
+        '  - name: routed',
+        '    cni: local-routed',
+        'workloads:',
+        '  - kind: latency',
+        '    paths: [same-node]',
+        '    duration: 1',
+        '    baseline: false',
+        '  - kind: conformance',
+        '    protocols: [TCP]',
+        'repetitions:',
+        '  count: 2',
+        '  warmup: 0',
+        'report:',
+        '  formats: [md, json]',
+        '  charts: false',
+        '',
+      ].join('\n'),
+    );
+    const resultsDir = mkdtempSync(path.join(tmpdir(), 'cnibench-sigint-results-'));
+    const before = networkObjects('cnb');
+    // Interrupt once the latency step is saved and conformance is well under way.
+    const first = await runCli(['run', scenario, '--results-dir', resultsDir], {
+      interruptWhen: (err) => (/conformance.*: \d+\/\d+ /.test(err) ? 'SIGINT' : undefined),
+    });
+    assert.equal(first.code, 130, first.stderr);
+    assert.match(first.stderr, /SIGINT: stopping, cleaning up/);
+    const { runId, objectId } = runIds(first.stderr);
+    assert.deepEqual(networkObjects(objectId), []);
+    assert.deepEqual(networkObjects('cnb'), before);
+    const dir = path.join(resultsDir, runId);
+    const interrupted = readResults(dir);
+    assert.equal(interrupted.status, 'interrupted');
+    assert.deepEqual(interrupted.candidates[0].completedSteps, ['routed/0-latency']);
+    const rr = interrupted.candidates[0].measurements.find((m) => m.id === 'latency/rr/payload=1/same-node');
+    assert.equal(rr?.samples.length, 2);
+
+    const second = await runCli(['run', scenario, '--results-dir', resultsDir, '--resume', runId]);
+    assert.equal(second.code, 0, second.stderr);
+    assert.doesNotMatch(second.stderr, /request\/response latency/, 'the finished step is not run again');
+    const done = readResults(dir);
+    assert.equal(done.status, 'complete');
+    assert.deepEqual(done.candidates[0].completedSteps, ['routed/0-latency', 'routed/1-conformance']);
+    assert.deepEqual(done.candidates[0].measurements.find((m) => m.id === rr!.id)?.samples, rr!.samples);
+    assert.ok(done.candidates[0].conformance!.passed > 100);
+    assert.deepEqual(networkObjects('cnb'), before);
+
+    const again = await runCli(['run', scenario, '--results-dir', resultsDir, '--resume', runId]);
+    assert.equal(again.code, 2);
+    assert.match(again.stderr, /is already complete; nothing to resume/);
+  },
+);
+
+test('a broken scenario is refused before anything is created', async () => {
+  const before = networkObjects('cnb');
+  const resultsDir = mkdtempSync(path.join(tmpdir(), 'cnibench-broken-'));
+  const run = await runCli(['run', 'test/fixtures/scenarios/broken.yaml', '--results-dir', resultsDir]);
+  assert.equal(run.code, 2);
+  assert.match(
+    run.stderr,
+    /broken\.yaml:13:15 workloads\[0\]\.duration: expected a positive number of seconds/,
+  );
+  assert.deepEqual(networkObjects('cnb'), before);
+  assert.deepEqual(readdirSync(resultsDir), [], 'no results directory was created');
+});
