@@ -12,6 +12,7 @@ import { shortRunId } from '../results/store.js';
 import { PROJECT_ROOT } from '../util/version.js';
 import type { Progress } from './progress.js';
 import { openKubeCandidate } from './kube-candidate.js';
+import { claimRun, sweepDeadRuns } from './run-registry.js';
 
 export interface CandidateCluster {
   driver: ClusterDriver;
@@ -40,6 +41,8 @@ export async function openCandidateCluster(
   if (c.cni !== 'local-routed' && c.cni !== 'local-vxlan') {
     throw new Error(`${c.cni} cannot run on the local cluster`);
   }
+  const swept = await sweepDeadRuns();
+  if (swept.length > 0) progress.info(`removed what crashed runs left behind: ${swept.join(', ')}`);
   const agentPath = path.join(PROJECT_ROOT, 'dist', 'src', 'agent', 'main.js');
   const driver = new LocalDriver({
     runId: objectRunId(store.data.runId),
@@ -50,7 +53,15 @@ export async function openCandidateCluster(
     agentPath,
   });
   await driver.preflight();
-  return candidateCluster(driver, [process.execPath, agentPath], async () => {});
+  const release = claimRun(driver.runId);
+  const cluster = candidateCluster(driver, [process.execPath, agentPath], async () => {});
+  return {
+    ...cluster,
+    async close() {
+      await cluster.close();
+      release();
+    },
+  };
 }
 
 /**

@@ -51,7 +51,7 @@ test(
       const paths = new Set(c.measurements.map((m) => m.path));
       assert.deepEqual([...paths].sort(), ['baseline', 'cross-node', 'same-node', 'service']);
       const tcp = c.measurements.find((m) => m.id === 'throughput/tcp/streams=1/cross-node')!;
-      assert.equal(tcp.samples.length, 3);
+      assert.equal(tcp.samples.length, 4);
       assert.equal(tcp.warmup.length, 1);
       assert.ok(tcp.summary.median > 0.5, `cross-node TCP at ${tcp.summary.median} Gbit/s`);
       for (const id of ['latency/rr/payload=1/cross-node', 'connection-rate/crr/payload=1/cross-node']) {
@@ -160,4 +160,40 @@ test('a broken scenario is refused before anything is created', async () => {
   );
   assert.deepEqual(networkObjects('cnb'), before);
   assert.deepEqual(readdirSync(resultsDir), [], 'no results directory was created');
+});
+
+test('a run killed with SIGKILL leaves objects that the next run removes', { timeout: 300_000 }, async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'cnibench-crash-'));
+  const scenario = path.join(dir, 'crash.yaml');
+  writeFileSync(
+    scenario,
+    [
+      'name: crash',
+      'candidates:',
+      '  - name: routed',
+      '    cni: local-routed',
+      'workloads:',
+      '  - kind: latency',
+      '    paths: [same-node]',
+      '    duration: 1',
+      '    baseline: false',
+      'repetitions:',
+      '  count: 1',
+      '  warmup: 0',
+      'report:',
+      '  formats: [json]',
+      '',
+    ].join('\n'),
+  );
+  const crashed = await runCli(['run', scenario, '--results-dir', dir], {
+    interruptWhen: (err) => (/rr payload=1 same-node: sample 1/.test(err) ? 'SIGKILL' : undefined),
+  });
+  assert.equal(crashed.signal, 'SIGKILL');
+  const { objectId } = runIds(crashed.stderr);
+  assert.ok(networkObjects(objectId).length > 0, 'a killed run cannot clean up after itself');
+
+  const next = await runCli(['run', scenario, '--results-dir', dir]);
+  assert.equal(next.code, 0, next.stderr);
+  assert.match(next.stderr, new RegExp(`removed what crashed runs left behind: ${objectId}`));
+  assert.deepEqual(networkObjects(objectId), []);
 });
