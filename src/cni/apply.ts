@@ -10,6 +10,7 @@ import { EnvironmentError } from '../util/errors.js';
 import { apiStatus, isNotFound, type KubeClients } from './kube-clients.js';
 import { objectRef } from './manifest.js';
 import type { ProgressFn } from './installer.js';
+import { sleep } from '../util/sleep.js';
 
 export const FIELD_MANAGER = 'cnibench';
 
@@ -203,16 +204,4 @@ export function describeApiError(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-export const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(t);
-        reject(signal.reason);
-      },
-      { once: true },
-    );
-  });
+export { sleep };

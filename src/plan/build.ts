@@ -120,8 +120,16 @@ function settingsLines(c: Candidate): string[] {
 
 export function describeWorkload(w: Workload): string {
   switch (w.kind) {
-    case 'conformance':
-      return `NetworkPolicy conformance (${w.tags ? `tags ${w.tags.join(', ')}` : 'whole built-in suite'}; ${w.protocols.join('/')})`;
+    case 'conformance': {
+      // maxCases trims the selection: say so rather than call it the whole suite.
+      const which = w.tags
+        ? `tags ${w.tags.join(', ')}`
+        : w.maxCases > 0
+          ? 'built-in suite'
+          : 'whole built-in suite';
+      const cap = w.maxCases > 0 ? `, at most ${w.maxCases} cases` : '';
+      return `NetworkPolicy conformance (${which}${cap}; ${w.protocols.join('/')})`;
+    }
     case 'throughput':
       return `${w.tool} ${w.protocol} throughput, streams ${w.streams.join('/')}, on ${[...w.paths, ...(w.baseline ? ['baseline'] : [])].join(', ')}`;
     case 'latency':

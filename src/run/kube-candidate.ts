@@ -8,14 +8,13 @@ import { connect } from '../cluster/kube/client.js';
 import { isKubeCandidate } from '../cni/installer.js';
 import { makeKubeClients } from '../cni/kube-clients.js';
 import { installCandidate, uninstallCandidate } from '../cni/session.js';
-import type { ResultsStore } from '../results/store.js';
-import type { Candidate, KubeClusterConfig, Scenario } from '../scenario/schema.js';
+import { shortRunId, type ResultsStore } from '../results/store.js';
+import type { Candidate, KubeClusterConfig } from '../scenario/schema.js';
 import { InputError } from '../util/errors.js';
-import { objectRunId, candidateCluster, type CandidateCluster } from './candidate-cluster.js';
+import { candidateCluster, type CandidateCluster } from './cluster-handle.js';
 import type { Progress } from './progress.js';
 
 export async function openKubeCandidate(
-  _s: Scenario,
   cluster: KubeClusterConfig,
   c: Candidate,
   store: ResultsStore,
@@ -25,7 +24,8 @@ export async function openKubeCandidate(
   if (!isKubeCandidate(c))
     throw new InputError(`${c.cni} is a local reference profile and cannot be installed on a real cluster`);
   const driver = new KubeDriver(cluster, {
-    runId: objectRunId(store.data.runId),
+    // Namespaces become <namespacePrefix>-<6 hex digits of the run id>-x: the prefix is the driver's.
+    runId: shortRunId(store.data.runId),
     // The run's interrupt guard owns the signals and calls cleanup itself.
     signals: false,
     onProgress: (p) =>

@@ -137,7 +137,10 @@ const conformanceWorkload = z.strictObject({
   tags: z.array(z.string()).optional(),
   excludeTags: z.array(z.string()).default([]),
   /** Probe protocols; a driver that cannot do one (SCTP on the local kernel) reports those cases as skipped. */
-  protocols: z.array(z.enum(['TCP', 'UDP', 'SCTP'])).min(1).default(['TCP', 'UDP', 'SCTP']),
+  protocols: z
+    .array(z.enum(['TCP', 'UDP', 'SCTP']))
+    .min(1)
+    .default(['TCP', 'UDP', 'SCTP']),
   /** At most this many cases (0 = all); for quick runs. */
   maxCases: z.number().int().min(0).default(0),
   probeTimeout: seconds('probeTimeout').default(1),

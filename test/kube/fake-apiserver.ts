@@ -859,6 +859,9 @@ export class FakeApiServer {
   ): void {
     const apiVersion = apiVersionOf(def);
     res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' });
+    // Like the real API server, answer at once: Node holds the headers back until the first event
+    // otherwise, and a client watching from a resourceVersion would not get its response until then.
+    res.flushHeaders();
     this.openResponses.add(res);
     const matches = (o: KubeObject) =>
       o.apiVersion === apiVersion &&

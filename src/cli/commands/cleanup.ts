@@ -78,7 +78,8 @@ export const kubeBranch: CleanupBranch = {
     const report = await cleanupKube({
       context: argv.context,
       kubeconfig: argv.kubeconfig,
-      ...(argv['run-id'] ? { runId: objectRunIdArg(argv['run-id']) } : {}),
+      // On clusters the run's objects carry the 6 hex digits of its id (cnb-<hex>-x namespaces).
+      ...(argv['run-id'] ? { runId: objectRunIdArg(argv['run-id']).replace(/^cnb-/, '') } : {}),
       onProgress: (m) => process.stderr.write(`cleanup: ${m}\n`),
     });
     if (argv.json) {

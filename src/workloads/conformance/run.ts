@@ -21,6 +21,7 @@ import type {
   TruthTable,
 } from '../../netpol/types.js';
 import type { CaseResult, ConformanceResult, Mismatch } from '../../results/schema.js';
+import { sleep } from '../../util/sleep.js';
 
 export interface ConformanceProgress {
   index: number;
@@ -193,18 +194,4 @@ export async function runCase(
     lastRound,
     truth,
   };
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(t);
-        reject(signal.reason);
-      },
-      { once: true },
-    );
-  });
 }

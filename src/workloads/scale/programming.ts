@@ -10,6 +10,7 @@
  */
 import type { ClusterDriver, ProbeRequest } from '../../cluster/driver.js';
 import { CheckFailedError } from '../../util/errors.js';
+import { sleep } from '../../util/sleep.js';
 
 export interface FlipOptions {
   /** Per-probe timeout; a denied probe on a dropping dataplane takes this long. Default 1000 ms. */
@@ -28,8 +29,6 @@ export interface FlipResult {
   /** How long the apply call itself took. */
   applyMs: number;
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Whether a probe result shows the expected state; a connection must be answered by the intended pod

@@ -6,6 +6,7 @@
  * Kubernetes clusters.
  */
 import type { BackgroundProcess, ClusterDriver, PerfPair, PodHandle } from '../../cluster/driver.js';
+import { sleep } from '../../util/sleep.js';
 
 export interface MeasurementTool {
   /** As recorded in Measurement.tool.name. */
@@ -69,16 +70,4 @@ export function parseJsonOutput<T>(what: string, stdout: string, stderr: string)
   }
 }
 
-export const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(t);
-        reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
-      },
-      { once: true },
-    );
-  });
+export { sleep };

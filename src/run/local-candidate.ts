@@ -1,0 +1,49 @@
+/**
+ * A local reference profile: a fresh embedded cluster in the profile's style (routed or VXLAN) for the
+ * candidate, claimed in the run registry so a crash is cleaned by the next run.
+ */
+import path from 'node:path';
+import { LocalDriver } from '../cluster/local/driver.js';
+import type { Candidate, LocalClusterConfig } from '../scenario/schema.js';
+import { shortRunId, type ResultsStore } from '../results/store.js';
+import { PROJECT_ROOT } from '../util/version.js';
+import { candidateCluster, type CandidateCluster } from './cluster-handle.js';
+import type { Progress } from './progress.js';
+import { claimRun, sweepDeadRuns } from './run-registry.js';
+
+/** The netns-safe id of a run's objects: cnb- and the 6 hex digits of the run id. */
+export function objectRunId(runId: string): string {
+  return `cnb-${shortRunId(runId)}`;
+}
+
+export async function openLocalCandidate(
+  cluster: LocalClusterConfig,
+  c: Candidate,
+  store: ResultsStore,
+  progress: Progress,
+): Promise<CandidateCluster> {
+  if (c.cni !== 'local-routed' && c.cni !== 'local-vxlan') {
+    throw new Error(`${c.cni} cannot run on the local cluster`);
+  }
+  const swept = await sweepDeadRuns();
+  if (swept.length > 0) progress.info(`removed what crashed runs left behind: ${swept.join(', ')}`);
+  const agentPath = path.join(PROJECT_ROOT, 'dist', 'src', 'agent', 'main.js');
+  const driver = new LocalDriver({
+    runId: objectRunId(store.data.runId),
+    mode: c.cni === 'local-vxlan' ? 'vxlan' : 'routed',
+    nodes: cluster.nodes,
+    podCidr: cluster.podCidr,
+    mtu: c.settings.mtu,
+    agentPath,
+  });
+  await driver.preflight();
+  const release = claimRun(driver.runId);
+  const handle = candidateCluster(driver, [process.execPath, agentPath], async () => {});
+  return {
+    ...handle,
+    async close() {
+      await handle.close();
+      release();
+    },
+  };
+}

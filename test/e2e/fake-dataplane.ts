@@ -1,0 +1,313 @@
+/**
+ * The dataplane behind the fake API server's exec API, for the end-to-end run test: what the
+ * containers the kube driver creates would print.
+ *
+ * - `agnhost connect IP:PORT --timeout=.. --protocol=..` in a conformance pod: decided by the
+ *   NetworkPolicy model (src/netpol) evaluated on the namespaces, pods and NetworkPolicies the fake
+ *   API server currently stores, under their real names — what a CNI enforcing the stored policies
+ *   would do. A mistranslated selector or a policy the driver failed to apply therefore shows up as
+ *   a conformance failure. Output as agnhost prints it (nothing on success; a TIMEOUT/REFUSED line
+ *   and exit 1 otherwise).
+ * - `iperf3 --version`, `iperf3 -s`, `iperf3 -c ... --json`: replies captured from the real iperf3 on
+ *   this machine (fixtures/), scaled per candidate so the two differ; a client only gets a report when
+ *   an iperf3 server was started (through the driver's spawn) in the pod that owns the target address.
+ * - `node <agent> rr-server` / `rr` / `crr`: the agent's real report (captured on loopback), with the
+ *   same server check.
+ * - the driver's spawn wrapper (`/bin/sh -c 'echo $$ > PIDFILE; exec "$@"'`) keeps a server running
+ *   until the matching `kill -TERM "$(cat PIDFILE)"` exec arrives.
+ *
+ * Every exec is logged with the CNI running at that moment (from the DaemonSets the installers and
+ * fake controllers created), so the test can check each candidate was evaluated on its own CNI.
+ * With no CNI running there is no pod network: execs fail.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { trafficAllowed } from '../../src/netpol/matcher.js';
+import type {
+  ContainerPort,
+  NetworkPolicy,
+  Probe,
+  Protocol,
+  ResolvedCase,
+  ResolvedPod,
+} from '../../src/netpol/types.js';
+import type {
+  ExecContext,
+  ExecHandler,
+  ExecReply,
+  FakeApiServer,
+  KubeObject,
+} from '../kube/fake-apiserver.js';
+
+const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../../test/e2e/fixtures');
+const fixture = (name: string) => readFileSync(path.join(FIXTURES, name), 'utf8');
+
+export type Cni = 'calico' | 'cilium';
+
+export interface ExecLogEntry {
+  /** The CNI running when the exec arrived (undefined: none). */
+  cni?: Cni;
+  pod: string;
+  container: string;
+  command: string[];
+  /** What it was, for assertions: probe, iperf3-client, rr-client, server, stop, version, other. */
+  kind: 'probe' | 'iperf3-client' | 'agent-client' | 'server' | 'stop' | 'version' | 'other';
+}
+
+export interface DataplaneOptions {
+  /**
+   * A broken dataplane: return true to drop a probe the model allows (the test of a failing
+   * candidate). Called with the real source pod, destination pod and probe.
+   */
+  drop?: (src: ResolvedPod, dst: ResolvedPod, probe: Probe) => boolean;
+  /** How long a blocked probe takes (a real one waits for its timeout); default 20 ms. */
+  blockedProbeMs?: number;
+  /** Throughput multiplier per CNI (default calico 1, cilium 1.1). */
+  throughputFactor?: Partial<Record<Cni, number>>;
+  /** Round-trip-time multiplier per CNI (default calico 1, cilium 0.9). */
+  rttFactor?: Partial<Record<Cni, number>>;
+}
+
+interface RunningServer {
+  pod: KubeObject;
+  /** iperf3 or agent. */
+  tool: 'iperf3' | 'agent';
+  port: number;
+  mode?: 'rr' | 'crr';
+  stop: () => void;
+}
+
+export interface FakeDataplane {
+  handler: ExecHandler;
+  log: ExecLogEntry[];
+}
+
+/** The CNI whose agent DaemonSet exists (both or neither: undefined, which fails every exec). */
+export function activeCni(api: FakeApiServer): Cni | undefined {
+  const calico = !!api.store.get('apps/v1', 'DaemonSet', 'calico-node', 'calico-system');
+  const cilium = !!api.store.get('apps/v1', 'DaemonSet', 'cilium', 'kube-system');
+  if (calico === cilium) return undefined;
+  return calico ? 'calico' : 'cilium';
+}
+
+const flag = (argv: string[], name: string): string | undefined => {
+  const i = argv.indexOf(name);
+  return i >= 0 ? argv[i + 1] : undefined;
+};
+
+export function fakeDataplane(api: FakeApiServer, opts: DataplaneOptions = {}): FakeDataplane {
+  const log: ExecLogEntry[] = [];
+  const servers = new Map<string, RunningServer>(); // pid file → server
+  const tput = { calico: 1, cilium: 1.1, ...opts.throughputFactor };
+  const rtt = { calico: 1, cilium: 0.9, ...opts.rttFactor };
+  let runs = 0; // varies figures a little from run to run, as real repetitions do
+
+  /** The pod (running a server on `port`) that traffic to `ip:port` reaches, by pod IP or Service. */
+  const serverAt = (ip: string, port: number, tool: RunningServer['tool']) => {
+    const svc = api.store.list('v1', 'Service').find((s) => s.spec?.clusterIP === ip);
+    return [...servers.values()].find((s) => {
+      if (s.tool !== tool || s.port !== port) return false;
+      if (svc) {
+        const sel: Record<string, string> = svc.spec?.selector ?? {};
+        return (
+          s.pod.metadata.namespace === svc.metadata.namespace &&
+          Object.entries(sel).every(([k, v]) => s.pod.metadata.labels?.[k] === v)
+        );
+      }
+      return s.pod.status?.podIP === ip;
+    });
+  };
+
+  const handler: ExecHandler = async (pod, container, command, ctx) => {
+    const cni = activeCni(api);
+    const entry: ExecLogEntry = {
+      cni,
+      pod: `${pod.metadata.namespace}/${pod.metadata.name}`,
+      container,
+      command,
+      kind: 'other',
+    };
+    log.push(entry);
+    if (!cni) return { stderr: 'fake dataplane: no CNI is running, pods have no network\n', exitCode: 126 };
+
+    // The driver's spawn wrapper and its stop.
+    if (command[0] === '/bin/sh' && command[1] === '-c') {
+      const script = command[2] ?? '';
+      const start = /^echo \$\$ > (\S+); exec "\$@"$/.exec(script);
+      if (start) {
+        entry.kind = 'server';
+        return runServer(pod, start[1], command.slice(4), ctx);
+      }
+      const kill = /^kill -TERM "\$\(cat (\S+)\)"/.exec(script);
+      if (kill) {
+        entry.kind = 'stop';
+        servers.get(kill[1])?.stop();
+        servers.delete(kill[1]);
+        return { exitCode: 0 };
+      }
+    }
+    if (command[0] === '/agnhost' && command[1] === 'connect') {
+      entry.kind = 'probe';
+      const reply = probe(pod, command);
+      // agnhost waits out its timeout for dropped traffic; a shortened wait keeps probes overlapping.
+      if (reply.exitCode !== 0) await new Promise((r) => setTimeout(r, opts.blockedProbeMs ?? 20));
+      return reply;
+    }
+    if (command[0] === 'iperf3' && command.includes('--version')) {
+      entry.kind = 'version';
+      return { stdout: fixture('iperf3-version.txt'), exitCode: 0 };
+    }
+    if (command[0] === 'iperf3' && command.includes('-c')) {
+      entry.kind = 'iperf3-client';
+      return iperf3Client(command, tput[cni]);
+    }
+    if (command[0] === 'node' && /agent/.test(command[1] ?? '') && ['rr', 'crr'].includes(command[2])) {
+      entry.kind = 'agent-client';
+      return agentClient(command.slice(2), rtt[cni]);
+    }
+    return { stderr: `fake dataplane: ${command[0]}: command not found\n`, exitCode: 127 };
+  };
+
+  function runServer(pod: KubeObject, pidFile: string, argv: string[], ctx: ExecContext): Promise<ExecReply> {
+    let tool: RunningServer['tool'];
+    let mode: RunningServer['mode'];
+    let port: number;
+    if (argv[0] === 'iperf3' && argv.includes('-s')) {
+      tool = 'iperf3';
+      port = Number(flag(argv, '-p') ?? 5201);
+      ctx.write(
+        'stdout',
+        `-----------------------------------------------------------\nServer listening on ${port} (test #1)\n`,
+      );
+    } else if (argv[0] === 'node' && argv[2] === 'rr-server') {
+      tool = 'agent';
+      port = Number(flag(argv, '--port'));
+      mode = flag(argv, '--close-after-reply') ? 'crr' : 'rr';
+      ctx.write('stdout', `${JSON.stringify({ ready: true, port })}\n`);
+    } else {
+      return Promise.resolve({ stderr: `fake dataplane: cannot run ${argv.join(' ')}\n`, exitCode: 127 });
+    }
+    return new Promise((resolve) => {
+      const stop = () => resolve({ exitCode: 0 });
+      servers.set(pidFile, { pod, tool, port, mode, stop });
+      ctx.signal.addEventListener('abort', () => {
+        servers.delete(pidFile);
+        stop();
+      });
+    });
+  }
+
+  function probe(src: KubeObject, command: string[]): ExecReply {
+    const m = /^(.+):(\d+)$/.exec(command[2] ?? '');
+    const protocol = (
+      command.find((c) => c.startsWith('--protocol='))?.slice('--protocol='.length) ?? 'tcp'
+    ).toUpperCase() as Protocol;
+    if (!m) return { stderr: `UNKNOWN: bad target ${command[2]}\n`, exitCode: 1 };
+    const [, ip, portText] = m;
+    const p: Probe = { port: Number(portText), protocol };
+    const world = clusterAsCase(api, p);
+    const from = world.pods.find((x) => x.key === `${src.metadata.namespace}/${src.metadata.name}`);
+    const to = world.pods.find((x) => x.ip === ip);
+    const timeout = protocol === 'UDP' ? 'TIMEOUT: read udp: i/o timeout\n' : 'TIMEOUT\n';
+    if (!from) return { stderr: 'UNKNOWN: probe from a pod that is not a conformance pod\n', exitCode: 1 };
+    if (!to) return { stderr: timeout, exitCode: 1 };
+    if (!to.ports.some((c) => c.port === p.port && c.protocol === protocol)) {
+      return {
+        stderr: protocol === 'UDP' ? 'REFUSED: read udp: connection refused\n' : 'REFUSED\n',
+        exitCode: 1,
+      };
+    }
+    const allowed = trafficAllowed(world, from, to, p) && !opts.drop?.(from, to, p);
+    return allowed ? { exitCode: 0 } : { stderr: timeout, exitCode: 1 };
+  }
+
+  function iperf3Client(argv: string[], factor: number): ExecReply {
+    const target = flag(argv, '-c')!;
+    const port = Number(flag(argv, '-p') ?? 5201);
+    if (!serverAt(target, port, 'iperf3')) {
+      return {
+        stdout: JSON.stringify({
+          start: {},
+          intervals: [],
+          end: {},
+          error:
+            'unable to connect to server - server may have stopped running or use a different port, firewall issue, etc.: Connection refused',
+        }),
+        exitCode: 1,
+      };
+    }
+    const streams = Number(flag(argv, '-P') ?? 1);
+    const report = JSON.parse(fixture(streams > 1 ? 'iperf3-tcp-P4.json' : 'iperf3-tcp-P1.json'));
+    const f = factor * (1 + 0.01 * (runs++ % 5));
+    for (const sum of [report.end.sum_sent, report.end.sum_received]) {
+      sum.bits_per_second *= f;
+      sum.bytes = Math.round(sum.bytes * f);
+    }
+    report.start.connecting_to = { host: target, port };
+    report.start.test_start.num_streams = streams;
+    return { stdout: JSON.stringify(report, null, '\t') + '\n', exitCode: 0 };
+  }
+
+  function agentClient(argv: string[], factor: number): ExecReply {
+    const mode = argv[0] as 'rr' | 'crr';
+    const target = flag(argv, '--target')!;
+    const port = Number(flag(argv, '--port'));
+    const server = serverAt(target, port, 'agent');
+    if (!server || server.mode !== mode) {
+      return { stderr: `${mode}: connect ECONNREFUSED ${target}:${port}\n`, exitCode: 1 };
+    }
+    if (mode !== 'rr') return { stderr: 'fake dataplane: only rr reports were captured\n', exitCode: 1 };
+    const report = JSON.parse(fixture('agent-rr.json'));
+    const f = factor * (1 + 0.01 * (runs++ % 5));
+    report.target = target;
+    report.port = port;
+    report.durationS = Number(flag(argv, '--duration'));
+    report.payloadBytes = Number(flag(argv, '--payload'));
+    for (const k of Object.keys(report.rttUs))
+      report.rttUs[k] = Math.round(report.rttUs[k] * f * 1000) / 1000;
+    report.transactionsPerSecond = Math.round((report.transactionsPerSecond / f) * 1000) / 1000;
+    // Scaling every round trip by f moves each into the bucket log(f)/log(base) further on.
+    const shift = Math.round(Math.log(f) / Math.log(report.histogram.base));
+    report.histogram.buckets = report.histogram.buckets.map(([i, c]: [number, number]) => [i + shift, c]);
+    return { stdout: JSON.stringify(report) + '\n', exitCode: 0 };
+  }
+
+  return { handler, log };
+}
+
+/**
+ * The cluster's conformance pods, namespaces and NetworkPolicies as one case for the model, under
+ * their real names: what a CNI sees. Only this probe's port/protocol matters for one verdict.
+ */
+export function clusterAsCase(api: FakeApiServer, probe: Probe): ResolvedCase {
+  const namespaces: Record<string, Record<string, string>> = {};
+  for (const ns of api.store.list('v1', 'Namespace'))
+    namespaces[ns.metadata.name] = { ...(ns.metadata.labels ?? {}) };
+  const pods: ResolvedPod[] = api.store
+    .list('v1', 'Pod', { labelSelector: 'cnibench.io/role=conformance' })
+    .filter((p) => p.status?.podIP)
+    .map((p) => ({
+      namespace: p.metadata.namespace!,
+      name: p.metadata.name,
+      key: `${p.metadata.namespace}/${p.metadata.name}`,
+      labels: { ...(p.metadata.labels ?? {}) },
+      ip: p.status.podIP as string,
+      ports: (
+        p.spec.containers as Array<{
+          ports?: Array<{ name: string; containerPort: number; protocol?: Protocol }>;
+        }>
+      )
+        .flatMap((c) => c.ports ?? [])
+        .map((cp): ContainerPort => ({
+          name: cp.name,
+          port: cp.containerPort,
+          protocol: cp.protocol ?? 'TCP',
+        })),
+    }));
+  const policies: NetworkPolicy[] = api.store.list('networking.k8s.io/v1', 'NetworkPolicy').map((np) => ({
+    metadata: { name: np.metadata.name, namespace: np.metadata.namespace! },
+    spec: np.spec,
+  }));
+  return { name: 'cluster', tags: [], namespaces, pods, policies, probes: [probe] };
+}

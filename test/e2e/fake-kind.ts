@@ -1,0 +1,154 @@
+/**
+ * A stand-in for `kind create cluster --name cnibench` (no default CNI) for the end-to-end run test:
+ * the fake API server with a tainted control-plane node and two workers, the controllers a cluster
+ * runs (CRDs established, rollouts reported, a Tigera operator creating calico-system; from
+ * test/cni/fake-controllers.ts), the exec dataplane of fake-dataplane.ts, a kubeconfig whose
+ * *current* context is some other, unreachable cluster (so only `--context kind-cnibench` works),
+ * a CNI cache pre-filled with the Calico operator manifest (as `cnibench cni fetch` leaves it), and a
+ * fake `helm` on a private PATH directory that records its argv and creates what the Cilium chart would.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
+import { parse, stringify } from 'yaml';
+import { fetchToCache } from '../../src/cni/cache.js';
+import { calicoCacheKey } from '../../src/cni/calico/release.js';
+import { startControllers } from '../cni/fake-controllers.js';
+import { FakeApiServer } from '../kube/fake-apiserver.js';
+import { fakeDataplane, type DataplaneOptions, type FakeDataplane } from './fake-dataplane.js';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+export const CONTEXT = 'kind-cnibench';
+export const CALICO_VERSION = 'v3.29.1';
+export const OPERATOR_FIXTURE = path.join(repoRoot, 'test/fixtures/cni/tigera-operator.yaml');
+const FAKE_HELM = path.join(repoRoot, 'test/fixtures/cni/fake-helm/fake-helm.mjs');
+
+export interface HelmCall {
+  argv: string[];
+  values?: string;
+}
+
+export interface FakeKind {
+  api: FakeApiServer;
+  dataplane: FakeDataplane;
+  dir: string;
+  kubeconfig: string;
+  /** Environment for the cnibench child process: fake helm first on PATH, the pre-filled cache. */
+  env: Record<string, string>;
+  helmCalls(): HelmCall[];
+  close(): Promise<void>;
+}
+
+export async function startFakeKind(dataplane: DataplaneOptions = {}): Promise<FakeKind> {
+  const api = await FakeApiServer.start({
+    gitVersion: 'v1.31.2',
+    nodes: [
+      {
+        name: 'cnibench-control-plane',
+        ip: '172.18.0.2',
+        labels: { 'node-role.kubernetes.io/control-plane': '' },
+        taints: [{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }],
+      },
+      { name: 'cnibench-worker', ip: '172.18.0.3' },
+      { name: 'cnibench-worker2', ip: '172.18.0.4' },
+    ],
+  });
+  for (const name of ['default', 'kube-system', 'kube-public'])
+    api.store.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+  const dp = fakeDataplane(api, dataplane);
+  api.onExec = dp.handler;
+  const controllers = startControllers(api, { rolloutDelayMs: 20, calicoVersion: CALICO_VERSION });
+
+  const dir = mkdtempSync(path.join(tmpdir(), 'cnibench-e2e-'));
+  const kubeconfig = path.join(dir, 'kubeconfig');
+  writeFileSync(kubeconfig, kubeconfigText(api.url), { mode: 0o600 });
+
+  // The cache as `cnibench cni fetch calico --version v3.29.1` leaves it (here from a local copy).
+  const cache = path.join(dir, 'cache');
+  await fetchToCache(cache, calicoCacheKey(CALICO_VERSION), OPERATOR_FIXTURE);
+
+  const bin = path.join(dir, 'bin');
+  mkdirSync(bin);
+  const helmLog = path.join(dir, 'helm.log');
+  writeFileSync(path.join(bin, 'helm'), `#!/bin/sh\nexec "${process.execPath}" "${FAKE_HELM}" "$@"\n`);
+  chmodSync(path.join(bin, 'helm'), 0o755);
+
+  return {
+    api,
+    dataplane: dp,
+    dir,
+    kubeconfig,
+    env: {
+      PATH: `${bin}:${process.env.PATH ?? ''}`,
+      CNIBENCH_CACHE: cache,
+      FAKE_HELM_LOG: helmLog,
+      // Nothing from the test environment may pick another cluster.
+      KUBECONFIG: path.join(dir, 'no-such-kubeconfig'),
+    },
+    helmCalls: () =>
+      existsSync(helmLog)
+        ? readFileSync(helmLog, 'utf8')
+            .trim()
+            .split('\n')
+            .map((l) => JSON.parse(l) as HelmCall)
+        : [],
+    close: async () => {
+      controllers.stop();
+      await api.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * kind's context plus a production-looking one that is current and unreachable (port 9, discard).
+ * The kind cluster comes first: the fake helm script reads the first server in the file.
+ */
+function kubeconfigText(server: string): string {
+  return stringify({
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [
+      { name: CONTEXT, cluster: { server, 'insecure-skip-tls-verify': true } },
+      { name: 'prod', cluster: { server: 'http://127.0.0.1:9', 'insecure-skip-tls-verify': true } },
+    ],
+    users: [
+      { name: CONTEXT, user: { token: 'kind-token' } },
+      { name: 'prod-admin', user: { token: 'prod-token' } },
+    ],
+    contexts: [
+      { name: CONTEXT, context: { cluster: CONTEXT, user: CONTEXT } },
+      { name: 'prod', context: { cluster: 'prod', user: 'prod-admin' } },
+    ],
+    'current-context': 'prod',
+  });
+}
+
+/**
+ * scenarios/kind-calico-vs-cilium.yaml made quick: `edit` changes the parsed document (few cases,
+ * 1 s durations, 2 repetitions); the result is written next to the kubeconfig.
+ */
+export function writeScenario(
+  fk: FakeKind,
+  name: string,
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  edit: (doc: any) => void,
+): string {
+  const doc = parse(readFileSync(path.join(repoRoot, 'scenarios/kind-calico-vs-cilium.yaml'), 'utf8'));
+  edit(doc);
+  const file = path.join(fk.dir, `${name}.yaml`);
+  writeFileSync(file, stringify(doc));
+  return file;
+}
+
+/** Runs the built CLI (`cnibench ...`) as a child process against the fake cluster. */
+export async function runCnibench(fk: FakeKind, args: string[]) {
+  return execa(process.execPath, [path.join(repoRoot, 'dist/src/cli/main.js'), ...args], {
+    reject: false,
+    cwd: fk.dir,
+    env: { ...process.env, ...fk.env },
+    timeout: 120_000,
+  });
+}
