@@ -176,6 +176,50 @@ function latencyChart(m: ReportModel): ChartSpec | null {
   };
 }
 
+/**
+ * How long each candidate took to enforce a case's policies (from applying them to the first probe
+ * round that matched the model), over every passed conformance case: p50, p90 and the worst case.
+ */
+function caseProgrammingChart(m: ReportModel): ChartSpec | null {
+  const rows = m.candidates
+    .map((c) => ({
+      c,
+      ms: (c.conformance?.caseResults ?? [])
+        .map((r) => r.programmingLatencyMs)
+        .filter((v): v is number => v !== null)
+        .sort((a, b) => a - b),
+    }))
+    .filter((r) => r.ms.length > 0);
+  if (rows.length === 0) return null;
+  const q = (xs: number[], p: number) => xs[Math.min(xs.length - 1, Math.floor(p * xs.length))];
+  return {
+    id: CHART_IDS.caseProgramming,
+    title: 'Policy programming latency of the conformance cases',
+    config: {
+      type: 'bar',
+      data: {
+        labels: rows.map((r) => `${r.c.label} (${r.ms.length} cases)`),
+        datasets: [
+          { label: 'p50', data: rows.map((r) => q(r.ms, 0.5)), backgroundColor: '#9ecae1' },
+          { label: 'p90', data: rows.map((r) => q(r.ms, 0.9)), backgroundColor: '#4292c6' },
+          { label: 'max', data: rows.map((r) => r.ms[r.ms.length - 1]), backgroundColor: '#08519c' },
+        ],
+      },
+      options: {
+        plugins: {
+          title: title('Policy programming latency per conformance case (ms)'),
+          subtitle: {
+            display: true,
+            text: 'from applying the policies to the first probe round matching the model',
+          },
+          legend: { position: 'bottom' },
+        },
+        scales: { y: { beginAtZero: true, title: { display: true, text: 'ms' } } },
+      },
+    },
+  };
+}
+
 function lineByPolicies(
   m: ReportModel,
   id: string,
@@ -341,6 +385,7 @@ export function chartSpecs(m: ReportModel): ChartSpec[] {
       (x) => x.metric !== 'programming-latency',
     ),
     heatmapChart(m),
+    caseProgrammingChart(m),
     ...radarCharts(m),
   ].filter((c): c is ChartSpec => c !== null);
 }

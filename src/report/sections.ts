@@ -34,6 +34,7 @@ export const CHART_IDS = {
   programming: 'programming-latency',
   scale: 'policy-scale',
   heatmap: 'conformance-heatmap',
+  caseProgramming: 'conformance-programming-latency',
   radar: (name: string) => `criteria-${name}`,
 };
 
@@ -231,6 +232,11 @@ export function conformanceBlocks(m: ReportModel): Block[] {
       ]),
     },
     { kind: 'chart', id: CHART_IDS.heatmap, title: 'Conformance pass rate by tag' },
+    {
+      kind: 'chart',
+      id: CHART_IDS.caseProgramming,
+      title: 'Policy programming latency of the conformance cases',
+    },
   ];
   for (const c of withConf) {
     const failed = c.conformance!.caseResults.filter((r) => r.status === 'fail');

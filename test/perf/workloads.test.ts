@@ -212,7 +212,7 @@ describe('perf workloads on the local cluster', () => {
     assert.match(
       listed.stdout,
       new RegExp(
-        `ip daddr ${PERF_SERVICE_VIP.replace(/\./g, '\\.')} tcp dport \\{ 5201, 7001 \\} dnat to ${svc.server.ip.replace(/\./g, '\\.')}`,
+        `ip daddr ${PERF_SERVICE_VIP.replace(/\./g, '\\.')} tcp dport \\{ 5201, 7001, 12865 \\} dnat to ${svc.server.ip.replace(/\./g, '\\.')}`,
       ),
     );
 

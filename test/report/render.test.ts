@@ -36,8 +36,9 @@ describe('renderReports on a synthetic two-CNI run', () => {
       assert.ok(files.includes(path.join(out, f)), f);
     }
     const pngs = files.filter((f) => f.endsWith('.png'));
-    // throughput, latency, programming latency, scale, heat map, radar of all + one per candidate.
-    assert.equal(pngs.length, 8);
+    // throughput, latency, programming latency, scale, heat map, case programming latency, radar of
+    // all + one per candidate.
+    assert.equal(pngs.length, 9);
     for (const p of pngs) {
       const buf = readFileSync(p);
       assert.equal(buf.subarray(1, 4).toString(), 'PNG');
@@ -62,8 +63,8 @@ describe('renderReports on a synthetic two-CNI run', () => {
     const url = `file://${path.join(out, 'report.html')}`;
     const dom = await chromium(['--virtual-time-budget=5000', '--dump-dom', url]);
     const attr = (name: string) => new RegExp(`<body[^>]*\\s${name}="([^"]*)"`).exec(dom)?.[1];
-    assert.equal(attr('data-images-total'), '8');
-    assert.equal(attr('data-images-loaded'), '8');
+    assert.equal(attr('data-images-total'), '9');
+    assert.equal(attr('data-images-loaded'), '9');
     assert.equal(attr('data-images-ok'), 'true');
     const summary = /<p class="summary">([^<]*)<\/p>/.exec(dom)?.[1] ?? '';
     assert.ok(summary.startsWith(`Winner: ${winnerLabel} with a score of`), summary);
