@@ -29,7 +29,7 @@ import { runLatency } from '../src/workloads/latency/run.js';
 import { AgentRrTool } from '../src/workloads/tools/agent-rr.js';
 import { parseIperf3Tcp } from '../src/workloads/tools/iperf3.js';
 import { PROJECT_ROOT } from '../src/util/version.js';
-import { PerfTestDriver } from '../test/perf/helpers/perf-driver.js';
+import { LocalDriver } from '../src/cluster/local/driver.js';
 
 export interface PerfOverheadOptions {
   /** Interleaved rounds per comparison; default 8. */
@@ -156,8 +156,10 @@ export async function runPerfOverheadBench(opts: PerfOverheadOptions = {}): Prom
   const rounds = opts.rounds ?? 8;
   const duration = opts.duration ?? 2;
   const log = opts.log ?? ((l: string) => console.log(l));
-  const driver = new PerfTestDriver();
-  const agentCommand = [process.execPath, path.join(PROJECT_ROOT, 'dist', 'src', 'agent', 'main.js')];
+  const agentPath = path.join(PROJECT_ROOT, 'dist', 'src', 'agent', 'main.js');
+  // The real local driver, as `cnibench run` uses it: the harness's own path is what is measured.
+  const driver = new LocalDriver({ mode: 'routed', nodes: 2, agentPath });
+  const agentCommand = [process.execPath, agentPath];
   const stoppers: Array<{ stop(): Promise<unknown> }> = [];
   try {
     const topo = await driver.preparePerf(['baseline']);

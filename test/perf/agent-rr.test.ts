@@ -15,7 +15,7 @@ import {
   mergeHistograms,
 } from '../../src/workloads/tools/agent-rr.js';
 import { listNetns } from '../../src/cluster/local/cleanup.js';
-import { AGENT_COMMAND, PerfTestDriver } from './helpers/perf-driver.js';
+import { AGENT_COMMAND, perfDriver } from './helpers/perf-driver.js';
 
 const PORT = 21000 + (process.pid % 5000);
 
@@ -166,7 +166,7 @@ describe('agent rr/crr on loopback', () => {
 });
 
 describe('agent rr/crr through the baseline netns pair', () => {
-  const driver = new PerfTestDriver();
+  const driver = perfDriver();
   after(async () => {
     await driver.cleanup();
     const left = (await listNetns()).filter((n) => n.startsWith(driver.topology.runId));

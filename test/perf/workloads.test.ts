@@ -16,7 +16,7 @@ import {
 } from '../../src/cluster/local/service.js';
 import { runThroughput, type ThroughputWorkload } from '../../src/workloads/throughput/run.js';
 import { runLatency, type LatencyWorkload } from '../../src/workloads/latency/run.js';
-import { AGENT_COMMAND, PerfTestDriver } from './helpers/perf-driver.js';
+import { AGENT_COMMAND, perfDriver } from './helpers/perf-driver.js';
 
 const reps = { count: 2, warmup: 1 };
 
@@ -35,7 +35,7 @@ function checkShape(m: Measurement, unit: string): void {
 }
 
 describe('perf workloads on the local cluster', () => {
-  const driver = new PerfTestDriver({ nodes: 2, mode: 'routed' });
+  const driver = perfDriver({ nodes: 2, mode: 'routed' });
   let topo: PerfTopology;
   before(async () => {
     topo = await driver.preparePerf(['same-node', 'cross-node', 'service', 'baseline']);
@@ -256,7 +256,7 @@ describe('perf workloads on the local cluster', () => {
 });
 
 describe('perf workloads over the vxlan profile', () => {
-  const driver = new PerfTestDriver({ nodes: 2, mode: 'vxlan' });
+  const driver = perfDriver({ nodes: 2, mode: 'vxlan' });
   after(async () => {
     await driver.cleanup();
     const left = (await listNetns()).filter((n) => n.startsWith(driver.topology.runId));
