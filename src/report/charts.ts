@@ -95,8 +95,9 @@ function plainThroughput(c: CandidateResult): Measurement[] {
 }
 
 function groupLabel(m: Measurement): string {
+  // The configuration that tells bars apart; the tool and duration are the same for every bar.
   const p = Object.entries(m.parameters)
-    .filter(([k]) => k !== 'policies')
+    .filter(([k]) => !['policies', 'tool', 'duration', 'engine'].includes(k))
     .map(([k, v]) => `${k}=${v}`)
     .join(' ');
   return `${m.path}${p ? ` ${p}` : ''}`;
@@ -232,6 +233,7 @@ function lineByPolicies(
   if (xs.length === 0) return null;
   const counts = [...new Set(xs.map(({ x }) => Number(x.parameters.policies)))].sort((a, b) => a - b);
   const keys = [...new Set(xs.map(({ c, x }) => `${c.name}|${x.metric}|${x.path}`))];
+  const units = [...new Set(xs.map(({ x }) => x.unit))];
   const datasets = keys.map((k, i) => {
     const [name, metric, p] = k.split('|');
     const pts = xs.filter(({ c, x }) => c.name === name && x.metric === metric && x.path === p);
@@ -244,8 +246,21 @@ function lineByPolicies(
       borderColor: PALETTE[i % PALETTE.length],
       backgroundColor: PALETTE[i % PALETTE.length],
       spanGaps: true,
+      // Figures in different units (µs next to Gbit/s) each get an axis, so none is squashed flat.
+      yAxisID: `y${units.indexOf(pts[0].x.unit)}`,
     };
   });
+  const axes = Object.fromEntries(
+    units.map((unit, i) => [
+      `y${i}`,
+      {
+        beginAtZero: true,
+        position: i % 2 === 0 ? 'left' : 'right',
+        title: { display: true, text: unit },
+        grid: { drawOnChartArea: i === 0 },
+      },
+    ]),
+  );
   return {
     id,
     title: heading,
@@ -256,7 +271,7 @@ function lineByPolicies(
         plugins: { title: title(heading), legend: { position: 'bottom' } },
         scales: {
           x: { title: { display: true, text: 'NetworkPolicies installed' } },
-          y: { beginAtZero: true },
+          ...axes,
         },
       },
     },

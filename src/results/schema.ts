@@ -113,8 +113,13 @@ export interface Measurement {
   unit: string;
   /** Whether a larger value is better (throughput) or worse (latency). */
   higherIsBetter: boolean;
-  /** Workload parameters: streams, protocol, payload, number of policies installed... */
+  /** Workload parameters (the configuration): streams, protocol, payload, number of policies installed... */
   parameters: Record<string, string | number | boolean>;
+  /**
+   * What the tool observed beside the samples, not configuration: retransmits, packets, round trips,
+   * percentiles pooled over every round trip, what one sample is. Never used to pair measurements.
+   */
+  details?: Record<string, string | number>;
   tool: { name: string; version?: string };
   samples: number[];
   /** Warm-up samples: run and kept, excluded from the summary. */

@@ -148,12 +148,12 @@ describe('perf workloads on the local cluster', () => {
       assert.equal(m.higherIsBetter, false);
       assert.equal(m.tool.name, 'cnibench-agent');
       assert.ok(m.summary.median > 1 && m.summary.median < 20_000, `${m.id}: ${m.summary.median} µs`);
-      assert.ok((m.parameters.roundTrips as number) > 100);
+      assert.ok((m.details?.roundTrips as number) > 100);
     }
     const p50 = byId(ms, 'latency/rr/payload=1/same-node');
     const p99 = byId(ms, 'latency/rr-p99/payload=1/same-node');
     for (let i = 0; i < reps.count; i++) assert.ok(p99.samples[i] >= p50.samples[i]);
-    assert.ok((p50.parameters.pooledP50Us as number) <= (p50.parameters.pooledP99Us as number));
+    assert.ok((p50.details?.pooledP50Us as number) <= (p50.details?.pooledP99Us as number));
   });
 
   test('CRR connection rate on cross-node and through the service VIP', async () => {
@@ -175,7 +175,7 @@ describe('perf workloads on the local cluster', () => {
       assert.equal(m.unit, 'conn/s');
       assert.equal(m.higherIsBetter, true);
       assert.ok(m.samples[0] > 20, `${m.id}: ${m.samples[0]} conn/s`);
-      assert.ok((m.parameters.connections as number) > 20);
+      assert.ok((m.details?.connections as number) > 20);
     }
   });
 

@@ -8,9 +8,9 @@
  *   narrow; the repetition is the independent unit the statistics stage can compare. The tail is
  *   kept as a second measurement, `rtt-p99` (one sample = one repetition's p99), and the percentiles
  *   of *all* measured round trips pooled (from the agent's 1%-bucket histograms) are stored in the
- *   parameters: `pooledP50Us`, `pooledP90Us`, `pooledP99Us`, `pooledP999Us`, `roundTrips`.
+ *   measurement's details: `pooledP50Us`, `pooledP90Us`, `pooledP99Us`, `pooledP999Us`, `roundTrips`.
  * - `crr`: connect/request/response/close transactions, one at a time. One sample = one repetition's
- *   rate (conn/s); pooled per-connection latency percentiles go to the parameters.
+ *   rate (conn/s); pooled per-connection latency percentiles go to the details.
  *
  * Ids: `latency/rr/payload=N/<path>`, `latency/rr-p99/payload=N/<path>`, `connection-rate/crr/payload=N/<path>`.
  */
@@ -95,9 +95,8 @@ export async function runLatency(
           repetitions,
           { ...opts.sampling, signal: opts.signal, onSample: progress('us') },
         );
-        const params = {
-          ...parameters,
-          engine: 'loop',
+        const params = { ...parameters, engine: 'loop' };
+        const details = {
           sample: 'median round-trip time of one repetition',
           roundTrips: histograms.reduce((a, h) => a + histogramCount(h), 0),
           transactionsPerSecond: round(tps.reduce((a, b) => a + b, 0) / tps.length, 1),
@@ -106,7 +105,7 @@ export async function runLatency(
         const base = { workload: 'latency', path, unit: 'us', higherIsBetter: false, tool } as const;
         await emit(
           out,
-          toMeasurement({ ...base, id: primaryId, metric: 'rtt', parameters: params }, s),
+          toMeasurement({ ...base, id: primaryId, metric: 'rtt', parameters: params, details }, s),
           opts,
         );
         await emit(
@@ -116,7 +115,8 @@ export async function runLatency(
               ...base,
               id: latencyId('rr-p99', payload, path),
               metric: 'rtt-p99',
-              parameters: { ...params, sample: '99th percentile round-trip time of one repetition' },
+              parameters: params,
+              details: { ...details, sample: '99th percentile round-trip time of one repetition' },
             },
             p99,
           ),
@@ -145,8 +145,8 @@ export async function runLatency(
             unit: 'conn/s',
             higherIsBetter: true,
             tool,
-            parameters: {
-              ...parameters,
+            parameters,
+            details: {
               sample: 'connections per second of one repetition',
               connections: histograms.reduce((a, h) => a + histogramCount(h), 0),
               ...pooled(histograms, 'pooledConnect'),

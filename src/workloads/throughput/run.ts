@@ -86,7 +86,8 @@ export async function runThroughput(
             metric: 'throughput',
             unit: 'Gbit/s',
             higherIsBetter: true,
-            parameters: { ...parameters, retransmits: retransmits.reduce((a, b) => a + b, 0) },
+            parameters,
+            details: { retransmits: retransmits.reduce((a, b) => a + b, 0) },
           };
           await emit(out, toMeasurement(m, s), opts);
           continue;
@@ -114,11 +115,8 @@ export async function runThroughput(
           repetitions,
           { ...opts.sampling, signal: opts.signal, onSample: progress },
         );
-        const udpParams = {
-          ...parameters,
-          udpRate: workload.udpRate,
-          packets: packets.reduce((a, b) => a + b, 0),
-        };
+        const udpParams = { ...parameters, udpRate: workload.udpRate };
+        const details = { packets: packets.reduce((a, b) => a + b, 0) };
         await emit(
           out,
           toMeasurement(
@@ -129,6 +127,7 @@ export async function runThroughput(
               unit: 'Gbit/s',
               higherIsBetter: true,
               parameters: udpParams,
+              details,
             },
             s,
           ),
@@ -144,6 +143,7 @@ export async function runThroughput(
               unit: '%',
               higherIsBetter: false,
               parameters: udpParams,
+              details,
             },
             loss,
           ),
@@ -159,6 +159,7 @@ export async function runThroughput(
               unit: 'ms',
               higherIsBetter: false,
               parameters: udpParams,
+              details,
             },
             jitter,
           ),
