@@ -8,6 +8,7 @@ import { assertNoConflictingCni, detectCnis, type DetectedCni } from './detect.j
 import type { InstallPlan, InstalledComponent, KubeCandidate, ProgressFn } from './installer.js';
 import type { KubeClients } from './kube-clients.js';
 import { prepareInputs } from './prepare.js';
+import { checkInstallPermissions } from './permissions.js';
 import { installerFor } from './registry.js';
 import type { FetchOptions } from './cache.js';
 
@@ -36,6 +37,8 @@ export async function installCandidate(
   kube: KubeClients,
   opts: InstallSessionOptions = {},
 ): Promise<InstallResult> {
+  // The install needs far more than the measurements: check it all before anything is applied.
+  await checkInstallPermissions(kube, candidate.cni);
   const before = await detectCnis(kube);
   assertNoConflictingCni(before, candidate);
   const installer = installerFor(candidate.cni);

@@ -20,6 +20,7 @@ import { builtinSuite, filterByTags } from '../../src/netpol/suite/index.js';
 import type { ResultsFile } from '../../src/results/schema.js';
 import type { RecordedRequest } from '../kube/fake-apiserver.js';
 import { CONTEXT, runCnibench, startFakeKind, writeScenario, type FakeKind } from './fake-kind.js';
+import { installerPermissions } from '../../src/cni/permissions.js';
 
 const MIRROR = 'mirror.local:5000';
 const CASE_TAGS = ['peer:namespace-selector'];
@@ -114,12 +115,21 @@ describe('cnibench run --context kind-cnibench: Calico, then Cilium, on the fake
 
   test('preflight checks every permission before each candidate touches the cluster', () => {
     const ssar = reqs.filter((r) => r.method === 'POST' && /selfsubjectaccessreviews$/.test(r.path));
-    assert.equal(ssar.length, 2 * PERMISSIONS_CHECKED);
+    // Per candidate: the harness's own permissions, then what installing that CNI needs.
+    const installChecks = (cni: 'calico' | 'cilium') =>
+      installerPermissions(cni).permissions.reduce((n, p) => n + p.verbs.length, 0);
+    const calicoChecks = PERMISSIONS_CHECKED + installChecks('calico');
+    assert.equal(ssar.length, calicoChecks + PERMISSIONS_CHECKED + installChecks('cilium'));
     const firstSsar = reqs.indexOf(ssar[0]);
+    const lastCalicoSsar = reqs.indexOf(ssar[calicoChecks - 1]);
     const firstWrite = reqs.findIndex((r) => r.method !== 'GET' && !/selfsubjectaccessreviews$/.test(r.path));
     assert.ok(firstSsar < firstWrite, 'permissions are checked before the first write');
+    assert.ok(
+      lastCalicoSsar < index(reqs, 'PATCH', /\/customresourcedefinitions\//),
+      'installer permissions are checked before anything of Calico is applied',
+    );
     // The second preflight (Cilium's) follows Calico's uninstall.
-    const secondSsar = reqs.indexOf(ssar[PERMISSIONS_CHECKED]);
+    const secondSsar = reqs.indexOf(ssar[calicoChecks]);
     assert.ok(secondSsar > index(reqs, 'DELETE', /\/installations\/default$/));
   });
 
@@ -411,5 +421,40 @@ describe('a dataplane that drops traffic the policies allow', () => {
         .sort(),
       ['default', 'kube-public', 'kube-system'],
     );
+  });
+});
+
+describe('credentials that may measure but not install a CNI', () => {
+  test('the run stops before applying anything, naming the missing permissions (exit 3)', async (t) => {
+    const fk = await startFakeKind();
+    t.after(() => fk.close());
+    fk.api.deny.push(
+      { verb: 'create', group: 'apiextensions.k8s.io', resource: 'customresourcedefinitions' },
+      { verb: 'escalate', group: 'rbac.authorization.k8s.io', resource: 'clusterroles' },
+    );
+    const scenario = writeScenario(fk, 'kind-no-admin', (doc) => {
+      doc.candidates = doc.candidates.filter((c: { name: string }) => c.name === 'calico');
+      doc.workloads = [{ kind: 'conformance', tags: CASE_TAGS, maxCases: 1 }];
+      doc.report = { formats: ['json'], charts: false };
+    });
+    const before = fk.api.store.all().length;
+    const r = await runCnibench(fk, [
+      'run',
+      scenario,
+      '--context',
+      CONTEXT,
+      '--kubeconfig',
+      fk.kubeconfig,
+      '--results-dir',
+      path.join(fk.dir, 'results'),
+    ]);
+    assert.equal(r.exitCode, 3, `stdout:\n${r.stdout}\nstderr:\n${r.stderr}`);
+    assert.match(
+      r.stderr,
+      /lack 2 permission\(s\) installing a CNI needs: cannot create customresourcedefinitions\.apiextensions\.k8s\.io \(cluster-wide\); cannot escalate clusterroles\.rbac\.authorization\.k8s\.io \(cluster-wide\)\. Run with cluster-admin credentials/,
+    );
+    // Nothing of Calico was applied, and the harness's own namespaces were removed again.
+    assert.equal(fk.api.store.list('operator.tigera.io/v1', 'Installation').length, 0);
+    assert.equal(fk.api.store.all().length, before);
   });
 });

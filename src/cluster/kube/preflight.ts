@@ -29,6 +29,8 @@ export async function runPreflight(
   /** A namespace the run will use; namespaced permissions are checked there. */
   sampleNamespace: string,
   permissions: readonly Permission[] = HARNESS_PERMISSIONS,
+  /** What the missing permissions are for, and how to get them (the end of the error message). */
+  remedy = 'the harness needs: {missing}. Apply deploy/rbac.yaml (or `cnibench rbac | kubectl apply -f -`) and bind it to your user.',
 ): Promise<PreflightReport> {
   const version = await apiCall(conn, 'read the server version (/version)', () => conn.version.getCode());
   const checks = permissions.flatMap((p) => p.verbs.map((verb) => ({ p, verb })));
@@ -64,8 +66,8 @@ export async function runPreflight(
     );
     const lines = missing.map(describeMissing);
     throw new EnvironmentError(
-      `the credentials of context "${conn.context}" (${conn.server}) lack ${missing.length} permission(s) the harness needs: ` +
-        `${lines.join('; ')}. Apply deploy/rbac.yaml (or \`cnibench rbac | kubectl apply -f -\`) and bind it to your user.`,
+      `the credentials of context "${conn.context}" (${conn.server}) lack ${missing.length} permission(s) ` +
+        remedy.replace('{missing}', lines.join('; ')),
     );
   }
   return { server: conn.server, serverVersion: version.gitVersion, checked: checks.length };
