@@ -3,13 +3,11 @@
  * Returns the paths written (report.md, decision-record.md, report.html, report.json, junit.xml,
  * measurements.csv and the chart PNGs).
  */
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ResultsFile } from '../results/schema.js';
-import { RESULTS_SCHEMA_VERSION } from '../results/schema.js';
 import type { ScoringConfig } from '../scenario/schema.js';
 import type { LoadedFacts } from '../scoring/facts.js';
-import { InputError } from '../util/errors.js';
 import { renderMarkdownBlocks, type ChartRef } from './blocks.js';
 import { renderCharts } from './charts.js';
 import { renderCsv } from './csv.js';
@@ -66,29 +64,5 @@ export async function renderReports(results: ResultsFile[], opts: RenderOptions)
 }
 
 /** Reads a results file (or a run directory holding results.json), checking the schema version. */
-export function readResultsFile(p: string): ResultsFile {
-  let file = p;
-  try {
-    if (statSync(p).isDirectory()) file = path.join(p, 'results.json');
-  } catch {
-    throw new InputError(`${p}: no such file or directory`);
-  }
-  let data: unknown;
-  try {
-    data = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new InputError(`${file}: not a readable JSON results file (${(err as Error).message})`);
-  }
-  const r = data as Partial<ResultsFile>;
-  if (!r || typeof r !== 'object' || !Array.isArray(r.candidates) || !r.scenario || !r.provenance) {
-    throw new InputError(
-      `${file}: not a cnibench results file (expected schemaVersion, scenario, provenance, candidates)`,
-    );
-  }
-  if (r.schemaVersion !== RESULTS_SCHEMA_VERSION) {
-    throw new InputError(
-      `${file}: schemaVersion ${String(r.schemaVersion)} is not supported (this cnibench reads ${RESULTS_SCHEMA_VERSION})`,
-    );
-  }
-  return r as ResultsFile;
-}
+/** Reading results is the results stage's job; re-exported for the report command. */
+export { readResultsFile } from '../results/store.js';

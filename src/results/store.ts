@@ -4,7 +4,7 @@
  * continue from it.
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync, existsSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../util/errors.js';
 import { RESULTS_SCHEMA_VERSION, type ResultsFile } from './schema.js';
@@ -63,7 +63,18 @@ export class ResultsStore {
   }
 }
 
-export function readResultsFile(file: string): ResultsFile {
+/**
+ * Reads a results file, given as a run directory (results/<run-id>) or its results.json. Every stage
+ * that reads results (resume, compare, report) comes through here, so they refuse the same files with
+ * the same messages.
+ */
+export function readResultsFile(dirOrFile: string): ResultsFile {
+  let file = dirOrFile;
+  try {
+    if (statSync(dirOrFile).isDirectory()) file = path.join(dirOrFile, 'results.json');
+  } catch {
+    throw new InputError(`${dirOrFile}: no such file or directory (expected results/<run-id> or its results.json)`);
+  }
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -76,11 +87,17 @@ export function readResultsFile(file: string): ResultsFile {
   } catch (err) {
     throw new InputError(`${file}: not valid JSON (${(err as Error).message})`);
   }
-  const version = (parsed as { schemaVersion?: unknown }).schemaVersion;
-  if (version !== RESULTS_SCHEMA_VERSION) {
-    throw new InputError(`${file}: results schemaVersion ${String(version)} is not supported (this cnibench reads ${RESULTS_SCHEMA_VERSION})`);
+  const r = parsed as Partial<ResultsFile> | null;
+  if (r === null || typeof r !== 'object') throw new InputError(`${file}: not a cnibench results file`);
+  if (r.schemaVersion !== RESULTS_SCHEMA_VERSION) {
+    throw new InputError(
+      `${file}: results schemaVersion ${String(r.schemaVersion)} is not supported (this cnibench reads ${RESULTS_SCHEMA_VERSION})`,
+    );
   }
-  return parsed as ResultsFile;
+  if (!Array.isArray(r.candidates) || !r.scenario || !r.provenance) {
+    throw new InputError(`${file}: not a cnibench results file (expected scenario, provenance and a candidates list)`);
+  }
+  return r as ResultsFile;
 }
 
 /** Writes via a temp file in the same directory, fsyncs, and renames over the target. */

@@ -1,5 +1,4 @@
 /** `cnibench compare RESULTS...`: candidates' measurements side by side with CIs, tests and verdicts. */
-import { statSync } from 'node:fs';
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
 import { readResultsFile } from '../../results/store.js';
@@ -16,17 +15,9 @@ interface CompareArgs {
 
 /** Accepts a run directory or a results.json path. */
 export function loadRun(dirOrFile: string): LoadedRun {
-  let file = dirOrFile;
-  try {
-    if (statSync(dirOrFile).isDirectory()) file = path.join(dirOrFile, 'results.json');
-  } catch {
-    throw new InputError(
-      `${dirOrFile}: no such file or directory (expected results/<run-id> or its results.json)`,
-    );
-  }
-  const results = readResultsFile(file);
-  if (!Array.isArray(results.candidates)) throw new InputError(`${file}: field "candidates" is not a list`);
-  return { source: file, results };
+  const results = readResultsFile(dirOrFile);
+  const source = dirOrFile.endsWith('.json') ? dirOrFile : path.join(dirOrFile, 'results.json');
+  return { source, results };
 }
 
 const compare: CommandModule<object, CompareArgs> = {
