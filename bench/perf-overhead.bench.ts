@@ -23,7 +23,7 @@ import { Bench } from 'tinybench';
 import type { PerfPair } from '../src/cluster/driver.js';
 import { baselineNetns } from '../src/cluster/local/perf.js';
 import { run } from '../src/cluster/local/sh.js';
-import { median } from '../src/workloads/sampling.js';
+import { medianOf as median } from '../src/stats/quantile.js';
 import { runThroughput } from '../src/workloads/throughput/run.js';
 import { runLatency } from '../src/workloads/latency/run.js';
 import { AgentRrTool } from '../src/workloads/tools/agent-rr.js';

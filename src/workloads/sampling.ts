@@ -11,9 +11,9 @@
  * With adaptive sampling `repetitions.count` is not used: maxSamples is the cap.
  */
 import type { Repetitions } from '../scenario/schema.js';
-import { median as ssMedian } from 'simple-statistics';
 import { bootstrapMedianCi, DEFAULT_RESAMPLES } from '../stats/bootstrap.js';
 import { meanCiHalfWidth } from '../stats/ci.js';
+import { medianOf } from '../stats/quantile.js';
 
 export type SamplePhase = 'warmup' | 'sample';
 
@@ -97,7 +97,7 @@ export function ciHalfWidthPercent(
   opts: Pick<SamplingOptions, 'ciMethod' | 'bootstrapResamples'> = {},
 ): number {
   if (samples.length < 2) return Infinity;
-  const med = median(samples);
+  const med = medianOf(samples);
   if (med === 0) return Infinity;
   let half: number;
   if ((opts.ciMethod ?? 't-mean') === 't-mean') {
@@ -107,8 +107,4 @@ export function ciHalfWidthPercent(
     half = (hi - lo) / 2;
   }
   return (half / Math.abs(med)) * 100;
-}
-
-export function median(xs: readonly number[]): number {
-  return ssMedian([...xs]);
 }
