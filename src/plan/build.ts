@@ -23,7 +23,7 @@ export interface PlanDetailSources {
   cluster?: (scenario: Scenario) => string[];
 }
 
-export function workloadStepId(candidate: string, index: number, w: Workload): string {
+function workloadStepId(candidate: string, index: number, w: Workload): string {
   return `${candidate}/${index}-${w.kind}`;
 }
 

@@ -2,24 +2,19 @@
  * What the orchestrator holds for the candidate under evaluation: its cluster driver, how to run the
  * pod agent there, and how to end the evaluation. Made by local-candidate.ts and kube-candidate.ts.
  */
-import type { ClusterDriver, PathKind, PerfTopology } from '../cluster/driver.js';
+import type { ClusterDriver } from '../cluster/driver.js';
 import type { Progress } from './progress.js';
 
 export interface CandidateCluster {
   driver: ClusterDriver;
   agentCommand: string[];
-  /** The client/server pairs of these paths (made on first use, then reused by the driver). */
-  perf(paths: PathKind[], signal?: AbortSignal): Promise<PerfTopology>;
   /** Normal end of the candidate's evaluation (uninstall on real clusters). */
   finish(progress: Progress): Promise<void>;
   /** Removes everything made for the candidate; safe to call twice and after finish. */
   close(): Promise<void>;
 }
 
-/**
- * A driver and how to end its evaluation. Perf pods are asked of the driver by every workload: drivers
- * create them once and reuse them (and they survive the conformance workload's layout changes).
- */
+/** A driver and how to end its evaluation; closing twice cleans up once. */
 export function candidateCluster(
   driver: ClusterDriver,
   agentCommand: string[],
@@ -29,7 +24,6 @@ export function candidateCluster(
   return {
     driver,
     agentCommand,
-    perf: (paths, signal) => driver.preparePerf(paths, signal),
     finish,
     async close() {
       if (closed) return;

@@ -4,7 +4,7 @@
  * `--resume` continues where the run stopped.
  */
 import path from 'node:path';
-import { buildPlan, candidateLabel, workloadStepId } from '../plan/build.js';
+import { buildPlan, candidateLabel } from '../plan/build.js';
 import type { LoadedScenario } from '../scenario/load.js';
 import type { Candidate, Scenario } from '../scenario/schema.js';
 import { collectProvenance } from '../results/provenance.js';
@@ -79,7 +79,8 @@ export async function runScenario(loaded: LoadedScenario, opts: RunOptions): Pro
             progress,
             signal: guard.signal,
             agentCommand: cluster.agentCommand,
-            perf: (paths) => cluster!.perf(paths, guard.signal),
+            // Drivers make the perf pods once and reuse them; every perf workload asks for its paths.
+            perf: (paths) => cluster!.driver.preparePerf(paths, guard.signal),
             // Measurements of a killed attempt at this step are kept and not measured again.
             isDone: (id) => saved.has(id),
             onMeasurement: (m) => saveMeasurements(store, candidate.name, [m]),
@@ -88,7 +89,7 @@ export async function runScenario(loaded: LoadedScenario, opts: RunOptions): Pro
           store.update((r) => {
             const c = r.candidates.find((x) => x.name === candidate.name)!;
             if (outcome.conformance) c.conformance = outcome.conformance;
-            c.completedSteps.push(workloadStepId(candidate.name, st.workloadIndex!, workload));
+            c.completedSteps.push(st.id);
           });
           progress.done(outcome.summary);
         } catch (err) {
