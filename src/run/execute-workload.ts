@@ -11,6 +11,7 @@ import { runConformance } from '../workloads/conformance/run.js';
 import { runLatency } from '../workloads/latency/run.js';
 import { runPolicyScale } from '../workloads/scale/run.js';
 import { runThroughput } from '../workloads/throughput/run.js';
+import { workloadPaths } from '../workloads/tools/measure.js';
 import type { Progress } from './progress.js';
 
 export interface WorkloadContext {
@@ -66,12 +67,12 @@ export async function executeWorkload(
       };
     }
     case 'throughput': {
-      const topology = await ctx.perf([...w.paths, ...(w.baseline ? (['baseline'] as const) : [])]);
+      const topology = await ctx.perf(workloadPaths(w));
       const ms = await runThroughput(driver, topology, w, s.repetitions, perfOpts);
       return { measurements: ms, summary: `${ms.length} measurements` };
     }
     case 'latency': {
-      const topology = await ctx.perf([...w.paths, ...(w.baseline ? (['baseline'] as const) : [])]);
+      const topology = await ctx.perf(workloadPaths(w));
       const ms = await runLatency(driver, topology, w, s.repetitions, perfOpts);
       return { measurements: ms, summary: `${ms.length} measurements` };
     }
