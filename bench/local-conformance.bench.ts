@@ -64,7 +64,7 @@ export async function runLocalConformanceBench(
       const driver = new LocalDriver({ runId: newRunId(), mode: profile });
       await driver.preflight();
       const t0 = performance.now();
-      let suiteMs = 0;
+      let suiteMs: number;
       try {
         const s0 = performance.now();
         const result = await runConformance(driver, cases, {

@@ -254,7 +254,7 @@ export async function runProbe(args: string[]): Promise<number> {
   try {
     targets = JSON.parse(text) as ProbeTarget[];
   } catch (err) {
-    throw new Error(`targets must be a JSON array: ${(err as Error).message}`);
+    throw new Error(`targets must be a JSON array: ${(err as Error).message}`, { cause: err });
   }
   if (!Array.isArray(targets)) throw new Error('targets must be a JSON array');
   const results = await probeTargets(targets, defaults);

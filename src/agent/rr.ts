@@ -272,7 +272,7 @@ async function connectWithRetry(
         await new Promise((r) => setTimeout(r, 50));
         continue;
       }
-      throw new Error(`cannot connect to ${host}:${port}: ${(err as Error).message}`);
+      throw new Error(`cannot connect to ${host}:${port}: ${(err as Error).message}`, { cause: err });
     }
   }
 }

@@ -10,7 +10,7 @@ import { CnibenchError, ExitCode } from '../util/errors.js';
 import { cnibenchVersion } from '../util/version.js';
 
 export async function main(argv: string[]): Promise<number> {
-  let exitCode: number = ExitCode.ok;
+  let exitCode: number;
   const parser = yargs(argv)
     .scriptName('cnibench')
     .version(cnibenchVersion())

@@ -9,7 +9,12 @@ import type { Provenance } from './schema.js';
 export function toolVersion(cmd: string, args: string[] = ['--version']): string | null {
   try {
     const out = execFileSync(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], timeout: 5000 }).toString();
-    return out.split('\n').find((l) => /\d+\.\d+/.test(l))?.trim() ?? out.split('\n')[0].trim();
+    return (
+      out
+        .split('\n')
+        .find((l) => /\d+\.\d+/.test(l))
+        ?.trim() ?? out.split('\n')[0].trim()
+    );
   } catch {
     return null;
   }

@@ -4,7 +4,17 @@
  * continue from it.
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeSync, existsSync } from 'node:fs';
+import {
+  closeSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  writeSync,
+  existsSync,
+} from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../util/errors.js';
 import { RESULTS_SCHEMA_VERSION, type ResultsFile } from './schema.js';
@@ -37,7 +47,8 @@ export class ResultsStore {
 
   static create(resultsRoot: string, initial: ResultsFile): ResultsStore {
     const dir = path.join(resultsRoot, initial.runId);
-    if (existsSync(path.join(dir, 'results.json'))) throw new InputError(`${dir}: a run with this id already exists`);
+    if (existsSync(path.join(dir, 'results.json')))
+      throw new InputError(`${dir}: a run with this id already exists`);
     mkdirSync(dir, { recursive: true });
     const store = new ResultsStore(dir, initial);
     store.flush();
@@ -73,7 +84,9 @@ export function readResultsFile(dirOrFile: string): ResultsFile {
   try {
     if (statSync(dirOrFile).isDirectory()) file = path.join(dirOrFile, 'results.json');
   } catch {
-    throw new InputError(`${dirOrFile}: no such file or directory (expected results/<run-id> or its results.json)`);
+    throw new InputError(
+      `${dirOrFile}: no such file or directory (expected results/<run-id> or its results.json)`,
+    );
   }
   let text: string;
   try {
@@ -95,17 +108,22 @@ export function readResultsFile(dirOrFile: string): ResultsFile {
     );
   }
   if (!Array.isArray(r.candidates) || !r.scenario || !r.provenance) {
-    throw new InputError(`${file}: not a cnibench results file (expected scenario, provenance and a candidates list)`);
+    throw new InputError(
+      `${file}: not a cnibench results file (expected scenario, provenance and a candidates list)`,
+    );
   }
   return r as ResultsFile;
 }
 
 /** Writes via a temp file in the same directory, fsyncs, and renames over the target. */
 export function writeFileAtomic(file: string, content: string | Buffer): void {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(3).toString('hex')}.tmp`);
+  const tmp = path.join(
+    path.dirname(file),
+    `.${path.basename(file)}.${process.pid}.${randomBytes(3).toString('hex')}.tmp`,
+  );
   const fd = openSync(tmp, 'w');
   try {
-    if (typeof content === "string") writeSync(fd, content);
+    if (typeof content === 'string') writeSync(fd, content);
     else writeSync(fd, content);
     fsyncSync(fd);
   } finally {

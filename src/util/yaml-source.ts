@@ -57,10 +57,7 @@ export class YamlSource {
         : 'items' in node && Array.isArray(node.items) && typeof seg === 'number'
           ? node.items[seg]
           : undefined;
-      if (!isNode(next)) {
-        node = undefined;
-        break;
-      }
+      if (!isNode(next)) break;
       node = next;
       best = next;
     }

@@ -288,7 +288,7 @@ describe('KubeDriver against the fake API server', () => {
     const images = server?.spec.containers.map((c: { image: string }) => c.image);
     assert.deepEqual(images, [
       'mirror.example:5000/cache/networkstatic/iperf3:latest',
-      'mirror.example:5000/cache/library/node:20-alpine',
+      'mirror.example:5000/cache/library/node:24.21.0-alpine',
     ]);
     for (const r of fc.api.requests.filter((q) => q.method === 'POST' && /cnb-r1-perf/.test(q.path))) {
       const body = r.body as { kind: string };

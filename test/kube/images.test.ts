@@ -6,7 +6,7 @@ describe('rewriteImage', () => {
   const cases: Array<[string, string, string]> = [
     // Docker Hub short names get their implicit registry and library/ path.
     ['nginx', 'mirror:5000', 'mirror:5000/library/nginx'],
-    ['node:20-alpine', 'mirror:5000', 'mirror:5000/library/node:20-alpine'],
+    ['node:24.21.0-alpine', 'mirror:5000', 'mirror:5000/library/node:24.21.0-alpine'],
     ['networkstatic/iperf3', 'mirror:5000', 'mirror:5000/networkstatic/iperf3'],
     ['docker.io/library/busybox:1.36', 'mirror.corp/hub', 'mirror.corp/hub/library/busybox:1.36'],
     ['index.docker.io/cilium/netperf', 'm.io', 'm.io/cilium/netperf'],
@@ -75,7 +75,7 @@ describe('rewriteImage', () => {
     assert.deepEqual(r, {
       agnhost: 'm.corp/e2e-test-images/agnhost:2.53',
       iperf3: 'm.corp/tools/iperf3:3.17',
-      agent: 'm.corp/library/node:20-alpine',
+      agent: 'm.corp/library/node:24.21.0-alpine',
       netperf: 'm.corp/cilium/netperf:1',
     });
   });

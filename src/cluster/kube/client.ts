@@ -70,7 +70,22 @@ export function connect(opts: ConnectOptions = {}): KubeConnection {
   };
 }
 
+/**
+ * Error codes that mean "the API server could not be reached or spoken to", wherever they sit in the
+ * error's cause chain: Node's socket and TLS codes, and undici's (client-node 2.x sends every request
+ * through undici's fetch, which throws `TypeError: fetch failed` with the real error as its cause).
+ */
 const UNREACHABLE_CODES = new Set([
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+  'UND_ERR_PRX_CONN',
+  'UND_ERR_PRX_TLS',
+  'ECONNABORTED',
+  'EPIPE',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
   'ECONNREFUSED',
   'ENOTFOUND',
   'EAI_AGAIN',
@@ -84,7 +99,7 @@ const UNREACHABLE_CODES = new Set([
   'SELF_SIGNED_CERT_IN_CHAIN',
 ]);
 
-/** The network-level error code of a failed request (node-fetch wraps it), if any. */
+/** The network-level error code of a failed request (undici's fetch wraps it in `cause`), if any. */
 function networkCode(err: unknown): string | undefined {
   for (let e: unknown = err, depth = 0; e && typeof e === 'object' && depth < 4; depth++) {
     const code = (e as { code?: unknown }).code;

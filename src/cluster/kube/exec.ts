@@ -3,10 +3,8 @@
  * channel.k8s.io protocol): collects stdout/stderr and takes the exit code from the final Status
  * frame, with a timeout and an abort signal that close the socket.
  */
-import { PassThrough, Writable } from 'node:stream';
+import { Writable } from 'node:stream';
 import { Exec, type KubeConfig, type V1Status } from '@kubernetes/client-node';
-// Not re-exported by the package root; the package has no "exports" map, so the path is public.
-import { WebSocketHandler } from '@kubernetes/client-node/dist/web-socket-handler.js';
 import WebSocket from 'ws';
 import type { ExecResult } from '../driver.js';
 
@@ -36,21 +34,53 @@ export function exitCodeOf(status: V1Status | undefined): number | undefined {
 export class ExecError extends Error {}
 
 /**
- * The exec subprotocol offered. client-node 1.4 offers v5 first and, on a v5 CLOSE frame, ends the
- * handler's default streams — the process's own stdout/stderr. v4 (served by every supported API
- * server) has no CLOSE frames, carries the same stdout/stderr/status channels, and is what the tests'
- * fake API server speaks.
+ * The exec subprotocol offered. client-node's own socket handler offers v5 first and, on a v5 CLOSE
+ * frame, ends its default streams — the process's own stdout/stderr. v4 (served by every supported
+ * API server) has no CLOSE frames, carries the same stdout/stderr/status channels, and is what the
+ * tests' fake API server speaks.
  */
 export const EXEC_PROTOCOL = 'v4.channel.k8s.io';
 
+/** What client-node's `Exec` needs from a socket opener (its `WebSocketInterface`, not exported). */
+type ExecSocketOpener = NonNullable<ConstructorParameters<typeof Exec>[1]>;
+
+/**
+ * Opens the exec WebSocket with v4 only and hands every binary frame (channel byte, payload) to
+ * client-node's `Exec`, which splits stdout, stderr and the final Status. Credentials and TLS come from
+ * the kubeconfig exactly as for REST calls (`applyToHTTPSOptions`).
+ */
+class V4ExecSocket implements ExecSocketOpener {
+  constructor(private readonly kc: KubeConfig) {}
+
+  async connect(
+    path: string,
+    textHandler: ((text: string) => boolean) | null,
+    binaryHandler: ((stream: number, buff: Buffer) => boolean) | null,
+  ): Promise<WebSocket> {
+    const server = this.kc.getCurrentCluster()?.server;
+    if (!server) throw new ExecError('the kubeconfig selects no cluster');
+    const uri = `${server.replace(/^http/, 'ws')}${path}`;
+    const opts: WebSocket.ClientOptions = {};
+    await this.kc.applyToHTTPSOptions(opts);
+    const ws = new WebSocket(uri, [EXEC_PROTOCOL], opts);
+    ws.on('message', (data: Buffer, isBinary: boolean) => {
+      const keep = isBinary
+        ? (binaryHandler?.(data.readUInt8(0), data.subarray(1)) ?? true)
+        : (textHandler?.(data.toString('utf8')) ?? true);
+      if (!keep) ws.close();
+    });
+    return await new Promise<WebSocket>((resolve, reject) => {
+      ws.once('open', () => {
+        ws.off('error', reject);
+        resolve(ws);
+      });
+      ws.once('error', reject);
+    });
+  }
+}
+
 function execClient(kc: KubeConfig): Exec {
-  const handler = new WebSocketHandler(
-    kc,
-    (uri, _offered, opts) => new WebSocket(uri, [EXEC_PROTOCOL], opts) as never,
-    // Never the process's stdio, whatever frames arrive.
-    { stdin: new PassThrough(), stdout: new PassThrough(), stderr: new PassThrough() },
-  );
-  return new Exec(kc, handler);
+  return new Exec(kc, new V4ExecSocket(kc));
 }
 
 class Collector extends Writable {

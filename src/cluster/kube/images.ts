@@ -69,7 +69,7 @@ export function formatImageRef(r: ImageRef): string {
  * Rewrites `ref` to pull from `registry` (a host[:port] with an optional path prefix, e.g.
  * "mirror.corp:5000/k8s"): the source registry host is replaced and the repository path, tag and digest
  * are kept ("registry.k8s.io/e2e-test-images/agnhost:2.53" → "mirror.corp:5000/k8s/e2e-test-images/agnhost:2.53",
- * "node:20-alpine" → "mirror.corp:5000/k8s/library/node:20-alpine"). This is the layout of
+ * "node:24.21.0-alpine" → "mirror.corp:5000/k8s/library/node:24.21.0-alpine"). This is the layout of
  * pull-through caches that mirror one path space (Harbor proxy projects, registry:2 mirrors); keeping
  * "library/" matters for Docker Hub caches. Without a registry the reference is returned unchanged.
  */
@@ -92,8 +92,11 @@ export const DEFAULT_IMAGES = {
   agnhost: 'registry.k8s.io/e2e-test-images/agnhost:2.53',
   /** Throughput servers and clients. Unpinned upstream tag: pin it (or a digest) in the scenario. */
   iperf3: 'docker.io/networkstatic/iperf3:latest',
-  /** The cnibench agent (RR/CRR) runs on stock Node.js; its code comes from a ConfigMap. */
-  agent: 'docker.io/library/node:20-alpine',
+  /**
+   * The cnibench agent (RR/CRR, batched probes) runs on stock Node.js; its code comes from a ConfigMap.
+   * Pinned to the Node 24 LTS release the harness itself is developed and tested on.
+   */
+  agent: 'docker.io/library/node:24.21.0-alpine',
 } as const;
 
 export interface HarnessImages {

@@ -162,8 +162,8 @@ export async function runCase(
 
   const applyStart = performance.now();
   await driver.setPolicies(real.policies, pods, opts.signal);
-  let mismatches: Mismatch[] = [];
-  let lastRound: ProbeResult[] = [];
+  let mismatches: Mismatch[];
+  let lastRound: ProbeResult[];
   let latency: number | null = null;
   for (;;) {
     if (opts.signal?.aborted) throw opts.signal.reason;
