@@ -1,8 +1,12 @@
 /**
- * A small GitHub REST API client for `facts refresh`: optional token, pagination through Link
- * headers, retries of the statistics endpoints while GitHub computes them (202), and rate limits
- * turned into one clear EnvironmentError naming the reset time (exit 3) instead of partial data.
+ * The GitHub REST API for `facts refresh`, through Octokit (`@octokit/rest`: authentication, Link-header
+ * pagination, request and error types). What cnibench adds is policy: statistics endpoints that answer
+ * 202 while GitHub computes them are retried, and every failure becomes one clear cnibench error — a rate
+ * limit an EnvironmentError naming the reset time (exit 3) instead of partial data, a missing repository
+ * an InputError pointing at the facts file.
  */
+import { Octokit } from '@octokit/rest';
+import { RequestError } from '@octokit/request-error';
 import { EnvironmentError, InputError } from '../util/errors.js';
 
 export interface GitHubClientOptions {
@@ -19,25 +23,14 @@ export interface GitHubClientOptions {
 export interface GitHubResponse<T> {
   status: number;
   body: T;
-  headers: Headers;
   url: string;
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-/** Parses `<url>; rel="next", <url>; rel="last"` into { next: url, last: url }. */
-export function parseLinkHeader(header: string | null): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (!header) return out;
-  for (const part of header.split(',')) {
-    const m = /<([^>]+)>\s*;\s*rel="([^"]+)"/.exec(part.trim());
-    if (m) out[m[2]] = m[1];
-  }
-  return out;
-}
-
 export class GitHubClient {
   private readonly base: string;
+  private readonly octokit: Octokit;
   /** Requests made, for the summary (and tests). */
   requests = 0;
   /** Last X-RateLimit-Remaining seen, to stop before a request that would fail. */
@@ -46,6 +39,30 @@ export class GitHubClient {
 
   constructor(private readonly opts: GitHubClientOptions) {
     this.base = opts.apiUrl.replace(/\/+$/, '');
+    this.octokit = new Octokit({
+      baseUrl: this.base,
+      ...(opts.token ? { auth: opts.token } : {}),
+      userAgent: 'cnibench-facts-refresh',
+      // Octokit logs 4xx answers with console.warn; cnibench reports them as errors instead.
+      log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
+    });
+    this.octokit.hook.wrap('request', async (request, options) => {
+      const url = String(options.url).startsWith('http')
+        ? String(options.url)
+        : this.url(String(options.url));
+      if (this.remaining === 0 && this.reset !== null && this.reset * 1000 > Date.now()) {
+        throw rateLimitError(this.reset, url);
+      }
+      this.requests++;
+      options.request = { ...options.request, signal: AbortSignal.timeout(this.opts.timeoutMs ?? 30_000) };
+      try {
+        const res = await request(options);
+        this.noteLimits(res.headers);
+        return res;
+      } catch (err) {
+        throw this.translate(err, url);
+      }
+    });
   }
 
   url(pathOrUrl: string): string {
@@ -53,56 +70,8 @@ export class GitHubClient {
   }
 
   async get<T>(pathOrUrl: string): Promise<GitHubResponse<T>> {
-    const url = this.url(pathOrUrl);
-    if (this.remaining === 0 && this.reset !== null && this.reset * 1000 > Date.now()) {
-      throw rateLimitError(this.reset, url);
-    }
-    const headers: Record<string, string> = {
-      Accept: 'application/vnd.github+json',
-      'X-GitHub-Api-Version': '2022-11-28',
-      'User-Agent': 'cnibench-facts-refresh',
-    };
-    if (this.opts.token) headers.Authorization = `Bearer ${this.opts.token}`;
-    let res: Response;
-    try {
-      this.requests++;
-      res = await fetch(url, { headers, signal: AbortSignal.timeout(this.opts.timeoutMs ?? 30_000) });
-    } catch (err) {
-      throw new EnvironmentError(`GitHub API unreachable at ${url}: ${(err as Error).message}`);
-    }
-    const remaining = res.headers.get('x-ratelimit-remaining');
-    const reset = res.headers.get('x-ratelimit-reset');
-    if (remaining !== null) this.remaining = Number(remaining);
-    if (reset !== null) this.reset = Number(reset);
-    if ((res.status === 403 || res.status === 429) && (remaining === '0' || res.headers.has('retry-after'))) {
-      const retryAfter = Number(res.headers.get('retry-after') ?? NaN);
-      const resetAt =
-        remaining === '0' && reset !== null
-          ? Number(reset)
-          : Math.floor(Date.now() / 1000) + (Number.isFinite(retryAfter) ? retryAfter : 60);
-      throw rateLimitError(resetAt, url, !this.opts.token);
-    }
-    const text = await res.text();
-    let body: unknown = null;
-    if (text.length > 0) {
-      try {
-        body = JSON.parse(text);
-      } catch {
-        throw new EnvironmentError(`GitHub API ${url}: answer is not JSON (HTTP ${res.status})`);
-      }
-    }
-    if (res.status === 404)
-      throw new InputError(`GitHub API ${url}: not found (check the repo in the facts file)`);
-    if (res.status === 401)
-      throw new EnvironmentError(`GitHub API ${url}: unauthorized (check GITHUB_TOKEN)`);
-    if (res.status >= 400) {
-      const msg =
-        body && typeof body === 'object' && 'message' in body
-          ? String((body as { message: unknown }).message)
-          : text.slice(0, 200);
-      throw new EnvironmentError(`GitHub API ${url}: HTTP ${res.status}: ${msg}`);
-    }
-    return { status: res.status, body: body as T, headers: res.headers, url };
+    const res = await this.octokit.request(`GET ${pathOrUrl}`);
+    return { status: res.status, body: res.data as T, url: res.url };
   }
 
   /** Follows rel="next" until `stop` says enough or maxPages are read; returns all items. */
@@ -111,16 +80,14 @@ export class GitHubClient {
     opts: { maxPages?: number; stop?: (page: T[]) => boolean } = {},
   ): Promise<{ items: T[]; complete: boolean }> {
     const items: T[] = [];
-    let next: string | undefined = path;
     let pages = 0;
-    while (next) {
+    for await (const res of this.octokit.paginate.iterator(`GET ${path}`)) {
       if (pages >= (opts.maxPages ?? 50)) return { items, complete: false };
-      const res: GitHubResponse<T[]> = await this.get<T[]>(next);
       pages++;
-      if (!Array.isArray(res.body)) throw new EnvironmentError(`GitHub API ${res.url}: expected a list`);
-      items.push(...res.body);
-      if (opts.stop?.(res.body)) break;
-      next = parseLinkHeader(res.headers.get('link')).next;
+      const page: unknown = res.data;
+      if (!Array.isArray(page)) throw new EnvironmentError(`GitHub API ${res.url}: expected a list`);
+      items.push(...(page as T[]));
+      if (opts.stop?.(page as T[])) break;
     }
     return { items, complete: true };
   }
@@ -136,6 +103,37 @@ export class GitHubClient {
       await sleep(this.opts.statsDelayMs ?? 2000);
     }
     return null;
+  }
+
+  private noteLimits(headers: Record<string, unknown>): void {
+    const remaining = headers['x-ratelimit-remaining'];
+    const reset = headers['x-ratelimit-reset'];
+    if (remaining !== undefined) this.remaining = Number(remaining);
+    if (reset !== undefined) this.reset = Number(reset);
+  }
+
+  private translate(err: unknown, url: string): Error {
+    if (err instanceof EnvironmentError || err instanceof InputError) return err;
+    if (!(err instanceof RequestError)) return err instanceof Error ? err : new Error(String(err));
+    if (err.response === undefined) {
+      return new EnvironmentError(`GitHub API unreachable at ${url}: ${err.message}`);
+    }
+    const headers = err.response.headers as Record<string, unknown>;
+    this.noteLimits(headers);
+    const remaining = headers['x-ratelimit-remaining'];
+    const status = err.status;
+    if ((status === 403 || status === 429) && (remaining === '0' || headers['retry-after'] !== undefined)) {
+      const retryAfter = Number(headers['retry-after'] ?? NaN);
+      const resetAt =
+        remaining === '0' && this.reset !== null
+          ? this.reset
+          : Math.floor(Date.now() / 1000) + (Number.isFinite(retryAfter) ? retryAfter : 60);
+      return rateLimitError(resetAt, url, !this.opts.token);
+    }
+    if (status === 404)
+      return new InputError(`GitHub API ${url}: not found (check the repo in the facts file)`);
+    if (status === 401) return new EnvironmentError(`GitHub API ${url}: unauthorized (check GITHUB_TOKEN)`);
+    return new EnvironmentError(`GitHub API ${url}: HTTP ${status}: ${err.message.slice(0, 200)}`);
   }
 }
 
