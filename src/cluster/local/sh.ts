@@ -1,9 +1,9 @@
 /**
- * Running the host tools the local cluster is made of (`ip`, `nft`, `ip netns exec ...`). A thin wrapper
- * over child_process so every call has a timeout, an abort signal, optional stdin and an error that
- * names the command and what it printed.
+ * Running the host tools the local cluster is made of (`ip`, `nft`, `ip netns exec ...`), through execa:
+ * every call has a timeout, an abort signal, optional stdin and an error that names the command and what
+ * it printed.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execa } from 'execa';
 import type { ExecResult } from '../driver.js';
 
 export interface RunOptions {
@@ -28,63 +28,35 @@ export class CommandError extends Error {
   }
 }
 
+const abortReason = (signal: AbortSignal | undefined, argv: string[]): Error =>
+  signal?.reason instanceof Error ? signal.reason : new Error(`aborted: ${argv.join(' ')}`);
+
 /** Runs argv to completion and collects its output. */
-export function run(argv: string[], opts: RunOptions = {}): Promise<ExecResult> {
+export async function run(argv: string[], opts: RunOptions = {}): Promise<ExecResult> {
   const [cmd, ...args] = argv;
-  return new Promise((resolve, reject) => {
-    if (opts.signal?.aborted) {
-      reject(opts.signal.reason instanceof Error ? opts.signal.reason : new Error('aborted'));
-      return;
-    }
-    let child: ChildProcess;
-    try {
-      child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-    } catch (err) {
-      reject(err);
-      return;
-    }
-    const out: Buffer[] = [];
-    const errOut: Buffer[] = [];
-    child.stdout!.on('data', (b: Buffer) => out.push(b));
-    child.stderr!.on('data', (b: Buffer) => errOut.push(b));
-    let timer: NodeJS.Timeout | undefined;
-    let killedBy: string | undefined;
-    const kill = (why: string) => {
-      killedBy = why;
-      child.kill('SIGKILL');
-    };
-    if (opts.timeoutMs)
-      timer = setTimeout(() => kill(`timed out after ${opts.timeoutMs} ms`), opts.timeoutMs);
-    const onAbort = () => kill('aborted');
-    opts.signal?.addEventListener('abort', onAbort, { once: true });
-    child.on('error', (err) => {
-      if (timer) clearTimeout(timer);
-      opts.signal?.removeEventListener('abort', onAbort);
-      reject(new Error(`cannot run ${cmd}: ${err.message}`));
-    });
-    child.on('close', (code, sig) => {
-      if (timer) clearTimeout(timer);
-      opts.signal?.removeEventListener('abort', onAbort);
-      const result: ExecResult = {
-        stdout: Buffer.concat(out).toString('utf8'),
-        stderr: Buffer.concat(errOut).toString('utf8') + (killedBy ? `\n(${killedBy})` : ''),
-        exitCode: code ?? (sig ? 128 : 1),
-      };
-      if (killedBy === 'aborted') {
-        reject(
-          opts.signal?.reason instanceof Error ? opts.signal.reason : new Error(`aborted: ${argv.join(' ')}`),
-        );
-      } else if (result.exitCode !== 0 && !opts.allowFail) {
-        reject(new CommandError(argv, result));
-      } else {
-        resolve(result);
-      }
-    });
-    child.stdin!.on('error', () => {
-      /* the process may exit before reading its input; its exit code tells */
-    });
-    child.stdin!.end(opts.input ?? '');
+  if (cmd === undefined) throw new Error('run: empty command');
+  if (opts.signal?.aborted) throw abortReason(opts.signal, argv);
+  const res = await execa(cmd, args, {
+    input: opts.input ?? '',
+    reject: false,
+    stripFinalNewline: false,
+    killSignal: 'SIGKILL',
+    ...(opts.timeoutMs ? { timeout: opts.timeoutMs } : {}),
+    ...(opts.signal ? { cancelSignal: opts.signal } : {}),
   });
+  if (res.isCanceled) throw abortReason(opts.signal, argv);
+  // A command that could not start at all (not installed, not executable) has no exit code.
+  if (res.exitCode === undefined && !res.timedOut && res.signal === undefined) {
+    throw new Error(`cannot run ${cmd}: ${res.originalMessage || res.shortMessage}`);
+  }
+  const killedBy = res.timedOut ? `timed out after ${opts.timeoutMs} ms` : undefined;
+  const result: ExecResult = {
+    stdout: res.stdout,
+    stderr: res.stderr + (killedBy ? `\n(${killedBy})` : ''),
+    exitCode: res.exitCode ?? 128,
+  };
+  if (result.exitCode !== 0 && !opts.allowFail) throw new CommandError(argv, result);
+  return result;
 }
 
 /** Runs an `ip -batch` script in one namespace (one process instead of one per command). */
