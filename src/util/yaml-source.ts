@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument, isMap, isNode, isPair, isScalar, type Document, type Node } from 'yaml';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { InputError } from './errors.js';
 import { suggestKey } from './suggest.js';
 
@@ -118,24 +118,22 @@ export function zodProblems(
       }
       continue;
     }
-    out.push(source.problem(path, humanMessage(issue)));
+    out.push(source.problem(path, humanMessage(issue, data)));
   }
   return out;
 }
 
-function humanMessage(issue: z.core.$ZodIssue): string {
+function humanMessage(issue: z.core.$ZodIssue, data: unknown): string {
   switch (issue.code) {
     case 'invalid_type': {
-      const m = /^Invalid input: expected (\S+), received (\S+)$/.exec(issue.message);
-      if (!m) return issue.message;
-      return m[2] === 'undefined'
-        ? `required field is missing (expected ${article(m[1])})`
-        : `expected ${article(m[1])}, got ${article(m[2])}`;
+      const received = valueAt(data, issue.path);
+      return received === undefined
+        ? `required field is missing (expected ${article(issue.expected)})`
+        : `expected ${article(issue.expected)}, got ${article(typeName(received))}`;
     }
     case 'invalid_union':
-      if ('discriminator' in issue && Array.isArray((issue as { options?: unknown[] }).options)) {
-        const options = (issue as unknown as { options: unknown[] }).options.map((o) => JSON.stringify(o));
-        return `expected one of ${options.join(', ')}`;
+      if (issue.discriminator !== undefined && 'options' in issue && issue.options) {
+        return `expected one of ${issue.options.map((o) => JSON.stringify(o)).join(', ')}`;
       }
       return issue.message;
     case 'invalid_value':
@@ -145,64 +143,71 @@ function humanMessage(issue: z.core.$ZodIssue): string {
   }
 }
 
+/** The value at a zod issue path in the parsed document (undefined where there is none). */
+function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
+  let d = data;
+  for (const seg of path) {
+    if (d === null || typeof d !== 'object' || typeof seg === 'symbol') return undefined;
+    d = (d as Record<string, unknown>)[String(seg)];
+  }
+  return d;
+}
+
+/** zod's names for JSON values, so "expected X, got Y" uses one vocabulary. */
+function typeName(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'array';
+  return typeof v;
+}
+
 function article(type: string): string {
   return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
 }
 
 /** The keys an object schema accepts at `path`, following the data through unions and arrays. */
 function knownKeysAt(schema: z.ZodType, path: readonly PathSegment[], data: unknown): string[] {
-  let s: unknown = schema;
+  let s: z.ZodType | undefined = schema;
   let d: unknown = data;
-  for (const seg of [...path, null]) {
+  for (const seg of path) {
     s = unwrap(s, d);
-    if (seg === null) break;
-    const def = defOf(s);
-    if (def?.type === 'object') s = (def.shape as Record<string, unknown>)[String(seg)];
-    else if (def?.type === 'array') s = def.element;
-    else if (def?.type === 'record') s = def.valueType;
+    if (s instanceof z.ZodObject) s = (s.shape as Record<string, z.ZodType | undefined>)[String(seg)];
+    else if (s instanceof z.ZodArray) s = s.element as z.ZodType;
+    else if (s instanceof z.ZodRecord) s = s.valueType as z.ZodType;
     else return [];
+    if (s === undefined) return [];
     d = d && typeof d === 'object' ? (d as Record<string, unknown>)[String(seg)] : undefined;
   }
-  const def = defOf(s);
-  return def?.type === 'object' ? Object.keys(def.shape as object) : [];
+  const last = unwrap(s, d);
+  return last instanceof z.ZodObject ? Object.keys(last.shape) : [];
 }
 
-interface LooseDef {
-  type: string;
-  shape?: unknown;
-  element?: unknown;
-  valueType?: unknown;
-  innerType?: unknown;
-  in?: unknown;
-  options?: unknown[];
-  discriminator?: string;
-}
-
-function defOf(s: unknown): LooseDef | undefined {
-  return s && typeof s === 'object' && '_zod' in s ? (s as { _zod: { def: LooseDef } })._zod.def : undefined;
-}
-
-/** Sees through optional/default/pipe wrappers and picks the union member that fits the data. */
-function unwrap(s: unknown, data: unknown): unknown {
+/** Sees through optional/default/nullable/pipe wrappers and picks the union member that fits the data. */
+function unwrap(s: z.ZodType, data: unknown): z.ZodType {
   for (let i = 0; i < 20; i++) {
-    const def = defOf(s);
-    if (!def) return s;
-    if (def.innerType) s = def.innerType;
-    else if (def.type === 'pipe') s = def.in;
-    else if (def.type === 'union' && def.options) {
-      const disc = def.discriminator;
-      const value =
-        disc && data && typeof data === 'object' ? (data as Record<string, unknown>)[disc] : undefined;
-      const match = def.options.find((o) => {
-        const lit = defOf((defOf(o)?.shape as Record<string, unknown> | undefined)?.[disc ?? ''] ?? null) as
-          { values?: unknown[] } | undefined;
-        return lit?.values?.includes(value);
-      });
+    if (s instanceof z.ZodOptional || s instanceof z.ZodNullable || s instanceof z.ZodDefault) {
+      s = s.unwrap() as z.ZodType;
+    } else if (s instanceof z.ZodPipe) {
+      s = s.in as z.ZodType;
+    } else if (s instanceof z.ZodUnion) {
+      const options = s.options as readonly z.ZodType[];
+      // Discriminated unions: the member whose literal matches the data's discriminator value; plain
+      // unions: the first object member that accepts the data's keys.
+      const discriminator = s instanceof z.ZodDiscriminatedUnion ? s.def.discriminator : undefined;
+      const match =
+        discriminator !== undefined
+          ? options.find((o) => discriminatorMatches(o, discriminator, data))
+          : options.find((o) => o.safeParse(data).success);
       if (!match) return s;
       s = match;
     } else return s;
   }
   return s;
+}
+
+function discriminatorMatches(option: z.ZodType, key: string, data: unknown): boolean {
+  if (!(option instanceof z.ZodObject) || !data || typeof data !== 'object') return false;
+  const lit = (option.shape as Record<string, z.ZodType | undefined>)[key];
+  return lit instanceof z.ZodLiteral && lit.values.has((data as Record<string, unknown>)[key] as never);
 }
 
 function firstLine(message: string): string {
