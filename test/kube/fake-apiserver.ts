@@ -384,7 +384,9 @@ export class FakeApiServer {
       { name: 'node-b', ip: '172.18.0.3' },
     ];
     for (const n of nodes) this.addNode(n);
-    this.server = http.createServer((req, res) => {
+    // The API server accepts request headers (the exec URL carries the command) up to 1 MiB, Go's
+    // http.Server MaxHeaderBytes as kube-apiserver sets it; Node's default is 16 KiB.
+    this.server = http.createServer({ maxHeaderSize: 1 << 20 }, (req, res) => {
       this.handle(req, res).catch((err: unknown) => {
         const e = err instanceof ApiError ? err : new ApiError(500, 'InternalError', String(err));
         if (!res.headersSent) this.sendJson(res, e.code, e.toStatus());
