@@ -103,25 +103,17 @@ export function probeOne(t: ProbeTarget, opts: ProbeBatchOptions): Promise<Agent
       return probeUdp(t, opts.timeoutMs, opts.udpAttempts ?? 3);
     case 'SCTP':
       if (opts.agnhost) return probeWithAgnhost(t, opts.timeoutMs, opts.agnhost);
-      return Promise.resolve({
-        to: t.to,
-        port: t.port,
-        protocol: t.protocol,
-        connected: false,
-        error: `protocol ${t.protocol} not supported by the agent`,
-        code: 'EPROTONOSUPPORT',
-        elapsedMs: 0,
-      });
-    default:
-      return Promise.resolve({
-        to: t.to,
-        port: t.port,
-        protocol: t.protocol,
-        connected: false,
-        error: `protocol ${t.protocol} not supported by the agent`,
-        elapsedMs: 0,
-      });
+      break;
   }
+  return Promise.resolve({
+    to: t.to,
+    port: t.port,
+    protocol: t.protocol,
+    connected: false,
+    error: `protocol ${t.protocol} not supported by the agent`,
+    code: 'EPROTONOSUPPORT',
+    elapsedMs: 0,
+  });
 }
 
 /** The errno code of a socket error, if it has one. */

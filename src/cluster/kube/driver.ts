@@ -2,8 +2,9 @@
  * The `kube` cluster driver: runs the harness's workloads on a real Kubernetes cluster through its
  * API (`@kubernetes/client-node`). Conformance pods are agnhost porters probed through the exec API,
  * by default in batches from a cnibench agent container in each pod (probe-round.ts); performance
- * pods carry iperf3 and the agent (Node.js, code from a ConfigMap) pinned to chosen nodes. Every object lives in this run's
- * namespaces (`<prefix>-<runid>-<logical>`), labelled for clean-up; see docs/kube.md.
+ * pods carry iperf3 and the agent (Node.js, code from a ConfigMap) pinned to chosen nodes. Every
+ * object lives in this run's namespaces (`<prefix>-<runid>-<logical>`), labelled for clean-up; see
+ * docs/kube.md.
  */
 import { randomBytes } from 'node:crypto';
 import { setHeaderOptions, PatchStrategy, type V1Node, type V1Pod } from '@kubernetes/client-node';
