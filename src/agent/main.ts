@@ -4,6 +4,7 @@
  * Node.js container on real clusters). `node agent/main.js MODE [--flags]`; each mode lives in its
  * own file and prints machine-readable JSON on stdout.
  */
+import { UsageError } from './args.js';
 import { runServe } from './serve.js';
 import { runProbe } from './probe.js';
 import { runRrServer, runRrClient, runCrrClient } from './rr.js';
@@ -32,6 +33,11 @@ if (!run) {
       process.exitCode = code;
     },
     (err: unknown) => {
+      if (err instanceof UsageError) {
+        process.stderr.write(`agent ${err.message}\n`);
+        process.exitCode = 2;
+        return;
+      }
       process.stderr.write(`agent ${mode}: ${err instanceof Error ? err.message : String(err)}\n`);
       process.exitCode = 1;
     },

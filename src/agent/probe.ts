@@ -5,15 +5,33 @@
  *   echo '[...]' | probe                      # targets on stdin; prints one JSON array of results
  *   probe --server                            # persistent: JSON lines in ({"id","targets","timeoutMs",
  *                                             # "concurrency"}), JSON lines out ({"id","results"})
+ *   probe --porter [--agnhost PATH] --targets '[...]' [--targets '[...]' ...]
+ *                                             # a real cluster's batch (see below)
  *
  * TCP: connect with a timeout and read the server's answer (its pod name); UDP: send a datagram on a
  * connected socket (so ICMP errors surface as ECONNREFUSED/EHOSTUNREACH at once) and wait for the
  * echo, resending a couple of times within the timeout. A probe counts as connected only when the
  * answer came back, never from an exit code or a successful send.
+ *
+ * `--porter`: the destinations are agnhost porters (the conformance pods of real clusters), and the
+ * verdicts follow `agnhost connect`, so both probe modes of the kube driver judge alike: TCP counts as
+ * connected once the handshake completes; the agent then asks the porter (HTTP GET) which pod it is,
+ * within the same timeout, and reports it as answeredBy when the answer comes. UDP is the same as
+ * above (a porter answers any datagram with its name). Node.js has no SCTP sockets: with
+ * `--agnhost PATH` SCTP targets run `agnhost connect` as a child process, and its raw output and
+ * exit status are returned for the harness to judge exactly as in agnhost mode.
+ *
+ * Failures carry the socket's errno code (`code`, e.g. ECONNREFUSED, EHOSTUNREACH, or ETIMEDOUT
+ * for the probe's own timeout) so the harness classifies rejects the same way for every protocol.
+ * Several `--targets` arguments are concatenated: one argument stays far below the kernel's limit
+ * on a single argv string (128 KiB) however many probes a pod sends.
  */
+import { execFile } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { Socket } from 'node:net';
 import { createInterface } from 'node:readline';
+import { agnhostConnectArgs } from './agnhost.js';
+import { numberFlag, parseFlags, UsageError } from './args.js';
 
 export type AgentProtocol = 'TCP' | 'UDP' | 'SCTP';
 
@@ -25,6 +43,13 @@ export interface ProbeTarget {
   protocol: AgentProtocol;
 }
 
+/** What a probe run through `agnhost connect` printed, unjudged. */
+export interface AgnhostOutput {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
 export interface AgentProbeResult {
   to: string;
   port: number;
@@ -32,6 +57,10 @@ export interface AgentProbeResult {
   connected: boolean;
   answeredBy?: string;
   error?: string;
+  /** The errno code of a failure (ECONNREFUSED, EHOSTUNREACH, ...); ETIMEDOUT for the probe's timeout. */
+  code?: string;
+  /** Set when the probe ran `agnhost connect` (SCTP with --agnhost): its output, for the harness to judge. */
+  agnhost?: AgnhostOutput;
   elapsedMs: number;
 }
 
@@ -40,6 +69,10 @@ export interface ProbeBatchOptions {
   concurrency: number;
   /** UDP sends per probe (the first plus resends spread over the timeout). */
   udpAttempts?: number;
+  /** Destinations are agnhost porters: TCP is connected at the handshake (see the header). */
+  porter?: boolean;
+  /** Path of an agnhost binary for SCTP probes. */
+  agnhost?: string;
 }
 
 /** The message a serve-mode UDP listener expects; anything else is ignored. */
@@ -65,19 +98,28 @@ export async function probeTargets(
 export function probeOne(t: ProbeTarget, opts: ProbeBatchOptions): Promise<AgentProbeResult> {
   switch (t.protocol) {
     case 'TCP':
-      return probeTcp(t, opts.timeoutMs);
+      return opts.porter ? probeTcpHandshake(t, opts.timeoutMs) : probeTcp(t, opts.timeoutMs);
     case 'UDP':
       return probeUdp(t, opts.timeoutMs, opts.udpAttempts ?? 3);
-    default:
-      return Promise.resolve({
-        to: t.to,
-        port: t.port,
-        protocol: t.protocol,
-        connected: false,
-        error: `protocol ${t.protocol} not supported by the agent`,
-        elapsedMs: 0,
-      });
+    case 'SCTP':
+      if (opts.agnhost) return probeWithAgnhost(t, opts.timeoutMs, opts.agnhost);
+      break;
   }
+  return Promise.resolve({
+    to: t.to,
+    port: t.port,
+    protocol: t.protocol,
+    connected: false,
+    error: `protocol ${t.protocol} not supported by the agent`,
+    code: 'EPROTONOSUPPORT',
+    elapsedMs: 0,
+  });
+}
+
+/** The errno code of a socket error, if it has one. */
+function errnoCode(err: unknown): string | undefined {
+  const code = (err as NodeJS.ErrnoException)?.code;
+  return typeof code === 'string' ? code : undefined;
 }
 
 function errorName(err: unknown): string {
@@ -101,7 +143,7 @@ function probeTcp(t: ProbeTarget, timeoutMs: number): Promise<AgentProbeResult> 
     const sock = new Socket();
     let answer = '';
     let settled = false;
-    const finish = (connected: boolean, error?: string) => {
+    const finish = (connected: boolean, error?: string, code?: string) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
@@ -114,17 +156,21 @@ function probeTcp(t: ProbeTarget, timeoutMs: number): Promise<AgentProbeResult> 
         connected,
         ...(connected && name ? { answeredBy: name } : {}),
         ...(error ? { error } : {}),
+        ...(code ? { code } : {}),
         elapsedMs: round(performance.now() - start),
       });
     };
-    const timer = setTimeout(() => finish(false, answer ? 'timeout (partial answer)' : 'timeout'), timeoutMs);
+    const timer = setTimeout(
+      () => finish(false, answer ? 'timeout (partial answer)' : 'timeout', 'ETIMEDOUT'),
+      timeoutMs,
+    );
     sock.setEncoding('utf8');
     sock.on('data', (d: string) => {
       answer += d;
       if (answer.includes('\n')) finish(true);
     });
     sock.on('end', () => (answer ? finish(true) : finish(false, 'closed without answer')));
-    sock.on('error', (err) => finish(false, errorName(err)));
+    sock.on('error', (err) => finish(false, errorName(err), errnoCode(err)));
     sock.connect({ host: t.host, port: t.port });
   });
 }
@@ -135,7 +181,7 @@ function probeUdp(t: ProbeTarget, timeoutMs: number, attempts: number): Promise<
     const sock = createSocket(t.host.includes(':') ? 'udp6' : 'udp4');
     let settled = false;
     const timers: NodeJS.Timeout[] = [];
-    const finish = (connected: boolean, extra: { answeredBy?: string; error?: string }) => {
+    const finish = (connected: boolean, extra: { answeredBy?: string; error?: string; code?: string }) => {
       if (settled) return;
       settled = true;
       for (const tm of timers) clearTimeout(tm);
@@ -156,12 +202,12 @@ function probeUdp(t: ProbeTarget, timeoutMs: number, attempts: number): Promise<
     const send = () => {
       if (settled) return;
       sock.send(UDP_PROBE_PAYLOAD, (err) => {
-        if (err) finish(false, { error: errorName(err) });
+        if (err) finish(false, { error: errorName(err), code: errnoCode(err) });
       });
     };
     sock.on('message', (msg) => finish(true, { answeredBy: msg.toString('utf8').trim() }));
-    sock.on('error', (err) => finish(false, { error: errorName(err) }));
-    timers.push(setTimeout(() => finish(false, { error: 'timeout' }), timeoutMs));
+    sock.on('error', (err) => finish(false, { error: errorName(err), code: errnoCode(err) }));
+    timers.push(setTimeout(() => finish(false, { error: 'timeout', code: 'ETIMEDOUT' }), timeoutMs));
     sock.connect(t.port, t.host, () => {
       send();
       for (let k = 1; k < attempts; k++) timers.push(setTimeout(send, (timeoutMs * k) / attempts));
@@ -169,13 +215,101 @@ function probeUdp(t: ProbeTarget, timeoutMs: number, attempts: number): Promise<
   });
 }
 
-function round(ms: number): number {
-  return Math.round(ms * 1000) / 1000;
+/** What an agnhost porter answers an HTTP GET with: the body, when the status is 200. */
+export function porterAnswer(response: string): string | undefined {
+  const m = /^HTTP\/1\.[01] 200 [^\r\n]*\r\n(?:[^\r\n]+\r\n)*\r\n([\s\S]*)$/.exec(response);
+  const body = m?.[1]?.trim();
+  return body ? body : undefined;
 }
 
-function flag(args: string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
+/**
+ * TCP to an agnhost porter, judged as `agnhost connect` judges: connected once the handshake
+ * completes. The porter's answer to a GET (its pod name) is read within what is left of the timeout;
+ * a porter that does not answer in time leaves answeredBy unset, the verdict stays "connected".
+ */
+function probeTcpHandshake(t: ProbeTarget, timeoutMs: number): Promise<AgentProbeResult> {
+  const start = performance.now();
+  return new Promise((resolve) => {
+    const sock = new Socket();
+    let connected = false;
+    let response = '';
+    let settled = false;
+    const finish = (extra: { error?: string; code?: string } = {}) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      sock.destroy();
+      const name = connected ? porterAnswer(response) : undefined;
+      resolve({
+        to: t.to,
+        port: t.port,
+        protocol: 'TCP',
+        connected,
+        ...(name ? { answeredBy: name } : {}),
+        ...extra,
+        elapsedMs: round(performance.now() - start),
+      });
+    };
+    const timer = setTimeout(
+      () => (connected ? finish() : finish({ error: 'timeout', code: 'ETIMEDOUT' })),
+      timeoutMs,
+    );
+    sock.setEncoding('utf8');
+    sock.on('connect', () => {
+      connected = true;
+      sock.write(`GET / HTTP/1.0\r\nHost: ${t.host}\r\nUser-Agent: cnibench-agent\r\n\r\n`);
+    });
+    sock.on('data', (d: string) => {
+      response += d;
+      if (response.length > 4096) finish();
+    });
+    sock.on('end', () => finish());
+    // After the handshake an error (a reset mid-answer) only costs the answer, not the verdict.
+    sock.on('error', (err) =>
+      connected ? finish() : finish({ error: errorName(err), code: errnoCode(err) }),
+    );
+    sock.connect({ host: t.host, port: t.port });
+  });
+}
+
+/** Grace on top of agnhost's own --timeout before the child is killed (it enforces the timeout itself). */
+const AGNHOST_GRACE_MS = 2000;
+
+/** `agnhost connect` as a child process; its output is returned unjudged (see AgentProbeResult.agnhost). */
+function probeWithAgnhost(t: ProbeTarget, timeoutMs: number, agnhost: string): Promise<AgentProbeResult> {
+  const start = performance.now();
+  return new Promise((resolve) => {
+    execFile(
+      agnhost,
+      agnhostConnectArgs(t.host, t.port, t.protocol, timeoutMs),
+      { timeout: timeoutMs + AGNHOST_GRACE_MS, killSignal: 'SIGKILL', maxBuffer: 64 * 1024 },
+      (err, stdout, stderr) => {
+        const e = err as (NodeJS.ErrnoException & { code?: string | number; killed?: boolean }) | null;
+        let exitCode = 0;
+        let extra = '';
+        if (e) {
+          if (typeof e.code === 'number') exitCode = e.code;
+          else {
+            // Not started (ENOENT, EACCES) or killed: no exit status to judge.
+            exitCode = -1;
+            extra = e.killed ? `agnhost killed after ${timeoutMs + AGNHOST_GRACE_MS} ms` : e.message;
+          }
+        }
+        resolve({
+          to: t.to,
+          port: t.port,
+          protocol: t.protocol,
+          connected: exitCode === 0 && `${stdout}${stderr}`.trim() === '',
+          agnhost: { exitCode, stdout, stderr: extra ? `${stderr}${extra}\n` : stderr },
+          elapsedMs: round(performance.now() - start),
+        });
+      },
+    );
+  });
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
 }
 
 async function readStdin(): Promise<string> {
@@ -238,26 +372,77 @@ export async function serveProbeBatches(
   await Promise.all(pending);
 }
 
+/** The probe mode's command line, parsed (exported for the tests' fake dataplane). */
+export interface ProbeArgs extends ProbeBatchOptions {
+  /** The persistent JSON-lines mode. */
+  server: boolean;
+  /** Targets from --targets (concatenated), or undefined to read them from stdin. */
+  targets?: ProbeTarget[];
+}
+
+const PROBE_OPTIONS = {
+  targets: { type: 'string', multiple: true },
+  'timeout-ms': { type: 'string' },
+  concurrency: { type: 'string' },
+  server: { type: 'boolean' },
+  porter: { type: 'boolean' },
+  agnhost: { type: 'string' },
+} as const;
+
+/** Checks a parsed targets document: a JSON array of {to, host, port, protocol}. */
+export function parseTargets(text: string): ProbeTarget[] {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (err) {
+    throw new UsageError(`probe: targets must be a JSON array: ${(err as Error).message}`);
+  }
+  if (!Array.isArray(doc)) throw new UsageError('probe: targets must be a JSON array');
+  return doc.map((t: unknown, i) => {
+    const o = (typeof t === 'object' && t !== null ? t : {}) as Record<string, unknown>;
+    const ok =
+      typeof o.to === 'string' &&
+      typeof o.host === 'string' &&
+      Number.isInteger(o.port) &&
+      (o.protocol === 'TCP' || o.protocol === 'UDP' || o.protocol === 'SCTP');
+    if (!ok)
+      throw new UsageError(
+        `probe: target ${i} must be {"to","host","port","protocol":"TCP"|"UDP"|"SCTP"}: ${JSON.stringify(t)}`,
+      );
+    return {
+      to: o.to as string,
+      host: o.host as string,
+      port: o.port as number,
+      protocol: o.protocol as AgentProtocol,
+    };
+  });
+}
+
+export function parseProbeArgs(args: string[]): ProbeArgs {
+  const flags = parseFlags('probe', args, PROBE_OPTIONS);
+  const timeoutMs = numberFlag('probe', flags['timeout-ms'], 'timeout-ms', 1000, { positive: true });
+  const concurrency = numberFlag('probe', flags.concurrency, 'concurrency', 64, {
+    positive: true,
+    integer: true,
+  });
+  return {
+    timeoutMs,
+    concurrency,
+    server: flags.server ?? false,
+    porter: flags.porter ?? false,
+    ...(flags.agnhost !== undefined ? { agnhost: flags.agnhost } : {}),
+    ...(flags.targets !== undefined ? { targets: flags.targets.flatMap(parseTargets) } : {}),
+  };
+}
+
 export async function runProbe(args: string[]): Promise<number> {
-  const timeoutMs = Number(flag(args, '--timeout-ms') ?? 1000);
-  const concurrency = Number(flag(args, '--concurrency') ?? 64);
-  if (!(timeoutMs > 0) || !(concurrency > 0))
-    throw new Error('--timeout-ms and --concurrency must be positive');
-  const defaults = { timeoutMs, concurrency };
-  if (args.includes('--server')) {
+  const { server, targets, ...opts } = parseProbeArgs(args);
+  if (server) {
     process.stdout.write(JSON.stringify({ ready: true, mode: 'probe-server' }) + '\n');
-    await serveProbeBatches(process.stdin, (l) => process.stdout.write(l + '\n'), defaults);
+    await serveProbeBatches(process.stdin, (l) => process.stdout.write(l + '\n'), opts);
     return 0;
   }
-  const text = flag(args, '--targets') ?? (await readStdin());
-  let targets: ProbeTarget[];
-  try {
-    targets = JSON.parse(text) as ProbeTarget[];
-  } catch (err) {
-    throw new Error(`targets must be a JSON array: ${(err as Error).message}`, { cause: err });
-  }
-  if (!Array.isArray(targets)) throw new Error('targets must be a JSON array');
-  const results = await probeTargets(targets, defaults);
+  const results = await probeTargets(targets ?? parseTargets(await readStdin()), opts);
   process.stdout.write(JSON.stringify(results) + '\n');
   return 0;
 }

@@ -25,6 +25,7 @@
  * samples.
  */
 import net from 'node:net';
+import { numberFlag, parseFlags, stringFlag, UsageError } from './args.js';
 
 /** Histogram bucket ratio: bucket i holds values in [BASE^i, BASE^(i+1)) µs. */
 export const HISTOGRAM_BASE = 1.01;
@@ -79,43 +80,19 @@ export interface CrrReport {
   samplesUs?: number[];
 }
 
-interface Flags {
-  [k: string]: string | boolean;
-}
+const RR_SERVER_OPTIONS = {
+  port: { type: 'string' },
+  'close-after-reply': { type: 'string' },
+} as const;
 
-/** Minimal `--key value` / `--flag` parser (the agent keeps no dependencies beyond tinybench). */
-export function parseFlags(args: string[]): Flags {
-  const out: Flags = {};
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (!a.startsWith('--')) throw new Error(`unexpected argument "${a}"`);
-    const key = a.slice(2);
-    const next = args[i + 1];
-    if (next === undefined || next.startsWith('--')) out[key] = true;
-    else {
-      out[key] = next;
-      i++;
-    }
-  }
-  return out;
-}
-
-function num(flags: Flags, key: string, def?: number): number {
-  const v = flags[key];
-  if (v === undefined || v === true) {
-    if (def === undefined) throw new Error(`missing --${key}`);
-    return def;
-  }
-  const n = Number(v);
-  if (!Number.isFinite(n) || n < 0) throw new Error(`--${key}: expected a number, got "${String(v)}"`);
-  return n;
-}
-
-function str(flags: Flags, key: string): string {
-  const v = flags[key];
-  if (typeof v !== 'string') throw new Error(`missing --${key}`);
-  return v;
-}
+const CLIENT_OPTIONS = {
+  target: { type: 'string' },
+  port: { type: 'string' },
+  duration: { type: 'string' },
+  payload: { type: 'string' },
+  raw: { type: 'boolean' },
+  'connect-wait-ms': { type: 'string' },
+} as const;
 
 /** A growable Float64Array of samples (µs): no per-sample allocation in the hot loop. */
 class SampleBuffer {
@@ -186,9 +163,9 @@ function roundStats(s: LatencyStats): LatencyStats {
 // Server
 
 export async function runRrServer(args: string[]): Promise<number> {
-  const flags = parseFlags(args);
-  const port = num(flags, 'port');
-  const closeAfter = flags['close-after-reply'] === undefined ? 0 : num(flags, 'close-after-reply');
+  const flags = parseFlags('rr-server', args, RR_SERVER_OPTIONS);
+  const port = numberFlag('rr-server', flags.port, 'port', undefined, { integer: true });
+  const closeAfter = numberFlag('rr-server', flags['close-after-reply'], 'close-after-reply', 0);
   const open = new Set<net.Socket>();
   const server = net.createServer({ noDelay: true }, (sock) => {
     sock.setNoDelay(true);
@@ -389,14 +366,15 @@ async function rrTinybench(
 }
 
 export async function runRrClient(args: string[]): Promise<number> {
-  const flags = parseFlags(args);
-  const target = str(flags, 'target');
-  const port = num(flags, 'port');
-  const durationS = num(flags, 'duration', 3);
-  const payloadBytes = Math.max(1, num(flags, 'payload', 1));
-  const engine = (flags.engine ?? 'loop') as string;
-  if (engine !== 'loop' && engine !== 'tinybench') throw new Error(`--engine: expected loop or tinybench`);
-  const waitMs = num(flags, 'connect-wait-ms', 5000);
+  const flags = parseFlags('rr', args, { ...CLIENT_OPTIONS, engine: { type: 'string' } });
+  const target = stringFlag('rr', flags.target, 'target');
+  const port = numberFlag('rr', flags.port, 'port', undefined, { integer: true });
+  const durationS = numberFlag('rr', flags.duration, 'duration', 3);
+  const payloadBytes = Math.max(1, numberFlag('rr', flags.payload, 'payload', 1));
+  const engine = flags.engine ?? 'loop';
+  if (engine !== 'loop' && engine !== 'tinybench')
+    throw new UsageError(`rr: --engine: expected loop or tinybench`);
+  const waitMs = numberFlag('rr', flags['connect-wait-ms'], 'connect-wait-ms', 5000);
 
   const rx: Receiver = { onBytes: () => undefined };
   const sock = await connectWithRetry(target, port, waitMs, (n) => rx.onBytes(n));
@@ -455,12 +433,12 @@ function oneTransaction(host: string, port: number, payload: Buffer): Promise<nu
 }
 
 export async function runCrrClient(args: string[]): Promise<number> {
-  const flags = parseFlags(args);
-  const target = str(flags, 'target');
-  const port = num(flags, 'port');
-  const durationS = num(flags, 'duration', 3);
-  const payloadBytes = Math.max(1, num(flags, 'payload', 1));
-  const waitMs = num(flags, 'connect-wait-ms', 5000);
+  const flags = parseFlags('crr', args, CLIENT_OPTIONS);
+  const target = stringFlag('crr', flags.target, 'target');
+  const port = numberFlag('crr', flags.port, 'port', undefined, { integer: true });
+  const durationS = numberFlag('crr', flags.duration, 'duration', 3);
+  const payloadBytes = Math.max(1, numberFlag('crr', flags.payload, 'payload', 1));
+  const waitMs = numberFlag('crr', flags['connect-wait-ms'], 'connect-wait-ms', 5000);
   const payload = Buffer.alloc(payloadBytes, 0x61);
 
   // Wait for the server (refused connections retried), then one untimed transaction warms the path.

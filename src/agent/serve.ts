@@ -14,12 +14,17 @@
  */
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { createServer, type Server } from 'node:net';
+import { numberFlag, parseFlags, stringFlag, UsageError } from './args.js';
 import { serveProbeBatches } from './probe.js';
 
-function flag(args: string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-}
+const SERVE_OPTIONS = {
+  name: { type: 'string' },
+  tcp: { type: 'string' },
+  udp: { type: 'string' },
+  control: { type: 'boolean' },
+  'timeout-ms': { type: 'string' },
+  concurrency: { type: 'string' },
+} as const;
 
 function parsePorts(text: string | undefined, what: string): number[] {
   if (!text) return [];
@@ -28,7 +33,7 @@ function parsePorts(text: string | undefined, what: string): number[] {
     .filter(Boolean)
     .map((p) => {
       const n = Number(p);
-      if (!Number.isInteger(n) || n < 1 || n > 65535) throw new Error(`${what}: bad port "${p}"`);
+      if (!Number.isInteger(n) || n < 1 || n > 65535) throw new UsageError(`serve: ${what}: bad port "${p}"`);
       return n;
     });
 }
@@ -106,13 +111,17 @@ export class PodServer {
 }
 
 export async function runServe(args: string[]): Promise<number> {
-  const name = flag(args, '--name');
-  if (!name) throw new Error('serve needs --name POD');
+  const flags = parseFlags('serve', args, SERVE_OPTIONS);
+  const name = stringFlag('serve', flags.name, 'name');
+  const defaults = {
+    timeoutMs: numberFlag('serve', flags['timeout-ms'], 'timeout-ms', 1000, { positive: true }),
+    concurrency: numberFlag('serve', flags.concurrency, 'concurrency', 64, { positive: true, integer: true }),
+  };
   const server = new PodServer(name);
-  await server.listen(parsePorts(flag(args, '--tcp'), '--tcp'), parsePorts(flag(args, '--udp'), '--udp'));
+  await server.listen(parsePorts(flags.tcp, '--tcp'), parsePorts(flags.udp, '--udp'));
   const write = (line: string) => process.stdout.write(line + '\n');
   write(JSON.stringify({ ready: true, name, pid: process.pid, ...server.ports() }));
-  if (!args.includes('--control')) {
+  if (!flags.control) {
     await new Promise<void>((resolve) => {
       process.once('SIGTERM', resolve);
       process.once('SIGINT', resolve);
@@ -120,21 +129,13 @@ export async function runServe(args: string[]): Promise<number> {
     server.close();
     return 0;
   }
-  await serveProbeBatches(
-    process.stdin,
-    write,
-    {
-      timeoutMs: Number(flag(args, '--timeout-ms') ?? 1000),
-      concurrency: Number(flag(args, '--concurrency') ?? 64),
-    },
-    async (msg) => {
-      if (msg.op === 'listen') {
-        await server.listen((msg.tcp as number[]) ?? [], (msg.udp as number[]) ?? []);
-        return { ok: true, ...server.ports() };
-      }
-      throw new Error(`unknown op ${String(msg.op)}`);
-    },
-  );
+  await serveProbeBatches(process.stdin, write, defaults, async (msg) => {
+    if (msg.op === 'listen') {
+      await server.listen((msg.tcp as number[]) ?? [], (msg.udp as number[]) ?? []);
+      return { ok: true, ...server.ports() };
+    }
+    throw new Error(`unknown op ${String(msg.op)}`);
+  });
   server.close();
   return 0;
 }

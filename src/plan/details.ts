@@ -29,6 +29,9 @@ export async function planDetailSources(s: Scenario): Promise<PlanDetailSources>
         ? [`imagePullSecrets: ${cluster.imagePullSecrets.join(', ')}`]
         : []),
       `test namespaces: ${cluster.namespacePrefix}-<run id>-x, -y, -z (labelled app.kubernetes.io/managed-by=cnibench)`,
+      cluster.probeMode === 'agent'
+        ? `probes (probeMode agent): batched, one exec per source pod and round, from an agent container (${images.agent}, code from ConfigMap cnibench-agent) in each conformance pod; up to ${cluster.probeConcurrency} pods at once`
+        : `probes (probeMode agnhost): one exec of agnhost connect per probe, up to ${cluster.probeConcurrency} at once (upstream images only; slower)`,
     ],
     install: (c) => rendered.get(c.name) ?? [],
   };

@@ -56,7 +56,17 @@ export const kubeClusterSchema = z
       .describe('Rewrites every image (harness, CNI) to this registry or pull-through cache.'),
     imagePullSecrets: z.array(z.string()).default([]),
     images: imagesSchema.default({}),
-    probeConcurrency: positiveInt.default(16),
+    probeMode: z
+      .enum(['agent', 'agnhost'])
+      .default('agent')
+      .describe(
+        'How conformance probes run. agent: one exec per source pod and round, running all its probes at once in a cnibench agent container beside the agnhost servers. agnhost: one exec of agnhost connect per probe (upstream images only; much slower).',
+      ),
+    probeConcurrency: positiveInt
+      .default(16)
+      .describe(
+        'Probe execs in flight at once: source pods probed in parallel (probeMode agent) or single probes (agnhost).',
+      ),
     readyTimeout: seconds('readyTimeout').default(600),
   })
   .describe('A real Kubernetes cluster reached through its API.');

@@ -8,6 +8,14 @@
  *   would do. A mistranslated selector or a policy the driver failed to apply therefore shows up as
  *   a conformance failure. Output as agnhost prints it (nothing on success; a TIMEOUT/REFUSED line
  *   and exit 1 otherwise).
+ * - `node /opt/cnibench/agent/cnibench-agent.mjs probe --porter --targets '[…]'` in a conformance
+ *   pod's agent container (probe mode `agent`): every target decided the same way, answered as the
+ *   agent answers (one JSON array; answeredBy is the porter's value). Its arguments are read with the
+ *   agent's own parser, and the command only runs when the pod mounts the agent ConfigMap that exists
+ *   in its namespace at the path run (otherwise node's "Cannot find module", as on a real cluster).
+ *   SCTP targets with --agnhost get agnhost's output, when the pod has the agnhost copy.
+ * - Denied traffic is dropped: a blocked probe answers after `blockedProbeMs`, or after the probe's
+ *   own timeout with `dropWaitsForTimeout` (what a real dropped packet costs).
  * - `iperf3 --version`, `iperf3 -s`, `iperf3 -c ... --json`: replies captured from the real iperf3 on
  *   this machine (fixtures/), scaled per candidate so the two differ; a client only gets a report when
  *   an iperf3 server was started (through the driver's spawn) in the pod that owns the target address.
@@ -23,6 +31,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseProbeArgs, type AgentProbeResult, type ProbeTarget } from '../../src/agent/probe.js';
 import { trafficAllowed } from '../../src/netpol/matcher.js';
 import type {
   ContainerPort,
@@ -52,7 +61,9 @@ export interface ExecLogEntry {
   container: string;
   command: string[];
   /** What it was, for assertions: probe, iperf3-client, rr-client, server, stop, version, other. */
-  kind: 'probe' | 'iperf3-client' | 'agent-client' | 'server' | 'stop' | 'version' | 'other';
+  kind: 'probe' | 'probe-batch' | 'iperf3-client' | 'agent-client' | 'server' | 'stop' | 'version' | 'other';
+  /** Probes the exec carried: 1 for an agnhost probe, the batch size for an agent batch. */
+  probes?: number;
 }
 
 export interface DataplaneOptions {
@@ -63,6 +74,8 @@ export interface DataplaneOptions {
   drop?: (src: ResolvedPod, dst: ResolvedPod, probe: Probe) => boolean;
   /** How long a blocked probe takes (a real one waits for its timeout); default 20 ms. */
   blockedProbeMs?: number;
+  /** A blocked probe takes its full timeout, as a dropped packet does on a real cluster. */
+  dropWaitsForTimeout?: boolean;
   /** Throughput multiplier per CNI (default calico 1, cilium 1.1). */
   throughputFactor?: Partial<Record<Cni, number>>;
   /** Round-trip-time multiplier per CNI (default calico 1, cilium 0.9). */
@@ -149,10 +162,15 @@ export function fakeDataplane(api: FakeApiServer, opts: DataplaneOptions = {}): 
     }
     if (command[0] === '/agnhost' && command[1] === 'connect') {
       entry.kind = 'probe';
+      entry.probes = 1;
       const reply = probe(pod, command);
-      // agnhost waits out its timeout for dropped traffic; a shortened wait keeps probes overlapping.
-      if (reply.exitCode !== 0) await new Promise((r) => setTimeout(r, opts.blockedProbeMs ?? 20));
+      const timeout = Number(/^--timeout=(\d+)ms$/.exec(command[3] ?? '')?.[1] ?? 1000);
+      if (/^TIMEOUT/.test(reply.stderr ?? '')) await sleep(blockedWait(timeout));
       return reply;
+    }
+    if (container === 'agent' && command[0] === 'node' && command[2] === 'probe') {
+      entry.kind = 'probe-batch';
+      return agentBatch(pod, command, entry);
     }
     if (command[0] === 'iperf3' && command.includes('--version')) {
       entry.kind = 'version';
@@ -198,6 +216,38 @@ export function fakeDataplane(api: FakeApiServer, opts: DataplaneOptions = {}): 
     });
   }
 
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  /** How long a dropped probe waits before it reports a timeout. */
+  const blockedWait = (timeoutMs: number) =>
+    opts.dropWaitsForTimeout ? timeoutMs : Math.min(timeoutMs, opts.blockedProbeMs ?? 20);
+
+  type Outcome = { kind: 'connected'; answer: string } | { kind: 'timeout' | 'refused' | 'no-source' };
+
+  /** What the dataplane does with one probe from `src` to ip:port, in `world` (the cluster as a case). */
+  function decide(world: ResolvedCase, src: KubeObject, ip: string, p: Probe): Outcome {
+    const from = world.pods.find((x) => x.key === `${src.metadata.namespace}/${src.metadata.name}`);
+    const to = world.pods.find((x) => x.ip === ip);
+    if (!from) return { kind: 'no-source' };
+    if (!to) return { kind: 'timeout' };
+    if (!to.ports.some((c) => c.port === p.port && c.protocol === p.protocol)) return { kind: 'refused' };
+    const allowed = trafficAllowed(world, from, to, p) && !opts.drop?.(from, to, p);
+    return allowed ? { kind: 'connected', answer: porterValue(to, p) } : { kind: 'timeout' };
+  }
+
+  /** What the destination's porter serving this port answers: its SERVE_*_PORT_<n> value. */
+  function porterValue(to: ResolvedPod, p: Probe): string {
+    const [ns, name] = to.key.split('/');
+    const pod = api.store.get('v1', 'Pod', name ?? '', ns);
+    const containers = (pod?.spec?.containers ?? []) as Array<{
+      ports?: Array<{ containerPort: number; protocol?: string }>;
+      env?: Array<{ name: string; value?: string }>;
+    }>;
+    const c = containers.find((x) =>
+      (x.ports ?? []).some((cp) => cp.containerPort === p.port && (cp.protocol ?? 'TCP') === p.protocol),
+    );
+    return c?.env?.find((e) => /^SERVE_(?:UDP_|SCTP_)?PORT_\d+$/.test(e.name))?.value ?? '';
+  }
+
   function probe(src: KubeObject, command: string[]): ExecReply {
     const m = /^(.+):(\d+)$/.exec(command[2] ?? '');
     const protocol = (
@@ -206,20 +256,123 @@ export function fakeDataplane(api: FakeApiServer, opts: DataplaneOptions = {}): 
     if (!m) return { stderr: `UNKNOWN: bad target ${command[2]}\n`, exitCode: 1 };
     const [, ip, portText] = m;
     const p: Probe = { port: Number(portText), protocol };
-    const world = clusterAsCase(api, p);
-    const from = world.pods.find((x) => x.key === `${src.metadata.namespace}/${src.metadata.name}`);
-    const to = world.pods.find((x) => x.ip === ip);
-    const timeout = protocol === 'UDP' ? 'TIMEOUT: read udp: i/o timeout\n' : 'TIMEOUT\n';
-    if (!from) return { stderr: 'UNKNOWN: probe from a pod that is not a conformance pod\n', exitCode: 1 };
-    if (!to) return { stderr: timeout, exitCode: 1 };
-    if (!to.ports.some((c) => c.port === p.port && c.protocol === protocol)) {
-      return {
-        stderr: protocol === 'UDP' ? 'REFUSED: read udp: connection refused\n' : 'REFUSED\n',
-        exitCode: 1,
-      };
+    return agnhostOutput(decide(clusterAsCase(api, p), src, ip ?? '', p), protocol);
+  }
+
+  /** An outcome as agnhost 2.53 prints it (see src/cluster/kube/probe-verdict.ts). */
+  function agnhostOutput(o: Outcome, protocol: Protocol): ExecReply {
+    switch (o.kind) {
+      case 'connected':
+        return { exitCode: 0 };
+      case 'no-source':
+        return { stderr: 'UNKNOWN: probe from a pod that is not a conformance pod\n', exitCode: 1 };
+      case 'timeout':
+        return { stderr: protocol === 'UDP' ? 'TIMEOUT: read udp: i/o timeout\n' : 'TIMEOUT\n', exitCode: 1 };
+      case 'refused':
+        if (protocol === 'UDP') return { stderr: 'REFUSED: read udp: connection refused\n', exitCode: 1 };
+        if (protocol === 'SCTP') return { stderr: 'OTHER: connection refused\n', exitCode: 1 };
+        return { stderr: 'REFUSED\n', exitCode: 1 };
     }
-    const allowed = trafficAllowed(world, from, to, p) && !opts.drop?.(from, to, p);
-    return allowed ? { exitCode: 0 } : { stderr: timeout, exitCode: 1 };
+  }
+
+  /**
+   * The mounted agent file a command names, if the pod really has it: the agent container mounts a
+   * ConfigMap volume at a directory, the ConfigMap exists in the pod's namespace, and one of its
+   * items maps the key to the file run.
+   */
+  function mountedFile(
+    pod: KubeObject,
+    container: string,
+    file: string,
+    volumeKind: 'configMap' | 'emptyDir',
+  ) {
+    const c = (
+      (pod.spec?.containers ?? []) as Array<{
+        name: string;
+        volumeMounts?: Array<{ name: string; mountPath: string }>;
+      }>
+    ).find((x) => x.name === container);
+    for (const m of c?.volumeMounts ?? []) {
+      if (!file.startsWith(`${m.mountPath}/`)) continue;
+      const rel = file.slice(m.mountPath.length + 1);
+      const vol = (
+        (pod.spec?.volumes ?? []) as Array<{
+          name: string;
+          configMap?: { name: string; items?: Array<{ key: string; path: string }> };
+          emptyDir?: object;
+        }>
+      ).find((v) => v.name === m.name);
+      if (volumeKind === 'emptyDir') return vol?.emptyDir !== undefined;
+      if (!vol?.configMap) continue;
+      const item = vol.configMap.items?.find((i) => i.path === rel);
+      const cm = api.store.get('v1', 'ConfigMap', vol.configMap.name, pod.metadata.namespace);
+      const data = (cm?.data ?? {}) as Record<string, string>;
+      if (item && typeof data[item.key] === 'string') return true;
+    }
+    return false;
+  }
+
+  async function agentBatch(pod: KubeObject, command: string[], entry: ExecLogEntry): Promise<ExecReply> {
+    const file = command[1] ?? '';
+    if (!mountedFile(pod, 'agent', file, 'configMap'))
+      return { stderr: `Error: Cannot find module '${file}'\n`, exitCode: 1 };
+    let args;
+    try {
+      args = parseProbeArgs(command.slice(3));
+    } catch (err) {
+      return { stderr: `agent ${(err as Error).message}\n`, exitCode: 2 };
+    }
+    const targets: ProbeTarget[] = args.targets ?? [];
+    entry.probes = targets.length;
+    const agnhost =
+      args.agnhost && mountedFile(pod, 'agent', args.agnhost, 'emptyDir') ? args.agnhost : undefined;
+    const worlds = new Map<string, ResolvedCase>();
+    let wait = 0;
+    const results = targets.map((t): AgentProbeResult => {
+      const p: Probe = { port: t.port, protocol: t.protocol };
+      const key = `${p.protocol}/${p.port}`;
+      const world = worlds.get(key) ?? clusterAsCase(api, p);
+      worlds.set(key, world);
+      const o = decide(world, pod, t.host, p);
+      const echo = { to: t.to, port: t.port, protocol: t.protocol };
+      if (o.kind === 'timeout') wait = Math.max(wait, blockedWait(args.timeoutMs));
+      if (t.protocol === 'SCTP') {
+        if (!agnhost)
+          return {
+            ...echo,
+            connected: false,
+            error: 'protocol SCTP not supported by the agent',
+            code: 'EPROTONOSUPPORT',
+            elapsedMs: 0,
+          };
+        const out = agnhostOutput(o, 'SCTP');
+        return {
+          ...echo,
+          connected: out.exitCode === 0,
+          agnhost: { exitCode: out.exitCode, stdout: out.stdout ?? '', stderr: out.stderr ?? '' },
+          elapsedMs: 1,
+        };
+      }
+      switch (o.kind) {
+        case 'connected':
+          return { ...echo, connected: true, ...(o.answer ? { answeredBy: o.answer } : {}), elapsedMs: 1 };
+        case 'refused':
+          return { ...echo, connected: false, error: 'refused', code: 'ECONNREFUSED', elapsedMs: 1 };
+        case 'timeout':
+          return {
+            ...echo,
+            connected: false,
+            error: 'timeout',
+            code: 'ETIMEDOUT',
+            elapsedMs: args.timeoutMs,
+          };
+        case 'no-source':
+          return { ...echo, connected: false, error: 'not a conformance pod', code: 'EINVAL', elapsedMs: 0 };
+      }
+    });
+    // The agent probes every target at once: it answers when the slowest one is done.
+    if (wait > 0) await sleep(wait);
+    return { stdout: `${JSON.stringify(results)}\n`, exitCode: 0 };
   }
 
   function iperf3Client(argv: string[], factor: number): ExecReply {

@@ -54,7 +54,7 @@ function agnhostConnect(fc: FakeCluster, pod: KubeObject, command: string[]): Ex
     : { stderr: protocol === 'UDP' ? 'TIMEOUT: read udp: i/o timeout\n' : 'TIMEOUT\n', exitCode: 1 };
 }
 
-describe('KubeDriver against the fake API server', () => {
+describe('KubeDriver against the fake API server (probe mode agnhost)', () => {
   let fc: FakeCluster;
   let driver: KubeDriver;
   const progress: string[] = [];
@@ -65,6 +65,7 @@ describe('KubeDriver against the fake API server', () => {
       clusterConfig(fc.kubeconfig, {
         imageRegistry: 'mirror.example:5000/cache',
         imagePullSecrets: ['regcred'],
+        probeMode: 'agnhost',
       }),
       { runId: 'r1', signals: false, onProgress: (p) => progress.push(`${p.phase}: ${p.message}`) },
     );
@@ -107,14 +108,14 @@ describe('KubeDriver against the fake API server', () => {
           'mirror.example:5000/cache/e2e-test-images/agnhost:2.53',
           ['porter'],
           [{ name: 'serve-80-tcp', containerPort: 80, protocol: 'TCP' }],
-          [{ name: 'SERVE_PORT_80', value: 'a' }],
+          [{ name: 'SERVE_PORT_80', value: 'x/a' }],
         ],
         [
           'cont-81-udp',
           'mirror.example:5000/cache/e2e-test-images/agnhost:2.53',
           ['porter'],
           [{ name: 'serve-81-udp', containerPort: 81, protocol: 'UDP' }],
-          [{ name: 'SERVE_UDP_PORT_81', value: 'a' }],
+          [{ name: 'SERVE_UDP_PORT_81', value: 'x/a' }],
         ],
       ],
     );
@@ -227,7 +228,7 @@ describe('KubeDriver against the fake API server', () => {
       [
         ['y/a', 'x/a', 80, true, undefined],
         ['x/b', 'x/a', 80, false, 'timeout'],
-        ['y/a', 'x/a', 81, false, 'timeout: read udp: i/o timeout'],
+        ['y/a', 'x/a', 81, false, 'timeout'],
         ['x/a', 'x/b', 81, true, undefined],
         ['x/a', 'y/a', 9999, false, 'refused'],
       ],
@@ -276,14 +277,8 @@ describe('KubeDriver against the fake API server', () => {
     assert.equal(byPath.service.target, svc?.spec.clusterIP);
     assert.deepEqual(svc?.spec.selector, { 'cnibench.io/perf-pod': 'perf-server-a' });
     const cm = fc.api.store.get('v1', 'ConfigMap', 'cnibench-agent', 'cnb-r1-perf');
-    assert.ok(
-      (cm?.data as Record<string, string>)['src_agent_main.js'].includes('rr-server'),
-      'agent entry shipped',
-    );
-    assert.ok(
-      Object.keys(cm!.data!).some((k) => k.includes('tinybench')),
-      'npm dependency shipped',
-    );
+    assert.deepEqual(Object.keys(cm?.data ?? {}), ['cnibench-agent.mjs'], 'one bundled file');
+    assert.ok((cm?.data as Record<string, string>)['cnibench-agent.mjs'].includes('rr-server'));
     const server = fc.api.store.get('v1', 'Pod', 'perf-server-a', 'cnb-r1-perf');
     const images = server?.spec.containers.map((c: { image: string }) => c.image);
     assert.deepEqual(images, [
@@ -328,7 +323,7 @@ describe('KubeDriver against the fake API server', () => {
       assert.equal(seen.at(-1)![0], 'agent');
       assert.deepEqual(seen.at(-1)![1], [
         'node',
-        '/opt/cnibench/agent/src/agent/main.js',
+        '/opt/cnibench/agent/cnibench-agent.mjs',
         'rr',
         '--target',
         '1.2.3.4',

@@ -17,6 +17,7 @@ import {
   type KubernetesObject,
   type V1Status,
 } from '@kubernetes/client-node';
+import { execInPod } from '../../src/cluster/kube/exec.js';
 import { startFakeCluster, type FakeCluster } from './helpers.js';
 import { matchesLabelSelector } from './fake-labels.js';
 import { jsonPatch, mergePatch } from './fake-patch.js';
@@ -182,6 +183,26 @@ describe('fake API server', () => {
     assert.equal(errs.join(''), 'warn\n');
     assert.equal(status.status, 'Failure');
     assert.equal(status.details?.causes?.[0].message, '3');
+  });
+
+  test('exec waits the injected latency, and refuses an argument the kernel would refuse', async () => {
+    fc.api.onExec = (_p, _c, command) => ({ stdout: `${command.length}\n`, exitCode: 0 });
+    fc.api.execLatencyMs = 150;
+    try {
+      const t0 = performance.now();
+      const r = await execInPod(kc, { namespace: 'e', pod: 'p', container: 'main' }, ['true']);
+      assert.ok(performance.now() - t0 >= 140, 'the latency was applied');
+      assert.deepEqual(r, { stdout: '1\n', stderr: '', exitCode: 0 });
+      fc.api.execLatencyMs = 0;
+      const long = await execInPod(kc, { namespace: 'e', pod: 'p', container: 'main' }, [
+        'echo',
+        'x'.repeat(128 * 1024),
+      ]);
+      assert.equal(long.exitCode, -1);
+      assert.match(long.stderr, /argument list too long/);
+    } finally {
+      fc.api.execLatencyMs = 0;
+    }
   });
 
   test('selector and patch helpers follow the API semantics', () => {

@@ -28,7 +28,9 @@
  *   deletes everything in it;
  * - pod exec over WebSocket: subprotocol v4.channel.k8s.io, channel 1 stdout, 2 stderr, 3 a
  *   `Status` (Success, or Failure/NonZeroExitCode with the exit code in details.causes). The reply
- *   comes from the pluggable `onExec(pod, container, command, ctx)` handler.
+ *   comes from the pluggable `onExec(pod, container, command, ctx)` handler, after `execLatencyMs`
+ *   (the API server → kubelet → runtime round trip a real exec costs; 0 by default). An argument
+ *   longer than Linux's MAX_ARG_STRLEN (128 KiB) fails as the container runtime fails it.
  *
  * Not implemented (the driver does not use them): authentication (the bearer token is recorded,
  * not checked), admission, finalizers/graceful deletion, resourceVersion conflicts on PUT, protobuf.
@@ -141,6 +143,8 @@ export interface FakeApiServerOptions {
   onExec?: ExecHandler;
   /** Pods become Running/Ready this long after creation (0: immediately). */
   podReadyDelayMs?: number;
+  /** Every exec waits this long before its command runs (0: not at all). Mutable later. */
+  execLatencyMs?: number;
 }
 
 export interface WatchEvent {
@@ -351,6 +355,7 @@ export class FakeApiServer {
   deny: AccessRule[];
   onExec: ExecHandler;
   podReadyDelayMs: number;
+  execLatencyMs: number;
   gitVersion: string;
   private readonly resources: ResourceDef[] = [...BUILTIN_RESOURCES];
   private readonly server: http.Server;
@@ -372,13 +377,16 @@ export class FakeApiServer {
     this.onExec =
       opts.onExec ?? (() => ({ stdout: '', stderr: 'fake-apiserver: no exec handler\n', exitCode: 127 }));
     this.podReadyDelayMs = opts.podReadyDelayMs ?? 0;
+    this.execLatencyMs = opts.execLatencyMs ?? 0;
     this.gitVersion = opts.gitVersion ?? 'v1.31.2';
     const nodes = opts.nodes ?? [
       { name: 'node-a', ip: '172.18.0.2' },
       { name: 'node-b', ip: '172.18.0.3' },
     ];
     for (const n of nodes) this.addNode(n);
-    this.server = http.createServer((req, res) => {
+    // The API server accepts request headers (the exec URL carries the command) up to 1 MiB, Go's
+    // http.Server MaxHeaderBytes as kube-apiserver sets it; Node's default is 16 KiB.
+    this.server = http.createServer({ maxHeaderSize: 1 << 20 }, (req, res) => {
       this.handle(req, res).catch((err: unknown) => {
         const e = err instanceof ApiError ? err : new ApiError(500, 'InternalError', String(err));
         if (!res.headersSent) this.sendJson(res, e.code, e.toStatus());
@@ -937,8 +945,19 @@ export class FakeApiServer {
         message: `container ${container} is not valid for pod ${pod.metadata.name}`,
       });
     }
+    // Linux refuses a single argv string of 128 KiB or more (E2BIG); runc reports it as a failed exec.
+    if (command.some((a) => Buffer.byteLength(a) >= 128 * 1024)) {
+      return status({
+        status: 'Failure',
+        reason: 'InternalError',
+        code: 500,
+        message:
+          'OCI runtime exec failed: exec failed: unable to start container process: argument list too long',
+      });
+    }
     const ac = new AbortController();
     ws.on('close', () => ac.abort());
+    if (this.execLatencyMs > 0) await new Promise((r) => setTimeout(r, this.execLatencyMs));
     let reply: ExecReply;
     try {
       reply = await this.onExec(pod, container, command, {

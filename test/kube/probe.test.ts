@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mapLimit, parseConnectOutput, probeCommand } from '../../src/cluster/kube/probe.js';
+import { mapLimit, probeCommand } from '../../src/cluster/kube/probe.js';
+import { parseConnectOutput } from '../../src/cluster/kube/probe-verdict.js';
 import { exitCodeOf } from '../../src/cluster/kube/exec.js';
 
 describe('agnhost connect probes', () => {
@@ -32,10 +33,10 @@ describe('agnhost connect probes', () => {
       inconclusive: false,
     });
     assert.deepEqual(
-      parseConnectOutput({ stdout: '', stderr: 'OTHER: dial tcp: no route to host\n', exitCode: 1 }),
+      parseConnectOutput({ stdout: '', stderr: 'OTHER: dial tcp: i/o error\n', exitCode: 1 }),
       {
         connected: false,
-        error: 'other: dial tcp: no route to host',
+        error: 'other: dial tcp: i/o error',
         inconclusive: false,
       },
     );

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildPlan, formatPlan } from '../../src/plan/build.js';
+import { planDetailSources } from '../../src/plan/details.js';
 import { loadScenario } from '../../src/scenario/load.js';
 
 test('the plan lists every step in order, with one workload step per candidate and workload', () => {
@@ -33,4 +34,23 @@ test('the plan lists every step in order, with one workload step per candidate a
   assert.match(text, /set up local reference profile \(vxlan\): VXLAN overlay between nodes/);
   assert.match(text, /iperf3 TCP throughput, streams 1\/4, on same-node, cross-node, service, baseline/);
   assert.doesNotMatch(text, /Calico|Cilium/);
+});
+
+test('a real-cluster plan says how probes run, in either probe mode', async () => {
+  const { scenario } = loadScenario('scenarios/kind-calico-vs-cilium.yaml');
+  const probeLine = async (probeMode: 'agent' | 'agnhost') => {
+    const s = structuredClone(scenario);
+    if (s.cluster.kind !== 'kube') throw new Error('expected a kube scenario');
+    s.cluster.probeMode = probeMode;
+    const lines = (await planDetailSources(s)).cluster?.(s) ?? [];
+    return lines.find((l) => l.startsWith('probes'));
+  };
+  assert.match(
+    (await probeLine('agent')) ?? '',
+    /^probes \(probeMode agent\): batched, one exec per source pod and round, from an agent container \(docker\.io\/library\/node:24\.21\.0-alpine/,
+  );
+  assert.match(
+    (await probeLine('agnhost')) ?? '',
+    /^probes \(probeMode agnhost\): one exec of agnhost connect per probe/,
+  );
 });

@@ -1,9 +1,10 @@
 /**
  * The `kube` cluster driver: runs the harness's workloads on a real Kubernetes cluster through its
- * API (`@kubernetes/client-node` 1.4). Conformance pods are agnhost porters probed with
- * `agnhost connect` through the exec API; performance pods carry iperf3 and the cnibench agent
- * (Node.js, code from a ConfigMap) pinned to chosen nodes. Every object lives in this run's
- * namespaces (`<prefix>-<runid>-<logical>`), labelled for clean-up; see docs/kube.md.
+ * API (`@kubernetes/client-node`). Conformance pods are agnhost porters probed through the exec API,
+ * by default in batches from a cnibench agent container in each pod (probe-round.ts); performance
+ * pods carry iperf3 and the agent (Node.js, code from a ConfigMap) pinned to chosen nodes. Every
+ * object lives in this run's namespaces (`<prefix>-<runid>-<logical>`), labelled for clean-up; see
+ * docs/kube.md.
  */
 import { randomBytes } from 'node:crypto';
 import { setHeaderOptions, PatchStrategy, type V1Node, type V1Pod } from '@kubernetes/client-node';
@@ -25,25 +26,27 @@ import { PATH_KINDS } from '../driver.js';
 import type { Labels, NetworkPolicy, ResolvedCase, ResolvedPod } from '../../netpol/types.js';
 import type { KubeClusterConfig } from '../../scenario/schema.js';
 import { EnvironmentError, InputError } from '../../util/errors.js';
-import { buildAgentBundle, type AgentBundle } from './agent-bundle.js';
+import { AGENT_BUNDLE_FILE, buildAgentBundle, type AgentBundle } from './agent-bundle.js';
 import { apiCall, connect, httpStatus, translateError, type KubeConnection } from './client.js';
 import { deleteManagedNamespaces, installSignalCleanup, type SignalHost } from './cleanup.js';
 import { execInPod, ExecError } from './exec.js';
 import { resolveImages, type HarnessImages } from './images.js';
 import {
+  AGENT_CONFIGMAP,
   AGENT_DIR,
   conformancePodManifest,
   configMapManifest,
   namespaceManifest,
   perfPodManifest,
   perfServiceManifest,
-  probeContainer,
+  probeSite,
   type Manifest,
 } from './manifests.js';
 import { NamespaceMap, newRunId, SPEC_HASH_ANNOTATION } from './naming.js';
 import { toClientNetworkPolicy, toClusterPolicy } from './policies.js';
 import { runPreflight, type PreflightReport } from './preflight.js';
-import { mapLimit, parseConnectOutput, probeCommand, toProbeResult } from './probe.js';
+import { mapLimit } from './probe.js';
+import { runProbeRound, type ProbeSource } from './probe-round.js';
 import { waitForPodsReady, type WaitProgress } from './wait.js';
 
 export interface KubeProgress {
@@ -59,7 +62,7 @@ export interface KubeDriverOptions {
   onProgress?: (p: KubeProgress) => void;
   /** Where SIGINT/SIGTERM come from (default: the process); `false` installs no handlers. */
   signals?: SignalHost | false;
-  /** Compiled agent entry point delivered to perf pods (default: dist/src/agent/main.js). */
+  /** Compiled agent entry point, bundled for agent containers (default: dist/src/agent/main.js). */
   agentEntry?: string;
   /** How long clean-up waits for namespaces to disappear (default 120 s). */
   cleanupTimeoutMs?: number;
@@ -68,8 +71,10 @@ export interface KubeDriverOptions {
 /** What the driver remembers about a pod it created. */
 interface PodRecord {
   handle: PodHandle;
-  /** Containers by role: "probe" for conformance pods; iperf3/agent/netperf for perf pods. */
+  /** Containers by role: the probe container for conformance pods; iperf3/agent/netperf for perf pods. */
   containers: string[];
+  /** Conformance pods in agent mode with a copy of agnhost for SCTP probes: its path. */
+  agnhost?: string;
   hash: string;
   labels: Labels;
   /** Performance pods live for the whole run; conformance pods follow the case. */
@@ -79,8 +84,6 @@ interface PodRecord {
 const JSON_MERGE = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 /** Parallel API writes (creation, deletion) per step: plenty for the API server, bounded for the client. */
 const API_CONCURRENCY = 16;
-/** Extra time for the exec API itself on top of a probe's own timeout. */
-const EXEC_OVERHEAD_MS = 15_000;
 
 /** Labels patch turning `from` into `to`: changed keys set, removed keys nulled (JSON merge patch). */
 function labelPatch(from: Labels, to: Labels): Record<string, string | null> | undefined {
@@ -114,6 +117,7 @@ export class KubeDriver implements ClusterDriver {
   private readonly policies = new Map<string, string>(); // "realNs/name" → JSON of what we applied
   private perfPairs = new Map<PathKind, PerfPair>();
   private agentBundle?: AgentBundle;
+  private readonly agentConfigMaps = new Set<string>(); // real namespaces holding the agent ConfigMap
   private removeSignalHandlers?: () => void;
   private cleanedUp = false;
   private lastPreflight?: PreflightReport;
@@ -240,9 +244,34 @@ export class KubeDriver implements ClusterDriver {
     });
   }
 
+  /** The agent bundle, built on first use. */
+  private bundle(): AgentBundle {
+    this.agentBundle ??= buildAgentBundle(this.opts.agentEntry);
+    return this.agentBundle;
+  }
+
+  /** Creates the agent's ConfigMap in a namespace of this run (pods mount it from their own namespace). */
+  private async ensureAgentConfigMap(ns: string): Promise<void> {
+    if (this.agentConfigMaps.has(ns)) return;
+    const body = configMapManifest(AGENT_CONFIGMAP, ns, this.runId, this.bundle().data);
+    await this.api(`create configmap ${ns}/${AGENT_CONFIGMAP}`, (c) =>
+      c.core.createNamespacedConfigMap({ namespace: ns, body }),
+    ).catch((err: Error) => {
+      if (!/HTTP 409/.test(err.message)) throw err;
+    });
+    this.agentConfigMaps.add(ns);
+  }
+
   async ensureLayout(c: ResolvedCase, signal?: AbortSignal): Promise<ResolvedPod[]> {
     this.armSignals();
-    const ctx = { ns: this.namespaces, images: this.images, imagePullSecrets: this.config.imagePullSecrets };
+    const agentMode = this.config.probeMode === 'agent';
+    const ctx = {
+      ns: this.namespaces,
+      images: this.images,
+      imagePullSecrets: this.config.imagePullSecrets,
+      ...(agentMode ? { agent: { items: this.bundle().items } } : {}),
+      sctp: c.probes.some((p) => p.protocol === 'SCTP'),
+    };
     const nsManifests = Object.entries(c.namespaces).map(([logical, labels]) =>
       namespaceManifest(logical, labels, this.namespaces),
     );
@@ -251,7 +280,10 @@ export class KubeDriver implements ClusterDriver {
         throw new InputError(`case ${c.name}: pod ${p.key} is in undeclared namespace ${p.namespace}`);
     }
     this.progress({ phase: 'namespaces', message: `${nsManifests.length} namespace(s) for case ${c.name}` });
-    await mapLimit(nsManifests, API_CONCURRENCY, (m) => this.ensureNamespace(m));
+    await mapLimit(nsManifests, API_CONCURRENCY, async (m) => {
+      await this.ensureNamespace(m);
+      if (agentMode) await this.ensureAgentConfigMap(m.metadata.name);
+    });
 
     const desired = new Map(c.pods.map((p) => [p.key, { pod: p, manifest: conformancePodManifest(p, ctx) }]));
     // Pods of earlier cases that this case does not have.
@@ -290,9 +322,11 @@ export class KubeDriver implements ClusterDriver {
       await this.api(`create pod ${ns}/${pod.name}`, (c) =>
         c.core.createNamespacedPod({ namespace: ns, body: manifest }),
       );
+      const site = probeSite(manifest);
       this.pods.set(key, {
         handle: { namespace: ns, name: pod.name, key, node: '', ip: '' },
-        containers: [probeContainer(manifest)],
+        containers: [site.container],
+        ...(site.agnhost ? { agnhost: site.agnhost } : {}),
         hash,
         labels,
         perf: false,
@@ -384,38 +418,40 @@ export class KubeDriver implements ClusterDriver {
   // -------------------------------------------------------------------------------------------------
   // Probes
 
+  /**
+   * One probe round (see probe-round.ts): one exec per source pod in agent mode, one per probe in
+   * agnhost mode. The scenario's probeConcurrency caps the execs in flight.
+   */
   async probe(requests: ProbeRequest[], opts: ProbeOptions): Promise<ProbeResult[]> {
     const conn = this.connection();
-    // The scenario's probeConcurrency caps what a workload asks for (each probe is one exec stream).
-    const limit = Math.max(1, Math.min(opts.concurrency, this.config.probeConcurrency));
-    return mapLimit(requests, limit, async (req) => {
-      const src = this.pods.get(req.from);
-      if (!src) throw new Error(`probe from ${req.from}: no such pod in the current layout`);
-      const start = performance.now();
-      try {
-        const r = await execInPod(
-          conn.kc,
-          { namespace: src.handle.namespace, pod: src.handle.name, container: src.containers[0] },
-          probeCommand(req, opts.timeoutMs),
-          { timeoutMs: opts.timeoutMs + EXEC_OVERHEAD_MS, signal: opts.signal },
-        );
-        return toProbeResult(req, parseConnectOutput(r), performance.now() - start);
-      } catch (err) {
-        if (!(err instanceof ExecError)) {
-          const t = translateError(conn, `exec a probe in ${src.handle.key}`, err);
-          if (t instanceof EnvironmentError) throw t;
-        }
-        return toProbeResult(
-          req,
-          {
-            connected: false,
-            inconclusive: true,
-            error: `probe-failed: ${(err as Error).message ?? String(err)}`,
-          },
-          performance.now() - start,
-        );
-      }
-    });
+    return runProbeRound(
+      requests,
+      {
+        mode: this.config.probeMode,
+        execConcurrency: Math.max(1, Math.min(opts.concurrency, this.config.probeConcurrency)),
+        agentCommand: ['node', `${AGENT_DIR}/${AGENT_BUNDLE_FILE}`],
+        source: (key): ProbeSource => {
+          const r = this.pods.get(key);
+          if (!r) throw new Error(`probe from ${key}: no such pod in the current layout`);
+          return {
+            pod: r.handle,
+            container: r.containers[0] ?? '',
+            ...(r.agnhost ? { agnhost: r.agnhost } : {}),
+          };
+        },
+        exec: async (src, argv, o) => {
+          const { namespace, name, key } = src.pod;
+          try {
+            return await execInPod(conn.kc, { namespace, pod: name, container: src.container }, argv, o);
+          } catch (err) {
+            if (err instanceof ExecError) throw err;
+            // Cluster-wide failures (unreachable, credentials) come back as EnvironmentError and stop the round.
+            throw translateError(conn, `exec a probe in ${key}`, err);
+          }
+        },
+      },
+      opts,
+    );
   }
 
   // -------------------------------------------------------------------------------------------------
@@ -452,18 +488,7 @@ export class KubeDriver implements ClusterDriver {
     const nodeB = (nodes[1] ?? nodes[0]).metadata?.name as string;
     const ns = this.namespaces.real('perf');
     await this.ensureNamespace(namespaceManifest('perf', {}, this.namespaces));
-    this.agentBundle ??= buildAgentBundle(this.opts.agentEntry);
-    const cmName = 'cnibench-agent';
-    if (![...this.pods.values()].some((r) => r.handle.namespace === ns)) {
-      await this.api(`create configmap ${ns}/${cmName}`, (c) =>
-        c.core.createNamespacedConfigMap({
-          namespace: ns,
-          body: configMapManifest(cmName, ns, this.runId, this.agentBundle!.data),
-        }),
-      ).catch((err: Error) => {
-        if (!/HTTP 409/.test(err.message)) throw err;
-      });
-    }
+    await this.ensureAgentConfigMap(ns);
     type Spec = {
       name: string;
       role: 'perf-server' | 'perf-client' | 'host-server' | 'host-client';
@@ -491,8 +516,7 @@ export class KubeDriver implements ClusterDriver {
         hostNetwork: s.host,
         images: this.images,
         imagePullSecrets: this.config.imagePullSecrets,
-        agentConfigMap: cmName,
-        agentItems: this.agentBundle!.items,
+        agentItems: this.bundle().items,
       });
       this.progress({
         phase: 'perf',
@@ -565,7 +589,7 @@ export class KubeDriver implements ClusterDriver {
     const has = (c: string) => r.containers.includes(c);
     const cmd = argv[0] ?? '';
     if (cmd === 'agent' && has('agent')) {
-      const entry = `${AGENT_DIR}/${this.agentBundle?.entry ?? 'src/agent/main.js'}`;
+      const entry = `${AGENT_DIR}/${AGENT_BUNDLE_FILE}`;
       return { container: 'agent', argv: ['node', entry, ...argv.slice(1)] };
     }
     if ((cmd === 'iperf3' || cmd === 'iperf') && has('iperf3')) return { container: 'iperf3', argv };
@@ -650,6 +674,7 @@ export class KubeDriver implements ClusterDriver {
     this.nsLabels.clear();
     this.policies.clear();
     this.perfPairs.clear();
+    this.agentConfigMaps.clear();
     this.cleanedUp = true;
     this.removeSignalHandlers?.();
     this.removeSignalHandlers = undefined;

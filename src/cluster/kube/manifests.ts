@@ -2,7 +2,9 @@
  * The objects the kube driver creates, as plain JSON (pure builders, checked against the published
  * Kubernetes schemas in the tests). Conformance pods follow the upstream NetworkPolicy e2e suite: one
  * agnhost `porter` container per served port/protocol, with named container ports, so a policy can
- * name a port exactly as the case does; probes run `agnhost connect` in the source pod.
+ * name a port exactly as the case does. Probes run in the source pod: in probe mode `agent` from an
+ * `agent` container beside the porters (same pod, so the same network namespace and the same policy
+ * verdicts), in mode `agnhost` with `agnhost connect` in the first porter container.
  */
 import { createHash } from 'node:crypto';
 import { NAMESPACE_NAME_LABEL, type Labels, type ResolvedPod } from '../../netpol/types.js';
@@ -47,6 +49,17 @@ function checkNoReserved(labels: Labels, where: string): void {
 export const AGNHOST = '/agnhost';
 /** Where the agent's code is mounted in the agent container. */
 export const AGENT_DIR = '/opt/cnibench/agent';
+/** The ConfigMap carrying the agent bundle, in every namespace with agent containers. */
+export const AGENT_CONFIGMAP = 'cnibench-agent';
+/** Where an agent container finds a copy of agnhost (for SCTP probes; Node.js has no SCTP sockets). */
+export const AGNHOST_COPY_DIR = '/opt/cnibench/bin';
+export const AGNHOST_COPY = `${AGNHOST_COPY_DIR}/agnhost`;
+
+/** The agent bundle as pods mount it (see agent-bundle.ts). */
+export interface AgentVolume {
+  /** key → path items of the agent ConfigMap. */
+  items: Array<{ key: string; path: string }>;
+}
 
 /** Ports of the performance servers (the service path exposes exactly these). */
 import { PERF_PORTS } from '../driver.js';
@@ -56,6 +69,12 @@ export interface PodContext {
   ns: NamespaceMap;
   images: HarnessImages;
   imagePullSecrets: string[];
+  /**
+   * Probe mode `agent`: the bundle the agent container mounts. Unset: mode `agnhost` (porters only).
+   */
+  agent?: AgentVolume;
+  /** The case probes SCTP: an agent container also gets a copy of agnhost to run them. */
+  sctp?: boolean;
 }
 
 export function namespaceManifest(logical: string, caseLabels: Labels, ns: NamespaceMap): Manifest {
@@ -84,6 +103,9 @@ export function serveContainerName(port: number, protocol: string): string {
   return `cont-${port}-${protocol.toLowerCase()}`;
 }
 
+/** Keeps a tool container alive until exec'd into; exits at once on SIGTERM so deletion is fast. */
+const IDLE_COMMAND = ['/bin/sh', '-c', 'trap "exit 0" TERM INT; while true; do sleep 3600 & wait $!; done'];
+
 /** IANA_SVC_NAME: what the API server accepts as a container port name. */
 const PORT_NAME = /^(?=.{1,15}$)(?=.*[a-z])[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 
@@ -91,13 +113,30 @@ function hashSpec(spec: unknown): string {
   return createHash('sha256').update(JSON.stringify(spec)).digest('hex').slice(0, 16);
 }
 
+/** The agent container: stock Node.js idling until exec'd into, the bundle mounted from the ConfigMap. */
+function agentContainer(image: string, extraMounts: Array<Record<string, unknown>> = []) {
+  return {
+    name: 'agent',
+    image,
+    imagePullPolicy: 'IfNotPresent',
+    command: IDLE_COMMAND,
+    volumeMounts: [{ name: 'agent', mountPath: AGENT_DIR, readOnly: true }, ...extraMounts],
+  };
+}
+
+function agentVolume(items: AgentVolume['items']) {
+  return { name: 'agent', configMap: { name: AGENT_CONFIGMAP, items } };
+}
+
 /**
- * A conformance pod: one porter container per port (answering with the pod's name), or one idle
- * container for a pod that serves nothing. Pod labels are the case's plus the management labels.
+ * A conformance pod: one porter container per port (answering with the pod's logical key, "x/a", so
+ * a probe can tell which pod answered), plus in agent mode the `agent` container that runs the
+ * pod's probes. In agnhost mode a pod that serves nothing gets one idle agnhost container. Pod labels
+ * are the case's plus the management labels.
  */
 export function conformancePodManifest(pod: ResolvedPod, ctx: PodContext): Manifest {
   checkNoReserved(pod.labels, `pod ${pod.key}`);
-  const containers = pod.ports.map((p) => {
+  const containers: Array<Record<string, unknown>> = pod.ports.map((p) => {
     if (!PORT_NAME.test(p.name)) {
       throw new InputError(
         `pod ${pod.key}: port name "${p.name}" is not a valid container port name (at most 15 characters: a-z, 0-9, -)`,
@@ -108,20 +147,45 @@ export function conformancePodManifest(pod: ResolvedPod, ctx: PodContext): Manif
       image: ctx.images.agnhost,
       imagePullPolicy: 'IfNotPresent',
       args: ['porter'],
-      env: [{ name: `${PORTER_ENV[p.protocol]}${p.port}`, value: pod.name }],
+      env: [{ name: `${PORTER_ENV[p.protocol]}${p.port}`, value: pod.key }],
       ports: [{ name: p.name, containerPort: p.port, protocol: p.protocol }],
     };
   });
-  if (containers.length === 0) {
+  const volumes: Array<Record<string, unknown>> = [];
+  const initContainers: Array<Record<string, unknown>> = [];
+  if (ctx.agent) {
+    const sctp = ctx.sctp === true;
+    // agnhost cannot run in the Node.js image: an init container copies the binary (both images are
+    // Alpine-based) into a volume the agent container mounts, for the agent to run on SCTP targets.
+    if (sctp) {
+      volumes.push({ name: 'agnhost-bin', emptyDir: {} });
+      initContainers.push({
+        name: 'agnhost-bin',
+        image: ctx.images.agnhost,
+        imagePullPolicy: 'IfNotPresent',
+        command: ['cp', AGNHOST, AGNHOST_COPY],
+        volumeMounts: [{ name: 'agnhost-bin', mountPath: AGNHOST_COPY_DIR }],
+      });
+    }
+    containers.push(
+      agentContainer(
+        ctx.images.agent,
+        sctp ? [{ name: 'agnhost-bin', mountPath: AGNHOST_COPY_DIR, readOnly: true }] : [],
+      ),
+    );
+    volumes.push(agentVolume(ctx.agent.items));
+  } else if (containers.length === 0) {
     containers.push({
       name: 'idle',
       image: ctx.images.agnhost,
       imagePullPolicy: 'IfNotPresent',
       args: ['pause'],
-    } as never);
+    });
   }
   const spec = {
+    ...(initContainers.length ? { initContainers } : {}),
     containers,
+    ...(volumes.length ? { volumes } : {}),
     terminationGracePeriodSeconds: 1,
     automountServiceAccountToken: false,
     ...(ctx.imagePullSecrets.length
@@ -141,9 +205,19 @@ export function conformancePodManifest(pod: ResolvedPod, ctx: PodContext): Manif
   };
 }
 
-/** The container a probe runs in: any container of the pod shares its network namespace. */
-export function probeContainer(manifest: Manifest): string {
-  return manifest.spec.containers[0].name;
+/**
+ * Where a conformance pod's probes run: the agent container (with the agnhost copy when the pod
+ * has one), or else the first container (any container of a pod shares its network namespace).
+ */
+export function probeSite(manifest: Manifest): { container: string; agnhost?: string } {
+  const names = (manifest.spec.containers as Array<{ name: string }>).map((c) => c.name);
+  if (names.includes('agent')) {
+    const copy = ((manifest.spec.initContainers ?? []) as Array<{ name: string }>).some(
+      (c) => c.name === 'agnhost-bin',
+    );
+    return { container: 'agent', ...(copy ? { agnhost: AGNHOST_COPY } : {}) };
+  }
+  return { container: names[0] ?? '' };
 }
 
 export interface PerfPodOptions {
@@ -155,13 +229,9 @@ export interface PerfPodOptions {
   hostNetwork: boolean;
   images: HarnessImages;
   imagePullSecrets: string[];
-  agentConfigMap: string;
-  /** key → path items of the agent ConfigMap (paths may contain directories, keys cannot). */
-  agentItems: Array<{ key: string; path: string }>;
+  /** key → path items of the agent ConfigMap (AGENT_CONFIGMAP in the pod's namespace). */
+  agentItems: AgentVolume['items'];
 }
-
-/** Keeps a tool container alive until exec'd into; exits at once on SIGTERM so deletion is fast. */
-const IDLE_COMMAND = ['/bin/sh', '-c', 'trap "exit 0" TERM INT; while true; do sleep 3600 & wait $!; done'];
 
 /**
  * A performance pod pinned to a node: an `iperf3` container, an `agent` container (Node.js with the
@@ -170,13 +240,7 @@ const IDLE_COMMAND = ['/bin/sh', '-c', 'trap "exit 0" TERM INT; while true; do s
 export function perfPodManifest(o: PerfPodOptions): Manifest {
   const containers: Array<Record<string, unknown>> = [
     { name: 'iperf3', image: o.images.iperf3, imagePullPolicy: 'IfNotPresent', command: IDLE_COMMAND },
-    {
-      name: 'agent',
-      image: o.images.agent,
-      imagePullPolicy: 'IfNotPresent',
-      command: IDLE_COMMAND,
-      volumeMounts: [{ name: 'agent', mountPath: AGENT_DIR, readOnly: true }],
-    },
+    agentContainer(o.images.agent),
   ];
   if (o.images.netperf) {
     containers.push({
@@ -195,7 +259,7 @@ export function perfPodManifest(o: PerfPodOptions): Manifest {
     // Pinned by nodeName, which bypasses the scheduler; tolerate everything so tainted nodes still run it.
     tolerations: [{ operator: 'Exists' }],
     containers,
-    volumes: [{ name: 'agent', configMap: { name: o.agentConfigMap, items: o.agentItems } }],
+    volumes: [agentVolume(o.agentItems)],
     ...(o.imagePullSecrets.length ? { imagePullSecrets: o.imagePullSecrets.map((name) => ({ name })) } : {}),
   };
   return {
