@@ -6,7 +6,7 @@
  */
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { Candidate, KubeClusterConfig } from '../scenario/schema.js';
-import type { KubeClients } from './kube-clients.js';
+import type { KubeConnection } from '../cluster/kube/client.js';
 
 /** Candidates that install a real CNI (the local reference profiles have no installer). */
 export type KubeCandidate = Extract<Candidate, { cni: 'calico' | 'cilium' }>;
@@ -118,8 +118,8 @@ export interface InstalledComponent {
 export interface CniInstaller {
   readonly cni: CniName;
   plan(candidate: KubeCandidate, cluster: KubeClusterConfig, inputs?: PlanInputs): InstallPlan;
-  install(plan: InstallPlan, kube: KubeClients, progress?: ProgressFn): Promise<void>;
-  waitReady(plan: InstallPlan, kube: KubeClients, opts: WaitOptions): Promise<void>;
-  installedVersions(kube: KubeClients): Promise<InstalledComponent[]>;
-  uninstall(plan: InstallPlan, kube: KubeClients, opts: WaitOptions): Promise<void>;
+  install(plan: InstallPlan, kube: KubeConnection, progress?: ProgressFn): Promise<void>;
+  waitReady(plan: InstallPlan, kube: KubeConnection, opts: WaitOptions): Promise<void>;
+  installedVersions(kube: KubeConnection): Promise<InstalledComponent[]>;
+  uninstall(plan: InstallPlan, kube: KubeConnection, opts: WaitOptions): Promise<void>;
 }

@@ -4,10 +4,9 @@
  * namespaces, and the operator's custom resources. Checked with SelfSubjectAccessReviews before anything
  * is applied, so missing rights fail the run at once instead of half-way through an install.
  */
-import { AuthorizationV1Api, VersionApi } from '@kubernetes/client-node';
 import type { Permission } from '../cluster/kube/permissions.js';
 import { runPreflight } from '../cluster/kube/preflight.js';
-import type { KubeClients } from './kube-clients.js';
+import type { KubeConnection } from '../cluster/kube/client.js';
 import type { CniName } from './installer.js';
 
 const WRITE = ['get', 'list', 'create', 'patch', 'delete'];
@@ -100,14 +99,7 @@ export const INSTALLER_REMEDY =
   'installing a CNI needs: {missing}. Run with cluster-admin credentials (installing a CNI needs them; deploy/rbac.yaml covers only the measurements).';
 
 /** Fails (exit 3, naming every missing permission) unless the credentials may install `cni`. */
-export async function checkInstallPermissions(kube: KubeClients, cni: CniName): Promise<void> {
-  const kc = kube.kc;
-  const conn = {
-    server: kc.getCurrentCluster()?.server ?? '(no server)',
-    context: kc.getCurrentContext(),
-    authz: kc.makeApiClient(AuthorizationV1Api),
-    version: kc.makeApiClient(VersionApi),
-  };
+export async function checkInstallPermissions(kube: KubeConnection, cni: CniName): Promise<void> {
   const needs = installerPermissions(cni);
-  await runPreflight(conn, needs.namespace, needs.permissions, INSTALLER_REMEDY);
+  await runPreflight(kube, needs.namespace, needs.permissions, INSTALLER_REMEDY);
 }

@@ -7,18 +7,17 @@ import { randomBytes } from 'node:crypto';
 import type { KubeClusterConfig } from '../scenario/schema.js';
 import { EnvironmentError } from '../util/errors.js';
 import { resolveArtifact } from './artifacts.js';
-import { describeApiError } from './apply.js';
 import { cacheRoot as defaultCacheRoot, type FetchOptions } from './cache.js';
 import { calicoCacheKey, calicoManifestUrl, calicoTag } from './calico/release.js';
 import { ciliumCacheKey, ciliumChartUrl, ciliumChartVersion } from './cilium/release.js';
 import type { KubeCandidate, PlanInputs } from './installer.js';
-import type { KubeClients } from './kube-clients.js';
+import { apiCall, type KubeConnection } from '../cluster/kube/client.js';
 
 export interface PrepareOptions {
   cacheRoot?: string;
   /** Real install: download a missing manifest, read the cluster, generate secrets. */
   online: boolean;
-  kube?: KubeClients;
+  kube?: KubeConnection;
   fetch?: FetchOptions;
 }
 
@@ -67,18 +66,16 @@ export async function prepareInputs(
  * The API server address behind the `kubernetes` Service, as nodes reach it. The kubeconfig's URL is
  * often not it (kind: 127.0.0.1 on the host), and without kube-proxy the Service IP is not yet routed.
  */
-export async function apiServerEndpoint(kube: KubeClients): Promise<{ host: string; port: number }> {
-  try {
-    const ep = await kube.core.readNamespacedEndpoints({ name: 'kubernetes', namespace: 'default' });
-    const subset = ep.subsets?.[0];
-    const host = subset?.addresses?.[0]?.ip;
-    const port = subset?.ports?.find((p) => p.name === 'https')?.port ?? subset?.ports?.[0]?.port;
-    if (host && port) return { host, port };
-  } catch (err) {
-    throw new EnvironmentError(
-      `cannot read Endpoints default/kubernetes (the API server address for the CNI): ${describeApiError(err)}`,
-    );
-  }
+export async function apiServerEndpoint(kube: KubeConnection): Promise<{ host: string; port: number }> {
+  const ep = await apiCall(
+    kube,
+    'read Endpoints default/kubernetes (the API server address for the CNI)',
+    () => kube.core.readNamespacedEndpoints({ name: 'kubernetes', namespace: 'default' }),
+  );
+  const subset = ep.subsets?.[0];
+  const host = subset?.addresses?.[0]?.ip;
+  const port = subset?.ports?.find((p) => p.name === 'https')?.port ?? subset?.ports?.[0]?.port;
+  if (host && port) return { host, port };
   throw new EnvironmentError(
     'Endpoints default/kubernetes lists no address; cannot tell the CNI where the API server is',
   );

@@ -6,7 +6,7 @@
 import type { KubeClusterConfig } from '../scenario/schema.js';
 import { assertNoConflictingCni, detectCnis, type DetectedCni } from './detect.js';
 import type { InstallPlan, InstalledComponent, KubeCandidate, ProgressFn } from './installer.js';
-import type { KubeClients } from './kube-clients.js';
+import type { KubeConnection } from '../cluster/kube/client.js';
 import { prepareInputs } from './prepare.js';
 import { checkInstallPermissions } from './permissions.js';
 import { installerFor } from './registry.js';
@@ -34,7 +34,7 @@ export interface InstallResult {
 export async function installCandidate(
   candidate: KubeCandidate,
   cluster: KubeClusterConfig,
-  kube: KubeClients,
+  kube: KubeConnection,
   opts: InstallSessionOptions = {},
 ): Promise<InstallResult> {
   // The install needs far more than the measurements: check it all before anything is applied.
@@ -66,7 +66,7 @@ export async function installCandidate(
 export async function uninstallCandidate(
   plan: InstallPlan,
   cluster: KubeClusterConfig,
-  kube: KubeClients,
+  kube: KubeConnection,
   opts: InstallSessionOptions = {},
 ) {
   await installerFor(plan.cni).uninstall(plan, kube, {

@@ -12,7 +12,6 @@ import { connect } from '../../src/cluster/kube/client.js';
 import { findHelm, helmVersion } from '../../src/cni/cilium/helm.js';
 import { detectCnis, installedVersionsRecord } from '../../src/cni/detect.js';
 import type { InstallProgress } from '../../src/cni/installer.js';
-import { makeKubeClients } from '../../src/cni/kube-clients.js';
 import { installCandidate, uninstallCandidate } from '../../src/cni/session.js';
 import { EnvironmentError } from '../../src/util/errors.js';
 import { FakeApiServer, type KubeObject } from '../kube/fake-apiserver.js';
@@ -32,7 +31,7 @@ async function cluster(t: T, controllers: ControllerOptions = {}) {
   });
   const dir = tempDir(t);
   const kubeconfig = await api.writeKubeconfig(dir);
-  const kube = makeKubeClients(connect({ kubeconfig }).kc);
+  const kube = connect({ kubeconfig });
   return { api, dir, kubeconfig, kube };
 }
 

@@ -8,7 +8,6 @@ import { connect } from '../../cluster/kube/client.js';
 import { renderPlan } from '../../cni/dry-run.js';
 import type { InstallProgress, KubeCandidate } from '../../cni/installer.js';
 import { isKubeCandidate } from '../../cni/installer.js';
-import { makeKubeClients } from '../../cni/kube-clients.js';
 import { prepareInputs } from '../../cni/prepare.js';
 import { installerFor } from '../../cni/registry.js';
 import { installCandidate, uninstallCandidate } from '../../cni/session.js';
@@ -113,8 +112,7 @@ const install: CommandModule<object, InstallArgs> = {
       process.stdout.write(renderPlan(plan, { fullCrds: argv.full }));
       return;
     }
-    const conn = connect({ kubeconfig: cluster.kubeconfig, context: cluster.context });
-    const kube = makeKubeClients(conn.kc);
+    const kube = connect({ kubeconfig: cluster.kubeconfig, context: cluster.context });
     const result = await installCandidate(candidate, cluster, kube, {
       progress: stderrProgress,
       readyTimeoutMs: argv.timeout !== undefined ? argv.timeout * 1000 : undefined,
@@ -126,7 +124,7 @@ const install: CommandModule<object, InstallArgs> = {
       return;
     }
     process.stdout.write(
-      `${candidate.name}: ${candidate.cni} ready after ${(result.readyMs / 1000).toFixed(1)}s on context "${conn.context}"\n`,
+      `${candidate.name}: ${candidate.cni} ready after ${(result.readyMs / 1000).toFixed(1)}s on context "${kube.context}"\n`,
     );
     for (const c of result.installed)
       process.stdout.write(`  ${c.kind} ${c.namespace}/${c.name}: ${c.image} (${c.version})\n`);
@@ -150,15 +148,14 @@ const uninstall: CommandModule<object, CommonArgs & { timeout?: number }> = {
       }) as never,
   handler: async (argv) => {
     const { candidate, cluster } = selectCandidate(argv);
-    const conn = connect({ kubeconfig: cluster.kubeconfig, context: cluster.context });
-    const kube = makeKubeClients(conn.kc);
+    const kube = connect({ kubeconfig: cluster.kubeconfig, context: cluster.context });
     const inputs = await prepareInputs(candidate, cluster, { online: true, kube });
     const plan = installerFor(candidate.cni).plan(candidate, cluster, inputs);
     await uninstallCandidate(plan, cluster, kube, {
       progress: stderrProgress,
       readyTimeoutMs: argv.timeout !== undefined ? argv.timeout * 1000 : undefined,
     });
-    process.stdout.write(`${candidate.name}: ${candidate.cni} removed from context "${conn.context}"\n`);
+    process.stdout.write(`${candidate.name}: ${candidate.cni} removed from context "${kube.context}"\n`);
   },
 };
 

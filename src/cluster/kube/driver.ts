@@ -1,6 +1,6 @@
 /**
  * The `kube` cluster driver: runs the harness's workloads on a real Kubernetes cluster through its
- * API (`@kubernetes/client-node` 1.4). Conformance pods are agnhost porters probed with
+ * API (`@kubernetes/client-node` 2.x, through the access layer in client.ts). Conformance pods are agnhost porters probed with
  * `agnhost connect` through the exec API; performance pods carry iperf3 and the cnibench agent
  * (Node.js, code from a ConfigMap) pinned to chosen nodes. Every object lives in this run's
  * namespaces (`<prefix>-<runid>-<logical>`), labelled for clean-up; see docs/kube.md.
@@ -136,7 +136,8 @@ export class KubeDriver implements ClusterDriver {
     this.opts.onProgress?.(p);
   }
 
-  private connection(): KubeConnection {
+  /** The run's one connection to the cluster; the CNI installers of this candidate use it too. */
+  connection(): KubeConnection {
     this.conn ??= connect({ kubeconfig: this.config.kubeconfig, context: this.config.context });
     return this.conn;
   }
@@ -181,7 +182,7 @@ export class KubeDriver implements ClusterDriver {
         this.nsLabels.set(name, { ...want, 'kubernetes.io/metadata.name': name });
         return;
       } catch (err) {
-        if (!/HTTP 409/.test((err as Error).message)) throw err;
+        if (httpStatus(err) !== 409) throw err;
         const cur = await this.api(`read namespace ${name}`, (c) => c.core.readNamespace({ name }));
         this.nsLabels.set(name, cur.metadata?.labels ?? {});
       }
@@ -203,7 +204,7 @@ export class KubeDriver implements ClusterDriver {
         c.core.deleteNamespacedPod({ name, namespace, gracePeriodSeconds: 0 }),
       );
     } catch (err) {
-      if (!/HTTP 404/.test((err as Error).message)) throw err;
+      if (httpStatus(err) !== 404) throw err;
     }
     const deadline = Date.now() + timeoutMs;
     for (;;) {
@@ -353,7 +354,7 @@ export class KubeDriver implements ClusterDriver {
           c.networking.deleteNamespacedNetworkPolicy({ name, namespace }),
         );
       } catch (err) {
-        if (!/HTTP 404/.test((err as Error).message)) throw err;
+        if (httpStatus(err) !== 404) throw err;
       }
       this.policies.delete(key);
     });
@@ -371,7 +372,7 @@ export class KubeDriver implements ClusterDriver {
             c.networking.createNamespacedNetworkPolicy({ namespace, body: toClientNetworkPolicy(p) }),
           );
         } catch (err) {
-          if (!/HTTP 409/.test((err as Error).message)) throw err;
+          if (httpStatus(err) !== 409) throw err;
           await this.api(`replace networkpolicy ${key}`, (c) =>
             c.networking.replaceNamespacedNetworkPolicy({ name, namespace, body: toClientNetworkPolicy(p) }),
           );
@@ -460,8 +461,8 @@ export class KubeDriver implements ClusterDriver {
           namespace: ns,
           body: configMapManifest(cmName, ns, this.runId, this.agentBundle!.data),
         }),
-      ).catch((err: Error) => {
-        if (!/HTTP 409/.test(err.message)) throw err;
+      ).catch((err: unknown) => {
+        if (httpStatus(err) !== 409) throw err;
       });
     }
     type Spec = {
@@ -514,8 +515,8 @@ export class KubeDriver implements ClusterDriver {
       const svc = perfServiceManifest('perf-server', ns, this.runId, 'perf-server-a');
       const created = await this.api(`create service ${ns}/perf-server`, (c) =>
         c.core.createNamespacedService({ namespace: ns, body: svc as never }),
-      ).catch(async (err: Error) => {
-        if (!/HTTP 409/.test(err.message)) throw err;
+      ).catch(async (err: unknown) => {
+        if (httpStatus(err) !== 409) throw err;
         return this.api(`read service ${ns}/perf-server`, (c) =>
           c.core.readNamespacedService({ name: 'perf-server', namespace: ns }),
         );

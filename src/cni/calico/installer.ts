@@ -17,7 +17,7 @@ import type {
   WaitOptions,
   WorkloadRef,
 } from '../installer.js';
-import type { KubeClients } from '../kube-clients.js';
+import type { KubeConnection } from '../../cluster/kube/client.js';
 import { addImagePullSecrets, parseManifest, rewriteImages } from '../manifest.js';
 import { waitForRollout } from '../rollout.js';
 import { calicoApiServer, calicoInstallation, calicoServicesEndpoint } from './installation.js';
@@ -100,7 +100,7 @@ export const calicoInstaller: CniInstaller = {
   cni: 'calico',
   plan: (candidate, cluster, inputs) => planCalico(candidate as CalicoCandidate, cluster, inputs),
 
-  async install(plan: InstallPlan, kube: KubeClients, progress?: ProgressFn) {
+  async install(plan: InstallPlan, kube: KubeConnection, progress?: ProgressFn) {
     if (!plan.manifest || plan.manifest.objects.length === 0) {
       throw new Error('install needs a plan built with the operator manifest (prepareInputs with download)');
     }
@@ -122,7 +122,7 @@ export const calicoInstaller: CniInstaller = {
       kube,
     ),
 
-  async uninstall(plan: InstallPlan, kube: KubeClients, opts: WaitOptions) {
+  async uninstall(plan: InstallPlan, kube: KubeConnection, opts: WaitOptions) {
     const crs = plan.objects.filter(isOperatorResource);
     await deleteObjects(crs, kube, opts.progress);
     // The Installation's finalizer is removed by the operator once it has torn down calico-node and the

@@ -18,7 +18,7 @@ import type {
   WaitOptions,
   WorkloadRef,
 } from '../installer.js';
-import type { KubeClients } from '../kube-clients.js';
+import type { KubeConnection } from '../../cluster/kube/client.js';
 import { waitForRollout } from '../rollout.js';
 import {
   CILIUM_HELM_REPO,
@@ -108,7 +108,7 @@ export const ciliumInstaller: CniInstaller = {
   cni: 'cilium',
   plan: (candidate, cluster, inputs) => planCilium(candidate as CiliumCandidate, cluster, inputs),
 
-  async install(plan: InstallPlan, kube: KubeClients, progress?: ProgressFn) {
+  async install(plan: InstallPlan, kube: KubeConnection, progress?: ProgressFn) {
     const helm = plan.helm!;
     findHelm(); // before anything is applied, so a missing helm leaves the cluster untouched
     if (
@@ -139,7 +139,7 @@ export const ciliumInstaller: CniInstaller = {
       kube,
     ),
 
-  async uninstall(plan: InstallPlan, kube: KubeClients, opts: WaitOptions) {
+  async uninstall(plan: InstallPlan, kube: KubeConnection, opts: WaitOptions) {
     opts.progress?.({ phase: 'uninstall', message: `helm uninstall ${plan.helm!.release}` });
     await runHelm(helmUninstallArgs(plan.helm!), { timeoutMs: opts.timeoutMs });
     await deleteObjects(plan.objects, kube, opts.progress);
