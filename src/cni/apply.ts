@@ -4,7 +4,8 @@
  * annotation). Server-side apply is strict: a field the server's schema does not declare is refused, not
  * dropped. Every CRD of the batch goes first and must be Established before any object of its kind.
  */
-import { loadYaml, PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
+import { dumpYaml, loadYaml, PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
+import { parse as parseYaml } from 'yaml';
 import { EnvironmentError } from '../util/errors.js';
 import {
   apiCall,
@@ -27,7 +28,30 @@ export const FIELD_MANAGER = 'cnibench';
  * (since client-node 1.4.0 it deserialises exactly as the request serialiser expects); JSON is YAML.
  */
 export function toClientModel(o: KubernetesObject): KubernetesObject {
-  return loadYaml<KubernetesObject>(JSON.stringify(o));
+  const model = loadYaml<KubernetesObject>(JSON.stringify(o));
+  // A field the models do not know (newer than this client-node) would be dropped without a word.
+  const lost = droppedFields(o, parseYaml(dumpYaml(model)) as unknown);
+  if (lost.length > 0) {
+    throw new EnvironmentError(
+      `cannot send ${objectRef(o)} unchanged: @kubernetes/client-node's model of ${o.kind ?? '?'} has no field ${lost.slice(0, 5).join(', ')}${lost.length > 5 ? ` (and ${lost.length - 5} more)` : ''}; a newer cnibench (client-node) is needed for this manifest`,
+    );
+  }
+  return model;
+}
+
+/** Paths present (non-null) in `sent` but missing from `kept`. */
+export function droppedFields(sent: unknown, kept: unknown, path = ''): string[] {
+  if (Array.isArray(sent)) {
+    const k = Array.isArray(kept) ? kept : [];
+    return sent.flatMap((v, i) => droppedFields(v, k[i], `${path}[${i}]`));
+  }
+  if (typeof sent !== 'object' || sent === null) return [];
+  const k = typeof kept === 'object' && kept !== null ? (kept as Record<string, unknown>) : {};
+  return Object.entries(sent).flatMap(([key, v]) => {
+    if (v === null || v === undefined) return [];
+    const at = path ? `${path}.${key}` : key;
+    return key in k ? droppedFields(v, k[key], at) : [at];
+  });
 }
 
 /** Order that lets every object find what it depends on: CRDs, namespaces, RBAC and config, then the rest. */

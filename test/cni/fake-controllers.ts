@@ -1,7 +1,7 @@
 /**
  * Controllers the fake API server does not have, added on top of it (through its object store's event
- * stream) for the installer tests: the apiextensions controller marking CRDs Established, the
- * DaemonSet/Deployment controllers reporting a rollout after a delay, and a stand-in Tigera operator
+ * stream) for the installer tests (CRDs are Established by the fake API server itself, as by a real
+ * one): the DaemonSet/Deployment controllers reporting a rollout after a delay, and a stand-in Tigera operator
  * that creates calico-system and calico-node for an Installation and removes them when it is deleted.
  * They react to what the code under test sends, so the tests exercise the real wait logic.
  */
@@ -38,14 +38,6 @@ export function startControllers(api: FakeApiServer, opts: ControllerOptions = {
       if (o.kind === 'Installation') later(() => removeCalicoSystem(api));
       return;
     }
-    if (o.kind === 'CustomResourceDefinition' && !established(o)) {
-      later(() =>
-        update(api, o, (cur) => ({
-          ...cur,
-          status: { conditions: [{ type: 'Established', status: 'True' }] },
-        })),
-      );
-    }
     if (
       o.kind === 'DaemonSet' &&
       !opts.stuck?.includes(`${o.metadata.namespace}/${o.metadata.name}`) &&
@@ -72,11 +64,6 @@ function update(api: FakeApiServer, o: KubeObject, fn: (cur: KubeObject) => Kube
   const cur = api.store.get(o.apiVersion, o.kind, o.metadata.name, o.metadata.namespace);
   if (cur) api.store.update(fn(cur));
 }
-
-const established = (o: KubeObject) =>
-  (o.status?.conditions ?? []).some(
-    (c: { type: string; status: string }) => c.type === 'Established' && c.status === 'True',
-  );
 
 function dsStatus(ds: KubeObject, nodes: number) {
   return {

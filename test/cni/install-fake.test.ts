@@ -51,7 +51,8 @@ const fast = { pollMs: 20, readyTimeoutMs: 10_000 };
 
 describe('Calico on the fake API server', () => {
   test('install applies operator + Installation with server-side apply, waits, records versions; uninstall removes it all', async (t) => {
-    const { api, dir, kubeconfig, kube } = await cluster(t, { calicoVersion: 'v3.29.1' });
+    // The rollout takes long enough for the wait to report calico-node pending at least once.
+    const { api, dir, kubeconfig, kube } = await cluster(t, { calicoVersion: 'v3.29.1', rolloutDelayMs: 400 });
     const cand = calico({ manifest: fixture('tigera-operator.yaml'), encapsulation: 'VXLANCrossSubnet' });
     const clusterCfg = kubeCluster({
       kubeconfig,
