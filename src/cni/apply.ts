@@ -15,7 +15,7 @@ import {
   type KubeConnection,
 } from '../cluster/kube/client.js';
 import { crdKinds, objectRef } from './manifest.js';
-import type { ProgressFn } from './installer.js';
+import type { InstallPlan, ProgressFn } from './installer.js';
 import { sleep } from '../util/sleep.js';
 
 export const FIELD_MANAGER = 'cnibench';
@@ -101,30 +101,53 @@ export async function applyObject(o: KubernetesObject, kube: KubeConnection): Pr
   );
 }
 
+/** Everything a plan applies, third-party manifests and generated objects, in the order listed. */
+export function planObjects(plan: Pick<InstallPlan, 'manifests' | 'objects'>): KubernetesObject[] {
+  return [...plan.manifests.flatMap((m) => m.objects), ...plan.objects];
+}
+
+/** One step of an apply: send an object, or wait until the CRDs sent so far are Established. */
+export type ApplyStep = { apply: KubernetesObject } | { waitFor: KubernetesObject[] };
+
 /**
- * Applies the objects in dependency order. Before the first object of a kind defined by a CRD in this
- * batch, that CRD must be Established (until then the server does not serve the kind).
+ * The steps that apply `objects`: dependency order (every CRD first), and before the first object of a
+ * kind one of these CRDs defines, a wait until all of them are Established (until then the server does
+ * not serve the kind). Both the install and the printed plan follow these steps.
  */
+export function applySteps(objects: KubernetesObject[]): ApplyStep[] {
+  const ordered = applyOrder(objects);
+  const crds = ordered.filter((o) => o.kind === 'CustomResourceDefinition');
+  const definedBy = crdKinds(crds);
+  const steps: ApplyStep[] = [];
+  let waited = false;
+  for (const o of ordered) {
+    if (!waited && definedBy.has(`${o.apiVersion}|${o.kind}`)) {
+      steps.push({ waitFor: crds });
+      waited = true;
+    }
+    steps.push({ apply: o });
+  }
+  return steps;
+}
+
+/** Applies the objects following applySteps. */
 export async function applyObjects(
   objects: KubernetesObject[],
   kube: KubeConnection,
   opts: ApplyOptions = {},
 ): Promise<void> {
-  const ordered = applyOrder(objects);
-  const crds = ordered.filter((o) => o.kind === 'CustomResourceDefinition');
-  const definedBy = crdKinds(crds);
-  const established = new Set<string>();
+  const steps = applySteps(objects);
+  const total = objects.length;
   let done = 0;
-  for (const o of ordered) {
-    const crd = definedBy.get(`${o.apiVersion}|${o.kind}`);
-    if (crd && !established.has(crd)) {
-      // All CRDs come first, so by now every one of them has been sent: wait for them together.
-      await waitCrdsEstablished(crds, kube, opts.crdTimeoutMs ?? 60_000, opts.pollMs ?? 500);
-      for (const c of crds) established.add(c.metadata?.name ?? '');
+  for (const step of steps) {
+    if ('waitFor' in step) {
+      opts.progress?.({ phase: 'apply', message: `waiting for ${step.waitFor.length} CRD(s) to be Established` });
+      await waitCrdsEstablished(step.waitFor, kube, opts.crdTimeoutMs ?? 60_000, opts.pollMs ?? 500);
+      continue;
     }
-    await applyObject(o, kube);
+    await applyObject(step.apply, kube);
     done++;
-    opts.progress?.({ phase: 'apply', message: objectRef(o), done, total: ordered.length });
+    opts.progress?.({ phase: 'apply', message: objectRef(step.apply), done, total });
   }
 }
 

@@ -1,6 +1,7 @@
 /**
- * `cnibench install CANDIDATE --scenario FILE` installs one Calico or Cilium candidate of a scenario on
- * its cluster and waits until it is ready; `--dry-run` prints everything it would apply, offline.
+ * `cnibench install CANDIDATE [--scenario FILE] [--version V]` installs one Calico or Cilium candidate
+ * (of a scenario, or with default settings) on its cluster and waits until it is ready; `--dry-run`
+ * prints everything it would apply, in order, offline.
  * `cnibench uninstall CANDIDATE --scenario FILE` removes it again.
  */
 import type { CommandModule } from 'yargs';
@@ -12,12 +13,14 @@ import { prepareInputs } from '../../cni/prepare.js';
 import { installerFor } from '../../cni/registry.js';
 import { installCandidate, uninstallCandidate } from '../../cni/session.js';
 import { loadScenario } from '../../scenario/load.js';
-import type { KubeClusterConfig } from '../../scenario/schema.js';
+import { assertSupported, newestSupported } from '../../scenario/cni-versions.js';
+import { candidateSchema, kubeClusterSchema, type KubeClusterConfig } from '../../scenario/schema.js';
 import { InputError } from '../../util/errors.js';
 
 interface CommonArgs {
   candidate: string;
-  scenario: string;
+  scenario?: string;
+  version?: string;
   'image-registry'?: string;
   context?: string;
   kubeconfig?: string;
@@ -30,24 +33,47 @@ interface InstallArgs extends CommonArgs {
   json: boolean;
 }
 
-/** The candidate and its cluster settings, with command-line overrides applied. */
+/**
+ * The candidate and its cluster settings, with command-line overrides applied. Without a scenario the
+ * candidate is `calico` or `cilium` with default settings on the current kubeconfig context.
+ */
 export function selectCandidate(args: CommonArgs): { candidate: KubeCandidate; cluster: KubeClusterConfig } {
-  const { scenario } = loadScenario(args.scenario);
-  const candidate = scenario.candidates.find((c) => c.name === args.candidate);
-  if (!candidate) {
-    throw new InputError(
-      `${args.scenario}: no candidate named "${args.candidate}" (have: ${scenario.candidates.map((c) => c.name).join(', ')})`,
-    );
+  let candidate: KubeCandidate;
+  let base: KubeClusterConfig;
+  if (args.scenario === undefined) {
+    if (args.candidate !== 'calico' && args.candidate !== 'cilium')
+      throw new InputError(
+        `without --scenario the candidate is calico or cilium (default settings), not "${args.candidate}"`,
+      );
+    candidate = candidateSchema.parse({
+      name: args.candidate,
+      cni: args.candidate,
+      version: args.version ?? newestSupported(args.candidate),
+    }) as KubeCandidate;
+    base = kubeClusterSchema.parse({ kind: 'kube' });
+  } else {
+    const { scenario } = loadScenario(args.scenario);
+    const found = scenario.candidates.find((c) => c.name === args.candidate);
+    if (!found) {
+      throw new InputError(
+        `${args.scenario}: no candidate named "${args.candidate}" (have: ${scenario.candidates.map((c) => c.name).join(', ')})`,
+      );
+    }
+    if (!isKubeCandidate(found)) {
+      throw new InputError(
+        `${args.scenario}: candidate "${found.name}" is ${found.cni}, a local profile; only calico and cilium are installed on clusters`,
+      );
+    }
+    if (scenario.cluster.kind !== 'kube')
+      throw new InputError(`${args.scenario}: cluster.kind must be kube to install ${found.cni}`);
+    candidate = args.version !== undefined ? { ...found, version: args.version } : found;
+    base = scenario.cluster;
   }
-  if (!isKubeCandidate(candidate)) {
-    throw new InputError(
-      `${args.scenario}: candidate "${candidate.name}" is ${candidate.cni}, a local profile; only calico and cilium are installed on clusters`,
-    );
-  }
-  if (scenario.cluster.kind !== 'kube')
-    throw new InputError(`${args.scenario}: cluster.kind must be kube to install ${candidate.cni}`);
+  if (!/^v?\d+\.\d+\.\d+$/.test(candidate.version))
+    throw new InputError(`--version: expected a pinned version like v3.32.1, got "${candidate.version}"`);
+  assertSupported(candidate.cni, candidate.version);
   const cluster: KubeClusterConfig = {
-    ...scenario.cluster,
+    ...base,
     ...(args['image-registry'] !== undefined ? { imageRegistry: args['image-registry'] } : {}),
     ...(args.context !== undefined ? { context: args.context } : {}),
     ...(args.kubeconfig !== undefined ? { kubeconfig: args.kubeconfig } : {}),
@@ -63,8 +89,11 @@ function stderrProgress(p: InstallProgress): void {
 const commonOptions = {
   scenario: {
     type: 'string',
-    demandOption: true,
-    describe: 'scenario YAML file naming the candidate and the cluster',
+    describe: 'scenario YAML file naming the candidate and the cluster (without it: calico or cilium, defaults)',
+  },
+  version: {
+    type: 'string',
+    describe: 'release to install instead of the candidate\'s (cnibench cni versions lists the supported ones)',
   },
   'image-registry': {
     type: 'string',
@@ -82,8 +111,10 @@ const install: CommandModule<object, InstallArgs> = {
       .positional('candidate', {
         type: 'string',
         demandOption: true,
-        describe: 'candidate name in the scenario',
+        describe: 'candidate name in the scenario (without --scenario: calico or cilium)',
       })
+      // --version is the release here, not the program version.
+      .version(false)
       .options(commonOptions)
       .option('dry-run', {
         type: 'boolean',
@@ -139,8 +170,9 @@ const uninstall: CommandModule<object, CommonArgs & { timeout?: number }> = {
       .positional('candidate', {
         type: 'string',
         demandOption: true,
-        describe: 'candidate name in the scenario',
+        describe: 'candidate name in the scenario (without --scenario: calico or cilium)',
       })
+      .version(false)
       .options(commonOptions)
       .option('timeout', {
         type: 'number',
