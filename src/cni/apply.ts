@@ -141,7 +141,10 @@ export async function applyObjects(
   let done = 0;
   for (const step of steps) {
     if ('waitFor' in step) {
-      opts.progress?.({ phase: 'apply', message: `waiting for ${step.waitFor.length} CRD(s) to be Established` });
+      opts.progress?.({
+        phase: 'apply',
+        message: `waiting for ${step.waitFor.length} CRD(s) to be Established`,
+      });
       await waitCrdsEstablished(step.waitFor, kube, opts.crdTimeoutMs ?? 60_000, opts.pollMs ?? 500);
       continue;
     }

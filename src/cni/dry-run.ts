@@ -29,7 +29,11 @@ export function renderPlan(plan: InstallPlan, opts: RenderOptions = {}): string 
   if (plan.manifests.length > 0) {
     line('# ---- Release files, applied in this order of files');
     plan.manifests.forEach((m, i) => {
-      const where = m.cached ? ` (cached: ${m.location})` : m.location && m.location !== m.origin ? ` (${m.location})` : '';
+      const where = m.cached
+        ? ` (cached: ${m.location})`
+        : m.location && m.location !== m.origin
+          ? ` (${m.location})`
+          : '';
       line(
         m.objects.length > 0
           ? `#   ${i + 1}. ${m.file}: ${m.role}, ${m.objects.length} objects, from ${m.origin}${where}`

@@ -39,7 +39,11 @@ export async function prepareInputs(
     for (const file of calicoManifests(candidate.version)) {
       // settings.manifest names tigera-operator.yaml; the CRD manifest is looked for next to it.
       const at =
-        explicit === undefined ? undefined : file.key.file === CALICO_OPERATOR_FILE ? explicit : siblingOf(explicit, file.key.file);
+        explicit === undefined
+          ? undefined
+          : file.key.file === CALICO_OPERATOR_FILE
+            ? explicit
+            : siblingOf(explicit, file.key.file);
       const artifact = await resolveArtifact({
         cacheRoot: root,
         file,
@@ -66,7 +70,10 @@ export async function prepareInputs(
       fetchCommand: command,
     });
     if (inputs.chart) inputs.chartValues = await readChartValues(inputs.chart.location);
-    if (candidate.settings.clusterNetworkPolicy && hasFeature(CILIUM_FEATURES.clusterNetworkPolicy, candidate.version)) {
+    if (
+      candidate.settings.clusterNetworkPolicy &&
+      hasFeature(CILIUM_FEATURES.clusterNetworkPolicy, candidate.version)
+    ) {
       const file = clusterNetworkPolicyCrd();
       const crd = await resolveArtifact({
         cacheRoot: root,
@@ -101,8 +108,10 @@ async function nodeCount(kube: KubeConnection): Promise<number> {
  * often not it (kind: 127.0.0.1 on the host), and without kube-proxy the Service IP is not yet routed.
  */
 export async function apiServerEndpoint(kube: KubeConnection): Promise<{ host: string; port: number }> {
-  const ep = await apiCall(kube, 'read Endpoints default/kubernetes (the API server address for the CNI)', () =>
-    kube.core.readNamespacedEndpoints({ name: 'kubernetes', namespace: 'default' }),
+  const ep = await apiCall(
+    kube,
+    'read Endpoints default/kubernetes (the API server address for the CNI)',
+    () => kube.core.readNamespacedEndpoints({ name: 'kubernetes', namespace: 'default' }),
   );
   const subset = ep.subsets?.[0];
   const host = subset?.addresses?.[0]?.ip;

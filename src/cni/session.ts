@@ -37,10 +37,6 @@ export async function installCandidate(
   kube: KubeConnection,
   opts: InstallSessionOptions = {},
 ): Promise<InstallResult> {
-  // The install needs far more than the measurements: check it all before anything is applied.
-  await checkInstallPermissions(kube, candidate.cni);
-  const before = await detectCnis(kube);
-  assertNoConflictingCni(before, candidate);
   const installer = installerFor(candidate.cni);
   const inputs = await prepareInputs(candidate, cluster, {
     cacheRoot: opts.cacheRoot,
@@ -49,6 +45,11 @@ export async function installCandidate(
     fetch: opts.fetch,
   });
   const plan = installer.plan(candidate, cluster, inputs);
+  // The install needs far more than the measurements: everything the plan applies and every call
+  // around it is checked before anything is applied.
+  await checkInstallPermissions(kube, plan);
+  const before = await detectCnis(kube);
+  assertNoConflictingCni(before, candidate);
   for (const w of plan.warnings) opts.progress?.({ phase: 'apply', message: `warning: ${w}` });
   const started = Date.now();
   await installer.install(plan, kube, opts.progress);

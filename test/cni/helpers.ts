@@ -106,3 +106,12 @@ export async function packChart(file: string, version: string, valuesYaml: strin
   tar.finalize();
   await pipeline(tar, createGzip(), createWriteStream(file));
 }
+
+/** A fetch that serves release files by name from the fixtures (no network in tests). */
+export const fixtureFetch: typeof fetch = async (input) => {
+  const name =
+    String(input instanceof Request ? input.url : input)
+      .split('/')
+      .at(-1) ?? '';
+  return new Response(readFileSync(fixture(name)), { status: 200 });
+};

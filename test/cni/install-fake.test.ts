@@ -21,6 +21,7 @@ import {
   calicoFixture,
   cilium,
   fixture,
+  fixtureFetch,
   kubeCluster,
   PUBLIC_REGISTRY_PATTERN,
   runCli,
@@ -232,12 +233,6 @@ async function waitFor(cond: () => boolean, ms = 3000): Promise<void> {
     await new Promise((r) => setTimeout(r, 20));
   }
 }
-
-/** A fetch that serves the release files from the fixtures (no network in tests). */
-const fixtureFetch: typeof fetch = async (input) => {
-  const name = String(input).split('/').at(-1) ?? '';
-  return new Response(readFileSync(fixture(name)), { status: 200 });
-};
 
 /** A helm on PATH that runs fake-helm.mjs and logs to a file; returns the log reader. */
 function fakeHelm(t: T, extraEnv: Record<string, string> = {}) {

@@ -110,7 +110,10 @@ const cacheCmd: CommandModule<object, object> = {
   },
 };
 
-const FEATURES: Record<CniName, Record<string, Feature>> = { calico: CALICO_FEATURES, cilium: CILIUM_FEATURES };
+const FEATURES: Record<CniName, Record<string, Feature>> = {
+  calico: CALICO_FEATURES,
+  cilium: CILIUM_FEATURES,
+};
 
 /** The support matrix as text. */
 export function formatMatrix(): string {
@@ -120,7 +123,9 @@ export function formatMatrix(): string {
     out.push(`${m.project}: ${supportedRange(m)} (newest patches as of ${m.asOf}, ${m.source})`);
     for (const minor of m.minors) {
       const files = releaseFiles(cni, minor.newest).map((f) => f.key.file);
-      out.push(`  ${minor.minor.padEnd(6)} newest ${minor.newest} (${minor.newestDate}); files: ${files.join(', ')}`);
+      out.push(
+        `  ${minor.minor.padEnd(6)} newest ${minor.newest} (${minor.newestDate}); files: ${files.join(', ')}`,
+      );
       for (const c of minor.changes) out.push(`         - ${c}`);
     }
     out.push('  features by version:');

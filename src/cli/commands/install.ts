@@ -89,11 +89,13 @@ function stderrProgress(p: InstallProgress): void {
 const commonOptions = {
   scenario: {
     type: 'string',
-    describe: 'scenario YAML file naming the candidate and the cluster (without it: calico or cilium, defaults)',
+    describe:
+      'scenario YAML file naming the candidate and the cluster (without it: calico or cilium, defaults)',
   },
   version: {
     type: 'string',
-    describe: 'release to install instead of the candidate\'s (cnibench cni versions lists the supported ones)',
+    describe:
+      "release to install instead of the candidate's (cnibench cni versions lists the supported ones)",
   },
   'image-registry': {
     type: 'string',

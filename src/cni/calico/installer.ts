@@ -11,11 +11,7 @@ import { siblingOf } from '../artifacts.js';
 import { rewriteImage } from '../images.js';
 import { fetchCommand } from '../release-files.js';
 import { componentVersions } from '../detect.js';
-import {
-  assertSupported,
-  CALICO_FEATURES,
-  hasFeature,
-} from '../../scenario/cni-versions.js';
+import { assertSupported, CALICO_FEATURES, hasFeature } from '../../scenario/cni-versions.js';
 import { EnvironmentError, InputError } from '../../util/errors.js';
 import type {
   CniInstaller,
@@ -106,9 +102,13 @@ export function planCalico(
   // Scenario validation refuses these already; a candidate built in code must not slip past either.
   assertSupported('calico', tag);
   if (s.dataplane === 'Nftables' && !hasFeature(CALICO_FEATURES.nftablesDataplane, tag))
-    throw new InputError(`linuxDataplane Nftables needs Calico ${CALICO_FEATURES.nftablesDataplane.since} or later`);
+    throw new InputError(
+      `linuxDataplane Nftables needs Calico ${CALICO_FEATURES.nftablesDataplane.since} or later`,
+    );
   if (s.clusterNetworkPolicy && !hasFeature(CALICO_FEATURES.clusterNetworkPolicy, tag))
-    throw new InputError(`clusterNetworkPolicy needs Calico ${CALICO_FEATURES.clusterNetworkPolicy.since} or later`);
+    throw new InputError(
+      `clusterNetworkPolicy needs Calico ${CALICO_FEATURES.clusterNetworkPolicy.since} or later`,
+    );
   objects.push(
     calicoInstallation({
       settings: s,
@@ -152,7 +152,9 @@ export const calicoInstaller: CniInstaller = {
   async install(plan: InstallPlan, kube: KubeConnection, progress?: ProgressFn) {
     const missing = plan.manifests.filter((m) => m.objects.length === 0).map((m) => m.file);
     if (missing.length > 0) {
-      throw new EnvironmentError(`cannot install Calico without ${missing.join(' and ')} (not cached, not downloaded)`);
+      throw new EnvironmentError(
+        `cannot install Calico without ${missing.join(' and ')} (not cached, not downloaded)`,
+      );
     }
     // One batch: every CRD first, Established before the first Installation or APIServer is sent.
     await applyObjects(planObjects(plan), kube, { progress });

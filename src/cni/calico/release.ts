@@ -26,6 +26,9 @@ export function calicoManifests(version: string): ReleaseFile[] {
     text: true,
   });
   return hasFeature(CALICO_FEATURES.separateCrdManifest, tag)
-    ? [file(CALICO_CRDS_FILE, 'the operator and Calico CRDs'), file(CALICO_OPERATOR_FILE, 'the Tigera operator')]
+    ? [
+        file(CALICO_CRDS_FILE, 'the operator and Calico CRDs'),
+        file(CALICO_OPERATOR_FILE, 'the Tigera operator'),
+      ]
     : [file(CALICO_OPERATOR_FILE, 'the Tigera operator and its CRDs')];
 }

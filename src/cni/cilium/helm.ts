@@ -99,7 +99,8 @@ export async function checkHelm(env: NodeJS.ProcessEnv = process.env): Promise<s
   findHelm(env);
   const short = (await runHelm(['version', '--short'], { env, timeoutMs: 10_000 })).trim();
   const v = parseHelmVersion(short);
-  if (!v) throw new EnvironmentError(`cannot tell the helm version from \`helm version --short\`: "${short}"`);
+  if (!v)
+    throw new EnvironmentError(`cannot tell the helm version from \`helm version --short\`: "${short}"`);
   if (helmTooOld(v)) {
     throw new EnvironmentError(
       `helm ${short} is too old: cnibench needs helm ${MIN_HELM.join('.')} or later (uninstall --ignore-not-found); helm 4 works too. ${HELM_GET}`,

@@ -73,13 +73,23 @@ function plannedImages(
   const merged = chartValues ? mergeValues(chartValues, values) : values;
   return blocks.map((b) => {
     const img = (getPath(merged, b.path) ?? {}) as ChartImage;
-    const repo = typeof img.repository === 'string' && img.repository !== '' ? `${img.repository}${b.suffix ?? ''}` : undefined;
+    const repo =
+      typeof img.repository === 'string' && img.repository !== ''
+        ? `${img.repository}${b.suffix ?? ''}`
+        : undefined;
     if (!chartValues) {
       const known = b.path === 'image' || b.path === 'operator.image';
-      const base = repo ?? (b.path === 'image' ? 'quay.io/cilium/cilium' : `quay.io/cilium/operator${b.suffix ?? ''}`);
+      const base =
+        repo ?? (b.path === 'image' ? 'quay.io/cilium/cilium' : `quay.io/cilium/operator${b.suffix ?? ''}`);
       return known
-        ? { image: `${base}:v${ciliumChartVersion(version)}`, from: `${b.from} (digest pinned by the chart; cache it to see it)` }
-        : { image: `${b.path} of chart ${ciliumChartVersion(version)}`, from: `${b.from} (tag pinned by the chart; cnibench cni fetch cilium caches it)` };
+        ? {
+            image: `${base}:v${ciliumChartVersion(version)}`,
+            from: `${b.from} (digest pinned by the chart; cache it to see it)`,
+          }
+        : {
+            image: `${b.path} of chart ${ciliumChartVersion(version)}`,
+            from: `${b.from} (tag pinned by the chart; cnibench cni fetch cilium caches it)`,
+          };
     }
     const digest = b.path === 'operator.image' ? img.genericDigest : img.digest;
     const pinned = img.useDigest === true && typeof digest === 'string' && digest !== '' ? `@${digest}` : '';

@@ -36,7 +36,12 @@ export const CILIUM_IMAGE_BLOCKS: readonly ImageBlock[] = [
   { path: 'hubble.relay.image', repository: 'quay.io/cilium/hubble-relay' },
   { path: 'hubble.ui.backend.image', repository: 'quay.io/cilium/hubble-ui-backend' },
   { path: 'hubble.ui.frontend.image', repository: 'quay.io/cilium/hubble-ui' },
-  { path: 'encryption.ztunnel.image', repository: 'docker.io/istio/ztunnel', since: '1.19.2', before: '1.20.0' },
+  {
+    path: 'encryption.ztunnel.image',
+    repository: 'docker.io/istio/ztunnel',
+    since: '1.19.2',
+    before: '1.20.0',
+  },
   { path: 'encryption.ztunnel.image', repository: 'quay.io/cilium/ztunnel', since: '1.20.0' },
   { path: 'authentication.mutual.spire.install.agent.image', repository: 'ghcr.io/spiffe/spire-agent' },
   { path: 'authentication.mutual.spire.install.server.image', repository: 'ghcr.io/spiffe/spire-server' },
