@@ -7,7 +7,7 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
 import { applySteps } from './apply.js';
-import { shellQuote, helmInstallArgs } from './cilium/helm.js';
+import { helmInstallArgs, helmUninstallArgs, shellQuote } from './cilium/helm.js';
 import type { InstallPlan } from './installer.js';
 import { objectRef, objectsToYaml } from './manifest.js';
 
@@ -88,4 +88,28 @@ export function renderPlan(plan: InstallPlan, opts: RenderOptions = {}): string 
     line(`#   ${r.kind} ${r.namespace}/${r.name} is rolled out${r.optional ? ' (if present)' : ''}`);
   line('#   every node is Ready');
   return out.join('\n') + '\n';
+}
+
+/** What uninstalling the plan does, step by step (the plan's uninstall step prints it). */
+export function describeUninstall(plan: InstallPlan, timeoutMs: number): string[] {
+  const own = plan.objects.map(objectRef);
+  const manifestObjects = plan.manifests.reduce((n, m) => n + m.objects.length, 0);
+  const third = plan.manifests.map((m) => m.file).join(', ');
+  if (plan.cni === 'calico') {
+    const crs = plan.objects.filter((o) => o.apiVersion === 'operator.tigera.io/v1').map(objectRef);
+    return [
+      `delete ${crs.join(' and ')}; wait until the operator has removed calico-system (calico-node gone)`,
+      `delete ${[...own.filter((o) => !crs.includes(o)), `the ${manifestObjects || 'applied'} objects of ${third}`].join(', ')} in reverse apply order`,
+      'delete namespace calico-system if the operator left it',
+    ];
+  }
+  return [
+    plan.helm
+      ? ['helm', ...helmUninstallArgs(plan.helm, timeoutMs)].map(shellQuote).join(' ')
+      : 'helm uninstall',
+    ...(own.length + plan.manifests.length > 0
+      ? [`delete ${[...own, ...plan.manifests.map((m) => `the objects of ${m.file}`)].join(', ')}`]
+      : []),
+    'delete every cilium.io CRD (cilium-operator creates them at run time; helm leaves them) and so their objects',
+  ];
 }
