@@ -89,6 +89,6 @@ test('every default image is pinned to a version (a tag other than latest, or a 
       `${name}: ${ref} is not pinned`,
     );
   }
-  const mirrored = resolveImages({ imageRegistry: 'mirror.corp:5000' });
+  const mirrored = resolveImages({ imageRegistry: 'mirror.corp:5000', images: {} });
   for (const image of Object.values(mirrored)) if (image) assert.match(image, /^mirror\.corp:5000\//);
 });
