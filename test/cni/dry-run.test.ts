@@ -14,6 +14,17 @@ async function cacheWithManifest(t: Parameters<typeof tempDir>[0], version = 'v3
   return root;
 }
 
+/** A scenario file on a kube cluster with the given candidates (flow YAML), one per line from line 4. */
+function scenarioWith(dir: string, name: string, candidates: string[]): string {
+  const file = join(dir, 's.yaml');
+  const lines = [`name: ${name}`, 'cluster: {kind: kube, context: x}', 'candidates:'];
+  writeFileSync(
+    file,
+    [...lines, ...candidates.map((c) => `  - ${c}`), 'workloads: [{kind: conformance}]'].join('\n'),
+  );
+  return file;
+}
+
 /**
  * The apply sequence of a dry run, one entry per object comment line ("CustomResourceDefinition x",
  * "Installation default") or "WAIT" for the wait until the CRDs are Established.
@@ -97,17 +108,9 @@ describe('cnibench install --dry-run', () => {
 
   test('IPsec: the key Secret is shown with a placeholder, never a key', async (t) => {
     const dir = tempDir(t);
-    const file = join(dir, 's.yaml');
-    writeFileSync(
-      file,
-      [
-        'name: ipsec',
-        'cluster: {kind: kube, context: x}',
-        'candidates:',
-        '  - {name: cil, cni: cilium, version: 1.20.0, settings: {encryption: ipsec, routingMode: native, ipv4NativeRoutingCidr: 10.0.0.0/8}}',
-        'workloads: [{kind: conformance}]',
-      ].join('\n'),
-    );
+    const file = scenarioWith(dir, 'ipsec', [
+      '{name: cil, cni: cilium, version: 1.20.0, settings: {encryption: ipsec, routingMode: native, ipv4NativeRoutingCidr: 10.0.0.0/8}}',
+    ]);
     const r = await runCli(['install', 'cil', '--scenario', file, '--dry-run'], { CNIBENCH_CACHE: dir });
     assert.equal(r.exitCode, 0, r.stderr);
     assert.match(r.stdout, /name: cilium-ipsec-keys/);
@@ -159,19 +162,10 @@ describe('cnibench install --dry-run', () => {
       r.stderr,
       /calico v3\.27\.3 is outside the supported range: cnibench supports Calico \(Tigera operator\) v3\.28 to v3\.32/,
     );
-    const dir = tempDir(t);
-    const file = join(dir, 's.yaml');
-    writeFileSync(
-      file,
-      [
-        'name: old',
-        'cluster: {kind: kube, context: x}',
-        'candidates:',
-        '  - {name: c, cni: cilium, version: 1.21.0}',
-        '  - {name: d, cni: cilium, version: 1.19.6, settings: {clusterNetworkPolicy: true}}',
-        'workloads: [{kind: conformance}]',
-      ].join('\n'),
-    );
+    const file = scenarioWith(tempDir(t), 'old', [
+      '{name: c, cni: cilium, version: 1.21.0}',
+      '{name: d, cni: cilium, version: 1.19.6, settings: {clusterNetworkPolicy: true}}',
+    ]);
     for (const cmd of ['validate', 'plan']) {
       const v = await runCli([cmd, file]);
       assert.equal(v.exitCode, 2, cmd);

@@ -132,29 +132,23 @@ describe('install permission check covers every call', () => {
       { verb: 'patch', resource: 'rolebindings', namespace: 'tigera-operator' },
       { verb: 'get', resource: 'endpoints' },
     ];
-    const err = await installCandidate(
-      calico({ manifest: calicoFixture('v3.32.1', 'tigera-operator.yaml'), dataplane: 'BPF' }),
-      kubeCluster({ kubeconfig }),
-      kube,
-      { ...fast, cacheRoot: dir },
-    ).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
+    const attempt = (settings: Record<string, unknown>) =>
+      installCandidate(
+        calico({ manifest: calicoFixture('v3.32.1', 'tigera-operator.yaml'), ...settings }),
+        kubeCluster({ kubeconfig }),
+        kube,
+        { ...fast, cacheRoot: dir },
+      ).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    const err = await attempt({ dataplane: 'BPF' });
     assert.ok(err instanceof EnvironmentError, String(err));
     assert.equal(err.exitCode, 3);
     // The endpoint read itself was refused before the plan existed: one line naming it.
     assert.match(err.message, /forbidden: cannot read Endpoints default\/kubernetes/);
     api.deny = [{ verb: 'patch', resource: 'rolebindings', namespace: 'tigera-operator' }];
-    const err2 = await installCandidate(
-      calico({ manifest: calicoFixture('v3.32.1', 'tigera-operator.yaml') }),
-      kubeCluster({ kubeconfig }),
-      kube,
-      { ...fast, cacheRoot: dir },
-    ).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
+    const err2 = await attempt({});
     assert.ok(err2 instanceof EnvironmentError);
     assert.match(
       err2.message,

@@ -370,6 +370,34 @@ describe('cnibench run --context kind-cnibench: Calico, then Cilium, on the fake
   });
 });
 
+/**
+ * `cnibench run` of the shipped scenario cut down to Calico and a few conformance cases; results in
+ * `<fk.dir>/results`.
+ */
+function runCalicoOnly(
+  fk: FakeKind,
+  name: string,
+  conformance: Record<string, unknown> = { maxCases: 1 },
+  formats = ['json'],
+) {
+  const scenario = writeScenario(fk, name, (doc) => {
+    doc.candidates = doc.candidates.filter((c: { name: string }) => c.name === 'calico');
+    doc.workloads = [{ kind: 'conformance', tags: CASE_TAGS, ...conformance }];
+    doc.cluster.readyTimeout = 60;
+    doc.report = { formats, charts: false };
+  });
+  return runCnibench(fk, [
+    'run',
+    scenario,
+    '--context',
+    CONTEXT,
+    '--kubeconfig',
+    fk.kubeconfig,
+    '--results-dir',
+    path.join(fk.dir, 'results'),
+  ]);
+}
+
 describe('a dataplane that drops traffic the policies allow', () => {
   test('the conformance failure is recorded, reported, and the run exits 1', async (t) => {
     // A broken CNI: TCP port 80 into namespace y never arrives.
@@ -377,23 +405,8 @@ describe('a dataplane that drops traffic the policies allow', () => {
       drop: (_src, dst, p) => /-y$/.test(dst.namespace) && p.protocol === 'TCP' && p.port === 80,
     });
     t.after(() => fk.close());
-    const scenario = writeScenario(fk, 'kind-broken', (doc) => {
-      doc.candidates = doc.candidates.filter((c: { name: string }) => c.name === 'calico');
-      doc.workloads = [{ kind: 'conformance', tags: CASE_TAGS, maxCases: 2, convergenceTimeout: 1 }];
-      doc.cluster.readyTimeout = 60;
-      doc.report = { formats: ['md', 'junit'], charts: false };
-    });
     const resultsDir = path.join(fk.dir, 'results');
-    const r = await runCnibench(fk, [
-      'run',
-      scenario,
-      '--context',
-      CONTEXT,
-      '--kubeconfig',
-      fk.kubeconfig,
-      '--results-dir',
-      resultsDir,
-    ]);
+    const r = await runCalicoOnly(fk, 'kind-broken', { maxCases: 2, convergenceTimeout: 1 }, ['md', 'junit']);
     assert.equal(r.exitCode, 1, `stdout:\n${r.stdout}\nstderr:\n${r.stderr}`);
 
     const runDir = runDirOf(resultsDir);
@@ -431,22 +444,8 @@ describe('credentials that may measure but not install a CNI', () => {
       { verb: 'patch', group: 'apiextensions.k8s.io', resource: 'customresourcedefinitions' },
       { verb: 'escalate', group: 'rbac.authorization.k8s.io', resource: 'clusterroles' },
     );
-    const scenario = writeScenario(fk, 'kind-no-admin', (doc) => {
-      doc.candidates = doc.candidates.filter((c: { name: string }) => c.name === 'calico');
-      doc.workloads = [{ kind: 'conformance', tags: CASE_TAGS, maxCases: 1 }];
-      doc.report = { formats: ['json'], charts: false };
-    });
     const before = fk.api.store.all().length;
-    const r = await runCnibench(fk, [
-      'run',
-      scenario,
-      '--context',
-      CONTEXT,
-      '--kubeconfig',
-      fk.kubeconfig,
-      '--results-dir',
-      path.join(fk.dir, 'results'),
-    ]);
+    const r = await runCalicoOnly(fk, 'kind-no-admin');
     assert.equal(r.exitCode, 3, `stdout:\n${r.stdout}\nstderr:\n${r.stderr}`);
     assert.match(
       r.stderr,
@@ -469,21 +468,7 @@ describe('an object the cluster refuses', () => {
       policy: 'no-vxlan',
       message: 'VXLAN pools are not allowed on this cluster',
     });
-    const scenario = writeScenario(fk, 'kind-refused', (doc) => {
-      doc.candidates = doc.candidates.filter((c: { name: string }) => c.name === 'calico');
-      doc.workloads = [{ kind: 'conformance', tags: CASE_TAGS, maxCases: 1 }];
-      doc.report = { formats: ['json'], charts: false };
-    });
-    const r = await runCnibench(fk, [
-      'run',
-      scenario,
-      '--context',
-      CONTEXT,
-      '--kubeconfig',
-      fk.kubeconfig,
-      '--results-dir',
-      path.join(fk.dir, 'results'),
-    ]);
+    const r = await runCalicoOnly(fk, 'kind-refused');
     assert.equal(r.exitCode, 1, `stdout:\n${r.stdout}\nstderr:\n${r.stderr}`);
     const lines = r.stderr.split('\n').filter((l) => l.startsWith('cnibench: cannot'));
     assert.deepEqual(lines, [
