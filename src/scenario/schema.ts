@@ -131,13 +131,13 @@ export const candidateSchema = z.discriminatedUnion('cni', [
   z.strictObject({
     ...candidateBase,
     cni: z.literal('calico'),
-    version: z.string().regex(/^v?\d+\.\d+\.\d+$/, { error: 'expected a pinned version like v3.29.1' }),
+    version: z.string().regex(/^v?\d+\.\d+\.\d+$/, { error: 'expected a pinned version like v3.32.1' }),
     settings: calicoSettings.default(calicoSettings.parse({})),
   }),
   z.strictObject({
     ...candidateBase,
     cni: z.literal('cilium'),
-    version: z.string().regex(/^v?\d+\.\d+\.\d+$/, { error: 'expected a pinned version like 1.16.5' }),
+    version: z.string().regex(/^v?\d+\.\d+\.\d+$/, { error: 'expected a pinned version like 1.20.0' }),
     settings: ciliumSettings.default(ciliumSettings.parse({})),
   }),
 ]);
