@@ -37,7 +37,7 @@ const UPSTREAM = resolve(repoRoot, '../shared/upstream');
 const present = existsSync(UPSTREAM);
 const SKIP = present
   ? false
-  : `skipped: ${UPSTREAM} (the projects' real release files, see the issue's SOURCES.md) is not in this clone; CI has it`;
+  : `skipped: ${UPSTREAM} (the real release files of Calico, Cilium and network-policy-api, listed in its SOURCES.md) is not next to this clone; CI has it`;
 if (!present && process.env.CI === 'true') {
   throw new Error(`${UPSTREAM} is missing, and CI must run the upstream-artifact tests`);
 }
