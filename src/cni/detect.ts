@@ -5,9 +5,8 @@
  */
 import type { V1DaemonSet, V1Deployment } from '@kubernetes/client-node';
 import { EnvironmentError } from '../util/errors.js';
-import { describeApiError } from './apply.js';
 import { imageVersion } from './images.js';
-import { isNotFound, type KubeClients } from './kube-clients.js';
+import { apiCall, isNotFound, translateError, type KubeConnection } from '../cluster/kube/client.js';
 import type { InstalledComponent, KubeCandidate, WorkloadRef } from './installer.js';
 
 interface Signature {
@@ -38,15 +37,12 @@ function mainImage(spec: V1DaemonSet | V1Deployment, preferred: string): string 
 }
 
 /** Every known CNI node agent found in any namespace. */
-export async function detectCnis(kube: KubeClients): Promise<DetectedCni[]> {
-  let list: V1DaemonSet[];
-  try {
-    list = (await kube.apps.listDaemonSetForAllNamespaces()).items;
-  } catch (err) {
-    throw new EnvironmentError(
-      `cannot list DaemonSets to detect the installed CNI: ${describeApiError(err)}`,
-    );
-  }
+export async function detectCnis(kube: KubeConnection): Promise<DetectedCni[]> {
+  const list: V1DaemonSet[] = (
+    await apiCall(kube, 'list DaemonSets in all namespaces (to detect the installed CNI)', () =>
+      kube.apps.listDaemonSetForAllNamespaces(),
+    )
+  ).items;
   const found: DetectedCni[] = [];
   for (const ds of list) {
     const name = ds.metadata?.name ?? '';
@@ -80,7 +76,7 @@ export function assertNoConflictingCni(detected: DetectedCni[], candidate: KubeC
 export async function componentVersions(
   cni: string,
   refs: (WorkloadRef & { container?: string })[],
-  kube: KubeClients,
+  kube: KubeConnection,
 ): Promise<InstalledComponent[]> {
   const out: InstalledComponent[] = [];
   for (const ref of refs) {
@@ -100,9 +96,7 @@ export async function componentVersions(
       });
     } catch (err) {
       if (isNotFound(err)) continue;
-      throw new EnvironmentError(
-        `cannot read ${ref.kind} ${ref.namespace}/${ref.name}: ${describeApiError(err)}`,
-      );
+      throw translateError(kube, `read ${ref.kind} ${ref.namespace}/${ref.name}`, err);
     }
   }
   return out;

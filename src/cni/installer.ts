@@ -6,7 +6,7 @@
  */
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { Candidate, KubeClusterConfig } from '../scenario/schema.js';
-import type { KubeClients } from './kube-clients.js';
+import type { KubeConnection } from '../cluster/kube/client.js';
 
 /** Candidates that install a real CNI (the local reference profiles have no installer). */
 export type KubeCandidate = Extract<Candidate, { cni: 'calico' | 'cilium' }>;
@@ -18,6 +18,8 @@ export function isKubeCandidate(c: Candidate): c is KubeCandidate {
 
 /** A downloaded or local file the plan is built from (operator manifest, Helm chart). */
 export interface Artifact {
+  /** The release file's name (tigera-operator.yaml, cilium-1.20.0.tgz). */
+  file: string;
   /** Where it was read from: a cache path, a local file, or a URL. */
   location: string;
   /** Where it came from originally (the URL the cache entry was fetched from), for provenance. */
@@ -31,10 +33,17 @@ export interface Artifact {
 
 /** Inputs that `plan` needs but cannot compute itself without I/O (resolved by `prepareInputs`). */
 export interface PlanInputs {
-  /** Calico: the tigera-operator manifest. Absent → the plan records only its URL. */
-  manifest?: Artifact;
+  /**
+   * Third-party manifests by file name: Calico's operator-crds.yaml and tigera-operator.yaml, the
+   * ClusterNetworkPolicy CRD for Cilium. A file not here is not available offline: the plan records its URL.
+   */
+  manifests?: Record<string, Artifact>;
   /** Cilium: a cached or local chart (.tgz or directory). Absent → the chart repository. */
   chart?: Artifact;
+  /** Cilium: the chart's values.yaml (read from a cached chart), for the images it pins. */
+  chartValues?: Record<string, unknown>;
+  /** Registered nodes (Cilium: cilium-operator runs one replica per node at most). Unknown in dry runs. */
+  nodeCount?: number;
   /** The API server as nodes reach it (Cilium without kube-proxy, Calico eBPF). */
   apiServer?: { host: string; port: number };
   /** Cilium IPsec key line; generated at install time, never printed. */
@@ -65,21 +74,36 @@ export interface HelmRelease {
   context?: string;
 }
 
+/** A third-party manifest in the plan, after image rewriting. */
+export interface ManifestPlan {
+  file: string;
+  /** What it is ("the Tigera operator"). */
+  role: string;
+  origin: string;
+  /** Where the text was read from; undefined when it is not available offline (dry run shows the URL). */
+  location?: string;
+  cached: boolean;
+  /** Empty when the file is not available (dry run without cache). */
+  objects: KubernetesObject[];
+}
+
+/** One container image the install deploys, as it will be pulled, and what deploys it. */
+export interface PlannedImage {
+  image: string;
+  from: string;
+}
+
 export interface InstallPlan {
   candidate: string;
   cni: CniName;
   /** The version asked for, as written in the scenario. */
   version: string;
-  /** Third-party manifest applied first (Calico operator), after image rewriting. */
-  manifest?: {
-    origin: string;
-    /** Where the text was read from; undefined when it is not available offline (dry run shows the URL). */
-    location?: string;
-    cached: boolean;
-    objects: KubernetesObject[];
-  };
-  /** Objects cnibench generates, applied after the manifest (Installation, APIServer, Secrets...). */
+  /** Third-party manifests (Calico's CRDs and operator; Cilium's ClusterNetworkPolicy CRD), in file order. */
+  manifests: ManifestPlan[];
+  /** Objects cnibench generates (Installation, APIServer, Secrets...). */
   objects: KubernetesObject[];
+  /** Every image the install deploys that the plan can name (after the mirror rewrite). */
+  images: PlannedImage[];
   helm?: HelmRelease;
   /** Workloads that must be rolled out on every node before the CNI counts as ready. */
   readiness: WorkloadRef[];
@@ -118,8 +142,8 @@ export interface InstalledComponent {
 export interface CniInstaller {
   readonly cni: CniName;
   plan(candidate: KubeCandidate, cluster: KubeClusterConfig, inputs?: PlanInputs): InstallPlan;
-  install(plan: InstallPlan, kube: KubeClients, progress?: ProgressFn): Promise<void>;
-  waitReady(plan: InstallPlan, kube: KubeClients, opts: WaitOptions): Promise<void>;
-  installedVersions(kube: KubeClients): Promise<InstalledComponent[]>;
-  uninstall(plan: InstallPlan, kube: KubeClients, opts: WaitOptions): Promise<void>;
+  install(plan: InstallPlan, kube: KubeConnection, progress?: ProgressFn): Promise<void>;
+  waitReady(plan: InstallPlan, kube: KubeConnection, opts: WaitOptions): Promise<void>;
+  installedVersions(kube: KubeConnection): Promise<InstalledComponent[]>;
+  uninstall(plan: InstallPlan, kube: KubeConnection, opts: WaitOptions): Promise<void>;
 }

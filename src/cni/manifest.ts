@@ -113,6 +113,25 @@ function podSpecOf(o: KubernetesObject): Json | undefined {
   return isObject(tpl) && isObject(tpl.spec) ? tpl.spec : undefined;
 }
 
+/**
+ * "apiVersion|kind" of every kind the CRDs define (each served version), mapped to the CRD's name: the
+ * objects that must wait until that CRD is Established.
+ */
+export function crdKinds(crds: KubernetesObject[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const crd of crds) {
+    const spec = (crd as unknown as Json).spec;
+    if (!isObject(spec) || !isObject(spec.names) || typeof spec.group !== 'string') continue;
+    const kind = spec.names.kind;
+    const versions = Array.isArray(spec.versions) ? spec.versions : [];
+    for (const v of versions) {
+      if (isObject(v) && typeof v.name === 'string' && typeof kind === 'string')
+        out.set(`${spec.group}/${v.name}|${kind}`, crd.metadata?.name ?? '');
+    }
+  }
+  return out;
+}
+
 export function objectRef(o: KubernetesObject): string {
   const ns = o.metadata?.namespace ? `${o.metadata.namespace}/` : '';
   return `${o.kind} ${ns}${o.metadata?.name ?? '?'}`;

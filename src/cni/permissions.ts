@@ -1,113 +1,200 @@
 /**
- * What installing and uninstalling a CNI needs on top of the harness's own rights: the operator
- * manifest and the Helm chart create CRDs, cluster-wide RBAC, DaemonSets and Deployments in system
- * namespaces, and the operator's custom resources. Checked with SelfSubjectAccessReviews before anything
- * is applied, so missing rights fail the run at once instead of half-way through an install.
+ * What installing and uninstalling a CNI needs, derived from the install plan itself: every object the
+ * plan applies (server-side apply = patch; removal = delete), every object Helm renders from the Cilium
+ * chart at that version, and every call the installer makes around them (detecting other CNIs, reading
+ * the API server endpoint and the nodes, the rollout check, waiting for deletions, removing Cilium's
+ * run-time CRDs). Checked with SelfSubjectAccessReviews before anything is applied, so missing rights
+ * fail the run at once, naming every one, instead of half-way through an install.
  */
-import { AuthorizationV1Api, VersionApi } from '@kubernetes/client-node';
+import type { KubernetesObject } from '@kubernetes/client-node';
+import type { KubeConnection } from '../cluster/kube/client.js';
 import type { Permission } from '../cluster/kube/permissions.js';
 import { runPreflight } from '../cluster/kube/preflight.js';
-import type { KubeClients } from './kube-clients.js';
-import type { CniName } from './installer.js';
+import { CILIUM_FEATURES, hasFeature } from '../scenario/cni-versions.js';
+import { planObjects } from './apply.js';
+import type { InstallPlan } from './installer.js';
 
-const WRITE = ['get', 'list', 'create', 'patch', 'delete'];
-
-const COMMON: readonly Permission[] = [
-  {
+/** Kinds the installers apply, delete or read, with their resource name and scope. */
+const RESOURCES: Record<string, { group: string; resource: string; namespaced: boolean }> = {
+  CustomResourceDefinition: {
     group: 'apiextensions.k8s.io',
     resource: 'customresourcedefinitions',
-    verbs: WRITE,
     namespaced: false,
-    why: 'the operator and Cilium CRDs',
   },
-  {
-    group: 'rbac.authorization.k8s.io',
-    resource: 'clusterroles',
-    verbs: [...WRITE, 'bind', 'escalate'],
-    namespaced: false,
-    why: "the CNI components' cluster roles",
-  },
-  {
+  Namespace: { group: '', resource: 'namespaces', namespaced: false },
+  ServiceAccount: { group: '', resource: 'serviceaccounts', namespaced: true },
+  Secret: { group: '', resource: 'secrets', namespaced: true },
+  ConfigMap: { group: '', resource: 'configmaps', namespaced: true },
+  Service: { group: '', resource: 'services', namespaced: true },
+  Endpoints: { group: '', resource: 'endpoints', namespaced: true },
+  Node: { group: '', resource: 'nodes', namespaced: false },
+  ClusterRole: { group: 'rbac.authorization.k8s.io', resource: 'clusterroles', namespaced: false },
+  ClusterRoleBinding: {
     group: 'rbac.authorization.k8s.io',
     resource: 'clusterrolebindings',
-    verbs: WRITE,
     namespaced: false,
-    why: 'binding them to the CNI service accounts',
   },
-  {
-    group: '',
-    resource: 'namespaces',
-    verbs: WRITE,
-    namespaced: false,
-    why: 'tigera-operator / calico-system namespaces',
-  },
-  {
+  Role: { group: 'rbac.authorization.k8s.io', resource: 'roles', namespaced: true },
+  RoleBinding: { group: 'rbac.authorization.k8s.io', resource: 'rolebindings', namespaced: true },
+  DaemonSet: { group: 'apps', resource: 'daemonsets', namespaced: true },
+  Deployment: { group: 'apps', resource: 'deployments', namespaced: true },
+  Installation: { group: 'operator.tigera.io', resource: 'installations', namespaced: false },
+  APIServer: { group: 'operator.tigera.io', resource: 'apiservers', namespaced: false },
+};
+
+/**
+ * A kind's resource: known ones from the table, custom resources from the CRDs in the plan (their
+ * plural), anything else lower-cased and pluralised the way the API server's default RESTMapper does.
+ */
+function resourceOf(kind: string, apiVersion: string, crds: KubernetesObject[]) {
+  const known = RESOURCES[kind];
+  if (known) return known;
+  const group = apiVersion.includes('/') ? (apiVersion.split('/')[0] ?? '') : '';
+  for (const crd of crds) {
+    const spec = (
+      crd as { spec?: { group?: string; scope?: string; names?: { kind?: string; plural?: string } } }
+    ).spec;
+    if (spec?.group === group && spec.names?.kind === kind && spec.names.plural)
+      return { group, resource: spec.names.plural, namespaced: spec.scope !== 'Cluster' };
+  }
+  const lower = kind.toLowerCase();
+  return { group, resource: lower.endsWith('s') ? `${lower}es` : `${lower}s`, namespaced: true };
+}
+
+/** Binding and creating roles needs bind/escalate unless the installer already holds every right in them. */
+const ESCALATION: Record<string, string[]> = {
+  clusterroles: ['bind', 'escalate'],
+  roles: ['bind', 'escalate'],
+};
+
+/** What Helm does with the objects of a release: reads the live state, creates, updates, waits, deletes. */
+const HELM_VERBS = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'];
+
+/**
+ * The kinds the Cilium chart renders at each supported version with the values cnibench writes
+ * (`helm template` of the real charts 1.16.5, 1.17.18, 1.18.12, 1.19.6 and 1.20.0 with helm v4.1.4):
+ * in kube-system service accounts, secrets (certificates), config maps, services, the agent and Envoy
+ * DaemonSets, the operator (and Hubble) Deployments, a Role and RoleBinding; cluster roles and bindings;
+ * from 1.17 also Namespace cilium-secrets with Roles and RoleBindings in it. Helm keeps its release
+ * records as Secrets in the release namespace.
+ */
+function chartPermissions(plan: InstallPlan): Permission[] {
+  const ns = plan.helm?.namespace ?? 'kube-system';
+  const why = 'rendered by the Cilium chart (helm)';
+  const inNs = (kind: string, namespace = ns): Permission => {
+    const r = RESOURCES[kind] ?? resourceOf(kind, 'v1', []);
+    return { ...r, verbs: [...HELM_VERBS, ...(ESCALATION[r.resource] ?? [])], namespace, why };
+  };
+  const perms = [
+    ...[
+      'ServiceAccount',
+      'Secret',
+      'ConfigMap',
+      'Service',
+      'DaemonSet',
+      'Deployment',
+      'Role',
+      'RoleBinding',
+    ].map((k) => inNs(k)),
+    inNs('ClusterRole'),
+    inNs('ClusterRoleBinding'),
+  ];
+  if (hasFeature(CILIUM_FEATURES.ciliumSecretsNamespace, plan.version)) {
+    perms.push(inNs('Namespace'), inNs('Role', 'cilium-secrets'), inNs('RoleBinding', 'cilium-secrets'));
+  }
+  return perms;
+}
+
+/** Merges permissions on the same resource and namespace (verbs united, first reason kept). */
+function merge(perms: Permission[]): Permission[] {
+  const out = new Map<string, Permission>();
+  for (const p of perms) {
+    const key = `${p.group}|${p.resource}|${p.subresource ?? ''}|${p.namespaced ? (p.namespace ?? '') : '-'}`;
+    const had = out.get(key);
+    if (!had) out.set(key, { ...p, verbs: [...new Set(p.verbs)] });
+    else had.verbs = [...new Set([...had.verbs, ...p.verbs])];
+  }
+  return [...out.values()];
+}
+
+/** Every permission installing, checking and uninstalling this plan needs. */
+export function installPermissions(plan: InstallPlan): Permission[] {
+  const objects = planObjects(plan);
+  const crds = objects.filter((o) => o.kind === 'CustomResourceDefinition');
+  const perms: Permission[] = [];
+  const need = (
+    kind: string,
+    verbs: string[],
+    namespace: string | undefined,
+    why: string,
+    apiVersion = 'v1',
+  ) => {
+    const r = resourceOf(kind, apiVersion, crds);
+    perms.push({
+      group: r.group,
+      resource: r.resource,
+      verbs: [...verbs, ...(verbs.includes('patch') ? (ESCALATION[r.resource] ?? []) : [])],
+      namespaced: r.namespaced,
+      ...(r.namespaced ? { namespace } : {}),
+      why,
+    });
+  };
+  for (const o of objects) {
+    // Server-side apply is a patch; uninstall deletes. CRDs are read until Established; the operator's
+    // resources are read until their finalizers are done.
+    const reads =
+      o.kind === 'CustomResourceDefinition' || o.apiVersion === 'operator.tigera.io/v1' ? ['get'] : [];
+    need(
+      o.kind ?? '',
+      ['patch', 'delete', ...reads],
+      o.metadata?.namespace,
+      `applied from the plan (${o.kind})`,
+      o.apiVersion,
+    );
+  }
+  // Detecting another CNI: DaemonSets in every namespace.
+  perms.push({
     group: 'apps',
     resource: 'daemonsets',
-    verbs: WRITE,
-    namespaced: true,
-    why: 'calico-node, cilium agents',
-  },
-  {
-    group: 'apps',
-    resource: 'deployments',
-    verbs: WRITE,
-    namespaced: true,
-    why: 'the operator, cilium-operator',
-  },
-  {
-    group: '',
-    resource: 'serviceaccounts',
-    verbs: WRITE,
-    namespaced: true,
-    why: "the CNI components' identities",
-  },
-  { group: '', resource: 'configmaps', verbs: WRITE, namespaced: true, why: 'CNI configuration' },
-  { group: '', resource: 'secrets', verbs: WRITE, namespaced: true, why: 'Helm release records, IPsec keys' },
-];
-
-/** The permissions installing `cni` needs, and the namespace where its namespaced objects go. */
-export function installerPermissions(cni: CniName): {
-  permissions: readonly Permission[];
-  namespace: string;
-} {
-  if (cni === 'calico') {
-    return {
-      namespace: 'tigera-operator',
-      permissions: [
-        ...COMMON,
-        {
-          group: 'operator.tigera.io',
-          resource: 'installations',
-          verbs: WRITE,
-          namespaced: false,
-          why: 'the Calico Installation',
-        },
-        {
-          group: 'operator.tigera.io',
-          resource: 'apiservers',
-          verbs: WRITE,
-          namespaced: false,
-          why: 'the Calico API server',
-        },
-      ],
-    };
+    verbs: ['list'],
+    namespaced: false,
+    why: 'detect the CNI already running',
+  });
+  // The rollout check and the versions that ran.
+  for (const r of plan.readiness)
+    need(r.kind, ['get'], r.namespace, `rollout check of ${r.kind} ${r.namespace}/${r.name}`, 'apps/v1');
+  need('Node', ['list'], undefined, 'every node Ready (and, for Cilium, how many nodes there are)');
+  if (plan.cni === 'calico') {
+    // Uninstall waits for calico-node to go, then removes calico-system if the operator left it.
+    need('DaemonSet', ['get'], 'calico-system', 'wait until the operator removed calico-node', 'apps/v1');
+    need('Namespace', ['delete'], undefined, 'remove calico-system after the operator');
+  } else {
+    perms.push(...chartPermissions(plan));
+    // cilium-operator creates the cilium.io CRDs at run time; helm does not remove them.
+    need(
+      'CustomResourceDefinition',
+      ['list', 'get', 'delete'],
+      undefined,
+      'remove the cilium.io CRDs cilium-operator created',
+      'apiextensions.k8s.io/v1',
+    );
   }
-  return { namespace: 'kube-system', permissions: COMMON };
+  const needsApiServer =
+    objects.some((o) => o.kind === 'ConfigMap' && o.metadata?.name === 'kubernetes-services-endpoint') ||
+    plan.helm?.values.k8sServiceHost !== undefined;
+  if (needsApiServer) need('Endpoints', ['get'], 'default', 'the API server address as nodes reach it');
+  return merge(perms);
+}
+
+/** The namespace namespaced permissions without one of their own are checked in. */
+export function installNamespace(plan: InstallPlan): string {
+  return plan.cni === 'calico' ? 'tigera-operator' : (plan.helm?.namespace ?? 'kube-system');
 }
 
 export const INSTALLER_REMEDY =
   'installing a CNI needs: {missing}. Run with cluster-admin credentials (installing a CNI needs them; deploy/rbac.yaml covers only the measurements).';
 
-/** Fails (exit 3, naming every missing permission) unless the credentials may install `cni`. */
-export async function checkInstallPermissions(kube: KubeClients, cni: CniName): Promise<void> {
-  const kc = kube.kc;
-  const conn = {
-    server: kc.getCurrentCluster()?.server ?? '(no server)',
-    context: kc.getCurrentContext(),
-    authz: kc.makeApiClient(AuthorizationV1Api),
-    version: kc.makeApiClient(VersionApi),
-  };
-  const needs = installerPermissions(cni);
-  await runPreflight(conn, needs.namespace, needs.permissions, INSTALLER_REMEDY);
+/** Fails (exit 3, naming every missing permission) unless the credentials may install this plan. */
+export async function checkInstallPermissions(kube: KubeConnection, plan: InstallPlan): Promise<void> {
+  await runPreflight(kube, installNamespace(plan), installPermissions(plan), INSTALLER_REMEDY);
 }

@@ -5,8 +5,8 @@
  */
 import type { V1DaemonSet, V1Deployment, V1Node } from '@kubernetes/client-node';
 import { EnvironmentError } from '../util/errors.js';
-import { describeApiError, sleep } from './apply.js';
-import { isNotFound, type KubeClients } from './kube-clients.js';
+import { sleep } from './apply.js';
+import { apiCall, isNotFound, translateError, type KubeConnection } from '../cluster/kube/client.js';
 import type { WaitOptions, WorkloadRef } from './installer.js';
 
 export interface WorkloadStatus {
@@ -40,7 +40,7 @@ export function nodeReady(n: V1Node): boolean {
   return n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
 }
 
-export async function workloadStatus(ref: WorkloadRef, kube: KubeClients): Promise<WorkloadStatus> {
+export async function workloadStatus(ref: WorkloadRef, kube: KubeConnection): Promise<WorkloadStatus> {
   try {
     if (ref.kind === 'DaemonSet') {
       const ds = await kube.apps.readNamespacedDaemonSet({ name: ref.name, namespace: ref.namespace });
@@ -50,22 +50,20 @@ export async function workloadStatus(ref: WorkloadRef, kube: KubeClients): Promi
     return { ref, ...deploymentReady(d) };
   } catch (err) {
     if (isNotFound(err)) return { ref, ready: ref.optional === true, detail: 'missing' };
-    throw new EnvironmentError(
-      `cannot read ${ref.kind} ${ref.namespace}/${ref.name}: ${describeApiError(err)}`,
-    );
+    throw translateError(kube, `read ${ref.kind} ${ref.namespace}/${ref.name}`, err);
   }
 }
 
 export async function waitForRollout(
   refs: WorkloadRef[],
-  kube: KubeClients,
+  kube: KubeConnection,
   opts: WaitOptions,
 ): Promise<void> {
   const deadline = Date.now() + opts.timeoutMs;
   const pollMs = opts.pollMs ?? 2000;
   for (;;) {
     const statuses = await Promise.all(refs.map((r) => workloadStatus(r, kube)));
-    const nodes = (await kube.core.listNode()).items;
+    const nodes = (await apiCall(kube, 'list nodes', () => kube.core.listNode())).items;
     const notReadyNodes = nodes.filter((n) => !nodeReady(n)).map((n) => n.metadata?.name ?? '?');
     const pending = statuses
       .filter((s) => !s.ready)

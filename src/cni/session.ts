@@ -6,7 +6,7 @@
 import type { KubeClusterConfig } from '../scenario/schema.js';
 import { assertNoConflictingCni, detectCnis, type DetectedCni } from './detect.js';
 import type { InstallPlan, InstalledComponent, KubeCandidate, ProgressFn } from './installer.js';
-import type { KubeClients } from './kube-clients.js';
+import type { KubeConnection } from '../cluster/kube/client.js';
 import { prepareInputs } from './prepare.js';
 import { checkInstallPermissions } from './permissions.js';
 import { installerFor } from './registry.js';
@@ -34,13 +34,9 @@ export interface InstallResult {
 export async function installCandidate(
   candidate: KubeCandidate,
   cluster: KubeClusterConfig,
-  kube: KubeClients,
+  kube: KubeConnection,
   opts: InstallSessionOptions = {},
 ): Promise<InstallResult> {
-  // The install needs far more than the measurements: check it all before anything is applied.
-  await checkInstallPermissions(kube, candidate.cni);
-  const before = await detectCnis(kube);
-  assertNoConflictingCni(before, candidate);
   const installer = installerFor(candidate.cni);
   const inputs = await prepareInputs(candidate, cluster, {
     cacheRoot: opts.cacheRoot,
@@ -49,6 +45,11 @@ export async function installCandidate(
     fetch: opts.fetch,
   });
   const plan = installer.plan(candidate, cluster, inputs);
+  // The install needs far more than the measurements: everything the plan applies and every call
+  // around it is checked before anything is applied.
+  await checkInstallPermissions(kube, plan);
+  const before = await detectCnis(kube);
+  assertNoConflictingCni(before, candidate);
   for (const w of plan.warnings) opts.progress?.({ phase: 'apply', message: `warning: ${w}` });
   const started = Date.now();
   await installer.install(plan, kube, opts.progress);
@@ -66,7 +67,7 @@ export async function installCandidate(
 export async function uninstallCandidate(
   plan: InstallPlan,
   cluster: KubeClusterConfig,
-  kube: KubeClients,
+  kube: KubeConnection,
   opts: InstallSessionOptions = {},
 ) {
   await installerFor(plan.cni).uninstall(plan, kube, {

@@ -20,6 +20,7 @@ export interface PlanStep {
 /** Extra lines a stage contributes to the plan (e.g. the CNI installer's manifests and Helm values). */
 export interface PlanDetailSources {
   install?: (candidate: Candidate, scenario: Scenario) => string[];
+  uninstall?: (candidate: Candidate, scenario: Scenario) => string[];
   cluster?: (scenario: Scenario) => string[];
 }
 
@@ -88,7 +89,7 @@ export function buildPlan(s: Scenario, sources: PlanDetailSources = {}): PlanSte
         kind: 'uninstall',
         candidate: c.name,
         title: `uninstall ${candidateLabel(c)}`,
-        details: [],
+        details: sources.uninstall?.(c, s) ?? [],
       });
     }
   }

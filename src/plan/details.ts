@@ -4,7 +4,7 @@
  * so nothing a run deploys is hidden from `cnibench plan`.
  */
 import { resolveImages } from '../cluster/kube/images.js';
-import { renderPlan } from '../cni/dry-run.js';
+import { describeUninstall, renderPlan } from '../cni/dry-run.js';
 import { isKubeCandidate } from '../cni/installer.js';
 import { prepareInputs } from '../cni/prepare.js';
 import { installerFor } from '../cni/registry.js';
@@ -15,11 +15,13 @@ export async function planDetailSources(s: Scenario): Promise<PlanDetailSources>
   const cluster = s.cluster;
   if (cluster.kind === 'local') return {};
   const rendered = new Map<string, string[]>();
+  const removal = new Map<string, string[]>();
   for (const c of s.candidates) {
     if (!isKubeCandidate(c)) continue;
     const inputs = await prepareInputs(c, cluster, { online: false });
     const plan = installerFor(c.cni).plan(c, cluster, inputs);
     rendered.set(c.name, renderPlan(plan).trimEnd().split('\n'));
+    removal.set(c.name, describeUninstall(plan, cluster.readyTimeout * 1000));
   }
   const images = resolveImages(cluster);
   return {
@@ -34,5 +36,6 @@ export async function planDetailSources(s: Scenario): Promise<PlanDetailSources>
         : `probes (probeMode agnhost): one exec of agnhost connect per probe, up to ${cluster.probeConcurrency} at once (upstream images only; slower)`,
     ],
     install: (c) => rendered.get(c.name) ?? [],
+    uninstall: (c) => removal.get(c.name) ?? [],
   };
 }

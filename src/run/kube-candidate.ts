@@ -4,9 +4,7 @@
  * The versions actually running are recorded in the results.
  */
 import { KubeDriver } from '../cluster/kube/driver.js';
-import { connect } from '../cluster/kube/client.js';
 import { isKubeCandidate } from '../cni/installer.js';
-import { makeKubeClients } from '../cni/kube-clients.js';
 import { installCandidate, uninstallCandidate } from '../cni/session.js';
 import { shortRunId, type ResultsStore } from '../results/store.js';
 import type { Candidate, KubeClusterConfig } from '../scenario/schema.js';
@@ -36,7 +34,8 @@ export async function openKubeCandidate(
     r.provenance.cluster.serverVersion = driver.serverVersion;
   });
 
-  const kube = makeKubeClients(connect({ kubeconfig: cluster.kubeconfig, context: cluster.context }).kc);
+  // The installer works through the driver's connection: one access layer, one connection per candidate.
+  const kube = driver.connection();
   progress.info(`installing ${c.cni} ${c.version}`);
   const installed = await installCandidate(c, cluster, kube, {
     signal,

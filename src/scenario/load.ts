@@ -4,7 +4,14 @@
  */
 import { z } from 'zod';
 import { loadYamlFile, type SourceProblem, type YamlSource } from '../util/yaml-source.js';
-import { BUILTIN_CRITERIA, scenarioSchema, type Scenario } from './schema.js';
+import { BUILTIN_CRITERIA, scenarioSchema, type Candidate, type Scenario } from './schema.js';
+import {
+  CALICO_FEATURES,
+  CILIUM_FEATURES,
+  hasFeature,
+  unsupportedVersion,
+  type Feature,
+} from './cni-versions.js';
 
 export interface LoadedScenario {
   file: string;
@@ -47,6 +54,7 @@ function checkScenario(s: Scenario, source: YamlSource): SourceProblem[] {
         ),
       );
     }
+    problems.push(...versionProblems(c, i, source));
     if (s.cluster.kind === 'kube' && isLocalProfile) {
       problems.push(
         source.problem(
@@ -98,6 +106,33 @@ function checkScenario(s: Scenario, source: YamlSource): SourceProblem[] {
     }
   });
   return problems;
+}
+
+/** A version outside the support matrix, and settings the candidate's version does not have. */
+function versionProblems(c: Candidate, i: number, source: YamlSource): SourceProblem[] {
+  if (c.cni !== 'calico' && c.cni !== 'cilium') return [];
+  const outside = unsupportedVersion(c.cni, c.version);
+  if (outside) return [source.problem(['candidates', i, 'version'], outside)];
+  const needs = (setting: string, f: Feature) =>
+    hasFeature(f, c.version)
+      ? []
+      : [
+          source.problem(
+            ['candidates', i, 'settings', setting],
+            `needs ${c.cni} ${f.since} or later (${f.what}); ${c.version} does not have it`,
+          ),
+        ];
+  if (c.cni === 'calico') {
+    return [
+      ...(c.settings.dataplane === 'Nftables' ? needs('dataplane', CALICO_FEATURES.nftablesDataplane) : []),
+      ...(c.settings.clusterNetworkPolicy
+        ? needs('clusterNetworkPolicy', CALICO_FEATURES.clusterNetworkPolicy)
+        : []),
+    ];
+  }
+  return c.settings.clusterNetworkPolicy
+    ? needs('clusterNetworkPolicy', CILIUM_FEATURES.clusterNetworkPolicy)
+    : [];
 }
 
 /** The JSON Schema of scenario files, for editors' autocompletion (`cnibench schema`). */

@@ -83,9 +83,17 @@ const calicoSettings = z.strictObject({
   dataplane: z.enum(['Iptables', 'Nftables', 'BPF']).default('Iptables'),
   podCidr: z.string().default('192.168.0.0/16'),
   mtu: positiveInt.max(65535).optional(),
-  /** Local file or URL of the tigera-operator manifest (for sites without internet). */
+  /**
+   * Local file or URL of the tigera-operator manifest (for sites without internet). From v3.30 the
+   * CRDs are a second file, operator-crds.yaml, looked for next to it (or from `cnibench cni fetch`).
+   */
   manifest: z.string().optional(),
   apiServer: z.boolean().default(true),
+  /**
+   * Evaluate with ClusterNetworkPolicy (network-policy-api v1alpha2) served: from v3.32 the operator's
+   * own CRDs carry it, so nothing extra is installed. Refused for older versions.
+   */
+  clusterNetworkPolicy: z.boolean().default(false),
 });
 
 const ciliumSettings = z.strictObject({
@@ -99,6 +107,11 @@ const ciliumSettings = z.strictObject({
   chart: z.string().optional(),
   /** Extra Helm values merged last. */
   values: z.record(z.string(), z.unknown()).optional(),
+  /**
+   * Enable ClusterNetworkPolicy (1.20+): chart value k8sClusterNetworkPolicy.enabled, and cnibench
+   * installs the network-policy-api v0.2.0 CRD. Refused for older versions.
+   */
+  clusterNetworkPolicy: z.boolean().default(false),
 });
 
 const candidateBase = {
@@ -128,13 +141,13 @@ export const candidateSchema = z.discriminatedUnion('cni', [
   z.strictObject({
     ...candidateBase,
     cni: z.literal('calico'),
-    version: z.string().regex(/^v?\d+\.\d+\.\d+$/, { error: 'expected a pinned version like v3.29.1' }),
+    version: z.string().regex(/^v?\d+\.\d+\.\d+$/, { error: 'expected a pinned version like v3.32.1' }),
     settings: calicoSettings.default(calicoSettings.parse({})),
   }),
   z.strictObject({
     ...candidateBase,
     cni: z.literal('cilium'),
-    version: z.string().regex(/^v?\d+\.\d+\.\d+$/, { error: 'expected a pinned version like 1.16.5' }),
+    version: z.string().regex(/^v?\d+\.\d+\.\d+$/, { error: 'expected a pinned version like 1.20.0' }),
     settings: ciliumSettings.default(ciliumSettings.parse({})),
   }),
 ]);

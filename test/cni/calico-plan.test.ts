@@ -1,38 +1,25 @@
+/**
+ * The Calico plan, purely: the manifest set of each version in apply order, the Installation and
+ * APIServer for every setting, image rewriting, and refusals. (The generated objects are validated
+ * against the real CRDs of each release in upstream.test.ts.)
+ */
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { z } from 'zod';
 import type { KubernetesObject } from '@kubernetes/client-node';
+import { applySteps, planObjects } from '../../src/cni/apply.js';
 import { planCalico } from '../../src/cni/calico/installer.js';
-import { calicoManifestUrl } from '../../src/cni/calico/release.js';
 import { collectImages, parseManifest } from '../../src/cni/manifest.js';
-import type { Artifact } from '../../src/cni/installer.js';
-import { calico, fixture, kubeCluster, PUBLIC_REGISTRY_PATTERN } from './helpers.js';
-
-const installationSchema = z.fromJSONSchema(
-  JSON.parse(readFileSync(fixture('calico-installation.schema.json'), 'utf8')),
-);
-const apiServerSchema = z.fromJSONSchema(
-  JSON.parse(readFileSync(fixture('calico-apiserver.schema.json'), 'utf8')),
-);
-const manifestText = readFileSync(fixture('tigera-operator.yaml'), 'utf8');
-const manifest: Artifact = {
-  location: '/cache/calico/v3.29.1/tigera-operator.yaml',
-  origin: calicoManifestUrl('v3.29.1'),
-  cached: true,
-  text: manifestText,
-};
+import type { Artifact, PlanInputs } from '../../src/cni/installer.js';
+import { InputError } from '../../src/util/errors.js';
+import { calico, calicoInputs, fixture, kubeCluster, PUBLIC_REGISTRY_PATTERN } from './helpers.js';
 
 const find = (objs: KubernetesObject[], kind: string) =>
   objs.find((o) => o.kind === kind) as (KubernetesObject & { spec: any; data?: any }) | undefined; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-function assertValid(schema: z.ZodType, obj: unknown) {
-  const r = schema.safeParse(obj);
-  assert.ok(
-    r.success,
-    `schema violation: ${r.success ? '' : JSON.stringify(r.error.issues)}\n${JSON.stringify(obj, null, 2)}`,
-  );
-}
+const v29 = calicoInputs('v3.29.1');
+const v32 = calicoInputs('v3.32.1');
+const operatorText = readFileSync(fixture('tigera-operator.yaml'), 'utf8');
 
 describe('Calico Installation and APIServer', () => {
   const encapsulations = ['VXLAN', 'VXLANCrossSubnet', 'IPIP', 'IPIPCrossSubnet', 'None'] as const;
@@ -40,14 +27,13 @@ describe('Calico Installation and APIServer', () => {
 
   for (const encapsulation of encapsulations) {
     for (const dataplane of dataplanes) {
-      test(`${encapsulation} + ${dataplane} matches the published InstallationSpec`, () => {
+      test(`${encapsulation} + ${dataplane}`, () => {
         const plan = planCalico(
           calico({ encapsulation, dataplane, podCidr: '10.244.0.0/16' }),
           kubeCluster(),
-          { manifest },
+          v32,
         );
         const inst = find(plan.objects, 'Installation')!;
-        assertValid(installationSchema, inst);
         const net = inst.spec.calicoNetwork;
         assert.equal(net.linuxDataplane, dataplane);
         assert.deepEqual(net.ipPools, [
@@ -72,78 +58,129 @@ describe('Calico Installation and APIServer', () => {
     const plan = planCalico(
       calico({ mtu: 1400 }),
       kubeCluster({ imageRegistry: 'mirror.corp:5000/proxy', imagePullSecrets: ['mirror-creds', 'other'] }),
-      { manifest },
+      v32,
     );
     const inst = find(plan.objects, 'Installation')!;
-    assertValid(installationSchema, inst);
     assert.equal(inst.spec.calicoNetwork.mtu, 1400);
     assert.equal(inst.spec.registry, 'mirror.corp:5000/proxy/');
     assert.deepEqual(inst.spec.imagePullSecrets, [{ name: 'mirror-creds' }, { name: 'other' }]);
   });
 
   test('APIServer is generated unless disabled', () => {
-    const withApi = planCalico(calico(), kubeCluster(), { manifest });
-    assertValid(apiServerSchema, find(withApi.objects, 'APIServer'));
-    const without = planCalico(calico({ apiServer: false }), kubeCluster(), { manifest });
+    const withApi = planCalico(calico(), kubeCluster(), v32);
+    assert.deepEqual(find(withApi.objects, 'APIServer')?.spec, {});
+    const without = planCalico(calico({ apiServer: false }), kubeCluster(), v32);
     assert.equal(find(without.objects, 'APIServer'), undefined);
-  });
-
-  test('a schema typo would be caught (the fixture is strict)', () => {
-    const plan = planCalico(calico(), kubeCluster(), { manifest });
-    const inst = structuredClone(find(plan.objects, 'Installation')!);
-    inst.spec.calicoNetwork.linuxDataPlane = 'BPF';
-    assert.equal(installationSchema.safeParse(inst).success, false);
   });
 
   test('eBPF gets the API server ConfigMap when the address is known, a warning otherwise', () => {
     const known = planCalico(calico({ dataplane: 'BPF' }), kubeCluster(), {
-      manifest,
+      ...v32,
       apiServer: { host: '172.18.0.2', port: 6443 },
     });
     const cm = find(known.objects, 'ConfigMap')!;
     assert.equal(cm.metadata?.namespace, 'tigera-operator');
     assert.deepEqual(cm.data, { KUBERNETES_SERVICE_HOST: '172.18.0.2', KUBERNETES_SERVICE_PORT: '6443' });
-    const unknown = planCalico(calico({ dataplane: 'BPF' }), kubeCluster(), { manifest });
+    const unknown = planCalico(calico({ dataplane: 'BPF' }), kubeCluster(), v32);
     assert.equal(find(unknown.objects, 'ConfigMap'), undefined);
     assert.ok(unknown.warnings.some((w) => w.includes('kubernetes-services-endpoint')));
   });
 
-  test('Nftables on a release before v3.29 is flagged', () => {
-    const plan = planCalico(calico({ dataplane: 'Nftables' }, { version: 'v3.28.2' }), kubeCluster(), {
-      manifest,
-    });
-    assert.ok(plan.warnings.some((w) => w.includes('Nftables needs Calico v3.29')));
+  test('settings the version lacks are refused (exit 2); versions outside the matrix too', () => {
+    assert.throws(
+      () =>
+        planCalico(
+          calico({ dataplane: 'Nftables' }, { version: 'v3.28.2' }),
+          kubeCluster(),
+          calicoInputs('v3.28.2'),
+        ),
+      (e: unknown) => e instanceof InputError && /Nftables needs Calico v3\.29\.0/.test(e.message),
+    );
+    assert.throws(
+      () =>
+        planCalico(
+          calico({ clusterNetworkPolicy: true }, { version: 'v3.31.7' }),
+          kubeCluster(),
+          calicoInputs('v3.31.7'),
+        ),
+      (e: unknown) => e instanceof InputError && e.exitCode === 2 && /v3\.32\.0 or later/.test(e.message),
+    );
+    assert.throws(
+      () => planCalico(calico({}, { version: 'v3.27.3' }), kubeCluster(), {}),
+      (e: unknown) =>
+        e instanceof InputError && /supports Calico \(Tigera operator\) v3\.28 to v3\.32/.test(e.message),
+    );
+    // Calico v3.32 needs nothing beyond its own manifests for ClusterNetworkPolicy.
+    const cnp = planCalico(calico({ clusterNetworkPolicy: true }), kubeCluster(), v32);
+    assert.deepEqual(
+      cnp.objects.map((o) => o.kind),
+      ['Installation', 'APIServer'],
+    );
   });
 });
 
-describe('Calico operator manifest', () => {
-  test('without a registry the manifest is applied as published', () => {
-    const plan = planCalico(calico(), kubeCluster(), { manifest });
-    assert.deepEqual(collectImages(plan.manifest!.objects), [
-      'quay.io/tigera/operator:v1.36.2',
-      'busybox:1.36',
-    ]);
-    assert.equal(plan.manifest!.objects.length, parseManifest(manifestText, 'x').length);
+describe('Calico manifests per version', () => {
+  test('v3.28/v3.29: one tigera-operator.yaml carrying the CRDs', () => {
+    const plan = planCalico(calico({}, { version: 'v3.29.1' }), kubeCluster(), v29);
+    assert.deepEqual(
+      plan.manifests.map((m) => m.file),
+      ['tigera-operator.yaml'],
+    );
+    assert.equal(plan.manifests[0]?.objects.length, parseManifest(operatorText, 'x').length);
+  });
+
+  test('v3.30+: operator-crds.yaml, then tigera-operator.yaml; every CRD Established before any object of its kind', () => {
+    for (const version of ['v3.30.0', 'v3.32.1']) {
+      const plan = planCalico(calico({}, { version }), kubeCluster(), calicoInputs(version));
+      assert.deepEqual(
+        plan.manifests.map((m) => m.file),
+        ['operator-crds.yaml', 'tigera-operator.yaml'],
+      );
+      assert.ok(plan.manifests[0]?.objects.every((o) => o.kind === 'CustomResourceDefinition'));
+      assert.ok(!plan.manifests[1]?.objects.some((o) => o.kind === 'CustomResourceDefinition'));
+      const steps = applySteps(planObjects(plan));
+      const kinds = steps.map((s) => ('waitFor' in s ? 'WAIT' : s.apply.kind));
+      const lastCrd = kinds.lastIndexOf('CustomResourceDefinition');
+      const wait = kinds.indexOf('WAIT');
+      assert.ok(lastCrd < wait, kinds.join(','));
+      assert.ok(wait < kinds.indexOf('Installation') && wait < kinds.indexOf('APIServer'));
+      assert.equal(kinds.filter((k) => k === 'WAIT').length, 1);
+    }
+  });
+
+  test('the Installation has ipPools[].name only where the CRD has it (v3.28+)', () => {
+    const plan = planCalico(calico({}, { version: 'v3.28.0' }), kubeCluster(), calicoInputs('v3.28.0'));
+    assert.equal(
+      find(plan.objects, 'Installation')?.spec.calicoNetwork.ipPools[0].name,
+      'default-ipv4-ippool',
+    );
+  });
+
+  test('without a registry the manifests are applied as published; plan lists operator and component images', () => {
+    const plan = planCalico(calico(), kubeCluster(), v32);
+    assert.deepEqual(collectImages(planObjects(plan)), ['quay.io/tigera/operator:v1.36.2', 'busybox:1.36']);
+    const images = plan.images.map((i) => i.image);
+    assert.ok(images.includes('quay.io/calico/node:v3.32.1'));
+    assert.ok(images.includes('quay.io/calico/apiserver:v3.32.1'));
+    assert.ok(images.includes('quay.io/tigera/operator:v1.36.2'));
   });
 
   test('with a registry no image is left on a public registry, paths and tags kept', () => {
     const plan = planCalico(
       calico(),
       kubeCluster({ imageRegistry: 'mirror.corp:5000', imagePullSecrets: ['mirror-creds'] }),
-      { manifest },
+      v32,
     );
-    const images = collectImages(plan.manifest!.objects);
+    const images = collectImages(planObjects(plan));
     assert.deepEqual(images, [
       'mirror.corp:5000/tigera/operator:v1.36.2',
       'mirror.corp:5000/library/busybox:1.36',
     ]);
-    for (const img of images) assert.doesNotMatch(img, PUBLIC_REGISTRY_PATTERN);
-    const operator = find(plan.manifest!.objects, 'Deployment')!;
+    for (const img of plan.images) assert.doesNotMatch(img.image, PUBLIC_REGISTRY_PATTERN);
+    const operator = find(planObjects(plan), 'Deployment')!;
     assert.deepEqual(operator.spec.template.spec.imagePullSecrets, [{ name: 'mirror-creds' }]);
     // CRDs are never touched by the rewrite; their x-kubernetes-* schema fields survive parsing.
-    const crd = plan.manifest!.objects.find(
-      (o) => o.metadata?.name === 'installations.operator.tigera.io',
-    ) as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const crd = planObjects(plan).find((o) => o.metadata?.name === 'installations.operator.tigera.io') as any; // eslint-disable-line @typescript-eslint/no-explicit-any
     assert.equal(
       crd.spec.versions[0].schema.openAPIV3Schema.properties.spec['x-kubernetes-preserve-unknown-fields'],
       true,
@@ -151,24 +188,28 @@ describe('Calico operator manifest', () => {
   });
 
   test('the rewrite does not modify the parsed input objects', () => {
-    const cluster = kubeCluster({ imageRegistry: 'mirror.corp:5000' });
-    planCalico(calico(), cluster, { manifest });
-    const again = planCalico(calico(), kubeCluster(), { manifest });
-    assert.equal(collectImages(again.manifest!.objects)[0], 'quay.io/tigera/operator:v1.36.2');
+    planCalico(calico(), kubeCluster({ imageRegistry: 'mirror.corp:5000' }), v32);
+    const again = planCalico(calico(), kubeCluster(), v32);
+    assert.equal(collectImages(planObjects(again))[0], 'quay.io/tigera/operator:v1.36.2');
   });
 
-  test('an uncached manifest leaves only its URL and a warning', () => {
+  test('uncached manifests leave their URLs and a warning each', () => {
     const plan = planCalico(calico(), kubeCluster(), {});
-    assert.equal(plan.manifest!.objects.length, 0);
-    assert.equal(
-      plan.manifest!.origin,
-      'https://raw.githubusercontent.com/projectcalico/calico/v3.29.1/manifests/tigera-operator.yaml',
+    assert.deepEqual(
+      plan.manifests.map((m) => [m.origin, m.objects.length]),
+      [
+        ['https://raw.githubusercontent.com/projectcalico/calico/v3.32.1/manifests/operator-crds.yaml', 0],
+        ['https://raw.githubusercontent.com/projectcalico/calico/v3.32.1/manifests/tigera-operator.yaml', 0],
+      ],
     );
-    assert.ok(plan.warnings.some((w) => w.includes('cnibench cni fetch calico --version v3.29.1')));
+    assert.equal(
+      plan.warnings.filter((w) => w.includes('cnibench cni fetch calico --version v3.32.1')).length,
+      2,
+    );
   });
 
   test('the readiness list names calico-node in calico-system', () => {
-    const plan = planCalico(calico(), kubeCluster(), { manifest });
+    const plan = planCalico(calico(), kubeCluster(), v32);
     assert.ok(
       plan.readiness.some(
         (r) =>
@@ -181,12 +222,17 @@ describe('Calico operator manifest', () => {
   });
 
   test('a broken manifest is an input error naming the document', () => {
-    const bad: Artifact = {
-      ...manifest,
-      text: 'apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n---\njust: text\n',
+    const good = v29.manifests?.['tigera-operator.yaml'] as Artifact;
+    const bad: PlanInputs = {
+      manifests: {
+        'tigera-operator.yaml': {
+          ...good,
+          text: 'apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n---\njust: text\n',
+        },
+      },
     };
     assert.throws(
-      () => planCalico(calico(), kubeCluster(), { manifest: bad }),
+      () => planCalico(calico({}, { version: 'v3.29.1' }), kubeCluster(), bad),
       /document 2 is not a Kubernetes object/,
     );
   });

@@ -1,46 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { planCilium, IPSEC_KEY_PLACEHOLDER } from '../../src/cni/cilium/installer.js';
-import { CILIUM_IMAGES, ciliumValues, getPath, mergeValues } from '../../src/cni/cilium/values.js';
+import { ciliumValues, getPath, imageBlocks, mergeValues } from '../../src/cni/cilium/values.js';
 import { helmInstallArgs } from '../../src/cni/cilium/helm.js';
 import { InputError } from '../../src/util/errors.js';
-import { cilium, fixture, kubeCluster, PUBLIC_REGISTRY_PATTERN } from './helpers.js';
-
-interface KeysFixture {
-  images: Record<string, string>;
-  keys: Record<string, { type: string }>;
-}
-const reference = JSON.parse(readFileSync(fixture('cilium-values-keys.json'), 'utf8')) as KeysFixture;
-
-/** Dotted paths of every leaf (lists count as leaves, as in the chart's values table). */
-function leaves(v: unknown, prefix = ''): [string, unknown][] {
-  if (typeof v === 'object' && v !== null && !Array.isArray(v)) {
-    return Object.entries(v).flatMap(([k, x]) => leaves(x, prefix ? `${prefix}.${k}` : k));
-  }
-  return [[prefix, v]];
-}
-
-function assertKnownKeys(values: Record<string, unknown>) {
-  for (const [path, value] of leaves(values)) {
-    const ref = reference.keys[path];
-    assert.ok(
-      ref,
-      `value key "${path}" is not in the chart's values reference (test/fixtures/cni/cilium-values-keys.json)`,
-    );
-    const actual = Array.isArray(value)
-      ? 'list'
-      : typeof value === 'boolean'
-        ? 'bool'
-        : typeof value === 'number'
-          ? 'int'
-          : 'string';
-    assert.ok(
-      ref.type.split('|').includes(actual),
-      `${path}: chart expects ${ref.type}, cnibench writes ${actual}`,
-    );
-  }
-}
+import { cilium, kubeCluster, PUBLIC_REGISTRY_PATTERN } from './helpers.js';
 
 const cluster = kubeCluster();
 
@@ -55,20 +19,28 @@ describe('Cilium Helm values', () => {
     { settings: { hubble: true } },
   ];
   for (const v of variants) {
-    test(`settings ${JSON.stringify(v.settings)} use only published keys`, () => {
+    test(`settings ${JSON.stringify(v.settings)} are written as the chart names them`, () => {
       const { values } = ciliumValues({
         settings: cilium(v.settings).settings,
+        version: '1.20.0',
         uninstallAfter: true,
-        imageRegistry: 'mirror.corp:5000',
         imagePullSecrets: ['creds'],
         apiServer: { host: '172.18.0.2', port: 6443 },
       });
-      assertKnownKeys(values);
+      assert.equal(values.routingMode, v.settings.routingMode ?? 'tunnel');
+      assert.deepEqual(values.ipam, { mode: 'kubernetes' });
+      assert.equal(values.kubeProxyReplacement, v.settings.kubeProxyReplacement ?? false);
+      assert.deepEqual(values.cni, { uninstall: true });
+      // Every generated key is checked against each version's real values.yaml in upstream.test.ts.
     });
   }
 
   test('defaults: VXLAN tunnel, kube-proxy kept, no encryption, Hubble off (the chart defaults it on)', () => {
-    const { values, warnings } = ciliumValues({ settings: cilium().settings, imagePullSecrets: [] });
+    const { values, warnings } = ciliumValues({
+      settings: cilium().settings,
+      version: '1.20.0',
+      imagePullSecrets: [],
+    });
     assert.deepEqual(values, {
       routingMode: 'tunnel',
       tunnelProtocol: 'vxlan',
@@ -83,6 +55,7 @@ describe('Cilium Helm values', () => {
   test('native routing needs the native CIDR and installs direct node routes', () => {
     const { values } = ciliumValues({
       settings: cilium({ routingMode: 'native', ipv4NativeRoutingCidr: '10.244.0.0/16' }).settings,
+      version: '1.20.0',
       imagePullSecrets: [],
     });
     assert.equal(values.routingMode, 'native');
@@ -90,7 +63,12 @@ describe('Cilium Helm values', () => {
     assert.equal(values.autoDirectNodeRoutes, true);
     assert.equal(values.ipv4NativeRoutingCIDR, '10.244.0.0/16');
     assert.throws(
-      () => ciliumValues({ settings: cilium({ routingMode: 'native' }).settings, imagePullSecrets: [] }),
+      () =>
+        ciliumValues({
+          settings: cilium({ routingMode: 'native' }).settings,
+          version: '1.20.0',
+          imagePullSecrets: [],
+        }),
       (e: unknown) => e instanceof InputError && /ipv4NativeRoutingCidr is required/.test(e.message),
     );
   });
@@ -98,6 +76,7 @@ describe('Cilium Helm values', () => {
   test('kube-proxy replacement points the agent at the API server, or warns in a dry run', () => {
     const known = ciliumValues({
       settings: cilium({ kubeProxyReplacement: true }).settings,
+      version: '1.20.0',
       imagePullSecrets: [],
       apiServer: { host: '172.18.0.2', port: 6443 },
     });
@@ -106,6 +85,7 @@ describe('Cilium Helm values', () => {
     assert.equal(known.values.k8sServicePort, 6443);
     const unknown = ciliumValues({
       settings: cilium({ kubeProxyReplacement: true }).settings,
+      version: '1.20.0',
       imagePullSecrets: [],
     });
     assert.equal(unknown.values.k8sServiceHost, undefined);
@@ -123,6 +103,7 @@ describe('Cilium Helm values', () => {
     for (const type of ['wireguard', 'ipsec'] as const) {
       const { values } = ciliumValues({
         settings: cilium({ encryption: type, hubble: true }).settings,
+        version: '1.20.0',
         imagePullSecrets: [],
       });
       assert.deepEqual(values.encryption, { enabled: true, type });
@@ -130,14 +111,24 @@ describe('Cilium Helm values', () => {
     }
   });
 
-  test('every image the chart can deploy is covered, and a registry moves all of them with digests off', () => {
-    assert.deepEqual(Object.fromEntries(CILIUM_IMAGES.map((i) => [i.path, i.repository])), reference.images);
+  test('the image blocks follow the chart version', () => {
+    const paths = (v: string) => imageBlocks(v).map((b) => `${b.path}=${b.repository}`);
+    assert.ok(!paths('1.16.5').some((p) => p.startsWith('preflight.envoy.image')));
+    assert.ok(paths('1.18.0').includes('preflight.envoy.image=quay.io/cilium/cilium-envoy'));
+    assert.ok(!paths('1.19.1').some((p) => p.startsWith('encryption.ztunnel.image')));
+    assert.ok(paths('1.19.2').includes('encryption.ztunnel.image=docker.io/istio/ztunnel'));
+    assert.ok(paths('1.20.0').includes('encryption.ztunnel.image=quay.io/cilium/ztunnel'));
+    assert.equal(paths('1.20.0').filter((p) => p.startsWith('encryption.ztunnel.image')).length, 1);
+  });
+
+  test('a registry moves every image block of the version, with digests off', () => {
     const { values } = ciliumValues({
       settings: cilium({ hubble: true }).settings,
+      version: '1.20.0',
       imageRegistry: 'mirror.corp:5000/cache',
       imagePullSecrets: ['creds'],
     });
-    for (const img of CILIUM_IMAGES) {
+    for (const img of imageBlocks('1.20.0')) {
       const repo = getPath(values, `${img.path}.repository`) as string;
       assert.equal(repo, img.repository.replace(/^[^/]+/, 'mirror.corp:5000/cache'));
       assert.equal(getPath(values, `${img.path}.useDigest`), false, `${img.path}.useDigest`);
@@ -151,6 +142,7 @@ describe('Cilium Helm values', () => {
       settings: cilium({
         values: { hubble: { relay: { replicas: 2 } }, operator: { replicas: 1 }, tunnelProtocol: 'geneve' },
       }).settings,
+      version: '1.20.0',
       imagePullSecrets: [],
     });
     assert.deepEqual(values.hubble, {
@@ -178,7 +170,7 @@ describe('Cilium plan', () => {
       '--repo',
       'https://helm.cilium.io/',
       '--version',
-      '1.16.5',
+      '1.20.0',
       '--namespace',
       'kube-system',
       '--values',
@@ -191,18 +183,23 @@ describe('Cilium plan', () => {
   });
 
   test('a local or cached chart replaces the repository and needs no --version', () => {
-    const local = planCilium(cilium({ chart: '/charts/cilium-1.16.5.tgz' }), cluster);
+    const local = planCilium(cilium({ chart: '/charts/cilium-1.20.0.tgz' }), cluster);
     assert.deepEqual(helmInstallArgs(local.helm!, 'v.yaml').slice(0, 5), [
       'upgrade',
       '--install',
       'cilium',
-      '/charts/cilium-1.16.5.tgz',
+      '/charts/cilium-1.20.0.tgz',
       '--namespace',
     ]);
     const cached = planCilium(cilium(), cluster, {
-      chart: { location: '/cache/cilium/1.16.5/cilium-1.16.5.tgz', origin: 'x', cached: true },
+      chart: {
+        file: 'cilium-1.20.0.tgz',
+        location: '/cache/cilium/1.20.0/cilium-1.20.0.tgz',
+        origin: 'x',
+        cached: true,
+      },
     });
-    assert.equal(cached.helm!.chart, '/cache/cilium/1.16.5/cilium-1.16.5.tgz');
+    assert.equal(cached.helm!.chart, '/cache/cilium/1.20.0/cilium-1.20.0.tgz');
     assert.equal(cached.helm!.version, undefined);
   });
 
@@ -247,5 +244,78 @@ describe('Cilium plan', () => {
     assert.ok(
       plan.warnings.some((w) => w.includes('image.repository') && w.includes('quay.io/cilium/cilium')),
     );
+  });
+
+  test('ClusterNetworkPolicy (1.20+): the chart value and the v0.2.0 CRD, applied before helm; refused before 1.20', () => {
+    const plan = planCilium(cilium({ clusterNetworkPolicy: true }), cluster);
+    assert.deepEqual(plan.helm?.values.k8sClusterNetworkPolicy, { enabled: true });
+    assert.deepEqual(
+      plan.manifests.map((m) => [m.file, m.origin]),
+      [
+        [
+          'policy.networking.k8s.io_clusternetworkpolicies.yaml',
+          'https://raw.githubusercontent.com/kubernetes-sigs/network-policy-api/v0.2.0/config/crd/standard/policy.networking.k8s.io_clusternetworkpolicies.yaml',
+        ],
+      ],
+    );
+    assert.equal(planCilium(cilium(), cluster).helm?.values.k8sClusterNetworkPolicy, undefined);
+    assert.throws(
+      () => planCilium(cilium({ clusterNetworkPolicy: true }, { version: '1.19.6' }), cluster),
+      (e: unknown) => e instanceof InputError && /needs Cilium 1\.20\.0 or later/.test(e.message),
+    );
+  });
+
+  test('cilium-operator: no more replicas than nodes (one per node, required anti-affinity)', () => {
+    const one = planCilium(cilium(), cluster, { nodeCount: 1 });
+    assert.deepEqual(one.helm?.values.operator, { replicas: 1 });
+    const three = planCilium(cilium(), cluster, { nodeCount: 3 });
+    assert.equal(three.helm?.values.operator, undefined);
+    const dry = planCilium(cilium(), cluster);
+    assert.equal(dry.helm?.values.operator, undefined);
+    assert.ok(dry.warnings.some((w) => w.includes('operator.replicas to the node count')));
+  });
+
+  test('images: from the cached chart, pinned by digest; moved to the mirror with digests off', () => {
+    const chartValues = {
+      image: { repository: 'quay.io/cilium/cilium', tag: 'v1.20.0', digest: 'sha256:aa', useDigest: true },
+      envoy: {
+        image: {
+          repository: 'quay.io/cilium/cilium-envoy',
+          tag: 'v1.37.5',
+          digest: 'sha256:bb',
+          useDigest: true,
+        },
+      },
+      operator: {
+        image: {
+          repository: 'quay.io/cilium/operator',
+          tag: 'v1.20.0',
+          genericDigest: 'sha256:cc',
+          useDigest: true,
+        },
+      },
+    };
+    const upstream = planCilium(cilium(), cluster, { chartValues });
+    assert.deepEqual(
+      upstream.images.map((i) => i.image),
+      [
+        'quay.io/cilium/cilium:v1.20.0@sha256:aa',
+        'quay.io/cilium/cilium-envoy:v1.37.5@sha256:bb',
+        'quay.io/cilium/operator-generic:v1.20.0@sha256:cc',
+      ],
+    );
+    const mirrored = planCilium(cilium(), kubeCluster({ imageRegistry: 'mirror.corp:5000' }), {
+      chartValues,
+    });
+    assert.deepEqual(
+      mirrored.images.map((i) => i.image),
+      [
+        'mirror.corp:5000/cilium/cilium:v1.20.0',
+        'mirror.corp:5000/cilium/cilium-envoy:v1.37.5',
+        'mirror.corp:5000/cilium/operator-generic:v1.20.0',
+      ],
+    );
+    const uncached = planCilium(cilium(), cluster);
+    assert.equal(uncached.images[0]?.image, 'quay.io/cilium/cilium:v1.20.0');
   });
 });

@@ -1,18 +1,40 @@
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse } from 'yaml';
-import { fixture, PUBLIC_REGISTRY_PATTERN, repoRoot, runCli, tempDir } from './helpers.js';
+import { cacheCalico, PUBLIC_REGISTRY_PATTERN, repoRoot, runCli, tempDir } from './helpers.js';
 
 const SCENARIO = join(repoRoot, 'scenarios/kind-calico-vs-cilium.yaml');
 
-/** A cache directory holding the fixture operator manifest for v3.29.1, as `cni fetch` leaves it. */
-function cacheWithManifest(t: Parameters<typeof tempDir>[0]): string {
+/** A cache directory holding a Calico version's manifests (stand-ins), as `cni fetch` leaves it. */
+async function cacheWithManifest(t: Parameters<typeof tempDir>[0], version = 'v3.32.1'): Promise<string> {
   const root = tempDir(t);
-  mkdirSync(join(root, 'calico', 'v3.29.1'), { recursive: true });
-  copyFileSync(fixture('tigera-operator.yaml'), join(root, 'calico', 'v3.29.1', 'tigera-operator.yaml'));
+  await cacheCalico(root, version);
   return root;
+}
+
+/** A scenario file on a kube cluster with the given candidates (flow YAML), one per line from line 4. */
+function scenarioWith(dir: string, name: string, candidates: string[]): string {
+  const file = join(dir, 's.yaml');
+  const lines = [`name: ${name}`, 'cluster: {kind: kube, context: x}', 'candidates:'];
+  writeFileSync(
+    file,
+    [...lines, ...candidates.map((c) => `  - ${c}`), 'workloads: [{kind: conformance}]'].join('\n'),
+  );
+  return file;
+}
+
+/**
+ * The apply sequence of a dry run, one entry per object comment line ("CustomResourceDefinition x",
+ * "Installation default") or "WAIT" for the wait until the CRDs are Established.
+ */
+function sequence(stdout: string): string[] {
+  const part = stdout.split('# ---- Apply sequence')[1]?.split(/\n# ---- (?!wait)/)[0] ?? '';
+  return part
+    .split('\n')
+    .filter((l) => /^# (\w+ |---- wait)/.test(l))
+    .map((l) => (l.startsWith('# ---- wait') ? 'WAIT' : (l.slice(2).split(' (')[0] ?? '')));
 }
 
 describe('cnibench install --dry-run', () => {
@@ -20,7 +42,7 @@ describe('cnibench install --dry-run', () => {
     const r = await runCli(
       ['install', 'calico', '--scenario', SCENARIO, '--dry-run', '--image-registry', 'mirror.corp:5000'],
       {
-        CNIBENCH_CACHE: cacheWithManifest(t),
+        CNIBENCH_CACHE: await cacheWithManifest(t),
       },
     );
     assert.equal(r.exitCode, 0, r.stderr);
@@ -30,7 +52,8 @@ describe('cnibench install --dry-run', () => {
     assert.match(r.stdout, /registry: mirror\.corp:5000\//);
     assert.match(r.stdout, /kind: APIServer/);
     assert.match(r.stdout, /# CustomResourceDefinition installations\.operator\.tigera\.io/);
-    assert.match(r.stdout, /cached: .*calico\/v3\.29\.1\/tigera-operator\.yaml/);
+    assert.match(r.stdout, /cached: .*calico\/v3\.32\.1\/operator-crds\.yaml/);
+    assert.match(r.stdout, /cached: .*calico\/v3\.32\.1\/tigera-operator\.yaml/);
     // Every YAML document in the output parses.
     const docs = r.stdout
       .split(/^---$/m)
@@ -46,7 +69,11 @@ describe('cnibench install --dry-run', () => {
     assert.equal(r.exitCode, 0, r.stderr);
     assert.match(
       r.stdout,
-      /not cached; a run downloads https:\/\/raw\.githubusercontent\.com\/projectcalico\/calico\/v3\.29\.1\/manifests\/tigera-operator\.yaml/,
+      /1\. operator-crds\.yaml: the operator and Calico CRDs; not cached, a run downloads https:\/\/raw\.githubusercontent\.com\/projectcalico\/calico\/v3\.32\.1\/manifests\/operator-crds\.yaml/,
+    );
+    assert.match(
+      r.stdout,
+      /2\. tigera-operator\.yaml: the Tigera operator; not cached, a run downloads https:\/\/raw\.githubusercontent\.com\/projectcalico\/calico\/v3\.32\.1\/manifests\/tigera-operator\.yaml/,
     );
     assert.match(r.stdout, /kind: Installation/);
   });
@@ -62,7 +89,7 @@ describe('cnibench install --dry-run', () => {
     assert.doesNotMatch(r.stdout, PUBLIC_REGISTRY_PATTERN);
     assert.match(
       r.stdout,
-      /^helm upgrade --install cilium cilium --repo https:\/\/helm\.cilium\.io\/ --version 1\.16\.5 --namespace kube-system --values values\.yaml --kube-context kind-cnibench$/m,
+      /^helm upgrade --install cilium cilium --repo https:\/\/helm\.cilium\.io\/ --version 1\.20\.0 --namespace kube-system --values values\.yaml --kube-context kind-cnibench$/m,
     );
     const valuesText = r.stdout.split('# ---- values.yaml\n')[1].split('\n# ---- ')[0];
     const values = parse(valuesText);
@@ -73,7 +100,7 @@ describe('cnibench install --dry-run', () => {
 
   test('without a mirror the public images are shown as they are (the grep test is meaningful)', async (t) => {
     const r = await runCli(['install', 'calico', '--scenario', SCENARIO, '--dry-run'], {
-      CNIBENCH_CACHE: cacheWithManifest(t),
+      CNIBENCH_CACHE: await cacheWithManifest(t),
     });
     assert.equal(r.exitCode, 0, r.stderr);
     assert.match(r.stdout, /image: quay\.io\/tigera\/operator:v1\.36\.2/);
@@ -81,17 +108,9 @@ describe('cnibench install --dry-run', () => {
 
   test('IPsec: the key Secret is shown with a placeholder, never a key', async (t) => {
     const dir = tempDir(t);
-    const file = join(dir, 's.yaml');
-    writeFileSync(
-      file,
-      [
-        'name: ipsec',
-        'cluster: {kind: kube, context: x}',
-        'candidates:',
-        '  - {name: cil, cni: cilium, version: 1.16.5, settings: {encryption: ipsec, routingMode: native, ipv4NativeRoutingCidr: 10.0.0.0/8}}',
-        'workloads: [{kind: conformance}]',
-      ].join('\n'),
-    );
+    const file = scenarioWith(dir, 'ipsec', [
+      '{name: cil, cni: cilium, version: 1.20.0, settings: {encryption: ipsec, routingMode: native, ipv4NativeRoutingCidr: 10.0.0.0/8}}',
+    ]);
     const r = await runCli(['install', 'cil', '--scenario', file, '--dry-run'], { CNIBENCH_CACHE: dir });
     assert.equal(r.exitCode, 0, r.stderr);
     assert.match(r.stdout, /name: cilium-ipsec-keys/);
@@ -105,5 +124,59 @@ describe('cnibench install --dry-run', () => {
     });
     assert.equal(r.exitCode, 2);
     assert.match(r.stderr, /no candidate named "weave" \(have: calico, cilium\)/);
+  });
+
+  for (const version of ['v3.30.0', 'v3.32.1']) {
+    test(`install calico --version ${version} --dry-run: every CRD, Established, before any object of its kind`, async (t) => {
+      const r = await runCli(['install', 'calico', '--version', version, '--dry-run'], {
+        CNIBENCH_CACHE: await cacheWithManifest(t, version),
+      });
+      assert.equal(r.exitCode, 0, r.stderr);
+      assert.match(r.stdout, new RegExp(`calico ${version.replace(/\./g, '\\.')}`));
+      const seq = sequence(r.stdout);
+      const wait = seq.indexOf('WAIT');
+      assert.ok(wait > 0, seq.join('\n'));
+      assert.equal(seq.filter((s) => s === 'WAIT').length, 1);
+      assert.ok(
+        seq
+          .slice(0, wait)
+          .every((s) => s.startsWith('CustomResourceDefinition ') || !/^(Installation|APIServer) /.test(s)),
+      );
+      assert.equal(seq.slice(wait).filter((s) => s.startsWith('CustomResourceDefinition ')).length, 0);
+      assert.ok(seq.indexOf('Installation default') > wait);
+      assert.ok(seq.indexOf('APIServer default') > wait);
+      // CRDs first: nothing but CRDs before the first non-CRD object.
+      const firstOther = seq.findIndex((s) => !s.startsWith('CustomResourceDefinition '));
+      assert.ok(seq.slice(firstOther).every((s) => !s.startsWith('CustomResourceDefinition ')));
+      assert.match(r.stdout, /1\. operator-crds\.yaml: the operator and Calico CRDs, 3 objects/);
+      assert.match(r.stdout, /2\. tigera-operator\.yaml: the Tigera operator, \d+ objects/);
+    });
+  }
+
+  test('a version outside the matrix is refused with exit 2 naming the range, by install and validate', async (t) => {
+    const r = await runCli(['install', 'calico', '--version', 'v3.27.3', '--dry-run'], {
+      CNIBENCH_CACHE: tempDir(t),
+    });
+    assert.equal(r.exitCode, 2);
+    assert.match(
+      r.stderr,
+      /calico v3\.27\.3 is outside the supported range: cnibench supports Calico \(Tigera operator\) v3\.28 to v3\.32/,
+    );
+    const file = scenarioWith(tempDir(t), 'old', [
+      '{name: c, cni: cilium, version: 1.21.0}',
+      '{name: d, cni: cilium, version: 1.19.6, settings: {clusterNetworkPolicy: true}}',
+    ]);
+    for (const cmd of ['validate', 'plan']) {
+      const v = await runCli([cmd, file]);
+      assert.equal(v.exitCode, 2, cmd);
+      assert.match(
+        v.stderr,
+        /s\.yaml:4:\d+ candidates\[0\]\.version: cilium 1\.21\.0 is outside the supported range: cnibench supports Cilium \(Helm chart\) 1\.16 to 1\.20/,
+      );
+      assert.match(
+        v.stderr,
+        /s\.yaml:5:\d+ candidates\[1\]\.settings\.clusterNetworkPolicy: needs cilium 1\.20\.0 or later/,
+      );
+    }
   });
 });

@@ -1,8 +1,11 @@
 /**
  * Controllers the fake API server does not have, added on top of it (through its object store's event
- * stream) for the installer tests: the apiextensions controller marking CRDs Established, the
- * DaemonSet/Deployment controllers reporting a rollout after a delay, and a stand-in Tigera operator
- * that creates calico-system and calico-node for an Installation and removes them when it is deleted.
+ * stream) for the installer tests (CRDs are Established by the fake API server itself, as by a real
+ * one): the DaemonSet/Deployment controllers reporting a rollout after a delay (a Deployment whose pods
+ * require one node each gets no more ready replicas than there are nodes they may run on, as the
+ * scheduler would do), a stand-in Tigera operator that creates calico-system and calico-node for an
+ * Installation and removes them when it is deleted, and a stand-in cilium-operator that, once running,
+ * registers Cilium's CRDs (cilium.io) and a CiliumNode per node through the API, as the real one does.
  * They react to what the code under test sends, so the tests exercise the real wait logic.
  */
 import type { FakeApiServer, KubeObject, WatchEvent } from '../kube/fake-apiserver.js';
@@ -17,7 +20,8 @@ export interface ControllerOptions {
 }
 
 export interface Controllers {
-  stop(): void;
+  /** Stops reacting and waits for what a controller is still writing (so no request outlives a test). */
+  stop(): Promise<void>;
 }
 
 export function startControllers(api: FakeApiServer, opts: ControllerOptions = {}): Controllers {
@@ -30,21 +34,16 @@ export function startControllers(api: FakeApiServer, opts: ControllerOptions = {
     }, ms);
     timers.add(t);
   };
+  const inflight = new Set<Promise<void>>();
+  let stopped = false;
   const nodeCount = () => api.store.list('v1', 'Node').length;
+  const ciliumStarted = new Set<string>();
 
   const onEvent = (e: WatchEvent) => {
     const o = e.object;
     if (e.type === 'DELETED') {
       if (o.kind === 'Installation') later(() => removeCalicoSystem(api));
       return;
-    }
-    if (o.kind === 'CustomResourceDefinition' && !established(o)) {
-      later(() =>
-        update(api, o, (cur) => ({
-          ...cur,
-          status: { conditions: [{ type: 'Established', status: 'True' }] },
-        })),
-      );
     }
     if (
       o.kind === 'DaemonSet' &&
@@ -53,17 +52,31 @@ export function startControllers(api: FakeApiServer, opts: ControllerOptions = {
     ) {
       later(() => update(api, o, (cur) => ({ ...cur, status: dsStatus(cur, nodeCount()) })), delay);
     }
-    if (o.kind === 'Deployment' && !deployRolledOut(o)) {
-      later(() => update(api, o, (cur) => ({ ...cur, status: deployStatus(cur) })), delay);
+    if (o.kind === 'Deployment' && !deployRolledOut(o, api)) {
+      later(() => update(api, o, (cur) => ({ ...cur, status: deployStatus(cur, api) })), delay);
+    }
+    if (
+      o.kind === 'Deployment' &&
+      o.metadata.name === 'cilium-operator' &&
+      (o.status?.readyReplicas ?? 0) > 0 &&
+      !ciliumStarted.has(o.metadata.uid ?? '')
+    ) {
+      ciliumStarted.add(o.metadata.uid ?? '');
+      later(() => {
+        const p = registerCiliumCrds(api, () => stopped).finally(() => inflight.delete(p));
+        inflight.add(p);
+      });
     }
     if (o.kind === 'Installation' && e.type === 'ADDED')
       later(() => createCalicoSystem(api, o, opts.calicoVersion ?? 'v3.29.1'));
   };
   api.store.events.on('event', onEvent);
   return {
-    stop() {
+    async stop() {
+      stopped = true;
       api.store.events.off('event', onEvent);
       for (const t of timers) clearTimeout(t);
+      await Promise.allSettled([...inflight]);
     },
   };
 }
@@ -72,11 +85,6 @@ function update(api: FakeApiServer, o: KubeObject, fn: (cur: KubeObject) => Kube
   const cur = api.store.get(o.apiVersion, o.kind, o.metadata.name, o.metadata.namespace);
   if (cur) api.store.update(fn(cur));
 }
-
-const established = (o: KubeObject) =>
-  (o.status?.conditions ?? []).some(
-    (c: { type: string; status: string }) => c.type === 'Established' && c.status === 'True',
-  );
 
 function dsStatus(ds: KubeObject, nodes: number) {
   return {
@@ -91,19 +99,95 @@ function dsStatus(ds: KubeObject, nodes: number) {
 const dsRolledOut = (ds: KubeObject, nodes: number) =>
   ds.status?.numberAvailable === nodes && ds.status?.observedGeneration === (ds.metadata.generation ?? 1);
 
-function deployStatus(d: KubeObject) {
+/**
+ * Replicas that can run: a pod template requiring one node per replica (podAntiAffinity on the host
+ * name) fits once per node it tolerates, as the scheduler would place it.
+ */
+function schedulableReplicas(d: KubeObject, api: FakeApiServer): number {
+  const want: number = d.spec?.replicas ?? 1;
+  const pod = d.spec?.template?.spec ?? {};
+  const perNode = (pod.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? []).some(
+    (t: { topologyKey?: string }) => t.topologyKey === 'kubernetes.io/hostname',
+  );
+  if (!perNode) return want;
+  const tolerateAll = (pod.tolerations ?? []).some(
+    (t: { key?: string; operator?: string }) => t.operator === 'Exists' && !t.key,
+  );
+  const nodes = api.store
+    .list('v1', 'Node')
+    .filter(
+      (n) =>
+        tolerateAll || !(n.spec?.taints ?? []).some((t: { effect: string }) => t.effect === 'NoSchedule'),
+    );
+  return Math.min(want, nodes.length);
+}
+
+function deployStatus(d: KubeObject, api: FakeApiServer) {
   const n = d.spec?.replicas ?? 1;
+  const ready = schedulableReplicas(d, api);
   return {
     replicas: n,
-    readyReplicas: n,
-    updatedReplicas: n,
-    availableReplicas: n,
+    readyReplicas: ready,
+    updatedReplicas: ready,
+    availableReplicas: ready,
+    unavailableReplicas: n - ready,
     observedGeneration: d.metadata.generation ?? 1,
   };
 }
-const deployRolledOut = (d: KubeObject) =>
-  d.status?.readyReplicas === (d.spec?.replicas ?? 1) &&
+const deployRolledOut = (d: KubeObject, api: FakeApiServer) =>
+  d.status?.readyReplicas === schedulableReplicas(d, api) &&
   d.status?.observedGeneration === (d.metadata.generation ?? 1);
+
+/** Server-side apply through the API, as a controller (not the test) would write. */
+async function applyViaApi(api: FakeApiServer, path: string, body: object): Promise<void> {
+  await fetch(`${api.url}${path}?fieldManager=cilium-operator&force=true`, {
+    method: 'PATCH',
+    headers: { 'content-type': 'application/apply-patch+yaml', 'user-agent': 'cilium-operator' },
+    body: JSON.stringify(body),
+  });
+}
+
+/** Some of the CRDs cilium-operator registers at start-up, and a CiliumNode per node. */
+export const CILIUM_RUNTIME_CRDS = ['ciliumnodes', 'ciliumendpoints', 'ciliumidentities'];
+
+async function registerCiliumCrds(api: FakeApiServer, stopped: () => boolean): Promise<void> {
+  for (const plural of CILIUM_RUNTIME_CRDS) {
+    if (stopped()) return;
+    const kind = {
+      ciliumnodes: 'CiliumNode',
+      ciliumendpoints: 'CiliumEndpoint',
+      ciliumidentities: 'CiliumIdentity',
+    }[plural];
+    await applyViaApi(api, `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${plural}.cilium.io`, {
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: `${plural}.cilium.io` },
+      spec: {
+        group: 'cilium.io',
+        scope: plural === 'ciliumendpoints' ? 'Namespaced' : 'Cluster',
+        names: { kind, plural, singular: plural.replace(/s$/, ''), listKind: `${kind}List` },
+        versions: [
+          {
+            name: 'v2',
+            served: true,
+            storage: true,
+            schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
+          },
+        ],
+      },
+    });
+  }
+  await new Promise((r) => setTimeout(r, 50)); // until the API server has Established them
+  for (const n of api.store.list('v1', 'Node')) {
+    if (stopped()) return;
+    await applyViaApi(api, `/apis/cilium.io/v2/ciliumnodes/${n.metadata.name}`, {
+      apiVersion: 'cilium.io/v2',
+      kind: 'CiliumNode',
+      metadata: { name: n.metadata.name },
+      spec: { ipam: {} },
+    });
+  }
+}
 
 /** What the Tigera operator does for an Installation, reduced to the objects cnibench waits for. */
 function createCalicoSystem(api: FakeApiServer, installation: KubeObject, version: string): void {

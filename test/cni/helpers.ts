@@ -5,7 +5,13 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { candidateSchema, kubeClusterSchema, type KubeClusterConfig } from '../../src/scenario/schema.js';
-import type { KubeCandidate } from '../../src/cni/installer.js';
+import type { Artifact, KubeCandidate, PlanInputs } from '../../src/cni/installer.js';
+import { createWriteStream, readFileSync } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
+import { pack } from 'tar-stream';
+import { fetchToCache } from '../../src/cni/cache.js';
+import { calicoManifests } from '../../src/cni/calico/release.js';
 
 /** Repository root (tests run from dist/test/cni). */
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -18,6 +24,35 @@ export function tempDir(t: { after: (fn: () => void) => void }, prefix = 'cniben
   return dir;
 }
 
+/**
+ * The stand-in fixture of each Calico release file: v3.28/v3.29 ship one tigera-operator.yaml with the
+ * CRDs inside, v3.30+ operator-crds.yaml and a tigera-operator.yaml without CRDs.
+ */
+export function calicoFixture(version: string, file: string): string {
+  return calicoManifests(version).length > 1 ? fixture(`calico-split/${file}`) : fixture(file);
+}
+
+/** PlanInputs holding a Calico version's manifests from the fixtures, as if cached. */
+export function calicoInputs(version: string): PlanInputs {
+  const manifests: Record<string, Artifact> = {};
+  for (const f of calicoManifests(version)) {
+    manifests[f.key.file] = {
+      file: f.key.file,
+      location: `/cache/calico/${f.key.version}/${f.key.file}`,
+      origin: f.url,
+      cached: true,
+      text: readFileSync(calicoFixture(version, f.key.file), 'utf8'),
+    };
+  }
+  return { manifests };
+}
+
+/** Fills a cache with a Calico version's files from the fixtures, as `cnibench cni fetch` would. */
+export async function cacheCalico(cacheRoot: string, version: string): Promise<void> {
+  for (const f of calicoManifests(version))
+    await fetchToCache(cacheRoot, f.key, calicoFixture(version, f.key.file));
+}
+
 export function calico(
   settings: Record<string, unknown> = {},
   extra: Record<string, unknown> = {},
@@ -25,7 +60,7 @@ export function calico(
   return candidateSchema.parse({
     name: 'calico',
     cni: 'calico',
-    version: 'v3.29.1',
+    version: 'v3.32.1',
     settings,
     ...extra,
   }) as Extract<KubeCandidate, { cni: 'calico' }>;
@@ -38,7 +73,7 @@ export function cilium(
   return candidateSchema.parse({
     name: 'cilium',
     cni: 'cilium',
-    version: '1.16.5',
+    version: '1.20.0',
     settings,
     ...extra,
   }) as Extract<KubeCandidate, { cni: 'cilium' }>;
@@ -59,3 +94,24 @@ export async function runCli(args: string[], env: Record<string, string> = {}) {
 
 /** Hosts no image may point at when a mirror is configured. */
 export const PUBLIC_REGISTRY_PATTERN = /docker\.io|quay\.io|ghcr\.io|registry\.k8s\.io|gcr\.io/;
+
+/** A packaged chart as `helm pull` leaves it: cilium/Chart.yaml and cilium/values.yaml in a .tgz. */
+export async function packChart(file: string, version: string, valuesYaml: string): Promise<void> {
+  const tar = pack();
+  tar.entry(
+    { name: 'cilium/Chart.yaml' },
+    `apiVersion: v2\nname: cilium\nversion: ${version}\nappVersion: ${version}\n`,
+  );
+  tar.entry({ name: 'cilium/values.yaml' }, valuesYaml);
+  tar.finalize();
+  await pipeline(tar, createGzip(), createWriteStream(file));
+}
+
+/** A fetch that serves release files by name from the fixtures (no network in tests). */
+export const fixtureFetch: typeof fetch = async (input) => {
+  const name =
+    String(input instanceof Request ? input.url : input)
+      .split('/')
+      .at(-1) ?? '';
+  return new Response(readFileSync(fixture(name)), { status: 200 });
+};

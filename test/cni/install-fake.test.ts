@@ -12,27 +12,36 @@ import { connect } from '../../src/cluster/kube/client.js';
 import { findHelm, helmVersion } from '../../src/cni/cilium/helm.js';
 import { detectCnis, installedVersionsRecord } from '../../src/cni/detect.js';
 import type { InstallProgress } from '../../src/cni/installer.js';
-import { makeKubeClients } from '../../src/cni/kube-clients.js';
 import { installCandidate, uninstallCandidate } from '../../src/cni/session.js';
 import { EnvironmentError } from '../../src/util/errors.js';
-import { FakeApiServer, type KubeObject } from '../kube/fake-apiserver.js';
+import { FakeApiServer, type FakeNode, type KubeObject } from '../kube/fake-apiserver.js';
 import { startControllers, type ControllerOptions } from './fake-controllers.js';
-import { calico, cilium, fixture, kubeCluster, PUBLIC_REGISTRY_PATTERN, runCli, tempDir } from './helpers.js';
+import {
+  calico,
+  calicoFixture,
+  cilium,
+  fixture,
+  fixtureFetch,
+  kubeCluster,
+  PUBLIC_REGISTRY_PATTERN,
+  runCli,
+  tempDir,
+} from './helpers.js';
 
 type T = Parameters<typeof tempDir>[0];
 
-async function cluster(t: T, controllers: ControllerOptions = {}) {
-  const api = await FakeApiServer.start();
+async function cluster(t: T, controllers: ControllerOptions = {}, nodes?: FakeNode[]) {
+  const api = await FakeApiServer.start({ nodes });
   for (const ns of ['default', 'kube-system'])
     api.store.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
   const ctl = startControllers(api, { rolloutDelayMs: 30, ...controllers });
   t.after(async () => {
-    ctl.stop();
+    await ctl.stop();
     await api.close();
   });
   const dir = tempDir(t);
   const kubeconfig = await api.writeKubeconfig(dir);
-  const kube = makeKubeClients(connect({ kubeconfig }).kc);
+  const kube = connect({ kubeconfig });
   return { api, dir, kubeconfig, kube };
 }
 
@@ -52,8 +61,15 @@ const fast = { pollMs: 20, readyTimeoutMs: 10_000 };
 
 describe('Calico on the fake API server', () => {
   test('install applies operator + Installation with server-side apply, waits, records versions; uninstall removes it all', async (t) => {
-    const { api, dir, kubeconfig, kube } = await cluster(t, { calicoVersion: 'v3.29.1' });
-    const cand = calico({ manifest: fixture('tigera-operator.yaml'), encapsulation: 'VXLANCrossSubnet' });
+    // The rollout takes long enough for the wait to report calico-node pending at least once.
+    const { api, dir, kubeconfig, kube } = await cluster(t, {
+      calicoVersion: 'v3.32.1',
+      rolloutDelayMs: 400,
+    });
+    const cand = calico({
+      manifest: calicoFixture('v3.32.1', 'tigera-operator.yaml'),
+      encapsulation: 'VXLANCrossSubnet',
+    });
     const clusterCfg = kubeCluster({
       kubeconfig,
       imageRegistry: 'mirror.corp:5000',
@@ -112,15 +128,15 @@ describe('Calico on the fake API server', () => {
       kind: 'DaemonSet',
       namespace: 'calico-system',
       name: 'calico-node',
-      image: 'mirror.corp:5000/calico/node:v3.29.1',
-      version: 'v3.29.1',
+      image: 'mirror.corp:5000/calico/node:v3.32.1',
+      version: 'v3.32.1',
     });
     assert.equal(result.installed.find((c) => c.name === 'tigera-operator')?.version, 'v1.36.2');
     for (const c of result.installed) assert.doesNotMatch(c.image, PUBLIC_REGISTRY_PATTERN);
     assert.deepEqual(result.before, []);
     assert.deepEqual(
       (await detectCnis(kube)).map((d) => `${d.cni} ${d.version}`),
-      ['calico v3.29.1'],
+      ['calico v3.32.1'],
     );
 
     await uninstallCandidate(result.plan, clusterCfg, kube, fast);
@@ -148,7 +164,7 @@ describe('Calico on the fake API server', () => {
   test('a calico-node that never rolls out fails with what is pending (exit 3)', async (t) => {
     const { dir, kubeconfig, kube } = await cluster(t, { stuck: ['calico-system/calico-node'] });
     const err = await installCandidate(
-      calico({ manifest: fixture('tigera-operator.yaml') }),
+      calico({ manifest: calicoFixture('v3.32.1', 'tigera-operator.yaml') }),
       kubeCluster({ kubeconfig }),
       kube,
       {
@@ -177,7 +193,12 @@ describe('Calico on the fake API server', () => {
     const cfg = kubeCluster({ kubeconfig });
     const opts = { ...fast, cacheRoot: dir };
     await assert.rejects(
-      installCandidate(calico({ manifest: fixture('tigera-operator.yaml') }), cfg, kube, opts),
+      installCandidate(
+        calico({ manifest: calicoFixture('v3.32.1', 'tigera-operator.yaml') }),
+        cfg,
+        kube,
+        opts,
+      ),
       (e: unknown) =>
         e instanceof EnvironmentError &&
         /already runs flannel v0\.25\.1 \(DaemonSet kube-flannel\/kube-flannel-ds\)/.test(e.message) &&
@@ -185,7 +206,7 @@ describe('Calico on the fake API server', () => {
     );
     assert.equal(api.store.get('operator.tigera.io/v1', 'Installation', 'default'), undefined);
     const forced = await installCandidate(
-      calico({ manifest: fixture('tigera-operator.yaml') }, { force: true }),
+      calico({ manifest: calicoFixture('v3.32.1', 'tigera-operator.yaml') }, { force: true }),
       cfg,
       kube,
       opts,
@@ -197,6 +218,21 @@ describe('Calico on the fake API server', () => {
     assert.ok(forced.installed.some((c) => c.name === 'calico-node'));
   });
 });
+
+/** cilium.io CRDs on the fake cluster. */
+const ciliumLeftovers = (api: FakeApiServer) =>
+  api.store
+    .list('apiextensions.k8s.io/v1', 'CustomResourceDefinition')
+    .filter((c) => c.spec?.group === 'cilium.io')
+    .map((c) => c.metadata.name);
+
+async function waitFor(cond: () => boolean, ms = 3000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) assert.fail('condition not met in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
 
 /** A helm on PATH that runs fake-helm.mjs and logs to a file; returns the log reader. */
 function fakeHelm(t: T, extraEnv: Record<string, string> = {}) {
@@ -247,7 +283,7 @@ describe('Cilium on the fake API server', () => {
     const cfg = kubeCluster({ kubeconfig, imageRegistry: 'mirror.corp:5000' });
     const result = await installCandidate(cand, cfg, kube, { ...fast, cacheRoot: dir });
 
-    const [install] = calls();
+    const install = calls().find((c) => c.argv[0] === 'upgrade')!;
     const valuesFile = install.argv[install.argv.indexOf('--values') + 1];
     assert.deepEqual(install.argv, [
       'upgrade',
@@ -257,7 +293,7 @@ describe('Cilium on the fake API server', () => {
       '--repo',
       'https://helm.cilium.io/',
       '--version',
-      '1.16.5',
+      '1.20.0',
       '--namespace',
       'kube-system',
       '--values',
@@ -271,7 +307,9 @@ describe('Cilium on the fake API server', () => {
     assert.equal(values.kubeProxyReplacement, true);
     assert.equal(values.k8sServiceHost, '172.18.0.2');
     assert.equal(values.k8sServicePort, 6443);
-    assert.deepEqual(values.encryption, { enabled: true, type: 'ipsec' });
+    assert.equal(values.encryption.enabled, true);
+    assert.equal(values.encryption.type, 'ipsec');
+    assert.equal(values.encryption.ztunnel.image.repository, 'mirror.corp:5000/cilium/ztunnel');
     assert.doesNotMatch(install.values!, PUBLIC_REGISTRY_PATTERN);
 
     const secret = api.store.get('v1', 'Secret', 'cilium-ipsec-keys', 'kube-system')!;
@@ -283,21 +321,21 @@ describe('Cilium on the fake API server', () => {
     assert.deepEqual(
       result.installed.map((c) => `${c.name} ${c.image} ${c.version}`),
       [
-        'cilium mirror.corp:5000/cilium/cilium:v1.16.5 v1.16.5',
-        'cilium-envoy mirror.corp:5000/cilium/cilium-envoy:v1.30.8 v1.30.8',
-        'cilium-operator mirror.corp:5000/cilium/operator-generic:v1.16.5 v1.16.5',
+        'cilium mirror.corp:5000/cilium/cilium:v1.20.0 v1.20.0',
+        'cilium-envoy mirror.corp:5000/cilium/cilium-envoy:v1.37.5 v1.37.5',
+        'cilium-operator mirror.corp:5000/cilium/operator-generic:v1.20.0 v1.20.0',
       ],
     );
     assert.deepEqual(installedVersionsRecord(result.installed), {
-      'kube-system/cilium': 'v1.16.5',
-      'kube-system/cilium-envoy': 'v1.30.8',
-      'kube-system/cilium-operator': 'v1.16.5',
+      'kube-system/cilium': 'v1.20.0',
+      'kube-system/cilium-envoy': 'v1.37.5',
+      'kube-system/cilium-operator': 'v1.20.0',
     });
     assert.deepEqual(
       (await detectCnis(kube)).map((d) => `${d.cni} ${d.version} ${d.namespace}/${d.name}`),
-      ['cilium v1.16.5 kube-system/cilium'],
+      ['cilium v1.20.0 kube-system/cilium'],
     );
-    assert.equal(await helmVersion(), 'v3.16.3+gfake');
+    assert.equal(await helmVersion(), 'v3.17.0+gfake');
 
     await uninstallCandidate(result.plan, cfg, kube, fast);
     const uninstall = calls().find((c) => c.argv[0] === 'uninstall')!;
@@ -308,11 +346,89 @@ describe('Cilium on the fake API server', () => {
       'kube-system',
       '--ignore-not-found',
       '--wait',
+      '--timeout',
+      '10s',
       '--kubeconfig',
       kubeconfig,
     ]);
     assert.equal(api.store.get('apps/v1', 'DaemonSet', 'cilium', 'kube-system'), undefined);
     assert.equal(api.store.get('v1', 'Secret', 'cilium-ipsec-keys', 'kube-system'), undefined);
+    // cilium-operator registered its CRDs while it ran; helm left them, cnibench removed them and their objects.
+    assert.deepEqual(ciliumLeftovers(api), []);
+  });
+
+  test('a one-node cluster: the chart default (2 operator replicas, one per node) never rolls out; cnibench sets 1', async (t) => {
+    const oneNode: FakeNode[] = [{ name: 'solo', ip: '172.18.0.2' }];
+    const { dir, kubeconfig, kube } = await cluster(t, {}, oneNode);
+    const calls = fakeHelm(t);
+    const cfg = kubeCluster({ kubeconfig });
+    // Forcing the chart default shows what the fake models: the second replica has nowhere to run.
+    const stuck = await installCandidate(cilium({ values: { operator: { replicas: 2 } } }), cfg, kube, {
+      ...fast,
+      cacheRoot: dir,
+      readyTimeoutMs: 600,
+    }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    assert.ok(stuck instanceof EnvironmentError, String(stuck));
+    assert.match(stuck.message, /Deployment kube-system\/cilium-operator \(1\/2 ready\)/);
+    const { plan } = await installCandidate(cilium(), cfg, kube, { ...fast, cacheRoot: dir });
+    assert.deepEqual(plan.helm?.values.operator, { replicas: 1 });
+    assert.equal(parse(calls().at(-1)?.values ?? '').operator.replicas, 1);
+  });
+
+  test('uninstall leaves no cilium.io CRD behind, even when the install never finished', async (t) => {
+    const { api, dir, kubeconfig, kube } = await cluster(t);
+    fakeHelm(t);
+    const cfg = kubeCluster({ kubeconfig });
+    const { plan } = await installCandidate(cilium({ clusterNetworkPolicy: true }), cfg, kube, {
+      ...fast,
+      cacheRoot: dir,
+      fetch: { fetchImpl: fixtureFetch },
+    });
+    // The ClusterNetworkPolicy CRD (network-policy-api v0.2.0) was applied before helm ran.
+    assert.ok(
+      api.store.get(
+        'apiextensions.k8s.io/v1',
+        'CustomResourceDefinition',
+        'clusternetworkpolicies.policy.networking.k8s.io',
+      ),
+    );
+    await waitFor(() => ciliumLeftovers(api).length > 0);
+    assert.ok(api.store.list('cilium.io/v2', 'CiliumNode').length > 0);
+    await uninstallCandidate(plan, cfg, kube, fast);
+    assert.deepEqual(ciliumLeftovers(api), []);
+    assert.deepEqual(api.store.list('cilium.io/v2', 'CiliumNode'), []);
+    assert.equal(
+      api.store.get(
+        'apiextensions.k8s.io/v1',
+        'CustomResourceDefinition',
+        'clusternetworkpolicies.policy.networking.k8s.io',
+      ),
+      undefined,
+    );
+  });
+
+  test('helm older than 3.13 is refused before anything is applied (exit 3); helm 4 is fine', async (t) => {
+    const { api, dir, kubeconfig, kube } = await cluster(t);
+    fakeHelm(t, { FAKE_HELM_VERSION: 'v3.12.3+g3a31588' });
+    const old = await installCandidate(cilium({ encryption: 'ipsec' }), kubeCluster({ kubeconfig }), kube, {
+      ...fast,
+      cacheRoot: dir,
+    }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    assert.ok(old instanceof EnvironmentError);
+    assert.match(old.message, /helm v3\.12\.3\+g3a31588 is too old: cnibench needs helm 3\.13\.0 or later/);
+    assert.equal(api.store.get('v1', 'Secret', 'cilium-ipsec-keys', 'kube-system'), undefined);
+    process.env.FAKE_HELM_VERSION = 'v4.1.4+g05fa379';
+    const v4 = await installCandidate(cilium(), kubeCluster({ kubeconfig }), kube, {
+      ...fast,
+      cacheRoot: dir,
+    });
+    assert.ok(v4.installed.some((c) => c.name === 'cilium'));
   });
 
   test("a failing helm is an environment error carrying helm's output", async (t) => {

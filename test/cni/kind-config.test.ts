@@ -27,7 +27,7 @@ describe('kind cluster config', () => {
     assert.equal(scenario.cluster.kind, 'kube');
     assert.deepEqual(
       scenario.candidates.map((c) => `${c.cni} ${'version' in c ? c.version : ''}`),
-      ['calico v3.29.1', 'cilium 1.16.5'],
+      ['calico v3.32.1', 'cilium 1.20.0'],
     );
     assert.deepEqual(
       scenario.workloads.map((w) => w.kind),

@@ -5,6 +5,7 @@ import { applyOrder, toClientModel } from '../../src/cni/apply.js';
 import { imageVersion, isPublicImage, registryPrefix } from '../../src/cni/images.js';
 import { daemonSetReady, deploymentReady } from '../../src/cni/rollout.js';
 import { shellQuote } from '../../src/cni/cilium/helm.js';
+import { EnvironmentError } from '../../src/util/errors.js';
 
 describe('rollout checks', () => {
   const ds = (status: Record<string, number>, generation = 2): V1DaemonSet => ({
@@ -142,6 +143,34 @@ describe('apply helpers', () => {
       spec: { registry: 'r/' },
     } as KubernetesObject;
     assert.deepEqual(JSON.parse(JSON.stringify(toClientModel(custom))), custom);
+  });
+  test('an object the client models would send without some of its fields is refused, naming them', () => {
+    const deployment = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'op', namespace: 'ns' },
+      spec: {
+        selector: { matchLabels: { a: 'b' } },
+        template: { spec: { containers: [{ name: 'c', image: 'i', futureField: true }] } },
+      },
+    } as KubernetesObject;
+    assert.throws(
+      () => toClientModel(deployment),
+      (e: unknown) =>
+        e instanceof EnvironmentError &&
+        /cannot send Deployment ns\/op unchanged: .*has no field spec\.template\.spec\.containers\[0\]\.futureField/.test(
+          e.message,
+        ),
+    );
+    // The NetworkPolicy `from` (model name `_from`) survives the mapping.
+    const np = {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: 'p', namespace: 'ns' },
+      spec: { podSelector: {}, ingress: [{ from: [{ podSelector: {} }] }] },
+    } as KubernetesObject;
+    const model = toClientModel(np) as unknown as { spec: { ingress: { _from: unknown[] }[] } };
+    assert.deepEqual(JSON.parse(JSON.stringify(model.spec.ingress[0]?._from)), [{ podSelector: {} }]);
   });
   test('the printed helm command quotes what the shell would split', () => {
     assert.equal(shellQuote('--values'), '--values');

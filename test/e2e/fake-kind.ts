@@ -4,7 +4,7 @@
  * runs (CRDs established, rollouts reported, a Tigera operator creating calico-system; from
  * test/cni/fake-controllers.ts), the exec dataplane of fake-dataplane.ts, a kubeconfig whose
  * *current* context is some other, unreachable cluster (so only `--context kind-cnibench` works),
- * a CNI cache pre-filled with the Calico operator manifest (as `cnibench cni fetch` leaves it), and a
+ * a CNI cache pre-filled with the Calico operator manifests (as `cnibench cni fetch` leaves it), and a
  * fake `helm` on a private PATH directory that records its argv and creates what the Cilium chart would.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
@@ -13,16 +13,15 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { parse, stringify } from 'yaml';
-import { fetchToCache } from '../../src/cni/cache.js';
-import { calicoCacheKey } from '../../src/cni/calico/release.js';
 import { startControllers } from '../cni/fake-controllers.js';
+import { cacheCalico } from '../cni/helpers.js';
 import { FakeApiServer } from '../kube/fake-apiserver.js';
 import { fakeDataplane, type DataplaneOptions, type FakeDataplane } from './fake-dataplane.js';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 export const CONTEXT = 'kind-cnibench';
-export const CALICO_VERSION = 'v3.29.1';
-export const OPERATOR_FIXTURE = path.join(repoRoot, 'test/fixtures/cni/tigera-operator.yaml');
+/** The Calico release of scenarios/kind-calico-vs-cilium.yaml. */
+export const CALICO_VERSION = 'v3.32.1';
 const FAKE_HELM = path.join(repoRoot, 'test/fixtures/cni/fake-helm/fake-helm.mjs');
 
 export interface HelmCall {
@@ -65,9 +64,9 @@ export async function startFakeKind(dataplane: DataplaneOptions = {}): Promise<F
   const kubeconfig = path.join(dir, 'kubeconfig');
   writeFileSync(kubeconfig, kubeconfigText(api.url), { mode: 0o600 });
 
-  // The cache as `cnibench cni fetch calico --version v3.29.1` leaves it (here from a local copy).
+  // The cache as `cnibench cni fetch calico --version v3.32.1` leaves it (here from the stand-ins).
   const cache = path.join(dir, 'cache');
-  await fetchToCache(cache, calicoCacheKey(CALICO_VERSION), OPERATOR_FIXTURE);
+  await cacheCalico(cache, CALICO_VERSION);
 
   const bin = path.join(dir, 'bin');
   mkdirSync(bin);
@@ -95,7 +94,7 @@ export async function startFakeKind(dataplane: DataplaneOptions = {}): Promise<F
             .map((l) => JSON.parse(l) as HelmCall)
         : [],
     close: async () => {
-      controllers.stop();
+      await controllers.stop();
       await api.close();
       rmSync(dir, { recursive: true, force: true });
     },

@@ -26,7 +26,6 @@ import { parseProbeArgs } from '../../src/agent/probe.js';
 import type { ProbeMode } from '../../src/cluster/kube/probe-round.js';
 import type { ExecLogEntry } from './fake-dataplane.js';
 import { CONTEXT, runCnibench, startFakeKind, writeScenario, type FakeKind } from './fake-kind.js';
-import { installerPermissions } from '../../src/cni/permissions.js';
 
 const MIRROR = 'mirror.local:5000';
 const CASE_TAGS = ['peer:namespace-selector'];
@@ -127,20 +126,18 @@ for (const probeMode of ['agent', 'agnhost'] as const)
     });
 
     test('preflight checks every permission before each candidate touches the cluster', () => {
-      const ssar = reqs.filter((r) => r.method === 'POST' && /selfsubjectaccessreviews$/.test(r.path));
-      // Per candidate: the harness's own permissions, then what installing that CNI needs.
-      const installChecks = (cni: 'calico' | 'cilium') =>
-        installerPermissions(cni).permissions.reduce((n, p) => n + p.verbs.length, 0);
-      const calicoChecks = PERMISSIONS_CHECKED + installChecks('calico');
-      assert.equal(ssar.length, calicoChecks + PERMISSIONS_CHECKED + installChecks('cilium'));
+      const isSsar = (r: RecordedRequest) => r.method === 'POST' && /selfsubjectaccessreviews$/.test(r.path);
+      const ssar = reqs.filter(isSsar);
+      // Per candidate: the harness's own permissions, then what installing that CNI needs (derived from
+      // its plan; test/cni/permissions.test.ts checks that it covers every call).
       const firstSsar = reqs.indexOf(ssar[0]);
-      const lastCalicoSsar = reqs.indexOf(ssar[calicoChecks - 1]);
-      const firstWrite = reqs.findIndex(
-        (r) => r.method !== 'GET' && !/selfsubjectaccessreviews$/.test(r.path),
-      );
+      const firstWrite = reqs.findIndex((r) => r.method !== 'GET' && !isSsar(r));
       assert.ok(firstSsar < firstWrite, 'permissions are checked before the first write');
+      const firstCrdApply = index(reqs, 'PATCH', /\/customresourcedefinitions\//);
+      const harnessChecks = PERMISSIONS_CHECKED;
+      const calicoChecks = reqs.slice(0, firstCrdApply).filter(isSsar).length;
       assert.ok(
-        lastCalicoSsar < index(reqs, 'PATCH', /\/customresourcedefinitions\//),
+        calicoChecks > harnessChecks,
         'installer permissions are checked before anything of Calico is applied',
       );
       // The second preflight (Cilium's) follows Calico's uninstall.
@@ -186,15 +183,15 @@ for (const probeMode of ['agent', 'agnhost'] as const)
     test('the running versions are recorded for each candidate', () => {
       const [calico, cilium] = results.candidates;
       assert.deepEqual(calico.installedVersions, {
-        'calico-node': 'v3.29.1',
+        'calico-node': 'v3.32.1',
         'tigera-operator': 'v1.36.2',
-        'calico-kube-controllers': 'v3.29.1',
-        'calico-typha': 'v3.29.1',
+        'calico-kube-controllers': 'v3.32.1',
+        'calico-typha': 'v3.32.1',
       });
       assert.deepEqual(cilium.installedVersions, {
-        cilium: 'v1.16.5',
-        'cilium-envoy': 'v1.30.8',
-        'cilium-operator': 'v1.16.5',
+        cilium: 'v1.20.0',
+        'cilium-envoy': 'v1.37.5',
+        'cilium-operator': 'v1.20.0',
       });
     });
 
@@ -337,7 +334,7 @@ for (const probeMode of ['agent', 'agnhost'] as const)
         '--repo',
         'https://helm.cilium.io/',
         '--version',
-        '1.16.5',
+        '1.20.0',
         '--namespace',
         'kube-system',
         '--values',
@@ -390,14 +387,42 @@ for (const probeMode of ['agent', 'agnhost'] as const)
       for (const f of ['report.md', 'report.html', 'junit.xml', 'report.json', 'measurements.csv'])
         assert.ok(existsSync(path.join(runDir, f)), `${f} missing`);
       const md = readFileSync(path.join(runDir, 'report.md'), 'utf8');
-      assert.match(md, /Calico v3\.29\.1/);
-      assert.match(md, /Cilium 1\.16\.5/);
+      assert.match(md, /Calico v3\.32\.1/);
+      assert.match(md, /Cilium 1\.20\.0/);
       const junit = readFileSync(path.join(runDir, 'junit.xml'), 'utf8');
       assert.match(junit, new RegExp(`<testsuites [^>]*tests="${2 * MAX_CASES}" failures="0"`));
       for (const name of expectedCases) assert.ok(junit.includes(`name="${name}"`), name);
       assert.match(readFileSync(path.join(runDir, 'report.html'), 'utf8'), /<html/i);
     });
   });
+
+/**
+ * `cnibench run` of the shipped scenario cut down to Calico and a few conformance cases; results in
+ * `<fk.dir>/results`.
+ */
+function runCalicoOnly(
+  fk: FakeKind,
+  name: string,
+  conformance: Record<string, unknown> = { maxCases: 1 },
+  formats = ['json'],
+) {
+  const scenario = writeScenario(fk, name, (doc) => {
+    doc.candidates = doc.candidates.filter((c: { name: string }) => c.name === 'calico');
+    doc.workloads = [{ kind: 'conformance', tags: CASE_TAGS, ...conformance }];
+    doc.cluster.readyTimeout = 60;
+    doc.report = { formats, charts: false };
+  });
+  return runCnibench(fk, [
+    'run',
+    scenario,
+    '--context',
+    CONTEXT,
+    '--kubeconfig',
+    fk.kubeconfig,
+    '--results-dir',
+    path.join(fk.dir, 'results'),
+  ]);
+}
 
 describe('a dataplane that drops traffic the policies allow', () => {
   test('the conformance failure is recorded, reported, and the run exits 1', async (t) => {
@@ -406,23 +431,8 @@ describe('a dataplane that drops traffic the policies allow', () => {
       drop: (_src, dst, p) => /-y$/.test(dst.namespace) && p.protocol === 'TCP' && p.port === 80,
     });
     t.after(() => fk.close());
-    const scenario = writeScenario(fk, 'kind-broken', (doc) => {
-      doc.candidates = doc.candidates.filter((c: { name: string }) => c.name === 'calico');
-      doc.workloads = [{ kind: 'conformance', tags: CASE_TAGS, maxCases: 2, convergenceTimeout: 1 }];
-      doc.cluster.readyTimeout = 60;
-      doc.report = { formats: ['md', 'junit'], charts: false };
-    });
     const resultsDir = path.join(fk.dir, 'results');
-    const r = await runCnibench(fk, [
-      'run',
-      scenario,
-      '--context',
-      CONTEXT,
-      '--kubeconfig',
-      fk.kubeconfig,
-      '--results-dir',
-      resultsDir,
-    ]);
+    const r = await runCalicoOnly(fk, 'kind-broken', { maxCases: 2, convergenceTimeout: 1 }, ['md', 'junit']);
     assert.equal(r.exitCode, 1, `stdout:\n${r.stdout}\nstderr:\n${r.stderr}`);
 
     const runDir = runDirOf(resultsDir);
@@ -457,32 +467,39 @@ describe('credentials that may measure but not install a CNI', () => {
     const fk = await startFakeKind();
     t.after(() => fk.close());
     fk.api.deny.push(
-      { verb: 'create', group: 'apiextensions.k8s.io', resource: 'customresourcedefinitions' },
+      { verb: 'patch', group: 'apiextensions.k8s.io', resource: 'customresourcedefinitions' },
       { verb: 'escalate', group: 'rbac.authorization.k8s.io', resource: 'clusterroles' },
     );
-    const scenario = writeScenario(fk, 'kind-no-admin', (doc) => {
-      doc.candidates = doc.candidates.filter((c: { name: string }) => c.name === 'calico');
-      doc.workloads = [{ kind: 'conformance', tags: CASE_TAGS, maxCases: 1 }];
-      doc.report = { formats: ['json'], charts: false };
-    });
     const before = fk.api.store.all().length;
-    const r = await runCnibench(fk, [
-      'run',
-      scenario,
-      '--context',
-      CONTEXT,
-      '--kubeconfig',
-      fk.kubeconfig,
-      '--results-dir',
-      path.join(fk.dir, 'results'),
-    ]);
+    const r = await runCalicoOnly(fk, 'kind-no-admin');
     assert.equal(r.exitCode, 3, `stdout:\n${r.stdout}\nstderr:\n${r.stderr}`);
     assert.match(
       r.stderr,
-      /lack 2 permission\(s\) installing a CNI needs: cannot create customresourcedefinitions\.apiextensions\.k8s\.io \(cluster-wide\); cannot escalate clusterroles\.rbac\.authorization\.k8s\.io \(cluster-wide\)\. Run with cluster-admin credentials/,
+      /lack 2 permission\(s\) installing a CNI needs: cannot patch customresourcedefinitions\.apiextensions\.k8s\.io \(cluster-wide\); cannot escalate clusterroles\.rbac\.authorization\.k8s\.io \(cluster-wide\)\. Run with cluster-admin credentials/,
     );
     // Nothing of Calico was applied, and the harness's own namespaces were removed again.
     assert.equal(fk.api.store.list('operator.tigera.io/v1', 'Installation').length, 0);
     assert.equal(fk.api.store.all().length, before);
+  });
+});
+
+describe('an object the cluster refuses', () => {
+  test('a 422 from the API server ends the run with exit 1 and one line naming the object and the message', async (t) => {
+    const fk = await startFakeKind();
+    t.after(() => fk.close());
+    // A ValidatingAdmissionPolicy of the cluster refuses the Installation cnibench generates.
+    fk.api.admission.push({
+      group: 'operator.tigera.io',
+      resource: 'installations',
+      policy: 'no-vxlan',
+      message: 'VXLAN pools are not allowed on this cluster',
+    });
+    const r = await runCalicoOnly(fk, 'kind-refused');
+    assert.equal(r.exitCode, 1, `stdout:\n${r.stdout}\nstderr:\n${r.stderr}`);
+    const lines = r.stderr.split('\n').filter((l) => l.startsWith('cnibench: cannot'));
+    assert.deepEqual(lines, [
+      `cnibench: cannot apply Installation default: HTTP 422 Invalid: installations.operator.tigera.io "default" is forbidden: ValidatingAdmissionPolicy 'no-vxlan' with binding 'no-vxlan-binding' denied request: VXLAN pools are not allowed on this cluster`,
+    ]);
+    assert.doesNotMatch(r.stderr, /internal error|\n\s+at /);
   });
 });

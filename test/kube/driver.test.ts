@@ -282,7 +282,7 @@ describe('KubeDriver against the fake API server (probe mode agnhost)', () => {
     const server = fc.api.store.get('v1', 'Pod', 'perf-server-a', 'cnb-r1-perf');
     const images = server?.spec.containers.map((c: { image: string }) => c.image);
     assert.deepEqual(images, [
-      'mirror.example:5000/cache/networkstatic/iperf3:latest',
+      'mirror.example:5000/cache/nicolaka/netshoot:v0.16',
       'mirror.example:5000/cache/library/node:24.21.0-alpine',
     ]);
     for (const r of fc.api.requests.filter((q) => q.method === 'POST' && /cnb-r1-perf/.test(q.path))) {

@@ -18,6 +18,7 @@ import {
   type V1Status,
 } from '@kubernetes/client-node';
 import { execInPod } from '../../src/cluster/kube/exec.js';
+import { toClientModel } from '../../src/cni/apply.js';
 import { startFakeCluster, type FakeCluster } from './helpers.js';
 import { matchesLabelSelector } from './fake-labels.js';
 import { jsonPatch, mergePatch } from './fake-patch.js';
@@ -69,17 +70,30 @@ describe('fake API server', () => {
 
   test('CRDs become servable resources; generic objects go through discovery and server-side apply', async () => {
     const objects = KubernetesObjectApi.makeApiClient(kc);
-    await objects.create({
-      apiVersion: 'apiextensions.k8s.io/v1',
-      kind: 'CustomResourceDefinition',
-      metadata: { name: 'installations.operator.tigera.io' },
-      spec: {
-        group: 'operator.tigera.io',
-        scope: 'Cluster',
-        names: { kind: 'Installation', plural: 'installations', singular: 'installation' },
-        versions: [{ name: 'v1', served: true, storage: true }],
-      },
-    } as KubernetesObject);
+    // Through the typed model (toClientModel): client-node's serialiser would drop the schema's
+    // x-kubernetes-preserve-unknown-fields from plain JSON.
+    await objects.create(
+      toClientModel({
+        apiVersion: 'apiextensions.k8s.io/v1',
+        kind: 'CustomResourceDefinition',
+        metadata: { name: 'installations.operator.tigera.io' },
+        spec: {
+          group: 'operator.tigera.io',
+          scope: 'Cluster',
+          names: { kind: 'Installation', plural: 'installations', singular: 'installation' },
+          versions: [
+            {
+              name: 'v1',
+              served: true,
+              storage: true,
+              schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
+            },
+          ],
+        },
+      } as KubernetesObject),
+    );
+    // Served once the API server has Established the CRD (a few milliseconds later).
+    await new Promise((r) => setTimeout(r, 50));
     const inst = {
       apiVersion: 'operator.tigera.io/v1',
       kind: 'Installation',

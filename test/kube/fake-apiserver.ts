@@ -21,7 +21,20 @@
  * - `?watch=true`: ADDED events for existing objects (unless a resourceVersion is given), then live
  *   ADDED/MODIFIED/DELETED events, newline-delimited JSON over a chunked response;
  * - `/version`, `/api`, `/apis`, `/api/v1`, `/apis/<group>/<version>` discovery;
- * - `selfsubjectaccessreviews`: allowed unless the request matches an entry of `deny`;
+ * - RBAC: `selfsubjectaccessreviews` are allowed unless they match an entry of `deny`, and so is the
+ *   request itself: a request whose verb and resource match a `deny` entry is refused with 403
+ *   Forbidden, worded like the real authorizer. Every request records the RBAC attributes it needed
+ *   (`authz`), so tests can derive the least privilege from what the code really calls;
+ * - what a real API server refuses of an object: a field its schema does not declare (CRDs: the
+ *   version's `openAPIV3Schema`; built-in kinds: client-node's generated models) is refused by
+ *   server-side apply (a 500, as real servers still answer, kubernetes#139253) and under
+ *   `fieldValidation=Strict` (400), and pruned otherwise; a custom resource value the schema refuses
+ *   (type, enum, pattern, bounds, required) is 422 Invalid; a CRD without a schema is 422;
+ * - CRDs are Established `crdEstablishDelayMs` after creation (as the API server's own controller
+ *   does); until then their kinds are not served (404, absent from discovery). Deleting a CRD deletes
+ *   its custom resources and stops serving the kind;
+ * - `admission`: rules standing for a ValidatingAdmissionPolicy, refusing matching writes (422 Invalid,
+ *   or 403 Forbidden) with the real wording;
  * - pods: scheduled round-robin on schedulable nodes, given an IP (node IP for hostNetwork), phase
  *   Running and condition Ready (after `podReadyDelayMs`, emitted as a MODIFIED watch event);
  *   services get a ClusterIP; namespaces get `kubernetes.io/metadata.name`; deleting a namespace
@@ -33,7 +46,8 @@
  *   longer than Linux's MAX_ARG_STRLEN (128 KiB) fails as the container runtime fails it.
  *
  * Not implemented (the driver does not use them): authentication (the bearer token is recorded,
- * not checked), admission, finalizers/graceful deletion, resourceVersion conflicts on PUT, protobuf.
+ * not checked), admission webhooks and CEL validation rules, finalizers/graceful deletion,
+ * resourceVersion conflicts on PUT, protobuf.
  */
 import http from 'node:http';
 import { once } from 'node:events';
@@ -43,6 +57,8 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { parse as parseYaml } from 'yaml';
+import { hasModel, pruneBuiltin, unknownBuiltinFields, unknownMetadataFields } from './builtin-fields.js';
+import { crdVersionSchema, pruneUnknown, unknownFields, valueProblems } from './crd-schema.js';
 import { matchesFieldSelector, matchesLabelSelector } from './fake-labels.js';
 import { jsonPatch, mergePatch } from './fake-patch.js';
 
@@ -82,6 +98,8 @@ export interface ResourceDef {
   namespaced: boolean;
   /** Verbs listed in discovery; defaults to the full CRUD set. */
   verbs?: string[];
+  /** The CRD defining it: served only while that CRD exists and is Established. */
+  crd?: string;
 }
 
 export interface FakeNode {
@@ -101,6 +119,33 @@ export interface AccessRule {
   resource?: string;
   subresource?: string;
   namespace?: string;
+}
+
+/** What RBAC authorizes for one request (as a SubjectAccessReview's resourceAttributes). */
+export interface AuthzAttributes {
+  verb: string;
+  group: string;
+  resource: string;
+  subresource?: string;
+  namespace?: string;
+  name?: string;
+}
+
+/**
+ * A rule standing for a ValidatingAdmissionPolicy (or a webhook): writes matching it are refused with
+ * its message. Unset fields match anything.
+ */
+export interface AdmissionRule {
+  verb?: string;
+  group?: string;
+  resource?: string;
+  namespace?: string;
+  name?: string;
+  /** 422 Invalid (ValidatingAdmissionPolicy, the default) or 403 Forbidden (a webhook denial). */
+  code?: 422 | 403;
+  message: string;
+  /** The policy's name in the message. */
+  policy?: string;
 }
 
 export interface ExecReply {
@@ -132,6 +177,9 @@ export interface RecordedRequest {
   body?: unknown;
   /** WebSocket subprotocols the client offered (exec). */
   protocols?: string[];
+  /** The RBAC attributes the request needed (none for /version and discovery). */
+  authz: AuthzAttributes[];
+  userAgent?: string;
 }
 
 export interface FakeApiServerOptions {
@@ -145,6 +193,10 @@ export interface FakeApiServerOptions {
   podReadyDelayMs?: number;
   /** Every exec waits this long before its command runs (0: not at all). Mutable later. */
   execLatencyMs?: number;
+  /** A new CRD becomes Established this long after its creation (default 10 ms). */
+  crdEstablishDelayMs?: number;
+  /** Refusals standing for admission policies. Mutable later via `api.admission`. */
+  admission?: AdmissionRule[];
 }
 
 export interface WatchEvent {
@@ -235,7 +287,8 @@ class ApiError extends Error {
       metadata: {},
       status: 'Failure',
       message: this.message,
-      reason: this.reason,
+      // A plain error inside the API server (e.g. server-side apply's schema error) has no reason.
+      ...(this.reason ? { reason: this.reason } : {}),
       code: this.code,
     };
   }
@@ -353,9 +406,11 @@ export class FakeApiServer {
   readonly store = new ObjectStore();
   readonly requests: RecordedRequest[] = [];
   deny: AccessRule[];
+  admission: AdmissionRule[];
   onExec: ExecHandler;
   podReadyDelayMs: number;
   execLatencyMs: number;
+  crdEstablishDelayMs: number;
   gitVersion: string;
   private readonly resources: ResourceDef[] = [...BUILTIN_RESOURCES];
   private readonly server: http.Server;
@@ -374,6 +429,8 @@ export class FakeApiServer {
 
   private constructor(opts: FakeApiServerOptions) {
     this.deny = opts.deny ?? [];
+    this.admission = opts.admission ?? [];
+    this.crdEstablishDelayMs = opts.crdEstablishDelayMs ?? 10;
     this.onExec =
       opts.onExec ?? (() => ({ stdout: '', stderr: 'fake-apiserver: no exec handler\n', exitCode: 127 }));
     this.podReadyDelayMs = opts.podReadyDelayMs ?? 0;
@@ -394,6 +451,23 @@ export class FakeApiServer {
       });
     });
     this.server.on('upgrade', (req, socket, head) => {
+      const url = new URL(req.url ?? '/', 'http://fake');
+      const attrs = execAttributes(url.pathname);
+      const denied = this.forbidden(attrs);
+      if (denied) {
+        this.requests.push({
+          method: 'GET',
+          path: url.pathname,
+          query: Object.fromEntries(url.searchParams.entries()),
+          authz: attrs,
+          userAgent: req.headers['user-agent'],
+        });
+        const body = JSON.stringify(denied.toStatus());
+        socket.end(
+          `HTTP/1.1 403 Forbidden\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+        );
+        return;
+      }
       this.wss.handleUpgrade(req, socket, head, (ws) => {
         this.handleExec(req, ws).catch(() => ws.close());
       });
@@ -506,7 +580,9 @@ export class FakeApiServer {
       rest = segments.slice(3);
     } else return undefined;
     const find = (plural: string) =>
-      this.resources.find((r) => r.group === group && r.version === version && r.plural === plural);
+      this.resources.find(
+        (r) => r.group === group && r.version === version && r.plural === plural && this.served(r),
+      );
     // /namespaces/{ns}/{plural}[/{name}[/{sub}]] when {plural} is a namespaced resource.
     if (rest[0] === 'namespaces' && rest.length >= 3) {
       const def = find(rest[2]);
@@ -532,9 +608,19 @@ export class FakeApiServer {
         throw new ApiError(400, 'BadRequest', `cannot parse request body as ${contentType ?? 'JSON'}`);
       }
     }
-    this.requests.push({ method, path: url.pathname, query, contentType, body });
-
     const segments = url.pathname.split('/').filter((s) => s !== '');
+    const p = this.parsePath(segments);
+    const authz = p ? [requestAttributes(method, p, query)] : [];
+    this.requests.push({
+      method,
+      path: url.pathname,
+      query,
+      contentType,
+      body,
+      authz,
+      userAgent: req.headers['user-agent'],
+    });
+
     if (method === 'GET' && url.pathname === '/version') {
       const m = this.gitVersion.match(/^v(\d+)\.(\d+)/);
       return this.sendJson(res, 200, {
@@ -548,7 +634,6 @@ export class FakeApiServer {
       const discovery = this.discovery(segments);
       if (discovery) return this.sendJson(res, 200, discovery);
     }
-    const p = this.parsePath(segments);
     if (!p)
       throw new ApiError(
         404,
@@ -562,9 +647,12 @@ export class FakeApiServer {
       if (method !== 'POST') throw new ApiError(405, 'MethodNotAllowed', 'only create is allowed');
       return this.sendJson(res, 201, this.review(body as KubeObject));
     }
+    const denied = this.forbidden(authz);
+    if (denied) throw denied;
     if (p.subresource && !['status', 'scale'].includes(p.subresource)) {
       throw new ApiError(404, 'NotFound', `subresource ${p.subresource} is served over WebSocket only`);
     }
+    const strict = query.fieldValidation === 'Strict';
 
     // Collection verbs.
     if (!p.name) {
@@ -584,7 +672,11 @@ export class FakeApiServer {
         });
       }
       if (method === 'POST') {
-        const obj = this.prepareIncoming(body, def, p.namespace);
+        const obj = this.admit(
+          this.checkFields(this.prepareIncoming(body, def, p.namespace), def, strict),
+          def,
+          'create',
+        );
         if (query.dryRun) return this.sendJson(res, 201, obj);
         return this.sendJson(res, 201, this.createObject(obj, def));
       }
@@ -608,7 +700,11 @@ export class FakeApiServer {
     }
     if (method === 'PUT') {
       if (!existing) throw notFound(def.plural, p.name);
-      const obj = this.prepareIncoming(body, def, p.namespace);
+      const obj = this.admit(
+        this.checkFields(this.prepareIncoming(body, def, p.namespace), def, strict),
+        def,
+        'update',
+      );
       if (obj.metadata.name !== p.name)
         throw new ApiError(400, 'BadRequest', 'the name of the object does not match the URL');
       return this.sendJson(res, 200, this.store.update(obj));
@@ -617,10 +713,16 @@ export class FakeApiServer {
       if (contentType === 'application/apply-patch+yaml') {
         if (!query.fieldManager)
           throw new ApiError(400, 'BadRequest', 'fieldManager is required for apply requests');
-        const incoming = this.prepareIncoming(body, def, p.namespace);
-        if (!existing) return this.sendJson(res, 201, this.createObject(incoming, def));
+        // Server-side apply builds a typed object from the body: an undeclared field always fails it.
+        const incoming = this.checkFields(this.prepareIncoming(body, def, p.namespace), def, true, true);
+        if (!existing)
+          return this.sendJson(res, 201, this.createObject(this.admit(incoming, def, 'create'), def));
         const merged = mergePatch(existing, stripNulls(incoming)) as unknown as KubeObject;
-        return this.sendJson(res, 200, this.store.update(merged));
+        return this.sendJson(
+          res,
+          200,
+          this.store.update(this.admit(this.checkValues(merged, def), def, 'patch')),
+        );
       }
       if (!existing) throw notFound(def.plural, p.name);
       let patched: KubeObject;
@@ -633,7 +735,11 @@ export class FakeApiServer {
       }
       patched.metadata.name = existing.metadata.name;
       patched.metadata.namespace = existing.metadata.namespace;
-      return this.sendJson(res, 200, this.store.update(patched));
+      return this.sendJson(
+        res,
+        200,
+        this.store.update(this.admit(this.checkFields(patched, def, strict), def, 'patch')),
+      );
     }
     if (method === 'DELETE') {
       if (!existing) throw notFound(def.plural, p.name);
@@ -649,12 +755,142 @@ export class FakeApiServer {
     throw new ApiError(405, 'MethodNotAllowed', `${method} is not allowed`);
   }
 
+  /** The 403 a real authorizer answers when a deny rule matches one of the request's attributes. */
+  private forbidden(attrs: AuthzAttributes[]): ApiError | undefined {
+    const hit = attrs.find((a) => this.deny.some((rule) => ruleMatches(rule, a)));
+    if (!hit) return undefined;
+    const res = hit.subresource ? `${hit.resource}/${hit.subresource}` : hit.resource;
+    const what = hit.group ? `${hit.resource}.${hit.group}` : hit.resource;
+    return new ApiError(
+      403,
+      'Forbidden',
+      `${what}${hit.name ? ` "${hit.name}"` : ''} is forbidden: User "fake-user" cannot ${hit.verb} resource "${res}" in API group "${hit.group}"${hit.namespace ? ` in the namespace "${hit.namespace}"` : hit.verb === 'list' || hit.verb === 'watch' ? ' at the cluster scope' : ''}`,
+    );
+  }
+
+  /** Applies the admission rules to a write: a match refuses it as a ValidatingAdmissionPolicy would. */
+  private admit(obj: KubeObject, def: ResourceDef, verb: string): KubeObject {
+    const rule = this.admission.find(
+      (r) =>
+        (r.verb === undefined || r.verb === verb) &&
+        (r.group === undefined || r.group === def.group) &&
+        (r.resource === undefined || r.resource === def.plural) &&
+        (r.namespace === undefined || r.namespace === (obj.metadata.namespace ?? '')) &&
+        (r.name === undefined || r.name === obj.metadata.name),
+    );
+    if (!rule) return obj;
+    const ref = `${def.group ? `${def.plural}.${def.group}` : def.plural} "${obj.metadata.name}"`;
+    const policy = rule.policy ?? 'fake-policy';
+    if (rule.code === 403)
+      throw new ApiError(
+        403,
+        'Forbidden',
+        `admission webhook "${policy}" denied the request: ${rule.message}`,
+      );
+    throw new ApiError(
+      422,
+      'Invalid',
+      `${ref} is forbidden: ValidatingAdmissionPolicy '${policy}' with binding '${policy}-binding' denied request: ${rule.message}`,
+    );
+  }
+
+  /** The schema a custom resource of `def` is checked against (its CRD's served version). */
+  private crdSchema(def: ResourceDef) {
+    if (!def.crd) return undefined;
+    const crd = this.store.get('apiextensions.k8s.io/v1', 'CustomResourceDefinition', def.crd);
+    return crd ? crdVersionSchema(crd, def.version) : undefined;
+  }
+
+  /**
+   * Unknown fields: refused by server-side apply (`apply`, a 500 as real servers still answer) and
+   * under fieldValidation=Strict (400), pruned otherwise. Then the values (custom resources).
+   */
+  private checkFields(obj: KubeObject, def: ResourceDef, strict: boolean, apply = false): KubeObject {
+    const schema = this.crdSchema(def);
+    const builtin = !def.crd && hasModel(obj.apiVersion, obj.kind);
+    const unknown = schema
+      ? [...unknownMetadataFields(obj.metadata), ...unknownFields(schema, obj)]
+      : builtin
+        ? unknownBuiltinFields(obj)
+        : [];
+    if (unknown.length > 0 && apply) {
+      const gvk = `${def.group}/${def.version}, Kind=${def.kind}`;
+      const nn = obj.metadata.namespace
+        ? `${obj.metadata.namespace}/${obj.metadata.name}`
+        : obj.metadata.name;
+      throw new ApiError(
+        500,
+        '',
+        `failed to create typed patch object (${nn}; ${gvk}): .${unknown[0]}: field not declared in schema`,
+      );
+    }
+    if (unknown.length > 0 && strict) {
+      throw new ApiError(
+        400,
+        'BadRequest',
+        `${def.kind} in version "${def.version}" cannot be handled as a ${def.kind}: strict decoding error: ${unknown.map((f) => `unknown field "${f}"`).join(', ')}`,
+      );
+    }
+    let out = obj;
+    if (unknown.length > 0) out = schema ? (pruneUnknown(schema, obj) as KubeObject) : pruneBuiltin(obj);
+    return this.checkValues(out, def);
+  }
+
+  /** A custom resource's values against its schema: 422 Invalid listing every problem. */
+  private checkValues(obj: KubeObject, def: ResourceDef): KubeObject {
+    const schema = this.crdSchema(def);
+    if (def.kind === 'CustomResourceDefinition') this.validateCrd(obj);
+    if (!schema) return obj;
+    const problems = valueProblems(schema, obj);
+    if (problems.length > 0) {
+      throw new ApiError(
+        422,
+        'Invalid',
+        `${def.kind}.${def.group} "${obj.metadata.name}" is invalid: ${problems.join(', ')}`,
+      );
+    }
+    return obj;
+  }
+
+  /** apiextensions.k8s.io/v1 requires a structural schema on every version. */
+  private validateCrd(crd: KubeObject): void {
+    const versions = (crd.spec?.versions ?? []) as Array<{
+      name: string;
+      schema?: { openAPIV3Schema?: unknown };
+    }>;
+    const problems = versions.flatMap((v, i) =>
+      v.schema?.openAPIV3Schema
+        ? []
+        : [`spec.versions[${i}].schema.openAPIV3Schema: Required value: schemas are required`],
+    );
+    if (versions.length === 0)
+      problems.push(
+        'spec.versions: Invalid value: null: must have exactly one version marked as storage version',
+      );
+    if (problems.length > 0)
+      throw new ApiError(
+        422,
+        'Invalid',
+        `CustomResourceDefinition.apiextensions.k8s.io "${crd.metadata.name}" is invalid: ${problems.join(', ')}`,
+      );
+  }
+
+  /** Built-ins always; a CRD's kind only while the CRD exists and is Established. */
+  private served(def: ResourceDef): boolean {
+    if (!def.crd) return true;
+    const crd = this.store.get('apiextensions.k8s.io/v1', 'CustomResourceDefinition', def.crd);
+    return (crd?.status?.conditions ?? []).some(
+      (c: { type: string; status: string }) => c.type === 'Established' && c.status === 'True',
+    );
+  }
+
   private discovery(segments: string[]): unknown {
+    const served = this.resources.filter((r) => this.served(r));
     const resourceList = (group: string, version: string) => ({
       kind: 'APIResourceList',
       apiVersion: 'v1',
       groupVersion: apiVersionOf({ group, version }),
-      resources: this.resources
+      resources: served
         .filter((r) => r.group === group && r.version === version)
         .map((r) => ({
           name: r.plural,
@@ -670,7 +906,7 @@ export class FakeApiServer {
     if (segments.length === 2 && segments[0] === 'api') return resourceList('', segments[1]);
     if (segments.length === 1 && segments[0] === 'apis') {
       const groups = new Map<string, string[]>();
-      for (const r of this.resources) {
+      for (const r of served) {
         if (!r.group) continue;
         const vs = groups.get(r.group) ?? [];
         if (!vs.includes(r.version)) vs.push(r.version);
@@ -687,7 +923,7 @@ export class FakeApiServer {
       };
     }
     if (segments.length === 3 && segments[0] === 'apis') {
-      if (!this.resources.some((r) => r.group === segments[1] && r.version === segments[2])) return undefined;
+      if (!served.some((r) => r.group === segments[1] && r.version === segments[2])) return undefined;
       return resourceList(segments[1], segments[2]);
     }
     return undefined;
@@ -766,6 +1002,7 @@ export class FakeApiServer {
     return this.store.create(obj);
   }
 
+  /** Serves a new CRD's kinds once the CRD is Established, which happens after crdEstablishDelayMs. */
   private registerCrd(crd: KubeObject): void {
     const spec = crd.spec ?? {};
     for (const v of (spec.versions ?? []) as Array<{ name: string; served?: boolean }>) {
@@ -776,8 +1013,33 @@ export class FakeApiServer {
         kind: spec.names?.kind,
         plural: spec.names?.plural,
         namespaced: spec.scope !== 'Cluster',
+        crd: crd.metadata.name,
       });
     }
+    const establish = () => {
+      const cur = this.store.get('apiextensions.k8s.io/v1', 'CustomResourceDefinition', crd.metadata.name);
+      if (!cur) return;
+      const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+      cur.status = {
+        ...(cur.status ?? {}),
+        acceptedNames: spec.names,
+        storedVersions: (spec.versions ?? [])
+          .filter((v: { storage?: boolean }) => v.storage)
+          .map((v: { name: string }) => v.name),
+        conditions: ['NamesAccepted', 'Established'].map((type) => ({
+          type,
+          status: 'True',
+          reason: type === 'Established' ? 'InitialNamesAccepted' : 'NoConflicts',
+          lastTransitionTime: now,
+        })),
+      };
+      this.store.update(cur);
+    };
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      establish();
+    }, this.crdEstablishDelayMs);
+    this.timers.add(t);
   }
 
   /** Schedules a pod and marks it Running/Ready (what kubelet would report once containers start). */
@@ -830,6 +1092,15 @@ export class FakeApiServer {
 
   private deleteObject(def: ResourceDef, name: string, namespace?: string): void {
     const apiVersion = apiVersionOf(def);
+    if (def.kind === 'CustomResourceDefinition') {
+      // Like the API server: the custom resources go with their definition, and the kind stops being served.
+      for (const r of this.resources.filter((x) => x.crd === name)) {
+        for (const o of this.store.list(apiVersionOf(r), r.kind))
+          this.store.delete(o.apiVersion, o.kind, o.metadata.name, o.metadata.namespace);
+      }
+      for (let i = this.resources.length - 1; i >= 0; i--)
+        if (this.resources[i]?.crd === name) this.resources.splice(i, 1);
+    }
     if (def.kind === 'Namespace' && def.group === '') {
       for (const o of this.store.all()) {
         if (o.metadata.namespace === name) this.store.delete(o.apiVersion, o.kind, o.metadata.name, name);
@@ -839,15 +1110,15 @@ export class FakeApiServer {
   }
 
   private review(body: KubeObject): KubeObject {
-    const attrs = (body?.spec?.resourceAttributes ?? {}) as AccessRule;
-    const denied = this.deny.some(
-      (rule) =>
-        (rule.verb === undefined || rule.verb === attrs.verb) &&
-        (rule.group === undefined || rule.group === (attrs.group ?? '')) &&
-        (rule.resource === undefined || rule.resource === attrs.resource) &&
-        (rule.subresource === undefined || rule.subresource === (attrs.subresource ?? '')) &&
-        (rule.namespace === undefined || rule.namespace === (attrs.namespace ?? '')),
-    );
+    const a = (body?.spec?.resourceAttributes ?? {}) as Partial<AuthzAttributes>;
+    const attrs: AuthzAttributes = {
+      verb: a.verb ?? '',
+      group: a.group ?? '',
+      resource: a.resource ?? '',
+      subresource: a.subresource,
+      namespace: a.namespace,
+    };
+    const denied = this.deny.some((rule) => ruleMatches(rule, attrs));
     return {
       apiVersion: 'authorization.k8s.io/v1',
       kind: 'SelfSubjectAccessReview',
@@ -914,6 +1185,8 @@ export class FakeApiServer {
       method: 'GET',
       path: url.pathname,
       query: Object.fromEntries(url.searchParams.entries()),
+      authz: execAttributes(url.pathname),
+      userAgent: req.headers['user-agent'],
       protocols: String(req.headers['sec-websocket-protocol'] ?? '')
         .split(',')
         .map((p) => p.trim())
@@ -983,6 +1256,63 @@ export class FakeApiServer {
       details: { causes: [{ reason: 'ExitCode', message: String(reply.exitCode) }] },
     });
   }
+}
+
+/** Whether a deny rule covers the attributes (unset rule fields match anything). */
+function ruleMatches(rule: AccessRule, a: AuthzAttributes): boolean {
+  return (
+    (rule.verb === undefined || rule.verb === a.verb) &&
+    (rule.group === undefined || rule.group === a.group) &&
+    (rule.resource === undefined || rule.resource === a.resource) &&
+    (rule.subresource === undefined || rule.subresource === (a.subresource ?? '')) &&
+    (rule.namespace === undefined || rule.namespace === (a.namespace ?? ''))
+  );
+}
+
+/** The RBAC verb and resource of a REST request, as the API server's request-info resolver derives them. */
+function requestAttributes(method: string, p: ParsedPath, query: Record<string, string>): AuthzAttributes {
+  const watch = query.watch === 'true' || query.watch === '1';
+  const verb =
+    method === 'GET'
+      ? p.name
+        ? 'get'
+        : watch
+          ? 'watch'
+          : 'list'
+      : method === 'POST'
+        ? 'create'
+        : method === 'PUT'
+          ? 'update'
+          : method === 'PATCH'
+            ? 'patch'
+            : method === 'DELETE'
+              ? p.name
+                ? 'delete'
+                : 'deletecollection'
+              : method.toLowerCase();
+  return {
+    verb,
+    group: p.def.group,
+    resource: p.def.plural,
+    ...(p.subresource ? { subresource: p.subresource } : {}),
+    ...(p.namespace ? { namespace: p.namespace } : {}),
+    ...(p.name ? { name: p.name } : {}),
+  };
+}
+
+/** A WebSocket exec is a GET that RBAC authorizes as get and, since Kubernetes 1.31, also create. */
+function execAttributes(pathname: string): AuthzAttributes[] {
+  const m = pathname.match(/^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/exec$/);
+  if (!m) return [];
+  const [, namespace, name] = m;
+  return ['get', 'create'].map((verb) => ({
+    verb,
+    group: '',
+    resource: 'pods',
+    subresource: 'exec',
+    namespace,
+    name,
+  }));
 }
 
 /** Server-side apply does not delete fields by sending null; drop nulls before merging. */

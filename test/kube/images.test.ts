@@ -80,3 +80,15 @@ describe('rewriteImage', () => {
     });
   });
 });
+
+test('every default image is pinned to a version (a tag other than latest, or a digest) and mirrored', () => {
+  for (const [name, ref] of Object.entries(DEFAULT_IMAGES)) {
+    const r = parseImageRef(ref);
+    assert.ok(
+      (r.tag !== undefined && r.tag !== 'latest') || r.digest !== undefined,
+      `${name}: ${ref} is not pinned`,
+    );
+  }
+  const mirrored = resolveImages({ imageRegistry: 'mirror.corp:5000', images: {} });
+  for (const image of Object.values(mirrored)) if (image) assert.match(image, /^mirror\.corp:5000\//);
+});

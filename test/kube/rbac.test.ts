@@ -4,7 +4,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { parseAllDocuments } from 'yaml';
-import { HARNESS_PERMISSIONS, renderRbac } from '../../src/cluster/kube/permissions.js';
+import { KubeDriver } from '../../src/cluster/kube/driver.js';
+import { HARNESS_PERMISSIONS, renderRbac, type Permission } from '../../src/cluster/kube/permissions.js';
+import type { RecordedRequest } from './fake-apiserver.js';
+import { clusterConfig, sampleCase, startFakeCluster } from './helpers.js';
 
 const repo = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../..');
 
@@ -44,5 +47,76 @@ describe('RBAC manifest', () => {
       { encoding: 'utf8' },
     );
     assert.equal(out, renderRbac({ namespace: 'ops' }));
+  });
+});
+
+/** "verb group|resource[/sub]" of every request the harness itself sent (its SSARs and /version excluded). */
+function observed(requests: RecordedRequest[]): string[] {
+  const out = new Set<string>();
+  for (const r of requests)
+    for (const a of r.authz) {
+      if (a.resource === 'selfsubjectaccessreviews') continue; // every user may ask what they may do
+      out.add(`${a.verb} ${a.group}|${a.subresource ? `${a.resource}/${a.subresource}` : a.resource}`);
+    }
+  return [...out].sort();
+}
+
+function granted(perms: readonly Permission[]): string[] {
+  return perms
+    .flatMap((p) =>
+      p.verbs.map((v) => `${v} ${p.group}|${p.subresource ? `${p.resource}/${p.subresource}` : p.resource}`),
+    )
+    .sort();
+}
+
+describe('least privilege', () => {
+  test('HARNESS_PERMISSIONS is exactly what the kube driver calls on the API server, conflict paths included', async () => {
+    const fc = await startFakeCluster({ onExec: () => ({ exitCode: 0 }) });
+    const driver = new KubeDriver(clusterConfig(fc.kubeconfig), { runId: 'rb', signals: false });
+    try {
+      // Objects left by an interrupted run of the same id: creates answer 409 and the driver reads them.
+      fc.api.store.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'cnb-rb-x' } });
+      fc.api.store.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'cnb-rb-perf' } });
+      fc.api.store.create({
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: 'perf-server', namespace: 'cnb-rb-perf' },
+        spec: { clusterIP: '10.96.0.99', ports: [{ port: 5201 }] },
+      });
+      fc.api.store.create({
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'NetworkPolicy',
+        metadata: { name: 'allow-from-y', namespace: 'cnb-rb-x' },
+        spec: { podSelector: {} },
+      });
+      await driver.preflight();
+      const c = sampleCase();
+      const pods = await driver.ensureLayout(c);
+      await driver.setPolicies(c.policies, pods);
+      const changed = structuredClone(c.policies);
+      changed[0]!.spec.ingress![0]!.ports = [{ protocol: 'TCP', port: 80 }];
+      await driver.setPolicies(changed, pods);
+      await driver.setPolicies([], pods);
+      // Relabel one pod and namespace, drop one pod, change another's ports (delete and re-create).
+      const next = sampleCase();
+      next.namespaces.x = { 'kubernetes.io/metadata.name': 'x', team: 'green' };
+      next.pods = next.pods.filter((p) => p.key !== 'x/b');
+      next.pods[0]!.labels = { pod: 'a', tier: 'web' };
+      next.pods[1]!.ports = [{ name: 'serve-8080-tcp', port: 8080, protocol: 'TCP' }];
+      const again = await driver.ensureLayout(next);
+      await driver.probe([{ from: 'x/a', to: 'y/a', toIp: again[1]!.ip, port: 8080, protocol: 'TCP' }], {
+        timeoutMs: 1000,
+        concurrency: 1,
+      });
+      const topo = await driver.preparePerf(['same-node', 'cross-node', 'service', 'baseline']);
+      const pair = topo.pairs[0]!;
+      await driver.exec(pair.client, ['iperf3', '--version']);
+      await (await driver.spawn(pair.server, ['iperf3', '-s'])).stop();
+      await driver.cleanup();
+      assert.deepEqual(observed(fc.api.requests), granted(HARNESS_PERMISSIONS));
+    } finally {
+      await driver.cleanup();
+      await fc.close();
+    }
   });
 });

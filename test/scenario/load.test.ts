@@ -29,7 +29,7 @@ test('the quickstart scenario is valid and gets its defaults', () => {
 test('every problem of a broken scenario is reported at once, with file, line, column and field', () => {
   assert.deepEqual(problemsOf('test/fixtures/scenarios/broken.yaml'), [
     'test/fixtures/scenarios/broken.yaml:4:10 cluster.nodes: the local cluster needs at least 2 nodes',
-    'test/fixtures/scenarios/broken.yaml:10:14 candidates[1].version: expected a pinned version like v3.29.1',
+    'test/fixtures/scenarios/broken.yaml:10:14 candidates[1].version: expected a pinned version like v3.32.1',
     'test/fixtures/scenarios/broken.yaml:13:15 workloads[0].duration: expected a positive number of seconds',
     'test/fixtures/scenarios/broken.yaml:14:5 workloads[0].streems: unknown key "streems" (did you mean "streams"?)',
     'test/fixtures/scenarios/broken.yaml:15:11 workloads[1].kind: expected one of "conformance", "throughput", "latency", "policy-scale"',

@@ -1,28 +1,52 @@
 /**
- * `cnibench cni fetch calico|cilium --version V [--from URL|FILE]`: download a release's operator
- * manifest or Helm chart into the cache (~/.cache/cnibench or $CNIBENCH_CACHE), on a connected machine,
- * so runs on machines without internet can use it. `cnibench cni cache` lists what is cached.
+ * `cnibench cni versions`: the support matrix (which Calico and Cilium releases cnibench installs, and
+ * what each minor changes). `cnibench cni fetch calico|cilium --version V [--from DIR|URL|FILE]`:
+ * download every file a release needs (manifests, chart, CRDs) into the cache (~/.cache/cnibench or
+ * $CNIBENCH_CACHE) on a connected machine, so runs on machines without internet can use it.
+ * `cnibench cni cache` lists what is cached.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import type { CommandModule } from 'yargs';
-import { cacheRoot, fetchToCache, readCacheEntry, type CacheKey } from '../../cni/cache.js';
-import { calicoCacheKey, calicoManifestUrl } from '../../cni/calico/release.js';
-import { ciliumCacheKey, ciliumChartUrl } from '../../cni/cilium/release.js';
+import { cacheRoot, fetchToCache, isUrl, readCacheEntry } from '../../cni/cache.js';
+import type { CniName } from '../../cni/installer.js';
 import { collectImages, parseManifest } from '../../cni/manifest.js';
+import { releaseFiles, type ReleaseFile } from '../../cni/release-files.js';
+import {
+  assertSupported,
+  CALICO_FEATURES,
+  CILIUM_FEATURES,
+  matrixFor,
+  supportedRange,
+  type Feature,
+} from '../../scenario/cni-versions.js';
 import { InputError } from '../../util/errors.js';
 
 interface FetchArgs {
-  cni: string;
+  cni: CniName;
   version: string;
   from?: string;
 }
 
 const VERSION = /^v?\d+\.\d+\.\d+$/;
 
+/** Where to take `file` from with `--from`: a directory or URL prefix holds every file by name. */
+function sourceOf(file: ReleaseFile, from: string | undefined, all: ReleaseFile[]): string {
+  if (from === undefined) return file.url;
+  const isBase = from.endsWith('/') || (!isUrl(from) && existsSync(from) && statSync(from).isDirectory());
+  if (isBase) return isUrl(from) ? `${from}${file.key.file}` : join(from, file.key.file);
+  const named = all.find((f) => f.key.file === basename(from.split('?')[0] ?? from));
+  if (!named && all.length === 1) return from;
+  if (!named)
+    throw new InputError(
+      `--from ${from}: this release needs ${all.map((f) => f.key.file).join(' and ')}; give a directory or URL prefix holding them, or one of these files`,
+    );
+  return named === file ? from : file.url;
+}
+
 const fetchCmd: CommandModule<object, FetchArgs> = {
   command: 'fetch <cni>',
-  describe: 'Download the Calico operator manifest or the Cilium chart of a version into the cache',
+  describe: 'Download every file a Calico or Cilium release needs (manifests, chart, CRDs) into the cache',
   // The brief's flag is --version, which yargs reserves for the program version: free it here.
   builder: (y) =>
     y
@@ -31,42 +55,45 @@ const fetchCmd: CommandModule<object, FetchArgs> = {
       .option('version', {
         type: 'string',
         demandOption: true,
-        describe: 'pinned release, e.g. v3.29.1 or 1.16.5',
+        describe: 'pinned release, e.g. v3.32.1 or 1.20.0 (see cnibench cni versions)',
       })
       .option('from', {
         type: 'string',
-        describe: 'mirror URL or local file instead of the upstream release',
+        describe: 'a mirror: directory or URL prefix holding the release files, or one of the files',
       }) as never,
   handler: async (argv) => {
     if (!VERSION.test(argv.version))
-      throw new InputError(`--version: expected a pinned version like v3.29.1, got "${argv.version}"`);
+      throw new InputError(`--version: expected a pinned version like v3.32.1, got "${argv.version}"`);
+    assertSupported(argv.cni, argv.version);
     const root = cacheRoot();
-    const key: CacheKey = argv.cni === 'calico' ? calicoCacheKey(argv.version) : ciliumCacheKey(argv.version);
-    const from =
-      argv.from ?? (argv.cni === 'calico' ? calicoManifestUrl(argv.version) : ciliumChartUrl(argv.version));
-    const entry = await fetchToCache(root, key, from);
-    let summary = `${entry.bytes} bytes`;
-    if (argv.cni === 'calico') {
-      // Refuse to leave something unusable in the cache (an HTML error page, a truncated file).
-      const objects = parseManifest(readFileSync(entry.path, 'utf8'), entry.path);
-      const images = [...new Set(collectImages(objects))];
-      summary += `, ${objects.length} objects, images: ${images.join(', ') || 'none'}`;
+    const files = releaseFiles(argv.cni, argv.version);
+    const lines: string[] = [];
+    for (const file of files) {
+      const entry = await fetchToCache(root, file.key, sourceOf(file, argv.from, files));
+      let summary = `${entry.bytes} bytes`;
+      if (file.text) {
+        // Refuse to leave something unusable in the cache (an HTML error page, a truncated file).
+        const objects = parseManifest(readFileSync(entry.path, 'utf8'), entry.path);
+        const images = [...new Set(collectImages(objects))];
+        summary += `, ${objects.length} objects${images.length ? `, images: ${images.join(', ')}` : ''}`;
+      }
+      lines.push(
+        `cached ${file.key.file} (${file.role}) from ${entry.origin}\n  ${entry.path}\n  sha256 ${entry.sha256} (${summary})`,
+      );
     }
-    process.stdout.write(
-      `cached ${argv.cni} ${key.version} from ${entry.origin}\n  ${entry.path}\n  sha256 ${entry.sha256} (${summary})\n`,
-    );
+    process.stdout.write(`${argv.cni} ${argv.version}: ${files.length} file(s)\n${lines.join('\n')}\n`);
   },
 };
 
 const cacheCmd: CommandModule<object, object> = {
   command: 'cache',
-  describe: 'List the cached CNI manifests and charts',
+  describe: 'List the cached CNI manifests, charts and CRDs',
   handler: () => {
     const root = cacheRoot();
     const rows: string[] = [];
-    for (const cni of ['calico', 'cilium']) {
+    for (const cni of existsSync(root) ? readdirSync(root).sort() : []) {
       const dir = join(root, cni);
-      if (!existsSync(dir)) continue;
+      if (!statSync(dir).isDirectory()) continue;
       for (const version of readdirSync(dir).sort()) {
         for (const file of readdirSync(join(dir, version)).filter(
           (f) => !f.endsWith('.source.json') && !f.endsWith('.tmp'),
@@ -83,10 +110,54 @@ const cacheCmd: CommandModule<object, object> = {
   },
 };
 
+const FEATURES: Record<CniName, Record<string, Feature>> = {
+  calico: CALICO_FEATURES,
+  cilium: CILIUM_FEATURES,
+};
+
+/** The support matrix as text. */
+export function formatMatrix(): string {
+  const out: string[] = [];
+  for (const cni of ['calico', 'cilium'] as const) {
+    const m = matrixFor(cni);
+    out.push(`${m.project}: ${supportedRange(m)} (newest patches as of ${m.asOf}, ${m.source})`);
+    for (const minor of m.minors) {
+      const files = releaseFiles(cni, minor.newest).map((f) => f.key.file);
+      out.push(
+        `  ${minor.minor.padEnd(6)} newest ${minor.newest} (${minor.newestDate}); files: ${files.join(', ')}`,
+      );
+      for (const c of minor.changes) out.push(`         - ${c}`);
+    }
+    out.push('  features by version:');
+    for (const [name, f] of Object.entries(FEATURES[cni]))
+      out.push(`    ${name}: since ${f.since}${f.until ? `, until ${f.until}` : ''} (${f.what})`);
+    out.push('');
+  }
+  out.push('A version outside these ranges is refused (exit 2).');
+  return `${out.join('\n')}\n`;
+}
+
+const versionsCmd: CommandModule<object, { json: boolean }> = {
+  command: 'versions',
+  describe: 'Print the Calico and Cilium releases cnibench supports and what changes between them',
+  builder: (y) => y.option('json', { type: 'boolean', default: false, describe: 'print JSON' }),
+  handler: (argv) => {
+    process.stdout.write(
+      argv.json
+        ? `${JSON.stringify(
+            (['calico', 'cilium'] as const).map((cni) => ({ ...matrixFor(cni), features: FEATURES[cni] })),
+            null,
+            2,
+          )}\n`
+        : formatMatrix(),
+    );
+  },
+};
+
 const cni: CommandModule<object, object> = {
   command: 'cni <command>',
-  describe: 'Manage the CNI release cache (for sites without internet)',
-  builder: (y) => y.command(fetchCmd).command(cacheCmd).demandCommand(1),
+  describe: 'The supported CNI releases, and the release cache for sites without internet',
+  builder: (y) => y.command(versionsCmd).command(fetchCmd).command(cacheCmd).demandCommand(1),
   handler: () => undefined,
 };
 

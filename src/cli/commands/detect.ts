@@ -2,7 +2,6 @@
 import type { CommandModule } from 'yargs';
 import { connect } from '../../cluster/kube/client.js';
 import { detectCnis } from '../../cni/detect.js';
-import { makeKubeClients } from '../../cni/kube-clients.js';
 
 interface DetectArgs {
   context?: string;
@@ -24,7 +23,7 @@ const detect: CommandModule<object, DetectArgs> = {
       .option('json', { type: 'boolean', default: false, describe: 'print JSON' }) as never,
   handler: async (argv) => {
     const conn = connect({ kubeconfig: argv.kubeconfig, context: argv.context });
-    const found = await detectCnis(makeKubeClients(conn.kc));
+    const found = await detectCnis(conn);
     if (argv.json) {
       process.stdout.write(
         `${JSON.stringify({ context: conn.context, server: conn.server, cnis: found }, null, 2)}\n`,

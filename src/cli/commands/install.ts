@@ -1,6 +1,7 @@
 /**
- * `cnibench install CANDIDATE --scenario FILE` installs one Calico or Cilium candidate of a scenario on
- * its cluster and waits until it is ready; `--dry-run` prints everything it would apply, offline.
+ * `cnibench install CANDIDATE [--scenario FILE] [--version V]` installs one Calico or Cilium candidate
+ * (of a scenario, or with default settings) on its cluster and waits until it is ready; `--dry-run`
+ * prints everything it would apply, in order, offline.
  * `cnibench uninstall CANDIDATE --scenario FILE` removes it again.
  */
 import type { CommandModule } from 'yargs';
@@ -8,17 +9,18 @@ import { connect } from '../../cluster/kube/client.js';
 import { renderPlan } from '../../cni/dry-run.js';
 import type { InstallProgress, KubeCandidate } from '../../cni/installer.js';
 import { isKubeCandidate } from '../../cni/installer.js';
-import { makeKubeClients } from '../../cni/kube-clients.js';
 import { prepareInputs } from '../../cni/prepare.js';
 import { installerFor } from '../../cni/registry.js';
 import { installCandidate, uninstallCandidate } from '../../cni/session.js';
 import { loadScenario } from '../../scenario/load.js';
-import type { KubeClusterConfig } from '../../scenario/schema.js';
+import { assertSupported, newestSupported } from '../../scenario/cni-versions.js';
+import { candidateSchema, kubeClusterSchema, type KubeClusterConfig } from '../../scenario/schema.js';
 import { InputError } from '../../util/errors.js';
 
 interface CommonArgs {
   candidate: string;
-  scenario: string;
+  scenario?: string;
+  version?: string;
   'image-registry'?: string;
   context?: string;
   kubeconfig?: string;
@@ -31,24 +33,47 @@ interface InstallArgs extends CommonArgs {
   json: boolean;
 }
 
-/** The candidate and its cluster settings, with command-line overrides applied. */
+/**
+ * The candidate and its cluster settings, with command-line overrides applied. Without a scenario the
+ * candidate is `calico` or `cilium` with default settings on the current kubeconfig context.
+ */
 export function selectCandidate(args: CommonArgs): { candidate: KubeCandidate; cluster: KubeClusterConfig } {
-  const { scenario } = loadScenario(args.scenario);
-  const candidate = scenario.candidates.find((c) => c.name === args.candidate);
-  if (!candidate) {
-    throw new InputError(
-      `${args.scenario}: no candidate named "${args.candidate}" (have: ${scenario.candidates.map((c) => c.name).join(', ')})`,
-    );
+  let candidate: KubeCandidate;
+  let base: KubeClusterConfig;
+  if (args.scenario === undefined) {
+    if (args.candidate !== 'calico' && args.candidate !== 'cilium')
+      throw new InputError(
+        `without --scenario the candidate is calico or cilium (default settings), not "${args.candidate}"`,
+      );
+    candidate = candidateSchema.parse({
+      name: args.candidate,
+      cni: args.candidate,
+      version: args.version ?? newestSupported(args.candidate),
+    }) as KubeCandidate;
+    base = kubeClusterSchema.parse({ kind: 'kube' });
+  } else {
+    const { scenario } = loadScenario(args.scenario);
+    const found = scenario.candidates.find((c) => c.name === args.candidate);
+    if (!found) {
+      throw new InputError(
+        `${args.scenario}: no candidate named "${args.candidate}" (have: ${scenario.candidates.map((c) => c.name).join(', ')})`,
+      );
+    }
+    if (!isKubeCandidate(found)) {
+      throw new InputError(
+        `${args.scenario}: candidate "${found.name}" is ${found.cni}, a local profile; only calico and cilium are installed on clusters`,
+      );
+    }
+    if (scenario.cluster.kind !== 'kube')
+      throw new InputError(`${args.scenario}: cluster.kind must be kube to install ${found.cni}`);
+    candidate = args.version !== undefined ? { ...found, version: args.version } : found;
+    base = scenario.cluster;
   }
-  if (!isKubeCandidate(candidate)) {
-    throw new InputError(
-      `${args.scenario}: candidate "${candidate.name}" is ${candidate.cni}, a local profile; only calico and cilium are installed on clusters`,
-    );
-  }
-  if (scenario.cluster.kind !== 'kube')
-    throw new InputError(`${args.scenario}: cluster.kind must be kube to install ${candidate.cni}`);
+  if (!/^v?\d+\.\d+\.\d+$/.test(candidate.version))
+    throw new InputError(`--version: expected a pinned version like v3.32.1, got "${candidate.version}"`);
+  assertSupported(candidate.cni, candidate.version);
   const cluster: KubeClusterConfig = {
-    ...scenario.cluster,
+    ...base,
     ...(args['image-registry'] !== undefined ? { imageRegistry: args['image-registry'] } : {}),
     ...(args.context !== undefined ? { context: args.context } : {}),
     ...(args.kubeconfig !== undefined ? { kubeconfig: args.kubeconfig } : {}),
@@ -64,8 +89,13 @@ function stderrProgress(p: InstallProgress): void {
 const commonOptions = {
   scenario: {
     type: 'string',
-    demandOption: true,
-    describe: 'scenario YAML file naming the candidate and the cluster',
+    describe:
+      'scenario YAML file naming the candidate and the cluster (without it: calico or cilium, defaults)',
+  },
+  version: {
+    type: 'string',
+    describe:
+      "release to install instead of the candidate's (cnibench cni versions lists the supported ones)",
   },
   'image-registry': {
     type: 'string',
@@ -83,8 +113,10 @@ const install: CommandModule<object, InstallArgs> = {
       .positional('candidate', {
         type: 'string',
         demandOption: true,
-        describe: 'candidate name in the scenario',
+        describe: 'candidate name in the scenario (without --scenario: calico or cilium)',
       })
+      // --version is the release here, not the program version.
+      .version(false)
       .options(commonOptions)
       .option('dry-run', {
         type: 'boolean',
@@ -113,8 +145,7 @@ const install: CommandModule<object, InstallArgs> = {
       process.stdout.write(renderPlan(plan, { fullCrds: argv.full }));
       return;
     }
-    const conn = connect({ kubeconfig: cluster.kubeconfig, context: cluster.context });
-    const kube = makeKubeClients(conn.kc);
+    const kube = connect({ kubeconfig: cluster.kubeconfig, context: cluster.context });
     const result = await installCandidate(candidate, cluster, kube, {
       progress: stderrProgress,
       readyTimeoutMs: argv.timeout !== undefined ? argv.timeout * 1000 : undefined,
@@ -126,7 +157,7 @@ const install: CommandModule<object, InstallArgs> = {
       return;
     }
     process.stdout.write(
-      `${candidate.name}: ${candidate.cni} ready after ${(result.readyMs / 1000).toFixed(1)}s on context "${conn.context}"\n`,
+      `${candidate.name}: ${candidate.cni} ready after ${(result.readyMs / 1000).toFixed(1)}s on context "${kube.context}"\n`,
     );
     for (const c of result.installed)
       process.stdout.write(`  ${c.kind} ${c.namespace}/${c.name}: ${c.image} (${c.version})\n`);
@@ -141,8 +172,9 @@ const uninstall: CommandModule<object, CommonArgs & { timeout?: number }> = {
       .positional('candidate', {
         type: 'string',
         demandOption: true,
-        describe: 'candidate name in the scenario',
+        describe: 'candidate name in the scenario (without --scenario: calico or cilium)',
       })
+      .version(false)
       .options(commonOptions)
       .option('timeout', {
         type: 'number',
@@ -150,15 +182,14 @@ const uninstall: CommandModule<object, CommonArgs & { timeout?: number }> = {
       }) as never,
   handler: async (argv) => {
     const { candidate, cluster } = selectCandidate(argv);
-    const conn = connect({ kubeconfig: cluster.kubeconfig, context: cluster.context });
-    const kube = makeKubeClients(conn.kc);
+    const kube = connect({ kubeconfig: cluster.kubeconfig, context: cluster.context });
     const inputs = await prepareInputs(candidate, cluster, { online: true, kube });
     const plan = installerFor(candidate.cni).plan(candidate, cluster, inputs);
     await uninstallCandidate(plan, cluster, kube, {
       progress: stderrProgress,
       readyTimeoutMs: argv.timeout !== undefined ? argv.timeout * 1000 : undefined,
     });
-    process.stdout.write(`${candidate.name}: ${candidate.cni} removed from context "${conn.context}"\n`);
+    process.stdout.write(`${candidate.name}: ${candidate.cni} removed from context "${kube.context}"\n`);
   },
 };
 

@@ -4,8 +4,14 @@
  * namespaces removes pods, services, policies and ConfigMaps with them; objects without the label
  * are never touched, whatever their names look like.
  */
-import { EnvironmentError } from '../../util/errors.js';
-import { apiCall, connect, httpStatus, type ConnectOptions, type KubeConnection } from './client.js';
+import {
+  apiCall,
+  connect,
+  httpStatus,
+  translateError,
+  type ConnectOptions,
+  type KubeConnection,
+} from './client.js';
 import { managementSelector } from './naming.js';
 
 export interface CleanupOptions extends ConnectOptions {
@@ -42,8 +48,7 @@ export async function deleteManagedNamespaces(
       try {
         await conn.core.deleteNamespace({ name, propagationPolicy: 'Background' });
       } catch (err) {
-        if (httpStatus(err) !== 404)
-          throw new EnvironmentError(`cannot delete namespace ${name}: ${(err as Error).message}`);
+        if (httpStatus(err) !== 404) throw translateError(conn, `delete namespace ${name}`, err);
       }
     }),
   );

@@ -1,18 +1,22 @@
 /**
- * Connecting to a cluster the way kubectl does (`--kubeconfig`, else KUBECONFIG, else ~/.kube/config,
- * else in-cluster; `--context` or the current context) and turning client failures into cnibench
- * errors: an unreachable server or missing credentials is an EnvironmentError (exit 3) naming the URL.
+ * The Kubernetes access layer: connecting to a cluster the way kubectl does (`--kubeconfig`, else
+ * KUBECONFIG, else ~/.kube/config, else in-cluster; `--context` or the current context) and turning
+ * client failures into cnibench errors that keep the HTTP status, the Status reason and the server's
+ * message: an unreachable server or rejected credentials is an EnvironmentError (exit 3) naming the URL,
+ * a refused object exit 1, any other server error exit 3, always one line and never a stack trace.
  */
 import fs from 'node:fs';
 import {
   ApiException,
+  AppsV1Api,
   AuthorizationV1Api,
   CoreV1Api,
   KubeConfig,
+  KubernetesObjectApi,
   NetworkingV1Api,
   VersionApi,
 } from '@kubernetes/client-node';
-import { EnvironmentError } from '../../util/errors.js';
+import { CnibenchError, EnvironmentError, ExitCode, type ExitCodeValue } from '../../util/errors.js';
 
 export interface ConnectOptions {
   /** Path to a kubeconfig; default KUBECONFIG or ~/.kube/config. */
@@ -20,16 +24,22 @@ export interface ConnectOptions {
   context?: string;
 }
 
-/** The typed API clients of one cluster/context. */
+/**
+ * The one connection to a cluster/context that everything in cnibench uses: the cluster driver, the
+ * CNI installers, detect and clean-up. One KubeConfig, one set of clients; a candidate run opens it once.
+ */
 export interface KubeConnection {
   kc: KubeConfig;
   /** API server URL (for messages). */
   server: string;
   context: string;
   core: CoreV1Api;
+  apps: AppsV1Api;
   networking: NetworkingV1Api;
   authz: AuthorizationV1Api;
   version: VersionApi;
+  /** Any object by apiVersion/kind: third-party manifests and custom resources (discovery-based). */
+  objects: KubernetesObjectApi;
 }
 
 export function connect(opts: ConnectOptions = {}): KubeConnection {
@@ -64,9 +74,11 @@ export function connect(opts: ConnectOptions = {}): KubeConnection {
     server: cluster.server,
     context: kc.getCurrentContext(),
     core: kc.makeApiClient(CoreV1Api),
+    apps: kc.makeApiClient(AppsV1Api),
     networking: kc.makeApiClient(NetworkingV1Api),
     authz: kc.makeApiClient(AuthorizationV1Api),
     version: kc.makeApiClient(VersionApi),
+    objects: KubernetesObjectApi.makeApiClient(kc),
   };
 }
 
@@ -109,33 +121,132 @@ function networkCode(err: unknown): string | undefined {
   return undefined;
 }
 
-/** HTTP status of an API error, or undefined for network errors. */
-export function httpStatus(err: unknown): number | undefined {
-  if (err instanceof ApiException) return err.code;
-  const code = (err as { code?: unknown; statusCode?: unknown })?.statusCode;
-  return typeof code === 'number' ? code : undefined;
+/** What the API server said about a failed request: its HTTP status, `Status.reason` and message. */
+export interface ApiFailure {
+  status?: number;
+  reason?: string;
+  /** The server's own message (the Status body's `message`), on one line. */
+  serverMessage: string;
 }
 
-/** The API server's own message from a Status body, or the error message. */
-export function apiMessage(err: unknown): string {
-  if (err instanceof ApiException) {
-    let body: unknown = err.body;
-    if (typeof body === 'string') {
-      try {
-        body = JSON.parse(body);
-      } catch {
-        return `HTTP ${err.code}: ${String(body).slice(0, 300)}`;
-      }
+/** Collapses a server message onto one line (admission webhooks and CRD validation use several). */
+const oneLine = (s: string): string => s.replace(/\s*\n\s*/g, '; ').trim();
+
+/** The Status body of an ApiException (client-node passes it parsed or as text), if it is one. */
+function statusBody(body: unknown): { message?: unknown; reason?: unknown } | undefined {
+  let b = body;
+  if (typeof b === 'string') {
+    try {
+      b = JSON.parse(b) as unknown;
+    } catch {
+      return { message: b };
     }
-    const msg = (body as { message?: unknown })?.message;
-    return `HTTP ${err.code}: ${typeof msg === 'string' ? msg : JSON.stringify(body)?.slice(0, 300)}`;
   }
-  return err instanceof Error ? err.message : String(err);
+  return typeof b === 'object' && b !== null ? (b as { message?: unknown; reason?: unknown }) : undefined;
+}
+
+/** Status, reason and message of a failed API call; undefined when the error is not an HTTP answer. */
+export function apiFailure(err: unknown): ApiFailure | undefined {
+  if (err instanceof KubeApiError || err instanceof KubeAccessError) {
+    return { status: err.status, reason: err.reason, serverMessage: err.serverMessage };
+  }
+  if (!(err instanceof ApiException)) return undefined;
+  const body = statusBody(err.body);
+  const message =
+    typeof body?.message === 'string' && body.message !== ''
+      ? body.message
+      : (JSON.stringify(err.body) ?? '').slice(0, 300);
+  return {
+    status: err.code,
+    reason: typeof body?.reason === 'string' && body.reason !== '' ? body.reason : undefined,
+    serverMessage: oneLine(message),
+  };
+}
+
+/** HTTP status of an API error (also after translation), or undefined for network errors. */
+export function httpStatus(err: unknown): number | undefined {
+  return apiFailure(err)?.status;
+}
+
+export const isNotFound = (err: unknown): boolean => httpStatus(err) === 404;
+
+/** "HTTP 422 Invalid: <the server's message>", or the error's own message when it is not an HTTP answer. */
+export function apiMessage(err: unknown): string {
+  const f = apiFailure(err);
+  if (!f) return oneLine(err instanceof Error ? err.message : String(err));
+  return `HTTP ${f.status ?? '?'}${f.reason ? ` ${f.reason}` : ''}: ${f.serverMessage}`;
 }
 
 /**
- * Runs one API call; maps "cannot reach the server" and authentication failures to EnvironmentError
- * (exit 3) and everything else to an Error saying what was being done.
+ * How cnibench treats an API server's refusal. 400 and 422 mean the cluster refused an object cnibench
+ * sent (strict field validation, CRD schema, admission policy): the evaluated system did not accept
+ * what this version is documented to accept, exit 1. A server-side apply of a field the schema does not
+ * declare is the same refusal, but current API servers still report it as a 500 whose message starts
+ * "failed to create typed patch object" (kubernetes/kubernetes#139253), so that one is recognised by its
+ * message. Everything else (404, 409, 429, 5xx) is the environment, exit 3.
+ */
+export function exitCodeForFailure(f: ApiFailure): ExitCodeValue {
+  if (f.status === 400 || f.status === 422) return ExitCode.checkFailed;
+  if (f.status === 500 && /^failed to create typed patch object/.test(f.serverMessage)) {
+    return ExitCode.checkFailed;
+  }
+  return ExitCode.environment;
+}
+
+/**
+ * An API request the server answered with an error: carries the HTTP status, the Status reason and the
+ * server's message, and prints as one line naming what was being done ("cannot apply Installation
+ * default: HTTP 422 Invalid: ...").
+ */
+export class KubeApiError extends CnibenchError implements ApiFailure {
+  readonly status?: number;
+  readonly reason?: string;
+  readonly serverMessage: string;
+  constructor(
+    /** "create pod cnb-ab12cd-x/a", "apply Installation default". */
+    readonly what: string,
+    failure: ApiFailure,
+  ) {
+    super(
+      `cannot ${what}: HTTP ${failure.status ?? '?'}${failure.reason ? ` ${failure.reason}` : ''}: ${failure.serverMessage}`,
+      exitCodeForFailure(failure),
+    );
+    this.status = failure.status;
+    this.reason = failure.reason;
+    this.serverMessage = failure.serverMessage;
+  }
+}
+
+/** 401 and 403: the credentials are rejected or lack a permission (exit 3), with the server's answer. */
+export class KubeAccessError extends EnvironmentError implements ApiFailure {
+  readonly status?: number;
+  readonly reason?: string;
+  readonly serverMessage: string;
+  constructor(message: string, failure: ApiFailure) {
+    super(message);
+    this.status = failure.status;
+    this.reason = failure.reason;
+    this.serverMessage = failure.serverMessage;
+  }
+}
+
+/**
+ * client-node's KubernetesObjectApi looks a kind up through discovery before every request and throws
+ * its own Error (no HTTP status) when the server does not serve that apiVersion/kind: typically a
+ * custom resource whose CRD is gone or not yet Established.
+ */
+export function isKindNotServed(err: unknown): boolean {
+  return (
+    err instanceof Error &&
+    !(err instanceof CnibenchError) &&
+    /^Unrecognized API version and kind|^Failed to fetch resource metadata/.test(err.message)
+  );
+}
+
+/**
+ * Runs one API call; every failure becomes a cnibench error naming `what` was being done: an
+ * unreachable server or rejected credentials is an EnvironmentError (exit 3), an HTTP error a
+ * KubeApiError (exit 1 or 3, see exitCodeForFailure).
  */
 export async function apiCall<T>(
   conn: Pick<KubeConnection, 'server' | 'context'>,
@@ -153,20 +264,32 @@ export function translateError(
   conn: Pick<KubeConnection, 'server' | 'context'>,
   what: string,
   err: unknown,
-): Error {
-  if (err instanceof EnvironmentError) return err;
+): CnibenchError {
+  if (err instanceof CnibenchError) return err;
   const net = networkCode(err);
   if (net) {
     return new EnvironmentError(
-      `cannot reach the Kubernetes API server at ${conn.server} (context "${conn.context}") while trying to ${what}: ${net} (${(err as Error).message})`,
+      `cannot reach the Kubernetes API server at ${conn.server} (context "${conn.context}") while trying to ${what}: ${net} (${oneLine((err as Error).message)})`,
     );
   }
-  const status = httpStatus(err);
-  if (status === 401) {
-    return new EnvironmentError(
+  const failure = apiFailure(err);
+  if (failure?.status === 401) {
+    return new KubeAccessError(
       `the API server at ${conn.server} rejected the credentials of context "${conn.context}" (401) while trying to ${what}`,
+      failure,
     );
   }
-  if (status === 403) return new EnvironmentError(`forbidden: cannot ${what}: ${apiMessage(err)}`);
-  return new Error(`cannot ${what}: ${apiMessage(err)}`);
+  if (failure?.status === 403) {
+    return new KubeAccessError(`forbidden: cannot ${what}: ${failure.serverMessage}`, failure);
+  }
+  if (failure) return new KubeApiError(what, failure);
+  if (isKindNotServed(err)) {
+    return new KubeApiError(what, {
+      status: 404,
+      reason: 'NotFound',
+      serverMessage: `the server does not serve this kind (${oneLine((err as Error).message)})`,
+    });
+  }
+  // Not an HTTP answer and no known network code: still an API failure, reported without a stack.
+  return new EnvironmentError(`cannot ${what}: ${oneLine(err instanceof Error ? err.message : String(err))}`);
 }

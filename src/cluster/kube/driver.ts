@@ -1,6 +1,6 @@
 /**
  * The `kube` cluster driver: runs the harness's workloads on a real Kubernetes cluster through its
- * API (`@kubernetes/client-node`). Conformance pods are agnhost porters probed through the exec API,
+ * API (`@kubernetes/client-node` 2.x, through the access layer in client.ts). Conformance pods are agnhost porters probed through the exec API,
  * by default in batches from a cnibench agent container in each pod (probe-round.ts); performance
  * pods carry iperf3 and the agent (Node.js, code from a ConfigMap) pinned to chosen nodes. Every
  * object lives in this run's namespaces (`<prefix>-<runid>-<logical>`), labelled for clean-up; see
@@ -140,7 +140,8 @@ export class KubeDriver implements ClusterDriver {
     this.opts.onProgress?.(p);
   }
 
-  private connection(): KubeConnection {
+  /** The run's one connection to the cluster; the CNI installers of this candidate use it too. */
+  connection(): KubeConnection {
     this.conn ??= connect({ kubeconfig: this.config.kubeconfig, context: this.config.context });
     return this.conn;
   }
@@ -185,7 +186,7 @@ export class KubeDriver implements ClusterDriver {
         this.nsLabels.set(name, { ...want, 'kubernetes.io/metadata.name': name });
         return;
       } catch (err) {
-        if (!/HTTP 409/.test((err as Error).message)) throw err;
+        if (httpStatus(err) !== 409) throw err;
         const cur = await this.api(`read namespace ${name}`, (c) => c.core.readNamespace({ name }));
         this.nsLabels.set(name, cur.metadata?.labels ?? {});
       }
@@ -207,7 +208,7 @@ export class KubeDriver implements ClusterDriver {
         c.core.deleteNamespacedPod({ name, namespace, gracePeriodSeconds: 0 }),
       );
     } catch (err) {
-      if (!/HTTP 404/.test((err as Error).message)) throw err;
+      if (httpStatus(err) !== 404) throw err;
     }
     const deadline = Date.now() + timeoutMs;
     for (;;) {
@@ -256,8 +257,8 @@ export class KubeDriver implements ClusterDriver {
     const body = configMapManifest(AGENT_CONFIGMAP, ns, this.runId, this.bundle().data);
     await this.api(`create configmap ${ns}/${AGENT_CONFIGMAP}`, (c) =>
       c.core.createNamespacedConfigMap({ namespace: ns, body }),
-    ).catch((err: Error) => {
-      if (!/HTTP 409/.test(err.message)) throw err;
+    ).catch((err: unknown) => {
+      if (httpStatus(err) !== 409) throw err;
     });
     this.agentConfigMaps.add(ns);
   }
@@ -387,7 +388,7 @@ export class KubeDriver implements ClusterDriver {
           c.networking.deleteNamespacedNetworkPolicy({ name, namespace }),
         );
       } catch (err) {
-        if (!/HTTP 404/.test((err as Error).message)) throw err;
+        if (httpStatus(err) !== 404) throw err;
       }
       this.policies.delete(key);
     });
@@ -405,7 +406,7 @@ export class KubeDriver implements ClusterDriver {
             c.networking.createNamespacedNetworkPolicy({ namespace, body: toClientNetworkPolicy(p) }),
           );
         } catch (err) {
-          if (!/HTTP 409/.test((err as Error).message)) throw err;
+          if (httpStatus(err) !== 409) throw err;
           await this.api(`replace networkpolicy ${key}`, (c) =>
             c.networking.replaceNamespacedNetworkPolicy({ name, namespace, body: toClientNetworkPolicy(p) }),
           );
@@ -538,8 +539,8 @@ export class KubeDriver implements ClusterDriver {
       const svc = perfServiceManifest('perf-server', ns, this.runId, 'perf-server-a');
       const created = await this.api(`create service ${ns}/perf-server`, (c) =>
         c.core.createNamespacedService({ namespace: ns, body: svc as never }),
-      ).catch(async (err: Error) => {
-        if (!/HTTP 409/.test(err.message)) throw err;
+      ).catch(async (err: unknown) => {
+        if (httpStatus(err) !== 409) throw err;
         return this.api(`read service ${ns}/perf-server`, (c) =>
           c.core.readNamespacedService({ name: 'perf-server', namespace: ns }),
         );

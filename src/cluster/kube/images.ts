@@ -90,8 +90,15 @@ export function rewriteImage(ref: string, registry?: string): string {
 export const DEFAULT_IMAGES = {
   /** Conformance pods: `agnhost porter` serves, `agnhost connect` probes. */
   agnhost: 'registry.k8s.io/e2e-test-images/agnhost:2.53',
-  /** Throughput servers and clients. Unpinned upstream tag: pin it (or a digest) in the scenario. */
-  iperf3: 'docker.io/networkstatic/iperf3:latest',
+  /**
+   * Throughput servers and clients. nicolaka/netshoot ships iperf3 (Alpine package) with /bin/sh, and
+   * its release workflow (.github/workflows/release-buildx.yml) publishes every git tag as
+   * `nicolaka/netshoot:<tag>` on ghcr.io and Docker Hub for amd64 and arm64; v0.16 is the release of
+   * 2026-07-01 (Alpine 3.24). networkstatic/iperf3 was the default before, but its repository's CI only
+   * builds and never publishes tags, so nothing ties any of its tags to a source. ghcr.io has no
+   * anonymous pull limits. A digest can be pinned in cluster.images.iperf3 for byte-identical runs.
+   */
+  iperf3: 'ghcr.io/nicolaka/netshoot:v0.16',
   /**
    * The cnibench agent (RR/CRR, batched probes) runs on stock Node.js; its code comes from a ConfigMap.
    * Pinned to the Node 24 LTS release the harness itself is developed and tested on.

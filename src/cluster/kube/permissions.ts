@@ -1,7 +1,9 @@
 /**
  * The one list of API permissions the harness's kube driver needs. `preflight()` checks each with a
  * SelfSubjectAccessReview and `cnibench rbac` / deploy/rbac.yaml grant exactly these, so the two can
- * never disagree. (Installing a CNI needs far more — in practice cluster-admin — and is not covered.)
+ * never disagree. Least privilege: exactly the verbs the driver calls, no more (test/kube/rbac.test.ts
+ * derives the list from the requests the driver sends to the fake API server). Installing a CNI needs
+ * far more — in practice cluster-admin — and is checked separately (src/cni/permissions.ts).
  */
 import { stringify } from 'yaml';
 
@@ -13,6 +15,8 @@ export interface Permission {
   verbs: string[];
   /** Checked in the run's namespaces (granted cluster-wide: the namespaces are created per run). */
   namespaced: boolean;
+  /** For a namespaced permission needed in one known namespace: checked there instead. */
+  namespace?: string;
   /** Why the harness needs it (printed as a comment in the RBAC manifest). */
   why: string;
 }
@@ -28,7 +32,7 @@ export const HARNESS_PERMISSIONS: readonly Permission[] = [
   {
     group: '',
     resource: 'nodes',
-    verbs: ['get', 'list'],
+    verbs: ['list'],
     namespaced: false,
     why: 'choose same-node and cross-node placements',
   },
@@ -51,21 +55,22 @@ export const HARNESS_PERMISSIONS: readonly Permission[] = [
   {
     group: '',
     resource: 'services',
-    verbs: ['get', 'create', 'delete'],
+    // get: only when a service of this run already exists (create answered 409).
+    verbs: ['get', 'create'],
     namespaced: true,
-    why: 'ClusterIP service path',
+    why: 'ClusterIP service path (deleted with its namespace)',
   },
   {
     group: '',
     resource: 'configmaps',
-    verbs: ['get', 'create', 'delete'],
+    verbs: ['create'],
     namespaced: true,
-    why: 'the pod agent code',
+    why: 'the pod agent code (deleted with its namespace)',
   },
   {
     group: 'networking.k8s.io',
     resource: 'networkpolicies',
-    verbs: ['get', 'list', 'create', 'update', 'delete'],
+    verbs: ['create', 'update', 'delete'],
     namespaced: true,
     why: "each case's NetworkPolicies",
   },

@@ -70,9 +70,10 @@ export function toClusterPolicy(p: NetworkPolicy, ns: NamespaceMap): NetworkPoli
 }
 
 /**
- * The body for client-node's typed NetworkingV1Api. Its generated model names the ingress rule's
- * `from` field `_from` (a reserved word in its generator) and its serializer drops properties it does
- * not know, so a plain JSON policy would silently lose every ingress peer. Only that field differs.
+ * The body for client-node's typed NetworkingV1Api, which takes its typed model: the ingress rule's
+ * field is `_from` there by design (`from` is a reserved word in the model generator) and the request
+ * serializer maps it to `from` on the wire. Passing wire JSON to a typed API is misuse: `from` is not a
+ * model property, so it would not be sent. Only that field differs between the wire and the model.
  */
 export function toClientNetworkPolicy(p: NetworkPolicy): V1NetworkPolicy {
   const body = structuredClone(p) as unknown as { spec: { ingress?: Array<Record<string, unknown>> } };

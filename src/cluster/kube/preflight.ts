@@ -37,7 +37,7 @@ export async function runPreflight(
   const missing: MissingPermission[] = [];
   await Promise.all(
     checks.map(async ({ p, verb }) => {
-      const namespace = p.namespaced ? sampleNamespace : undefined;
+      const namespace = p.namespaced ? (p.namespace ?? sampleNamespace) : undefined;
       const review = await apiCall(conn, `check permission to ${verb} ${resourceName(p)}`, () =>
         conn.authz.createSelfSubjectAccessReview({
           body: {
@@ -59,11 +59,12 @@ export async function runPreflight(
     }),
   );
   if (missing.length) {
-    // Stable order: as listed in HARNESS_PERMISSIONS.
-    const order = checks.map(({ p, verb }) => `${verb} ${resourceName(p)}`);
-    missing.sort(
-      (a, b) => order.indexOf(`${a.verb} ${a.resource}`) - order.indexOf(`${b.verb} ${b.resource}`),
+    // Stable order: as listed.
+    const order = checks.map(
+      ({ p, verb }) => `${verb} ${resourceName(p)} ${p.namespaced ? (p.namespace ?? sampleNamespace) : ''}`,
     );
+    const key = (m: MissingPermission) => `${m.verb} ${m.resource} ${m.namespace ?? ''}`;
+    missing.sort((a, b) => order.indexOf(key(a)) - order.indexOf(key(b)));
     const lines = missing.map(describeMissing);
     throw new EnvironmentError(
       `the credentials of context "${conn.context}" (${conn.server}) lack ${missing.length} permission(s) ` +

@@ -13,6 +13,8 @@ export interface InstallationInput {
   settings: CalicoSettings;
   imageRegistry?: string;
   imagePullSecrets: string[];
+  /** The version's Installation CRD has ipPools[].name (v3.28+); without it the field would be pruned. */
+  ipPoolName: boolean;
 }
 
 /** BGP carries routes for IP-in-IP and unencapsulated pools; pure VXLAN needs no BGP daemon at all. */
@@ -27,7 +29,7 @@ export function calicoInstallation(input: InstallationInput): KubernetesObject {
     linuxDataplane: s.dataplane,
     ipPools: [
       {
-        name: 'default-ipv4-ippool',
+        ...(input.ipPoolName ? { name: 'default-ipv4-ippool' } : {}),
         cidr: s.podCidr,
         encapsulation: s.encapsulation,
         natOutgoing: 'Enabled',

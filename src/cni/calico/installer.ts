@@ -6,22 +6,29 @@
  */
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { KubeClusterConfig } from '../../scenario/schema.js';
-import { applyObjects, deleteObjects, waitDeleted } from '../apply.js';
+import { applyObjects, deleteObjects, planObjects, waitDeleted } from '../apply.js';
+import { siblingOf } from '../artifacts.js';
+import { rewriteImage } from '../images.js';
+import { fetchCommand } from '../release-files.js';
 import { componentVersions } from '../detect.js';
+import { assertSupported, CALICO_FEATURES, hasFeature } from '../../scenario/cni-versions.js';
+import { EnvironmentError, InputError } from '../../util/errors.js';
 import type {
   CniInstaller,
   InstallPlan,
+  ManifestPlan,
+  PlannedImage,
   KubeCandidate,
   PlanInputs,
   ProgressFn,
   WaitOptions,
   WorkloadRef,
 } from '../installer.js';
-import type { KubeClients } from '../kube-clients.js';
-import { addImagePullSecrets, parseManifest, rewriteImages } from '../manifest.js';
+import type { KubeConnection } from '../../cluster/kube/client.js';
+import { addImagePullSecrets, collectImages, parseManifest, rewriteImages } from '../manifest.js';
 import { waitForRollout } from '../rollout.js';
 import { calicoApiServer, calicoInstallation, calicoServicesEndpoint } from './installation.js';
-import { calicoManifestUrl, calicoTag, versionAtLeast } from './release.js';
+import { calicoManifests, calicoTag } from './release.js';
 
 type CalicoCandidate = Extract<KubeCandidate, { cni: 'calico' }>;
 
@@ -33,6 +40,20 @@ const READINESS: WorkloadRef[] = [
   { kind: 'DaemonSet', namespace: 'calico-system', name: 'csi-node-driver', optional: true },
 ];
 
+/**
+ * The images the operator deploys for the Installation cnibench generates, all tagged with the release
+ * (tigera/operator config/calico_versions.yml), from quay.io/calico unless a registry is set.
+ */
+const OPERATOR_DEPLOYED = [
+  'node',
+  'cni',
+  'pod2daemon-flexvol',
+  'typha',
+  'kube-controllers',
+  'csi',
+  'node-driver-registrar',
+];
+
 export function planCalico(
   candidate: CalicoCandidate,
   cluster: KubeClusterConfig,
@@ -41,25 +62,30 @@ export function planCalico(
   const s = candidate.settings;
   const warnings: string[] = [];
   const registry = cluster.imageRegistry;
+  const tag = calicoTag(candidate.version);
 
-  let manifest: InstallPlan['manifest'];
-  if (inputs.manifest?.text !== undefined) {
-    let objects = parseManifest(inputs.manifest.text, inputs.manifest.location);
+  const manifests: ManifestPlan[] = calicoManifests(tag).map((f) => {
+    const artifact = inputs.manifests?.[f.key.file];
+    if (artifact?.text === undefined) {
+      const origin = s.manifest ? siblingOf(s.manifest, f.key.file) : f.url;
+      warnings.push(
+        `${f.key.file} (${f.role}) for ${tag} is not cached; a run downloads it from ${origin} ` +
+          `(offline: ${fetchCommand('calico', tag)} on a connected machine)`,
+      );
+      return { file: f.key.file, role: f.role, origin, cached: false, objects: [] };
+    }
+    let objects = parseManifest(artifact.text, artifact.location);
     if (registry) objects = rewriteImages(objects, registry);
     objects = addImagePullSecrets(objects, cluster.imagePullSecrets);
-    manifest = {
-      origin: inputs.manifest.origin,
-      location: inputs.manifest.location,
-      cached: inputs.manifest.cached,
+    return {
+      file: f.key.file,
+      role: f.role,
+      origin: artifact.origin,
+      location: artifact.location,
+      cached: artifact.cached,
       objects,
     };
-  } else {
-    manifest = { origin: s.manifest ?? calicoManifestUrl(candidate.version), cached: false, objects: [] };
-    warnings.push(
-      `the operator manifest for ${calicoTag(candidate.version)} is not cached; a run downloads it from ${manifest.origin} ` +
-        `(offline: cnibench cni fetch calico --version ${calicoTag(candidate.version)} on a connected machine)`,
-    );
-  }
+  });
 
   const objects: KubernetesObject[] = [];
   if (s.dataplane === 'BPF') {
@@ -73,20 +99,43 @@ export function planCalico(
       'the eBPF dataplane replaces kube-proxy only when kube-proxy is disabled on the cluster (kind: kubeProxyMode none)',
     );
   }
-  if (s.dataplane === 'Nftables' && !versionAtLeast(candidate.version, 3, 29)) {
-    warnings.push(`linuxDataplane Nftables needs Calico v3.29 or later; ${candidate.version} will reject it`);
-  }
+  // Scenario validation refuses these already; a candidate built in code must not slip past either.
+  assertSupported('calico', tag);
+  if (s.dataplane === 'Nftables' && !hasFeature(CALICO_FEATURES.nftablesDataplane, tag))
+    throw new InputError(
+      `linuxDataplane Nftables needs Calico ${CALICO_FEATURES.nftablesDataplane.since} or later`,
+    );
+  if (s.clusterNetworkPolicy && !hasFeature(CALICO_FEATURES.clusterNetworkPolicy, tag))
+    throw new InputError(
+      `clusterNetworkPolicy needs Calico ${CALICO_FEATURES.clusterNetworkPolicy.since} or later`,
+    );
   objects.push(
-    calicoInstallation({ settings: s, imageRegistry: registry, imagePullSecrets: cluster.imagePullSecrets }),
+    calicoInstallation({
+      settings: s,
+      imageRegistry: registry,
+      imagePullSecrets: cluster.imagePullSecrets,
+      ipPoolName: hasFeature(CALICO_FEATURES.ipPoolName, tag),
+    }),
   );
   if (s.apiServer) objects.push(calicoApiServer());
+
+  const images: PlannedImage[] = [
+    ...manifests.flatMap((m) =>
+      [...new Set(collectImages(m.objects))].map((image) => ({ image, from: m.file })),
+    ),
+    ...[...OPERATOR_DEPLOYED, ...(s.apiServer ? ['apiserver'] : [])].map((name) => ({
+      image: rewriteImage(`quay.io/calico/${name}:${tag}`, registry),
+      from: 'the Tigera operator',
+    })),
+  ];
 
   return {
     candidate: candidate.name,
     cni: 'calico',
     version: candidate.version,
-    manifest,
+    manifests,
     objects,
+    images,
     readiness: READINESS,
     imageRegistry: registry,
     warnings,
@@ -100,12 +149,15 @@ export const calicoInstaller: CniInstaller = {
   cni: 'calico',
   plan: (candidate, cluster, inputs) => planCalico(candidate as CalicoCandidate, cluster, inputs),
 
-  async install(plan: InstallPlan, kube: KubeClients, progress?: ProgressFn) {
-    if (!plan.manifest || plan.manifest.objects.length === 0) {
-      throw new Error('install needs a plan built with the operator manifest (prepareInputs with download)');
+  async install(plan: InstallPlan, kube: KubeConnection, progress?: ProgressFn) {
+    const missing = plan.manifests.filter((m) => m.objects.length === 0).map((m) => m.file);
+    if (missing.length > 0) {
+      throw new EnvironmentError(
+        `cannot install Calico without ${missing.join(' and ')} (not cached, not downloaded)`,
+      );
     }
-    await applyObjects(plan.manifest.objects, kube, { progress });
-    await applyObjects(plan.objects, kube, { progress });
+    // One batch: every CRD first, Established before the first Installation or APIServer is sent.
+    await applyObjects(planObjects(plan), kube, { progress });
   },
 
   waitReady: (plan, kube, opts) => waitForRollout(plan.readiness, kube, opts),
@@ -122,7 +174,7 @@ export const calicoInstaller: CniInstaller = {
       kube,
     ),
 
-  async uninstall(plan: InstallPlan, kube: KubeClients, opts: WaitOptions) {
+  async uninstall(plan: InstallPlan, kube: KubeConnection, opts: WaitOptions) {
     const crs = plan.objects.filter(isOperatorResource);
     await deleteObjects(crs, kube, opts.progress);
     // The Installation's finalizer is removed by the operator once it has torn down calico-node and the
@@ -130,7 +182,7 @@ export const calicoInstaller: CniInstaller = {
     await waitDeleted(crs, kube, opts.timeoutMs, opts.pollMs, opts.progress);
     await waitDeleted([CALICO_NODE], kube, opts.timeoutMs, opts.pollMs, opts.progress);
     await deleteObjects(
-      [...plan.objects.filter((o) => !isOperatorResource(o)), ...(plan.manifest?.objects ?? [])],
+      [...plan.objects.filter((o) => !isOperatorResource(o)), ...plan.manifests.flatMap((m) => m.objects)],
       kube,
       opts.progress,
     );

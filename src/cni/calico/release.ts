@@ -1,26 +1,34 @@
-/** Where a Calico release's operator manifest lives, and how its cache entry is named. */
-import type { CacheKey } from '../cache.js';
+/**
+ * The files a Calico release is installed from, per version: from v3.30.0 the CRDs are published as
+ * their own manifest, operator-crds.yaml, and tigera-operator.yaml no longer contains any (v3.28 and
+ * v3.29 ship them inside tigera-operator.yaml, and operator-crds.yaml only as a duplicate).
+ */
+import { CALICO_FEATURES, hasFeature } from '../../scenario/cni-versions.js';
+import type { ReleaseFile } from '../release-files.js';
 
 /** Calico tags carry a leading "v" (v3.29.1); scenarios may omit it. */
 export const calicoTag = (version: string): string => (version.startsWith('v') ? version : `v${version}`);
 
-export const CALICO_MANIFEST_FILE = 'tigera-operator.yaml';
+export const CALICO_OPERATOR_FILE = 'tigera-operator.yaml';
+export const CALICO_CRDS_FILE = 'operator-crds.yaml';
 
-export function calicoManifestUrl(version: string): string {
-  return `https://raw.githubusercontent.com/projectcalico/calico/${calicoTag(version)}/manifests/${CALICO_MANIFEST_FILE}`;
+export function calicoManifestUrl(version: string, file = CALICO_OPERATOR_FILE): string {
+  return `https://raw.githubusercontent.com/projectcalico/calico/${calicoTag(version)}/manifests/${file}`;
 }
 
-export function calicoCacheKey(version: string): CacheKey {
-  return { cni: 'calico', version: calicoTag(version), file: CALICO_MANIFEST_FILE };
-}
-
-/** [major, minor, patch] of a pinned version. */
-export function versionParts(version: string): [number, number, number] {
-  const m = /^v?(\d+)\.(\d+)\.(\d+)/.exec(version);
-  return m ? [Number(m[1]), Number(m[2]), Number(m[3])] : [0, 0, 0];
-}
-
-export function versionAtLeast(version: string, major: number, minor: number): boolean {
-  const [a, b] = versionParts(version);
-  return a > major || (a === major && b >= minor);
+/** The manifests to apply, in order: the CRDs (from v3.30.0 a file of their own), then the operator. */
+export function calicoManifests(version: string): ReleaseFile[] {
+  const tag = calicoTag(version);
+  const file = (name: string, role: string): ReleaseFile => ({
+    key: { cni: 'calico', version: tag, file: name },
+    url: calicoManifestUrl(tag, name),
+    role,
+    text: true,
+  });
+  return hasFeature(CALICO_FEATURES.separateCrdManifest, tag)
+    ? [
+        file(CALICO_CRDS_FILE, 'the operator and Calico CRDs'),
+        file(CALICO_OPERATOR_FILE, 'the Tigera operator'),
+      ]
+    : [file(CALICO_OPERATOR_FILE, 'the Tigera operator and its CRDs')];
 }

@@ -11,13 +11,12 @@ import { stringify } from 'yaml';
 import { EnvironmentError } from '../../util/errors.js';
 import type { HelmRelease } from '../installer.js';
 
-export const CILIUM_HELM_REPO = 'https://helm.cilium.io/';
+const HELM_GET =
+  'Debian has no helm package: either download the release binary (https://github.com/helm/helm/releases, ' +
+  "helm-v3.x or v4.x linux-amd64.tar.gz) on a connected machine and copy `helm` onto this machine's PATH, or add " +
+  'the helm apt repository (https://helm.sh/docs/intro/install/) and `apt-get install helm`.';
 
-export const HELM_MISSING =
-  'helm is not installed (needed to install Cilium from its chart). Debian has no helm package: either download ' +
-  'the release binary (https://github.com/helm/helm/releases, helm-v3.x-linux-amd64.tar.gz) on a connected machine ' +
-  "and copy `helm` onto this machine's PATH, or add the helm apt repository (https://helm.sh/docs/intro/install/) " +
-  'and `apt-get install helm`.';
+export const HELM_MISSING = `helm is not installed (needed to install Cilium from its chart). ${HELM_GET}`;
 
 /** The helm binary on PATH, or an EnvironmentError saying how to get it. */
 export function findHelm(env: NodeJS.ProcessEnv = process.env): string {
@@ -58,7 +57,12 @@ export function helmInstallArgs(rel: HelmRelease, valuesFile: string): string[] 
   ];
 }
 
-export function helmUninstallArgs(rel: HelmRelease): string[] {
+/**
+ * `helm uninstall ...` arguments: `--ignore-not-found` (helm 3.13+) so a release already gone is fine,
+ * and `--wait` with a `--timeout` so helm returns once the chart's objects are deleted, and not later
+ * than that. A bare `--wait` is the boolean of helm 3 and the "watcher" strategy of helm 4.
+ */
+export function helmUninstallArgs(rel: HelmRelease, timeoutMs: number): string[] {
   return [
     'uninstall',
     rel.release,
@@ -66,8 +70,43 @@ export function helmUninstallArgs(rel: HelmRelease): string[] {
     rel.namespace,
     '--ignore-not-found',
     '--wait',
+    '--timeout',
+    `${Math.max(1, Math.ceil(timeoutMs / 1000))}s`,
     ...kubeFlags(rel),
   ];
+}
+
+/** The oldest helm cnibench drives: `helm uninstall --ignore-not-found` exists from 3.13.0 on. */
+export const MIN_HELM = [3, 13, 0] as const;
+
+/** [major, minor, patch] of `helm version --short` output ("v3.17.0+g301108e", "v4.1.4+g05fa379"). */
+export function parseHelmVersion(short: string): [number, number, number] | undefined {
+  const m = /^v?(\d+)\.(\d+)\.(\d+)/.exec(short.trim());
+  return m ? [Number(m[1]), Number(m[2]), Number(m[3])] : undefined;
+}
+
+export function helmTooOld(v: readonly [number, number, number]): boolean {
+  for (let i = 0; i < 3; i++) {
+    const a = v[i] ?? 0;
+    const b = MIN_HELM[i] ?? 0;
+    if (a !== b) return a < b;
+  }
+  return false;
+}
+
+/** helm is on PATH and new enough (3.13+; helm 4 too); returns its `version --short`. Exit 3 otherwise. */
+export async function checkHelm(env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  findHelm(env);
+  const short = (await runHelm(['version', '--short'], { env, timeoutMs: 10_000 })).trim();
+  const v = parseHelmVersion(short);
+  if (!v)
+    throw new EnvironmentError(`cannot tell the helm version from \`helm version --short\`: "${short}"`);
+  if (helmTooOld(v)) {
+    throw new EnvironmentError(
+      `helm ${short} is too old: cnibench needs helm ${MIN_HELM.join('.')} or later (uninstall --ignore-not-found); helm 4 works too. ${HELM_GET}`,
+    );
+  }
+  return short;
 }
 
 /** Shell-quotes one argument for display (the printed command must be copy-pasteable). */

@@ -4,32 +4,32 @@
  * and the operator. Uninstall is `helm uninstall` and removal of what cnibench created itself.
  */
 import type { KubernetesObject } from '@kubernetes/client-node';
-import type { KubeClusterConfig } from '../../scenario/schema.js';
-import { applyObjects, deleteObjects } from '../apply.js';
+import { apiCall } from '../../cluster/kube/client.js';
+import { assertSupported } from '../../scenario/cni-versions.js';
+import type { CiliumSettings, KubeClusterConfig } from '../../scenario/schema.js';
+import { EnvironmentError } from '../../util/errors.js';
+import { applyObjects, deleteObjects, planObjects, waitDeleted } from '../apply.js';
 import { componentVersions } from '../detect.js';
 import { isPublicImage } from '../images.js';
 import type {
   CniInstaller,
   HelmRelease,
   InstallPlan,
+  ManifestPlan,
+  PlannedImage,
   KubeCandidate,
   PlanInputs,
   ProgressFn,
   WaitOptions,
   WorkloadRef,
 } from '../installer.js';
-import type { KubeClients } from '../kube-clients.js';
+import type { KubeConnection } from '../../cluster/kube/client.js';
 import { waitForRollout } from '../rollout.js';
-import {
-  CILIUM_HELM_REPO,
-  findHelm,
-  helmInstallArgs,
-  helmUninstallArgs,
-  runHelm,
-  withValuesFile,
-} from './helm.js';
-import { ciliumChartVersion } from './release.js';
-import { CILIUM_IMAGES, ciliumValues, getPath } from './values.js';
+import { parseManifest } from '../manifest.js';
+import { fetchCommand } from '../release-files.js';
+import { checkHelm, helmInstallArgs, helmUninstallArgs, runHelm, withValuesFile } from './helm.js';
+import { CILIUM_HELM_REPO, ciliumChartVersion, clusterNetworkPolicyCrd } from './release.js';
+import { CHART_OPERATOR_REPLICAS, ciliumValues, getPath, imageBlocks, mergeValues } from './values.js';
 
 type CiliumCandidate = Extract<KubeCandidate, { cni: 'cilium' }>;
 
@@ -37,21 +37,84 @@ export const IPSEC_SECRET = 'cilium-ipsec-keys';
 /** Shown instead of the key wherever a plan is printed. */
 export const IPSEC_KEY_PLACEHOLDER = '<generated at install time>';
 
+/** An image value block of the chart: repository, tag and the digest the chart pins. */
+interface ChartImage {
+  repository?: unknown;
+  tag?: unknown;
+  digest?: unknown;
+  genericDigest?: unknown;
+  useDigest?: unknown;
+}
+
+/**
+ * The images the chart deploys for these settings, as they will be pulled: from the chart's own
+ * values (when it is cached) with cnibench's values merged over them. Without the chart, the agent and
+ * operator tags follow the version and the rest is named by block.
+ */
+function plannedImages(
+  version: string,
+  values: Record<string, unknown>,
+  chartValues: Record<string, unknown> | undefined,
+  settings: CiliumSettings,
+): PlannedImage[] {
+  const blocks: { path: string; from: string; suffix?: string }[] = [
+    { path: 'image', from: 'DaemonSet cilium' },
+    { path: 'envoy.image', from: 'DaemonSet cilium-envoy' },
+    // The chart appends "-generic" for clusters outside AWS, Azure and Alibaba Cloud.
+    { path: 'operator.image', from: 'Deployment cilium-operator', suffix: '-generic' },
+    ...(settings.hubble
+      ? [
+          { path: 'hubble.relay.image', from: 'Deployment hubble-relay' },
+          { path: 'hubble.ui.backend.image', from: 'Deployment hubble-ui' },
+          { path: 'hubble.ui.frontend.image', from: 'Deployment hubble-ui' },
+        ]
+      : []),
+  ];
+  const merged = chartValues ? mergeValues(chartValues, values) : values;
+  return blocks.map((b) => {
+    const img = (getPath(merged, b.path) ?? {}) as ChartImage;
+    const repo =
+      typeof img.repository === 'string' && img.repository !== ''
+        ? `${img.repository}${b.suffix ?? ''}`
+        : undefined;
+    if (!chartValues) {
+      const known = b.path === 'image' || b.path === 'operator.image';
+      const base =
+        repo ?? (b.path === 'image' ? 'quay.io/cilium/cilium' : `quay.io/cilium/operator${b.suffix ?? ''}`);
+      return known
+        ? {
+            image: `${base}:v${ciliumChartVersion(version)}`,
+            from: `${b.from} (digest pinned by the chart; cache it to see it)`,
+          }
+        : {
+            image: `${b.path} of chart ${ciliumChartVersion(version)}`,
+            from: `${b.from} (tag pinned by the chart; cnibench cni fetch cilium caches it)`,
+          };
+    }
+    const digest = b.path === 'operator.image' ? img.genericDigest : img.digest;
+    const pinned = img.useDigest === true && typeof digest === 'string' && digest !== '' ? `@${digest}` : '';
+    return { image: `${repo ?? '?'}:${String(img.tag ?? '?')}${pinned}`, from: b.from };
+  });
+}
+
 export function planCilium(
   candidate: CiliumCandidate,
   cluster: KubeClusterConfig,
   inputs: PlanInputs = {},
 ): InstallPlan {
   const s = candidate.settings;
+  assertSupported('cilium', candidate.version);
   const { values, warnings } = ciliumValues({
     settings: s,
+    version: ciliumChartVersion(candidate.version),
+    nodeCount: inputs.nodeCount,
     uninstallAfter: candidate.uninstallAfter,
     imageRegistry: cluster.imageRegistry,
     imagePullSecrets: cluster.imagePullSecrets,
     apiServer: inputs.apiServer,
   });
   if (cluster.imageRegistry) {
-    for (const img of CILIUM_IMAGES) {
+    for (const img of imageBlocks(ciliumChartVersion(candidate.version))) {
       const repo = getPath(values, `${img.path}.repository`);
       if (typeof repo === 'string' && isPublicImage(repo)) {
         warnings.push(
@@ -60,11 +123,37 @@ export function planCilium(
       }
     }
   }
+  if (inputs.nodeCount === undefined)
+    warnings.push(
+      `cilium-operator runs ${CHART_OPERATOR_REPLICAS} replicas, one per node; a run on a cluster with fewer nodes sets operator.replicas to the node count`,
+    );
 
   let chart: Pick<HelmRelease, 'chart' | 'repo' | 'version'>;
   if (inputs.chart) chart = { chart: inputs.chart.location };
   else if (s.chart) chart = { chart: s.chart };
   else chart = { chart: 'cilium', repo: CILIUM_HELM_REPO, version: ciliumChartVersion(candidate.version) };
+
+  const manifests: ManifestPlan[] = [];
+  if (s.clusterNetworkPolicy) {
+    const file = clusterNetworkPolicyCrd();
+    const artifact = inputs.manifests?.[file.key.file];
+    manifests.push(
+      artifact?.text !== undefined
+        ? {
+            file: file.key.file,
+            role: file.role,
+            origin: artifact.origin,
+            location: artifact.location,
+            cached: artifact.cached,
+            objects: parseManifest(artifact.text, artifact.location),
+          }
+        : { file: file.key.file, role: file.role, origin: file.url, cached: false, objects: [] },
+    );
+    if (artifact?.text === undefined)
+      warnings.push(
+        `${file.key.file} is not cached; a run downloads it from ${file.url} (offline: ${fetchCommand('cilium', candidate.version)})`,
+      );
+  }
 
   const objects: KubernetesObject[] = [];
   if (s.encryption === 'ipsec') {
@@ -89,7 +178,9 @@ export function planCilium(
     candidate: candidate.name,
     cni: 'cilium',
     version: candidate.version,
+    manifests,
     objects,
+    images: plannedImages(candidate.version, values, inputs.chartValues, s),
     helm: {
       release: 'cilium',
       namespace: 'kube-system',
@@ -108,9 +199,10 @@ export const ciliumInstaller: CniInstaller = {
   cni: 'cilium',
   plan: (candidate, cluster, inputs) => planCilium(candidate as CiliumCandidate, cluster, inputs),
 
-  async install(plan: InstallPlan, kube: KubeClients, progress?: ProgressFn) {
-    const helm = plan.helm!;
-    findHelm(); // before anything is applied, so a missing helm leaves the cluster untouched
+  async install(plan: InstallPlan, kube: KubeConnection, progress?: ProgressFn) {
+    const helm = releaseOf(plan);
+    // Before anything is applied, so a missing or too old helm leaves the cluster untouched.
+    await checkHelm();
     if (
       plan.objects.some(
         (o) => (o as { stringData?: { keys?: string } }).stringData?.keys === IPSEC_KEY_PLACEHOLDER,
@@ -118,7 +210,9 @@ export const ciliumInstaller: CniInstaller = {
     ) {
       throw new Error('install needs a plan built with a generated IPsec key (prepareInputs with download)');
     }
-    await applyObjects(plan.objects, kube, { progress });
+    const missing = plan.manifests.filter((m) => m.objects.length === 0).map((m) => m.file);
+    if (missing.length > 0) throw new EnvironmentError(`cannot install Cilium without ${missing.join(', ')}`);
+    await applyObjects(planObjects(plan), kube, { progress });
     progress?.({
       phase: 'helm',
       message: `helm upgrade --install ${helm.release} (${helm.chart}${helm.version ? ` ${helm.version}` : ''})`,
@@ -139,9 +233,38 @@ export const ciliumInstaller: CniInstaller = {
       kube,
     ),
 
-  async uninstall(plan: InstallPlan, kube: KubeClients, opts: WaitOptions) {
-    opts.progress?.({ phase: 'uninstall', message: `helm uninstall ${plan.helm!.release}` });
-    await runHelm(helmUninstallArgs(plan.helm!), { timeoutMs: opts.timeoutMs });
-    await deleteObjects(plan.objects, kube, opts.progress);
+  async uninstall(plan: InstallPlan, kube: KubeConnection, opts: WaitOptions) {
+    const helm = releaseOf(plan);
+    await checkHelm();
+    opts.progress?.({ phase: 'uninstall', message: `helm uninstall ${helm.release}` });
+    // helm waits itself (up to the same timeout); its own process gets a minute more to report.
+    await runHelm(helmUninstallArgs(helm, opts.timeoutMs), { timeoutMs: opts.timeoutMs + 60_000 });
+    await deleteObjects(planObjects(plan), kube, opts.progress);
+    // The operator creates the cilium.io CRDs at run time and helm does not remove them: without this
+    // the next candidate would run on a cluster still carrying Cilium's CRDs and their objects.
+    const leftovers = await ciliumCrds(kube);
+    await deleteObjects(leftovers, kube, opts.progress);
+    await waitDeleted(leftovers, kube, opts.timeoutMs, opts.pollMs, opts.progress);
   },
 };
+
+function releaseOf(plan: InstallPlan): HelmRelease {
+  if (!plan.helm) throw new Error(`plan for ${plan.candidate} has no Helm release`);
+  return plan.helm;
+}
+
+/** Every CRD of the cilium.io group on the cluster (created by cilium-operator at run time). */
+export async function ciliumCrds(kube: KubeConnection): Promise<KubernetesObject[]> {
+  const list = await apiCall(kube, 'list CustomResourceDefinitions', () =>
+    kube.objects.list('apiextensions.k8s.io/v1', 'CustomResourceDefinition'),
+  );
+  return list.items
+    .filter((crd) => (crd as { spec?: { group?: string } }).spec?.group === CILIUM_CRD_GROUP)
+    .map((crd) => ({
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: crd.metadata?.name ?? '' },
+    }));
+}
+
+export const CILIUM_CRD_GROUP = 'cilium.io';

@@ -1,18 +1,34 @@
 /**
- * Helm values for the Cilium chart, generated from the candidate's settings. Keys follow the chart's
- * published values reference (install/kubernetes/cilium/README.md, 1.16 series); the keys used here are
- * pinned in test/fixtures/cni/cilium-values-keys.json. With an image registry, every image repository
- * the chart can deploy is moved to it, with digests off (a mirror's digests need not match upstream's).
+ * Helm values for the Cilium chart, generated from the candidate's settings and the chart version. Keys
+ * are those of the chart's own values.yaml at each supported version (tests check every combination
+ * against the real values.yaml and values.schema.json of the versions in ../shared/upstream). With an
+ * image registry, every image repository the chart can deploy at that version is moved to it, with
+ * digests off (a mirror's digests need not match upstream's).
  */
 import type { CiliumSettings } from '../../scenario/schema.js';
+import { CILIUM_FEATURES, compareVersions, hasFeature } from '../../scenario/cni-versions.js';
 import { InputError } from '../../util/errors.js';
 import { rewriteImage } from '../images.js';
 
-/** Value paths of every image the 1.16 chart can deploy, with its upstream repository. */
-export const CILIUM_IMAGES: { path: string; repository: string }[] = [
+/** An image block of the chart (a values path holding repository/tag/digest/useDigest). */
+export interface ImageBlock {
+  path: string;
+  repository: string;
+  /** First chart version that has it. */
+  since?: string;
+  /** First chart version that no longer has it (with this repository). */
+  before?: string;
+}
+
+/**
+ * Every image block with a default image in the supported charts (1.16-1.20), read from their
+ * values.yaml. standaloneDnsProxy.image (1.19+) has no default repository, so there is nothing to move.
+ */
+export const CILIUM_IMAGE_BLOCKS: readonly ImageBlock[] = [
   { path: 'image', repository: 'quay.io/cilium/cilium' },
   { path: 'operator.image', repository: 'quay.io/cilium/operator' },
   { path: 'preflight.image', repository: 'quay.io/cilium/cilium' },
+  { path: 'preflight.envoy.image', repository: 'quay.io/cilium/cilium-envoy', since: '1.18.0' },
   { path: 'nodeinit.image', repository: 'quay.io/cilium/startup-script' },
   { path: 'envoy.image', repository: 'quay.io/cilium/cilium-envoy' },
   { path: 'certgen.image', repository: 'quay.io/cilium/certgen' },
@@ -20,13 +36,36 @@ export const CILIUM_IMAGES: { path: string; repository: string }[] = [
   { path: 'hubble.relay.image', repository: 'quay.io/cilium/hubble-relay' },
   { path: 'hubble.ui.backend.image', repository: 'quay.io/cilium/hubble-ui-backend' },
   { path: 'hubble.ui.frontend.image', repository: 'quay.io/cilium/hubble-ui' },
+  {
+    path: 'encryption.ztunnel.image',
+    repository: 'docker.io/istio/ztunnel',
+    since: '1.19.2',
+    before: '1.20.0',
+  },
+  { path: 'encryption.ztunnel.image', repository: 'quay.io/cilium/ztunnel', since: '1.20.0' },
   { path: 'authentication.mutual.spire.install.agent.image', repository: 'ghcr.io/spiffe/spire-agent' },
   { path: 'authentication.mutual.spire.install.server.image', repository: 'ghcr.io/spiffe/spire-server' },
   { path: 'authentication.mutual.spire.install.initImage', repository: 'docker.io/library/busybox' },
 ];
 
+/** The image blocks of chart `version`. */
+export function imageBlocks(version: string): ImageBlock[] {
+  return CILIUM_IMAGE_BLOCKS.filter(
+    (b) =>
+      (b.since === undefined || compareVersions(version, b.since) >= 0) &&
+      (b.before === undefined || compareVersions(version, b.before) < 0),
+  );
+}
+
+/** cilium-operator's replicas in every supported chart, each on its own node (required anti-affinity). */
+export const CHART_OPERATOR_REPLICAS = 2;
+
 export interface CiliumValuesInput {
   settings: CiliumSettings;
+  /** Chart version (decides the image blocks and which values exist). */
+  version: string;
+  /** Registered nodes, when known: the operator gets no more replicas than there are nodes. */
+  nodeCount?: number;
   /** The candidate is removed after its evaluation (candidate.uninstallAfter). */
   uninstallAfter?: boolean;
   imageRegistry?: string;
@@ -126,8 +165,21 @@ export function ciliumValues(input: CiliumValuesInput): CiliumValues {
       input.imagePullSecrets.map((name) => ({ name })),
     );
 
+  if (s.clusterNetworkPolicy) {
+    if (!hasFeature(CILIUM_FEATURES.clusterNetworkPolicy, input.version))
+      throw new InputError(
+        `clusterNetworkPolicy needs Cilium ${CILIUM_FEATURES.clusterNetworkPolicy.since} or later; ${input.version} does not have it`,
+      );
+    setPath(v, 'k8sClusterNetworkPolicy.enabled', true);
+  }
+
+  // The chart runs the operator with one replica per node (required pod anti-affinity on the host
+  // name): on a cluster with fewer nodes the extra replica never schedules and the rollout never ends.
+  if (input.nodeCount !== undefined && input.nodeCount < CHART_OPERATOR_REPLICAS)
+    setPath(v, 'operator.replicas', Math.max(1, input.nodeCount));
+
   if (input.imageRegistry) {
-    for (const img of CILIUM_IMAGES) {
+    for (const img of imageBlocks(input.version)) {
       setPath(v, `${img.path}.repository`, rewriteImage(img.repository, input.imageRegistry));
       setPath(v, `${img.path}.useDigest`, false);
     }
