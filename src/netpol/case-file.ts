@@ -301,8 +301,12 @@ function adminTierProblems(source: YamlSource, data: Raw): SourceProblem[] {
     const firstAt = new Map<string, string>();
     for (const [obj, base] of items) {
       const label = adminObjectLabel(kind, obj);
-      for (const p of validateAdminTierObject(kind, obj))
-        out.push(source.problem([...base, ...p.path], `${label}: ${p.message}`));
+      for (const p of validateAdminTierObject(kind, obj)) {
+        const last = p.path[p.path.length - 1];
+        // An unknown field is reported at the key itself, as for every other file cnibench reads.
+        const at = p.message.startsWith('unknown field') && typeof last === 'string' ? { key: last } : {};
+        out.push(source.problem([...base, ...p.path], `${label}: ${p.message}`, at));
+      }
       const name = isObject(obj) && isObject(obj.metadata) ? obj.metadata.name : undefined;
       if (typeof name !== 'string') continue;
       const first = firstAt.get(name);
