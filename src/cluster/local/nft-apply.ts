@@ -1,9 +1,10 @@
 /**
- * Loads the compiled NetworkPolicy tables into the nodes. One `nft -f -` transaction per node whose
+ * Loads the compiled policy tables (NetworkPolicy and the admin tier) into the nodes. One `nft -f -` transaction per node whose
  * ruleset changed (nodes are separate network namespaces, so they cannot share one transaction);
  * each transaction replaces the node's table atomically, so a node never runs half a policy set.
  * Unchanged nodes are left alone, which keeps a policy edit that touches one node's pods cheap.
  */
+import type { AdminTierSet } from '../../netpol/admin-tier.js';
 import type { Labels, NetworkPolicy } from '../../netpol/types.js';
 import { nftTableName } from './names.js';
 import { compileNodeRuleset, deleteTableScript, replaceTableScript, type NftPod } from './nft-compile.js';
@@ -25,18 +26,26 @@ export class NftPolicyDataplane {
     this.table = nftTableName(topo.runId);
   }
 
-  /** Compiles and loads `policies` on every node. */
+  /** Compiles and loads `policies` (and the admin tier, when given) on every node. */
   async apply(
     policies: NetworkPolicy[],
     pods: NftPod[],
     namespaces: Record<string, Labels>,
     signal?: AbortSignal,
+    adminTier?: AdminTierSet,
   ): Promise<ApplyReport> {
     const changedNodes: string[] = [];
     let scriptBytes = 0;
     await Promise.all(
       this.topo.nodeNames.map(async (node) => {
-        const ruleset = compileNodeRuleset({ table: this.table, node, policies, pods, namespaces });
+        const ruleset = compileNodeRuleset({
+          table: this.table,
+          node,
+          policies,
+          adminTier,
+          pods,
+          namespaces,
+        });
         if (this.applied.get(node) === ruleset) return;
         const script = replaceTableScript(this.table, ruleset);
         scriptBytes += script.length;
