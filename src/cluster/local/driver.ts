@@ -272,7 +272,10 @@ export class LocalDriver implements ClusterDriver {
     const agents = [...this.agents.values()];
     this.agents.clear();
     this.layoutKeys.clear();
-    await Promise.all(agents.map((a) => a.stop().catch(() => undefined)));
+    await Promise.all([
+      ...agents.map((a) => a.stop().catch(() => undefined)),
+      this.dataplane.close().catch(() => undefined),
+    ]);
     await this.topology.destroy();
     this.created = false;
   }
