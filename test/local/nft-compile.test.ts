@@ -1,5 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { chain, setElements } from './nft-text.js';
 import {
   cidrInterval,
   compileNodeRuleset,
@@ -36,23 +37,6 @@ const policy = (spec: NetworkPolicy['spec'], name = 'p', namespace = 'x'): Netwo
 
 function compile(policies: NetworkPolicy[], node = 'node-0'): string {
   return compileNodeRuleset({ table: 'cnb_t', node, policies, pods, namespaces });
-}
-
-/** Lines of one chain, without indentation. */
-function chain(text: string, name: string): string[] {
-  const start = text.indexOf(`\tchain ${name} {`);
-  assert.ok(start >= 0, `chain ${name} missing`);
-  const end = text.indexOf('\n\t}', start);
-  return text
-    .slice(start, end)
-    .split('\n')
-    .slice(1)
-    .map((l) => l.trim());
-}
-
-function setElements(text: string, name: string): string | undefined {
-  const m = new RegExp(`set ${name} \\{[^}]*?elements = \\{ ([^}]*) \\}`).exec(text);
-  return m?.[1];
 }
 
 describe('interval helpers', () => {

@@ -6,6 +6,7 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { chain, setElements } from './nft-text.js';
 import { compileNodeRuleset, type NftPod } from '../../src/cluster/local/nft-compile.js';
 import { normalizeAdminTier } from '../../src/netpol/admin-tier.js';
 import type { AdminTierPolicies, ClusterNetworkPolicy, NetworkPolicy } from '../../src/netpol/types.js';
@@ -37,21 +38,6 @@ function compile(tier: AdminTierPolicies, policies: NetworkPolicy[] = [], node =
     pods,
     namespaces: {},
   });
-}
-
-function chain(text: string, name: string): string[] {
-  const start = text.indexOf(`\tchain ${name} {`);
-  assert.ok(start >= 0, `chain ${name} missing`);
-  const end = text.indexOf('\n\t}', start);
-  return text
-    .slice(start, end)
-    .split('\n')
-    .slice(1)
-    .map((l) => l.trim());
-}
-
-function setElements(text: string, name: string): string | undefined {
-  return new RegExp(`set ${name} \\{[^}]*?elements = \\{ ([^}]*) \\}`).exec(text)?.[1];
 }
 
 const cnp = (

@@ -138,57 +138,44 @@ export function toCnp(d: DraftPolicy): ClusterNetworkPolicy {
   };
 }
 
-function v1Rules<A extends string>(
-  rules: DraftRule[] | undefined,
-  map: (a: DraftAction) => A,
-  dir: 'from' | 'to',
-) {
-  return rules?.map((r) => ({
-    ...(r.name !== undefined ? { name: r.name } : {}),
-    action: map(r.action),
-    [dir]: r.peers.map(v1Peer),
-    ...(r.ports ? { ports: r.ports.map(anpPort) } : {}),
-  }));
-}
-
-const anpAction = (a: DraftAction) => (a === 'Accept' ? 'Allow' : a);
-
-export function toAnp(d: DraftPolicy): AdminNetworkPolicy {
-  const subject = d.subject.pods
+/** The v1alpha1 spec body shared by AdminNetworkPolicy and BaselineAdminNetworkPolicy. */
+function v1Spec<A extends string>(d: DraftPolicy, action: (a: DraftAction) => A) {
+  const rules = (rs: DraftRule[] | undefined, dir: 'from' | 'to') =>
+    rs?.map((r) => ({
+      ...(r.name !== undefined ? { name: r.name } : {}),
+      action: action(r.action),
+      [dir]: r.peers.map(v1Peer),
+      ...(r.ports ? { ports: r.ports.map(anpPort) } : {}),
+    }));
+  const subject: AdminTierSubject = d.subject.pods
     ? { pods: v1Peer({ pods: d.subject.pods }).pods }
     : structuredClone(d.subject);
-  const spec: AdminNetworkPolicy['spec'] = { priority: d.priority, subject: subject as AdminTierSubject };
-  const ingress = v1Rules(d.ingress, anpAction, 'from');
-  const egress = v1Rules(d.egress, anpAction, 'to');
-  if (ingress) spec.ingress = ingress as AdminNetworkPolicy['spec']['ingress'];
-  if (egress) spec.egress = egress as AdminNetworkPolicy['spec']['egress'];
+  const ingress = rules(d.ingress, 'from');
+  const egress = rules(d.egress, 'to');
+  return { subject, ...(ingress ? { ingress } : {}), ...(egress ? { egress } : {}) };
+}
+
+export function toAnp(d: DraftPolicy): AdminNetworkPolicy {
+  const body = v1Spec(d, (a) => (a === 'Accept' ? 'Allow' : a));
   return {
     apiVersion: 'policy.networking.k8s.io/v1alpha1',
     kind: 'AdminNetworkPolicy',
     metadata: { name: d.name },
-    spec,
+    spec: { priority: d.priority, ...body } as AdminNetworkPolicy['spec'],
   };
 }
 
 export function toBanp(d: DraftPolicy): BaselineAdminNetworkPolicy {
-  const banpAction = (a: DraftAction): 'Allow' | 'Deny' => {
+  const body = v1Spec(d, (a): 'Allow' | 'Deny' => {
     if (a === 'Pass') throw new Error(`draft ${d.name}: a BaselineAdminNetworkPolicy has no Pass action`);
     return a === 'Accept' ? 'Allow' : a;
-  };
-  const subject = d.subject.pods
-    ? { pods: v1Peer({ pods: d.subject.pods }).pods }
-    : structuredClone(d.subject);
-  const spec: BaselineAdminNetworkPolicy['spec'] = { subject: subject as AdminTierSubject };
-  const ingress = v1Rules(d.ingress, banpAction, 'from');
-  const egress = v1Rules(d.egress, banpAction, 'to');
-  if (ingress) spec.ingress = ingress as BaselineAdminNetworkPolicy['spec']['ingress'];
-  if (egress) spec.egress = egress as BaselineAdminNetworkPolicy['spec']['egress'];
+  });
   // The BANP is a singleton: whatever the draft calls it, the cluster only accepts "default".
   return {
     apiVersion: 'policy.networking.k8s.io/v1alpha1',
     kind: 'BaselineAdminNetworkPolicy',
     metadata: { name: 'default' },
-    spec,
+    spec: body as BaselineAdminNetworkPolicy['spec'],
   };
 }
 
