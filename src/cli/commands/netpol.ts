@@ -174,12 +174,18 @@ export function netpolCommands(
 
   const suiteList: CommandModule<object, FilterArgs & { json: boolean }> = {
     command: 'list',
-    describe: 'List the built-in cases (name, tags, number of policies)',
+    describe: 'List the built-in cases (name, tags, number of policies, admin-tier objects included)',
     builder: (y) =>
       filterOptions(y).option('json', { type: 'boolean', default: false, describe: 'print JSON' }),
     handler: (argv) => {
       const cases = selectSuite(argv);
-      const rows = cases.map((c) => ({ name: c.name, tags: c.tags ?? [], policies: c.policies.length }));
+      // Admin-tier objects count as policies too (a ClusterNetworkPolicy case may have no NetworkPolicy).
+      const count = (c: PolicyCase) =>
+        c.policies.length +
+        (c.clusterNetworkPolicies?.length ?? 0) +
+        (c.adminNetworkPolicies?.length ?? 0) +
+        (c.baselineAdminNetworkPolicy ? 1 : 0);
+      const rows = cases.map((c) => ({ name: c.name, tags: c.tags ?? [], policies: count(c) }));
       if (argv.json) {
         out.write(`${JSON.stringify(rows, null, 2)}\n`);
         return;
