@@ -198,5 +198,9 @@ describe('runConformance: the admin tier', () => {
     const c = r.caseResults[0];
     assert.deepEqual(c?.probesNotRun, { count: 2, reason: 'protocol SCTP not supported by this driver' });
     assert.equal(c?.probes, 56 * 4, 'TCP 80/8080 and UDP 53/5353 on every ordered pair');
+    assert.ok(
+      c?.tags.includes('protocol:tcp') && !c.tags.includes('protocol:sctp'),
+      'tags say what was probed',
+    );
   });
 });

@@ -16,6 +16,7 @@
 import type { ClusterDriver, ProbeRequest, ProbeResult } from '../../cluster/driver.js';
 import { adminTierApi } from '../../netpol/admin-tier.js';
 import { resolveCase } from '../../netpol/resolve.js';
+import { withProtocolTags } from '../../netpol/suite/layout.js';
 import { computeTruthTable } from '../../netpol/truth-table.js';
 import type {
   AdminTierPolicies,
@@ -242,7 +243,8 @@ export async function runCase(
   return {
     result: {
       name: c.name,
-      tags: [...(c.tags ?? [])],
+      // Probes left out change what the case measured: its protocol tags say what was probed.
+      tags: probesNotRun ? withProtocolTags(c.tags ?? [], probes) : [...(c.tags ?? [])],
       status: latency === null ? 'fail' : 'pass',
       programmingLatencyMs: latency,
       mismatches,
