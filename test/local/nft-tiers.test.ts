@@ -6,27 +6,15 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chain, setElements } from './nft-text.js';
-import { compileNodeRuleset, type NftPod } from '../../src/cluster/local/nft-compile.js';
+import { chain, setElements, threePods } from './nft-text.js';
+import { compileNodeRuleset } from '../../src/cluster/local/nft-compile.js';
 import { normalizeAdminTier } from '../../src/netpol/admin-tier.js';
 import type { AdminTierPolicies, ClusterNetworkPolicy, NetworkPolicy } from '../../src/netpol/types.js';
 
-const pod = (ns: string, name: string, ip: string, node: string): NftPod => ({
-  key: `${ns}/${name}`,
-  namespace: ns,
-  labels: { pod: name },
-  ip,
-  node,
-  ports: [
-    { name: 'web', port: 80, protocol: 'TCP' },
-    { name: 'dns', port: 53, protocol: 'UDP' },
-  ],
-});
-const pods = [
-  pod('x', 'a', '10.244.1.10', 'node-0'),
-  pod('x', 'b', '10.244.1.11', 'node-1'),
-  pod('y', 'a', '10.244.2.10', 'node-0'),
-];
+const pods = threePods([
+  { name: 'web', port: 80, protocol: 'TCP' },
+  { name: 'dns', port: 53, protocol: 'UDP' },
+]);
 const nsSel = (ns: string) => ({ matchLabels: { 'kubernetes.io/metadata.name': ns } });
 
 function compile(tier: AdminTierPolicies, policies: NetworkPolicy[] = [], node = 'node-0'): string {
