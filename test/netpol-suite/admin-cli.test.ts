@@ -1,25 +1,52 @@
 /**
- * `cnibench netpol validate | expect | explain` on case files with admin-tier policies, through the
- * real executable: positioned errors and exit 2 for invalid objects and for mixed API versions,
- * the truth table in the same JSON shape as for NetworkPolicy, ties warned about on stderr.
+ * `cnibench netpol validate | expect | explain` on case files with admin-tier policies: positioned
+ * errors and exit 2 for invalid objects and for mixed API versions (once through the real
+ * executable), the truth table in the same JSON shape as for NetworkPolicy, ties warned about on
+ * stderr. The other commands run in this process, as in cli.test.ts.
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import yargs from 'yargs';
+import { netpolCommands } from '../../src/cli/commands/netpol.js';
+import { InputError } from '../../src/util/errors.js';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 const FIXTURES = fileURLToPath(new URL('../../../test/fixtures/cases/', import.meta.url));
 
-function cnibench(...args: string[]): { code: number | null; stdout: string; stderr: string } {
+/** The real executable, for the exit code and what reaches stderr. */
+function cnibenchProcess(...args: string[]): { code: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [MAIN, ...args], { encoding: 'utf8' });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/** The same commands in this process; an InputError becomes exit 2 with its problems as stderr. */
+async function cnibench(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const parser = yargs(args)
+    .strict()
+    .exitProcess(false)
+    .fail((msg, err) => {
+      throw err ?? new InputError(msg);
+    })
+    .command(
+      netpolCommands({ write: (t: string) => (stdout += t) }, { write: (t: string) => (stderr += t) }),
+    );
+  try {
+    await parser.parseAsync();
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    if (!(err instanceof InputError)) throw err;
+    return { code: err.exitCode, stdout, stderr: stderr + err.problems.join('\n') + '\n' };
+  }
+}
+
 describe('cnibench netpol with admin-tier policies', () => {
-  test('validate names the admin-tier objects it found', () => {
-    const r = cnibench('netpol', 'validate', join(FIXTURES, 'admin-tier.yaml'));
+  test('validate names the admin-tier objects it found', async () => {
+    const r = await cnibench('netpol', 'validate', join(FIXTURES, 'admin-tier.yaml'));
     assert.equal(r.code, 0, r.stderr);
     assert.match(
       r.stdout,
@@ -27,8 +54,8 @@ describe('cnibench netpol with admin-tier policies', () => {
     );
   });
 
-  test('expect --output json: the same shape as for NetworkPolicy, self pairs included, no warning', () => {
-    const r = cnibench('netpol', 'expect', join(FIXTURES, 'admin-tier.yaml'), '--output', 'json');
+  test('expect --output json: the same shape as for NetworkPolicy, self pairs included, no warning', async () => {
+    const r = await cnibench('netpol', 'expect', join(FIXTURES, 'admin-tier.yaml'), '--output', 'json');
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stderr, '');
     // 80: y/b passes the Admin tier and the NetworkPolicy allows it into x/a; x/a itself is isolated
@@ -44,21 +71,21 @@ describe('cnibench netpol with admin-tier policies', () => {
     });
   });
 
-  test('explain names tier, policy, rule and action for each direction', () => {
+  test('explain names tier, policy, rule and action for each direction', async () => {
     const file = join(FIXTURES, 'admin-tier.yaml');
-    const r80 = cnibench('netpol', 'explain', file, '--from', 'y/b', '--to', 'x/a', '--port', '80');
+    const r80 = await cnibench('netpol', 'explain', file, '--from', 'y/b', '--to', 'x/a', '--port', '80');
     assert.equal(r80.code, 0, r80.stderr);
     assert.match(r80.stdout, /^y\/b -> x\/a 80\/TCP: ALLOWED/);
     assert.match(
       r80.stdout,
       /ingress at x\/a: allowed \(passed to NetworkPolicy by ClusterNetworkPolicy "pass-y-on-80" \(priority 10\) ingress rule 1 "pass-80" \(Pass\); NetworkPolicy: allowed by x\/allow-y ingress rule 1\)/,
     );
-    const r81 = cnibench('netpol', 'explain', file, '--from', 'y/b', '--to', 'x/a', '--port', '81');
+    const r81 = await cnibench('netpol', 'explain', file, '--from', 'y/b', '--to', 'x/a', '--port', '81');
     assert.match(
       r81.stdout,
       /ingress at x\/a: DENIED \(Admin tier: ClusterNetworkPolicy "pass-y-on-80" \(priority 10\) ingress rule 2 "deny-y" \(Deny\)\)/,
     );
-    const back = cnibench(
+    const back = await cnibench(
       'netpol',
       'explain',
       file,
@@ -77,7 +104,7 @@ describe('cnibench netpol with admin-tier policies', () => {
 
   test('an invalid ClusterNetworkPolicy: exit 2, every problem with file:line:col, field and object', () => {
     const file = join(FIXTURES, 'admin-tier-invalid.yaml');
-    const r = cnibench('netpol', 'validate', file);
+    const r = cnibenchProcess('netpol', 'validate', file);
     assert.equal(r.code, 2);
     const lines = r.stderr.trim().split('\n');
     const expect: Array<[number, string, string]> = [
@@ -104,8 +131,8 @@ describe('cnibench netpol with admin-tier policies', () => {
     assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
   });
 
-  test('v1alpha1 and v1alpha2 objects in one case: exit 2', () => {
-    const r = cnibench('netpol', 'expect', join(FIXTURES, 'admin-tier-mixed.yaml'));
+  test('v1alpha1 and v1alpha2 objects in one case: exit 2', async () => {
+    const r = await cnibench('netpol', 'expect', join(FIXTURES, 'admin-tier-mixed.yaml'));
     assert.equal(r.code, 2);
     assert.match(
       r.stderr,
@@ -113,8 +140,8 @@ describe('cnibench netpol with admin-tier policies', () => {
     );
   });
 
-  test('equal priorities that disagree: the table still prints, and stderr names both policies', () => {
-    const r = cnibench('netpol', 'expect', join(FIXTURES, 'admin-tier-tie.yaml'), '--output', 'json');
+  test('equal priorities that disagree: the table still prints, and stderr names both policies', async () => {
+    const r = await cnibench('netpol', 'expect', join(FIXTURES, 'admin-tier-tie.yaml'), '--output', 'json');
     assert.equal(r.code, 0, r.stderr);
     assert.ok(JSON.parse(r.stdout).probes);
     assert.match(
