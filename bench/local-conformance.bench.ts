@@ -1,7 +1,7 @@
 /**
- * Local conformance benchmark: the whole built-in suite (TCP and UDP probes) on the embedded local
- * cluster, per profile, timed end to end (cluster creation, every case, clean-up). Target: ≤ 120 s
- * per profile on a 2-core machine. tinybench is not used here: one suite run is the sample, and a
+ * Local conformance benchmark: the whole built-in suite (NetworkPolicy and the admin tier, TCP and
+ * UDP probes) on the embedded local cluster, per profile, timed end to end (cluster creation, every
+ * case, clean-up). Target: ≤ 120 s per profile on a 2-core machine. tinybench is not used here: one suite run is the sample, and a
  * few are enough (each takes tens of seconds).
  *
  * Run alone: `node dist/bench/local-conformance.bench.js [--profile routed|vxlan] [--runs N]` (root;
@@ -12,7 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { LocalDriver } from '../src/cluster/local/driver.js';
 import { newRunId } from '../src/cluster/local/names.js';
 import type { LocalNetworkMode } from '../src/cluster/local/topology.js';
-import { builtinSuite, filterByTags } from '../src/netpol/suite/index.js';
+import { builtinSuite, filterByTags, isAdminTierCase } from '../src/netpol/suite/index.js';
 import { runConformance } from '../src/workloads/conformance/run.js';
 
 export interface LocalConformanceBenchOptions {
@@ -37,6 +37,9 @@ export interface LocalConformanceRun {
   suiteSeconds: number;
   medianCaseMs: number;
   medianProgrammingLatencyMs: number | null;
+  /** Admin-tier cases among `cases`, and the seconds they took (sum of their case durations). */
+  adminCases: number;
+  adminSeconds: number;
 }
 
 export interface LocalConformanceBenchReport {
@@ -90,13 +93,18 @@ export async function runLocalConformanceBench(
               c.programmingLatencyMs === null ? [] : [c.programmingLatencyMs],
             ),
           ),
+          adminCases: result.caseResults.filter((c) => isAdminTierCase(c.tags)).length,
+          adminSeconds: round(
+            result.caseResults.filter((c) => isAdminTierCase(c.tags)).reduce((n, c) => n + c.durationMs, 0) /
+              1000,
+          ),
         };
         runs.push(run);
         log(
           `local-conformance ${profile}: ${run.cases} cases (${run.passed} pass, ${run.failed} fail, ` +
             `${run.skipped} skip), ${run.probes} probes in ${run.totalSeconds} s total ` +
-            `(suite ${run.suiteSeconds} s, median case ${run.medianCaseMs} ms, ` +
-            `median programming latency ${run.medianProgrammingLatencyMs} ms)`,
+            `(suite ${run.suiteSeconds} s, of which ${run.adminCases} admin-tier cases ${run.adminSeconds} s; ` +
+            `median case ${run.medianCaseMs} ms, median programming latency ${run.medianProgrammingLatencyMs} ms)`,
         );
       } finally {
         await driver.cleanup();

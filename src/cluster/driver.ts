@@ -3,7 +3,16 @@
  * Workloads (conformance, throughput, latency, policy scale) are written against it only, so the same
  * workload code runs on the embedded local cluster and on any Kubernetes cluster.
  */
-import type { NetworkPolicy, Protocol, ResolvedCase, ResolvedPod } from '../netpol/types.js';
+import type {
+  AdminTierApi,
+  AdminTierPolicies,
+  NetworkPolicy,
+  Protocol,
+  ResolvedCase,
+  ResolvedPod,
+} from '../netpol/types.js';
+
+export type { AdminTierApi, AdminTierPolicies } from '../netpol/types.js';
 
 /** Where a measurement's traffic flows. `baseline` is the physical limit of the machine/cluster. */
 export type PathKind = 'same-node' | 'cross-node' | 'baseline' | 'service';
@@ -89,6 +98,18 @@ export interface ProbeOptions {
 export interface DriverCapabilities {
   protocols: Protocol[];
   paths: PathKind[];
+  /**
+   * The admin-tier API versions (policy.networking.k8s.io) this driver applies and the dataplane
+   * enforces: v1alpha2 ClusterNetworkPolicy, v1alpha1 AdminNetworkPolicy/BaselineAdminNetworkPolicy.
+   * Absent or empty: none, and the conformance workload reports admin-tier cases as unsupported.
+   */
+  adminTier?: readonly AdminTierApi[];
+  /**
+   * Why an admin-tier API version is missing from `adminTier`: `driver` when the harness cannot
+   * apply it on this kind of cluster (not measured), `cluster` when the cluster does not enforce it
+   * (a measured absence). Absent: no reason given, treated as `driver`.
+   */
+  adminTierUnsupported?: { by: 'driver' | 'cluster'; reason: string };
 }
 
 export interface ClusterDriver {
@@ -103,8 +124,17 @@ export interface ClusterDriver {
    * the model must be evaluated against. Policies are not touched.
    */
   ensureLayout(c: ResolvedCase, signal?: AbortSignal): Promise<ResolvedPod[]>;
-  /** Replaces the whole set of NetworkPolicies the harness manages with `policies`. */
-  setPolicies(policies: NetworkPolicy[], pods: ResolvedPod[], signal?: AbortSignal): Promise<void>;
+  /**
+   * Replaces the whole set of NetworkPolicies the harness manages with `policies`, and the admin-tier
+   * objects with `adminTier` (absent: none). Both change together, as one update where the driver can.
+   * A driver must refuse (throw) admin-tier objects of an API version its capabilities do not list.
+   */
+  setPolicies(
+    policies: NetworkPolicy[],
+    pods: ResolvedPod[],
+    signal?: AbortSignal,
+    adminTier?: AdminTierPolicies,
+  ): Promise<void>;
   /** Probes every request, in parallel with bounded concurrency. */
   probe(requests: ProbeRequest[], opts: ProbeOptions): Promise<ProbeResult[]>;
 

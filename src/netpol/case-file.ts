@@ -23,6 +23,7 @@ import { policyCaseSchema } from './case-schema.js';
 import { parseIp, canonicalIp } from './cidr.js';
 import { resolveCase } from './resolve.js';
 import { PROTOCOLS, type PolicyCase } from './types.js';
+import { adminObjectLabel, validateAdminTierObject, type AdminTierKind } from './admin-validate.js';
 import { labelKeyProblems, labelValueProblems, portNameProblems, validateNetworkPolicy } from './validate.js';
 
 export interface CaseCheck {
@@ -91,6 +92,10 @@ export function caseToYaml(c: PolicyCase): string {
   ordered.namespaces = c.namespaces;
   ordered.pods = c.pods;
   ordered.policies = c.policies;
+  if (c.clusterNetworkPolicies !== undefined) ordered.clusterNetworkPolicies = c.clusterNetworkPolicies;
+  if (c.adminNetworkPolicies !== undefined) ordered.adminNetworkPolicies = c.adminNetworkPolicies;
+  if (c.baselineAdminNetworkPolicy !== undefined)
+    ordered.baselineAdminNetworkPolicy = c.baselineAdminNetworkPolicy;
   ordered.probes = c.probes;
   return stringify(ordered, { lineWidth: 0, aliasDuplicateObjects: false });
 }
@@ -256,6 +261,8 @@ function semanticProblems(source: YamlSource, data: unknown): SourceProblem[] {
     });
   }
 
+  out.push(...adminTierProblems(source, data));
+
   if (Array.isArray(data.probes)) {
     const firstAt = new Map<string, number>();
     data.probes.forEach((probe: unknown, i) => {
@@ -268,6 +275,65 @@ function semanticProblems(source: YamlSource, data: unknown): SourceProblem[] {
         out.push(source.problem(['probes', i], `duplicate probe ${key} (also probes[${first}])`));
       else firstAt.set(key, i);
     });
+  }
+  return out;
+}
+
+const ADMIN_KEYS: ReadonlyArray<{ key: string; kind: AdminTierKind; list: boolean }> = [
+  { key: 'clusterNetworkPolicies', kind: 'ClusterNetworkPolicy', list: true },
+  { key: 'adminNetworkPolicies', kind: 'AdminNetworkPolicy', list: true },
+  { key: 'baselineAdminNetworkPolicy', kind: 'BaselineAdminNetworkPolicy', list: false },
+];
+
+/** The admin-tier keys: every object validated as the API server would, names unique, one API version. */
+function adminTierProblems(source: YamlSource, data: Raw): SourceProblem[] {
+  const out: SourceProblem[] = [];
+  for (const { key, kind, list } of ADMIN_KEYS) {
+    const value = data[key];
+    if (value === undefined) continue;
+    if (list && !Array.isArray(value)) {
+      out.push(source.problem([key], `must be a list of ${kind} objects`));
+      continue;
+    }
+    const items: Array<[unknown, (string | number)[]]> = list
+      ? (value as unknown[]).map((v, i) => [v, [key, i]])
+      : [[value, [key]]];
+    const firstAt = new Map<string, string>();
+    for (const [obj, base] of items) {
+      const label = adminObjectLabel(kind, obj);
+      for (const p of validateAdminTierObject(kind, obj)) {
+        const last = p.path[p.path.length - 1];
+        // An unknown field is reported at the key itself, as for every other file cnibench reads.
+        const at = p.message.startsWith('unknown field') && typeof last === 'string' ? { key: last } : {};
+        out.push(source.problem([...base, ...p.path], `${label}: ${p.message}`, at));
+      }
+      const name = isObject(obj) && isObject(obj.metadata) ? obj.metadata.name : undefined;
+      if (typeof name !== 'string') continue;
+      const first = firstAt.get(name);
+      if (first !== undefined)
+        out.push(
+          source.problem(
+            [...base, 'metadata', 'name'],
+            `${label}: duplicate name (first declared at ${first})`,
+          ),
+        );
+      else firstAt.set(name, formatPath(base));
+    }
+  }
+  // Upstream defines no order between v1alpha1 objects and v1alpha2 ClusterNetworkPolicies.
+  const present = (k: string) => {
+    const v = data[k];
+    return Array.isArray(v) ? v.length > 0 : v !== undefined;
+  };
+  if (present('clusterNetworkPolicies')) {
+    for (const k of ['adminNetworkPolicies', 'baselineAdminNetworkPolicy'])
+      if (present(k))
+        out.push(
+          source.problem(
+            [k],
+            `a case may not mix v1alpha1 (${k}) with v1alpha2 (clusterNetworkPolicies): network-policy-api defines no order between the two APIs; split the case`,
+          ),
+        );
   }
   return out;
 }

@@ -5,7 +5,13 @@
  * this file only fixes types and structure.
  */
 import { z } from 'zod';
-import type { NetworkPolicy, PolicyCase } from './types.js';
+import type {
+  AdminNetworkPolicy,
+  BaselineAdminNetworkPolicy,
+  ClusterNetworkPolicy,
+  NetworkPolicy,
+  PolicyCase,
+} from './types.js';
 
 const protocolSchema = z.enum(['TCP', 'UDP', 'SCTP']);
 const portNumber = z
@@ -92,6 +98,11 @@ export const policyCaseSchema = z.strictObject({
   ),
   pods: z.array(casePodSchema).min(1, { error: 'a case needs at least one pod' }),
   policies: z.array(networkPolicySchema).default([]),
+  // Admin-tier objects are checked field by field by admin-validate.ts (the CRDs' schema and CEL
+  // rules, with API-server wording), so here they only need to be present in the right place.
+  clusterNetworkPolicies: z.array(z.custom<ClusterNetworkPolicy>(() => true)).optional(),
+  adminNetworkPolicies: z.array(z.custom<AdminNetworkPolicy>(() => true)).optional(),
+  baselineAdminNetworkPolicy: z.custom<BaselineAdminNetworkPolicy>(() => true).optional(),
   probes: z.array(probeSchema).min(1, { error: 'a case needs at least one probe' }),
 });
 

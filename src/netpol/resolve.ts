@@ -98,6 +98,11 @@ export function resolveCase(c: PolicyCase): ResolvedCase {
     namespaces,
     pods,
     policies: c.policies,
+    ...(c.clusterNetworkPolicies !== undefined ? { clusterNetworkPolicies: c.clusterNetworkPolicies } : {}),
+    ...(c.adminNetworkPolicies !== undefined ? { adminNetworkPolicies: c.adminNetworkPolicies } : {}),
+    ...(c.baselineAdminNetworkPolicy !== undefined
+      ? { baselineAdminNetworkPolicy: c.baselineAdminNetworkPolicy }
+      : {}),
     probes: c.probes.map((p) => ({ port: p.port, protocol: p.protocol })),
   };
 }

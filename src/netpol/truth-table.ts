@@ -8,7 +8,9 @@
 import { InputError } from '../util/errors.js';
 import { forEachBit, hasBit, newBitset, orInto, setBit } from './bitset.js';
 import { compileModel, intersect, type CompiledModel, type CompiledRule } from './compile.js';
+import { hasAdminTier, normalizeAdminTier } from './admin-tier.js';
 import { trafficAllowed } from './matcher.js';
+import { evaluateTiered, tieredReachability, type PairTie } from './tiers.js';
 import type { Probe, ReachabilityGrid, ResolvedCase, TruthTable } from './types.js';
 
 /** Reachability for one probe as a dense bit matrix: row s holds the destinations s may reach. */
@@ -44,12 +46,19 @@ function ruleDestinations(
   return named;
 }
 
-/** Computes the reachability of one probe. Pass a compiled model to reuse it across probes. */
+/**
+ * Computes the NetworkPolicy-only reachability of one probe. Pass a compiled model to reuse it across
+ * probes. Cases with admin-tier policies go through computeTruthTable (the tiers need tiers.ts).
+ */
 export function computeReachability(
   c: ResolvedCase,
   probe: Probe,
   model: CompiledModel = compileModel(c),
 ): ReachabilityMatrix {
+  if (hasAdminTier(c))
+    throw new Error(
+      `case "${c.name}" has admin-tier policies: computeReachability models NetworkPolicy only`,
+    );
   const { pods, words: W, all } = model;
   const n = pods.length;
   // Pods whose container port `name` (with the probe's protocol) is the probe's port.
@@ -132,8 +141,33 @@ export function matrixToGrid(m: ReachabilityMatrix): ReachabilityGrid {
   return grid;
 }
 
+/**
+ * The truth table and the admin-tier ties behind it (policies of equal priority that disagree on
+ * some pair: upstream leaves those pairs to the implementation; see tiers.ts).
+ */
+export function computeTruthTableWithTies(c: ResolvedCase): { table: TruthTable; ties: PairTie[] } {
+  if (!hasAdminTier(c)) return { table: computeTruthTable(c), ties: [] };
+  // The admin tier is evaluated pair by pair (tiers.ts): suite and case-file sizes are small, and
+  // one direct evaluator is easier to trust than a second bitset formulation of the tiers.
+  const { allowed, ties } = tieredReachability(c);
+  const keys = c.pods.map((p) => p.key);
+  const n = keys.length;
+  const probes = c.probes.map((probe, i) => {
+    const grid: ReachabilityGrid = {};
+    const cells = allowed[i];
+    keys.forEach((s, si) => {
+      const row: Record<string, boolean> = {};
+      keys.forEach((d, di) => (row[d] = cells?.[si * n + di] === 1));
+      grid[s] = row;
+    });
+    return { port: probe.port, protocol: probe.protocol, allowed: grid };
+  });
+  return { table: { name: c.name, probes }, ties };
+}
+
 /** Every probe × every ordered pair (self pairs included), keyed "ns/pod". */
 export function computeTruthTable(c: ResolvedCase): TruthTable {
+  if (hasAdminTier(c)) return computeTruthTableWithTies(c).table;
   const model = compileModel(c);
   return {
     name: c.name,
@@ -152,5 +186,12 @@ export function isAllowed(c: ResolvedCase, fromKey: string, toKey: string, probe
     if (!pod) throw new InputError(`case "${c.name}": no pod "${key}" (expected "namespace/name")`);
     return pod;
   };
-  return trafficAllowed(c, find(fromKey), find(toKey), probe);
+  const src = find(fromKey);
+  const dst = find(toKey);
+  if (!hasAdminTier(c)) return trafficAllowed(c, src, dst, probe);
+  const set = normalizeAdminTier(c);
+  return (
+    evaluateTiered(c, set, 'egress', src, dst, probe).allowed &&
+    evaluateTiered(c, set, 'ingress', src, dst, probe).allowed
+  );
 }

@@ -1,6 +1,8 @@
 /**
- * Types of networking.k8s.io/v1 NetworkPolicy (as the API serves them) and of cnibench's policy
- * cases. Shared by the pure model, the conformance suite, every cluster driver and the reports.
+ * Types of networking.k8s.io/v1 NetworkPolicy and of the cluster-scoped admin tier
+ * (policy.networking.k8s.io: ClusterNetworkPolicy v1alpha2, AdminNetworkPolicy and
+ * BaselineAdminNetworkPolicy v1alpha1), as the API serves them, and of cnibench's policy cases.
+ * Shared by the pure model, the conformance suite, every cluster driver and the reports.
  */
 
 export type Protocol = 'TCP' | 'UDP' | 'SCTP';
@@ -59,6 +61,136 @@ export interface NetworkPolicy {
   };
 }
 
+// --- Admin tier: policy.networking.k8s.io (kubernetes-sigs/network-policy-api) ---
+
+/** The two API versions of the admin tier; a case uses at most one (upstream orders none between them). */
+export type AdminTierApi = 'v1alpha1' | 'v1alpha2';
+export const ADMIN_TIER_APIS: readonly AdminTierApi[] = ['v1alpha1', 'v1alpha2'];
+export const ADMIN_TIER_GROUP = 'policy.networking.k8s.io';
+
+/** Pods selected by namespace AND pod selectors (v1alpha2: namespaceSelector may be omitted = all). */
+export interface NamespacedPod {
+  namespaceSelector?: LabelSelector;
+  podSelector: LabelSelector;
+}
+
+/** Exactly one field set. */
+export interface AdminTierSubject {
+  namespaces?: LabelSelector;
+  pods?: NamespacedPod;
+}
+
+/** Exactly one field set; networks, nodes and domainNames only in egress rules. */
+export interface AdminTierPeer {
+  namespaces?: LabelSelector;
+  pods?: NamespacedPod;
+  /** CIDRs; matched against pod IPs too. */
+  networks?: string[];
+  /** Node IPs: never a pod's address, so never part of a pod-to-pod verdict. */
+  nodes?: LabelSelector;
+  /** DNS names: not judged for pod-to-pod traffic. */
+  domainNames?: string[];
+}
+
+/** v1alpha2 `destinationPort`: exactly one of number and range (start < end). */
+export interface CnpPort {
+  number?: number;
+  range?: { start: number; end: number };
+}
+
+/** v1alpha2 `protocols` entry: exactly one field set. */
+export interface CnpProtocol {
+  tcp?: { destinationPort?: CnpPort };
+  udp?: { destinationPort?: CnpPort };
+  sctp?: { destinationPort?: CnpPort };
+  /** A container port name of the destination pod (any protocol of that port). */
+  destinationNamedPort?: string;
+}
+
+export type CnpAction = 'Accept' | 'Deny' | 'Pass';
+
+export interface CnpIngressRule {
+  name?: string;
+  action: CnpAction;
+  from: AdminTierPeer[];
+  protocols?: CnpProtocol[];
+}
+
+export interface CnpEgressRule {
+  name?: string;
+  action: CnpAction;
+  to: AdminTierPeer[];
+  protocols?: CnpProtocol[];
+}
+
+export interface ClusterNetworkPolicy {
+  apiVersion?: 'policy.networking.k8s.io/v1alpha2';
+  kind?: 'ClusterNetworkPolicy';
+  metadata: { name: string; labels?: Labels; annotations?: Labels };
+  spec: {
+    tier: 'Admin' | 'Baseline';
+    /** 0..1000; lower is evaluated first within the tier. */
+    priority: number;
+    subject: AdminTierSubject;
+    ingress?: CnpIngressRule[];
+    egress?: CnpEgressRule[];
+  };
+}
+
+/** v1alpha1 `ports` entry: exactly one field set; protocol defaults to TCP. */
+export interface AnpPort {
+  portNumber?: { protocol?: Protocol; port: number };
+  portRange?: { protocol?: Protocol; start: number; end: number };
+  namedPort?: string;
+}
+
+export type AnpAction = 'Allow' | 'Deny' | 'Pass';
+
+export interface AnpIngressRule<A extends string = AnpAction> {
+  name?: string;
+  action: A;
+  from: AdminTierPeer[];
+  ports?: AnpPort[];
+}
+
+export interface AnpEgressRule<A extends string = AnpAction> {
+  name?: string;
+  action: A;
+  to: AdminTierPeer[];
+  ports?: AnpPort[];
+}
+
+export interface AdminNetworkPolicy {
+  apiVersion?: 'policy.networking.k8s.io/v1alpha1';
+  kind?: 'AdminNetworkPolicy';
+  metadata: { name: string; labels?: Labels; annotations?: Labels };
+  spec: {
+    priority: number;
+    subject: AdminTierSubject;
+    ingress?: AnpIngressRule[];
+    egress?: AnpEgressRule[];
+  };
+}
+
+/** The cluster's single BaselineAdminNetworkPolicy, always named "default"; Allow or Deny only. */
+export interface BaselineAdminNetworkPolicy {
+  apiVersion?: 'policy.networking.k8s.io/v1alpha1';
+  kind?: 'BaselineAdminNetworkPolicy';
+  metadata: { name: string; labels?: Labels; annotations?: Labels };
+  spec: {
+    subject: AdminTierSubject;
+    ingress?: Array<AnpIngressRule<'Allow' | 'Deny'>>;
+    egress?: Array<AnpEgressRule<'Allow' | 'Deny'>>;
+  };
+}
+
+/** The admin-tier objects of a case (and of a driver's setPolicies): one API version at a time. */
+export interface AdminTierPolicies {
+  clusterNetworkPolicies?: ClusterNetworkPolicy[];
+  adminNetworkPolicies?: AdminNetworkPolicy[];
+  baselineAdminNetworkPolicy?: BaselineAdminNetworkPolicy;
+}
+
 export interface ContainerPort {
   name: string;
   port: number;
@@ -88,6 +220,11 @@ export interface PolicyCase {
   namespaces: Record<string, Labels>;
   pods: CasePod[];
   policies: NetworkPolicy[];
+  /** Admin tier, v1alpha2 (never together with the v1alpha1 keys). */
+  clusterNetworkPolicies?: ClusterNetworkPolicy[];
+  /** Admin tier, v1alpha1. */
+  adminNetworkPolicies?: AdminNetworkPolicy[];
+  baselineAdminNetworkPolicy?: BaselineAdminNetworkPolicy;
   probes: Probe[];
 }
 
@@ -111,6 +248,9 @@ export interface ResolvedCase {
   namespaces: Record<string, Labels>;
   pods: ResolvedPod[];
   policies: NetworkPolicy[];
+  clusterNetworkPolicies?: ClusterNetworkPolicy[];
+  adminNetworkPolicies?: AdminNetworkPolicy[];
+  baselineAdminNetworkPolicy?: BaselineAdminNetworkPolicy;
   probes: Probe[];
 }
 

@@ -42,7 +42,7 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function dnsSubdomainProblems(v: string): string[] {
+export function dnsSubdomainProblems(v: string): string[] {
   const out: string[] = [];
   if (v.length > 253) out.push('must be no more than 253 characters');
   if (!DNS1123_SUBDOMAIN.test(v)) {
@@ -114,7 +114,8 @@ export function portNameProblems(name: string): string[] {
   return out;
 }
 
-function validateSelector(sel: unknown, path: Path, out: PolicyProblem[]): void {
+/** Label selector rules (metav1 validation); appends problems at `path`. */
+export function validateSelector(sel: unknown, path: Path, out: PolicyProblem[]): void {
   if (!isPlainObject(sel)) {
     out.push({ path, message: 'must be a label selector object' });
     return;

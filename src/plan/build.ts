@@ -127,9 +127,10 @@ export function describeWorkload(w: Workload): string {
         ? `tags ${w.tags.join(', ')}`
         : w.maxCases > 0
           ? 'built-in suite'
-          : 'whole built-in suite';
+          : 'whole built-in suite: NetworkPolicy and the admin tier';
       const cap = w.maxCases > 0 ? `, at most ${w.maxCases} cases` : '';
-      return `NetworkPolicy conformance (${which}${cap}; ${w.protocols.join('/')})`;
+      const without = w.excludeTags.length > 0 ? `, without ${w.excludeTags.join(', ')}` : '';
+      return `conformance (${which}${cap}${without}; ${w.protocols.join('/')})`;
     }
     case 'throughput':
       return `${w.tool} ${w.protocol} throughput, streams ${w.streams.join('/')}, on ${[...w.paths, ...(w.baseline ? ['baseline'] : [])].join(', ')}`;

@@ -7,8 +7,8 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ChartJSNodeCanvas } from 'chartjs-node-canvas';
 import type { ChartConfiguration, Plugin } from 'chart.js';
-import type { CandidateResult, Measurement } from '../results/schema.js';
-import { allTags, tallyTags } from '../scoring/features.js';
+import type { CandidateResult, CaseResult, Measurement } from '../results/schema.js';
+import { allTags, isNetworkPolicyCase, tallyCases } from '../scoring/features.js';
 import type { ChartRef } from './blocks.js';
 import type { ReportModel } from './model.js';
 import { CHART_IDS } from './sections.js';
@@ -315,26 +315,32 @@ function radarCharts(m: ReportModel): ChartSpec[] {
   ];
 }
 
-function heatmapChart(m: ReportModel): ChartSpec | null {
-  const cands = m.candidates.filter((c) => c.conformance);
-  const tags = allTags(cands);
+/** Pass rate by tag over the conformance cases `keep` accepts (NetworkPolicy, or the admin tier). */
+function heatmapChart(
+  m: ReportModel,
+  id: string,
+  heading: string,
+  keep: (r: CaseResult) => boolean,
+): ChartSpec | null {
+  const cands = m.candidates.filter((c) => c.conformance?.caseResults.some(keep));
+  const tags = allTags(cands, keep);
   if (cands.length === 0 || tags.length === 0) return null;
   const cells = cands.flatMap((c, y) =>
     tags.map((tag, x) => {
-      const t = tallyTags(c.conformance!.caseResults, [tag]);
+      const t = tallyCases(c.conformance!.caseResults, (r) => keep(r) && r.tags.includes(tag));
       const run = t.passed + t.failed;
       return {
         x,
         y,
         rate: run === 0 ? null : t.passed / run,
-        text: run === 0 ? (t.skipped > 0 ? 'skip' : '') : `${t.passed}/${run}`,
+        text: run === 0 ? (t.unsupported > 0 ? 'unsup.' : t.skipped > 0 ? 'skip' : '') : `${t.passed}/${run}`,
       };
     }),
   );
   const width = Math.max(700, 160 + tags.length * 58);
   return {
-    id: CHART_IDS.heatmap,
-    title: 'Conformance pass rate by tag',
+    id,
+    title: heading,
     width,
     height: 140 + cands.length * 56,
     config: {
@@ -342,7 +348,7 @@ function heatmapChart(m: ReportModel): ChartSpec | null {
       data: { datasets: [{ label: 'cells', data: [], pointRadius: 0 }] },
       options: {
         plugins: {
-          title: title('Conformance pass rate by tag'),
+          title: title(heading),
           subtitle: {
             display: true,
             text: 'passed/run per cell · green = all passed · red = all failed · grey = not measured',
@@ -399,7 +405,8 @@ export function chartSpecs(m: ReportModel): ChartSpec[] {
       'Performance (median) vs. policies installed',
       (x) => x.metric !== 'programming-latency',
     ),
-    heatmapChart(m),
+    heatmapChart(m, CHART_IDS.heatmap, 'Conformance pass rate by tag', isNetworkPolicyCase),
+    heatmapChart(m, CHART_IDS.adminHeatmap, 'Admin tier: pass rate by tag', (r) => !isNetworkPolicyCase(r)),
     caseProgrammingChart(m),
     ...radarCharts(m),
   ].filter((c): c is ChartSpec => c !== null);

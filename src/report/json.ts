@@ -25,6 +25,8 @@ export interface ReportJson {
       passed: number;
       failed: number;
       skipped: number;
+      /** Cases the cluster or harness does not enforce (admin tier); 0 when none. */
+      unsupported: number;
     }>;
     warnings: string[];
   };
@@ -72,6 +74,7 @@ export function renderJson(m: ReportModel): string {
           passed: c.conformance!.passed,
           failed: c.conformance!.failed,
           skipped: c.conformance!.skipped,
+          unsupported: c.conformance!.unsupported ?? 0,
         })),
       warnings: s.warnings,
     },

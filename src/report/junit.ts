@@ -29,11 +29,14 @@ function suite(c: CandidateResult, timestamp: string): string {
     if (r.status === 'pass') return `${open}>\n${props}\n    </testcase>`;
     if (r.status === 'skip')
       return `${open}>\n${props}\n      <skipped message="${x(r.skipReason ?? 'skipped')}"/>\n    </testcase>`;
+    // JUnit has no "unsupported": it is reported as skipped, with the reason, never as a failure.
+    if (r.status === 'unsupported')
+      return `${open}>\n${props}\n      <skipped message="${x(`unsupported: ${r.unsupportedReason ?? 'not enforced here'}`)}"/>\n    </testcase>`;
     const n = r.mismatches.length;
     return `${open}>\n${props}\n      <failure message="${x(`${n} mismatch${n === 1 ? '' : 'es'} with the NetworkPolicy model`)}" type="mismatch">${x(mismatchText(r.mismatches))}</failure>\n    </testcase>`;
   });
   return [
-    `  <testsuite name="${x(c.label)}" tests="${k.cases}" failures="${k.failed}" errors="0" skipped="${k.skipped}" time="${secs(k.durationMs)}" timestamp="${x(timestamp)}">`,
+    `  <testsuite name="${x(c.label)}" tests="${k.cases}" failures="${k.failed}" errors="0" skipped="${k.skipped + (k.unsupported ?? 0)}" time="${secs(k.durationMs)}" timestamp="${x(timestamp)}">`,
     ...cases,
     '  </testsuite>',
   ].join('\n');
@@ -43,7 +46,7 @@ export function renderJunit(m: ReportModel): string {
   const cands = m.candidates.filter((c) => c.conformance);
   const tests = cands.reduce((s, c) => s + c.conformance!.cases, 0);
   const failures = cands.reduce((s, c) => s + c.conformance!.failed, 0);
-  const skipped = cands.reduce((s, c) => s + c.conformance!.skipped, 0);
+  const skipped = cands.reduce((s, c) => s + c.conformance!.skipped + (c.conformance!.unsupported ?? 0), 0);
   const started = (name: string) =>
     m.runs.find((r) => r.candidates.includes(name))?.provenance.startedAt ?? m.scoring.generatedAt;
   return [

@@ -1,12 +1,13 @@
 /**
  * The report's content as blocks: executive summary, scores, sensitivity, feature matrix, standards
- * fit, conformance per tag with failing truth tables, performance, policy scale, evidence per
+ * fit, conformance per tag with failing truth tables, the admin tier, performance, policy scale, evidence per
  * indicator, facts, provenance and the scenario as run. Candidates are always named by their label
  * ("local reference profile (routed)", never "Calico" for a stand-in).
  */
 import { stringify } from 'yaml';
-import type { CandidateResult, Measurement } from '../results/schema.js';
-import { allTags, tallyTags } from '../scoring/features.js';
+import type { CandidateResult, CaseResult, Measurement } from '../results/schema.js';
+import { ADMIN_TIER_API_TITLE, adminTierResults, readAdminTier } from '../scoring/admin-tier.js';
+import { allTags, isNetworkPolicyCase, tallyCases } from '../scoring/features.js';
 import type { FeatureCell } from '../scoring/types.js';
 import type { Block, Cell } from './blocks.js';
 import { ci, num, params, pct, score } from './format.js';
@@ -34,6 +35,7 @@ export const CHART_IDS = {
   programming: 'programming-latency',
   scale: 'policy-scale',
   heatmap: 'conformance-heatmap',
+  adminHeatmap: 'admin-tier-heatmap',
   caseProgramming: 'conformance-programming-latency',
   radar: (name: string) => `criteria-${name}`,
 };
@@ -68,8 +70,28 @@ export function summaryBlocks(m: ReportModel): Block[] {
       text: `Sensitivity: moving ${num(shift.amount)} weight points (${pct(shift.share)} of all weight) from ${shift.from.map((f) => f.criterion).join(' and ')} to ${shift.to} would make ${labelOf(m, shift.newWinner)} tie with the winner.`,
     });
   } else if (winner) out.push({ kind: 'p', text: `Sensitivity: ${s.sensitivity.note}.` });
+  const admin = adminTierSentence(m);
+  if (admin) out.push({ kind: 'p', text: admin });
   for (const w of s.warnings) out.push({ kind: 'p', tone: 'warning', text: w });
   return out;
+}
+
+const VERDICT_WORDS = {
+  supported: 'supported, conformance passed',
+  failing: 'conformance failed',
+  unsupported: 'not enforced',
+  'not-measured': 'not measured',
+} as const;
+
+/** One sentence on the admin tier (SCS-0219 SHOULD), when any candidate ran its conformance cases. */
+function adminTierSentence(m: ReportModel): string | undefined {
+  const cands = m.candidates.filter((c) => adminTierResults(c).length > 0);
+  if (cands.length === 0) return undefined;
+  const parts = cands.map((c) => {
+    const r = readAdminTier(c);
+    return `${c.label}: ${VERDICT_WORDS[r.verdict]} (${r.evidence})`;
+  });
+  return `Admin tier (ClusterNetworkPolicy or AdminNetworkPolicy/BaselineAdminNetworkPolicy, an SCS-0219 SHOULD), measured: ${parts.join('; ')}.`;
 }
 
 export function scoreBlocks(m: ReportModel): Block[] {
@@ -193,6 +215,20 @@ export function standardsBlocks(m: ReportModel): Block[] {
   ];
 }
 
+/** "✔ 12/12, 3 skipped" for one tag's cases. */
+function tagCell(t: ReturnType<typeof tallyCases>): string {
+  const run = t.passed + t.failed;
+  if (run + t.skipped + t.unsupported === 0) return '—';
+  const extra = [
+    t.skipped > 0 ? `${t.skipped} skipped` : '',
+    t.unsupported > 0 ? `${t.unsupported} unsupported` : '',
+  ]
+    .filter(Boolean)
+    .map((x) => `, ${x}`)
+    .join('');
+  return run === 0 ? `not measured${extra}` : `${t.failed === 0 ? '✔' : '✘'} ${t.passed}/${run}${extra}`;
+}
+
 export function conformanceBlocks(m: ReportModel): Block[] {
   const withConf = m.candidates.filter((c) => c.conformance);
   if (withConf.length === 0) return [];
@@ -200,7 +236,7 @@ export function conformanceBlocks(m: ReportModel): Block[] {
     { kind: 'heading', level: 2, text: 'Conformance', id: 'conformance' },
     {
       kind: 'table',
-      headers: ['Candidate', 'Cases', 'Passed', 'Failed', 'Skipped', 'Duration (s)'],
+      headers: ['Candidate', 'Cases', 'Passed', 'Failed', 'Skipped', 'Unsupported', 'Duration (s)'],
       rows: withConf.map((c) => {
         const k = c.conformance!;
         return [
@@ -209,26 +245,27 @@ export function conformanceBlocks(m: ReportModel): Block[] {
           String(k.passed),
           String(k.failed),
           String(k.skipped),
+          String(k.unsupported ?? 0),
           num(k.durationMs / 1000),
         ];
       }),
-      align: ['left', 'right', 'right', 'right', 'right', 'right'],
+      align: ['left', 'right', 'right', 'right', 'right', 'right', 'right'],
     },
-    { kind: 'heading', level: 3, text: 'Per tag (passed / run, skipped)' },
+    {
+      kind: 'heading',
+      level: 3,
+      text: 'NetworkPolicy per tag (passed / run, skipped); the admin tier has its own section',
+    },
     {
       kind: 'table',
       headers: ['Tag', ...withConf.map((c) => c.label)],
-      rows: allTags(withConf).map((tag) => [
+      rows: allTags(withConf, isNetworkPolicyCase).map((tag) => [
         tag,
-        ...withConf.map((c) => {
-          const t = tallyTags(c.conformance!.caseResults, [tag]);
-          const run = t.passed + t.failed;
-          if (run + t.skipped === 0) return '—';
-          const skipped = t.skipped > 0 ? `, ${t.skipped} skipped` : '';
-          return run === 0
-            ? `not measured${skipped}`
-            : `${t.failed === 0 ? '✔' : '✘'} ${t.passed}/${run}${skipped}`;
-        }),
+        ...withConf.map((c) =>
+          tagCell(
+            tallyCases(c.conformance!.caseResults, (r) => isNetworkPolicyCase(r) && r.tags.includes(tag)),
+          ),
+        ),
       ]),
     },
     { kind: 'chart', id: CHART_IDS.heatmap, title: 'Conformance pass rate by tag' },
@@ -289,6 +326,74 @@ function baselineRatio(c: CandidateResult, all: CandidateResult[], x: Measuremen
     .flatMap((o) => o.measurements)
     .find((y) => y.path === 'baseline' && key(y) === key(x));
   return b && b.summary.median > 0 ? `${num(x.summary.median / b.summary.median)} ×` : '—';
+}
+
+/**
+ * The admin tier: per candidate and API version what ran and passed, a pass-rate heat map by tag
+ * over the admin-tier cases, and every unsupported case with its reason.
+ */
+export function adminTierBlocks(m: ReportModel): Block[] {
+  const cands = m.candidates.filter((c) => adminTierResults(c).length > 0);
+  if (cands.length === 0) return [];
+  const isAdmin = (r: CaseResult) => !isNetworkPolicyCase(r);
+  const out: Block[] = [
+    {
+      kind: 'heading',
+      level: 2,
+      text: 'Admin tier (ClusterNetworkPolicy, AdminNetworkPolicy)',
+      id: 'admin-tier',
+    },
+    {
+      kind: 'p',
+      text: 'The cluster-scoped policy tier of kubernetes-sigs/network-policy-api, evaluated before (Admin tier) and after (Baseline tier) NetworkPolicy: ClusterNetworkPolicy (policy.networking.k8s.io/v1alpha2, case group cluster-network-policy) and its predecessors AdminNetworkPolicy/BaselineAdminNetworkPolicy (v1alpha1, group admin-network-policy). Each group transcribes the upstream conformance tests and adds spec-derived cases. A case is unsupported, not failed, when the cluster does not enforce its API version.',
+    },
+    {
+      kind: 'table',
+      headers: ['Candidate', 'API version', 'Passed', 'Failed', 'Skipped', 'Unsupported', 'Verdict'],
+      rows: cands.flatMap((c) =>
+        adminTierResults(c).map((r) => [
+          c.label,
+          ADMIN_TIER_API_TITLE[r.api],
+          String(r.tally.passed),
+          String(r.tally.failed),
+          String(r.tally.skipped),
+          String(r.tally.unsupported),
+          r.unsupported
+            ? `${r.unsupported.by === 'cluster' ? '✘ not enforced' : 'not measured'}: ${r.unsupported.reason}`
+            : r.tally.passed + r.tally.failed === 0
+              ? 'not measured'
+              : r.tally.failed === 0
+                ? '✔ all passed'
+                : `✘ ${r.tally.failed} failed`,
+        ]),
+      ),
+      align: ['left', 'left', 'right', 'right', 'right', 'right', 'left'],
+    },
+    { kind: 'chart', id: CHART_IDS.adminHeatmap, title: 'Admin tier: pass rate by tag' },
+    { kind: 'heading', level: 3, text: 'Admin tier per tag (passed / run, skipped, unsupported)' },
+    {
+      kind: 'table',
+      headers: ['Tag', ...cands.map((c) => c.label)],
+      rows: allTags(cands, isAdmin).map((tag) => [
+        tag,
+        ...cands.map((c) =>
+          tagCell(tallyCases(c.conformance!.caseResults, (r) => isAdmin(r) && r.tags.includes(tag))),
+        ),
+      ]),
+    },
+  ];
+  const unsupported = cands.flatMap((c) =>
+    c.conformance!.caseResults.filter((r) => r.status === 'unsupported').map((r) => ({ c, r })),
+  );
+  if (unsupported.length > 0) {
+    out.push({ kind: 'heading', level: 3, text: 'Unsupported cases' });
+    out.push({
+      kind: 'table',
+      headers: ['Candidate', 'Case', 'Reason'],
+      rows: unsupported.map(({ c, r }) => [c.label, r.name, r.unsupportedReason ?? '']),
+    });
+  }
+  return out;
 }
 
 export function performanceBlocks(m: ReportModel): Block[] {
@@ -511,6 +616,7 @@ export function reportBlocks(m: ReportModel): Block[] {
     ...featureBlocks(m),
     ...standardsBlocks(m),
     ...conformanceBlocks(m),
+    ...adminTierBlocks(m),
     ...performanceBlocks(m),
     ...scaleBlocks(m),
     ...evidenceBlocks(m),

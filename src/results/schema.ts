@@ -80,8 +80,22 @@ export interface Mismatch {
 export interface CaseResult {
   name: string;
   tags: string[];
-  status: 'pass' | 'fail' | 'skip';
+  /**
+   * unsupported: the cluster does not enforce what the case needs (an admin-tier API the driver or
+   * CNI does not support); neither a failure nor a skip of the run's own choosing. Absent from
+   * results written before the admin tier existed.
+   */
+  status: 'pass' | 'fail' | 'skip' | 'unsupported';
   skipReason?: string;
+  /** Why the case is unsupported (status unsupported). */
+  unsupportedReason?: string;
+  /**
+   * Who lacks the support: `driver` (the harness cannot apply it on this kind of cluster: not
+   * measured) or `cluster` (the cluster, i.e. its CNI, does not enforce it: measured).
+   */
+  unsupportedBy?: 'driver' | 'cluster';
+  /** Probes (port/protocol entries) of the case not run, as the driver cannot probe their protocol; the rest were. */
+  probesNotRun?: { count: number; reason: string };
   /** Time from applying the case's policies to the first probe round matching the model; null if never. */
   programmingLatencyMs: number | null;
   /** Mismatches of the last probe round (empty on pass). */
@@ -95,6 +109,8 @@ export interface ConformanceResult {
   passed: number;
   failed: number;
   skipped: number;
+  /** Cases with status unsupported (absent in results written before that status existed). */
+  unsupported?: number;
   durationMs: number;
   failures: CaseResult[];
   caseResults: CaseResult[];

@@ -63,7 +63,7 @@ export async function executeWorkload(
       return {
         conformance: result,
         measurements: [],
-        summary: `${result.passed} passed, ${result.failed} failed, ${result.skipped} skipped of ${result.cases} cases`,
+        summary: `${result.passed} passed, ${result.failed} failed, ${result.skipped} skipped${result.unsupported ? `, ${result.unsupported} unsupported` : ''} of ${result.cases} cases`,
       };
     }
     case 'throughput': {

@@ -1,5 +1,14 @@
 /** The table `cnibench run` prints at the end: conformance and every figure per candidate, side by side. */
-import type { ResultsFile } from '../results/schema.js';
+import type { CandidateResult, CaseResult, ResultsFile } from '../results/schema.js';
+import { isNetworkPolicyCase, tallyCases } from '../scoring/tally.js';
+
+/** "12/14 pass, 2 skip" over the conformance cases `keep` accepts (and ", 3 unsupported" when any). */
+function conformanceCell(c: CandidateResult, keep: (r: CaseResult) => boolean): string {
+  if (!c.conformance) return '—';
+  const t = tallyCases(c.conformance.caseResults, keep);
+  if (t.passed + t.failed + t.skipped + t.unsupported === 0) return '—';
+  return `${t.passed}/${t.passed + t.failed} pass, ${t.skipped} skip${t.unsupported > 0 ? `, ${t.unsupported} unsupported` : ''}`;
+}
 
 function fmt(v: number): string {
   const a = Math.abs(v);
@@ -11,12 +20,13 @@ export function formatSummaryTable(r: ResultsFile): string {
   const rows: string[][] = [['', ...names]];
   rows.push([
     'NetworkPolicy conformance',
-    ...r.candidates.map((c) =>
-      c.conformance
-        ? `${c.conformance.passed}/${c.conformance.cases - c.conformance.skipped} pass, ${c.conformance.skipped} skip`
-        : '—',
-    ),
+    ...r.candidates.map((c) => conformanceCell(c, isNetworkPolicyCase)),
   ]);
+  if (r.candidates.some((c) => c.conformance?.caseResults.some((x) => !isNetworkPolicyCase(x))))
+    rows.push([
+      'Admin tier conformance',
+      ...r.candidates.map((c) => conformanceCell(c, (x) => !isNetworkPolicyCase(x))),
+    ]);
   const keys: Array<{ id: string; label: string }> = [];
   for (const c of r.candidates) {
     for (const m of c.measurements) {

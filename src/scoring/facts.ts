@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { loadYamlFile, type SourceProblem, type YamlSource } from '../util/yaml-source.js';
 
-export const FACTS_VERSION = 1;
+export const FACTS_VERSION = 2;
 
 const dateString = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'expected a date YYYY-MM-DD' });
 
@@ -20,6 +20,24 @@ export const factSchema = z.strictObject({
   note: z.string().optional(),
 });
 
+/**
+ * Which releases of a project serve which admin-tier API (policy.networking.k8s.io), from its own
+ * manifests and release notes. Declared, for the reader; the SCS-0219 check measures instead.
+ */
+export const adminTierFactSchema = z.strictObject({
+  api: z.enum(['v1alpha1', 'v1alpha2']),
+  kinds: z.array(z.enum(['ClusterNetworkPolicy', 'AdminNetworkPolicy', 'BaselineAdminNetworkPolicy'])).min(1),
+  /** First release with it, e.g. v3.29.0. */
+  since: z.string().min(1),
+  /** First release without it again; absent while it is still there. */
+  until: z.string().min(1).optional(),
+  /** False when it must be switched on (a chart value, a CRD installed by hand). */
+  enabledByDefault: z.boolean(),
+  source: z.url({ error: 'expected a URL' }),
+  asOf: dateString,
+  note: z.string().optional(),
+});
+
 const projectSchema = z.strictObject({
   name: z.string().min(1),
   /** owner/name on GitHub; `facts refresh` reads it. */
@@ -29,6 +47,8 @@ const projectSchema = z.strictObject({
     .optional(),
   facts: z.record(z.string(), factSchema).default({}),
   capabilities: z.record(z.string(), factSchema).default({}),
+  /** factsVersion 2: the admin-tier APIs by release. */
+  adminTier: z.array(adminTierFactSchema).default([]),
 });
 
 export const factsFileSchema = z.strictObject({
@@ -39,6 +59,7 @@ export const factsFileSchema = z.strictObject({
 });
 
 export type Fact = z.infer<typeof factSchema>;
+export type AdminTierFact = z.infer<typeof adminTierFactSchema>;
 export type FactValue = z.infer<typeof factValueSchema>;
 export type ProjectFacts = z.infer<typeof projectSchema>;
 export type FactsFile = z.infer<typeof factsFileSchema>;

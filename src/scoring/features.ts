@@ -1,17 +1,24 @@
 /**
- * The feature matrix: NetworkPolicy features from MEASURED conformance (per suite tag, skipped cases
- * are "not measured", never failures) and declared capabilities from the facts file, each with its
- * source. The features criterion scores both halves.
+ * The feature matrix: NetworkPolicy features and the admin tier from MEASURED conformance (per suite
+ * tag; skipped and unsupported cases are "not measured", never failures, except that an admin tier
+ * the cluster itself does not enforce is measured as not supported) and declared capabilities from
+ * the facts file, each with its source. The features criterion scores both halves.
  */
 import type { CandidateResult, CaseResult } from '../results/schema.js';
+import { adminTierCell } from './admin-tier.js';
 import { isKnown, type FactsLookup } from './facts.js';
+import { isNetworkPolicyCase, tallyCases } from './tally.js';
 import type { FeatureCell, FeatureMatrix } from './types.js';
+
+export { tallyTags, tallyCases, isNetworkPolicyCase, type TagTally } from './tally.js';
 
 export interface MeasuredFeature {
   id: string;
   title: string;
   /** A case counts for the feature when it carries any of these tags. */
   tags: string[];
+  /** network-policy: only NetworkPolicy cases count; admin-tier: the admin-tier groups (see admin-tier.ts). */
+  scope?: 'network-policy' | 'admin-tier';
 }
 
 export const MEASURED_FEATURES: readonly MeasuredFeature[] = [
@@ -25,6 +32,13 @@ export const MEASURED_FEATURES: readonly MeasuredFeature[] = [
   { id: 'np.endPort', title: 'Port ranges (endPort)', tags: ['port:range'] },
   { id: 'np.namedPorts', title: 'Named ports', tags: ['port:named'] },
   { id: 'np.sctp', title: 'SCTP', tags: ['protocol:sctp'] },
+  {
+    id: 'admin.tier',
+    title:
+      'Admin tier: ClusterNetworkPolicy (v1alpha2) or AdminNetworkPolicy/BaselineAdminNetworkPolicy (v1alpha1)',
+    tags: ['cluster-network-policy', 'admin-network-policy'],
+    scope: 'admin-tier',
+  },
 ];
 
 export const DECLARED_CAPABILITIES: ReadonlyArray<{ id: string; title: string }> = [
@@ -40,30 +54,17 @@ export const DECLARED_CAPABILITIES: ReadonlyArray<{ id: string; title: string }>
   { id: 'multiCluster', title: 'Multi-cluster' },
   { id: 'windowsNodes', title: 'Windows nodes' },
   { id: 'adminNetworkPolicy', title: 'AdminNetworkPolicy' },
+  { id: 'clusterNetworkPolicy', title: 'ClusterNetworkPolicy' },
 ];
 
-export interface TagTally {
-  passed: number;
-  failed: number;
-  skipped: number;
-}
-
-export function tallyTags(cases: readonly CaseResult[], tags: readonly string[]): TagTally {
-  const t: TagTally = { passed: 0, failed: 0, skipped: 0 };
-  for (const c of cases) {
-    if (!c.tags.some((tag) => tags.includes(tag))) continue;
-    if (c.status === 'pass') t.passed++;
-    else if (c.status === 'fail') t.failed++;
-    else t.skipped++;
-  }
-  return t;
-}
-
-/** Every tag seen in the candidates' conformance cases, sorted, for per-tag tables and the heat map. */
-export function allTags(candidates: readonly CandidateResult[]): string[] {
+/** Every tag seen in the candidates' conformance cases (those `keep` accepts), sorted, for per-tag tables and heat maps. */
+export function allTags(
+  candidates: readonly CandidateResult[],
+  keep: (c: CaseResult) => boolean = () => true,
+): string[] {
   const tags = new Set<string>();
   for (const c of candidates)
-    for (const r of c.conformance?.caseResults ?? []) for (const t of r.tags) tags.add(t);
+    for (const r of c.conformance?.caseResults ?? []) if (keep(r)) for (const t of r.tags) tags.add(t);
   return [...tags].sort();
 }
 
@@ -71,7 +72,9 @@ export function measuredCell(candidate: CandidateResult, f: MeasuredFeature): Fe
   const cases = candidate.conformance?.caseResults;
   if (!cases)
     return { feature: f.id, origin: 'measured', status: 'not-measured', detail: 'conformance not run' };
-  const t = tallyTags(cases, f.tags);
+  if (f.scope === 'admin-tier') return adminTierCell(candidate, f.id);
+  // NetworkPolicy features count NetworkPolicy cases only: the admin tier has its own row.
+  const t = tallyCases(cases, (c) => isNetworkPolicyCase(c) && c.tags.some((tag) => f.tags.includes(tag)));
   const run = t.passed + t.failed;
   const skipped = t.skipped > 0 ? ` (${t.skipped} skipped)` : '';
   if (run === 0) {

@@ -1,10 +1,14 @@
 /**
- * Standards fit against the SCS KaaS networking standard (scs-0219-v1, draft): NetworkPolicy support
- * is a MUST and is judged from MEASURED conformance; AdminNetworkPolicy/BaselineAdminNetworkPolicy
- * and a managed Ingress controller are SHOULDs, judged from declared facts.
+ * Standards fit against the SCS KaaS networking standard (scs-0219-v1): NetworkPolicy support is a
+ * MUST, judged from MEASURED NetworkPolicy conformance; the admin tier
+ * (AdminNetworkPolicy/BaselineAdminNetworkPolicy or ClusterNetworkPolicy) is a SHOULD, judged from
+ * MEASURED admin-tier conformance (scoring/admin-tier.ts); a managed Ingress controller is a SHOULD
+ * judged from declared facts.
  */
 import type { CandidateResult } from '../results/schema.js';
+import { adminTierStandardsCheck } from './admin-tier.js';
 import { isKnown, type FactsLookup } from './facts.js';
+import { isNetworkPolicyCase, tallyCases } from './tally.js';
 import type { StandardsCheck, StandardsFit } from './types.js';
 
 export const SCS_0219_URL =
@@ -18,11 +22,19 @@ function networkPolicyCheck(c: CandidateResult): StandardsCheck {
   };
   const conf = c.conformance;
   if (!conf) return { ...base, status: 'unknown', evidence: 'conformance not measured' };
-  const run = conf.passed + conf.failed;
-  const skipped = conf.skipped > 0 ? `; ${conf.skipped} skipped (not measured)` : '';
-  if (run === 0) return { ...base, status: 'unknown', evidence: `no conformance case run${skipped}` };
-  if (conf.failed === 0) return { ...base, status: 'met', evidence: `all ${run} cases run passed${skipped}` };
-  return { ...base, status: 'not-met', evidence: `${conf.failed} of ${run} cases failed${skipped}` };
+  // NetworkPolicy cases only: the admin tier is judged by its own (SHOULD) check.
+  const t = tallyCases(conf.caseResults, isNetworkPolicyCase);
+  const run = t.passed + t.failed;
+  const skipped = t.skipped > 0 ? `; ${t.skipped} skipped (not measured)` : '';
+  if (run === 0)
+    return { ...base, status: 'unknown', evidence: `no NetworkPolicy conformance case run${skipped}` };
+  if (t.failed === 0)
+    return { ...base, status: 'met', evidence: `all ${run} NetworkPolicy cases run passed${skipped}` };
+  return {
+    ...base,
+    status: 'not-met',
+    evidence: `${t.failed} of ${run} NetworkPolicy cases failed${skipped}`,
+  };
 }
 
 function declaredCheck(lookup: FactsLookup, id: string, key: string, text: string): StandardsCheck {
@@ -45,18 +57,13 @@ export function standardsFit(
 ): StandardsFit {
   return {
     standard: 'scs-0219-v1',
-    title: 'SCS KaaS Networking Standard (draft)',
+    title: 'SCS KaaS Networking Standard',
     url: SCS_0219_URL,
     candidates: candidates.map(({ result, lookup }) => ({
       name: result.name,
       checks: [
         networkPolicyCheck(result),
-        declaredCheck(
-          lookup,
-          'scs-0219.adminnetworkpolicy',
-          'adminNetworkPolicy',
-          'supports (or works on) AdminNetworkPolicy and BaselineAdminNetworkPolicy (policy.networking.k8s.io)',
-        ),
+        adminTierStandardsCheck(result),
         declaredCheck(
           lookup,
           'scs-0219.ingress',

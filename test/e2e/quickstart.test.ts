@@ -48,6 +48,19 @@ test(
       assert.ok(
         conf.caseResults.filter((x) => x.status === 'pass').every((x) => x.programmingLatencyMs !== null),
       );
+      // Both admin-tier groups ran on the local profile (which enforces both API versions) and passed.
+      for (const group of ['cluster-network-policy', 'admin-network-policy']) {
+        const cases = conf.caseResults.filter((x) => x.tags.includes(group));
+        assert.ok(cases.length >= 100, `${group}: ${cases.length} cases`);
+        const ran = cases.filter((x) => x.status === 'pass');
+        assert.ok(ran.length >= 85, `${group}: ${ran.length} passed`);
+        assert.ok(
+          cases.every(
+            (x) => x.status === 'pass' || (x.status === 'skip' && x.tags.includes('protocol:sctp')),
+          ),
+        );
+      }
+      assert.equal(conf.unsupported ?? 0, 0);
       const paths = new Set(c.measurements.map((m) => m.path));
       assert.deepEqual([...paths].sort(), ['baseline', 'cross-node', 'same-node', 'service']);
       const tcp = c.measurements.find((m) => m.id === 'throughput/tcp/streams=1/cross-node')!;
@@ -63,6 +76,7 @@ test(
     }
     // The summary table names both candidates and the figures.
     assert.match(run.stdout, /NetworkPolicy conformance\s+\d+\/\d+ pass, \d+ skip\s+\d+\/\d+ pass, \d+ skip/);
+    assert.match(run.stdout, /Admin tier conformance\s+\d+\/\d+ pass, \d+ skip\s+\d+\/\d+ pass, \d+ skip/);
     assert.match(run.stdout, /throughput\/tcp\/streams=1\/cross-node \(Gbit\/s, median \[95% CI\]\)/);
 
     for (const f of [
@@ -83,6 +97,18 @@ test(
     assert.equal(attr('data-images-ok'), 'true');
     assert.ok(Number(attr('data-images-total')) >= 5);
     assert.match(dom, /local reference profile \((routed|vxlan)\) with a score of/);
+    // The admin tier: measured in the summary, its own section and heat map, SCS-0219 SHOULD met.
+    assert.match(
+      dom,
+      /Admin tier \(ClusterNetworkPolicy or AdminNetworkPolicy\/BaselineAdminNetworkPolicy, an SCS-0219 SHOULD\), measured: local reference profile \(routed\): supported, conformance passed/,
+    );
+    assert.match(dom, /id="admin-tier"/);
+    assert.match(dom, /data-chart="admin-tier-heatmap"/);
+    const md = readFileSync(path.join(dir, 'report.md'), 'utf8');
+    assert.match(
+      md,
+      /SHOULD: supports AdminNetworkPolicy .* \| ✔ met — ClusterNetworkPolicy v1alpha2: \d+\/\d+ passed/,
+    );
     assert.doesNotMatch(dom, /Winner: (Calico|Cilium)/);
   },
 );
@@ -106,6 +132,8 @@ test(
         '    baseline: false',
         '  - kind: conformance',
         '    protocols: [TCP]',
+        // The admin tier is the quickstart's job; this run is about Ctrl-C and --resume.
+        '    excludeTags: [cluster-network-policy, admin-network-policy]',
         'repetitions:',
         '  count: 2',
         '  warmup: 0',

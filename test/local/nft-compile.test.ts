@@ -1,5 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { chain, nftPod, setElements, threePods } from './nft-text.js';
 import {
   cidrInterval,
   compileNodeRuleset,
@@ -8,25 +9,14 @@ import {
   subtractIntervals,
   type NftPod,
 } from '../../src/cluster/local/nft-compile.js';
-import type { NetworkPolicy } from '../../src/netpol/types.js';
+import type { ContainerPort, NetworkPolicy } from '../../src/netpol/types.js';
 
-const pod = (ns: string, name: string, ip: string, node: string): NftPod => ({
-  key: `${ns}/${name}`,
-  namespace: ns,
-  labels: { pod: name },
-  ip,
-  node,
-  ports: [
-    { name: 'serve-80-tcp', port: 80, protocol: 'TCP' },
-    { name: 'serve-81-udp', port: 81, protocol: 'UDP' },
-  ],
-});
-
-const pods = [
-  pod('x', 'a', '10.244.1.10', 'node-0'),
-  pod('x', 'b', '10.244.1.11', 'node-1'),
-  pod('y', 'a', '10.244.2.10', 'node-0'),
+const PORTS: ContainerPort[] = [
+  { name: 'serve-80-tcp', port: 80, protocol: 'TCP' },
+  { name: 'serve-81-udp', port: 81, protocol: 'UDP' },
 ];
+const pod = (ns: string, name: string, ip: string, node: string) => nftPod(ns, name, ip, node, PORTS);
+const pods = threePods(PORTS);
 const namespaces = { x: { ns: 'x' }, y: { ns: 'y' } };
 
 const policy = (spec: NetworkPolicy['spec'], name = 'p', namespace = 'x'): NetworkPolicy => ({
@@ -36,23 +26,6 @@ const policy = (spec: NetworkPolicy['spec'], name = 'p', namespace = 'x'): Netwo
 
 function compile(policies: NetworkPolicy[], node = 'node-0'): string {
   return compileNodeRuleset({ table: 'cnb_t', node, policies, pods, namespaces });
-}
-
-/** Lines of one chain, without indentation. */
-function chain(text: string, name: string): string[] {
-  const start = text.indexOf(`\tchain ${name} {`);
-  assert.ok(start >= 0, `chain ${name} missing`);
-  const end = text.indexOf('\n\t}', start);
-  return text
-    .slice(start, end)
-    .split('\n')
-    .slice(1)
-    .map((l) => l.trim());
-}
-
-function setElements(text: string, name: string): string | undefined {
-  const m = new RegExp(`set ${name} \\{[^}]*?elements = \\{ ([^}]*) \\}`).exec(text);
-  return m?.[1];
 }
 
 describe('interval helpers', () => {

@@ -13,7 +13,8 @@ import { suggestKey } from '../../util/suggest.js';
 import { loadCaseFile, writeCaseFiles } from '../../netpol/case-file.js';
 import { countTruthTable, formatTruthTable, probeLabel } from '../../netpol/format-table.js';
 import { resolveCase } from '../../netpol/resolve.js';
-import { computeTruthTable } from '../../netpol/truth-table.js';
+import { computeTruthTable, computeTruthTableWithTies } from '../../netpol/truth-table.js';
+import { formatTies } from '../../netpol/tiers.js';
 import { explain, formatExplanation } from '../../netpol/explain.js';
 import { builtinSuite, filterByTags, SUITE_TAGS, type SuiteFilter } from '../../netpol/suite/index.js';
 import { PROTOCOLS, type PolicyCase, type Protocol, type TruthTable } from '../../netpol/types.js';
@@ -97,8 +98,21 @@ export interface Output {
   write(text: string): unknown;
 }
 
-/** The `netpol` command tree, writing to `out`. */
-export function netpolCommands(out: Output = process.stdout): CommandModule<object, object> {
+/** "2 ClusterNetworkPolicies" and the like, for `netpol validate`; empty when the case has none. */
+function adminTierSummary(c: PolicyCase): string {
+  const parts: string[] = [];
+  const n = (count: number, what: string) => parts.push(`${count} ${what}${count === 1 ? 'y' : 'ies'}`);
+  if (c.clusterNetworkPolicies?.length) n(c.clusterNetworkPolicies.length, 'ClusterNetworkPolic');
+  if (c.adminNetworkPolicies?.length) n(c.adminNetworkPolicies.length, 'AdminNetworkPolic');
+  if (c.baselineAdminNetworkPolicy) parts.push('a BaselineAdminNetworkPolicy');
+  return parts.length > 0 ? `, ${parts.join(', ')}` : '';
+}
+
+/** The `netpol` command tree, writing results to `out` and warnings to `err`. */
+export function netpolCommands(
+  out: Output = process.stdout,
+  err: Output = process.stderr,
+): CommandModule<object, object> {
   const validate: CommandModule<object, { case: string }> = {
     command: 'validate <case>',
     describe: 'Check a policy case file; reports every problem with file, line, column and field',
@@ -107,7 +121,7 @@ export function netpolCommands(out: Output = process.stdout): CommandModule<obje
     handler: (argv) => {
       const c = loadCaseFile(argv.case);
       out.write(
-        `${argv.case}: valid case "${c.name}" (${c.pods.length} pods, ${c.policies.length} policies, ${c.probes.length} probes)\n`,
+        `${argv.case}: valid case "${c.name}" (${c.pods.length} pods, ${c.policies.length} policies${adminTierSummary(c)}, ${c.probes.length} probes)\n`,
       );
     },
   };
@@ -124,7 +138,9 @@ export function netpolCommands(out: Output = process.stdout): CommandModule<obje
         })
         .option('output', { choices: ['table', 'json'], default: 'table', describe: 'output format' }),
     handler: (argv) => {
-      const table = computeTruthTable(resolveCase(loadCaseArg(argv.case)));
+      const { table, ties } = computeTruthTableWithTies(resolveCase(loadCaseArg(argv.case)));
+      // Ties are implementation-defined pairs: say so on stderr, never change the table's format.
+      for (const line of formatTies(ties)) err.write(`warning: ${line}\n`);
       out.write(argv.output === 'json' ? truthTableJson(table) : `${formatTruthTable(table)}\n`);
     },
   };
@@ -158,12 +174,18 @@ export function netpolCommands(out: Output = process.stdout): CommandModule<obje
 
   const suiteList: CommandModule<object, FilterArgs & { json: boolean }> = {
     command: 'list',
-    describe: 'List the built-in cases (name, tags, number of policies)',
+    describe: 'List the built-in cases (name, tags, number of policies, admin-tier objects included)',
     builder: (y) =>
       filterOptions(y).option('json', { type: 'boolean', default: false, describe: 'print JSON' }),
     handler: (argv) => {
       const cases = selectSuite(argv);
-      const rows = cases.map((c) => ({ name: c.name, tags: c.tags ?? [], policies: c.policies.length }));
+      // Admin-tier objects count as policies too (a ClusterNetworkPolicy case may have no NetworkPolicy).
+      const count = (c: PolicyCase) =>
+        c.policies.length +
+        (c.clusterNetworkPolicies?.length ?? 0) +
+        (c.adminNetworkPolicies?.length ?? 0) +
+        (c.baselineAdminNetworkPolicy ? 1 : 0);
+      const rows = cases.map((c) => ({ name: c.name, tags: c.tags ?? [], policies: count(c) }));
       if (argv.json) {
         out.write(`${JSON.stringify(rows, null, 2)}\n`);
         return;

@@ -23,7 +23,14 @@ import type {
   ProbeResult,
 } from '../driver.js';
 import { PATH_KINDS } from '../driver.js';
-import type { Labels, NetworkPolicy, ResolvedCase, ResolvedPod } from '../../netpol/types.js';
+import { hasAdminTier } from '../../netpol/admin-tier.js';
+import type {
+  AdminTierPolicies,
+  Labels,
+  NetworkPolicy,
+  ResolvedCase,
+  ResolvedPod,
+} from '../../netpol/types.js';
 import type { KubeClusterConfig } from '../../scenario/schema.js';
 import { EnvironmentError, InputError } from '../../util/errors.js';
 import { AGENT_BUNDLE_FILE, buildAgentBundle, type AgentBundle } from './agent-bundle.js';
@@ -159,7 +166,17 @@ export class KubeDriver implements ClusterDriver {
   }
 
   capabilities(): DriverCapabilities {
-    return { protocols: ['TCP', 'UDP', 'SCTP'], paths: [...PATH_KINDS] };
+    // The admin tier (ClusterNetworkPolicy, AdminNetworkPolicy) is not applied on real clusters yet:
+    // declare none, so its conformance cases are reported as unsupported rather than run.
+    return {
+      protocols: ['TCP', 'UDP', 'SCTP'],
+      paths: [...PATH_KINDS],
+      adminTier: [],
+      adminTierUnsupported: {
+        by: 'driver',
+        reason: 'the kube driver does not apply admin-tier policies yet',
+      },
+    };
   }
 
   async preflight(): Promise<void> {
@@ -365,7 +382,16 @@ export class KubeDriver implements ClusterDriver {
   // -------------------------------------------------------------------------------------------------
   // Policies
 
-  async setPolicies(policies: NetworkPolicy[], _pods: ResolvedPod[], signal?: AbortSignal): Promise<void> {
+  async setPolicies(
+    policies: NetworkPolicy[],
+    _pods: ResolvedPod[],
+    signal?: AbortSignal,
+    adminTier?: AdminTierPolicies,
+  ): Promise<void> {
+    if (hasAdminTier(adminTier ?? {}))
+      throw new Error(
+        'the kube driver does not apply admin-tier policies yet (capabilities().adminTier is empty)',
+      );
     this.armSignals();
     const desired = new Map<string, NetworkPolicy>();
     for (const p of policies) {

@@ -1,7 +1,9 @@
 /**
  * The embedded local cluster as a ClusterDriver: nodes and pods are network namespaces on this
  * machine (topology.ts), each pod runs the agent (serving its ports, running probe batches), and
- * NetworkPolicies are compiled to nftables in the nodes' forward hooks (nft-compile.ts).
+ * NetworkPolicies and the admin tier (ClusterNetworkPolicy, AdminNetworkPolicy,
+ * BaselineAdminNetworkPolicy) are compiled to nftables in the nodes' forward hooks (nft-compile.ts,
+ * nft-tiers.ts).
  * Profiles: `local-routed` (plain routes between nodes) and `local-vxlan` (a VXLAN overlay);
  * reports call them "local reference profile (routed|vxlan)".
  */
@@ -19,7 +21,14 @@ import type {
   ProbeRequest,
   ProbeResult,
 } from '../driver.js';
-import type { Labels, NetworkPolicy, ResolvedCase, ResolvedPod } from '../../netpol/types.js';
+import { adminTierApi, normalizeAdminTier } from '../../netpol/admin-tier.js';
+import type {
+  AdminTierPolicies,
+  Labels,
+  NetworkPolicy,
+  ResolvedCase,
+  ResolvedPod,
+} from '../../netpol/types.js';
 import { PodAgent, type AgentPorts } from './agent-client.js';
 import { newRunId } from './names.js';
 import { NftPolicyDataplane } from './nft-apply.js';
@@ -93,6 +102,8 @@ export class LocalDriver implements ClusterDriver {
         ...(kernelSctp && AGENT_PROTOCOLS.includes('SCTP') ? (['SCTP'] as const) : []),
       ],
       paths: ['same-node', 'cross-node', 'baseline', 'service'],
+      // Both admin-tier APIs compile into the same nftables tiers (nft-tiers.ts).
+      adminTier: ['v1alpha1', 'v1alpha2'],
     };
   }
 
@@ -170,7 +181,14 @@ export class LocalDriver implements ClusterDriver {
     this.layoutKeys.delete(key);
   }
 
-  async setPolicies(policies: NetworkPolicy[], pods: ResolvedPod[], signal?: AbortSignal): Promise<void> {
+  async setPolicies(
+    policies: NetworkPolicy[],
+    pods: ResolvedPod[],
+    signal?: AbortSignal,
+    adminTier?: AdminTierPolicies,
+  ): Promise<void> {
+    if (adminTier && adminTierApi(adminTier) === 'mixed')
+      throw new Error('setPolicies: v1alpha1 and v1alpha2 admin-tier objects together have no defined order');
     await this.ensureCreated(signal);
     const nftPods: NftPod[] = pods.map((p) => {
       const local = this.topology.pod(p.key);
@@ -187,7 +205,13 @@ export class LocalDriver implements ClusterDriver {
     });
     const namespaces: Record<string, Labels> = { ...this.namespaces };
     for (const p of pods) namespaces[p.namespace] ??= {};
-    await this.dataplane.apply(policies, nftPods, namespaces, signal);
+    await this.dataplane.apply(
+      policies,
+      nftPods,
+      namespaces,
+      signal,
+      adminTier ? normalizeAdminTier(adminTier) : undefined,
+    );
   }
 
   async probe(requests: ProbeRequest[], opts: ProbeOptions): Promise<ProbeResult[]> {
@@ -248,7 +272,10 @@ export class LocalDriver implements ClusterDriver {
     const agents = [...this.agents.values()];
     this.agents.clear();
     this.layoutKeys.clear();
-    await Promise.all(agents.map((a) => a.stop().catch(() => undefined)));
+    await Promise.all([
+      ...agents.map((a) => a.stop().catch(() => undefined)),
+      this.dataplane.close().catch(() => undefined),
+    ]);
     await this.topology.destroy();
     this.created = false;
   }

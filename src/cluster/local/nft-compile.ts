@@ -21,181 +21,25 @@
  * empty ports admit every port; a peer with both ipBlock and a selector, or with neither, matches
  * nothing; ipBlocks are IPv4 intervals (IPv6 ones never match IPv4 pods; IPv6 pods are not policed).
  */
-import { parseCidr } from '../../netpol/cidr.js';
-import { effectivePolicyTypes, portProtocol } from '../../netpol/matcher.js';
-import { labelSelectorMatches } from '../../netpol/selector.js';
-import type {
-  ContainerPort,
-  Labels,
-  NetworkPolicy,
-  NetworkPolicyPeer,
-  NetworkPolicyPort,
-  Protocol,
-} from '../../netpol/types.js';
-import { NAMESPACE_NAME_LABEL } from '../../netpol/types.js';
+import { effectivePolicyTypes } from '../../netpol/matcher.js';
+import { tierChains } from './nft-tiers.js';
+import {
+  formatIpInterval,
+  ipv4ToInt,
+  npPortMatches,
+  portRules,
+  RulesetBuilder,
+  type NftPod,
+  type NodeRulesetInput,
+} from './nft-ruleset.js';
 
-export interface NftPod {
-  key: string;
-  namespace: string;
-  labels: Labels;
-  ip: string;
-  ports: ContainerPort[];
-  node: string;
-}
-
-export interface NodeRulesetInput {
-  /** nft table name (family inet). */
-  table: string;
-  node: string;
-  policies: NetworkPolicy[];
-  /** Every pod of the cluster (peers may live on any node). */
-  pods: NftPod[];
-  /** Namespace labels; a namespace missing here has only its kubernetes.io/metadata.name label. */
-  namespaces: Record<string, Labels>;
-}
-
-type Interval = [number, number];
-
-const PROTO_NAME: Record<Protocol, string> = { TCP: 'tcp', UDP: 'udp', SCTP: 'sctp' };
-
-function ipv4ToInt(ip: string): number | undefined {
-  const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(ip);
-  if (!m) return undefined;
-  return ((+m[1] << 24) | (+m[2] << 16) | (+m[3] << 8) | +m[4]) >>> 0;
-}
-
-function intToIpv4(n: number): string {
-  return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
-}
-
-/** Sorted, merged (adjacent ranges joined) — nft rejects overlapping interval elements. */
-export function mergeIntervals(list: Interval[]): Interval[] {
-  const sorted = [...list].sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-  const out: Interval[] = [];
-  for (const [a, b] of sorted) {
-    const last = out[out.length - 1];
-    if (last && a <= last[1] + 1) last[1] = Math.max(last[1], b);
-    else out.push([a, b]);
-  }
-  return out;
-}
-
-/** `base` minus every interval of `minus` (both merged). */
-export function subtractIntervals(base: Interval[], minus: Interval[]): Interval[] {
-  let cur = mergeIntervals(base);
-  for (const [ma, mb] of mergeIntervals(minus)) {
-    const next: Interval[] = [];
-    for (const [a, b] of cur) {
-      if (mb < a || ma > b) {
-        next.push([a, b]);
-        continue;
-      }
-      if (a < ma) next.push([a, ma - 1]);
-      if (b > mb) next.push([mb + 1, b]);
-    }
-    cur = next;
-  }
-  return cur;
-}
-
-/** An IPv4 CIDR as an interval; undefined for IPv6 (which never matches the IPv4 pods). */
-export function cidrInterval(text: string): Interval | undefined {
-  const c = parseCidr(text);
-  if (c.family !== 4) return undefined;
-  const start = Number(c.network);
-  const size = 2 ** (32 - c.prefix);
-  return [start, start + size - 1];
-}
-
-function formatIpInterval([a, b]: Interval): string {
-  return a === b ? intToIpv4(a) : `${intToIpv4(a)}-${intToIpv4(b)}`;
-}
-
-function formatPortInterval([a, b]: Interval): string {
-  return a === b ? String(a) : `${a}-${b}`;
-}
-
-class RulesetBuilder {
-  readonly sets: string[] = [];
-  private readonly namespaceLabels: (ns: string) => Labels;
-
-  constructor(private readonly input: NodeRulesetInput) {
-    this.namespaceLabels = (ns) => ({ ...(input.namespaces[ns] ?? {}), [NAMESPACE_NAME_LABEL]: ns });
-  }
-
-  addSet(name: string, type: string, interval: boolean, elements: string[]): string {
-    const lines = [`\tset ${name} {`, `\t\ttype ${type}`];
-    if (interval) lines.push('\t\tflags interval');
-    if (elements.length > 0) lines.push(`\t\telements = { ${elements.join(', ')} }`);
-    lines.push('\t}');
-    this.sets.push(lines.join('\n'));
-    return `@${name}`;
-  }
-
-  /** Pods a policy selects (its own namespace, matching podSelector). */
-  selected(p: NetworkPolicy): NftPod[] {
-    return this.input.pods.filter(
-      (pod) =>
-        pod.namespace === p.metadata.namespace && labelSelectorMatches(p.spec.podSelector ?? {}, pod.labels),
-    );
-  }
-
-  /** Address intervals a rule's peers cover; null = any address. */
-  peerIntervals(peers: NetworkPolicyPeer[] | undefined, policyNs: string): Interval[] | null {
-    if (!peers || peers.length === 0) return null;
-    const out: Interval[] = [];
-    for (const peer of peers) {
-      if (peer.ipBlock) {
-        if (peer.podSelector || peer.namespaceSelector) continue;
-        const base = cidrInterval(peer.ipBlock.cidr);
-        if (!base) continue;
-        const except = (peer.ipBlock.except ?? []).map(cidrInterval).filter((x): x is Interval => !!x);
-        out.push(...subtractIntervals([base], except));
-        continue;
-      }
-      if (!peer.podSelector && !peer.namespaceSelector) continue;
-      for (const pod of this.input.pods) {
-        if (peer.namespaceSelector) {
-          if (!labelSelectorMatches(peer.namespaceSelector, this.namespaceLabels(pod.namespace))) continue;
-        } else if (pod.namespace !== policyNs) continue;
-        if (peer.podSelector && !labelSelectorMatches(peer.podSelector, pod.labels)) continue;
-        const n = ipv4ToInt(pod.ip);
-        if (n !== undefined) out.push([n, n]);
-      }
-    }
-    return mergeIntervals(out);
-  }
-
-  /**
-   * A rule's ports: numeric intervals per protocol and named ports resolved against `destinations`.
-   * null = every port.
-   */
-  ports(
-    ports: NetworkPolicyPort[] | undefined,
-    destinations: NftPod[],
-  ): { numeric: Map<Protocol, Interval[]>; named: string[] } | null {
-    if (!ports || ports.length === 0) return null;
-    const numeric = new Map<Protocol, Interval[]>();
-    const named = new Set<string>();
-    for (const p of ports) {
-      const proto = portProtocol(p);
-      if (typeof p.port === 'string') {
-        for (const pod of destinations) {
-          const cp = pod.ports.find((c) => c.name === p.port && c.protocol === proto);
-          if (cp && ipv4ToInt(pod.ip) !== undefined)
-            named.add(`${pod.ip} . ${PROTO_NAME[proto]} . ${cp.port}`);
-        }
-        continue;
-      }
-      const range: Interval =
-        p.port === undefined ? [0, 65535] : [p.port, typeof p.endPort === 'number' ? p.endPort : p.port];
-      if (range[1] < range[0]) continue;
-      numeric.set(proto, [...(numeric.get(proto) ?? []), range]);
-    }
-    for (const [proto, list] of numeric) numeric.set(proto, mergeIntervals(list));
-    return { numeric, named: [...named].sort() };
-  }
-}
+export {
+  cidrInterval,
+  mergeIntervals,
+  subtractIntervals,
+  type NftPod,
+  type NodeRulesetInput,
+} from './nft-ruleset.js';
 
 /** The node's whole table as nft script text (`table inet NAME { ... }`). Deterministic. */
 export function compileNodeRuleset(input: NodeRulesetInput): string {
@@ -224,7 +68,7 @@ export function compileNodeRuleset(input: NodeRulesetInput): string {
         const rid = `${id}_in${ri}`;
         const peers = b.peerIntervals(rule.from, ns);
         if (peers && peers.length === 0) return;
-        const ports = b.ports(rule.ports, sel);
+        const ports = b.ports(npPortMatches(rule.ports), sel);
         const match = [`ip daddr ${selSet}`];
         if (peers)
           match.push(`ip saddr ${b.addSet(`${rid}_peer`, 'ipv4_addr', true, peers.map(formatIpInterval))}`);
@@ -239,7 +83,7 @@ export function compileNodeRuleset(input: NodeRulesetInput): string {
         const peers = b.peerIntervals(rule.to, ns);
         if (peers && peers.length === 0) return;
         // Egress named ports resolve at the destination, which may be any pod of the cluster.
-        const ports = b.ports(rule.ports, input.pods);
+        const ports = b.ports(npPortMatches(rule.ports), input.pods);
         const match = [`ip saddr ${selSet}`];
         if (peers)
           match.push(`ip daddr ${b.addSet(`${rid}_peer`, 'ipv4_addr', true, peers.map(formatIpInterval))}`);
@@ -254,49 +98,26 @@ export function compileNodeRuleset(input: NodeRulesetInput): string {
     [`\tchain ${name} {`, ...(header ? [`\t\t${header}`] : []), ...body.map((r) => `\t\t${r}`), '\t}'].join(
       '\n',
     );
-  return [
-    `table inet ${input.table} {`,
-    ...b.sets,
-    chain(
-      'forward',
-      [
+  // With an admin tier, every local pod's traffic goes through the tier chains, which hand over to
+  // the NetworkPolicy chains below (see nft-tiers.ts); without one, only isolated pods are checked.
+  const tiers = tierChains(b, local(input.pods), { isoEg: isoEgSet, isoIn: isoInSet });
+  const forward = tiers
+    ? ['ct state established,related accept', ...tiers.forward]
+    : [
         'ct state established,related accept',
         `ip saddr ${isoEgSet} jump egress`,
         `ip daddr ${isoInSet} jump ingress`,
-      ],
-      'type filter hook forward priority filter; policy accept;',
-    ),
+      ];
+  return [
+    `table inet ${input.table} {`,
+    ...b.sets,
+    chain('forward', forward, 'type filter hook forward priority filter; policy accept;'),
+    ...(tiers ? tiers.chains.map((c) => chain(c.name, c.rules)) : []),
     chain('egress', [...egressRules, 'jump deny']),
     chain('ingress', [...ingressRules, 'jump deny']),
     chain('deny', ['meta l4proto tcp reject with tcp reset', 'reject with icmpx admin-prohibited']),
     '}',
   ].join('\n');
-}
-
-/** Rules for one policy rule: one per port kind (numeric, named), or one without ports. */
-function portRules(
-  b: RulesetBuilder,
-  rid: string,
-  match: string[],
-  ports: ReturnType<RulesetBuilder['ports']>,
-  verdict: 'accept' | 'return',
-  comment: string,
-): string[] {
-  if (ports === null) return [`${match.join(' ')} ${verdict}${comment}`];
-  const out: string[] = [];
-  const numeric = [...ports.numeric.entries()].sort(([a], [b2]) => a.localeCompare(b2));
-  const elements = numeric.flatMap(([proto, list]) =>
-    list.map((iv) => `${PROTO_NAME[proto]} . ${formatPortInterval(iv)}`),
-  );
-  if (elements.length > 0) {
-    const set = b.addSet(`${rid}_ports`, 'inet_proto . inet_service', true, elements);
-    out.push(`${match.join(' ')} meta l4proto . th dport ${set} ${verdict}${comment}`);
-  }
-  if (ports.named.length > 0) {
-    const set = b.addSet(`${rid}_named`, 'ipv4_addr . inet_proto . inet_service', false, ports.named);
-    out.push(`${match.join(' ')} ip daddr . meta l4proto . th dport ${set} ${verdict}${comment}`);
-  }
-  return out;
 }
 
 /**

@@ -1,9 +1,15 @@
 /**
- * cnibench's built-in NetworkPolicy conformance suite: generated combinations plus hand-written
- * upstream-e2e, pathological, multi-policy and SCTP cases, all on the 3×3 layout (see layout.ts).
- * Deterministic: the same cases, names and order on every call, so results can be compared by name.
+ * cnibench's built-in conformance suite: NetworkPolicy (generated combinations plus hand-written
+ * upstream-e2e, pathological, multi-policy and SCTP cases, all on the 3×3 layout, see layout.ts),
+ * then the admin tier (groups cluster-network-policy for v1alpha2 and admin-network-policy for
+ * v1alpha1, on network-policy-api's conformance layout, see admin-layout.ts). The admin tier comes
+ * last so a driver switches layouts once. Deterministic: the same cases, names and order on every
+ * call, so results can be compared by name.
  */
-import type { PolicyCase } from '../types.js';
+import type { AdminTierApi, PolicyCase } from '../types.js';
+import { renderAll } from './admin-draft.js';
+import { generatedAdminDrafts } from './admin-generated.js';
+import { upstreamAdminDrafts } from './admin-upstream.js';
 import { generatedCases } from './generated.js';
 import { multiPolicyCases } from './multi-policy.js';
 import { pathologicalCases } from './pathological.js';
@@ -11,7 +17,7 @@ import { sctpCases } from './sctp.js';
 import { upstreamCases } from './upstream-e2e.js';
 
 export { filterByTags, type SuiteFilter } from './filter.js';
-export { SUITE_TAGS, isSuiteTag, type SuiteTag } from './tags.js';
+export { SUITE_TAGS, isSuiteTag, isAdminTierCase, ADMIN_TIER_GROUP_TAGS, type SuiteTag } from './tags.js';
 export { NAMESPACES, POD_NAMES, PORTS, podIp, podCidr, nsCidr } from './layout.js';
 
 /** Every built-in case; a fresh copy each call, so callers may mutate what they get. */
@@ -22,7 +28,14 @@ export function builtinSuite(): PolicyCase[] {
     ...pathologicalCases(),
     ...multiPolicyCases(),
     ...sctpCases(),
+    ...adminTierSuite('v1alpha2'),
+    ...adminTierSuite('v1alpha1'),
   ];
+}
+
+/** The admin-tier cases of one API version: the upstream conformance transcription, then the generated ones. */
+export function adminTierSuite(api: AdminTierApi): PolicyCase[] {
+  return renderAll([...upstreamAdminDrafts(), ...generatedAdminDrafts()], api);
 }
 
 /** One built-in case by name, or undefined. */

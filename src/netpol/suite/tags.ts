@@ -30,10 +30,37 @@ export const SUITE_TAGS = [
   'policy-types',
   'pathological',
   'upstream-e2e',
+  // The admin tier: one group tag per API version, then what a case exercises.
+  'cluster-network-policy',
+  'admin-network-policy',
+  'upstream-conformance',
+  'tier:admin',
+  'tier:baseline',
+  'with-network-policy',
+  'action:accept',
+  'action:deny',
+  'action:pass',
+  'priority',
+  'admin-peer:namespaces',
+  'admin-peer:pods',
+  'admin-peer:networks',
+  'admin-peer:nodes',
+  'admin-peer:domain-names',
 ] as const;
 
 export type SuiteTag = (typeof SUITE_TAGS)[number];
 
 export function isSuiteTag(tag: string): tag is SuiteTag {
   return (SUITE_TAGS as readonly string[]).includes(tag);
+}
+
+/** The group tag of each admin-tier API version's cases. */
+export const ADMIN_TIER_GROUP_TAGS = {
+  'cluster-network-policy': 'v1alpha2',
+  'admin-network-policy': 'v1alpha1',
+} as const;
+
+/** Whether a case (by its tags) belongs to the admin tier rather than to NetworkPolicy alone. */
+export function isAdminTierCase(tags: readonly string[]): boolean {
+  return tags.some((t) => t in ADMIN_TIER_GROUP_TAGS);
 }

@@ -5,14 +5,21 @@
  * the time from applying the policies to that first matching round is its programming latency.
  * Written against ClusterDriver only, so it runs unchanged on the local cluster and on real clusters.
  *
+ * Cases with admin-tier policies (ClusterNetworkPolicy, AdminNetworkPolicy) run only where the driver
+ * declares that API version (capabilities().adminTier); elsewhere they are `unsupported`, with the
+ * reason, which is neither a failure nor a skip.
+ *
  * Pod-to-self pairs are not probed by default: that traffic never leaves the pod's network namespace
  * (on the local cluster and on real CNIs alike), so no dataplane can police it; this matches
  * cyclonus' --ignore-loopback. `includeSelf: true` probes them anyway.
  */
 import type { ClusterDriver, ProbeRequest, ProbeResult } from '../../cluster/driver.js';
+import { adminTierApi } from '../../netpol/admin-tier.js';
 import { resolveCase } from '../../netpol/resolve.js';
+import { withProtocolTags } from '../../netpol/suite/layout.js';
 import { computeTruthTable } from '../../netpol/truth-table.js';
 import type {
+  AdminTierPolicies,
   PolicyCase,
   Probe,
   Protocol,
@@ -66,32 +73,75 @@ export async function runConformance(
     opts.onProgress?.({ index, total: cases.length, name: c.name, result });
   }
   const failures = caseResults.filter((r) => r.status === 'fail');
+  const unsupportedCount = caseResults.filter((r) => r.status === 'unsupported').length;
   return {
     cases: caseResults.length,
     passed: caseResults.filter((r) => r.status === 'pass').length,
     failed: failures.length,
     skipped: caseResults.filter((r) => r.status === 'skip').length,
+    ...(unsupportedCount > 0 ? { unsupported: unsupportedCount } : {}),
     durationMs: Math.round(performance.now() - start),
     failures,
     caseResults,
   };
 }
 
-/** Why the driver cannot run these probes, or undefined when it can. */
-function unsupported(driver: ClusterDriver, probes: Probe[]): string | undefined {
+/** Protocols among these probes that the driver cannot probe. */
+function unprobeable(driver: ClusterDriver, probes: Probe[]): Protocol[] {
   const can = new Set(driver.capabilities().protocols);
-  const missing = [...new Set(probes.map((p) => p.protocol))].filter((p) => !can.has(p));
-  if (missing.length === 0) return undefined;
-  return missing.map((p) => `protocol ${p} not supported by this driver`).join('; ');
+  return [...new Set(probes.map((p) => p.protocol))].filter((p) => !can.has(p));
 }
 
-function skip(c: PolicyCase, reason: string): CaseRun {
+const protocolReason = (missing: Protocol[]) =>
+  missing.map((p) => `protocol ${p} not supported by this driver`).join('; ');
+
+const API_NAMES = {
+  v1alpha2: 'policy.networking.k8s.io/v1alpha2 ClusterNetworkPolicy',
+  v1alpha1: 'policy.networking.k8s.io/v1alpha1 AdminNetworkPolicy/BaselineAdminNetworkPolicy',
+} as const;
+
+/** Why the case's admin-tier policies cannot be enforced here, or undefined when they can (or there are none). */
+function adminTierUnsupported(
+  driver: ClusterDriver,
+  c: PolicyCase,
+): { reason: string; by: 'driver' | 'cluster' } | undefined {
+  const api = adminTierApi(c);
+  if (api === null) return undefined;
+  if (api === 'mixed')
+    return { reason: 'the case mixes v1alpha1 and v1alpha2 admin-tier objects', by: 'driver' };
+  const caps = driver.capabilities();
+  if ((caps.adminTier ?? []).includes(api)) return undefined;
+  const why = caps.adminTierUnsupported;
+  return {
+    reason: `${API_NAMES[api]}: ${why?.reason ?? `not supported by the ${driver.kind} driver`}`,
+    by: why?.by ?? 'driver',
+  };
+}
+
+/** The case's admin-tier objects, to pass to the driver (undefined when it has none). */
+function adminTierOf(c: PolicyCase): AdminTierPolicies | undefined {
+  if (adminTierApi(c) === null) return undefined;
+  return {
+    ...(c.clusterNetworkPolicies ? { clusterNetworkPolicies: c.clusterNetworkPolicies } : {}),
+    ...(c.adminNetworkPolicies ? { adminNetworkPolicies: c.adminNetworkPolicies } : {}),
+    ...(c.baselineAdminNetworkPolicy ? { baselineAdminNetworkPolicy: c.baselineAdminNetworkPolicy } : {}),
+  };
+}
+
+function notRun(
+  c: PolicyCase,
+  status: 'skip' | 'unsupported',
+  reason: string,
+  by?: 'driver' | 'cluster',
+): CaseRun {
   return {
     result: {
       name: c.name,
       tags: [...(c.tags ?? [])],
-      status: 'skip',
-      skipReason: reason,
+      status,
+      ...(status === 'skip'
+        ? { skipReason: reason }
+        : { unsupportedReason: reason, unsupportedBy: by ?? 'driver' }),
       programmingLatencyMs: null,
       mismatches: [],
       probes: 0,
@@ -145,12 +195,21 @@ export async function runCase(
   c: PolicyCase,
   opts: ConformanceOptions,
 ): Promise<CaseRun> {
-  const probes = c.probes.filter((p) => opts.protocols.includes(p.protocol));
-  if (probes.length === 0) {
-    return skip(c, `no probes for protocols ${opts.protocols.join(', ')}`);
+  const wanted = c.probes.filter((p) => opts.protocols.includes(p.protocol));
+  if (wanted.length === 0) {
+    return notRun(c, 'skip', `no probes for protocols ${opts.protocols.join(', ')}`);
   }
-  const why = unsupported(driver, probes);
-  if (why) return skip(c, why);
+  const adminWhy = adminTierUnsupported(driver, c);
+  if (adminWhy) return notRun(c, 'unsupported', adminWhy.reason, adminWhy.by);
+  // A case whose probes are all of a protocol the driver cannot probe is skipped; one that mixes
+  // protocols (the admin-tier conformance cases do) runs the probes it can and says which it left out.
+  const missing = unprobeable(driver, wanted);
+  const probes = wanted.filter((p) => !missing.includes(p.protocol));
+  if (probes.length === 0) return notRun(c, 'skip', protocolReason(missing));
+  const probesNotRun =
+    missing.length > 0
+      ? { count: wanted.length - probes.length, reason: protocolReason(missing) }
+      : undefined;
 
   const caseStart = performance.now();
   const resolved = resolveCase({ ...c, probes });
@@ -161,7 +220,7 @@ export async function runCase(
   const requests = probeRequests(pods, real.probes, opts.includeSelf ?? false);
 
   const applyStart = performance.now();
-  await driver.setPolicies(real.policies, pods, opts.signal);
+  await driver.setPolicies(real.policies, pods, opts.signal, adminTierOf(real));
   let mismatches: Mismatch[];
   let lastRound: ProbeResult[];
   let latency: number | null = null;
@@ -184,11 +243,13 @@ export async function runCase(
   return {
     result: {
       name: c.name,
-      tags: [...(c.tags ?? [])],
+      // Probes left out change what the case measured: its protocol tags say what was probed.
+      tags: probesNotRun ? withProtocolTags(c.tags ?? [], probes) : [...(c.tags ?? [])],
       status: latency === null ? 'fail' : 'pass',
       programmingLatencyMs: latency,
       mismatches,
       probes: requests.length,
+      ...(probesNotRun ? { probesNotRun } : {}),
       durationMs: Math.round(performance.now() - caseStart),
     },
     lastRound,
