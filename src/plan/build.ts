@@ -139,11 +139,18 @@ export function describeWorkload(w: Workload): string {
   }
 }
 
+/** The repetitions a workload runs with: its own, else the scenario's. */
+export function workloadRepetitions(w: Workload, s: Scenario): Scenario['repetitions'] {
+  return ('repetitions' in w ? w.repetitions : undefined) ?? s.repetitions;
+}
+
 function workloadDetails(w: Workload, s: Scenario): string[] {
-  const reps = s.repetitions;
-  const sampling = reps.adaptive
-    ? `until the 95% CI half-width < ${reps.adaptive.targetCiPercent}% of the median, at most ${reps.adaptive.maxSamples} samples, after ${reps.warmup} warm-up`
-    : `${reps.count} samples after ${reps.warmup} warm-up`;
+  const reps = workloadRepetitions(w, s);
+  // The policy-scale sweep takes exactly `count` samples: it compares policy counts, not candidates.
+  const sampling =
+    reps.adaptive && w.kind !== 'policy-scale'
+      ? `${reps.count} to ${reps.adaptive.maxSamples} samples, until the 95% CI half-width is within ${reps.adaptive.targetCiPercent}% of the compared figure, after ${reps.warmup} warm-up`
+      : `${reps.count} samples after ${reps.warmup} warm-up`;
   switch (w.kind) {
     case 'conformance':
       return [
