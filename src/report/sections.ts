@@ -9,6 +9,8 @@ import type { CandidateResult, Measurement } from '../results/schema.js';
 import { allTags, tallyTags } from '../scoring/features.js';
 import type { FeatureCell } from '../scoring/types.js';
 import type { Block, Cell } from './blocks.js';
+import { aaSentence } from '../stats/compare-format.js';
+import { comparisonBlocks } from './comparison.js';
 import { ci, num, params, pct, score } from './format.js';
 import { labelOf, type ReportModel } from './model.js';
 
@@ -472,6 +474,7 @@ export function provenanceBlocks(m: ReportModel): Block[] {
         ],
         ['Started', p.startedAt],
         ['Ended', p.endedAt ?? '—'],
+        ...(r.analysis?.aa ? [['A/A check', aaSentence(r.analysis.aa)] as Cell[]] : []),
       ],
     });
     const cands = m.candidates.filter((c) => m.runOf.get(c.name) === r.runId);
@@ -512,6 +515,7 @@ export function reportBlocks(m: ReportModel): Block[] {
     ...standardsBlocks(m),
     ...conformanceBlocks(m),
     ...performanceBlocks(m),
+    ...comparisonBlocks(m),
     ...scaleBlocks(m),
     ...evidenceBlocks(m),
     ...factsBlocks(m),

@@ -216,10 +216,10 @@ export function provenanceWarnings(runs: readonly LoadedRun[]): string[] {
   return warnings;
 }
 
-function candidateIds(runs: readonly LoadedRun[]): ComparedCandidate[] {
+function candidateIds(runs: readonly CandidateSource[]): ComparedCandidate[] {
   const all = runs.flatMap((r) =>
-    r.results.candidates.map((c) => ({
-      runId: r.results.runId,
+    r.candidates.map((c) => ({
+      runId: r.runId,
       name: c.name,
       label: c.label,
       source: r.source,
@@ -323,6 +323,34 @@ function emptyTally(): Record<Verdict, number> {
 
 /** Compares the candidates of one or more runs; the baseline candidate is the first unless named. */
 export function compareRuns(runs: readonly LoadedRun[], opts: CompareRunsOptions = {}): CompareReport {
+  if (runs.length === 0) throw new InputError('name at least one results file or directory');
+  return {
+    ...compareSources(
+      runs.map((r) => ({ source: r.source, runId: r.results.runId, candidates: r.results.candidates })),
+      opts,
+    ),
+    warnings: provenanceWarnings(runs),
+  };
+}
+
+/**
+ * Compares candidates that are already merged (the report's and the scoring's view): one source,
+ * candidate names as ids.
+ */
+export function compareCandidateResults(
+  candidates: readonly CandidateResult[],
+  opts: CompareRunsOptions = {},
+): CompareReport {
+  return compareSources([{ source: 'results', runId: 'results', candidates }], opts);
+}
+
+interface CandidateSource {
+  source: string;
+  runId: string;
+  candidates: readonly CandidateResult[];
+}
+
+function compareSources(runs: readonly CandidateSource[], opts: CompareRunsOptions): CompareReport {
   const {
     alpha = 0.05,
     margin = DEFAULT_MARGIN,
@@ -330,7 +358,6 @@ export function compareRuns(runs: readonly LoadedRun[], opts: CompareRunsOptions
     driftTolerance = DEFAULT_DRIFT_TOLERANCE,
   } = opts;
   if (!(alpha > 0 && alpha < 1)) throw new InputError(`alpha must be between 0 and 1 (got ${alpha})`);
-  if (runs.length === 0) throw new InputError('name at least one results file or directory');
   const cands = candidateIds(runs);
   if (cands.length === 0) throw new InputError('the results files hold no candidates');
   const baseline = resolveBaseline(cands, opts.baseline);
@@ -345,10 +372,10 @@ export function compareRuns(runs: readonly LoadedRun[], opts: CompareRunsOptions
   for (const run of runs) {
     const runBaselines = new Map<string, Measurement>();
     // A baseline-path measurement belongs to the machine, not to a candidate: any candidate's counts.
-    for (const c of run.results.candidates) {
+    for (const c of run.candidates) {
       for (const m of c.measurements ?? []) if (m.path === 'baseline') runBaselines.set(pathlessKey(m), m);
     }
-    for (const c of run.results.candidates as CandidateResult[]) {
+    for (const c of run.candidates) {
       const id = cands[ci++]?.id ?? c.name;
       const map = new Map<string, Measurement>();
       for (const m of c.measurements ?? []) {
@@ -531,7 +558,7 @@ export function compareRuns(runs: readonly LoadedRun[], opts: CompareRunsOptions
     comparisons: m,
     discoveries,
     tally,
-    warnings: provenanceWarnings(runs),
+    warnings: [],
     drift,
     rows,
   };
