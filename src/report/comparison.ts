@@ -8,7 +8,12 @@
 import type { Verdict } from '../stats/compare.js';
 import { methodLines } from '../stats/compare-format.js';
 import { fmtNumber, fmtP, fmtPercent } from '../stats/numbers.js';
-import { rowTitle, type CandidateFigure, type CompareReport, type CompareRow } from '../stats/results-compare.js';
+import {
+  rowTitle,
+  type CandidateFigure,
+  type CompareReport,
+  type CompareRow,
+} from '../stats/results-compare.js';
 import type { Block, Cell } from './blocks.js';
 import type { ReportModel } from './model.js';
 
@@ -36,7 +41,8 @@ export function verdictSentence(report: CompareReport, row: CompareRow, f: Candi
   const margin = `±${(report.margin * 100).toFixed(1)}%`;
   const what =
     verdict === 'equivalent' ? `within the ${margin} equivalence margin: ${delta(basis)}` : delta(basis);
-  const normalized = f.verdictBasis === 'normalized' ? ' (baseline-normalized figures: the baselines drifted)' : '';
+  const normalized =
+    f.verdictBasis === 'normalized' ? ' (baseline-normalized figures: the baselines drifted)' : '';
   const note = f.verdictNote ? ` — ${f.verdictNote}` : '';
   return `${labelIn(report, f.candidate)} is ${PHRASE[verdict]} ${labelIn(report, report.baseline)} on ${rowTitle(row)}${normalized}: ${what}${note}.`;
 }

@@ -111,7 +111,7 @@ export function buildModel(results: ResultsFile[], opts: ModelOptions = {}): Rep
   const names = [...new Set(results.map((r) => r.scenario.name))];
   // Version-1 results have no statistics settings: the documented defaults apply.
   const st = first.scenario.statistics as Scenario['statistics'] | undefined;
-  let comparison: CompareReport | null = null;
+  let comparison: CompareReport | null;
   try {
     comparison = compareRuns(
       results.map((r) => ({ source: r.runId, results: r })),

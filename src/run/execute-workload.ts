@@ -50,7 +50,11 @@ export interface WorkloadOutcome {
   summary: string;
 }
 
-function byArm(arms: readonly WorkloadArm[], ms: ArmMeasurement[], what: string): Map<string, WorkloadOutcome> {
+function byArm(
+  arms: readonly WorkloadArm[],
+  ms: ArmMeasurement[],
+  what: string,
+): Map<string, WorkloadOutcome> {
   return new Map(
     arms.map((a) => {
       const mine = ms.filter((x) => x.arm === a.name).map((x) => x.measurement);
@@ -76,7 +80,12 @@ export async function executeWorkload(
   const perfArms = async (paths: PathKind[]): Promise<PerfArm[]> => {
     const out: PerfArm[] = [];
     for (const a of arms) {
-      out.push({ name: a.name, driver: a.driver, agentCommand: a.agentCommand, topology: await a.perf(paths) });
+      out.push({
+        name: a.name,
+        driver: a.driver,
+        agentCommand: a.agentCommand,
+        topology: await a.perf(paths),
+      });
     }
     return out;
   };

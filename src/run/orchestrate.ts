@@ -159,7 +159,10 @@ async function runStep(
   progress.step(title);
   try {
     const saved = new Map(
-      steps.map((x) => [x.candidate.name, new Set(candidateEntry(store, x.candidate.name).measurements.map((m) => m.id))]),
+      steps.map((x) => [
+        x.candidate.name,
+        new Set(candidateEntry(store, x.candidate.name).measurements.map((m) => m.id)),
+      ]),
     );
     const arms: WorkloadArm[] = steps.map(({ candidate, cluster }) => ({
       name: candidate.name,

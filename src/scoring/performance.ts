@@ -111,7 +111,9 @@ export function relativeToBest(
     const v = m.summary[stat];
     const best = peers.reduce<(typeof peers)[number] | undefined>((b, p) => {
       if (!b) return p;
-      const better = higherIsBetter ? p.x.summary[stat] > b.x.summary[stat] : p.x.summary[stat] < b.x.summary[stat];
+      const better = higherIsBetter
+        ? p.x.summary[stat] > b.x.summary[stat]
+        : p.x.summary[stat] < b.x.summary[stat];
       return better ? p : b;
     }, undefined);
     if (v <= 0 || !best) continue;

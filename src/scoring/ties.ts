@@ -15,7 +15,7 @@ export function performanceTies(candidates: readonly CandidateResult[], st?: Sta
   const reports = new Map<string, CompareReport | null>();
   const reportAgainst = (name: string): CompareReport | null => {
     if (!reports.has(name)) {
-      let r: CompareReport | null = null;
+      let r: CompareReport | null;
       try {
         r = compareCandidateResults(candidates, {
           baseline: name,

@@ -9,12 +9,21 @@ export { fmtNumber, fmtP } from './numbers.js';
 
 export type CompareOutput = 'table' | 'json' | 'md';
 
-function valueCell(unit: string, statistic: string, v: { value: number; ci: [number, number] | null; n: number }): string {
+function valueCell(
+  unit: string,
+  statistic: string,
+  v: { value: number; ci: [number, number] | null; n: number },
+): string {
   const ci = v.ci ? ` [${fmtNumber(v.ci[0])}, ${fmtNumber(v.ci[1])}]` : ' [CI n/a]';
   return `${statistic} ${fmtNumber(v.value)}${ci}${unit ? ` ${unit}` : ''} (n=${v.n})`;
 }
 
-function deltaCell(report: CompareReport, r: CompareRow, f: CandidateFigure, c: Comparison | undefined): string {
+function deltaCell(
+  report: CompareReport,
+  r: CompareRow,
+  f: CandidateFigure,
+  c: Comparison | undefined,
+): string {
   if (f.candidate === report.baseline) return '(baseline)';
   if (!c) return r.note ?? 'n/a';
   if (c.relativeDifference === null) return 'n/a (baseline value is 0)';
@@ -22,7 +31,11 @@ function deltaCell(report: CompareReport, r: CompareRow, f: CandidateFigure, c: 
   return `${fmtPercent(c.relativeDifference)}${ci ? ` [${fmtPercent(ci[0])}, ${fmtPercent(ci[1])}]` : ''}`;
 }
 
-function verdictCell(f: CandidateFigure, c: Comparison | undefined, basis: 'absolute' | 'normalized'): string {
+function verdictCell(
+  f: CandidateFigure,
+  c: Comparison | undefined,
+  basis: 'absolute' | 'normalized',
+): string {
   if (!c) return '';
   const decisive = f.verdictBasis === basis;
   let text: string = c.verdict;
@@ -128,8 +141,14 @@ function textTable(report: CompareReport): string {
       .map((c, i) => c.padEnd(widths[i] ?? 0))
       .join('  ')
       .trimEnd();
-  const lines = [line(header(report)), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)];
-  return [...warningBanner(report), ...methodLines(report), '', ...lines, '', ...summaryLines(report)].join('\n');
+  const lines = [
+    line(header(report)),
+    widths.map((w) => '-'.repeat(w)).join('  '),
+    ...rows.slice(1).map(line),
+  ];
+  return [...warningBanner(report), ...methodLines(report), '', ...lines, '', ...summaryLines(report)].join(
+    '\n',
+  );
 }
 
 function mdTable(report: CompareReport): string {

@@ -149,7 +149,8 @@ export function compareSamples(
     testDetail = { t: r.t, df: r.df };
     if (p === null) note = 'Welch t test needs at least two samples on each side';
   }
-  const pEquivalence = base === 0 ? null : equivalenceP(baseline, candidate, statistic, margin * Math.abs(base));
+  const pEquivalence =
+    base === 0 ? null : equivalenceP(baseline, candidate, statistic, margin * Math.abs(base));
   const partial = { alpha, baseline: base, candidate: cand, higherIsBetter };
   return {
     statistic,

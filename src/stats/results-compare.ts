@@ -280,7 +280,13 @@ function pairRatios(m: Measurement): number[] | null {
   for (let i = 0; i < m.samples.length; i++) {
     const b = p.samples[i];
     const x = m.samples[i];
-    if (typeof b !== 'number' || typeof x !== 'number' || !Number.isFinite(b) || !Number.isFinite(x) || b === 0)
+    if (
+      typeof b !== 'number' ||
+      typeof x !== 'number' ||
+      !Number.isFinite(b) ||
+      !Number.isFinite(x) ||
+      b === 0
+    )
       return null;
     out.push(x / b);
   }
@@ -420,7 +426,10 @@ function compareSources(runs: readonly CandidateSource[], opts: CompareRunsOptio
       parameters: configParameters(first.parameters),
     };
     /** The baseline series a figure's drift is judged on: its paired samples, else the run's baseline path. */
-    const baselineSeries = (m: Measurement, cand: ComparedCandidate): { samples: number[]; paired: boolean } | null => {
+    const baselineSeries = (
+      m: Measurement,
+      cand: ComparedCandidate,
+    ): { samples: number[]; paired: boolean } | null => {
       if (environmentCheck) return { samples: m.samples, paired: false };
       if (pairRatios(m)) return { samples: m.paired?.samples ?? [], paired: true };
       const bm = baselinePath.get(cand.id)?.get(pathlessKey(m));
@@ -457,7 +466,11 @@ function compareSources(runs: readonly CandidateSource[], opts: CompareRunsOptio
       // Drift: the candidates' baseline series differ significantly or beyond the tolerance.
       const own = baselineSeries(m, c);
       if (own && baseBaseline && own.samples.length > 0 && baseBaseline.samples.length > 0) {
-        const d = compareSamples(baseBaseline.samples, own.samples, cmpOpts(first.higherIsBetter, `${key} baseline`));
+        const d = compareSamples(
+          baseBaseline.samples,
+          own.samples,
+          cmpOpts(first.higherIsBetter, `${key} baseline`),
+        );
         const significant = d.p !== null && d.p < alpha;
         const beyond = d.relativeDifference !== null && Math.abs(d.relativeDifference) > driftTolerance;
         if (significant || beyond) {
@@ -487,7 +500,11 @@ function compareSources(runs: readonly CandidateSource[], opts: CompareRunsOptio
       out.comparison = compareSamples(baseM.samples, m.samples, cmpOpts(m.higherIsBetter, key));
       family.push({ c: out.comparison, name: `${name} (absolute)` });
       if (ratios && baseRatios) {
-        out.normalizedComparison = compareSamples(baseRatios, ratios, cmpOpts(m.higherIsBetter, `${key} ÷ baseline`));
+        out.normalizedComparison = compareSamples(
+          baseRatios,
+          ratios,
+          cmpOpts(m.higherIsBetter, `${key} ÷ baseline`),
+        );
         family.push({ c: out.normalizedComparison, name: `${name} (normalized)` });
       }
       return out;

@@ -82,7 +82,9 @@ export function newBlockSeed(): number {
   return Math.floor(Math.random() * 2 ** 32) >>> 0;
 }
 
-export async function collectBlocks(opts: BlockSamplingOptions): Promise<Map<string, Map<string, FigureSeries>>> {
+export async function collectBlocks(
+  opts: BlockSamplingOptions,
+): Promise<Map<string, Map<string, FigureSeries>>> {
   const { unit, arms, reps, seed, figures } = opts;
   if (arms.length === 0) throw new Error(`${unit}: no candidate to measure`);
   const out = new Map<string, Map<string, FigureSeries>>();
@@ -99,7 +101,8 @@ export async function collectBlocks(opts: BlockSamplingOptions): Promise<Map<str
     const values = await opts.turn(arm, phase, block);
     for (const f of figures) {
       const v = values[f.id];
-      if (v === undefined) throw new Error(`${unit}: ${arm}'s ${phase} run ${block + 1} did not measure ${f.id}`);
+      if (v === undefined)
+        throw new Error(`${unit}: ${arm}'s ${phase} run ${block + 1} did not measure ${f.id}`);
       if (!Number.isFinite(v)) {
         throw new Error(`${f.id}: ${arm}'s ${phase} run ${block + 1} produced a non-finite value (${v})`);
       }
@@ -117,7 +120,8 @@ export async function collectBlocks(opts: BlockSamplingOptions): Promise<Map<str
 
   const adaptive = opts.adaptive !== false && reps.adaptive ? reps.adaptive : undefined;
   const max = adaptive ? Math.max(reps.count, adaptive.maxSamples) : reps.count;
-  const halfWidth = (arm: string, f: FigureSpec) => ciHalfWidthPercent(series(arm, f.id).samples, f.statistic);
+  const halfWidth = (arm: string, f: FigureSpec) =>
+    ciHalfWidthPercent(series(arm, f.id).samples, f.statistic);
   const driving = figures.filter((f) => f.adaptive);
   for (let block = 0; block < max; block++) {
     const order = blockOrder(seed, unit, block, arms);

@@ -69,7 +69,9 @@ test(
       }
     }
     // The other profile's samples of a block were taken in the same block, one turn each.
-    const [ra, rb] = r.candidates.map((c) => c.measurements.find((m) => m.id === 'latency/rr/payload=1/cross-node'));
+    const [ra, rb] = r.candidates.map((c) =>
+      c.measurements.find((m) => m.id === 'latency/rr/payload=1/cross-node'),
+    );
     for (const [i, p] of (ra?.schedule ?? []).entries()) {
       assert.equal(rb?.schedule?.[i]?.block, p.block);
       assert.equal((rb?.schedule?.[i]?.position ?? 0) + p.position, 1, 'one turn each per block');
@@ -86,8 +88,14 @@ test(
       .find((x) => x.id === 'latency/rr/payload=1/cross-node')
       ?.figures.find((f) => f.candidate === 'vxlan');
     console.log(`  VXLAN vs routed, cross-node RR: ${rr?.verdict} (${rr?.verdictBasis})`);
-    assert.ok(rr?.verdict && ['worse', 'inconclusive', 'equivalent'].includes(rr.verdict), `verdict ${rr?.verdict}`);
-    assert.equal(report.tally.better + report.tally.worse + report.tally.equivalent + report.tally.inconclusive, report.rows.filter((x) => !x.environmentCheck && x.figures.length === 2).length);
+    assert.ok(
+      rr?.verdict && ['worse', 'inconclusive', 'equivalent'].includes(rr.verdict),
+      `verdict ${rr?.verdict}`,
+    );
+    assert.equal(
+      report.tally.better + report.tally.worse + report.tally.equivalent + report.tally.inconclusive,
+      report.rows.filter((x) => !x.environmentCheck && x.figures.length === 2).length,
+    );
     // The summary table names both candidates and the figures.
     assert.match(run.stdout, /NetworkPolicy conformance\s+\d+\/\d+ pass, \d+ skip\s+\d+\/\d+ pass, \d+ skip/);
     assert.match(run.stdout, /throughput\/tcp\/streams=1\/cross-node \(Gbit\/s, median \[95% CI\]\)/);
@@ -111,14 +119,17 @@ test(
     assert.ok(Number(attr('data-images-total')) >= 5);
     assert.match(dom, /local reference profile \((routed|vxlan)\) with a score of/);
     // The comparison section speaks in verdicts and shows which figures reached the adaptive target.
-    assert.match(dom, /local reference profile \(vxlan\) is (better than|worse than|equivalent to|inconclusive against) local reference profile \(routed\) on/);
+    assert.match(
+      dom,
+      /local reference profile \(vxlan\) is (better than|worse than|equivalent to|inconclusive against) local reference profile \(routed\) on/,
+    );
     assert.match(dom, /(reached|not reached) \(/);
     assert.doesNotMatch(dom, /Winner: (Calico|Cilium)/);
   },
 );
 
 test(
-  'Ctrl-C in the middle of a run cleans up and keeps what was measured; --resume finishes it',
+  'Ctrl-C in the middle of an interleaved run removes both clusters and keeps what was measured; --resume finishes it',
   { timeout: 600_000 },
   async () => {
     const scenario = path.join(mkdtempSync(path.join(tmpdir(), 'cnibench-sigint-')), 'interrupt.yaml');
@@ -129,6 +140,8 @@ test(
         'candidates:',
         '  - name: routed',
         '    cni: local-routed',
+        '  - name: vxlan',
+        '    cni: local-vxlan',
         'workloads:',
         '  - kind: latency',
         '    paths: [same-node]',
@@ -139,6 +152,7 @@ test(
         'repetitions:',
         '  count: 2',
         '  warmup: 0',
+        '  adaptive: false',
         'report:',
         '  formats: [md, json]',
         '  charts: false',
@@ -147,7 +161,8 @@ test(
     );
     const resultsDir = mkdtempSync(path.join(tmpdir(), 'cnibench-sigint-results-'));
     const before = networkObjects('cnb');
-    // Interrupt once the latency step is saved and conformance is well under way.
+    // Interrupt once the latency step is saved and conformance is well under way: both candidates'
+    // clusters exist then (they are made together, to interleave the perf workloads).
     const first = await runCli(['run', scenario, '--results-dir', resultsDir], {
       interruptWhen: (err) => (/conformance.*: \d+\/\d+ /.test(err) ? 'SIGINT' : undefined),
     });
@@ -160,8 +175,13 @@ test(
     const interrupted = readResults(dir);
     assert.equal(interrupted.status, 'interrupted');
     assert.deepEqual(interrupted.candidates[0].completedSteps, ['routed/0-latency']);
+    assert.deepEqual(interrupted.candidates[1].completedSteps, ['vxlan/0-latency']);
     const rr = interrupted.candidates[0].measurements.find((m) => m.id === 'latency/rr/payload=1/same-node');
     assert.equal(rr?.samples.length, 2);
+    assert.deepEqual(
+      rr?.schedule?.map((p) => p.block),
+      [0, 1],
+    );
 
     const second = await runCli(['run', scenario, '--results-dir', resultsDir, '--resume', runId]);
     assert.equal(second.code, 0, second.stderr);
@@ -169,6 +189,7 @@ test(
     const done = readResults(dir);
     assert.equal(done.status, 'complete');
     assert.deepEqual(done.candidates[0].completedSteps, ['routed/0-latency', 'routed/1-conformance']);
+    assert.deepEqual(done.candidates[1].completedSteps, ['vxlan/0-latency', 'vxlan/1-conformance']);
     assert.deepEqual(done.candidates[0].measurements.find((m) => m.id === rr!.id)?.samples, rr!.samples);
     assert.ok(done.candidates[0].conformance!.passed > 100);
     assert.deepEqual(networkObjects('cnb'), before);

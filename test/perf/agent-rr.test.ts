@@ -123,7 +123,8 @@ test('the agent has no npm dependencies: it imports Node.js built-ins and its ow
       const spec = m[1] ?? '';
       const ok = spec.startsWith('.') || spec.startsWith('node:') || builtins.has(spec);
       assert.ok(ok, `${f} imports ${spec}`);
-      if (spec.startsWith('.')) assert.ok(!spec.startsWith('..'), `${f} imports ${spec} from outside the agent`);
+      if (spec.startsWith('.'))
+        assert.ok(!spec.startsWith('..'), `${f} imports ${spec} from outside the agent`);
     }
   }
 });

@@ -140,7 +140,14 @@ describe('collectBlocks', () => {
   test('a non-finite value is an error naming the figure and the run', async () => {
     const { turn } = sequences({ a: [1, NaN] });
     await assert.rejects(
-      collectBlocks({ unit: 'u', arms: ['a'], reps: { count: 2, warmup: 0, adaptive: false }, seed: 1, figures: [FIG], turn }),
+      collectBlocks({
+        unit: 'u',
+        arms: ['a'],
+        reps: { count: 2, warmup: 0, adaptive: false },
+        seed: 1,
+        figures: [FIG],
+        turn,
+      }),
       /x: a's sample run 2 produced a non-finite value/,
     );
   });

@@ -254,10 +254,7 @@ describe('perf workloads on the local cluster', () => {
       payloadBytes: 1,
       baseline: false,
     };
-    await assert.rejects(
-      latency(driver, topo, lat, once),
-      /path service.*agent exited 1/s,
-    );
+    await assert.rejects(latency(driver, topo, lat, once), /path service.*agent exited 1/s);
     // Putting the service back makes it answer again (the rule is what carries the traffic).
     const again = await driver.preparePerf(['service']);
     const ok = await latency(driver, again, lat, once);

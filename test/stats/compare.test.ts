@@ -94,7 +94,10 @@ describe('compareSamples', () => {
     assert.match(c.note ?? '', /two samples/);
   });
   test('NaN in a candidate names the measurement', () => {
-    assert.throws(() => compareSamples([1, 2], [1, NaN], { ...thr, label: 'rr/cross-node' }), /rr\/cross-node \(candidate\)/);
+    assert.throws(
+      () => compareSamples([1, 2], [1, NaN], { ...thr, label: 'rr/cross-node' }),
+      /rr\/cross-node \(candidate\)/,
+    );
   });
   test('baseline statistic 0 → relative difference n/a (null), no division by zero', () => {
     const c = compareSamples([0, 0, 0], [1, 1, 2], { higherIsBetter: false });

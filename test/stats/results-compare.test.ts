@@ -205,7 +205,13 @@ describe('paired baselines, drift and multiple-comparison control', () => {
 
   test('each figure is compared absolutely and by its per-pair ratios, each with a CI', () => {
     const r = compareRuns([
-      { source: 'x', results: syntheticResults('r1', [pairedCandidate('a', 1, 1, noiseA), pairedCandidate('b', 0.8, 1, noiseB)]) },
+      {
+        source: 'x',
+        results: syntheticResults('r1', [
+          pairedCandidate('a', 1, 1, noiseA),
+          pairedCandidate('b', 0.8, 1, noiseB),
+        ]),
+      },
     ]);
     const row = r.rows.find((x) => x.path === 'cross-node');
     const b = row?.figures[1];
@@ -221,25 +227,46 @@ describe('paired baselines, drift and multiple-comparison control', () => {
   test('drift: one candidate measured on a 30% slower machine — compare names it, the normalized verdict holds', () => {
     // b's pod path is 20% slower than a's in truth; its whole environment (baseline and path) 30% slower.
     const truth = compareRuns([
-      { source: 'x', results: syntheticResults('r1', [pairedCandidate('a', 1, 1, noiseA), pairedCandidate('b', 0.8, 1, noiseB)]) },
+      {
+        source: 'x',
+        results: syntheticResults('r1', [
+          pairedCandidate('a', 1, 1, noiseA),
+          pairedCandidate('b', 0.8, 1, noiseB),
+        ]),
+      },
     ]);
     const drifted = compareRuns([
-      { source: 'x', results: syntheticResults('r1', [pairedCandidate('a', 1, 1, noiseA), pairedCandidate('b', 0.8, 0.7, noiseB)]) },
+      {
+        source: 'x',
+        results: syntheticResults('r1', [
+          pairedCandidate('a', 1, 1, noiseA),
+          pairedCandidate('b', 0.8, 0.7, noiseB),
+        ]),
+      },
     ]);
     const fig = (rep: typeof truth) => rep.rows.find((x) => x.path === 'cross-node')?.figures[1];
     assert.equal(fig(truth)?.drift, undefined);
     const d = fig(drifted);
     assert.ok(d?.drift, 'drift detected');
-    assert.match(d?.drift?.sentence ?? '', /baseline path measured 7\.3\d* Gbit\/s for b against 10\.5\d* Gbit\/s for a \(-30\.1%/);
+    assert.match(
+      d?.drift?.sentence ?? '',
+      /baseline path measured 7\.3\d* Gbit\/s for b against 10\.5\d* Gbit\/s for a \(-30\.1%/,
+    );
     assert.match(d?.drift?.sentence ?? '', /confounded by environment drift/);
     assert.equal(drifted.drift.length, 2, 'named for the pod path and on the baseline row');
     assert.equal(d?.verdictBasis, 'normalized');
     assert.equal(d?.verdict, fig(truth)?.normalizedComparison?.verdict, 'normalized verdict unchanged');
-    assert.equal(d?.normalizedComparison?.relativeDifference, fig(truth)?.normalizedComparison?.relativeDifference);
+    assert.equal(
+      d?.normalizedComparison?.relativeDifference,
+      fig(truth)?.normalizedComparison?.relativeDifference,
+    );
     const text = formatCompareReport(drifted, 'table');
     assert.match(text, /confounded by environment drift/);
     assert.match(text, /Environment drift:\n/);
-    assert.match(text, /\n {2}- throughput throughput cross-node .*the verdict rests on the baseline-normalized figure/);
+    assert.match(
+      text,
+      /\n {2}- throughput throughput cross-node .*the verdict rests on the baseline-normalized figure/,
+    );
   });
 
   test('drift beyond the tolerance without significance is drift too; without pairing the verdict is inconclusive', () => {
@@ -258,7 +285,10 @@ describe('paired baselines, drift and multiple-comparison control', () => {
   });
 
   test('Holm adjusts over every comparison; Benjamini–Hochberg is the option; raw and adjusted p are shown', () => {
-    const results = syntheticResults('r1', [pairedCandidate('a', 1, 1, noiseA), pairedCandidate('b', 0.97, 1, noiseB)]);
+    const results = syntheticResults('r1', [
+      pairedCandidate('a', 1, 1, noiseA),
+      pairedCandidate('b', 0.97, 1, noiseB),
+    ]);
     const holm = compareRuns([{ source: 'x', results }]);
     const bh = compareRuns([{ source: 'x', results }], { adjust: 'bh' });
     const c = holm.rows.find((x) => x.path === 'cross-node')?.figures[1]?.comparison;

@@ -42,19 +42,23 @@ const compare: CommandModule<object, CompareArgs> = {
       })
       .option('alpha', {
         type: 'number',
-        describe: "significance level of the tests, after adjustment (default: the first run's scenario, else 0.05)",
+        describe:
+          "significance level of the tests, after adjustment (default: the first run's scenario, else 0.05)",
       })
       .option('adjust', {
         choices: ADJUST_METHODS,
-        describe: 'multiple-comparison control over all rows: holm (family-wise, default) or bh (Benjamini–Hochberg)',
+        describe:
+          'multiple-comparison control over all rows: holm (family-wise, default) or bh (Benjamini–Hochberg)',
       })
       .option('margin', {
         type: 'number',
-        describe: 'equivalence margin, % of the baseline candidate’s figure (default: the scenario’s, else 5)',
+        describe:
+          'equivalence margin, % of the baseline candidate’s figure (default: the scenario’s, else 5)',
       })
       .option('drift-tolerance', {
         type: 'number',
-        describe: 'baselines differing by more than this % are environment drift (default: the scenario’s, else 5)',
+        describe:
+          'baselines differing by more than this % are environment drift (default: the scenario’s, else 5)',
       })
       .option('output', {
         choices: ['table', 'json', 'md'] as const,

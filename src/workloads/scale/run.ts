@@ -97,7 +97,12 @@ export interface ScaleArm {
   agentCommand: string[];
 }
 
-async function setUp(a: ScaleArm, path: PerfPair['path'], opts: PolicyScaleOptions, signal?: AbortSignal): Promise<ScaleSetup> {
+async function setUp(
+  a: ScaleArm,
+  path: PerfPair['path'],
+  opts: PolicyScaleOptions,
+  signal?: AbortSignal,
+): Promise<ScaleSetup> {
   const { driver } = a;
   // Layout pods first (a driver may remove pods a case does not name), then the perf pair.
   const partial = scaleLayoutBase(opts.layout);
@@ -300,4 +305,3 @@ export async function runPolicyScale(
   }
   return out;
 }
-

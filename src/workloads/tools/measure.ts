@@ -108,11 +108,7 @@ export function toMeasurement(
 }
 
 /** The series of one figure of one candidate (collectBlocks' output). */
-export function seriesOf(
-  all: Map<string, Map<string, FigureSeries>>,
-  arm: string,
-  id: string,
-): FigureSeries {
+export function seriesOf(all: Map<string, Map<string, FigureSeries>>, arm: string, id: string): FigureSeries {
   const s = all.get(arm)?.get(id);
   if (!s) throw new Error(`no series ${id} for ${arm}`);
   return s;
