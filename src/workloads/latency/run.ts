@@ -23,9 +23,8 @@ import type { Repetitions, Workload } from '../../scenario/schema.js';
 import { collectBlocks, type FigureSpec, type TurnValues } from '../sampling.js';
 import { AgentRrTool, latencyPercentiles } from '../tools/agent-rr.js';
 import {
-  ToolVersions,
   emit,
-  pairFor,
+  prepareArms,
   round,
   seriesOf,
   toMeasurement,
@@ -64,7 +63,6 @@ export async function runLatency(
   sampling: { adaptive?: boolean } = {},
 ): Promise<ArmMeasurement[]> {
   const out: ArmMeasurement[] = [];
-  const versions = new ToolVersions();
   const payload = workload.payloadBytes;
   const duration = workload.duration;
   const mode = workload.mode;
@@ -87,23 +85,11 @@ export async function runLatency(
     if (!agent) throw new Error(`unknown candidate ${name}`);
     return agent;
   };
-  const pairs = new Map(arms.map((a) => [a.name, paths.map((p) => pairFor(a.topology, p))]));
-  const tools = new Map(
-    await Promise.all(
-      arms.map(async (a) => {
-        const agent = agentOf(a.name);
-        const client = pairs.get(a.name)?.[0]?.client;
-        const version = client ? await versions.get(agent, a.driver, client) : undefined;
-        return [a.name, { name: agent.name, version }] as const;
-      }),
-    ),
-  );
-  const servers = arms.flatMap((a) =>
-    (pairs.get(a.name) ?? []).map(
-      (pair) =>
-        <R>(body: () => Promise<R>) =>
-          agentOf(a.name).withServer(a.driver, pair, mode, payload, body),
-    ),
+  const { pairs, tools, servers } = await prepareArms(
+    arms,
+    paths,
+    (a) => agentOf(a.name),
+    (a, pair) => (body) => agentOf(a.name).withServer(a.driver, pair, mode, payload, body),
   );
   const specs: FigureSpec[] = paths.flatMap((path) =>
     kinds.map((k) => ({

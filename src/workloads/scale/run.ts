@@ -160,6 +160,17 @@ export async function runPolicyScale(
   const counts = [...new Set(workload.counts)];
   const isDone = (arm: string, id: string) => tools.isDone?.(arm, id) ?? false;
   const perfArms = setups.map((st) => st.arm);
+  /** Applies `policies` and times until the probe pair is allowed (or denied) as expected. */
+  const flipTo = (st: ScaleSetup, allowed: boolean, policies: NetworkPolicy[], what: string) =>
+    measureFlip(
+      st.arm.driver,
+      st.request,
+      st.probeServer.key,
+      allowed,
+      () => st.arm.driver.setPolicies(policies, st.allPods, signal),
+      what,
+      flipOpts,
+    );
 
   try {
     for (const n of counts) {
@@ -172,15 +183,7 @@ export async function runPolicyScale(
         policiesOf.set(st.arm.name, policies);
         tools.onProgress?.(`policy-scale: installing ${n} policies (${st.arm.name})`);
         // Installing N and waiting for the probe pair to answer: the dataplane holds the N policies.
-        const settle = await measureFlip(
-          st.arm.driver,
-          st.request,
-          st.probeServer.key,
-          true,
-          () => st.arm.driver.setPolicies(policies, st.allPods, signal),
-          `installing ${n} policies`,
-          flipOpts,
-        );
+        const settle = await flipTo(st, true, policies, `installing ${n} policies`);
         opts.onStep?.({ policies: n, setPoliciesMs: settle.applyMs });
       }
       const policies = (name: string) => policiesOf.get(name) ?? [];
@@ -230,24 +233,8 @@ export async function runPolicyScale(
         turn: async (name, phase, block) => {
           const st = setupOf(name);
           const withExtra = [...policies(name), probeDenyPolicy(st.layout)];
-          const add = await measureFlip(
-            st.arm.driver,
-            st.request,
-            st.probeServer.key,
-            false,
-            () => st.arm.driver.setPolicies(withExtra, st.allPods, signal),
-            `adding 1 policy to ${n}`,
-            flipOpts,
-          );
-          const remove = await measureFlip(
-            st.arm.driver,
-            st.request,
-            st.probeServer.key,
-            true,
-            () => st.arm.driver.setPolicies(policies(name), st.allPods, signal),
-            `removing 1 policy from ${n + 1}`,
-            flipOpts,
-          );
+          const add = await flipTo(st, false, withExtra, `adding 1 policy to ${n}`);
+          const remove = await flipTo(st, true, policies(name), `removing 1 policy from ${n + 1}`);
           if (phase === 'sample') applyMs.set(name, [...(applyMs.get(name) ?? []), add.applyMs]);
           tools.onProgress?.(
             `policy-scale ${n}: ${phase} ${block + 1} (${name}): +1 policy enforced after ${add.latencyMs.toFixed(1)} ms, removal after ${remove.latencyMs.toFixed(1)} ms`,

@@ -16,9 +16,8 @@ import { EnvironmentError } from '../../util/errors.js';
 import { collectBlocks, type FigureSpec, type TurnValues } from '../sampling.js';
 import { iperf3 } from '../tools/iperf3.js';
 import {
-  ToolVersions,
   emit,
-  pairFor,
+  prepareArms,
   seriesOf,
   toMeasurement,
   unitPending,
@@ -57,7 +56,6 @@ export async function runThroughput(
     );
   }
   const out: ArmMeasurement[] = [];
-  const versions = new ToolVersions();
   const udp = workload.protocol === 'UDP';
   const figures: Figure[] = udp ? ['udp', 'udp-loss', 'udp-jitter'] : ['tcp'];
   const duration = Math.max(1, Math.round(workload.duration));
@@ -72,22 +70,11 @@ export async function runThroughput(
   );
   if (todo.length === 0) return out;
 
-  const pairs = new Map(arms.map((a) => [a.name, paths.map((p) => pairFor(a.topology, p))]));
-  const tools = new Map(
-    await Promise.all(
-      arms.map(async (a) => {
-        const client = pairs.get(a.name)?.[0]?.client;
-        const version = client ? await versions.get(iperf3, a.driver, client) : undefined;
-        return [a.name, { name: iperf3.name, version }] as const;
-      }),
-    ),
-  );
-  const servers = arms.flatMap((a) =>
-    (pairs.get(a.name) ?? []).map(
-      (pair) =>
-        <R>(body: () => Promise<R>) =>
-          iperf3.withServer(a.driver, pair, body),
-    ),
+  const { pairs, tools, servers } = await prepareArms(
+    arms,
+    paths,
+    () => iperf3,
+    (a, pair) => (body) => iperf3.withServer(a.driver, pair, body),
   );
 
   await withServers(servers, async () => {

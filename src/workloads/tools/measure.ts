@@ -78,13 +78,43 @@ export class ToolVersions {
  * Runs `body` with every server of `starts` running (each start runs its own body), stopping them in
  * reverse order afterwards — one server per path and candidate for a whole unit.
  */
-export async function withServers<T>(
-  starts: ReadonlyArray<<R>(body: () => Promise<R>) => Promise<R>>,
-  body: () => Promise<T>,
-): Promise<T> {
+export async function withServers<T>(starts: readonly ServerStart[], body: () => Promise<T>): Promise<T> {
   const [first, ...rest] = starts;
   if (!first) return body();
   return first(() => withServers(rest, body));
+}
+
+/** Runs `body` with a server started for one pair (a tool's withServer, bound to its options). */
+export type ServerStart = <R>(body: () => Promise<R>) => Promise<R>;
+
+/**
+ * What a perf workload needs per candidate: its client/server pair of each path, the tool's name and
+ * version as read in its client pod, and the servers to run for the whole unit.
+ */
+export async function prepareArms(
+  arms: readonly PerfArm[],
+  paths: readonly PathKind[],
+  toolOf: (arm: PerfArm) => MeasurementTool,
+  startServer: (arm: PerfArm, pair: PerfPair) => ServerStart,
+): Promise<{
+  pairs: Map<string, PerfPair[]>;
+  tools: Map<string, { name: string; version?: string }>;
+  servers: ServerStart[];
+}> {
+  const versions = new ToolVersions();
+  const pairs = new Map(arms.map((a) => [a.name, paths.map((p) => pairFor(a.topology, p))]));
+  const tools = new Map(
+    await Promise.all(
+      arms.map(async (a) => {
+        const tool = toolOf(a);
+        const client = pairs.get(a.name)?.[0]?.client;
+        const version = client ? await versions.get(tool, a.driver, client) : undefined;
+        return [a.name, { name: tool.name, ...(version !== undefined ? { version } : {}) }] as const;
+      }),
+    ),
+  );
+  const servers = arms.flatMap((a) => (pairs.get(a.name) ?? []).map((pair) => startServer(a, pair)));
+  return { pairs, tools, servers };
 }
 
 export type MeasurementBase = Omit<
