@@ -59,7 +59,7 @@ export function buildPlan(s: Scenario, sources: PlanDetailSources = {}): PlanSte
       cluster.kind === 'local'
         ? `create the embedded local cluster: ${cluster.nodes} nodes (network namespaces), pod CIDR ${cluster.podCidr}`
         : `use cluster ${cluster.context ?? '(current context)'} from ${cluster.kubeconfig ?? 'KUBECONFIG or ~/.kube/config'}`,
-    details: sources.cluster?.(s) ?? [],
+    details: [...(sources.cluster?.(s) ?? []), ...comparisonDetails(s)],
   });
   for (const c of s.candidates) {
     steps.push({
@@ -110,6 +110,18 @@ export function buildPlan(s: Scenario, sources: PlanDetailSources = {}): PlanSte
     details: [],
   });
   return steps;
+}
+
+/** How the candidates are measured against each other (docs/statistics.md). */
+function comparisonDetails(s: Scenario): string[] {
+  const st = s.statistics;
+  const interleaved = s.cluster.kind === 'local' && st.interleave && s.candidates.length > 1;
+  return [
+    interleaved
+      ? `every candidate's cluster exists at once: perf workloads measure ${s.candidates.map((c) => c.name).join(', ')} in alternating blocks, each in a shuffled order (seed ${st.seed ?? 'random, recorded'})`
+      : 'candidates are measured one after the other; each pod-path sample is paired with a baseline sample of the same turn',
+    `compare: alpha ${st.alpha} after ${st.adjust === 'holm' ? 'Holm' : 'Benjamini–Hochberg'} adjustment, equivalence margin ±${st.equivalenceMargin}%, drift tolerance ${st.driftTolerance}%`,
+  ];
 }
 
 function settingsLines(c: Candidate): string[] {
