@@ -29,6 +29,7 @@ import {
   seriesOf,
   toMeasurement,
   unitPending,
+  unitSampling,
   withServers,
   workloadPaths,
   type ArmMeasurement,
@@ -109,12 +110,8 @@ export async function runLatency(
   await withServers(servers, async () => {
     const series = await collectBlocks({
       unit: `${opts.unitPrefix ?? ''}${latencyId(primary, payload, 'baseline').replace(/\/baseline$/, '')}`,
-      arms: arms.map((a) => a.name),
-      reps: repetitions,
-      seed: opts.seed,
+      ...unitSampling(arms, repetitions, opts, sampling),
       figures: specs,
-      adaptive: sampling.adaptive,
-      signal: opts.signal,
       onTurn: (arm, phase, block, values) => {
         for (const p of paths) {
           const v = values[latencyId(primary, payload, p)] ?? NaN;

@@ -21,6 +21,7 @@ import {
   seriesOf,
   toMeasurement,
   unitPending,
+  unitSampling,
   withServers,
   workloadPaths,
   type ArmMeasurement,
@@ -95,12 +96,8 @@ export async function runThroughput(
       const label = `throughput ${workload.protocol} streams=${streams}`;
       const series = await collectBlocks({
         unit: `${opts.unitPrefix ?? ''}throughput/${udp ? 'udp' : 'tcp'}/streams=${streams}`,
-        arms: arms.map((a) => a.name),
-        reps: repetitions,
-        seed: opts.seed,
+        ...unitSampling(arms, repetitions, opts, sampling),
         figures: specs,
-        adaptive: sampling.adaptive,
-        signal: opts.signal,
         onTurn: (arm, phase, block, values) =>
           opts.onProgress?.(
             `${label}: ${phase} ${block + 1} (${arm}): ${paths

@@ -7,7 +7,8 @@ import type { ClusterDriver, PathKind, PerfPair, PerfTopology, PodHandle } from 
 import type { Measurement } from '../../results/schema.js';
 import { summarize } from '../../stats/summary.js';
 import { EnvironmentError } from '../../util/errors.js';
-import type { FigureSeries } from '../sampling.js';
+import type { Repetitions } from '../../scenario/schema.js';
+import type { BlockSamplingOptions, FigureSeries } from '../sampling.js';
 import type { MeasurementTool } from './tool.js';
 
 /** One candidate as the perf workloads measure it: its cluster and its perf pods. */
@@ -82,6 +83,22 @@ export async function withServers<T>(starts: readonly ServerStart[], body: () =>
   const [first, ...rest] = starts;
   if (!first) return body();
   return first(() => withServers(rest, body));
+}
+
+/** The block-sampling options every perf unit shares: who takes turns, how often, with what seed. */
+export function unitSampling(
+  arms: readonly PerfArm[],
+  reps: Repetitions,
+  opts: PerfRunOptions,
+  sampling: { adaptive?: boolean },
+): Pick<BlockSamplingOptions, 'arms' | 'reps' | 'seed' | 'adaptive' | 'signal'> {
+  return {
+    arms: arms.map((a) => a.name),
+    reps,
+    seed: opts.seed,
+    ...(sampling.adaptive !== undefined ? { adaptive: sampling.adaptive } : {}),
+    ...(opts.signal ? { signal: opts.signal } : {}),
+  };
 }
 
 /** Runs `body` with a server started for one pair (a tool's withServer, bound to its options). */
