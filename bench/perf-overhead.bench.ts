@@ -11,7 +11,6 @@
  *               Both are checked on the median of the per-round ratios (each round runs the two sides
  *               back to back, alternating who goes first), which tolerates a machine whose load drifts
  *               between rounds; the ratio of medians is printed too.
- *   agent engines  rr p50 with the hrtime loop vs the tinybench engine (why loop is the default)
  *   exec        tinybench timing of one `driver.exec(pod, ['true'])` (the fixed cost per tool run)
  *
  * Run alone: `node dist/bench/perf-overhead.bench.js [--rounds N] [--duration S]` (root; exit 1 if a
@@ -26,7 +25,6 @@ import { run } from '../src/cluster/local/sh.js';
 import { medianOf as median } from '../src/stats/quantile.js';
 import { runThroughput } from '../src/workloads/throughput/run.js';
 import { runLatency } from '../src/workloads/latency/run.js';
-import { AgentRrTool } from '../src/workloads/tools/agent-rr.js';
 import { parseIperf3Tcp } from '../src/workloads/tools/iperf3.js';
 import { PROJECT_ROOT } from '../src/util/version.js';
 import { LocalDriver } from '../src/cluster/local/driver.js';
@@ -57,7 +55,6 @@ export interface Comparison {
 export interface PerfOverheadReport {
   throughputGbps: Comparison;
   rttUs: Comparison;
-  engines: { loopP50Us: number[]; tinybenchP50Us: number[] };
   execOverheadMs: { mean: number; p50: number; p99: number; samples: number };
   pass: boolean;
 }
@@ -177,21 +174,18 @@ export async function runPerfOverheadBench(opts: PerfOverheadOptions = {}): Prom
       ),
     );
 
-    const one = { count: 1, warmup: 0 };
+    const one = { count: 1, warmup: 0, adaptive: false as const };
+    const arms = [{ name: 'cnibench', driver, topology: topo, agentCommand }];
     const harnessTp: number[] = [];
     const bareTp: number[] = [];
     const harnessRtt: number[] = [];
     const bareRtt: number[] = [];
-    const loopP50: number[] = [];
-    const tinyP50: number[] = [];
-    const agent = new AgentRrTool(agentCommand);
     // One untimed round of each warms caches, ARP and the page cache of the binaries.
     await bareIperf3(clientNs, pair.target, 1);
     await sockperfRtt(clientNs, pair.target, 1);
     const harnessThroughput = async () => {
       const [m] = await runThroughput(
-        driver,
-        topo,
+        arms,
         {
           kind: 'throughput',
           tool: 'iperf3',
@@ -203,19 +197,20 @@ export async function runPerfOverheadBench(opts: PerfOverheadOptions = {}): Prom
           baseline: true,
         },
         one,
-        { agentCommand },
+        { seed: 0 },
       );
-      harnessTp.push(m.samples[0]);
+      if (!m) throw new Error('no throughput measurement');
+      harnessTp.push(m.measurement.samples[0] ?? NaN);
     };
     const harnessLatency = async () => {
       const [m] = await runLatency(
-        driver,
-        topo,
+        arms,
         { kind: 'latency', mode: 'rr', paths: [], duration, payloadBytes: MESSAGE, baseline: true },
         one,
-        { agentCommand },
+        { seed: 0 },
       );
-      harnessRtt.push(m.samples[0]);
+      if (!m) throw new Error('no latency measurement');
+      harnessRtt.push(m.measurement.samples[0] ?? NaN);
     };
     const bareThroughput = async () => void bareTp.push(await bareIperf3(clientNs, pair.target, duration));
     const bareLatency = async () => void bareRtt.push(await sockperfRtt(clientNs, pair.target, duration));
@@ -230,15 +225,6 @@ export async function runPerfOverheadBench(opts: PerfOverheadOptions = {}): Prom
           `rtt p50 cnibench ${harnessRtt[r].toFixed(1)} vs sockperf ${bareRtt[r].toFixed(1)} µs`,
       );
     }
-    for (let r = 0; r < rounds; r++) {
-      for (const engine of ['loop', 'tinybench'] as const) {
-        const rep = await agent.withServer(driver, pair, 'rr', MESSAGE, () =>
-          agent.runRr(driver, pair, { duration: 1, payload: MESSAGE, engine }),
-        );
-        (engine === 'loop' ? loopP50 : tinyP50).push(rep.rttUs.p50);
-      }
-    }
-
     const bench = new Bench({ time: 2000, warmupTime: 200 });
     bench.add('driver.exec(baseline client, [true])', async () => {
       const r = await driver.exec(pair.client, ['true']);
@@ -251,7 +237,6 @@ export async function runPerfOverheadBench(opts: PerfOverheadOptions = {}): Prom
     const report: PerfOverheadReport = {
       throughputGbps: compare(harnessTp, bareTp, 'cnibench/bare ≥ 0.95', (x) => x >= 0.95),
       rttUs: compare(harnessRtt, bareRtt, 'cnibench/sockperf ≤ 1.5', (x) => x <= 1.5),
-      engines: { loopP50Us: loopP50, tinybenchP50Us: tinyP50 },
       execOverheadMs: {
         mean: res.latency.mean,
         p50: res.latency.p50 ?? NaN,
@@ -268,9 +253,6 @@ export async function runPerfOverheadBench(opts: PerfOverheadOptions = {}): Prom
     );
     log(
       `rtt p50:    cnibench ${l.harnessMedian.toFixed(1)} µs / sockperf ${l.bareMedian.toFixed(1)} µs → median paired ratio ${l.ratio.toFixed(3)}, ratio of medians ${l.ratioOfMedians.toFixed(3)} (${l.threshold}: ${l.pass ? 'PASS' : 'FAIL'})`,
-    );
-    log(
-      `agent rr p50 by engine: loop ${median(loopP50).toFixed(1)} µs, tinybench ${median(tinyP50).toFixed(1)} µs`,
     );
     log(
       `driver.exec overhead: mean ${report.execOverheadMs.mean.toFixed(2)} ms, p99 ${report.execOverheadMs.p99.toFixed(2)} ms (${report.execOverheadMs.samples} runs)`,

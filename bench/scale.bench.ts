@@ -98,8 +98,14 @@ export async function runScaleBench(opts: ScaleBenchOptions = {}): Promise<Scale
   const setMs = new Map<number, number>();
   try {
     await driver.preflight();
-    const measurements = await runPolicyScale(
-      driver,
+    const measured = await runPolicyScale(
+      [
+        {
+          name: 'routed',
+          driver,
+          agentCommand: [process.execPath, path.join(PROJECT_ROOT, 'dist', 'src', 'agent', 'main.js')],
+        },
+      ],
       {
         kind: 'policy-scale',
         counts,
@@ -107,13 +113,11 @@ export async function runScaleBench(opts: ScaleBenchOptions = {}): Promise<Scale
         path: 'cross-node',
         duration,
       },
-      { count: samples, warmup: 1 },
-      {
-        agentCommand: [process.execPath, path.join(PROJECT_ROOT, 'dist', 'src', 'agent', 'main.js')],
-        onProgress: (m) => log(`  ${m}`),
-      },
+      { count: samples, warmup: 1, adaptive: false },
+      { seed: 0, onProgress: (m) => log(`  ${m}`) },
       { onStep: (s) => setMs.set(s.policies, s.setPoliciesMs) },
     );
+    const measurements = measured.map((x) => x.measurement);
     const med = (n: number, pred: (m: Measurement) => boolean) =>
       measurements.find((m) => m.parameters.policies === n && pred(m))?.summary.median ?? null;
     const rows = counts.map((n) => ({

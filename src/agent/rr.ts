@@ -6,50 +6,24 @@
  *   after echoing N bytes, so in the connection-rate test the *server* sends the first FIN and the
  *   TIME_WAIT sockets pile up on the server side, not on the client whose ephemeral ports they would
  *   exhaust after a few repetitions.
- * - `rr --target IP --port P --duration S [--payload N] [--raw] [--engine loop|tinybench]`:
- *   one connection, ping-pong round trips (TCP_RR-like).
- * - `crr --target IP --port P --duration S [--payload N] [--raw]`: connect, send, receive, close,
+ * - `rr --target IP --port P --duration S [--payload N]`: one connection, ping-pong round trips
+ *   (TCP_RR-like).
+ * - `crr --target IP --port P --duration S [--payload N]`: connect, send, receive, close,
  *   repeat, one connection at a time (TCP_CRR-like).
  *
  * Round trips are timed with `process.hrtime.bigint()` around a callback-driven loop (no promise
- * and no allocation per round trip): the default `loop` engine. The `tinybench` engine runs each
- * round trip as a tinybench task, reporting the same hrtime figure as `overriddenDuration`, and
- * takes tinybench's retained samples. Measured on the baseline veth pair (bench/perf-overhead) both
- * give the same p50 (17.5 vs 17.6 µs) and a similar rate, so tinybench costs no accuracy here; the
- * loop stays the default because it has no per-round-trip promise, hooks or sample bookkeeping that
- * could matter on slower CPUs, and the tinybench engine remains as a cross-check (`--engine`).
-
- * Output: one JSON object on stdout (`RrReport` / `CrrReport`), with exact percentiles computed in
- * the agent over every round trip, and a log-bucket histogram (1% wide buckets) so the harness can
- * pool several repetitions without shipping every sample through `kubectl exec`. `--raw` adds all
- * samples.
+ * and no allocation per round trip).
+ *
+ * Output: one JSON object on stdout (`RrReport` / `CrrReport`) with every timed round trip in µs
+ * (`samplesUs`, in the order measured). The agent measures and computes no statistics: percentiles
+ * and everything else are computed by the harness with the statistics stage's one definition
+ * (type-7 quantiles, src/stats/quantile.ts), and the agent needs nothing beyond Node.js itself.
  */
 import net from 'node:net';
-import { numberFlag, parseFlags, stringFlag, UsageError } from './args.js';
-
-/** Histogram bucket ratio: bucket i holds values in [BASE^i, BASE^(i+1)) µs. */
-export const HISTOGRAM_BASE = 1.01;
-
-export interface LatencyStats {
-  min: number;
-  mean: number;
-  p50: number;
-  p90: number;
-  p99: number;
-  p999: number;
-  max: number;
-}
-
-export interface LatencyHistogram {
-  /** Ratio between successive bucket bounds. */
-  base: number;
-  /** [bucket index, count], bucket i = [base^i, base^(i+1)) µs; sorted by index. */
-  buckets: Array<[number, number]>;
-}
+import { numberFlag, parseFlags, stringFlag } from './args.js';
 
 export interface RrReport {
   mode: 'rr';
-  engine: 'loop' | 'tinybench';
   target: string;
   port: number;
   payloadBytes: number;
@@ -59,9 +33,8 @@ export interface RrReport {
   count: number;
   /** Round trips per second (count / elapsed). */
   transactionsPerSecond: number;
-  rttUs: LatencyStats;
-  histogram: LatencyHistogram;
-  samplesUs?: number[];
+  /** Every timed round trip, µs (ns resolution), in the order measured. */
+  samplesUs: number[];
 }
 
 export interface CrrReport {
@@ -74,10 +47,8 @@ export interface CrrReport {
   /** Completed connect/request/response/close transactions. */
   count: number;
   connectionsPerSecond: number;
-  /** Per connection: from connect() to the full reply received. */
-  latencyUs: LatencyStats;
-  histogram: LatencyHistogram;
-  samplesUs?: number[];
+  /** Per connection: from connect() to the full reply received, µs, in the order measured. */
+  samplesUs: number[];
 }
 
 const RR_SERVER_OPTIONS = {
@@ -90,7 +61,6 @@ const CLIENT_OPTIONS = {
   port: { type: 'string' },
   duration: { type: 'string' },
   payload: { type: 'string' },
-  raw: { type: 'boolean' },
   'connect-wait-ms': { type: 'string' },
 } as const;
 
@@ -106,58 +76,12 @@ class SampleBuffer {
     }
     this.buf[this.length++] = v;
   }
-  sorted(): Float64Array {
-    return this.buf.slice(0, this.length).sort();
-  }
   toArray(): number[] {
     return Array.from(this.buf.subarray(0, this.length));
   }
 }
 
-/** Nearest-rank percentile of sorted values (no interpolation: every figure is a real round trip). */
-function rank(sorted: Float64Array, p: number): number {
-  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1));
-  return sorted[i];
-}
-
-export function latencyStats(sorted: Float64Array): LatencyStats {
-  if (sorted.length === 0) throw new Error('no samples');
-  let sum = 0;
-  for (const v of sorted) sum += v;
-  return {
-    min: sorted[0],
-    mean: sum / sorted.length,
-    p50: rank(sorted, 0.5),
-    p90: rank(sorted, 0.9),
-    p99: rank(sorted, 0.99),
-    p999: rank(sorted, 0.999),
-    max: sorted[sorted.length - 1],
-  };
-}
-
-export function histogramOf(sorted: Float64Array, base = HISTOGRAM_BASE): LatencyHistogram {
-  const counts = new Map<number, number>();
-  const lb = Math.log(base);
-  for (const v of sorted) {
-    const i = Math.floor(Math.log(Math.max(v, 1e-3)) / lb);
-    counts.set(i, (counts.get(i) ?? 0) + 1);
-  }
-  return { base, buckets: [...counts.entries()].sort((a, b) => a[0] - b[0]) };
-}
-
 const round3 = (v: number) => Math.round(v * 1000) / 1000;
-
-function roundStats(s: LatencyStats): LatencyStats {
-  return {
-    min: round3(s.min),
-    mean: round3(s.mean),
-    p50: round3(s.p50),
-    p90: round3(s.p90),
-    p99: round3(s.p99),
-    p999: round3(s.p999),
-    max: round3(s.max),
-  };
-}
 
 // ---------------------------------------------------------------------------------------------------
 // Server
@@ -332,48 +256,12 @@ async function rrLoop(
   });
 }
 
-async function rrTinybench(
-  sock: net.Socket,
-  rx: Receiver,
-  payload: Buffer,
-  durationMs: number,
-  samples: SampleBuffer,
-) {
-  const pp = pingPong(sock, rx, payload);
-  // Loaded on demand: every other agent mode starts without it.
-  const { Bench } = await import('tinybench');
-  const bench = new Bench({
-    time: durationMs,
-    iterations: 1,
-    warmup: false,
-    retainSamples: true,
-    throws: true,
-  });
-  bench.add('rr', () => {
-    return new Promise<{ overriddenDuration: number }>((resolve, reject) => {
-      try {
-        pp.fire((us) => resolve({ overriddenDuration: us / 1000 }));
-      } catch (err) {
-        reject(err);
-      }
-    });
-  });
-  await bench.run();
-  const result = bench.tasks[0].result;
-  if (result.state === 'errored') throw result.error;
-  if (result.state !== 'completed') throw new Error(`tinybench round-trip task ended ${result.state}`);
-  for (const ms of result.latency.samples ?? []) samples.push(ms * 1000);
-}
-
 export async function runRrClient(args: string[]): Promise<number> {
-  const flags = parseFlags('rr', args, { ...CLIENT_OPTIONS, engine: { type: 'string' } });
+  const flags = parseFlags('rr', args, CLIENT_OPTIONS);
   const target = stringFlag('rr', flags.target, 'target');
   const port = numberFlag('rr', flags.port, 'port', undefined, { integer: true });
   const durationS = numberFlag('rr', flags.duration, 'duration', 3);
   const payloadBytes = Math.max(1, numberFlag('rr', flags.payload, 'payload', 1));
-  const engine = flags.engine ?? 'loop';
-  if (engine !== 'loop' && engine !== 'tinybench')
-    throw new UsageError(`rr: --engine: expected loop or tinybench`);
   const waitMs = numberFlag('rr', flags['connect-wait-ms'], 'connect-wait-ms', 5000);
 
   const rx: Receiver = { onBytes: () => undefined };
@@ -382,27 +270,23 @@ export async function runRrClient(args: string[]): Promise<number> {
   const samples = new SampleBuffer();
   const t0 = process.hrtime.bigint();
   try {
-    if (engine === 'loop') await rrLoop(sock, rx, payload, durationS * 1000, samples);
-    else await rrTinybench(sock, rx, payload, durationS * 1000, samples);
+    await rrLoop(sock, rx, payload, durationS * 1000, samples);
   } finally {
     sock.destroy();
   }
   const elapsedS = Number(process.hrtime.bigint() - t0) / 1e9;
-  const sorted = samples.sorted();
+  if (samples.length === 0) throw new Error('no round trip completed');
   const report: RrReport = {
     mode: 'rr',
-    engine,
     target,
     port,
     payloadBytes,
     durationS,
     elapsedS: round3(elapsedS),
-    count: sorted.length,
-    transactionsPerSecond: round3(sorted.length / elapsedS),
-    rttUs: roundStats(latencyStats(sorted)),
-    histogram: histogramOf(sorted),
+    count: samples.length,
+    transactionsPerSecond: round3(samples.length / elapsedS),
+    samplesUs: samples.toArray().map(round3),
   };
-  if (flags.raw) report.samplesUs = samples.toArray().map(round3);
   process.stdout.write(JSON.stringify(report) + '\n');
   return 0;
 }
@@ -450,7 +334,7 @@ export async function runCrrClient(args: string[]): Promise<number> {
   const end = t0 + BigInt(Math.round(durationS * 1e9));
   while (process.hrtime.bigint() < end) samples.push(await oneTransaction(target, port, payload));
   const elapsedS = Number(process.hrtime.bigint() - t0) / 1e9;
-  const sorted = samples.sorted();
+  if (samples.length === 0) throw new Error('no connection completed');
   const report: CrrReport = {
     mode: 'crr',
     target,
@@ -458,12 +342,10 @@ export async function runCrrClient(args: string[]): Promise<number> {
     payloadBytes,
     durationS,
     elapsedS: round3(elapsedS),
-    count: sorted.length,
-    connectionsPerSecond: round3(sorted.length / elapsedS),
-    latencyUs: roundStats(latencyStats(sorted)),
-    histogram: histogramOf(sorted),
+    count: samples.length,
+    connectionsPerSecond: round3(samples.length / elapsedS),
+    samplesUs: samples.toArray().map(round3),
   };
-  if (flags.raw) report.samplesUs = samples.toArray().map(round3);
   process.stdout.write(JSON.stringify(report) + '\n');
   return 0;
 }

@@ -60,7 +60,7 @@ export function buildPlan(s: Scenario, sources: PlanDetailSources = {}): PlanSte
       cluster.kind === 'local'
         ? `create the embedded local cluster: ${cluster.nodes} nodes (network namespaces), pod CIDR ${cluster.podCidr}`
         : `use cluster ${cluster.context ?? '(current context)'} from ${cluster.kubeconfig ?? 'KUBECONFIG or ~/.kube/config'}`,
-    details: sources.cluster?.(s) ?? [],
+    details: [...(sources.cluster?.(s) ?? []), ...comparisonDetails(s)],
   });
   for (const c of s.candidates) {
     steps.push({
@@ -113,6 +113,18 @@ export function buildPlan(s: Scenario, sources: PlanDetailSources = {}): PlanSte
   return steps;
 }
 
+/** How the candidates are measured against each other (docs/statistics.md). */
+function comparisonDetails(s: Scenario): string[] {
+  const st = s.statistics;
+  const interleaved = s.cluster.kind === 'local' && st.interleave && s.candidates.length > 1;
+  return [
+    interleaved
+      ? `every candidate's cluster exists at once: perf workloads measure ${s.candidates.map((c) => c.name).join(', ')} in alternating blocks, each in a shuffled order (seed ${st.seed ?? 'random, recorded'})`
+      : 'candidates are measured one after the other; each pod-path sample is paired with a baseline sample of the same turn',
+    `compare: alpha ${st.alpha} after ${st.adjust === 'holm' ? 'Holm' : 'Benjamini–Hochberg'} adjustment, equivalence margin ±${st.equivalenceMargin}%, drift tolerance ${st.driftTolerance}%`,
+  ];
+}
+
 function settingsLines(c: Candidate): string[] {
   return Object.entries(c.settings ?? {}).map(
     ([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`,
@@ -141,11 +153,18 @@ export function describeWorkload(w: Workload): string {
   }
 }
 
+/** The repetitions a workload runs with: its own, else the scenario's. */
+export function workloadRepetitions(w: Workload, s: Scenario): Scenario['repetitions'] {
+  return ('repetitions' in w ? w.repetitions : undefined) ?? s.repetitions;
+}
+
 function workloadDetails(w: Workload, s: Scenario): string[] {
-  const reps = s.repetitions;
-  const sampling = reps.adaptive
-    ? `until the 95% CI half-width < ${reps.adaptive.targetCiPercent}% of the median, at most ${reps.adaptive.maxSamples} samples, after ${reps.warmup} warm-up`
-    : `${reps.count} samples after ${reps.warmup} warm-up`;
+  const reps = workloadRepetitions(w, s);
+  // The policy-scale sweep takes exactly `count` samples: it compares policy counts, not candidates.
+  const sampling =
+    reps.adaptive && w.kind !== 'policy-scale'
+      ? `${reps.count} to ${reps.adaptive.maxSamples} samples, until the 95% CI half-width is within ${reps.adaptive.targetCiPercent}% of the compared figure, after ${reps.warmup} warm-up`
+      : `${reps.count} samples after ${reps.warmup} warm-up`;
   switch (w.kind) {
     case 'conformance':
       return [

@@ -5,10 +5,11 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { CandidateResult, ResultsFile } from '../results/schema.js';
+import type { CandidateResult, ResultsFile, RunAnalysis } from '../results/schema.js';
 import type { Candidate, Scenario, ScoringConfig } from '../scenario/schema.js';
 import { loadFacts, type LoadedFacts } from '../scoring/facts.js';
 import { scoreResults } from '../scoring/score.js';
+import { compareRuns, type CompareReport } from '../stats/results-compare.js';
 import type { ScoringResult } from '../scoring/types.js';
 import { PROJECT_ROOT } from '../util/version.js';
 
@@ -19,6 +20,8 @@ export interface RunInfo {
   status: ResultsFile['status'];
   provenance: ResultsFile['provenance'];
   candidates: string[];
+  /** What the run recorded about its own comparison (drift, the A/A check). */
+  analysis?: RunAnalysis;
 }
 
 export interface ReportModel {
@@ -29,6 +32,8 @@ export interface ReportModel {
   /** Candidate name → the run it came from. */
   runOf: Map<string, string>;
   scoring: ScoringResult;
+  /** Every candidate against the first, as `cnibench compare` computes it; null when it cannot be made. */
+  comparison: CompareReport | null;
 }
 
 export function mergeResults(results: ResultsFile[]): {
@@ -60,6 +65,7 @@ export function mergeResults(results: ResultsFile[]): {
       status: r.status,
       provenance: r.provenance,
       candidates: names,
+      ...(r.analysis ? { analysis: r.analysis } : {}),
     });
   }
   return { candidates, scenarioCandidates, runs, runOf };
@@ -100,8 +106,25 @@ export function buildModel(results: ResultsFile[], opts: ModelOptions = {}): Rep
     config: opts.scoring ?? first.scenario.scoring,
     facts,
     now: opts.now,
+    ...(first.scenario.statistics ? { statistics: first.scenario.statistics } : {}),
   });
   const names = [...new Set(results.map((r) => r.scenario.name))];
+  // Version-1 results have no statistics settings: the documented defaults apply.
+  const st = first.scenario.statistics as Scenario['statistics'] | undefined;
+  let comparison: CompareReport | null;
+  try {
+    comparison = compareRuns(
+      results.map((r) => ({ source: r.runId, results: r })),
+      {
+        alpha: st?.alpha,
+        adjust: st?.adjust,
+        margin: (st?.equivalenceMargin ?? 5) / 100,
+        driftTolerance: (st?.driftTolerance ?? 5) / 100,
+      },
+    );
+  } catch {
+    comparison = null; // e.g. a candidate name given twice in one file: the report goes on without it
+  }
   return {
     title: names.join(' + '),
     scenario: first.scenario,
@@ -109,6 +132,7 @@ export function buildModel(results: ResultsFile[], opts: ModelOptions = {}): Rep
     candidates: merged.candidates,
     runOf: merged.runOf,
     scoring,
+    comparison,
   };
 }
 

@@ -10,6 +10,8 @@ import { ADMIN_TIER_API_TITLE, adminTierResults, readAdminTier } from '../scorin
 import { allTags, isNetworkPolicyCase, tallyCases } from '../scoring/features.js';
 import type { FeatureCell } from '../scoring/types.js';
 import type { Block, Cell } from './blocks.js';
+import { aaSentence } from '../stats/compare-format.js';
+import { comparisonBlocks } from './comparison.js';
 import { ci, num, params, pct, score } from './format.js';
 import { labelOf, type ReportModel } from './model.js';
 
@@ -577,6 +579,7 @@ export function provenanceBlocks(m: ReportModel): Block[] {
         ],
         ['Started', p.startedAt],
         ['Ended', p.endedAt ?? '—'],
+        ...(r.analysis?.aa ? [['A/A check', aaSentence(r.analysis.aa)] as Cell[]] : []),
       ],
     });
     const cands = m.candidates.filter((c) => m.runOf.get(c.name) === r.runId);
@@ -618,6 +621,7 @@ export function reportBlocks(m: ReportModel): Block[] {
     ...conformanceBlocks(m),
     ...adminTierBlocks(m),
     ...performanceBlocks(m),
+    ...comparisonBlocks(m),
     ...scaleBlocks(m),
     ...evidenceBlocks(m),
     ...factsBlocks(m),

@@ -7,7 +7,14 @@ import type { PathKind } from '../cluster/driver.js';
 import type { Protocol } from '../netpol/types.js';
 import type { Scenario } from '../scenario/schema.js';
 
-export const RESULTS_SCHEMA_VERSION = 1;
+export const RESULTS_SCHEMA_VERSION = 2;
+
+/**
+ * Versions this cnibench reads. Version 1 files (written before interleaved blocks and paired
+ * baselines) are read as they are: they have no `schedule` or `paired`, so compare reports their
+ * absolute figures only. `--resume` continues version-2 runs only.
+ */
+export const READABLE_SCHEMA_VERSIONS: readonly number[] = [1, 2];
 
 /**
  * Summary statistics of one measurement's samples (warm-up samples excluded), as stored in the results
@@ -141,7 +148,87 @@ export interface Measurement {
   /** Warm-up samples: run and kept, excluded from the summary. */
   warmup: number[];
   summary: Summary;
-  adaptive?: { targetCiPercent: number; maxSamples: number; reached: boolean };
+  adaptive?: AdaptiveOutcome;
+  /** Block and position of each sample (same index as `samples`); absent in version-1 files. */
+  schedule?: SamplePlacement[];
+  /** The paired baseline sample of each sample; absent for the baseline path and without a baseline. */
+  paired?: PairedBaseline;
+}
+
+/** Where one sample was taken in the interleaved schedule (docs/statistics.md, "Blocks"). */
+export interface SamplePlacement {
+  /**
+   * The repetition block, counted per measurement from 0: samples of different candidates with the
+   * same measurement id and block were measured in the same block, one candidate after the other.
+   */
+  block: number;
+  /** This candidate's turn in the block's seeded shuffled order (0 = first). */
+  position: number;
+}
+
+/** The baseline-path samples measured in the same turn as each sample (same index as `samples`). */
+export interface PairedBaseline {
+  /** Id of the baseline-path measurement they belong to, e.g. `throughput/tcp/streams=1/baseline`. */
+  id: string;
+  samples: number[];
+}
+
+/** How the adaptive rule ended for a measurement (docs/statistics.md, "Adaptive stopping"). */
+export interface AdaptiveOutcome {
+  targetCiPercent: number;
+  maxSamples: number;
+  /** Whether the CI half-width was within the target when sampling stopped. */
+  reached: boolean;
+  /** The CI half-width when sampling stopped, % of the compared statistic (absent when not estimable). */
+  ciPercent?: number;
+}
+
+/** The drift of one figure: the candidates' paired baselines differ (same hardware, other moment). */
+export interface DriftWarning {
+  /** Compare row key (workload|path|metric|parameters). */
+  key: string;
+  /** Measurement id of the figure. */
+  measurement: string;
+  candidate: string;
+  /** The baseline candidate of the comparison. */
+  against: string;
+  /** Relative difference of the candidates' baselines (candidate / against − 1). */
+  relativeDifference: number | null;
+  /** Raw p-value of the test between the two baseline series. */
+  p: number | null;
+  /** The tolerance it was held against (fraction). */
+  tolerance: number;
+  /** One sentence for people, as compare and the report print it. */
+  sentence: string;
+}
+
+/** The A/A check of `cnibench run --aa`: the same candidate twice, so every better/worse is false. */
+export interface AaCheck {
+  /** The scenario candidate that ran twice. */
+  candidate: string;
+  /** Comparisons made (absolute and baseline-normalized, every row). */
+  comparisons: number;
+  /** Comparisons called better or worse after adjustment. */
+  falseDiscoveries: number;
+  /** Which ones, as compare names them. */
+  discoveries: string[];
+  alpha: number;
+  adjust: string;
+  margin: number;
+}
+
+/** The comparison computed when the run finished (what compare prints for this file alone). */
+export interface RunAnalysis {
+  generatedAt: string;
+  baseline: string;
+  alpha: number;
+  adjust: string;
+  margin: number;
+  driftTolerance: number;
+  comparisons: number;
+  verdicts: Record<string, number>;
+  drift: DriftWarning[];
+  aa?: AaCheck;
 }
 
 export interface CandidateResult {
@@ -161,7 +248,8 @@ export interface CandidateResult {
 }
 
 export interface ResultsFile {
-  schemaVersion: typeof RESULTS_SCHEMA_VERSION;
+  /** RESULTS_SCHEMA_VERSION when written by this cnibench; 1 in older files it still reads. */
+  schemaVersion: number;
   runId: string;
   scenarioFile: string;
   /** The scenario as run (after defaults). */
@@ -169,4 +257,10 @@ export interface ResultsFile {
   status: 'running' | 'complete' | 'interrupted' | 'failed';
   provenance: Provenance;
   candidates: CandidateResult[];
+  /** How the candidates were interleaved (local clusters): the seed of every block's order. */
+  interleaving?: { seed: number; candidates: string[] };
+  /** Set by `run --aa`: the run measured this scenario candidate twice, as two candidates. */
+  aa?: { of: string };
+  /** Drift warnings, verdict counts and the A/A check, computed when the run finished. */
+  analysis?: RunAnalysis;
 }

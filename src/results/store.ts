@@ -17,7 +17,7 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../util/errors.js';
-import { RESULTS_SCHEMA_VERSION, type ResultsFile } from './schema.js';
+import { READABLE_SCHEMA_VERSIONS, RESULTS_SCHEMA_VERSION, type ResultsFile } from './schema.js';
 
 /** A sortable, unique run id: 20261124-221503-a1b2c3. The last 6 hex digits name the run's objects. */
 export function newRunId(now = new Date()): string {
@@ -102,9 +102,9 @@ export function readResultsFile(dirOrFile: string): ResultsFile {
   }
   const r = parsed as Partial<ResultsFile> | null;
   if (r === null || typeof r !== 'object') throw new InputError(`${file}: not a cnibench results file`);
-  if (r.schemaVersion !== RESULTS_SCHEMA_VERSION) {
+  if (typeof r.schemaVersion !== 'number' || !READABLE_SCHEMA_VERSIONS.includes(r.schemaVersion)) {
     throw new InputError(
-      `${file}: results schemaVersion ${String(r.schemaVersion)} is not supported (this cnibench reads ${RESULTS_SCHEMA_VERSION})`,
+      `${file}: results schemaVersion ${String(r.schemaVersion)} is not supported (this cnibench reads ${READABLE_SCHEMA_VERSIONS.join(' and ')}; it writes ${RESULTS_SCHEMA_VERSION})`,
     );
   }
   if (!Array.isArray(r.candidates) || !r.scenario || !r.provenance) {

@@ -1,6 +1,7 @@
 /**
- * The cluster a candidate is evaluated on: locally a fresh embedded cluster per candidate; on a real
- * cluster the candidate's CNI is installed first and (when the scenario asks) uninstalled after.
+ * The cluster a candidate is evaluated on: locally a fresh embedded cluster per candidate (all of a
+ * run's exist at once when the candidates are interleaved); on a real cluster the candidate's CNI is
+ * installed first and (when the scenario asks) uninstalled after.
  */
 import type { Candidate, Scenario } from '../scenario/schema.js';
 import type { ResultsStore } from '../results/store.js';
@@ -20,5 +21,5 @@ export async function openCandidateCluster(
 ): Promise<CandidateCluster> {
   return s.cluster.kind === 'kube'
     ? openKubeCandidate(s.cluster, c, store, progress, signal)
-    : openLocalCandidate(s.cluster, c, store, progress);
+    : openLocalCandidate(s.cluster, c, s.candidates.indexOf(c), store, progress);
 }

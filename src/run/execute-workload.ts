@@ -1,9 +1,11 @@
 /**
- * Runs one workload of a scenario on a cluster driver and returns what it measured. The workloads
- * themselves know nothing of scenarios' repetitions defaults, progress displays or results files;
- * this is where those meet.
+ * Runs one workload of a scenario on the clusters of one or more candidates and returns what each
+ * measured. Conformance runs on each candidate's cluster in turn; the perf workloads measure every
+ * candidate given in interleaved blocks (workloads/sampling.ts). The workloads themselves know nothing
+ * of scenarios' repetitions defaults, progress displays or results files; this is where those meet.
  */
 import type { ClusterDriver, PathKind, PerfTopology } from '../cluster/driver.js';
+import { workloadRepetitions } from '../plan/build.js';
 import { builtinSuite, filterByTags } from '../netpol/suite/index.js';
 import type { ConformanceResult, Measurement } from '../results/schema.js';
 import type { Scenario, Workload } from '../scenario/schema.js';
@@ -11,20 +13,34 @@ import { runConformance } from '../workloads/conformance/run.js';
 import { runLatency } from '../workloads/latency/run.js';
 import { runPolicyScale } from '../workloads/scale/run.js';
 import { runThroughput } from '../workloads/throughput/run.js';
-import { workloadPaths } from '../workloads/tools/measure.js';
+import {
+  workloadPaths,
+  type ArmMeasurement,
+  type PerfArm,
+  type PerfRunOptions,
+} from '../workloads/tools/measure.js';
 import type { Progress } from './progress.js';
+
+/** One candidate's cluster as a workload sees it. */
+export interface WorkloadArm {
+  /** The candidate's name. */
+  name: string;
+  driver: ClusterDriver;
+  /** argv prefix that runs the pod agent inside a pod of this driver. */
+  agentCommand: string[];
+  /** Perf pods are made once per cluster and shared by the perf workloads. */
+  perf: (paths: PathKind[]) => Promise<PerfTopology>;
+}
 
 export interface WorkloadContext {
   progress: Progress;
   signal: AbortSignal;
-  /** argv prefix that runs the pod agent inside a pod of this driver. */
-  agentCommand: string[];
-  /** Measurement ids already saved (a resumed run does not measure them again). */
-  isDone?: (id: string) => boolean;
+  /** Seed of the blocks' order (results.json `interleaving.seed`). */
+  seed: number;
+  /** Measurement ids a candidate already saved (a resumed run does not measure them again). */
+  isDone?: (candidate: string, id: string) => boolean;
   /** Saves a measurement the moment it is complete. */
-  onMeasurement?: (m: Measurement) => void;
-  /** Perf pods are made once per cluster and shared by the perf workloads. */
-  perf: (paths: PathKind[]) => Promise<PerfTopology>;
+  onMeasurement?: (candidate: string, m: Measurement) => void;
 }
 
 export interface WorkloadOutcome {
@@ -34,51 +50,76 @@ export interface WorkloadOutcome {
   summary: string;
 }
 
+function byArm(
+  arms: readonly WorkloadArm[],
+  ms: ArmMeasurement[],
+  what: string,
+): Map<string, WorkloadOutcome> {
+  return new Map(
+    arms.map((a) => {
+      const mine = ms.filter((x) => x.arm === a.name).map((x) => x.measurement);
+      return [a.name, { measurements: mine, summary: `${mine.length} measurements${what}` }];
+    }),
+  );
+}
+
 export async function executeWorkload(
-  driver: ClusterDriver,
+  arms: readonly WorkloadArm[],
   w: Workload,
   s: Scenario,
   ctx: WorkloadContext,
-): Promise<WorkloadOutcome> {
-  const perfOpts = {
-    agentCommand: ctx.agentCommand,
+): Promise<Map<string, WorkloadOutcome>> {
+  const perfOpts: PerfRunOptions = {
     signal: ctx.signal,
+    seed: ctx.seed,
     isDone: ctx.isDone,
     onMeasurement: ctx.onMeasurement,
     onProgress: (line: string) => ctx.progress.info(line),
   };
+  const reps = workloadRepetitions(w, s);
+  const perfArms = async (paths: PathKind[]): Promise<PerfArm[]> => {
+    const out: PerfArm[] = [];
+    for (const a of arms) {
+      out.push({
+        name: a.name,
+        driver: a.driver,
+        agentCommand: a.agentCommand,
+        topology: await a.perf(paths),
+      });
+    }
+    return out;
+  };
+  const who = arms.length > 1 ? `, ${arms.length} candidates interleaved` : '';
   switch (w.kind) {
     case 'conformance': {
-      const all = builtinSuite();
-      let cases = filterByTags(all, { tags: w.tags, excludeTags: w.excludeTags, protocols: w.protocols });
-      if (w.maxCases > 0) cases = cases.slice(0, w.maxCases);
-      const result = await runConformance(driver, cases, {
-        probeTimeoutMs: w.probeTimeout * 1000,
-        convergenceTimeoutMs: w.convergenceTimeout * 1000,
-        concurrency: s.cluster.probeConcurrency,
-        protocols: w.protocols,
-        signal: ctx.signal,
-        onProgress: (p) => ctx.progress.update(p.index + 1, p.total, `${p.name}: ${p.result.status}`),
-      });
-      return {
-        conformance: result,
-        measurements: [],
-        summary: `${result.passed} passed, ${result.failed} failed, ${result.skipped} skipped${result.unsupported ? `, ${result.unsupported} unsupported` : ''} of ${result.cases} cases`,
-      };
+      const out = new Map<string, WorkloadOutcome>();
+      for (const a of arms) {
+        const all = builtinSuite();
+        let cases = filterByTags(all, { tags: w.tags, excludeTags: w.excludeTags, protocols: w.protocols });
+        if (w.maxCases > 0) cases = cases.slice(0, w.maxCases);
+        const result = await runConformance(a.driver, cases, {
+          probeTimeoutMs: w.probeTimeout * 1000,
+          convergenceTimeoutMs: w.convergenceTimeout * 1000,
+          concurrency: s.cluster.probeConcurrency,
+          protocols: w.protocols,
+          signal: ctx.signal,
+          onProgress: (p) => ctx.progress.update(p.index + 1, p.total, `${p.name}: ${p.result.status}`),
+        });
+        out.set(a.name, {
+          conformance: result,
+          measurements: [],
+          summary: `${result.passed} passed, ${result.failed} failed, ${result.skipped} skipped${result.unsupported ? `, ${result.unsupported} unsupported` : ''} of ${result.cases} cases`,
+        });
+      }
+      return out;
     }
-    case 'throughput': {
-      const topology = await ctx.perf(workloadPaths(w));
-      const ms = await runThroughput(driver, topology, w, s.repetitions, perfOpts);
-      return { measurements: ms, summary: `${ms.length} measurements` };
-    }
-    case 'latency': {
-      const topology = await ctx.perf(workloadPaths(w));
-      const ms = await runLatency(driver, topology, w, s.repetitions, perfOpts);
-      return { measurements: ms, summary: `${ms.length} measurements` };
-    }
+    case 'throughput':
+      return byArm(arms, await runThroughput(await perfArms(workloadPaths(w)), w, reps, perfOpts), who);
+    case 'latency':
+      return byArm(arms, await runLatency(await perfArms(workloadPaths(w)), w, reps, perfOpts), who);
     case 'policy-scale': {
-      const ms = await runPolicyScale(driver, w, s.repetitions, perfOpts);
-      return { measurements: ms, summary: `${ms.length} measurements over ${w.counts.length} steps` };
+      const ms = await runPolicyScale(arms, w, reps, perfOpts);
+      return byArm(arms, ms, ` over ${w.counts.length} steps${who}`);
     }
   }
 }

@@ -16,9 +16,22 @@ export function objectRunId(runId: string): string {
   return `cnb-${shortRunId(runId)}`;
 }
 
+/**
+ * The object id of one candidate's cluster: the run's id and the candidate's index in the scenario
+ * (`cnb-a1b2c30`, `cnb-a1b2c31`…), so every candidate's cluster can exist at once (interleaving) and
+ * `cnibench cleanup --run-id` still finds them all by the run's prefix.
+ */
+export function candidateObjectId(runId: string, index: number): string {
+  if (!Number.isInteger(index) || index < 0 || index >= 36) {
+    throw new Error(`the local cluster runs at most 36 candidates (candidate index ${index})`);
+  }
+  return `${objectRunId(runId)}${index.toString(36)}`;
+}
+
 export async function openLocalCandidate(
   cluster: LocalClusterConfig,
   c: Candidate,
+  index: number,
   store: ResultsStore,
   progress: Progress,
 ): Promise<CandidateCluster> {
@@ -29,7 +42,7 @@ export async function openLocalCandidate(
   if (swept.length > 0) progress.info(`removed what crashed runs left behind: ${swept.join(', ')}`);
   const agentPath = path.join(PROJECT_ROOT, 'dist', 'src', 'agent', 'main.js');
   const driver = new LocalDriver({
-    runId: objectRunId(store.data.runId),
+    runId: candidateObjectId(store.data.runId, index),
     mode: c.cni === 'local-vxlan' ? 'vxlan' : 'routed',
     nodes: cluster.nodes,
     podCidr: cluster.podCidr,

@@ -4,9 +4,9 @@
  * `--resume` continues where the run stopped.
  */
 import path from 'node:path';
-import { buildPlan, candidateLabel } from '../plan/build.js';
+import { buildPlan, candidateLabel, describeWorkload, type PlanStep } from '../plan/build.js';
 import type { LoadedScenario } from '../scenario/load.js';
-import type { Candidate, Scenario } from '../scenario/schema.js';
+import type { Candidate, Scenario, Workload } from '../scenario/schema.js';
 import { collectProvenance } from '../results/provenance.js';
 import {
   RESULTS_SCHEMA_VERSION,
@@ -18,13 +18,17 @@ import { newRunId, ResultsStore } from '../results/store.js';
 import { InputError } from '../util/errors.js';
 import type { Progress } from './progress.js';
 import type { InterruptGuard } from './signals.js';
+import { newBlockSeed } from '../workloads/sampling.js';
+import { analyzeRun } from './analysis.js';
 import { openCandidateCluster, type CandidateCluster } from './candidate-cluster.js';
-import { executeWorkload } from './execute-workload.js';
+import { executeWorkload, type WorkloadArm } from './execute-workload.js';
 
 export interface RunOptions {
   resultsRoot: string;
   /** Run id (directory name under resultsRoot) of an interrupted run to continue. */
   resume?: string;
+  /** `--aa`: the scenario's first candidate twice, as two candidates (loaded.scenario is already so). */
+  aaOf?: string;
   progress: Progress;
   guard: InterruptGuard;
 }
@@ -35,10 +39,29 @@ export interface RunOutcome {
   checksFailed: boolean;
 }
 
+/** A workload step of one candidate, with the cluster it runs on. */
+interface StepOf {
+  candidate: Candidate;
+  step: PlanStep;
+  cluster: CandidateCluster;
+}
+
+/**
+ * The candidates measured together. On the local cluster every candidate's cluster can exist at once,
+ * so all are one group and their perf workloads run in interleaved blocks; on a real cluster only one
+ * CNI is installed at a time, so each candidate is its own group (its samples are still paired with
+ * baseline samples of the same turn).
+ */
+function candidateGroups(s: Scenario): Candidate[][] {
+  return s.cluster.kind === 'local' && s.statistics.interleave
+    ? [s.candidates]
+    : s.candidates.map((c) => [c]);
+}
+
 export async function runScenario(loaded: LoadedScenario, opts: RunOptions): Promise<RunOutcome> {
   const { scenario } = loaded;
   const { progress, guard } = opts;
-  const store = opts.resume ? reopen(loaded, opts) : createStore(loaded, opts.resultsRoot);
+  const store = opts.resume ? reopen(loaded, opts) : createStore(loaded, opts);
   progress.info(`run ${store.data.runId}: results in ${store.dir}`);
   const unmark = guard.add('results status', () =>
     store.update((r) => {
@@ -46,65 +69,54 @@ export async function runScenario(loaded: LoadedScenario, opts: RunOptions): Pro
       r.provenance.endedAt = new Date().toISOString();
     }),
   );
+  const seed = store.data.interleaving?.seed ?? 0;
 
   const plan = buildPlan(scenario);
-  for (const candidate of scenario.candidates) {
+  for (const group of candidateGroups(scenario)) {
     guard.signal.throwIfAborted();
-    ensureCandidateEntry(store, candidate);
-    const pending = plan.filter(
-      (st) =>
-        st.kind === 'workload' &&
-        st.candidate === candidate.name &&
-        !candidateEntry(store, candidate.name).completedSteps.includes(st.id),
-    );
-    if (pending.length === 0) {
-      progress.info(`${candidate.name}: every workload already done (resumed run)`);
-      continue;
+    for (const c of group) ensureCandidateEntry(store, c);
+    const pendingOf = (c: Candidate) =>
+      plan.filter(
+        (st) =>
+          st.kind === 'workload' &&
+          st.candidate === c.name &&
+          !candidateEntry(store, c.name).completedSteps.includes(st.id),
+      );
+    const active = group.filter((c) => pendingOf(c).length > 0);
+    for (const c of group) {
+      if (!active.includes(c)) progress.info(`${c.name}: every workload already done (resumed run)`);
     }
-    let cluster: CandidateCluster | null = null;
-    const removeCleanup = guard.add(`${candidate.name} cluster`, async () => {
-      await cluster?.close();
-    });
+    if (active.length === 0) continue;
+
+    const clusters = new Map<string, CandidateCluster>();
+    const removeCleanups = active.map((c) =>
+      guard.add(`${c.name} cluster`, async () => {
+        await clusters.get(c.name)?.close();
+      }),
+    );
     try {
-      progress.step(`${candidateLabel(candidate)}: preparing the cluster`);
-      cluster = await openCandidateCluster(scenario, candidate, store, progress, guard.signal);
-      progress.done();
-      for (const st of pending) {
+      for (const c of active) {
         guard.signal.throwIfAborted();
-        const workload = scenario.workloads[st.workloadIndex!];
-        progress.step(st.title);
-        try {
-          const saved = new Set(candidateEntry(store, candidate.name).measurements.map((m) => m.id));
-          const outcome = await executeWorkload(cluster.driver, workload, scenario, {
-            progress,
-            signal: guard.signal,
-            agentCommand: cluster.agentCommand,
-            // Drivers make the perf pods once and reuse them; every perf workload asks for its paths.
-            perf: (paths) => cluster!.driver.preparePerf(paths, guard.signal),
-            // Measurements of a killed attempt at this step are kept and not measured again.
-            isDone: (id) => saved.has(id),
-            onMeasurement: (m) => saveMeasurements(store, candidate.name, [m]),
-          });
-          saveMeasurements(store, candidate.name, outcome.measurements);
-          store.update((r) => {
-            const c = r.candidates.find((x) => x.name === candidate.name)!;
-            if (outcome.conformance) c.conformance = outcome.conformance;
-            c.completedSteps.push(st.id);
-          });
-          progress.done(outcome.summary);
-        } catch (err) {
-          if (guard.signal.aborted) throw err;
-          const message = err instanceof Error ? err.message : String(err);
-          progress.warn(`${st.title} failed: ${message}`);
-          store.update((r) => {
-            r.candidates.find((x) => x.name === candidate.name)!.errors.push({ step: st.id, message });
-          });
-        }
+        progress.step(`${candidateLabel(c)}: preparing the cluster`);
+        clusters.set(c.name, await openCandidateCluster(scenario, c, store, progress, guard.signal));
+        progress.done();
       }
-      await cluster.finish(progress);
+      for (const [wi, workload] of scenario.workloads.entries()) {
+        const steps: StepOf[] = active.flatMap((candidate) => {
+          const step = pendingOf(candidate).find((st) => st.workloadIndex === wi);
+          const cluster = clusters.get(candidate.name);
+          return step && cluster ? [{ candidate, step, cluster }] : [];
+        });
+        if (steps.length === 0) continue;
+        // Conformance checks each cluster on its own; perf workloads interleave the candidates.
+        if (workload.kind === 'conformance') {
+          for (const st of steps) await runStep(store, scenario, workload, [st], seed, opts);
+        } else await runStep(store, scenario, workload, steps, seed, opts);
+      }
+      for (const c of active) await clusters.get(c.name)?.finish(progress);
     } finally {
-      await cluster?.close();
-      removeCleanup();
+      for (const c of active) await clusters.get(c.name)?.close();
+      for (const remove of removeCleanups) remove();
     }
   }
 
@@ -112,6 +124,14 @@ export async function runScenario(loaded: LoadedScenario, opts: RunOptions): Pro
     r.status = 'complete';
     r.provenance.endedAt = new Date().toISOString();
   });
+  try {
+    const analysis = analyzeRun(store.data);
+    store.update((r) => {
+      r.analysis = analysis;
+    });
+  } catch (err) {
+    progress.warn(`comparison of the candidates failed: ${err instanceof Error ? err.message : String(err)}`);
+  }
   unmark();
   const checksFailed = store.data.candidates.some(
     (c) => (c.conformance?.failed ?? 0) > 0 || c.errors.length > 0,
@@ -119,7 +139,73 @@ export async function runScenario(loaded: LoadedScenario, opts: RunOptions): Pro
   return { store, checksFailed };
 }
 
-function createStore(loaded: LoadedScenario, resultsRoot: string): ResultsStore {
+/** Runs one workload step for one or more candidates (interleaved) and saves what it measured. */
+async function runStep(
+  store: ResultsStore,
+  scenario: Scenario,
+  workload: Workload,
+  steps: StepOf[],
+  seed: number,
+  opts: RunOptions,
+): Promise<void> {
+  const { progress, guard } = opts;
+  guard.signal.throwIfAborted();
+  const first = steps[0];
+  if (!first) return;
+  const title =
+    steps.length === 1
+      ? first.step.title
+      : `${steps.map((x) => x.candidate.name).join(', ')} interleaved: ${describeWorkload(workload)}`;
+  progress.step(title);
+  try {
+    const saved = new Map(
+      steps.map((x) => [
+        x.candidate.name,
+        new Set(candidateEntry(store, x.candidate.name).measurements.map((m) => m.id)),
+      ]),
+    );
+    const arms: WorkloadArm[] = steps.map(({ candidate, cluster }) => ({
+      name: candidate.name,
+      driver: cluster.driver,
+      agentCommand: cluster.agentCommand,
+      // Drivers make the perf pods once and reuse them; every perf workload asks for its paths.
+      perf: (paths) => cluster.driver.preparePerf(paths, guard.signal),
+    }));
+    const outcomes = await executeWorkload(arms, workload, scenario, {
+      progress,
+      signal: guard.signal,
+      seed,
+      // Measurements of a killed attempt at this step are kept and not measured again.
+      isDone: (name, id) => saved.get(name)?.has(id) ?? false,
+      onMeasurement: (name, m) => saveMeasurements(store, name, [m]),
+    });
+    const summaries: string[] = [];
+    for (const { candidate, step } of steps) {
+      const outcome = outcomes.get(candidate.name);
+      if (!outcome) continue;
+      saveMeasurements(store, candidate.name, outcome.measurements);
+      store.update((r) => {
+        const c = r.candidates.find((x) => x.name === candidate.name);
+        if (!c) return;
+        if (outcome.conformance) c.conformance = outcome.conformance;
+        c.completedSteps.push(step.id);
+      });
+      summaries.push(steps.length === 1 ? outcome.summary : `${candidate.name}: ${outcome.summary}`);
+    }
+    progress.done(summaries.join('; '));
+  } catch (err) {
+    if (guard.signal.aborted) throw err;
+    const message = err instanceof Error ? err.message : String(err);
+    progress.warn(`${title} failed: ${message}`);
+    store.update((r) => {
+      for (const { candidate, step } of steps) {
+        r.candidates.find((x) => x.name === candidate.name)?.errors.push({ step: step.id, message });
+      }
+    });
+  }
+}
+
+function createStore(loaded: LoadedScenario, opts: RunOptions): ResultsStore {
   const s = loaded.scenario;
   const runId = newRunId();
   const initial: ResultsFile = {
@@ -135,12 +221,28 @@ function createStore(loaded: LoadedScenario, resultsRoot: string): ResultsStore 
       s.cluster.kind === 'local' ? ['iperf3', 'nft', 'ip'] : ['helm'],
     ),
     candidates: [],
+    interleaving: {
+      seed: s.statistics.seed ?? newBlockSeed(),
+      candidates: candidateGroups(s).flatMap((g) => (g.length > 1 ? g.map((c) => c.name) : [])),
+    },
+    ...(opts.aaOf ? { aa: { of: opts.aaOf } } : {}),
   };
-  return ResultsStore.create(resultsRoot, initial);
+  return ResultsStore.create(opts.resultsRoot, initial);
 }
 
 function reopen(loaded: LoadedScenario, opts: RunOptions): ResultsStore {
-  const store = ResultsStore.open(path.join(opts.resultsRoot, opts.resume!));
+  const id = opts.resume ?? '';
+  const store = ResultsStore.open(path.join(opts.resultsRoot, id));
+  if (store.data.schemaVersion !== RESULTS_SCHEMA_VERSION) {
+    throw new InputError(
+      `cannot resume ${id}: it was written by an older cnibench (results schemaVersion ${store.data.schemaVersion}, before interleaved blocks); start a new run`,
+    );
+  }
+  if ((store.data.aa?.of ?? null) !== (opts.aaOf ?? null)) {
+    throw new InputError(
+      `cannot resume ${id}: ${store.data.aa ? 'it is an A/A run: give --aa again' : 'it is not an A/A run: leave out --aa'}`,
+    );
+  }
   if (JSON.stringify(store.data.scenario) !== JSON.stringify(loaded.scenario)) {
     throw new InputError(
       `cannot resume ${opts.resume}: ${loaded.file} differs from the scenario that run started with (start a new run, or restore the file)`,
@@ -164,13 +266,15 @@ function saveMeasurements(store: ResultsStore, candidate: string, ms: Measuremen
   );
   if (unchanged) return;
   store.update((r) => {
-    const entry = r.candidates.find((x) => x.name === candidate)!;
-    entry.measurements = [...entry.measurements.filter((m) => !ids.has(m.id)), ...ms];
+    const entry = r.candidates.find((x) => x.name === candidate);
+    if (entry) entry.measurements = [...entry.measurements.filter((m) => !ids.has(m.id)), ...ms];
   });
 }
 
 function candidateEntry(store: ResultsStore, name: string): CandidateResult {
-  return store.data.candidates.find((c) => c.name === name)!;
+  const c = store.data.candidates.find((x) => x.name === name);
+  if (!c) throw new Error(`results have no candidate ${name}`);
+  return c;
 }
 
 function ensureCandidateEntry(store: ResultsStore, c: Candidate): void {
@@ -179,7 +283,8 @@ function ensureCandidateEntry(store: ResultsStore, c: Candidate): void {
     r.candidates.push({
       name: c.name,
       cni: c.cni,
-      label: candidateLabel(c),
+      // The two copies of an A/A run must not look like one candidate in reports.
+      label: store.data.aa ? `${candidateLabel(c)} [${c.name}]` : candidateLabel(c),
       ...('version' in c ? { version: c.version } : {}),
       settings: { ...(c.settings as Record<string, unknown>) },
       measurements: [],

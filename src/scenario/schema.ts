@@ -152,6 +152,63 @@ export const candidateSchema = z.discriminatedUnion('cni', [
   }),
 ]);
 
+const adaptiveSchema = z
+  .strictObject({
+    /** Stop once the 95% CI half-width is at most this % of the compared statistic. */
+    targetCiPercent: z.number().positive().max(100).default(5),
+    /** ...or when this many samples were taken. */
+    maxSamples: positiveInt.max(1000).default(10),
+  })
+  .describe(
+    'Adaptive sampling: after `count` samples, keep sampling until the 95% CI half-width of the compared figure is within targetCiPercent % of it, or maxSamples were taken.',
+  );
+
+export const DEFAULT_ADAPTIVE = { targetCiPercent: 5, maxSamples: 10 } as const;
+
+export const repetitionsSchema = z
+  .strictObject({
+    /** Samples per measurement; the minimum when adaptive. */
+    count: positiveInt.max(1000).default(3),
+    warmup: z.number().int().min(0).max(100).default(1),
+    /** On by default for throughput and latency; `false` takes exactly `count` samples. */
+    adaptive: z.union([z.literal(false), adaptiveSchema]).default({ ...DEFAULT_ADAPTIVE }),
+  })
+  .superRefine((r, ctx) => {
+    if (r.adaptive !== false && r.count > r.adaptive.maxSamples) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['count'],
+        message: `count (${r.count}, the minimum when adaptive) must not exceed adaptive.maxSamples (${r.adaptive.maxSamples})`,
+      });
+    }
+  });
+
+const workloadRepetitions = repetitionsSchema
+  .optional()
+  .describe("This workload's repetitions, instead of the scenario's.");
+
+export const statisticsSchema = z
+  .strictObject({
+    /** Significance level of every test (after multiple-comparison control). */
+    alpha: z.number().gt(0).lt(1).default(0.05),
+    /** Multiple-comparison control over all rows of one comparison: Holm (family-wise) or Benjamini–Hochberg (false discovery rate). */
+    adjust: z.enum(['holm', 'bh']).default('holm'),
+    /** The smallest difference that matters, % of the baseline candidate's figure: the equivalence margin. */
+    equivalenceMargin: z.number().min(0).lt(100).default(5),
+    /** Candidates' baselines differing by more than this % (or significantly) are environment drift. */
+    driftTolerance: z.number().positive().max(100).default(5),
+    /** Local clusters: every candidate's cluster exists at once and they are measured in alternating, shuffled blocks. */
+    interleave: z.boolean().default(true),
+    /** Seed of the blocks' shuffled order; default a random one, recorded in results.json. */
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 32 - 1)
+      .optional(),
+  })
+  .describe('How candidates are measured against each other and compared (docs/statistics.md).');
+
 const pathSchema = z.enum(['same-node', 'cross-node', 'service']);
 
 const conformanceWorkload = z.strictObject({
@@ -185,6 +242,7 @@ const throughputWorkload = z.strictObject({
     .default('1G'),
   /** Also measure the bare baseline path (two namespaces on one veth / host network). */
   baseline: z.boolean().default(true),
+  repetitions: workloadRepetitions,
 });
 
 const latencyWorkload = z.strictObject({
@@ -195,6 +253,7 @@ const latencyWorkload = z.strictObject({
   duration: seconds('duration').default(3),
   payloadBytes: positiveInt.max(65536).default(1),
   baseline: z.boolean().default(true),
+  repetitions: workloadRepetitions,
 });
 
 const policyScaleWorkload = z.strictObject({
@@ -206,6 +265,8 @@ const policyScaleWorkload = z.strictObject({
     .default(['throughput', 'rr', 'crr', 'programming']),
   path: pathSchema.default('cross-node'),
   duration: seconds('duration').default(3),
+  /** The sweep takes exactly `count` samples per figure (adaptive sampling does not apply). */
+  repetitions: workloadRepetitions,
 });
 
 export const workloadSchema = z.discriminatedUnion('kind', [
@@ -214,19 +275,6 @@ export const workloadSchema = z.discriminatedUnion('kind', [
   latencyWorkload,
   policyScaleWorkload,
 ]);
-
-export const repetitionsSchema = z.strictObject({
-  /** Samples per measurement (the maximum when adaptive). */
-  count: positiveInt.max(1000).default(3),
-  warmup: z.number().int().min(0).max(100).default(1),
-  /** Repeat until the 95% CI half-width is below targetCiPercent % of the median, at most maxSamples. */
-  adaptive: z
-    .strictObject({
-      targetCiPercent: z.number().positive().max(100),
-      maxSamples: positiveInt.max(1000),
-    })
-    .optional(),
-});
 
 export const BUILTIN_CRITERIA = ['features', 'performance', 'maturity', 'acceptance', 'ossHealth'] as const;
 
@@ -270,7 +318,8 @@ export const scenarioSchema = z
     }),
     candidates: z.array(candidateSchema).min(1, { error: 'expected at least one candidate' }),
     workloads: z.array(workloadSchema).min(1, { error: 'expected at least one workload' }),
-    repetitions: repetitionsSchema.default({ count: 3, warmup: 1 }),
+    repetitions: repetitionsSchema.default({ count: 3, warmup: 1, adaptive: { ...DEFAULT_ADAPTIVE } }),
+    statistics: statisticsSchema.default(statisticsSchema.parse({})),
     scoring: scoringSchema.default(scoringSchema.parse({})),
     report: reportSchema.default(reportSchema.parse({})),
   })
@@ -284,6 +333,7 @@ export type ClusterConfig = z.infer<typeof clusterSchema>;
 export type KubeClusterConfig = z.infer<typeof kubeClusterSchema>;
 export type LocalClusterConfig = z.infer<typeof localClusterSchema>;
 export type Repetitions = z.infer<typeof repetitionsSchema>;
+export type StatisticsConfig = z.infer<typeof statisticsSchema>;
 export type ScoringConfig = z.infer<typeof scoringSchema>;
 export type CalicoSettings = z.infer<typeof calicoSettings>;
 export type CiliumSettings = z.infer<typeof ciliumSettings>;

@@ -14,6 +14,7 @@ import {
   throughputVsBaseline,
   type PerfValue,
 } from './performance.js';
+import type { Ties } from './ties.js';
 import type { IndicatorDefinition, IndicatorValue } from './types.js';
 
 export interface IndicatorContext {
@@ -21,6 +22,8 @@ export interface IndicatorContext {
   all: readonly CandidateResult[];
   lookup: FactsLookup;
   now: Date;
+  /** Which candidates tie on a figure (equivalent or inconclusive); absent: none do. */
+  ties?: Ties;
 }
 
 export interface Indicator extends IndicatorDefinition {
@@ -140,7 +143,7 @@ export const INDICATORS: readonly Indicator[] = [
     scale:
       'min(100, 100 × median / median of the bare baseline path with the same parameters), mean over paths and stream counts; without a baseline: 100 × value / best candidate',
     origin: 'measured',
-    compute: ({ candidate, all }) => perf(throughputVsBaseline(candidate, all)),
+    compute: ({ candidate, all, ties }) => perf(throughputVsBaseline(candidate, all, ties)),
   },
   {
     id: 'performance.latencyP99',
@@ -149,7 +152,8 @@ export const INDICATORS: readonly Indicator[] = [
     title: 'Request/response latency p99',
     scale: '100 × best candidate p99 / this p99 (same path and payload), mean over paths',
     origin: 'measured',
-    compute: ({ candidate, all }) => perf(relativeToBest(candidate, all, 'rtt', 'p99', false)),
+    compute: ({ candidate, all, ties }) =>
+      perf(relativeToBest(candidate, all, 'rtt', 'p99', false, undefined, ties)),
   },
   {
     id: 'performance.connectionRate',
@@ -158,7 +162,8 @@ export const INDICATORS: readonly Indicator[] = [
     title: 'Connection rate (connect/request/response/close)',
     scale: '100 × median / best candidate median (same path), mean over paths',
     origin: 'measured',
-    compute: ({ candidate, all }) => perf(relativeToBest(candidate, all, 'connections', 'median', true)),
+    compute: ({ candidate, all, ties }) =>
+      perf(relativeToBest(candidate, all, 'connections', 'median', true, undefined, ties)),
   },
   {
     id: 'performance.programmingLatency',

@@ -2,9 +2,12 @@
  * Performance indicators from measurements. Each is normalised to 0–100 as documented in
  * docs/scoring.md: throughput as a ratio to the bare baseline path (capped at 100), latency,
  * connection rate and programming latency relative to the best candidate, and the policy-scale
- * retention (value at the largest policy count relative to no policies).
+ * retention (value at the largest policy count relative to no policies). Given `ties`, a candidate
+ * whose figure is equivalent to the best candidate's, or not shown to differ from it, gets the best
+ * candidate's score for that figure (scoring/ties.ts).
  */
 import type { CandidateResult, Measurement } from '../results/schema.js';
+import type { Ties } from './ties.js';
 
 export interface PerfValue {
   score: number | null;
@@ -39,16 +42,30 @@ const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const fmt = (x: number, digits = 2) => (Number.isFinite(x) ? x.toFixed(digits) : String(x));
 
 /** Throughput: median / baseline median with the same metric and parameters, ×100, capped at 100. */
-export function throughputVsBaseline(c: CandidateResult, all: readonly CandidateResult[]): PerfValue {
+export function throughputVsBaseline(
+  c: CandidateResult,
+  all: readonly CandidateResult[],
+  ties?: Ties,
+): PerfValue {
   const ms = plain(c, 'throughput');
   if (ms.length === 0) return { score: null, raw: 'not measured' };
-  const baselines = [c, ...all.filter((o) => o !== c)].flatMap((o) =>
-    o.measurements.filter((m) => m.path === 'baseline' && m.metric === 'throughput'),
-  );
+  const ratioOf = (o: CandidateResult, m: Measurement): number | null => {
+    const b = [o, ...all.filter((x) => x !== o)]
+      .flatMap((x) => x.measurements.filter((y) => y.path === 'baseline' && y.metric === 'throughput'))
+      .find((x) => paramKey(x) === paramKey(m));
+    return b && b.summary.median > 0 ? m.summary.median / b.summary.median : null;
+  };
   const ratios: number[] = [];
   for (const m of ms) {
-    const b = baselines.find((x) => paramKey(x) === paramKey(m));
-    if (b && b.summary.median > 0) ratios.push(m.summary.median / b.summary.median);
+    let r = ratioOf(c, m);
+    if (r === null) continue;
+    // A candidate tied with the best one on this figure gets the best one's ratio.
+    for (const o of all) {
+      const om = plain(o, 'throughput').find((x) => groupKey(x) === groupKey(m));
+      const or = om ? ratioOf(o, om) : null;
+      if (om && or !== null && or > r && ties?.(o.name, c.name, om)) r = or;
+    }
+    ratios.push(r);
   }
   if (ratios.length === 0) {
     return relativeToBest(
@@ -58,6 +75,7 @@ export function throughputVsBaseline(c: CandidateResult, all: readonly Candidate
       'median',
       true,
       'no baseline measured: relative to the best candidate',
+      ties,
     );
   }
   const scores = ratios.map((r) => Math.min(100, 100 * r));
@@ -78,18 +96,31 @@ export function relativeToBest(
   stat: 'median' | 'p99',
   higherIsBetter: boolean,
   note?: string,
+  ties?: Ties,
 ): PerfValue {
   const mine = plain(c, metric);
   if (mine.length === 0) return { score: null, raw: 'not measured' };
   const scores: number[] = [];
   const values: number[] = [];
   for (const m of mine) {
-    const peers = all.flatMap((o) => plain(o, metric).filter((x) => groupKey(x) === groupKey(m)));
-    const vals = peers.map((x) => x.summary[stat]).filter((v) => v > 0);
+    const peers = all.flatMap((o) =>
+      plain(o, metric)
+        .filter((x) => groupKey(x) === groupKey(m) && x.summary[stat] > 0)
+        .map((x) => ({ o, x })),
+    );
     const v = m.summary[stat];
-    if (v <= 0 || vals.length === 0) continue;
-    const best = higherIsBetter ? Math.max(...vals) : Math.min(...vals);
-    scores.push(higherIsBetter ? (100 * v) / best : (100 * best) / v);
+    const best = peers.reduce<(typeof peers)[number] | undefined>((b, p) => {
+      if (!b) return p;
+      const better = higherIsBetter
+        ? p.x.summary[stat] > b.x.summary[stat]
+        : p.x.summary[stat] < b.x.summary[stat];
+      return better ? p : b;
+    }, undefined);
+    if (v <= 0 || !best) continue;
+    const bv = best.x.summary[stat];
+    // Tied with the best candidate (equivalent, or no difference shown): the best candidate's score.
+    const tied = best.o !== c && ties?.(best.o.name, c.name, best.x);
+    scores.push(tied ? 100 : higherIsBetter ? (100 * v) / bv : (100 * bv) / v);
     values.push(v);
   }
   if (scores.length === 0) return { score: null, raw: 'no positive values' };

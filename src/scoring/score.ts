@@ -7,13 +7,19 @@
  * scored as zero. A criterion with no comparable indicator is left out of the totals, and its
  * weight with it (also listed). Local reference profiles take part only when no real CNI does.
  */
-import { BUILTIN_CRITERIA, type Candidate, type ScoringConfig } from '../scenario/schema.js';
+import {
+  BUILTIN_CRITERIA,
+  type Candidate,
+  type ScoringConfig,
+  type StatisticsConfig,
+} from '../scenario/schema.js';
 import type { CandidateResult } from '../results/schema.js';
 import { factsFor, staleFacts, type FactsLookup, type LoadedFacts } from './facts.js';
 import { featureMatrix } from './features.js';
 import { customIndicator, indicatorsOf, type Indicator } from './indicators.js';
 import { minimalWeightShift, perCriterionRankings } from './sensitivity.js';
 import { standardsFit } from './standards.js';
+import { performanceTies } from './ties.js';
 import type { CandidateScore, CriterionScore, IndicatorValue, ScoringResult } from './types.js';
 
 export interface ScoreInput {
@@ -23,6 +29,8 @@ export interface ScoreInput {
   config: ScoringConfig;
   facts?: LoadedFacts;
   now?: Date;
+  /** The comparison settings whose verdicts decide ties in the performance criterion. */
+  statistics?: StatisticsConfig;
 }
 
 export function criteriaOf(config: ScoringConfig): Array<{ name: string; indicators: Indicator[] }> {
@@ -68,12 +76,13 @@ export function scoreResults(input: ScoreInput): ScoringResult {
   const eligible = new Set((referenceOnly ? entries : real).map((e) => e.result.name));
 
   // Every indicator for every candidate.
+  const ties = performanceTies(input.candidates, input.statistics);
   const values = new Map<string, IndicatorValue[]>();
   for (const e of entries) {
     const list: IndicatorValue[] = [];
     for (const c of criteria) {
       for (const ind of c.indicators) {
-        const v = ind.compute({ candidate: e.result, all: input.candidates, lookup: e.lookup, now });
+        const v = ind.compute({ candidate: e.result, all: input.candidates, lookup: e.lookup, now, ties });
         list.push({ indicator: ind.id, criterion: c.name, weight: ind.weight, ...v });
       }
     }

@@ -1,80 +1,104 @@
 /** Renders a CompareReport as an aligned text table, a Markdown table, or JSON. */
-import type { CandidateFigure, CompareReport, CompareRow } from './results-compare.js';
+import type { AaCheck } from '../results/schema.js';
+import { ADJUST_LABELS } from './adjust.js';
+import type { Comparison } from './compare.js';
+import { fmtNumber, fmtP, fmtPercent } from './numbers.js';
+import { rowTitle, type CandidateFigure, type CompareReport, type CompareRow } from './results-compare.js';
+
+export { fmtNumber, fmtP } from './numbers.js';
 
 export type CompareOutput = 'table' | 'json' | 'md';
 
-/** Four significant digits, no exponent for ordinary magnitudes. */
-export function fmtNumber(x: number): string {
-  if (!Number.isFinite(x)) return String(x);
-  if (x === 0) return '0';
-  const a = Math.abs(x);
-  if (a >= 1e6 || a < 1e-3) return x.toExponential(3);
-  return String(Number(x.toPrecision(4)));
+function valueCell(
+  unit: string,
+  statistic: string,
+  v: { value: number; ci: [number, number] | null; n: number },
+): string {
+  const ci = v.ci ? ` [${fmtNumber(v.ci[0])}, ${fmtNumber(v.ci[1])}]` : ' [CI n/a]';
+  return `${statistic} ${fmtNumber(v.value)}${ci}${unit ? ` ${unit}` : ''} (n=${v.n})`;
 }
 
-function fmtPercent(x: number): string {
-  const v = x * 100;
-  return `${v >= 0 ? '+' : ''}${v.toFixed(1)}%`;
+function deltaCell(
+  report: CompareReport,
+  r: CompareRow,
+  f: CandidateFigure,
+  c: Comparison | undefined,
+): string {
+  if (f.candidate === report.baseline) return '(baseline)';
+  if (!c) return r.note ?? 'n/a';
+  if (c.relativeDifference === null) return 'n/a (baseline value is 0)';
+  const ci = c.relativeDifferenceCi;
+  return `${fmtPercent(c.relativeDifference)}${ci ? ` [${fmtPercent(ci[0])}, ${fmtPercent(ci[1])}]` : ''}`;
 }
 
-export function fmtP(p: number | null): string {
-  if (p === null) return 'n/a';
-  if (p < 0.001) return '<0.001';
-  return p.toFixed(3);
+function verdictCell(
+  f: CandidateFigure,
+  c: Comparison | undefined,
+  basis: 'absolute' | 'normalized',
+): string {
+  if (!c) return '';
+  const decisive = f.verdictBasis === basis;
+  let text: string = c.verdict;
+  if (basis === 'absolute' && f.drift) text += ' (confounded by environment drift)';
+  if (decisive) text = `▶ ${f.verdictNote ? `${f.verdict} (${f.verdictNote})` : text}`;
+  return text + (c.note ? ` — ${c.note}` : '');
 }
 
-function rowTitle(r: CompareRow): string {
-  const params = Object.entries(r.parameters)
-    .map(([k, v]) => `${k}=${String(v)}`)
-    .join(', ');
-  return `${r.workload} ${r.metric} ${r.path}${params ? ` (${params})` : ''}`;
-}
-
-function valueCell(r: CompareRow, f: CandidateFigure): string {
-  const ci = f.ci ? ` [${fmtNumber(f.ci[0])}, ${fmtNumber(f.ci[1])}]` : ' [CI n/a]';
-  return `${f.statistic} ${fmtNumber(f.value)}${ci} ${r.unit} (n=${f.n}${f.outliers ? `, ${f.outliers} outlier(s)` : ''})`;
-}
-
-function cells(report: CompareReport, r: CompareRow, f: CandidateFigure): string[] {
+function candidateLines(report: CompareReport, r: CompareRow, f: CandidateFigure): string[][] {
+  const title = rowTitle(r);
+  const lines: string[][] = [];
   const c = f.comparison;
-  let delta: string;
-  if (f.candidate === report.baseline) delta = '(baseline)';
-  else if (!c) delta = r.note ?? 'n/a';
-  else if (c.relativeDifference === null) delta = 'n/a (baseline value is 0)';
-  else {
-    const ci = c.relativeDifferenceCi;
-    delta = `${fmtPercent(c.relativeDifference)}${ci ? ` [${fmtPercent(ci[0])}, ${fmtPercent(ci[1])}]` : ''}`;
-  }
-  return [
-    rowTitle(r),
+  const adaptive = f.adaptive
+    ? `, CI ±${f.adaptive.ciPercent ?? '∞'}% ${f.adaptive.reached ? '≤' : '>'} target ${f.adaptive.targetCiPercent}%`
+    : '';
+  const env = r.environmentCheck && f.candidate !== report.baseline ? (f.drift ? 'drift' : 'no drift') : '';
+  lines.push([
+    title,
     f.candidate,
-    valueCell(r, f),
-    f.ofBaselinePath === null ? '' : `${f.ofBaselinePath.toFixed(2)}× of baseline path`,
-    delta,
+    'absolute',
+    valueCell(r.unit, f.statistic, f) + adaptive,
+    r.environmentCheck ? '' : deltaCell(report, r, f, c),
     c ? c.test : '',
     c ? fmtP(c.p) : '',
-    c ? c.verdict + (c.note ? ` (${c.note})` : '') : '',
-  ];
+    c ? fmtP(c.pAdjusted) : '',
+    env || verdictCell(f, c, 'absolute'),
+  ]);
+  if (f.normalized) {
+    const n = f.normalizedComparison;
+    lines.push([
+      title,
+      f.candidate,
+      '÷ baseline',
+      valueCell('', f.statistic, f.normalized),
+      deltaCell(report, r, f, n),
+      n ? n.test : '',
+      n ? fmtP(n.p) : '',
+      n ? fmtP(n.pAdjusted) : '',
+      verdictCell(f, n, 'normalized'),
+    ]);
+  }
+  return lines;
 }
 
 function header(report: CompareReport): string[] {
   return [
     'measurement',
     'candidate',
+    'figure',
     'value (95% CI)',
-    'vs baseline path',
     `Δ vs ${report.baseline} (95% CI)`,
     'test',
     'p',
-    'verdict',
+    `p adj. (${report.adjust})`,
+    'verdict (▶ = the figure’s)',
   ];
 }
 
 function allRows(report: CompareReport): string[][] {
   const out: string[][] = [];
   for (const r of report.rows) {
-    for (const f of r.figures) out.push(cells(report, r, f));
-    for (const m of r.missing) out.push([rowTitle(r), m, 'not measured', '', '', '', '', '']);
+    for (const f of r.figures) out.push(...candidateLines(report, r, f));
+    for (const m of r.missing) out.push([rowTitle(r), m, '', 'not measured', '', '', '', '', '']);
   }
   return out;
 }
@@ -88,21 +112,43 @@ export function warningBanner(report: CompareReport): string[] {
   ];
 }
 
+/** The lines above the table: how the figures were compared. */
+export function methodLines(report: CompareReport): string[] {
+  return [
+    `Baseline candidate: ${report.baseline}. Latencies, loss and jitter compare medians (Mann–Whitney U), rates compare means (Welch t); "÷ baseline" lines compare the per-pair ratios path / baseline sample of the same turn.`,
+    `Verdicts use p-values adjusted over all ${report.comparisons} comparisons (${ADJUST_LABELS[report.adjust]}) at alpha ${report.alpha}: better/worse when the difference is significant and not inside the ±${(report.margin * 100).toFixed(1)}% equivalence margin, equivalent when it is shown to be inside it (two one-sided tests), inconclusive otherwise. A figure's verdict rests on its absolute figures, or on the baseline-normalized ones when the baselines drifted (tolerance ${(report.driftTolerance * 100).toFixed(1)}%).`,
+  ];
+}
+
+/** The lines below the table: verdict counts and one sentence per drifted figure. */
+export function summaryLines(report: CompareReport): string[] {
+  const t = report.tally;
+  const out = [
+    `Figure verdicts: ${t.better} better, ${t.worse} worse, ${t.equivalent} equivalent, ${t.inconclusive} inconclusive.`,
+  ];
+  if (report.drift.length > 0) {
+    out.push('Environment drift:');
+    for (const d of report.drift) out.push(`  - ${d.finding.sentence}`);
+  }
+  return out;
+}
+
 function textTable(report: CompareReport): string {
   const rows = [header(report), ...allRows(report)];
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  const widths = header(report).map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
   const line = (r: string[]) =>
     r
-      .map((c, i) => c.padEnd(widths[i]))
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
       .join('  ')
       .trimEnd();
-  const lines = [line(rows[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)];
-  return [
-    ...warningBanner(report),
-    `Baseline candidate: ${report.baseline}; alpha ${report.alpha}; latencies compare medians (Mann–Whitney U), rates compare means (Welch t).`,
-    '',
-    ...lines,
-  ].join('\n');
+  const lines = [
+    line(header(report)),
+    widths.map((w) => '-'.repeat(w)).join('  '),
+    ...rows.slice(1).map(line),
+  ];
+  return [...warningBanner(report), ...methodLines(report), '', ...lines, '', ...summaryLines(report)].join(
+    '\n',
+  );
 }
 
 function mdTable(report: CompareReport): string {
@@ -118,11 +164,13 @@ function mdTable(report: CompareReport): string {
     : [];
   return [
     ...warn,
-    `Baseline candidate: \`${report.baseline}\`, alpha ${report.alpha}. Latencies compare medians (Mann–Whitney U), rates compare means (Welch t); CIs are 95%.`,
+    ...methodLines(report),
     '',
     row(h),
     row(h.map(() => '---')),
     ...allRows(report).map(row),
+    '',
+    ...summaryLines(report).map((l) => (l.startsWith('  - ') ? l.slice(2) : l)),
   ].join('\n');
 }
 
@@ -135,4 +183,14 @@ export function formatCompareReport(report: CompareReport, output: CompareOutput
     case 'table':
       return textTable(report);
   }
+}
+
+/** One sentence about an A/A check (`run --aa`), for the run's summary and the report's provenance. */
+export function aaSentence(a: AaCheck): string {
+  const share = a.comparisons > 0 ? ((100 * a.falseDiscoveries) / a.comparisons).toFixed(1) : '0';
+  return (
+    `A/A check: ${a.candidate} measured twice as two candidates; ${a.falseDiscoveries} of ${a.comparisons} ` +
+    `comparisons (${share}%) were called better or worse after ${a.adjust} adjustment at alpha ${a.alpha}, ` +
+    `and every one of them is false${a.falseDiscoveries === 0 ? '' : ` (${a.discoveries.join('; ')})`}.`
+  );
 }

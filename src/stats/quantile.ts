@@ -1,9 +1,11 @@
 /**
- * Quantiles by linear interpolation between order statistics (Hyndman & Fan type 7: the default of
- * R, NumPy and spreadsheets), so p50 always equals the median and reported percentiles can be
- * reproduced with common tools.
+ * The one percentile definition of cnibench, used for summaries, the median, and the latency
+ * percentiles of round trips: linear interpolation between order statistics (Hyndman & Fan type 7,
+ * the default of R, NumPy and spreadsheets), so p50 always equals the median and reported
+ * percentiles can be reproduced with common tools. Hand-written because simple-statistics'
+ * quantileSorted is a different definition (it picks an order statistic instead of interpolating).
  */
-export function quantileSorted(sorted: readonly number[], p: number): number {
+export function quantileSorted(sorted: ArrayLike<number>, p: number): number {
   const n = sorted.length;
   if (n === 0) throw new RangeError('quantile of zero samples');
   if (!(p >= 0 && p <= 1)) throw new RangeError(`quantile needs 0 <= p <= 1 (got ${p})`);

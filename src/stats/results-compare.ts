@@ -1,13 +1,25 @@
 /**
  * `cnibench compare` core: pairs measurements of several runs' candidates by (workload, path, metric,
- * parameters), compares each candidate with the baseline candidate, relates each figure to the same
- * run's `baseline` path, and collects provenance differences that make a comparison questionable.
- * Pure (no I/O) so it is tested on synthetic ResultsFile objects; formatting lives in compare-format.ts.
+ * parameters) and compares each candidate with the baseline candidate twice — the absolute figures,
+ * and the per-pair ratios path / paired baseline (the baseline sample measured in the same turn) —
+ * detects environment drift (the candidates' baselines differ), adjusts the p-values of all rows
+ * together (Holm or Benjamini–Hochberg) and decides the verdicts on the adjusted values. Pure (no
+ * I/O) so it is tested on synthetic ResultsFile objects; formatting lives in compare-format.ts.
+ * docs/statistics.md describes every step.
  */
-import type { CandidateResult, Measurement, Provenance, ResultsFile } from '../results/schema.js';
+import type {
+  AdaptiveOutcome,
+  CandidateResult,
+  Measurement,
+  Provenance,
+  ResultsFile,
+} from '../results/schema.js';
 import { InputError } from '../util/errors.js';
-import { compareSamples, type Comparison } from './compare.js';
+import { ADJUST_LABELS, adjustPValues, type AdjustMethod } from './adjust.js';
+import { figureCi, statisticFor, type FigureStatistic } from './ci.js';
+import { DEFAULT_MARGIN, compareSamples, decideVerdict, type Comparison, type Verdict } from './compare.js';
 import { InvalidSampleError } from './errors.js';
+import { fmtNumber, fmtP, fmtPercent } from './numbers.js';
 import { summarize } from './summary.js';
 import type { Summary } from './types.js';
 
@@ -27,10 +39,29 @@ export interface ComparedCandidate {
   source: string;
 }
 
+/** A statistic with its 95% CI (null with a single sample). */
+export interface FigureValue {
+  value: number;
+  ci: [number, number] | null;
+  n: number;
+}
+
+/** The candidates' baselines of one figure differ: the environment changed between their turns. */
+export interface DriftFinding {
+  /** candidate's baseline / baseline candidate's baseline − 1. */
+  relativeDifference: number | null;
+  /** Raw p-value of the test between the two baseline series. */
+  p: number | null;
+  tolerance: number;
+  /** Whether the baselines were paired samples (else the runs' baseline-path measurements). */
+  paired: boolean;
+  sentence: string;
+}
+
 export interface CandidateFigure {
   candidate: string;
   /** "median" for lower-is-better metrics, "mean" for higher-is-better ones (what is compared). */
-  statistic: 'median' | 'mean';
+  statistic: FigureStatistic;
   value: number;
   /** 95% CI of that statistic; null with a single sample. */
   ci: [number, number] | null;
@@ -38,12 +69,30 @@ export interface CandidateFigure {
   outliers: number;
   /** Figure divided by the same run's `baseline`-path figure of the same metric, when one exists. */
   ofBaselinePath: number | null;
-  /** The comparison against the baseline candidate (absent for the baseline candidate itself). */
+  /** The per-pair ratios path / paired baseline (same statistic); absent without paired baselines. */
+  normalized?: FigureValue;
+  /** This candidate's paired baseline samples, summarized. */
+  pairedBaseline?: FigureValue;
+  /** How the adaptive rule ended for this figure, when it applied. */
+  adaptive?: AdaptiveOutcome;
+  /** Absolute figures against the baseline candidate (absent for the baseline candidate itself). */
   comparison?: Comparison;
+  /** Per-pair ratios against the baseline candidate's. */
+  normalizedComparison?: Comparison;
+  /** Present when this candidate's baseline differs from the baseline candidate's. */
+  drift?: DriftFinding;
+  /** The figure's verdict against the baseline candidate. */
+  verdict?: Verdict;
+  /** What the verdict rests on: the absolute figures, or the baseline-normalized ones under drift. */
+  verdictBasis?: 'absolute' | 'normalized';
+  /** Why the verdict is inconclusive beyond the tests (drift with nothing to normalize by). */
+  verdictNote?: string;
 }
 
 export interface CompareRow {
   key: string;
+  /** Measurement id (of the first candidate that has it). */
+  id: string;
   workload: Measurement['workload'];
   path: Measurement['path'];
   metric: string;
@@ -57,14 +106,41 @@ export interface CompareRow {
   missing: string[];
   /** Why no comparison was made for this row (e.g. the baseline candidate lacks it). */
   note?: string;
+  /**
+   * The baseline path is the same hardware for every candidate: its row is an environment check
+   * (drift), never a verdict about a candidate.
+   */
+  environmentCheck?: boolean;
+}
+
+/** A drift sentence and where it belongs. */
+export interface DriftNotice {
+  key: string;
+  id: string;
+  candidate: string;
+  against: string;
+  finding: DriftFinding;
 }
 
 export interface CompareReport {
   candidates: ComparedCandidate[];
   baseline: string;
   alpha: number;
+  /** Equivalence margin (fraction). */
+  margin: number;
+  adjust: AdjustMethod;
+  /** Drift tolerance (fraction). */
+  driftTolerance: number;
+  /** Difference tests adjusted together (absolute and normalized comparisons of every row). */
+  comparisons: number;
+  /** Comparisons called better or worse after adjustment, named (what an A/A run counts as false). */
+  discoveries: string[];
+  /** Figure verdicts (what each figure's verdict rests on), counted. */
+  tally: Record<Verdict, number>;
   /** Machine/kernel differences between the runs; non-empty means the numbers may not be comparable. */
   warnings: string[];
+  /** One per figure and candidate whose baseline drifted, in row order. */
+  drift: DriftNotice[];
   rows: CompareRow[];
 }
 
@@ -72,7 +148,14 @@ export interface CompareRunsOptions {
   /** Candidate id, candidate name or run id of the baseline; default: the first candidate. */
   baseline?: string;
   alpha?: number;
+  /** Equivalence margin, fraction; default 0.05. */
+  margin?: number;
+  adjust?: AdjustMethod;
+  /** Drift tolerance, fraction; default 0.05. */
+  driftTolerance?: number;
 }
+
+export const DEFAULT_DRIFT_TOLERANCE = 0.05;
 
 /**
  * Numeric parameters that describe the configuration. Other numeric parameters are results the
@@ -133,10 +216,10 @@ export function provenanceWarnings(runs: readonly LoadedRun[]): string[] {
   return warnings;
 }
 
-function candidateIds(runs: readonly LoadedRun[]): ComparedCandidate[] {
+function candidateIds(runs: readonly CandidateSource[]): ComparedCandidate[] {
   const all = runs.flatMap((r) =>
-    r.results.candidates.map((c) => ({
-      runId: r.results.runId,
+    r.candidates.map((c) => ({
+      runId: r.runId,
       name: c.name,
       label: c.label,
       source: r.source,
@@ -180,24 +263,114 @@ function summarizeMeasurement(m: Measurement, where: string): Summary {
   return summarize(samples, { label });
 }
 
-function figureOf(
-  s: Summary,
-  higherIsBetter: boolean,
-): { statistic: 'median' | 'mean'; value: number; ci: [number, number] | null } {
-  const defined = s.ciDefined ?? s.n > 1;
-  return higherIsBetter
-    ? { statistic: 'mean', value: s.mean, ci: defined ? s.ci95 : null }
-    : { statistic: 'median', value: s.median, ci: defined ? s.ci95Median : null };
+/** "throughput throughput cross-node (protocol=TCP, streams=1)": how rows are named in sentences. */
+export function rowTitle(r: Pick<CompareRow, 'workload' | 'metric' | 'path' | 'parameters'>): string {
+  const params = Object.entries(r.parameters)
+    .map(([k, v]) => `${k}=${String(v)}`)
+    .join(', ');
+  return `${r.workload} ${r.metric} ${r.path}${params ? ` (${params})` : ''}`;
 }
 
+/** Per-pair ratios path / paired baseline; null without pairing or with a zero baseline sample. */
+function pairRatios(m: Measurement): number[] | null {
+  const p = m.paired;
+  if (!p || !Array.isArray(p.samples) || p.samples.length !== m.samples.length || m.samples.length === 0)
+    return null;
+  const out: number[] = [];
+  for (let i = 0; i < m.samples.length; i++) {
+    const b = p.samples[i];
+    const x = m.samples[i];
+    if (
+      typeof b !== 'number' ||
+      typeof x !== 'number' ||
+      !Number.isFinite(b) ||
+      !Number.isFinite(x) ||
+      b === 0
+    )
+      return null;
+    out.push(x / b);
+  }
+  return out;
+}
+
+function figureValue(samples: readonly number[], statistic: FigureStatistic): FigureValue {
+  const { value, ci } = figureCi(samples, statistic);
+  return { value, ci, n: samples.length };
+}
+
+function driftSentence(
+  row: Pick<CompareRow, 'workload' | 'metric' | 'path' | 'parameters' | 'unit'>,
+  candidate: string,
+  against: string,
+  base: FigureValue,
+  cand: FigureValue,
+  c: Comparison,
+  tolerance: number,
+  normalizable: boolean,
+): string {
+  const diff = c.relativeDifference === null ? '' : `${fmtPercent(c.relativeDifference)}, `;
+  const why =
+    c.p !== null && c.p < c.alpha
+      ? `a significant difference`
+      : `more than the ${(tolerance * 100).toFixed(0)}% tolerance`;
+  const consequence = normalizable
+    ? 'the verdict rests on the baseline-normalized figure; the absolute difference is confounded by environment drift'
+    : 'the absolute difference is confounded by environment drift and there is no paired baseline to normalize it, so the verdict is inconclusive';
+  return (
+    `${rowTitle(row)}: the baseline path measured ${fmtNumber(cand.value)} ${row.unit} for ${candidate} ` +
+    `against ${fmtNumber(base.value)} ${row.unit} for ${against} (${diff}p = ${fmtP(c.p)}: ${why}) — ` +
+    `environment drift; ${consequence}.`
+  );
+}
+
+function emptyTally(): Record<Verdict, number> {
+  return { better: 0, worse: 0, equivalent: 0, inconclusive: 0 };
+}
+
+/** Compares the candidates of one or more runs; the baseline candidate is the first unless named. */
 export function compareRuns(runs: readonly LoadedRun[], opts: CompareRunsOptions = {}): CompareReport {
-  const { alpha = 0.05 } = opts;
   if (runs.length === 0) throw new InputError('name at least one results file or directory');
+  return {
+    ...compareSources(
+      runs.map((r) => ({ source: r.source, runId: r.results.runId, candidates: r.results.candidates })),
+      opts,
+    ),
+    warnings: provenanceWarnings(runs),
+  };
+}
+
+/**
+ * Compares candidates that are already merged (the report's and the scoring's view): one source,
+ * candidate names as ids.
+ */
+export function compareCandidateResults(
+  candidates: readonly CandidateResult[],
+  opts: CompareRunsOptions = {},
+): CompareReport {
+  return compareSources([{ source: 'results', runId: 'results', candidates }], opts);
+}
+
+interface CandidateSource {
+  source: string;
+  runId: string;
+  candidates: readonly CandidateResult[];
+}
+
+function compareSources(runs: readonly CandidateSource[], opts: CompareRunsOptions): CompareReport {
+  const {
+    alpha = 0.05,
+    margin = DEFAULT_MARGIN,
+    adjust = 'holm',
+    driftTolerance = DEFAULT_DRIFT_TOLERANCE,
+  } = opts;
+  if (!(alpha > 0 && alpha < 1)) throw new InputError(`alpha must be between 0 and 1 (got ${alpha})`);
   const cands = candidateIds(runs);
   if (cands.length === 0) throw new InputError('the results files hold no candidates');
   const baseline = resolveBaseline(cands, opts.baseline);
+  const baseCand = cands.find((c) => c.id === baseline);
+  if (!baseCand) throw new InputError(`no baseline candidate ${baseline}`);
 
-  // candidate id → measurement key → measurement (+ its run's baseline-path figures for ratios).
+  // candidate id → measurement key → measurement (+ its run's baseline-path measurements).
   const byCandidate = new Map<string, Map<string, Measurement>>();
   const baselinePath = new Map<string, Map<string, Measurement>>();
   const order: string[] = [];
@@ -205,11 +378,11 @@ export function compareRuns(runs: readonly LoadedRun[], opts: CompareRunsOptions
   for (const run of runs) {
     const runBaselines = new Map<string, Measurement>();
     // A baseline-path measurement belongs to the machine, not to a candidate: any candidate's counts.
-    for (const c of run.results.candidates) {
+    for (const c of run.candidates) {
       for (const m of c.measurements ?? []) if (m.path === 'baseline') runBaselines.set(pathlessKey(m), m);
     }
-    for (const c of run.results.candidates as CandidateResult[]) {
-      const id = cands[ci++].id;
+    for (const c of run.candidates) {
+      const id = cands[ci++]?.id ?? c.name;
       const map = new Map<string, Measurement>();
       for (const m of c.measurements ?? []) {
         const key = measurementKey(m);
@@ -232,48 +405,178 @@ export function compareRuns(runs: readonly LoadedRun[], opts: CompareRunsOptions
     }
     return s;
   };
+  const cmpOpts = (higherIsBetter: boolean, label: string) => ({ higherIsBetter, alpha, margin, label });
 
   const rows: CompareRow[] = [];
+  const drift: DriftNotice[] = [];
+  // Every comparison that enters the family, with a name for the A/A count.
+  const family: Array<{ c: Comparison; name: string }> = [];
   for (const key of order) {
     const present = cands.filter((c) => byCandidate.get(c.id)?.has(key));
-    const first = byCandidate.get(present[0].id)!.get(key)!;
+    const first = present[0] ? byCandidate.get(present[0].id)?.get(key) : undefined;
+    if (!first) continue;
+    const statistic = statisticFor(first.higherIsBetter);
     const baseM = byCandidate.get(baseline)?.get(key);
-    const baseCand = cands.find((c) => c.id === baseline)!;
+    const environmentCheck = first.path === 'baseline';
+    const rowInfo = {
+      workload: first.workload,
+      path: first.path,
+      metric: first.metric,
+      unit: first.unit,
+      parameters: configParameters(first.parameters),
+    };
+    /** The baseline series a figure's drift is judged on: its paired samples, else the run's baseline path. */
+    const baselineSeries = (
+      m: Measurement,
+      cand: ComparedCandidate,
+    ): { samples: number[]; paired: boolean } | null => {
+      if (environmentCheck) return { samples: m.samples, paired: false };
+      if (pairRatios(m)) return { samples: m.paired?.samples ?? [], paired: true };
+      const bm = baselinePath.get(cand.id)?.get(pathlessKey(m));
+      if (!bm) return null;
+      summaryOf(bm, cand);
+      return { samples: bm.samples, paired: false };
+    };
+    const baseRatios = baseM ? pairRatios(baseM) : null;
+    const baseBaseline = baseM ? baselineSeries(baseM, baseCand) : null;
     const figures: CandidateFigure[] = present.map((c) => {
-      const m = byCandidate.get(c.id)!.get(key)!;
-      const fig = figureOf(summaryOf(m, c), m.higherIsBetter);
+      const m = byCandidate.get(c.id)?.get(key);
+      if (!m) throw new Error(`lost measurement ${key} of ${c.id}`);
+      const s = summaryOf(m, c);
+      const fig = figureValue(m.samples, statistic);
       const bm = m.path === 'baseline' ? undefined : baselinePath.get(c.id)?.get(pathlessKey(m));
-      const bval = bm ? figureOf(summaryOf(bm, c), bm.higherIsBetter).value : 0;
+      if (bm) summaryOf(bm, c);
+      const bval = bm ? figureValue(bm.samples, statistic).value : 0;
+      const ratios = pairRatios(m);
       const out: CandidateFigure = {
         candidate: c.id,
-        ...fig,
+        statistic,
+        value: fig.value,
+        ci: fig.ci,
         n: m.samples.length,
-        outliers: summaryOf(m, c).outliers.length,
+        outliers: s.outliers.length,
         ofBaselinePath: bm && bval !== 0 ? fig.value / bval : null,
+        ...(ratios ? { normalized: figureValue(ratios, statistic) } : {}),
+        ...(ratios && m.paired ? { pairedBaseline: figureValue(m.paired.samples, statistic) } : {}),
+        ...(m.adaptive ? { adaptive: m.adaptive } : {}),
       };
-      if (baseM && c.id !== baseline) {
-        summaryOf(baseM, baseCand); // validates the baseline's samples with its own file name
-        out.comparison = compareSamples(baseM.samples, m.samples, {
-          kind: m.higherIsBetter ? 'throughput' : 'latency',
-          higherIsBetter: m.higherIsBetter,
-          alpha,
-          label: key,
-        });
+      if (!baseM || c.id === baseline) return out;
+      summaryOf(baseM, baseCand); // validates the baseline's samples with its own file name
+      const name = `${rowTitle(rowInfo)}: ${c.id} vs ${baseline}`;
+      // Drift: the candidates' baseline series differ significantly or beyond the tolerance.
+      const own = baselineSeries(m, c);
+      if (own && baseBaseline && own.samples.length > 0 && baseBaseline.samples.length > 0) {
+        const d = compareSamples(
+          baseBaseline.samples,
+          own.samples,
+          cmpOpts(first.higherIsBetter, `${key} baseline`),
+        );
+        const significant = d.p !== null && d.p < alpha;
+        const beyond = d.relativeDifference !== null && Math.abs(d.relativeDifference) > driftTolerance;
+        if (significant || beyond) {
+          const finding: DriftFinding = {
+            relativeDifference: d.relativeDifference,
+            p: d.p,
+            tolerance: driftTolerance,
+            paired: own.paired && baseBaseline.paired,
+            sentence: environmentCheck
+              ? `${rowTitle(rowInfo)}: ${fmtNumber(figureValue(own.samples, statistic).value)} ${first.unit} for ${c.id} against ${fmtNumber(figureValue(baseBaseline.samples, statistic).value)} ${first.unit} for ${baseline} (${d.relativeDifference === null ? '' : `${fmtPercent(d.relativeDifference)}, `}p = ${fmtP(d.p)}) on the same hardware — environment drift between the candidates' measurements.`
+              : driftSentence(
+                  { ...rowInfo },
+                  c.id,
+                  baseline,
+                  figureValue(baseBaseline.samples, statistic),
+                  figureValue(own.samples, statistic),
+                  d,
+                  driftTolerance,
+                  Boolean(ratios && baseRatios),
+                ),
+          };
+          out.drift = finding;
+          drift.push({ key, id: m.id, candidate: c.id, against: baseline, finding });
+        }
+      }
+      if (environmentCheck) return out;
+      out.comparison = compareSamples(baseM.samples, m.samples, cmpOpts(m.higherIsBetter, key));
+      family.push({ c: out.comparison, name: `${name} (absolute)` });
+      if (ratios && baseRatios) {
+        out.normalizedComparison = compareSamples(
+          baseRatios,
+          ratios,
+          cmpOpts(m.higherIsBetter, `${key} ÷ baseline`),
+        );
+        family.push({ c: out.normalizedComparison, name: `${name} (normalized)` });
       }
       return out;
     });
     rows.push({
       key,
-      workload: first.workload,
-      path: first.path,
-      metric: first.metric,
-      unit: first.unit,
+      id: first.id,
+      ...rowInfo,
       higherIsBetter: first.higherIsBetter,
-      parameters: configParameters(first.parameters),
       figures,
       missing: cands.filter((c) => !present.includes(c)).map((c) => c.id),
       ...(baseM ? {} : { note: `baseline candidate ${baseline} has no such measurement` }),
+      ...(environmentCheck
+        ? {
+            environmentCheck: true,
+            note: 'baseline path: the same hardware for every candidate, so this row checks the environment (drift); it gives no verdict',
+          }
+        : {}),
     });
   }
-  return { candidates: cands, baseline, alpha, warnings: provenanceWarnings(runs), rows };
+
+  // Multiple-comparison control over every comparison of every row, then the verdicts.
+  const m = family.length;
+  const pAdj = adjustPValues(
+    family.map((f) => f.c.p),
+    adjust,
+  );
+  const eqAdj = adjustPValues(
+    family.map((f) => f.c.pEquivalence),
+    adjust,
+  );
+  const discoveries: string[] = [];
+  family.forEach((f, i) => {
+    const c = f.c;
+    c.pAdjusted = pAdj[i] ?? null;
+    c.pEquivalenceAdjusted = eqAdj[i] ?? null;
+    c.verdict = decideVerdict(c, c.pAdjusted, c.pEquivalenceAdjusted);
+    if (c.verdict === 'better' || c.verdict === 'worse') discoveries.push(`${f.name}: ${c.verdict}`);
+    const minP = c.testDetail.minAchievableP;
+    if (adjust === 'holm' && typeof minP === 'number' && minP < alpha && minP * m >= alpha && !c.note) {
+      c.note =
+        `after ${ADJUST_LABELS[adjust]} over ${m} comparisons Mann–Whitney U with these sample sizes cannot reach ` +
+        `an adjusted p < ${alpha} (smallest possible ${fmtP(Math.min(1, minP * m))}); collect more repetitions`;
+    }
+  });
+  const tally = emptyTally();
+  for (const row of rows) {
+    for (const f of row.figures) {
+      if (!f.comparison) continue;
+      const useNormalized = Boolean(f.drift && f.normalizedComparison);
+      f.verdictBasis = useNormalized ? 'normalized' : 'absolute';
+      if (f.drift && !f.normalizedComparison) {
+        f.verdict = 'inconclusive';
+        f.verdictNote = 'confounded by environment drift; no paired baseline to normalize by';
+      } else {
+        f.verdict = (useNormalized ? f.normalizedComparison : f.comparison)?.verdict ?? 'inconclusive';
+      }
+      tally[f.verdict]++;
+    }
+  }
+  return {
+    candidates: cands,
+    baseline,
+    alpha,
+    margin,
+    adjust,
+    driftTolerance,
+    comparisons: m,
+    discoveries,
+    tally,
+    warnings: [],
+    drift,
+    rows,
+  };
 }

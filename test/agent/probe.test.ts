@@ -136,7 +136,10 @@ describe('agent flags (node:util parseArgs, strict)', () => {
   test('serve and rr refuse unknown or malformed flags before doing anything', async () => {
     await assert.rejects(runServe(['--name', 'x/a', '--tcp', '80,99999']), /serve: --tcp: bad port "99999"/);
     await assert.rejects(runServe(['--tcp', '80']), /serve: missing --name/);
-    await assert.rejects(runRrClient(['--target', 'h', '--port', '1', '--engine', 'x']), /--engine/);
+    await assert.rejects(
+      runRrClient(['--target', 'h', '--port', '1', '--engine', 'x']),
+      /rr: Unknown option '--engine'/,
+    );
     await assert.rejects(
       runRrClient(['--target', 'h', '--port', '1', '--durations', '3']),
       /rr: Unknown option '--durations'/,

@@ -51,7 +51,7 @@ function quick(doc: any, probeMode: ProbeMode): void {
   Object.assign(conformance, { tags: CASE_TAGS, maxCases: MAX_CASES, convergenceTimeout: 5 });
   throughput.duration = 1;
   latency.duration = 1;
-  doc.repetitions = { count: 2, warmup: 1 };
+  doc.repetitions = { count: 2, warmup: 1, adaptive: false };
   doc.cluster.readyTimeout = 60;
 }
 
@@ -249,6 +249,14 @@ for (const probeMode of ['agent', 'agnhost'] as const)
         }
         const tcp = c.measurements.find((m) => m.id === 'throughput/tcp/streams=1/cross-node')!;
         assert.equal(tcp.tool?.version, '3.12');
+        // On a real cluster each candidate is its own block; each pod-path sample is paired with the
+        // host-network baseline sample of the same turn.
+        assert.deepEqual(tcp.schedule, [
+          { block: 0, position: 0 },
+          { block: 1, position: 0 },
+        ]);
+        const base = c.measurements.find((m) => m.id === 'throughput/tcp/streams=1/baseline');
+        assert.deepEqual(tcp.paired, { id: base?.id, samples: base?.samples });
         assert.equal(tcp.unit, 'Gbit/s');
       }
       // Each candidate's figures are what its dataplane answered (the fake gives Cilium 10% more

@@ -30,7 +30,9 @@ test(
     const dir = path.join(resultsDir, runId);
     const r = readResults(dir);
     assert.equal(r.status, 'complete');
-    assert.equal(r.schemaVersion, 1);
+    assert.equal(r.schemaVersion, 2);
+    // Both profiles' clusters existed at once and were measured in interleaved blocks.
+    assert.deepEqual(r.interleaving?.candidates, ['routed', 'vxlan']);
     assert.ok(r.provenance.endedAt && r.provenance.tools.iperf3, 'provenance names the end time and iperf3');
     assert.deepEqual(
       r.candidates.map((c) => c.label),
@@ -64,8 +66,13 @@ test(
       const paths = new Set(c.measurements.map((m) => m.path));
       assert.deepEqual([...paths].sort(), ['baseline', 'cross-node', 'same-node', 'service']);
       const tcp = c.measurements.find((m) => m.id === 'throughput/tcp/streams=1/cross-node')!;
-      assert.equal(tcp.samples.length, 4);
+      // Adaptive: 4 samples at least, 6 at most; each with its block, position and paired baseline.
+      assert.ok(tcp.samples.length >= 4 && tcp.samples.length <= 6, `${tcp.samples.length} samples`);
       assert.equal(tcp.warmup.length, 1);
+      assert.equal(tcp.adaptive?.targetCiPercent, 5);
+      assert.equal(tcp.schedule?.length, tcp.samples.length);
+      assert.equal(tcp.paired?.id, 'throughput/tcp/streams=1/baseline');
+      assert.equal(tcp.paired?.samples.length, tcp.samples.length);
       assert.ok(tcp.summary.median > 0.5, `cross-node TCP at ${tcp.summary.median} Gbit/s`);
       for (const id of ['latency/rr/payload=1/cross-node', 'connection-rate/crr/payload=1/cross-node']) {
         assert.ok(
@@ -74,6 +81,34 @@ test(
         );
       }
     }
+    // The other profile's samples of a block were taken in the same block, one turn each.
+    const [ra, rb] = r.candidates.map((c) =>
+      c.measurements.find((m) => m.id === 'latency/rr/payload=1/cross-node'),
+    );
+    for (const [i, p] of (ra?.schedule ?? []).entries()) {
+      assert.equal(rb?.schedule?.[i]?.block, p.block);
+      assert.equal((rb?.schedule?.[i]?.position ?? 0) + p.position, 1, 'one turn each per block');
+    }
+    // A/B with a known structural difference: an overlay cannot beat native routing on the same
+    // machine. VXLAN on cross-node RR is worse, or equivalent (its 50-byte encapsulation costs about a
+    // microsecond of a ~40 µs round trip, inside the 5% margin), or inconclusive on a machine too
+    // noisy to tell — never better.
+    const analysis = r.analysis;
+    assert.ok(analysis, 'the run recorded its comparison');
+    const { compareOwnRun } = await import('../../src/run/analysis.js');
+    const report = compareOwnRun(r);
+    const rr = report.rows
+      .find((x) => x.id === 'latency/rr/payload=1/cross-node')
+      ?.figures.find((f) => f.candidate === 'vxlan');
+    console.log(`  VXLAN vs routed, cross-node RR: ${rr?.verdict} (${rr?.verdictBasis})`);
+    assert.ok(
+      rr?.verdict && ['worse', 'inconclusive', 'equivalent'].includes(rr.verdict),
+      `verdict ${rr?.verdict}`,
+    );
+    assert.equal(
+      report.tally.better + report.tally.worse + report.tally.equivalent + report.tally.inconclusive,
+      report.rows.filter((x) => !x.environmentCheck && x.figures.length === 2).length,
+    );
     // The summary table names both candidates and the figures.
     assert.match(run.stdout, /NetworkPolicy conformance\s+\d+\/\d+ pass, \d+ skip\s+\d+\/\d+ pass, \d+ skip/);
     assert.match(run.stdout, /Admin tier conformance\s+\d+\/\d+ pass, \d+ skip\s+\d+\/\d+ pass, \d+ skip/);
@@ -109,12 +144,18 @@ test(
       md,
       /SHOULD: supports AdminNetworkPolicy .* \| ✔ met — ClusterNetworkPolicy v1alpha2: \d+\/\d+ passed/,
     );
+    // The comparison section speaks in verdicts and shows which figures reached the adaptive target.
+    assert.match(
+      dom,
+      /local reference profile \(vxlan\) is (better than|worse than|equivalent to|inconclusive against) local reference profile \(routed\) on/,
+    );
+    assert.match(dom, /(reached|not reached) \(/);
     assert.doesNotMatch(dom, /Winner: (Calico|Cilium)/);
   },
 );
 
 test(
-  'Ctrl-C in the middle of a run cleans up and keeps what was measured; --resume finishes it',
+  'Ctrl-C in the middle of an interleaved run removes both clusters and keeps what was measured; --resume finishes it',
   { timeout: 600_000 },
   async () => {
     const scenario = path.join(mkdtempSync(path.join(tmpdir(), 'cnibench-sigint-')), 'interrupt.yaml');
@@ -125,6 +166,8 @@ test(
         'candidates:',
         '  - name: routed',
         '    cni: local-routed',
+        '  - name: vxlan',
+        '    cni: local-vxlan',
         'workloads:',
         '  - kind: latency',
         '    paths: [same-node]',
@@ -137,6 +180,7 @@ test(
         'repetitions:',
         '  count: 2',
         '  warmup: 0',
+        '  adaptive: false',
         'report:',
         '  formats: [md, json]',
         '  charts: false',
@@ -145,7 +189,8 @@ test(
     );
     const resultsDir = mkdtempSync(path.join(tmpdir(), 'cnibench-sigint-results-'));
     const before = networkObjects('cnb');
-    // Interrupt once the latency step is saved and conformance is well under way.
+    // Interrupt once the latency step is saved and conformance is well under way: both candidates'
+    // clusters exist then (they are made together, to interleave the perf workloads).
     const first = await runCli(['run', scenario, '--results-dir', resultsDir], {
       interruptWhen: (err) => (/conformance.*: \d+\/\d+ /.test(err) ? 'SIGINT' : undefined),
     });
@@ -158,8 +203,13 @@ test(
     const interrupted = readResults(dir);
     assert.equal(interrupted.status, 'interrupted');
     assert.deepEqual(interrupted.candidates[0].completedSteps, ['routed/0-latency']);
+    assert.deepEqual(interrupted.candidates[1].completedSteps, ['vxlan/0-latency']);
     const rr = interrupted.candidates[0].measurements.find((m) => m.id === 'latency/rr/payload=1/same-node');
     assert.equal(rr?.samples.length, 2);
+    assert.deepEqual(
+      rr?.schedule?.map((p) => p.block),
+      [0, 1],
+    );
 
     const second = await runCli(['run', scenario, '--results-dir', resultsDir, '--resume', runId]);
     assert.equal(second.code, 0, second.stderr);
@@ -167,6 +217,7 @@ test(
     const done = readResults(dir);
     assert.equal(done.status, 'complete');
     assert.deepEqual(done.candidates[0].completedSteps, ['routed/0-latency', 'routed/1-conformance']);
+    assert.deepEqual(done.candidates[1].completedSteps, ['vxlan/0-latency', 'vxlan/1-conformance']);
     assert.deepEqual(done.candidates[0].measurements.find((m) => m.id === rr!.id)?.samples, rr!.samples);
     assert.ok(done.candidates[0].conformance!.passed > 100);
     assert.deepEqual(networkObjects('cnb'), before);

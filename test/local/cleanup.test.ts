@@ -72,3 +72,20 @@ test('cnibench cleanup --run-id removes one run and prints what it removed', asy
     await cleanupLocal({ prefix: runId });
   }
 });
+
+test('a run id names every candidate cluster of the run; a cluster id names one', async () => {
+  const { localRunPrefix } = await import('../../src/cli/commands/cleanup.js');
+  const { candidateObjectId } = await import('../../src/run/local-candidate.js');
+  const runDir = '20261124-221503-a1b2c3';
+  assert.equal(candidateObjectId(runDir, 0), 'cnb-a1b2c30');
+  assert.equal(candidateObjectId(runDir, 11), 'cnb-a1b2c3b');
+  assert.throws(() => candidateObjectId(runDir, 36), /at most 36 candidates/);
+  for (const id of [runDir, 'cnb-a1b2c3']) {
+    const prefix = localRunPrefix(id);
+    assert.equal(prefix, 'cnb-a1b2c3');
+    assert.ok(`${candidateObjectId(runDir, 1)}-n0`.startsWith(prefix));
+    assert.ok(!'cnb-a1b2c4-n0'.startsWith(prefix));
+  }
+  assert.equal(localRunPrefix('cnb-a1b2c31'), 'cnb-a1b2c31-');
+  assert.equal(localRunPrefix('cnb-t12345'), 'cnb-t12345-');
+});

@@ -6,7 +6,7 @@
 import { test, describe, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import type { PerfTopology } from '../../src/cluster/driver.js';
-import type { Measurement } from '../../src/results/schema.js';
+import type { Measurement, SamplePlacement } from '../../src/results/schema.js';
 import { listNetns } from '../../src/cluster/local/cleanup.js';
 import {
   PERF_SERVICE_VIP,
@@ -14,11 +14,42 @@ import {
   serviceScript,
   serviceTableName,
 } from '../../src/cluster/local/service.js';
+import type { LocalDriver } from '../../src/cluster/local/driver.js';
+import type { Repetitions } from '../../src/scenario/schema.js';
 import { runThroughput, type ThroughputWorkload } from '../../src/workloads/throughput/run.js';
 import { runLatency, type LatencyWorkload } from '../../src/workloads/latency/run.js';
+import type { PerfRunOptions } from '../../src/workloads/tools/measure.js';
 import { AGENT_COMMAND, perfDriver } from './helpers/perf-driver.js';
 
-const reps = { count: 2, warmup: 1 };
+const reps: Repetitions = { count: 2, warmup: 1, adaptive: false };
+const once: Repetitions = { count: 1, warmup: 0, adaptive: false };
+const onceWarm: Repetitions = { count: 1, warmup: 1, adaptive: false };
+
+const arm = (driver: LocalDriver, topology: PerfTopology, name = 'routed') => ({
+  name,
+  driver,
+  topology,
+  agentCommand: AGENT_COMMAND,
+});
+
+async function throughput(
+  driver: LocalDriver,
+  topo: PerfTopology,
+  w: ThroughputWorkload,
+  r: Repetitions,
+  opts: Partial<PerfRunOptions> = {},
+): Promise<Measurement[]> {
+  return (await runThroughput([arm(driver, topo)], w, r, { seed: 1, ...opts })).map((x) => x.measurement);
+}
+
+async function latency(
+  driver: LocalDriver,
+  topo: PerfTopology,
+  w: LatencyWorkload,
+  r: Repetitions,
+): Promise<Measurement[]> {
+  return (await runLatency([arm(driver, topo)], w, r, { seed: 1 })).map((x) => x.measurement);
+}
 
 function byId(ms: Measurement[], id: string): Measurement {
   const m = ms.find((x) => x.id === id);
@@ -74,9 +105,8 @@ describe('perf workloads on the local cluster', () => {
       baseline: true,
     };
     const seen: string[] = [];
-    const ms = await runThroughput(driver, topo, w, reps, {
-      agentCommand: AGENT_COMMAND,
-      onMeasurement: (m) => void seen.push(m.id),
+    const ms = await throughput(driver, topo, w, reps, {
+      onMeasurement: (_arm, m) => void seen.push(m.id),
     });
     assert.deepEqual(seen, ['throughput/tcp/streams=1/baseline', 'throughput/tcp/streams=1/cross-node']);
     for (const m of ms) {
@@ -86,12 +116,17 @@ describe('perf workloads on the local cluster', () => {
       assert.match(m.tool.version ?? '', /^3\./);
       assert.equal(m.parameters.streams, 1);
       assert.ok(m.summary.median > 0.1, `${m.id}: ${m.summary.median} Gbit/s`);
+      assert.deepEqual(
+        m.schedule,
+        [0, 1].map((block) => ({ block, position: 0 })),
+      );
     }
+    // The cross-node samples are paired with the baseline samples of the same turns.
+    const [base, cross] = ms;
+    assert.deepEqual(cross?.paired, { id: base?.id, samples: base?.samples });
+    assert.equal(base?.paired, undefined);
     // --resume: done ids are skipped.
-    const again = await runThroughput(driver, topo, w, reps, {
-      agentCommand: AGENT_COMMAND,
-      isDone: () => true,
-    });
+    const again = await throughput(driver, topo, w, reps, { isDone: () => true });
     assert.equal(again.length, 0);
   });
 
@@ -106,7 +141,7 @@ describe('perf workloads on the local cluster', () => {
       udpRate: '200M',
       baseline: false,
     };
-    const ms = await runThroughput(driver, topo, w, { count: 1, warmup: 0 }, { agentCommand: AGENT_COMMAND });
+    const ms = await throughput(driver, topo, w, once);
     assert.deepEqual(
       ms.map((m) => m.id),
       [
@@ -133,7 +168,7 @@ describe('perf workloads on the local cluster', () => {
       payloadBytes: 1,
       baseline: true,
     };
-    const ms = await runLatency(driver, topo, w, reps, { agentCommand: AGENT_COMMAND });
+    const ms = await latency(driver, topo, w, reps);
     assert.deepEqual(
       ms.map((m) => m.id),
       [
@@ -165,7 +200,7 @@ describe('perf workloads on the local cluster', () => {
       payloadBytes: 1,
       baseline: false,
     };
-    const ms = await runLatency(driver, topo, w, { count: 1, warmup: 1 }, { agentCommand: AGENT_COMMAND });
+    const ms = await latency(driver, topo, w, onceWarm);
     assert.deepEqual(
       ms.map((m) => m.id),
       ['connection-rate/crr/payload=1/cross-node', 'connection-rate/crr/payload=1/service'],
@@ -190,13 +225,7 @@ describe('perf workloads on the local cluster', () => {
       udpRate: '1G',
       baseline: false,
     };
-    const [m] = await runThroughput(
-      driver,
-      topo,
-      w,
-      { count: 1, warmup: 0 },
-      { agentCommand: AGENT_COMMAND },
-    );
+    const [m] = await throughput(driver, topo, w, once);
     assert.equal(m.id, 'throughput/tcp/streams=1/service');
     assert.ok(m.samples[0] > 0.1);
 
@@ -225,13 +254,10 @@ describe('perf workloads on the local cluster', () => {
       payloadBytes: 1,
       baseline: false,
     };
-    await assert.rejects(
-      runLatency(driver, topo, lat, { count: 1, warmup: 0 }, { agentCommand: AGENT_COMMAND }),
-      /path service.*agent exited 1/s,
-    );
+    await assert.rejects(latency(driver, topo, lat, once), /path service.*agent exited 1/s);
     // Putting the service back makes it answer again (the rule is what carries the traffic).
     const again = await driver.preparePerf(['service']);
-    const ok = await runLatency(driver, again, lat, { count: 1, warmup: 0 }, { agentCommand: AGENT_COMMAND });
+    const ok = await latency(driver, again, lat, once);
     assert.ok(ok[0].samples[0] > 0);
   });
 
@@ -275,24 +301,63 @@ describe('perf workloads over the vxlan profile', () => {
       udpRate: '1G',
       baseline: false,
     };
-    const [t] = await runThroughput(
-      driver,
-      topo,
-      tcp,
-      { count: 1, warmup: 0 },
-      { agentCommand: AGENT_COMMAND },
-    );
+    const [t] = await throughput(driver, topo, tcp, once);
     assert.equal(t.id, 'throughput/tcp/streams=2/cross-node');
     assert.ok(t.samples[0] > 0.1, `${t.samples[0]} Gbit/s`);
     const udp: ThroughputWorkload = { ...tcp, protocol: 'UDP', streams: [1], udpRate: '100M' };
-    const [u, loss] = await runThroughput(
-      driver,
-      topo,
-      udp,
-      { count: 1, warmup: 0 },
-      { agentCommand: AGENT_COMMAND },
-    );
+    const [u, loss] = await throughput(driver, topo, udp, once);
     assert.ok(u.samples[0] > 0.05 && u.samples[0] < 0.15, `≈0.1 Gbit/s expected, got ${u.samples[0]}`);
     assert.ok(loss.samples[0] < 50, `loss ${loss.samples[0]} %: datagrams do not fit the overlay MTU?`);
+  });
+});
+
+describe('two candidates interleaved in blocks (both clusters exist at once)', () => {
+  const a = perfDriver({ nodes: 2, mode: 'routed' });
+  const b = perfDriver({ nodes: 2, mode: 'vxlan' });
+  after(async () => {
+    await Promise.all([a.cleanup(), b.cleanup()]);
+    const left = (await listNetns()).filter(
+      (n) => n.startsWith(a.topology.runId) || n.startsWith(b.topology.runId),
+    );
+    assert.deepEqual(left, [], 'every namespace of the test is gone');
+  });
+
+  test('RR on same-node: every block measures both candidates once, baseline paired in each turn', async () => {
+    const paths = ['baseline', 'same-node'] as const;
+    const [ta, tb] = await Promise.all([a.preparePerf([...paths]), b.preparePerf([...paths])]);
+    const w: LatencyWorkload = {
+      kind: 'latency',
+      mode: 'rr',
+      paths: ['same-node'],
+      duration: 0.2,
+      payloadBytes: 1,
+      baseline: true,
+    };
+    const order: string[] = [];
+    const ms = await runLatency(
+      [arm(a, ta, 'routed'), arm(b, tb, 'vxlan')],
+      w,
+      { count: 4, warmup: 0, adaptive: false },
+      { seed: 42, onProgress: (l) => void (/same-node: sample/.test(l) && order.push(l)) },
+    );
+    const rtt = (name: string) =>
+      ms.find((x) => x.arm === name && x.measurement.id === 'latency/rr/payload=1/same-node')?.measurement;
+    const ra = rtt('routed');
+    const rb = rtt('vxlan');
+    assert.equal(ra?.samples.length, 4);
+    assert.equal(rb?.samples.length, 4);
+    for (let block = 0; block < 4; block++) {
+      const pa: SamplePlacement | undefined = ra?.schedule?.[block];
+      const pb: SamplePlacement | undefined = rb?.schedule?.[block];
+      assert.equal(pa?.block, block);
+      assert.equal(pb?.block, block);
+      assert.deepEqual([pa?.position, pb?.position].sort(), [0, 1], `block ${block}: one turn each`);
+      // The progress lines show the turns in the recorded order.
+      const first = pa?.position === 0 ? 'routed' : 'vxlan';
+      assert.match(order[2 * block] ?? '', new RegExp(`\\(${first}\\)$`));
+    }
+    const baseA = ms.find((x) => x.arm === 'routed' && x.measurement.id === 'latency/rr/payload=1/baseline');
+    assert.deepEqual(ra?.paired?.samples, baseA?.measurement.samples);
+    assert.equal(ra?.paired?.id, 'latency/rr/payload=1/baseline');
   });
 });

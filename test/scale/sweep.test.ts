@@ -34,13 +34,14 @@ describe('policy-scale sweep on the local cluster', () => {
     };
     const steps: Array<{ policies: number; setPoliciesMs: number }> = [];
     const saved: Measurement[] = [];
-    const ms = await runPolicyScale(
-      driver,
+    const measured = await runPolicyScale(
+      [{ name: 'routed', driver, agentCommand: AGENT_COMMAND }],
       workload,
-      { count: 2, warmup: 0 },
-      { agentCommand: AGENT_COMMAND, onMeasurement: (m) => void saved.push(m) },
+      { count: 2, warmup: 0, adaptive: { targetCiPercent: 0.001, maxSamples: 10 } },
+      { seed: 1, onMeasurement: (_arm, m) => void saved.push(m) },
       { flip: { probeTimeoutMs: 500, timeoutMs: 20_000 }, onStep: (s) => void steps.push(s) },
     );
+    const ms = measured.map((x) => x.measurement);
     assert.deepEqual(saved, ms, 'each measurement is handed to onMeasurement');
     assert.deepEqual(
       steps.map((s) => s.policies),
@@ -58,7 +59,7 @@ describe('policy-scale sweep on the local cluster', () => {
         scaleId(n, 'throughput/tcp/streams=1/cross-node'),
       ]);
       for (const m of at) {
-        assert.equal(m.samples.length, 2, m.id);
+        assert.equal(m.samples.length, 2, `${m.id}: exactly count samples, adaptive does not apply`);
         for (const v of m.samples) assert.ok(Number.isFinite(v) && v > 0, `${m.id}: ${v}`);
       }
       const thr = at.find((m) => m.metric === 'throughput')!;

@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import { compareRuns } from '../../src/stats/results-compare.js';
 import { formatCompareReport } from '../../src/stats/compare-format.js';
 import { PROJECT_ROOT } from '../../src/util/version.js';
-import { syntheticMeasurements, syntheticResults } from './fixtures.js';
+import { syntheticMeasurement, syntheticMeasurements, syntheticResults } from './fixtures.js';
 
 const run = (runId: string, names: string[], scale = 1, prov = {}) => ({
   source: `${runId}/results.json`,
@@ -21,7 +21,7 @@ const run = (runId: string, names: string[], scale = 1, prov = {}) => ({
 });
 
 describe('compareRuns', () => {
-  test('identical inputs compared with themselves: no significant difference on every row', () => {
+  test('identical inputs compared with themselves: equivalent on every row; the baseline path gives no verdict', () => {
     const report = compareRuns([run('r1', ['alpha']), run('r2', ['alpha'])]);
     assert.equal(report.rows.length, 3);
     assert.deepEqual(
@@ -29,10 +29,19 @@ describe('compareRuns', () => {
       ['r1:alpha', 'r2:alpha'],
     );
     for (const row of report.rows) {
-      const cmp = row.figures[1].comparison!;
-      assert.equal(cmp.verdict, 'no significant difference', row.key);
-      assert.equal(cmp.relativeDifference, 0);
+      const f = row.figures[1];
+      if (row.path === 'baseline') {
+        assert.equal(row.environmentCheck, true);
+        assert.equal(f?.comparison, undefined);
+        assert.equal(f?.drift, undefined);
+        continue;
+      }
+      assert.equal(f?.comparison?.verdict, 'equivalent', row.key);
+      assert.equal(f?.verdict, 'equivalent');
+      assert.equal(f?.comparison?.relativeDifference, 0);
     }
+    assert.equal(report.comparisons, 2, 'two comparisons (no pairing in these files), adjusted together');
+    assert.deepEqual(report.discoveries, []);
     assert.deepEqual(report.warnings, []);
   });
 
@@ -61,7 +70,6 @@ describe('compareRuns', () => {
     // mean 73/8 = 9.25 over baseline mean 84.4/8 = 10.55 → 0.8768
     assert.ok(Math.abs(thr.figures[0].ofBaselinePath! - 9.25 / 10.55) < 1e-12);
     assert.equal(report.rows.find((x) => x.metric === 'rtt')!.figures[0].ofBaselinePath, null);
-    assert.match(formatCompareReport(report, 'table'), /0\.88× of baseline path/);
   });
 
   test('different kernels and hosts → a loud warning naming the differences', () => {
@@ -152,5 +160,153 @@ describe('cnibench compare (CLI)', { concurrency: true }, () => {
     const r = await cli(['compare', path.join(dir, 'nope')]);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /nope: no such file or directory/);
+  });
+});
+
+/** A candidate whose every sample of a pod path and of its paired baseline is scaled by `env` (the machine). */
+function pairedCandidate(name: string, pathScale: number, env: number, noise: number[]) {
+  const base = [10.5, 10.7, 10.6, 10.4, 10.6, 10.5, 10.6, 10.5].map((x, i) => x * env * (noise[i] ?? 1));
+  const path = [9.1, 9.4, 9.3, 9.0, 9.2, 9.5, 9.3, 9.2].map((x, i) => x * pathScale * env * (noise[i] ?? 1));
+  const params = { protocol: 'TCP', streams: 1 };
+  const schedule = base.map((_, block) => ({ block, position: 0 }));
+  const baseline = {
+    ...syntheticMeasurement({
+      workload: 'throughput',
+      path: 'baseline',
+      metric: 'throughput',
+      unit: 'Gbit/s',
+      higherIsBetter: true,
+      samples: base,
+      parameters: params,
+    }),
+    id: 'throughput/tcp/streams=1/baseline',
+    schedule,
+  };
+  const cross = {
+    ...syntheticMeasurement({
+      workload: 'throughput',
+      path: 'cross-node',
+      metric: 'throughput',
+      unit: 'Gbit/s',
+      higherIsBetter: true,
+      samples: path,
+      parameters: params,
+    }),
+    id: 'throughput/tcp/streams=1/cross-node',
+    schedule,
+    paired: { id: baseline.id, samples: base },
+  };
+  return { name, measurements: [baseline, cross] };
+}
+
+describe('paired baselines, drift and multiple-comparison control', () => {
+  const noiseA = [1, 1.01, 0.99, 1, 1.02, 0.98, 1, 1];
+  const noiseB = [1.01, 0.99, 1, 1.02, 0.98, 1, 1, 0.99];
+
+  test('each figure is compared absolutely and by its per-pair ratios, each with a CI', () => {
+    const r = compareRuns([
+      {
+        source: 'x',
+        results: syntheticResults('r1', [
+          pairedCandidate('a', 1, 1, noiseA),
+          pairedCandidate('b', 0.8, 1, noiseB),
+        ]),
+      },
+    ]);
+    const row = r.rows.find((x) => x.path === 'cross-node');
+    const b = row?.figures[1];
+    assert.ok(b?.normalized && b.normalized.ci, 'a normalized figure with its CI');
+    assert.ok(Math.abs((b?.normalized?.value ?? 0) - (9.25 * 0.8) / 10.55) < 0.01);
+    assert.ok(b?.comparison?.relativeDifferenceCi && b.normalizedComparison?.relativeDifferenceCi);
+    assert.equal(b?.comparison?.verdict, 'worse');
+    assert.equal(b?.normalizedComparison?.verdict, 'worse');
+    assert.equal(b?.verdictBasis, 'absolute', 'no drift: the verdict rests on the absolute figures');
+    assert.equal(r.comparisons, 2);
+  });
+
+  test('drift: one candidate measured on a 30% slower machine — compare names it, the normalized verdict holds', () => {
+    // b's pod path is 20% slower than a's in truth; its whole environment (baseline and path) 30% slower.
+    const truth = compareRuns([
+      {
+        source: 'x',
+        results: syntheticResults('r1', [
+          pairedCandidate('a', 1, 1, noiseA),
+          pairedCandidate('b', 0.8, 1, noiseB),
+        ]),
+      },
+    ]);
+    const drifted = compareRuns([
+      {
+        source: 'x',
+        results: syntheticResults('r1', [
+          pairedCandidate('a', 1, 1, noiseA),
+          pairedCandidate('b', 0.8, 0.7, noiseB),
+        ]),
+      },
+    ]);
+    const fig = (rep: typeof truth) => rep.rows.find((x) => x.path === 'cross-node')?.figures[1];
+    assert.equal(fig(truth)?.drift, undefined);
+    const d = fig(drifted);
+    assert.ok(d?.drift, 'drift detected');
+    assert.match(
+      d?.drift?.sentence ?? '',
+      /baseline path measured 7\.3\d* Gbit\/s for b against 10\.5\d* Gbit\/s for a \(-30\.1%/,
+    );
+    assert.match(d?.drift?.sentence ?? '', /confounded by environment drift/);
+    assert.equal(drifted.drift.length, 2, 'named for the pod path and on the baseline row');
+    assert.equal(d?.verdictBasis, 'normalized');
+    assert.equal(d?.verdict, fig(truth)?.normalizedComparison?.verdict, 'normalized verdict unchanged');
+    assert.equal(
+      d?.normalizedComparison?.relativeDifference,
+      fig(truth)?.normalizedComparison?.relativeDifference,
+    );
+    const text = formatCompareReport(drifted, 'table');
+    assert.match(text, /confounded by environment drift/);
+    assert.match(text, /Environment drift:\n/);
+    assert.match(
+      text,
+      /\n {2}- throughput throughput cross-node .*the verdict rests on the baseline-normalized figure/,
+    );
+  });
+
+  test('drift beyond the tolerance without significance is drift too; without pairing the verdict is inconclusive', () => {
+    const r = compareRuns([run('r1', ['a']), run('r2', ['b'], 1)]);
+    // Same synthetic samples: no drift at all.
+    assert.equal(r.drift.length, 0);
+    const shifted = run('r2', ['b'], 1);
+    const bl = shifted.results.candidates[0]?.measurements.find((m) => m.path === 'baseline');
+    if (bl) bl.samples = bl.samples.map((x) => x * 1.06);
+    const r2 = compareRuns([run('r1', ['a']), shifted]);
+    const f = r2.rows.find((x) => x.metric === 'throughput' && x.path === 'cross-node')?.figures[1];
+    assert.ok(f?.drift);
+    assert.equal(f?.drift?.paired, false);
+    assert.equal(f?.verdict, 'inconclusive');
+    assert.match(f?.verdictNote ?? '', /no paired baseline/);
+  });
+
+  test('Holm adjusts over every comparison; Benjamini–Hochberg is the option; raw and adjusted p are shown', () => {
+    const results = syntheticResults('r1', [
+      pairedCandidate('a', 1, 1, noiseA),
+      pairedCandidate('b', 0.97, 1, noiseB),
+    ]);
+    const holm = compareRuns([{ source: 'x', results }]);
+    const bh = compareRuns([{ source: 'x', results }], { adjust: 'bh' });
+    const c = holm.rows.find((x) => x.path === 'cross-node')?.figures[1]?.comparison;
+    assert.ok(c && c.p !== null && c.pAdjusted !== null && c.pAdjusted >= c.p);
+    assert.equal(holm.adjust, 'holm');
+    assert.equal(bh.adjust, 'bh');
+    const cb = bh.rows.find((x) => x.path === 'cross-node')?.figures[1]?.comparison;
+    assert.ok(cb && cb.pAdjusted !== null && c.pAdjusted !== null && cb.pAdjusted <= c.pAdjusted);
+    const text = formatCompareReport(holm, 'table');
+    assert.match(text, /p adj\. \(holm\)/);
+    assert.match(text, /adjusted over all 2 comparisons \(Holm\)/);
+  });
+
+  test('a version-1 results file (no blocks, no pairing) is still compared on its absolute figures', () => {
+    const r = run('r1', ['a', 'b']);
+    r.results.schemaVersion = 1;
+    const report = compareRuns([r]);
+    assert.ok(report.rows.every((x) => x.figures.every((f) => f.normalized === undefined)));
+    assert.equal(report.tally.equivalent, 2);
   });
 });

@@ -1,6 +1,9 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { summarize, ciHalfWidthPercent } from '../../src/stats/summary.js';
+import { summarize } from '../../src/stats/summary.js';
+import { ciHalfWidthPercent as ciPercent, figureCi } from '../../src/stats/ci.js';
+
+const ciHalfWidthPercent = (xs: number[]) => ciPercent(xs, 'mean');
 import { InvalidSampleError } from '../../src/stats/errors.js';
 import { ExitCode } from '../../src/util/errors.js';
 
@@ -90,6 +93,14 @@ describe('ciHalfWidthPercent', () => {
     assert.equal(ciHalfWidthPercent([]), Infinity);
     assert.equal(ciHalfWidthPercent([4, 4, 4]), 0);
     assert.equal(ciHalfWidthPercent([4, NaN, 4]), Infinity);
+  });
+  test('the median figure: half the bootstrap CI of the median, % of the median (the summary’s ci95Median)', () => {
+    const xs = [40, 42, 41, 45, 43, 44, 41];
+    const s = summarize(xs);
+    const [lo, hi] = s.ci95Median;
+    close(ciPercent(xs, 'median'), ((hi - lo) / 2 / s.median) * 100, 1e-12, 'percent');
+    assert.deepEqual(figureCi(xs, 'median').ci, s.ci95Median);
+    assert.deepEqual(figureCi(xs, 'mean').ci, s.ci95);
   });
   test('shrinks as samples accumulate', () => {
     const xs = Array.from({ length: 60 }, (_, i) => 50 + ((i * 7) % 5));

@@ -25,6 +25,15 @@ export function objectRunIdArg(id: string): string {
   return m ? `${NAME_PREFIX}${m[1]}` : id;
 }
 
+/**
+ * The name prefix of a run's local objects. A run's id (cnb-a1b2c3, 6 hex digits) covers every
+ * candidate's cluster of that run (cnb-a1b2c30-…, cnb-a1b2c31-…); a longer id is one cluster.
+ */
+export function localRunPrefix(id: string): string {
+  const objectId = checkRunId(objectRunIdArg(id));
+  return /^cnb-[0-9a-f]{6}$/.test(objectId) ? objectId : `${objectId}-`;
+}
+
 /** One way of cleaning up: `applies` picks it from the arguments; the first that applies runs. */
 export interface CleanupBranch {
   name: string;
@@ -54,9 +63,7 @@ export const localBranch: CleanupBranch = {
   applies: (argv) => argv.context === undefined,
   async run(argv) {
     if (argv['run-id'] && argv.prefix) throw new InputError('give either --run-id or --prefix, not both');
-    const prefix = argv['run-id']
-      ? `${checkRunId(objectRunIdArg(argv['run-id']))}-`
-      : (argv.prefix ?? NAME_PREFIX);
+    const prefix = argv['run-id'] ? localRunPrefix(argv['run-id']) : (argv.prefix ?? NAME_PREFIX);
     if (!prefix.startsWith(NAME_PREFIX)) {
       throw new InputError(
         `--prefix "${prefix}" must start with ${NAME_PREFIX} (cnibench never touches other objects)`,

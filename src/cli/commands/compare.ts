@@ -2,6 +2,7 @@
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
 import { readResultsFile } from '../../results/store.js';
+import { ADJUST_METHODS, type AdjustMethod } from '../../stats/adjust.js';
 import { formatCompareReport, warningBanner, type CompareOutput } from '../../stats/compare-format.js';
 import { compareRuns, type LoadedRun } from '../../stats/results-compare.js';
 import { InputError } from '../../util/errors.js';
@@ -9,7 +10,10 @@ import { InputError } from '../../util/errors.js';
 interface CompareArgs {
   results: string[];
   baseline?: string;
-  alpha: number;
+  alpha?: number;
+  adjust?: AdjustMethod;
+  margin?: number;
+  'drift-tolerance'?: number;
   output: CompareOutput;
 }
 
@@ -36,20 +40,52 @@ const compare: CommandModule<object, CompareArgs> = {
         type: 'string',
         describe: 'candidate to compare against (name, run-id:name or run id); default: the first',
       })
-      .option('alpha', { type: 'number', default: 0.05, describe: 'significance level of the tests' })
+      .option('alpha', {
+        type: 'number',
+        describe:
+          "significance level of the tests, after adjustment (default: the first run's scenario, else 0.05)",
+      })
+      .option('adjust', {
+        choices: ADJUST_METHODS,
+        describe:
+          'multiple-comparison control over all rows: holm (family-wise, default) or bh (Benjamini–Hochberg)',
+      })
+      .option('margin', {
+        type: 'number',
+        describe:
+          'equivalence margin, % of the baseline candidate’s figure (default: the scenario’s, else 5)',
+      })
+      .option('drift-tolerance', {
+        type: 'number',
+        describe:
+          'baselines differing by more than this % are environment drift (default: the scenario’s, else 5)',
+      })
       .option('output', {
         choices: ['table', 'json', 'md'] as const,
         default: 'table' as const,
         describe: 'output format',
       })
       .check((a) => {
-        if (!(a.alpha > 0 && a.alpha < 1))
+        if (a.alpha !== undefined && !(a.alpha > 0 && a.alpha < 1))
           throw new InputError(`--alpha must be between 0 and 1 (got ${a.alpha})`);
+        if (a.margin !== undefined && !(a.margin >= 0 && a.margin < 100))
+          throw new InputError(`--margin must be a percentage from 0 to below 100 (got ${a.margin})`);
+        const tol = a['drift-tolerance'];
+        if (tol !== undefined && !(tol > 0 && tol <= 100))
+          throw new InputError(`--drift-tolerance must be a percentage above 0 (got ${tol})`);
         return true;
       }),
   handler: (argv) => {
     const runs = argv.results.map(loadRun);
-    const report = compareRuns(runs, { baseline: argv.baseline, alpha: argv.alpha });
+    // Version-1 files have no statistics section: the documented defaults apply.
+    const st = runs[0]?.results.scenario.statistics;
+    const report = compareRuns(runs, {
+      baseline: argv.baseline,
+      alpha: argv.alpha ?? st?.alpha,
+      adjust: argv.adjust ?? st?.adjust,
+      margin: (argv.margin ?? st?.equivalenceMargin ?? 5) / 100,
+      driftTolerance: (argv['drift-tolerance'] ?? st?.driftTolerance ?? 5) / 100,
+    });
     // The provenance warning also goes to stderr so it is seen even when stdout is piped into a file.
     for (const line of warningBanner(report)) process.stderr.write(`${line}\n`);
     process.stdout.write(`${formatCompareReport(report, argv.output)}\n`);

@@ -8,6 +8,9 @@ import { installInterruptGuard } from '../../run/signals.js';
 import { formatSummaryTable } from '../../run/summary-table.js';
 import { renderRunReports } from '../../run/render.js';
 import { ExitCode, InputError } from '../../util/errors.js';
+import type { ResultsFile } from '../../results/schema.js';
+import { aaSentence } from '../../stats/compare-format.js';
+import { aaScenario } from '../../run/aa.js';
 
 interface RunArgs {
   scenario: string;
@@ -18,6 +21,7 @@ interface RunArgs {
   context?: string;
   kubeconfig?: string;
   'image-registry'?: string;
+  aa: boolean;
 }
 
 const run: CommandModule<object, RunArgs> = {
@@ -41,6 +45,12 @@ const run: CommandModule<object, RunArgs> = {
         describe: 'render the reports at the end (--no-report to skip)',
       })
       .option('quiet', { type: 'boolean', default: false, describe: 'no progress output' })
+      .option('aa', {
+        type: 'boolean',
+        default: false,
+        describe:
+          'A/A check: run the first candidate twice, as two candidates, and report how many comparisons were falsely called better or worse',
+      })
       .option('context', {
         type: 'string',
         describe: 'real clusters: kubeconfig context (overrides cluster.context)',
@@ -56,13 +66,16 @@ const run: CommandModule<object, RunArgs> = {
       }),
   handler: async (argv) => {
     // Nothing is created before the scenario has passed every check.
-    const loaded = withClusterOverrides(loadScenario(argv.scenario), argv);
+    const given = withClusterOverrides(loadScenario(argv.scenario), argv);
+    const aa = argv.aa ? aaScenario(given) : undefined;
+    const loaded = aa?.loaded ?? given;
     const progress = createProgress({ quiet: argv.quiet });
     const guard = installInterruptGuard();
     try {
       const { store, checksFailed } = await runScenario(loaded, {
         resultsRoot: path.resolve(argv['results-dir']),
         resume: argv.resume,
+        ...(aa ? { aaOf: aa.of } : {}),
         progress,
         guard,
       });
@@ -72,7 +85,7 @@ const run: CommandModule<object, RunArgs> = {
         progress.done(`${files.length} files in ${path.relative(process.cwd(), store.dir) || '.'}`);
       }
       process.stdout.write(
-        `\n${formatSummaryTable(store.data)}\n\nresults: ${path.relative(process.cwd(), store.file)}\n`,
+        `\n${formatSummaryTable(store.data)}\n\n${analysisLines(store.data, store.dir).join('')}results: ${path.relative(process.cwd(), store.file)}\n`,
       );
       if (checksFailed) process.exitCode = ExitCode.checkFailed;
     } finally {
@@ -81,6 +94,18 @@ const run: CommandModule<object, RunArgs> = {
     }
   },
 };
+
+/** What the run's own comparison found: verdict counts, drift, the A/A check (each line ends in \n). */
+function analysisLines(r: ResultsFile, dir: string): string[] {
+  const a = r.analysis;
+  if (!a) return [];
+  const v = a.verdicts;
+  const lines = [
+    `compare (against ${a.baseline}, ${a.adjust}-adjusted): ${v.better ?? 0} better, ${v.worse ?? 0} worse, ${v.equivalent ?? 0} equivalent, ${v.inconclusive ?? 0} inconclusive; environment drift on ${a.drift.length} figure(s) (cnibench compare ${path.relative(process.cwd(), dir) || '.'} for details)`,
+  ];
+  if (a.aa) lines.push(aaSentence(a.aa));
+  return [...lines.map((l) => `${l}\n`), '\n'];
+}
 
 /** Command-line settings for a real cluster win over the scenario's; they are recorded as run. */
 function withClusterOverrides(loaded: LoadedScenario, argv: RunArgs): LoadedScenario {

@@ -1,5 +1,5 @@
 /**
- * The latency workloads, driven by the pod agent (src/agent/rr.ts):
+ * The latency workloads, driven by the pod agent (src/agent/rr.ts), which reports every round trip:
  *
  * - `rr`: round trips of `payloadBytes` on one TCP connection for `duration` seconds per repetition.
  *   **One sample = one repetition's median round-trip time** (µs), not one round trip. Round trips
@@ -7,31 +7,33 @@
  *   so treating 100 000 of them as independent samples would make every confidence interval absurdly
  *   narrow; the repetition is the independent unit the statistics stage can compare. The tail is
  *   kept as a second measurement, `rtt-p99` (one sample = one repetition's p99), and the percentiles
- *   of *all* measured round trips pooled (from the agent's 1%-bucket histograms) are stored in the
- *   measurement's details: `pooledP50Us`, `pooledP90Us`, `pooledP99Us`, `pooledP999Us`, `roundTrips`.
+ *   of *all* measured round trips pooled are stored in the measurement's details: `pooledP50Us`,
+ *   `pooledP90Us`, `pooledP99Us`, `pooledP999Us`, `roundTrips`. Percentiles are type 7 (stats/quantile.ts).
  * - `crr`: connect/request/response/close transactions, one at a time. One sample = one repetition's
  *   rate (conn/s); pooled per-connection latency percentiles go to the details.
  *
+ * One unit per workload (sampling.ts): in each candidate's turn, one run on the baseline path (the
+ * paired baseline) and one on each pod path; blocks interleave the candidates.
+ *
  * Ids: `latency/rr/payload=N/<path>`, `latency/rr-p99/payload=N/<path>`, `connection-rate/crr/payload=N/<path>`.
  */
-import type { ClusterDriver, PathKind, PerfTopology } from '../../cluster/driver.js';
+import type { PathKind } from '../../cluster/driver.js';
 import type { Measurement } from '../../results/schema.js';
 import type { Repetitions, Workload } from '../../scenario/schema.js';
-import { collectSamples, type SamplePhase } from '../sampling.js';
+import { collectBlocks, type FigureSpec, type TurnValues } from '../sampling.js';
+import { AgentRrTool, latencyPercentiles } from '../tools/agent-rr.js';
 import {
-  AgentRrTool,
-  histogramCount,
-  histogramPercentile,
-  mergeHistograms,
-  type LatencyHistogram,
-} from '../tools/agent-rr.js';
-import {
-  ToolVersions,
   emit,
-  pairFor,
+  prepareArms,
   round,
+  seriesOf,
   toMeasurement,
+  unitPending,
+  unitSampling,
+  withServers,
   workloadPaths,
+  type ArmMeasurement,
+  type PerfArm,
   type PerfRunOptions,
 } from '../tools/measure.js';
 
@@ -43,120 +45,170 @@ export function latencyId(kind: 'rr' | 'rr-p99' | 'crr', payload: number, path: 
     : `latency/${kind}/payload=${payload}/${path}`;
 }
 
-function pooled(hs: LatencyHistogram[], prefix: string): Record<string, number> {
-  const h = mergeHistograms(hs);
+/** Percentiles of every round trip of every measured run, pooled. */
+function pooled(runs: ReadonlyArray<readonly number[]>, prefix: string): Record<string, number> {
+  const [p50, p90, p99, p999] = latencyPercentiles(runs.flat());
   return {
-    [`${prefix}P50Us`]: round(histogramPercentile(h, 0.5), 2),
-    [`${prefix}P90Us`]: round(histogramPercentile(h, 0.9), 2),
-    [`${prefix}P99Us`]: round(histogramPercentile(h, 0.99), 2),
-    [`${prefix}P999Us`]: round(histogramPercentile(h, 0.999), 2),
+    [`${prefix}P50Us`]: round(p50 ?? NaN, 2),
+    [`${prefix}P90Us`]: round(p90 ?? NaN, 2),
+    [`${prefix}P99Us`]: round(p99 ?? NaN, 2),
+    [`${prefix}P999Us`]: round(p999 ?? NaN, 2),
   };
 }
 
 export async function runLatency(
-  driver: ClusterDriver,
-  topology: PerfTopology,
+  arms: readonly PerfArm[],
   workload: LatencyWorkload,
   repetitions: Repetitions,
   opts: PerfRunOptions,
-): Promise<Measurement[]> {
-  const agent = new AgentRrTool(opts.agentCommand);
-  const out: Measurement[] = [];
-  const versions = new ToolVersions();
+  sampling: { adaptive?: boolean } = {},
+): Promise<ArmMeasurement[]> {
+  const out: ArmMeasurement[] = [];
   const payload = workload.payloadBytes;
   const duration = workload.duration;
   const mode = workload.mode;
-
-  for (const path of workloadPaths(workload)) {
-    const primaryId = latencyId(mode, payload, path);
-    if (opts.isDone?.(primaryId)) continue;
-    const pair = pairFor(topology, path);
-    const tool = { name: agent.name, version: await versions.get(agent, driver, pair.client) };
-    const label = `${mode} payload=${payload} ${path}`;
-    const progress = (unit: string) => (phase: SamplePhase, i: number, v: number) =>
-      opts.onProgress?.(`${label}: ${phase} ${i + 1}: ${v.toFixed(2)} ${unit}`);
-    const parameters = { mode, protocol: 'TCP', payloadBytes: payload, duration };
-
-    await agent.withServer(driver, pair, mode, payload, async () => {
-      const histograms: LatencyHistogram[] = [];
-      if (mode === 'rr') {
-        const p99 = { samples: [] as number[], warmup: [] as number[] };
-        const tps: number[] = [];
-        const s = await collectSamples(
-          async (phase) => {
-            const r = await agent.runRr(driver, pair, { duration, payload, signal: opts.signal });
-            p99[phase === 'warmup' ? 'warmup' : 'samples'].push(r.rttUs.p99);
-            if (phase === 'sample') {
-              histograms.push(r.histogram);
-              tps.push(r.transactionsPerSecond);
-            }
-            return r.rttUs.p50;
-          },
-          repetitions,
-          { ...opts.sampling, signal: opts.signal, onSample: progress('us') },
-        );
-        const params = { ...parameters, engine: 'loop' };
-        const details = {
-          sample: 'median round-trip time of one repetition',
-          roundTrips: histograms.reduce((a, h) => a + histogramCount(h), 0),
-          transactionsPerSecond: round(tps.reduce((a, b) => a + b, 0) / tps.length, 1),
-          ...pooled(histograms, 'pooled'),
-        };
-        const base = { workload: 'latency', path, unit: 'us', higherIsBetter: false, tool } as const;
-        await emit(
-          out,
-          toMeasurement({ ...base, id: primaryId, metric: 'rtt', parameters: params, details }, s),
-          opts,
-        );
-        await emit(
-          out,
-          toMeasurement(
-            {
-              ...base,
-              id: latencyId('rr-p99', payload, path),
-              metric: 'rtt-p99',
-              parameters: params,
-              details: { ...details, sample: '99th percentile round-trip time of one repetition' },
-            },
-            p99,
-          ),
-          opts,
-        );
-        return;
-      }
-
-      const s = await collectSamples(
-        async (phase) => {
-          const r = await agent.runCrr(driver, pair, { duration, payload, signal: opts.signal });
-          if (phase === 'sample') histograms.push(r.histogram);
-          return r.connectionsPerSecond;
-        },
-        repetitions,
-        { ...opts.sampling, signal: opts.signal, onSample: progress('conn/s') },
-      );
-      await emit(
-        out,
-        toMeasurement(
-          {
-            id: primaryId,
-            workload: 'connection-rate',
-            path,
-            metric: 'connections',
-            unit: 'conn/s',
-            higherIsBetter: true,
-            tool,
-            parameters,
-            details: {
-              sample: 'connections per second of one repetition',
-              connections: histograms.reduce((a, h) => a + histogramCount(h), 0),
-              ...pooled(histograms, 'pooledConnect'),
-            },
-          },
-          s,
-        ),
-        opts,
-      );
-    });
+  const paths = workloadPaths(workload);
+  const hasBaseline = paths[0] === 'baseline';
+  const kinds = mode === 'rr' ? (['rr', 'rr-p99'] as const) : (['crr'] as const);
+  if (
+    !unitPending(
+      arms,
+      paths.flatMap((p) => kinds.map((k) => latencyId(k, payload, p))),
+      opts,
+    )
+  ) {
+    return out;
   }
+
+  const agents = new Map(arms.map((a) => [a.name, new AgentRrTool(a.agentCommand)]));
+  const agentOf = (name: string) => {
+    const agent = agents.get(name);
+    if (!agent) throw new Error(`unknown candidate ${name}`);
+    return agent;
+  };
+  const { pairs, tools, servers } = await prepareArms(
+    arms,
+    paths,
+    (a) => agentOf(a.name),
+    (a, pair) => (body) => agentOf(a.name).withServer(a.driver, pair, mode, payload, body),
+  );
+  const specs: FigureSpec[] = paths.flatMap((path) =>
+    kinds.map((k) => ({
+      id: latencyId(k, payload, path),
+      statistic: k === 'crr' ? ('mean' as const) : ('median' as const),
+      adaptive: k !== 'rr-p99',
+      ...(hasBaseline && path !== 'baseline' ? { pairedWith: latencyId(k, payload, 'baseline') } : {}),
+    })),
+  );
+  // Every round trip of the measured runs (for pooled percentiles) and the rates, per candidate/path.
+  const roundTrips = new Map<string, number[][]>();
+  const rates = new Map<string, number[]>();
+  const keep = <T>(m: Map<string, T[]>, k: string, v: T) => m.set(k, [...(m.get(k) ?? []), v]);
+  const primary = mode === 'rr' ? 'rr' : 'crr';
+  const unitLabel = `${mode} payload=${payload}`;
+
+  await withServers(servers, async () => {
+    const series = await collectBlocks({
+      unit: `${opts.unitPrefix ?? ''}${latencyId(primary, payload, 'baseline').replace(/\/baseline$/, '')}`,
+      ...unitSampling(arms, repetitions, opts, sampling),
+      figures: specs,
+      onTurn: (arm, phase, block, values) => {
+        for (const p of paths) {
+          const v = values[latencyId(primary, payload, p)] ?? NaN;
+          opts.onProgress?.(
+            `${unitLabel} ${p}: ${phase} ${block + 1}: ${v.toFixed(2)} ${mode === 'rr' ? 'us' : 'conn/s'} (${arm})`,
+          );
+        }
+      },
+      turn: async (armName, phase) => {
+        const arm = arms.find((a) => a.name === armName);
+        const armPairs = pairs.get(armName);
+        if (!arm || !armPairs) throw new Error(`unknown candidate ${armName}`);
+        const agent = agentOf(armName);
+        const values: TurnValues = {};
+        for (const pair of armPairs) {
+          const key = `${armName}/${pair.path}`;
+          if (mode === 'rr') {
+            const r = await agent.runRr(arm.driver, pair, { duration, payload, signal: opts.signal });
+            const [p50, p99] = latencyPercentiles(r.samplesUs, [0.5, 0.99]);
+            values[latencyId('rr', payload, pair.path)] = p50 ?? NaN;
+            values[latencyId('rr-p99', payload, pair.path)] = p99 ?? NaN;
+            if (phase === 'sample') {
+              keep(roundTrips, key, r.samplesUs);
+              keep(rates, key, r.transactionsPerSecond);
+            }
+          } else {
+            const r = await agent.runCrr(arm.driver, pair, { duration, payload, signal: opts.signal });
+            values[latencyId('crr', payload, pair.path)] = r.connectionsPerSecond;
+            if (phase === 'sample') keep(roundTrips, key, r.samplesUs);
+          }
+        }
+        return values;
+      },
+    });
+
+    for (const path of paths) {
+      for (const arm of arms) {
+        const key = `${arm.name}/${path}`;
+        const runs = roundTrips.get(key) ?? [];
+        const count = runs.reduce((a, r) => a + r.length, 0);
+        const tool = tools.get(arm.name) ?? { name: 'cnibench-agent' };
+        const parameters = { mode, protocol: 'TCP', payloadBytes: payload, duration };
+        const ms: Measurement[] = [];
+        if (mode === 'rr') {
+          const tps = rates.get(key) ?? [];
+          const details = {
+            sample: 'median round-trip time of one repetition',
+            roundTrips: count,
+            transactionsPerSecond: round(tps.reduce((a, b) => a + b, 0) / Math.max(1, tps.length), 1),
+            ...pooled(runs, 'pooled'),
+          };
+          const base = { workload: 'latency', path, unit: 'us', higherIsBetter: false, tool } as const;
+          const params = { ...parameters, engine: 'loop' };
+          const id = latencyId('rr', payload, path);
+          const p99Id = latencyId('rr-p99', payload, path);
+          ms.push(
+            toMeasurement(
+              { ...base, id, metric: 'rtt', parameters: params, details },
+              seriesOf(series, arm.name, id),
+            ),
+            toMeasurement(
+              {
+                ...base,
+                id: p99Id,
+                metric: 'rtt-p99',
+                parameters: params,
+                details: { ...details, sample: '99th percentile round-trip time of one repetition' },
+              },
+              seriesOf(series, arm.name, p99Id),
+            ),
+          );
+        } else {
+          const id = latencyId('crr', payload, path);
+          ms.push(
+            toMeasurement(
+              {
+                id,
+                workload: 'connection-rate',
+                path,
+                metric: 'connections',
+                unit: 'conn/s',
+                higherIsBetter: true,
+                tool,
+                parameters,
+                details: {
+                  sample: 'connections per second of one repetition',
+                  connections: count,
+                  ...pooled(runs, 'pooledConnect'),
+                },
+              },
+              seriesOf(series, arm.name, id),
+            ),
+          );
+        }
+        for (const m of ms) await emit(out, arm.name, m, opts);
+      }
+    }
+  });
   return out;
 }

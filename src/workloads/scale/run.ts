@@ -9,16 +9,24 @@
  * and `policy-scale/policies=N/programming/<add-deny|remove-deny>`, so `--resume` skips what is done.
  * The driver is left with no policies at the end.
  */
-import type { ClusterDriver, PerfPair, PerfTopology, PodHandle, ProbeRequest } from '../../cluster/driver.js';
+import type { ClusterDriver, PerfPair, PodHandle, ProbeRequest } from '../../cluster/driver.js';
 import type { Labels, NetworkPolicy, ResolvedPod } from '../../netpol/types.js';
 import type { Measurement } from '../../results/schema.js';
 import type { Repetitions, Workload } from '../../scenario/schema.js';
 import { resolveCase } from '../../netpol/resolve.js';
 import { servePortName } from '../../netpol/types.js';
 import { runLatency, type LatencyWorkload } from '../latency/run.js';
-import { collectSamples } from '../sampling.js';
+import { collectBlocks } from '../sampling.js';
 import { runThroughput, type ThroughputWorkload } from '../throughput/run.js';
-import { pairFor, toMeasurement, type PerfRunOptions } from '../tools/measure.js';
+import {
+  emit,
+  pairFor,
+  seriesOf,
+  toMeasurement,
+  type ArmMeasurement,
+  type PerfArm,
+  type PerfRunOptions,
+} from '../tools/measure.js';
 import { DEFAULT_SCALE_SEED, generateScalePolicies, probeDenyPolicy } from './generate.js';
 import {
   PROBE_CLIENT,
@@ -73,29 +81,35 @@ function perfPodsAsResolved(layout: ScaleLayout, pair: PerfPair): ResolvedPod[] 
     : [resolved(pair.client), resolved(pair.server)];
 }
 
-export async function runPolicyScale(
-  driver: ClusterDriver,
-  workload: PolicyScaleWorkload,
-  repetitions: Repetitions,
-  tools: PerfRunOptions,
-  opts: PolicyScaleOptions = {},
-): Promise<Measurement[]> {
-  const { seed = DEFAULT_SCALE_SEED } = opts;
-  const signal = tools.signal;
-  const out: Measurement[] = [];
-  const emit = async (m: Measurement) => {
-    out.push(m);
-    await tools.onMeasurement?.(m);
-  };
-  const path = workload.path;
+/** One candidate's sweep set-up: its layout, perf pair and probe. */
+interface ScaleSetup {
+  arm: PerfArm;
+  layout: ScaleLayout;
+  allPods: ResolvedPod[];
+  request: ProbeRequest;
+  probeServer: ResolvedPod;
+}
 
+/** The candidate's cluster for the sweep: a driver and how to prepare its perf pods. */
+export interface ScaleArm {
+  name: string;
+  driver: ClusterDriver;
+  agentCommand: string[];
+}
+
+async function setUp(
+  a: ScaleArm,
+  path: PerfPair['path'],
+  opts: PolicyScaleOptions,
+  signal?: AbortSignal,
+): Promise<ScaleSetup> {
+  const { driver } = a;
   // Layout pods first (a driver may remove pods a case does not name), then the perf pair.
   const partial = scaleLayoutBase(opts.layout);
   const layoutPods = await driver.ensureLayout(resolveCase(scaleLayoutCase(partial)), signal);
-  const topology: PerfTopology = await driver.preparePerf([path], signal);
+  const topology = await driver.preparePerf([path], signal);
   const pair = pairFor(topology, path);
   const layout: ScaleLayout = { ...partial, perf: perfEndpoints(pair) };
-  const allPods = [...layoutPods, ...perfPodsAsResolved(layout, pair)];
   const find = (name: string) => {
     const p = layoutPods.find((x) => x.namespace === layout.probeNamespace && x.name === name);
     if (!p) throw new Error(`ensureLayout did not return the probe pod ${layout.probeNamespace}/${name}`);
@@ -103,44 +117,86 @@ export async function runPolicyScale(
   };
   const probeClient = find(PROBE_CLIENT);
   const probeServer = find(PROBE_SERVER);
-  const request: ProbeRequest = {
-    from: probeClient.key,
-    to: probeServer.key,
-    toIp: probeServer.ip,
-    port: layout.probe.port,
-    protocol: layout.probe.protocol,
+  return {
+    arm: { name: a.name, driver, topology, agentCommand: a.agentCommand },
+    layout,
+    allPods: [...layoutPods, ...perfPodsAsResolved(layout, pair)],
+    request: {
+      from: probeClient.key,
+      to: probeServer.key,
+      toIp: probeServer.ip,
+      port: layout.probe.port,
+      protocol: layout.probe.protocol,
+    },
+    probeServer,
+  };
+}
+
+/**
+ * The sweep over every candidate at once: at each policy count every candidate's cluster holds the
+ * same N policies, and the perf figures and programming latencies are measured in blocks that
+ * interleave the candidates. Exactly `repetitions.count` samples per figure: the sweep compares policy
+ * counts, and a fixed count keeps its length predictable.
+ */
+export async function runPolicyScale(
+  arms: readonly ScaleArm[],
+  workload: PolicyScaleWorkload,
+  repetitions: Repetitions,
+  tools: PerfRunOptions,
+  opts: PolicyScaleOptions = {},
+): Promise<ArmMeasurement[]> {
+  const { seed = DEFAULT_SCALE_SEED } = opts;
+  const signal = tools.signal;
+  const out: ArmMeasurement[] = [];
+  const path = workload.path;
+  const setups: ScaleSetup[] = [];
+  for (const a of arms) setups.push(await setUp(a, path, opts, signal));
+  const setupOf = (name: string) => {
+    const st = setups.find((x) => x.arm.name === name);
+    if (!st) throw new Error(`unknown candidate ${name}`);
+    return st;
   };
   const flipOpts: FlipOptions = { ...opts.flip, signal };
-  const extra = probeDenyPolicy(layout);
   const counts = [...new Set(workload.counts)];
-  const isDone = (id: string) => tools.isDone?.(id) ?? false;
+  const isDone = (arm: string, id: string) => tools.isDone?.(arm, id) ?? false;
+  const perfArms = setups.map((st) => st.arm);
+  /** Applies `policies` and times until the probe pair is allowed (or denied) as expected. */
+  const flipTo = (st: ScaleSetup, allowed: boolean, policies: NetworkPolicy[], what: string) =>
+    measureFlip(
+      st.arm.driver,
+      st.request,
+      st.probeServer.key,
+      allowed,
+      () => st.arm.driver.setPolicies(policies, st.allPods, signal),
+      what,
+      flipOpts,
+    );
 
   try {
     for (const n of counts) {
       signal?.throwIfAborted();
-      const policies = generateScalePolicies(n, layout, seed);
-      assertScalePolicies(layout, policies, true, allPods);
-      const withExtra: NetworkPolicy[] = [...policies, extra];
-      assertScalePolicies(layout, withExtra, false, allPods);
-      tools.onProgress?.(`policy-scale: installing ${n} policies`);
-      // Installing N and waiting for the probe pair to answer: the dataplane holds the N policies.
-      const settle = await measureFlip(
-        driver,
-        request,
-        probeServer.key,
-        true,
-        () => driver.setPolicies(policies, allPods, signal),
-        `installing ${n} policies`,
-        flipOpts,
-      );
-      opts.onStep?.({ policies: n, setPoliciesMs: settle.applyMs });
+      const policiesOf = new Map<string, NetworkPolicy[]>();
+      for (const st of setups) {
+        const policies = generateScalePolicies(n, st.layout, seed);
+        assertScalePolicies(st.layout, policies, true, st.allPods);
+        assertScalePolicies(st.layout, [...policies, probeDenyPolicy(st.layout)], false, st.allPods);
+        policiesOf.set(st.arm.name, policies);
+        tools.onProgress?.(`policy-scale: installing ${n} policies (${st.arm.name})`);
+        // Installing N and waiting for the probe pair to answer: the dataplane holds the N policies.
+        const settle = await flipTo(st, true, policies, `installing ${n} policies`);
+        opts.onStep?.({ policies: n, setPoliciesMs: settle.applyMs });
+      }
+      const policies = (name: string) => policiesOf.get(name) ?? [];
 
       const inner: PerfRunOptions = {
         ...tools,
-        isDone: (id) => isDone(scaleId(n, id)),
+        unitPrefix: `policy-scale/policies=${n}/`,
+        isDone: (arm, id) => isDone(arm, scaleId(n, id)),
         onMeasurement: undefined,
       };
-      const base = { paths: [path], duration: workload.duration, baseline: false };
+      const base = { paths: [path], duration: workload.duration, baseline: false, repetitions: undefined };
+      const fixed = { adaptive: false };
+      const measured: ArmMeasurement[] = [];
       if (workload.measure.includes('throughput')) {
         const w: ThroughputWorkload = {
           kind: 'throughput',
@@ -150,49 +206,45 @@ export async function runPolicyScale(
           udpRate: '1G',
           ...base,
         };
-        for (const m of await runThroughput(driver, topology, w, repetitions, inner))
-          await emit(underSweep(m, n));
+        measured.push(...(await runThroughput(perfArms, w, repetitions, inner, fixed)));
       }
       for (const mode of ['rr', 'crr'] as const) {
         if (!workload.measure.includes(mode)) continue;
         const w: LatencyWorkload = { kind: 'latency', mode, payloadBytes: 1, ...base };
-        for (const m of await runLatency(driver, topology, w, repetitions, inner))
-          await emit(underSweep(m, n));
+        measured.push(...(await runLatency(perfArms, w, repetitions, inner, fixed)));
       }
+      for (const x of measured) await emit(out, x.arm, underSweep(x.measurement, n), tools);
 
-      if (workload.measure.includes('programming') && !isDone(scaleId(n, 'programming/add-deny'))) {
-        const removal = { samples: [] as number[], warmup: [] as number[] };
-        const applyMs: number[] = [];
-        const s = await collectSamples(
-          async (phase, i) => {
-            const add = await measureFlip(
-              driver,
-              request,
-              probeServer.key,
-              false,
-              () => driver.setPolicies(withExtra, allPods, signal),
-              `adding 1 policy to ${n}`,
-              flipOpts,
-            );
-            const remove = await measureFlip(
-              driver,
-              request,
-              probeServer.key,
-              true,
-              () => driver.setPolicies(policies, allPods, signal),
-              `removing 1 policy from ${n + 1}`,
-              flipOpts,
-            );
-            removal[phase === 'warmup' ? 'warmup' : 'samples'].push(remove.latencyMs);
-            if (phase === 'sample') applyMs.push(add.applyMs);
-            tools.onProgress?.(
-              `policy-scale ${n}: ${phase} ${i + 1}: +1 policy enforced after ${add.latencyMs.toFixed(1)} ms, removal after ${remove.latencyMs.toFixed(1)} ms`,
-            );
-            return add.latencyMs;
-          },
-          repetitions,
-          { ...tools.sampling, signal },
-        );
+      const addId = scaleId(n, 'programming/add-deny');
+      const removeId = scaleId(n, 'programming/remove-deny');
+      if (!workload.measure.includes('programming') || arms.every((a) => isDone(a.name, addId))) continue;
+      const applyMs = new Map<string, number[]>();
+      const series = await collectBlocks({
+        unit: `policy-scale/policies=${n}/programming`,
+        arms: arms.map((a) => a.name),
+        reps: repetitions,
+        seed: tools.seed,
+        figures: [
+          { id: addId, statistic: 'median', adaptive: false },
+          { id: removeId, statistic: 'median', adaptive: false },
+        ],
+        adaptive: false,
+        signal,
+        turn: async (name, phase, block) => {
+          const st = setupOf(name);
+          const withExtra = [...policies(name), probeDenyPolicy(st.layout)];
+          const add = await flipTo(st, false, withExtra, `adding 1 policy to ${n}`);
+          const remove = await flipTo(st, true, policies(name), `removing 1 policy from ${n + 1}`);
+          if (phase === 'sample') applyMs.set(name, [...(applyMs.get(name) ?? []), add.applyMs]);
+          tools.onProgress?.(
+            `policy-scale ${n}: ${phase} ${block + 1} (${name}): +1 policy enforced after ${add.latencyMs.toFixed(1)} ms, removal after ${remove.latencyMs.toFixed(1)} ms`,
+          );
+          return { [addId]: add.latencyMs, [removeId]: remove.latencyMs };
+        },
+      });
+      for (const st of setups) {
+        const name = st.arm.name;
+        const { request } = st;
         const parameters = {
           policies: n,
           probe: `${request.from} -> ${request.to} ${request.port}/${request.protocol}`,
@@ -208,35 +260,35 @@ export async function runPolicyScale(
           higherIsBetter: false,
           tool: { name: 'cnibench-probe' },
         } as const;
+        const applied = applyMs.get(name) ?? [];
+        const meanSetPoliciesMs =
+          Math.round((applied.reduce((a, b) => a + b, 0) / Math.max(1, applied.length)) * 100) / 100;
         await emit(
+          out,
+          name,
           toMeasurement(
             {
               ...common,
-              id: scaleId(n, 'programming/add-deny'),
-              parameters: {
-                ...parameters,
-                change: 'add-deny',
-                meanSetPoliciesMs:
-                  Math.round((applyMs.reduce((a, b) => a + b, 0) / Math.max(1, applyMs.length)) * 100) / 100,
-              },
+              id: addId,
+              parameters: { ...parameters, change: 'add-deny', meanSetPoliciesMs },
             },
-            s,
+            seriesOf(series, name, addId),
           ),
+          tools,
         );
         await emit(
+          out,
+          name,
           toMeasurement(
-            {
-              ...common,
-              id: scaleId(n, 'programming/remove-deny'),
-              parameters: { ...parameters, change: 'remove-deny' },
-            },
-            removal,
+            { ...common, id: removeId, parameters: { ...parameters, change: 'remove-deny' } },
+            seriesOf(series, name, removeId),
           ),
+          tools,
         );
       }
     }
   } finally {
-    await driver.setPolicies([], allPods).catch(() => undefined);
+    for (const st of setups) await st.arm.driver.setPolicies([], st.allPods).catch(() => undefined);
   }
   return out;
 }

@@ -4,169 +4,166 @@
  * seconds; its figure is what the *receiver* got (Gbit/s). For UDP one run also yields loss % and
  * jitter ms, recorded as their own measurements run for run alongside the throughput samples.
  *
+ * One unit per stream count (sampling.ts): in each candidate's turn, one run on the baseline path
+ * (its paired baseline) and one on each pod path; blocks interleave the candidates.
+ *
  * Ids: `throughput/tcp/streams=N/<path>`, `throughput/udp/streams=N/<path>`,
  * `throughput/udp-loss/streams=N/<path>`, `throughput/udp-jitter/streams=N/<path>`.
  */
-import type { ClusterDriver, PathKind, PerfTopology } from '../../cluster/driver.js';
-import type { Measurement } from '../../results/schema.js';
+import type { PathKind } from '../../cluster/driver.js';
 import type { Repetitions, Workload } from '../../scenario/schema.js';
 import { EnvironmentError } from '../../util/errors.js';
-import { collectSamples, type SamplePhase } from '../sampling.js';
+import { collectBlocks, type FigureSpec, type TurnValues } from '../sampling.js';
 import { iperf3 } from '../tools/iperf3.js';
 import {
-  ToolVersions,
   emit,
-  pairFor,
+  prepareArms,
+  seriesOf,
   toMeasurement,
+  unitPending,
+  unitSampling,
+  withServers,
   workloadPaths,
-  type MeasurementBase,
+  type ArmMeasurement,
+  type PerfArm,
   type PerfRunOptions,
 } from '../tools/measure.js';
 
 export type ThroughputWorkload = Extract<Workload, { kind: 'throughput' }>;
 
-export function throughputId(
-  protocol: 'tcp' | 'udp' | 'udp-loss' | 'udp-jitter',
-  streams: number,
-  path: PathKind,
-) {
+type Figure = 'tcp' | 'udp' | 'udp-loss' | 'udp-jitter';
+
+export function throughputId(protocol: Figure, streams: number, path: PathKind) {
   return `throughput/${protocol}/streams=${streams}/${path}`;
 }
 
+const FIGURES: Record<Figure, { metric: string; unit: string; higherIsBetter: boolean }> = {
+  tcp: { metric: 'throughput', unit: 'Gbit/s', higherIsBetter: true },
+  udp: { metric: 'throughput', unit: 'Gbit/s', higherIsBetter: true },
+  'udp-loss': { metric: 'udp-loss', unit: '%', higherIsBetter: false },
+  'udp-jitter': { metric: 'jitter', unit: 'ms', higherIsBetter: false },
+};
+
 export async function runThroughput(
-  driver: ClusterDriver,
-  topology: PerfTopology,
+  arms: readonly PerfArm[],
   workload: ThroughputWorkload,
   repetitions: Repetitions,
   opts: PerfRunOptions,
-): Promise<Measurement[]> {
+  sampling: { adaptive?: boolean } = {},
+): Promise<ArmMeasurement[]> {
   if (workload.tool !== 'iperf3') {
     throw new EnvironmentError(
       `throughput tool "${workload.tool}" is not available in this build; use iperf3`,
     );
   }
-  const out: Measurement[] = [];
-  const versions = new ToolVersions();
-  const proto = workload.protocol === 'TCP' ? 'tcp' : 'udp';
+  const out: ArmMeasurement[] = [];
+  const udp = workload.protocol === 'UDP';
+  const figures: Figure[] = udp ? ['udp', 'udp-loss', 'udp-jitter'] : ['tcp'];
   const duration = Math.max(1, Math.round(workload.duration));
+  const paths = workloadPaths(workload);
+  const hasBaseline = paths[0] === 'baseline';
+  const todo = workload.streams.filter((n) =>
+    unitPending(
+      arms,
+      paths.flatMap((p) => figures.map((f) => throughputId(f, n, p))),
+      opts,
+    ),
+  );
+  if (todo.length === 0) return out;
 
-  for (const path of workloadPaths(workload)) {
-    const todo = workload.streams.filter((n) => !opts.isDone?.(throughputId(proto, n, path)));
-    if (todo.length === 0) continue;
-    const pair = pairFor(topology, path);
-    const version = await versions.get(iperf3, driver, pair.client);
-    const tool = { name: iperf3.name, version };
+  const { pairs, tools, servers } = await prepareArms(
+    arms,
+    paths,
+    () => iperf3,
+    (a, pair) => (body) => iperf3.withServer(a.driver, pair, body),
+  );
 
-    await iperf3.withServer(driver, pair, async () => {
-      for (const streams of todo) {
-        const label = `throughput ${workload.protocol} streams=${streams} ${path}`;
-        const progress = (phase: SamplePhase, i: number, v: number) =>
-          opts.onProgress?.(`${label}: ${phase} ${i + 1}: ${v.toFixed(3)} Gbit/s`);
-        const base = {
-          workload: 'throughput',
-          path,
-          tool,
-        } as const;
-        const parameters = { protocol: workload.protocol, streams, duration, tool: 'iperf3' };
-
-        if (workload.protocol === 'TCP') {
-          const retransmits: number[] = [];
-          const s = await collectSamples(
-            async (phase) => {
-              const r = await iperf3.runTcp(driver, pair, { duration, streams, signal: opts.signal });
-              if (phase === 'sample') retransmits.push(r.retransmits);
-              return r.bitsPerSecond / 1e9;
-            },
-            repetitions,
-            { ...opts.sampling, signal: opts.signal, onSample: progress },
-          );
-          const m: MeasurementBase = {
-            ...base,
-            id: throughputId('tcp', streams, path),
-            metric: 'throughput',
-            unit: 'Gbit/s',
-            higherIsBetter: true,
-            parameters,
-            details: { retransmits: retransmits.reduce((a, b) => a + b, 0) },
-          };
-          await emit(out, toMeasurement(m, s), opts);
-          continue;
-        }
-
-        // UDP: one run gives throughput, loss and jitter; the side figures follow the same phases. The
-        // repetition count (or the adaptive rule) is driven by throughput, so they carry no `adaptive`.
-        const loss = { samples: [] as number[], warmup: [] as number[] };
-        const jitter = { samples: [] as number[], warmup: [] as number[] };
-        const packets: number[] = [];
-        const s = await collectSamples(
-          async (phase) => {
-            const r = await iperf3.runUdp(driver, pair, {
+  await withServers(servers, async () => {
+    for (const streams of todo) {
+      const specs: FigureSpec[] = paths.flatMap((path) =>
+        figures.map((f) => ({
+          id: throughputId(f, streams, path),
+          statistic: FIGURES[f].higherIsBetter ? ('mean' as const) : ('median' as const),
+          // The repetition count (or the adaptive rule) is driven by throughput; loss and jitter follow.
+          adaptive: f === 'tcp' || f === 'udp',
+          ...(hasBaseline && path !== 'baseline' ? { pairedWith: throughputId(f, streams, 'baseline') } : {}),
+        })),
+      );
+      // Side figures summed over the measured runs, per candidate and path.
+      const retransmits = new Map<string, number>();
+      const packets = new Map<string, number>();
+      const add = (m: Map<string, number>, k: string, v: number) => m.set(k, (m.get(k) ?? 0) + v);
+      const label = `throughput ${workload.protocol} streams=${streams}`;
+      const series = await collectBlocks({
+        unit: `${opts.unitPrefix ?? ''}throughput/${udp ? 'udp' : 'tcp'}/streams=${streams}`,
+        ...unitSampling(arms, repetitions, opts, sampling),
+        figures: specs,
+        onTurn: (arm, phase, block, values) =>
+          opts.onProgress?.(
+            `${label}: ${phase} ${block + 1} (${arm}): ${paths
+              .map((p) => `${p} ${(values[throughputId(udp ? 'udp' : 'tcp', streams, p)] ?? NaN).toFixed(3)}`)
+              .join(', ')} Gbit/s`,
+          ),
+        turn: async (armName, phase) => {
+          const arm = arms.find((a) => a.name === armName);
+          const armPairs = pairs.get(armName);
+          if (!arm || !armPairs) throw new Error(`unknown candidate ${armName}`);
+          const values: TurnValues = {};
+          for (const pair of armPairs) {
+            const key = `${armName}/${pair.path}`;
+            if (!udp) {
+              const r = await iperf3.runTcp(arm.driver, pair, { duration, streams, signal: opts.signal });
+              if (phase === 'sample') add(retransmits, key, r.retransmits);
+              values[throughputId('tcp', streams, pair.path)] = r.bitsPerSecond / 1e9;
+              continue;
+            }
+            const r = await iperf3.runUdp(arm.driver, pair, {
               duration,
               streams,
               rate: workload.udpRate,
               signal: opts.signal,
             });
-            const key = phase === 'warmup' ? 'warmup' : 'samples';
-            loss[key].push(r.lostPercent);
-            jitter[key].push(r.jitterMs);
-            if (phase === 'sample') packets.push(r.packets);
-            return r.bitsPerSecond / 1e9;
-          },
-          repetitions,
-          { ...opts.sampling, signal: opts.signal, onSample: progress },
-        );
-        const udpParams = { ...parameters, udpRate: workload.udpRate };
-        const details = { packets: packets.reduce((a, b) => a + b, 0) };
-        await emit(
-          out,
-          toMeasurement(
-            {
-              ...base,
-              id: throughputId('udp', streams, path),
-              metric: 'throughput',
-              unit: 'Gbit/s',
-              higherIsBetter: true,
-              parameters: udpParams,
-              details,
-            },
-            s,
-          ),
-          opts,
-        );
-        await emit(
-          out,
-          toMeasurement(
-            {
-              ...base,
-              id: throughputId('udp-loss', streams, path),
-              metric: 'udp-loss',
-              unit: '%',
-              higherIsBetter: false,
-              parameters: udpParams,
-              details,
-            },
-            loss,
-          ),
-          opts,
-        );
-        await emit(
-          out,
-          toMeasurement(
-            {
-              ...base,
-              id: throughputId('udp-jitter', streams, path),
-              metric: 'jitter',
-              unit: 'ms',
-              higherIsBetter: false,
-              parameters: udpParams,
-              details,
-            },
-            jitter,
-          ),
-          opts,
-        );
+            if (phase === 'sample') add(packets, key, r.packets);
+            values[throughputId('udp', streams, pair.path)] = r.bitsPerSecond / 1e9;
+            values[throughputId('udp-loss', streams, pair.path)] = r.lostPercent;
+            values[throughputId('udp-jitter', streams, pair.path)] = r.jitterMs;
+          }
+          return values;
+        },
+      });
+
+      for (const path of paths) {
+        for (const arm of arms) {
+          const key = `${arm.name}/${path}`;
+          const parameters = {
+            protocol: workload.protocol,
+            streams,
+            duration,
+            tool: 'iperf3',
+            ...(udp ? { udpRate: workload.udpRate } : {}),
+          };
+          const details: Record<string, number> = udp
+            ? { packets: packets.get(key) ?? 0 }
+            : { retransmits: retransmits.get(key) ?? 0 };
+          for (const f of figures) {
+            const id = throughputId(f, streams, path);
+            const m = toMeasurement(
+              {
+                id,
+                workload: 'throughput',
+                path,
+                ...FIGURES[f],
+                parameters,
+                details,
+                tool: tools.get(arm.name) ?? { name: iperf3.name },
+              },
+              seriesOf(series, arm.name, id),
+            );
+            await emit(out, arm.name, m, opts);
+          }
+        }
       }
-    });
-  }
+    }
+  });
   return out;
 }

@@ -6,7 +6,8 @@
  */
 import path from 'node:path';
 import type { ClusterDriver, PerfPair, PodHandle } from '../../cluster/driver.js';
-import type { CrrReport, LatencyHistogram, RrReport } from '../../agent/rr.js';
+import type { CrrReport, RrReport } from '../../agent/rr.js';
+import { quantileSorted } from '../../stats/quantile.js';
 import { cnibenchVersion } from '../../util/version.js';
 import {
   MeasurementError,
@@ -17,7 +18,7 @@ import {
   type MeasurementTool,
 } from './tool.js';
 
-export type { CrrReport, LatencyHistogram, RrReport } from '../../agent/rr.js';
+export type { CrrReport, RrReport } from '../../agent/rr.js';
 
 export interface AgentRrRunOptions {
   /** Seconds of round trips (fractions allowed). */
@@ -25,10 +26,6 @@ export interface AgentRrRunOptions {
   /** Request = response size in bytes. */
   payload: number;
   port?: number;
-  /** Ask the agent for every sample, not only percentiles and the histogram. */
-  raw?: boolean;
-  /** Round-trip loop of the agent; see src/agent/rr.ts for why `loop` is the default. */
-  engine?: 'loop' | 'tinybench';
   signal?: AbortSignal;
 }
 
@@ -65,7 +62,7 @@ export class AgentRrTool implements MeasurementTool {
     return withServer(driver, pair.server, argv, body);
   }
 
-  private async client<T extends { mode: string; count: number }>(
+  private async client<T extends { mode: string; count: number; samplesUs: number[] }>(
     driver: ClusterDriver,
     pair: PerfPair,
     mode: 'rr' | 'crr',
@@ -85,8 +82,6 @@ export class AgentRrTool implements MeasurementTool {
       '--payload',
       String(opts.payload),
     ];
-    if (opts.raw) argv.push('--raw');
-    if (mode === 'rr' && opts.engine) argv.push('--engine', opts.engine);
     const r = await driver.exec(pair.client, argv, {
       timeoutMs: Math.ceil(opts.duration * 1000) + 30_000,
       signal: opts.signal,
@@ -95,7 +90,7 @@ export class AgentRrTool implements MeasurementTool {
       throw new MeasurementError(`${what}: agent exited ${r.exitCode}: ${r.stderr.trim().slice(0, 1000)}`);
     }
     const report = parseJsonOutput<T>(what, r.stdout, r.stderr);
-    if (report.mode !== mode || !(report.count > 0)) {
+    if (report.mode !== mode || !(report.count > 0) || !Array.isArray(report.samplesUs)) {
       throw new MeasurementError(
         `${what}: agent report has no ${mode} round trips: ${r.stdout.slice(0, 300)}`,
       );
@@ -114,35 +109,15 @@ export class AgentRrTool implements MeasurementTool {
   }
 }
 
-/** Pools histograms (same bucket base) of several runs. */
-export function mergeHistograms(hs: LatencyHistogram[]): LatencyHistogram {
-  if (hs.length === 0) throw new Error('no histograms to merge');
-  const base = hs[0].base;
-  const counts = new Map<number, number>();
-  for (const h of hs) {
-    if (h.base !== base) throw new Error(`cannot merge histograms with bases ${base} and ${h.base}`);
-    for (const [i, c] of h.buckets) counts.set(i, (counts.get(i) ?? 0) + c);
-  }
-  return { base, buckets: [...counts.entries()].sort((a, b) => a[0] - b[0]) };
-}
-
 /**
- * Nearest-rank percentile from a histogram: the geometric middle of the bucket holding the rank,
- * so the figure is within half a bucket (±0.5% for base 1.01) of the exact one.
+ * The latency percentiles of round trips (µs), computed by the harness — the agent only measures:
+ * type-7 quantiles (stats/quantile.ts), the one percentile definition of cnibench.
  */
-export function histogramPercentile(h: LatencyHistogram, p: number): number {
-  const total = h.buckets.reduce((s, [, c]) => s + c, 0);
-  if (total === 0) throw new Error('empty histogram');
-  const rank = Math.min(total, Math.max(1, Math.ceil(p * total)));
-  let seen = 0;
-  for (const [i, c] of h.buckets) {
-    seen += c;
-    if (seen >= rank) return Math.pow(h.base, i + 0.5);
-  }
-  const last = h.buckets[h.buckets.length - 1][0];
-  return Math.pow(h.base, last + 0.5);
-}
-
-export function histogramCount(h: LatencyHistogram): number {
-  return h.buckets.reduce((s, [, c]) => s + c, 0);
+export function latencyPercentiles(
+  samplesUs: readonly number[],
+  ps: readonly number[] = [0.5, 0.9, 0.99, 0.999],
+): number[] {
+  if (samplesUs.length === 0) throw new Error('no round trips');
+  const sorted = Float64Array.from(samplesUs).sort();
+  return ps.map((p) => quantileSorted(sorted, p));
 }

@@ -1,25 +1,44 @@
 /**
- * What the throughput and latency workloads share: their options, finding the client/server pair of a
- * path, caching tool versions, and turning a sampling result into a Measurement record.
+ * What the throughput and latency workloads share: the candidates they measure (arms), their options,
+ * finding the client/server pair of a path, caching tool versions, running servers for a whole unit,
+ * and turning a figure's series into a Measurement record.
  */
 import type { ClusterDriver, PathKind, PerfPair, PerfTopology, PodHandle } from '../../cluster/driver.js';
 import type { Measurement } from '../../results/schema.js';
 import { summarize } from '../../stats/summary.js';
 import { EnvironmentError } from '../../util/errors.js';
-import type { SamplingOptions, SamplingResult } from '../sampling.js';
+import type { Repetitions } from '../../scenario/schema.js';
+import type { BlockSamplingOptions, FigureSeries } from '../sampling.js';
 import type { MeasurementTool } from './tool.js';
 
-export interface PerfRunOptions {
+/** One candidate as the perf workloads measure it: its cluster and its perf pods. */
+export interface PerfArm {
+  /** The candidate's name (results are filed under it). */
+  name: string;
+  driver: ClusterDriver;
+  topology: PerfTopology;
   /** argv prefix that runs the pod agent in a pod (locally ['node', '<repo>/dist/src/agent/main.js']). */
   agentCommand: string[];
+}
+
+export interface PerfRunOptions {
   signal?: AbortSignal;
-  sampling?: Omit<SamplingOptions, 'signal'>;
+  /** Seed of the blocks' shuffled order (results.json `interleaving.seed`). */
+  seed: number;
+  /** Prefix of the units' names (the policy-scale sweep gives each policy count its own). */
+  unitPrefix?: string;
   /** Measurement ids already in the results file (--resume): not measured again. */
-  isDone?: (id: string) => boolean;
+  isDone?: (arm: string, id: string) => boolean;
   /** Called with each measurement as soon as it is complete, so the runner can save it at once. */
-  onMeasurement?: (m: Measurement) => void | Promise<void>;
+  onMeasurement?: (arm: string, m: Measurement) => void | Promise<void>;
   /** One line per step, for progress output. */
   onProgress?: (message: string) => void;
+}
+
+/** A measurement and the candidate it belongs to. */
+export interface ArmMeasurement {
+  arm: string;
+  measurement: Measurement;
 }
 
 /** The paths a workload measures, baseline first (every other figure is read against it). */
@@ -37,6 +56,11 @@ export function pairFor(topology: PerfTopology, path: PathKind): PerfPair {
   return pair;
 }
 
+/** Whether a unit still has work: some candidate lacks one of its measurement ids. */
+export function unitPending(arms: readonly PerfArm[], ids: readonly string[], opts: PerfRunOptions): boolean {
+  return arms.some((a) => ids.some((id) => !opts.isDone?.(a.name, id)));
+}
+
 /** Reads each tool's version once per pod. */
 export class ToolVersions {
   private readonly cache = new Map<string, Promise<string | undefined>>();
@@ -51,25 +75,90 @@ export class ToolVersions {
   }
 }
 
-export type MeasurementBase = Omit<Measurement, 'samples' | 'warmup' | 'summary' | 'adaptive'>;
+/**
+ * Runs `body` with every server of `starts` running (each start runs its own body), stopping them in
+ * reverse order afterwards — one server per path and candidate for a whole unit.
+ */
+export async function withServers<T>(starts: readonly ServerStart[], body: () => Promise<T>): Promise<T> {
+  const [first, ...rest] = starts;
+  if (!first) return body();
+  return first(() => withServers(rest, body));
+}
+
+/** The block-sampling options every perf unit shares: who takes turns, how often, with what seed. */
+export function unitSampling(
+  arms: readonly PerfArm[],
+  reps: Repetitions,
+  opts: PerfRunOptions,
+  sampling: { adaptive?: boolean },
+): Pick<BlockSamplingOptions, 'arms' | 'reps' | 'seed' | 'adaptive' | 'signal'> {
+  return {
+    arms: arms.map((a) => a.name),
+    reps,
+    seed: opts.seed,
+    ...(sampling.adaptive !== undefined ? { adaptive: sampling.adaptive } : {}),
+    ...(opts.signal ? { signal: opts.signal } : {}),
+  };
+}
+
+/** Runs `body` with a server started for one pair (a tool's withServer, bound to its options). */
+export type ServerStart = <R>(body: () => Promise<R>) => Promise<R>;
+
+/**
+ * What a perf workload needs per candidate: its client/server pair of each path, the tool's name and
+ * version as read in its client pod, and the servers to run for the whole unit.
+ */
+export async function prepareArms(
+  arms: readonly PerfArm[],
+  paths: readonly PathKind[],
+  toolOf: (arm: PerfArm) => MeasurementTool,
+  startServer: (arm: PerfArm, pair: PerfPair) => ServerStart,
+): Promise<{
+  pairs: Map<string, PerfPair[]>;
+  tools: Map<string, { name: string; version?: string }>;
+  servers: ServerStart[];
+}> {
+  const versions = new ToolVersions();
+  const pairs = new Map(arms.map((a) => [a.name, paths.map((p) => pairFor(a.topology, p))]));
+  const tools = new Map(
+    await Promise.all(
+      arms.map(async (a) => {
+        const tool = toolOf(a);
+        const client = pairs.get(a.name)?.[0]?.client;
+        const version = client ? await versions.get(tool, a.driver, client) : undefined;
+        return [a.name, { name: tool.name, ...(version !== undefined ? { version } : {}) }] as const;
+      }),
+    ),
+  );
+  const servers = arms.flatMap((a) => (pairs.get(a.name) ?? []).map((pair) => startServer(a, pair)));
+  return { pairs, tools, servers };
+}
+
+export type MeasurementBase = Omit<
+  Measurement,
+  'samples' | 'warmup' | 'summary' | 'adaptive' | 'schedule' | 'paired'
+>;
 
 export function toMeasurement(
   base: MeasurementBase,
-  s: Pick<SamplingResult, 'samples' | 'warmup' | 'adaptive'>,
+  s: Pick<FigureSeries, 'samples' | 'warmup'> & Partial<FigureSeries>,
 ): Measurement {
-  const m: Measurement = {
+  return {
     ...base,
     samples: [...s.samples],
     warmup: [...s.warmup],
     summary: summarize(s.samples),
+    ...(s.adaptive ? { adaptive: s.adaptive } : {}),
+    ...(s.schedule ? { schedule: s.schedule } : {}),
+    ...(s.paired ? { paired: s.paired } : {}),
   };
-  if (s.adaptive) {
-    const { targetCiPercent, maxSamples, reached, ciPercent } = s.adaptive;
-    m.adaptive = { targetCiPercent, maxSamples, reached };
-    if (Number.isFinite(ciPercent))
-      m.parameters = { ...m.parameters, ciHalfWidthPercent: round(ciPercent, 3) };
-  }
-  return m;
+}
+
+/** The series of one figure of one candidate (collectBlocks' output). */
+export function seriesOf(all: Map<string, Map<string, FigureSeries>>, arm: string, id: string): FigureSeries {
+  const s = all.get(arm)?.get(id);
+  if (!s) throw new Error(`no series ${id} for ${arm}`);
+  return s;
 }
 
 export function round(v: number, digits: number): number {
@@ -77,7 +166,12 @@ export function round(v: number, digits: number): number {
   return Math.round(v * f) / f;
 }
 
-export async function emit(out: Measurement[], m: Measurement, opts: PerfRunOptions): Promise<void> {
-  out.push(m);
-  await opts.onMeasurement?.(m);
+export async function emit(
+  out: ArmMeasurement[],
+  arm: string,
+  m: Measurement,
+  opts: PerfRunOptions,
+): Promise<void> {
+  out.push({ arm, measurement: m });
+  await opts.onMeasurement?.(arm, m);
 }
