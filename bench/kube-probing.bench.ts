@@ -103,7 +103,7 @@ async function runMode(
     api.onExec = fakeDataplane(api, { dropWaitsForTimeout: true }).handler;
     const kubeconfig = await api.writeKubeconfig(dir);
     const config = kubeClusterSchema.parse({ kind: 'kube', kubeconfig, context: 'fake', probeMode: mode });
-    const driver = new KubeDriver(config, { signals: false, runId: `bench-${mode}` });
+    const driver = new KubeDriver(config, { runId: `bench-${mode}` });
     const rounds: Array<{ execs: number; sources: number }> = [];
     const execCount = () => api.requests.filter((r) => r.path.endsWith('/exec')).length;
     // Each probe() call is one round; exec calls are counted at the server, around it.

@@ -24,8 +24,6 @@ export async function openKubeCandidate(
   const driver = new KubeDriver(cluster, {
     // Namespaces become <namespacePrefix>-<6 hex digits of the run id>-x: the prefix is the driver's.
     runId: shortRunId(store.data.runId),
-    // The run's interrupt guard owns the signals and calls cleanup itself.
-    signals: false,
     onProgress: (p) =>
       p.total ? progress.update(p.done ?? 0, p.total, p.message) : progress.info(p.message),
   });

@@ -50,7 +50,7 @@ describe('KubeDriver, probe mode agent: one exec per source pod and round', () =
     startCalico(fc);
     dp = fakeDataplane(fc.api);
     fc.api.onExec = dp.handler;
-    driver = new KubeDriver(clusterConfig(fc.kubeconfig), { runId: 'b1', signals: false });
+    driver = new KubeDriver(clusterConfig(fc.kubeconfig), { runId: 'b1' });
     pods = await driver.ensureLayout(sampleCase());
     await driver.setPolicies(sampleCase().policies, pods);
   });
@@ -136,7 +136,6 @@ describe('KubeDriver, probe mode agent: one exec per source pod and round', () =
   test('the same round in agnhost mode is one exec per probe, with the same verdicts', async () => {
     const other = new KubeDriver(clusterConfig(fc.kubeconfig, { probeMode: 'agnhost' }), {
       runId: 'b2',
-      signals: false,
     });
     try {
       const c = sampleCase();
@@ -209,7 +208,7 @@ describe('KubeDriver, probe mode agent: one exec per source pod and round', () =
     const lost = await startFakeCluster();
     startCalico(lost);
     lost.api.onExec = fakeDataplane(lost.api).handler;
-    const d = new KubeDriver(clusterConfig(lost.kubeconfig), { runId: 'b3', signals: false });
+    const d = new KubeDriver(clusterConfig(lost.kubeconfig), { runId: 'b3' });
     const c = sampleCase();
     const p4 = await d.ensureLayout(c);
     await lost.close();

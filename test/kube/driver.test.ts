@@ -67,7 +67,7 @@ describe('KubeDriver against the fake API server (probe mode agnhost)', () => {
         imagePullSecrets: ['regcred'],
         probeMode: 'agnhost',
       }),
-      { runId: 'r1', signals: false, onProgress: (p) => progress.push(`${p.phase}: ${p.message}`) },
+      { runId: 'r1', onProgress: (p) => progress.push(`${p.phase}: ${p.message}`) },
     );
   });
   after(async () => {
@@ -371,7 +371,7 @@ describe('KubeDriver readiness', () => {
   test('waits through watch events for pods that start late', async () => {
     const fc = await startFakeCluster({ podReadyDelayMs: 300, onExec: () => ({ exitCode: 0 }) });
     try {
-      const d = new KubeDriver(clusterConfig(fc.kubeconfig), { runId: 'w1', signals: false });
+      const d = new KubeDriver(clusterConfig(fc.kubeconfig), { runId: 'w1' });
       const t0 = Date.now();
       const pods = await d.ensureLayout(sampleCase());
       assert.ok(Date.now() - t0 >= 250);
@@ -394,7 +394,6 @@ describe('KubeDriver readiness', () => {
     try {
       const d = new KubeDriver(clusterConfig(fc.kubeconfig, { readyTimeout: 1 }), {
         runId: 'w2',
-        signals: false,
       });
       await assert.rejects(d.ensureLayout(sampleCase()), (err: Error & { exitCode?: number }) => {
         assert.equal(err.exitCode, 3);

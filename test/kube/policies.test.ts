@@ -101,7 +101,7 @@ describe('policy rewriting for the cluster', () => {
   test('every field survives the trip through client-node to the API server', async () => {
     const fc = await startFakeCluster();
     try {
-      const d = new KubeDriver(clusterConfig(fc.kubeconfig), { runId: 'abc123', signals: false });
+      const d = new KubeDriver(clusterConfig(fc.kubeconfig), { runId: 'abc123' });
       const c = sampleCase();
       await d.ensureLayout(c);
       await d.setPolicies([full], c.pods);

@@ -16,7 +16,6 @@ describe('KubeDriver.preflight', () => {
       const progress: string[] = [];
       const d = new KubeDriver(clusterConfig(fc.kubeconfig), {
         runId: 'p1',
-        signals: false,
         onProgress: (p) => progress.push(p.message),
       });
       await d.preflight();
@@ -54,7 +53,7 @@ describe('KubeDriver.preflight', () => {
       ],
     });
     try {
-      const d = new KubeDriver(clusterConfig(fc.kubeconfig), { runId: 'p2', signals: false });
+      const d = new KubeDriver(clusterConfig(fc.kubeconfig), { runId: 'p2' });
       await assert.rejects(d.preflight(), (err: Error) => {
         assert.ok(err instanceof EnvironmentError);
         assert.equal(err.exitCode, 3);
@@ -88,7 +87,6 @@ describe('KubeDriver.preflight', () => {
       );
       const d = new KubeDriver(clusterConfig(kubeconfig, { context: 'gone' }), {
         runId: 'p3',
-        signals: false,
       });
       await assert.rejects(d.preflight(), (err: Error) => {
         assert.ok(err instanceof EnvironmentError, String(err));
@@ -106,13 +104,12 @@ describe('KubeDriver.preflight', () => {
   });
 
   test('a missing kubeconfig or context is an environment error', async () => {
-    const d = new KubeDriver(clusterConfig('/nonexistent/kubeconfig'), { runId: 'p4', signals: false });
+    const d = new KubeDriver(clusterConfig('/nonexistent/kubeconfig'), { runId: 'p4' });
     await assert.rejects(d.preflight(), /kubeconfig \/nonexistent\/kubeconfig does not exist/);
     const fc = await startFakeCluster();
     try {
       const d2 = new KubeDriver(clusterConfig(fc.kubeconfig, { context: 'nope' }), {
         runId: 'p5',
-        signals: false,
       });
       await assert.rejects(
         d2.preflight(),

@@ -72,7 +72,7 @@ function granted(perms: readonly Permission[]): string[] {
 describe('least privilege', () => {
   test('HARNESS_PERMISSIONS is exactly what the kube driver calls on the API server, conflict paths included', async () => {
     const fc = await startFakeCluster({ onExec: () => ({ exitCode: 0 }) });
-    const driver = new KubeDriver(clusterConfig(fc.kubeconfig), { runId: 'rb', signals: false });
+    const driver = new KubeDriver(clusterConfig(fc.kubeconfig), { runId: 'rb' });
     try {
       // Objects left by an interrupted run of the same id: creates answer 409 and the driver reads them.
       fc.api.store.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'cnb-rb-x' } });

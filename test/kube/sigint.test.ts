@@ -3,10 +3,9 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { once } from 'node:events';
-import { installSignalCleanup } from '../../src/cluster/kube/cleanup.js';
 import { startFakeCluster } from './helpers.js';
 
-test('SIGINT during a run deletes the run’s namespaces and exits 130', async () => {
+test('SIGINT during a kube run: the run’s guard deletes the run’s namespaces through the driver and exits 130', async () => {
   const fc = await startFakeCluster();
   try {
     fc.api.store.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'unrelated' } });
@@ -33,7 +32,7 @@ test('SIGINT during a run deletes the run’s namespaces and exits 130', async (
     child.kill('SIGINT');
     const [code] = await once(child, 'exit');
     assert.equal(code, 130, stderr);
-    assert.match(stderr, /SIGINT: removing the cluster objects of this run/);
+    assert.match(stderr, /SIGINT: stopping, cleaning up/);
     assert.deepEqual(
       fc.api.store.list('v1', 'Namespace').map((n) => n.metadata.name),
       ['unrelated'],
@@ -41,23 +40,4 @@ test('SIGINT during a run deletes the run’s namespaces and exits 130', async (
   } finally {
     await fc.close();
   }
-});
-
-test('a second signal during clean-up exits at once; handlers can be removed', async () => {
-  const handlers = new Map<string, () => void>();
-  const exits: number[] = [];
-  let release!: () => void;
-  const remove = installSignalCleanup(
-    () => new Promise<void>((r) => (release = r)),
-    { on: (s, fn) => handlers.set(s, fn), off: (s) => handlers.delete(s), exit: (c) => exits.push(c) },
-    () => undefined,
-  );
-  handlers.get('SIGTERM')!();
-  handlers.get('SIGTERM')!();
-  assert.deepEqual(exits, [143]);
-  release();
-  await new Promise((r) => setImmediate(r));
-  assert.deepEqual(exits, [143, 143]);
-  remove();
-  assert.equal(handlers.size, 0);
 });

@@ -7,6 +7,17 @@
  * verdicts), in mode `agnhost` with `agnhost connect` in the first porter container.
  */
 import { createHash } from 'node:crypto';
+import type {
+  V1ConfigMap,
+  V1Container,
+  V1Namespace,
+  V1ObjectMeta,
+  V1Pod,
+  V1PodSpec,
+  V1Service,
+  V1Volume,
+  V1VolumeMount,
+} from '@kubernetes/client-node';
 import { NAMESPACE_NAME_LABEL, type Labels, type ResolvedPod } from '../../netpol/types.js';
 import { InputError } from '../../util/errors.js';
 import type { HarnessImages } from './images.js';
@@ -20,21 +31,17 @@ import {
   type NamespaceMap,
 } from './naming.js';
 
-/** Minimal JSON shapes of what we send (the generated client types are far wider). */
-export interface ObjectMeta {
-  name: string;
-  namespace?: string;
-  labels?: Labels;
-  annotations?: Record<string, string>;
-}
-export interface Manifest {
+/**
+ * An object as we build it: the client's model type with its metadata (and name) always present, so
+ * callers need no checks for what the builders always set.
+ */
+export type Named<T extends { metadata?: V1ObjectMeta }> = T & {
   apiVersion: string;
   kind: string;
-  metadata: ObjectMeta;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  spec?: any;
-  data?: Record<string, string>;
-}
+  metadata: V1ObjectMeta & { name: string };
+};
+/** A pod as we build it: named, with its spec. */
+export type BuiltPod = Named<V1Pod> & { spec: V1PodSpec };
 
 const RESERVED_LABELS = [MANAGED_BY_LABEL, RUN_ID_LABEL, LOGICAL_NAMESPACE_LABEL, ROLE_LABEL];
 
@@ -77,7 +84,7 @@ export interface PodContext {
   sctp?: boolean;
 }
 
-export function namespaceManifest(logical: string, caseLabels: Labels, ns: NamespaceMap): Manifest {
+export function namespaceManifest(logical: string, caseLabels: Labels, ns: NamespaceMap): Named<V1Namespace> {
   const labels = { ...caseLabels };
   // The API server owns kubernetes.io/metadata.name (always the real name); policies are rewritten.
   delete labels[NAMESPACE_NAME_LABEL];
@@ -114,7 +121,7 @@ function hashSpec(spec: unknown): string {
 }
 
 /** The agent container: stock Node.js idling until exec'd into, the bundle mounted from the ConfigMap. */
-function agentContainer(image: string, extraMounts: Array<Record<string, unknown>> = []) {
+function agentContainer(image: string, extraMounts: V1VolumeMount[] = []): V1Container {
   return {
     name: 'agent',
     image,
@@ -124,7 +131,7 @@ function agentContainer(image: string, extraMounts: Array<Record<string, unknown
   };
 }
 
-function agentVolume(items: AgentVolume['items']) {
+function agentVolume(items: AgentVolume['items']): V1Volume {
   return { name: 'agent', configMap: { name: AGENT_CONFIGMAP, items } };
 }
 
@@ -134,9 +141,9 @@ function agentVolume(items: AgentVolume['items']) {
  * pod's probes. In agnhost mode a pod that serves nothing gets one idle agnhost container. Pod labels
  * are the case's plus the management labels.
  */
-export function conformancePodManifest(pod: ResolvedPod, ctx: PodContext): Manifest {
+export function conformancePodManifest(pod: ResolvedPod, ctx: PodContext): BuiltPod {
   checkNoReserved(pod.labels, `pod ${pod.key}`);
-  const containers: Array<Record<string, unknown>> = pod.ports.map((p) => {
+  const containers: V1Container[] = pod.ports.map((p) => {
     if (!PORT_NAME.test(p.name)) {
       throw new InputError(
         `pod ${pod.key}: port name "${p.name}" is not a valid container port name (at most 15 characters: a-z, 0-9, -)`,
@@ -151,8 +158,8 @@ export function conformancePodManifest(pod: ResolvedPod, ctx: PodContext): Manif
       ports: [{ name: p.name, containerPort: p.port, protocol: p.protocol }],
     };
   });
-  const volumes: Array<Record<string, unknown>> = [];
-  const initContainers: Array<Record<string, unknown>> = [];
+  const volumes: V1Volume[] = [];
+  const initContainers: V1Container[] = [];
   if (ctx.agent) {
     const sctp = ctx.sctp === true;
     // agnhost cannot run in the Node.js image: an init container copies the binary (both images are
@@ -182,7 +189,7 @@ export function conformancePodManifest(pod: ResolvedPod, ctx: PodContext): Manif
       args: ['pause'],
     });
   }
-  const spec = {
+  const spec: V1PodSpec = {
     ...(initContainers.length ? { initContainers } : {}),
     containers,
     ...(volumes.length ? { volumes } : {}),
@@ -209,12 +216,10 @@ export function conformancePodManifest(pod: ResolvedPod, ctx: PodContext): Manif
  * Where a conformance pod's probes run: the agent container (with the agnhost copy when the pod
  * has one), or else the first container (any container of a pod shares its network namespace).
  */
-export function probeSite(manifest: Manifest): { container: string; agnhost?: string } {
-  const names = (manifest.spec.containers as Array<{ name: string }>).map((c) => c.name);
+export function probeSite(manifest: BuiltPod): { container: string; agnhost?: string } {
+  const names = manifest.spec.containers.map((c) => c.name);
   if (names.includes('agent')) {
-    const copy = ((manifest.spec.initContainers ?? []) as Array<{ name: string }>).some(
-      (c) => c.name === 'agnhost-bin',
-    );
+    const copy = (manifest.spec.initContainers ?? []).some((c) => c.name === 'agnhost-bin');
     return { container: 'agent', ...(copy ? { agnhost: AGNHOST_COPY } : {}) };
   }
   return { container: names[0] ?? '' };
@@ -237,8 +242,8 @@ export interface PerfPodOptions {
  * A performance pod pinned to a node: an `iperf3` container, an `agent` container (Node.js with the
  * cnibench agent mounted from a ConfigMap) and, when an image is configured, a `netperf` container.
  */
-export function perfPodManifest(o: PerfPodOptions): Manifest {
-  const containers: Array<Record<string, unknown>> = [
+export function perfPodManifest(o: PerfPodOptions): BuiltPod {
+  const containers: V1Container[] = [
     { name: 'iperf3', image: o.images.iperf3, imagePullPolicy: 'IfNotPresent', command: IDLE_COMMAND },
     agentContainer(o.images.agent),
   ];
@@ -250,10 +255,9 @@ export function perfPodManifest(o: PerfPodOptions): Manifest {
       command: IDLE_COMMAND,
     });
   }
-  const spec = {
+  const spec: V1PodSpec = {
     nodeName: o.nodeName,
-    hostNetwork: o.hostNetwork || undefined,
-    dnsPolicy: o.hostNetwork ? 'ClusterFirstWithHostNet' : undefined,
+    ...(o.hostNetwork ? { hostNetwork: true, dnsPolicy: 'ClusterFirstWithHostNet' } : {}),
     terminationGracePeriodSeconds: 1,
     automountServiceAccountToken: false,
     // Pinned by nodeName, which bypasses the scheduler; tolerate everything so tainted nodes still run it.
@@ -271,7 +275,7 @@ export function perfPodManifest(o: PerfPodOptions): Manifest {
       labels: { ...managementLabels(o.runId), [ROLE_LABEL]: o.role, 'cnibench.io/perf-pod': o.name },
       annotations: { [SPEC_HASH_ANNOTATION]: hashSpec(spec) },
     },
-    spec: JSON.parse(JSON.stringify(spec)),
+    spec,
   };
 }
 
@@ -281,7 +285,7 @@ export function perfServiceManifest(
   namespace: string,
   runId: string,
   serverPod: string,
-): Manifest {
+): Named<V1Service> {
   return {
     apiVersion: 'v1',
     kind: 'Service',
@@ -304,7 +308,7 @@ export function configMapManifest(
   namespace: string,
   runId: string,
   data: Record<string, string>,
-): Manifest {
+): Named<V1ConfigMap> {
   return {
     apiVersion: 'v1',
     kind: 'ConfigMap',
