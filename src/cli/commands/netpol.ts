@@ -71,7 +71,8 @@ function filterOptions<T>(y: Argv<T>) {
     });
 }
 
-function checkTags(tags: readonly string[], flag: string): void {
+/** Refuses tags the suite does not use, naming the closest one. */
+export function checkTags(tags: readonly string[], flag: string): void {
   for (const t of tags) {
     if ((SUITE_TAGS as readonly string[]).includes(t)) continue;
     const hint = suggestKey(t, SUITE_TAGS);
