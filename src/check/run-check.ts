@@ -231,6 +231,8 @@ export async function runScs0219Check(opts: CheckOptions, io: CheckIo): Promise<
   });
   const removeCleanup = guard.add('the check’s namespaces', () => driver.cleanup());
   let abort: string | undefined;
+  // Until preflight passes nothing is created, and a cluster that cannot be reached cannot be cleaned.
+  let connected = false;
   let detectedCnis: DetectedCni[] = [];
   const warnings: string[] = [];
   const outcomes: GroupOutcome[] = [];
@@ -248,6 +250,7 @@ export async function runScs0219Check(opts: CheckOptions, io: CheckIo): Promise<
     progress.step('connecting to the cluster');
     try {
       await driver.preflight();
+      connected = true;
       const conn = driver.connection();
       const found = await detect(conn);
       detectedCnis = found.found;
@@ -315,7 +318,7 @@ export async function runScs0219Check(opts: CheckOptions, io: CheckIo): Promise<
       }
     }
   } finally {
-    if (!guard.signal.aborted) {
+    if (!guard.signal.aborted && connected) {
       progress.step('removing the check’s namespaces');
       try {
         await driver.cleanup();
@@ -323,8 +326,8 @@ export async function runScs0219Check(opts: CheckOptions, io: CheckIo): Promise<
       } catch (err) {
         progress.warn(`clean-up failed: ${messageOf(err)} (run 'cnibench cleanup --context …')`);
       }
-      removeCleanup();
     }
+    if (!guard.signal.aborted) removeCleanup();
   }
 
   const ev: Evaluation = evaluateCheck({

@@ -5,7 +5,8 @@
  *
  * - MUST (scs-0219-networkpolicy): PASS when every NetworkPolicy case that ran passed or is excepted,
  *   FAIL when one failed, ABORT when it could not run (or no case ran). kaas-networking-check takes
- *   this verdict, and so does the exit status: 0 PASS, 1 FAIL, 3 ABORT.
+ *   this verdict, and so does the exit status: 0 PASS, 1 FAIL, 3 ABORT. When only finer ids without
+ *   the MUST are asked for, the exit status follows theirs (1 on a FAIL, else 3 on an ABORT, else 0).
  * - SHOULD (scs-0219-admin-policy), read as the report reads the admin tier (scoring/admin-tier.ts):
  *   PASS when the cases of an API version the cluster serves all passed; FAIL when they ran and some
  *   failed (the cluster claims the API and enforces it wrongly); no verdict when the cluster does not
@@ -203,12 +204,13 @@ export function evaluateCheck(input: VerdictInput): Evaluation {
       verdict: must.verdict,
       summary: must.summary,
     });
-  const exitCode =
-    must?.verdict === 'FAIL'
-      ? ExitCode.checkFailed
-      : must?.verdict === 'ABORT'
-        ? ExitCode.environment
-        : ExitCode.ok;
+  // The MUST decides when it was checked; otherwise (only finer ids asked for) the ids asked for do.
+  const deciding = must ? [must] : verdicts;
+  const exitCode = deciding.some((v) => v.verdict === 'FAIL')
+    ? ExitCode.checkFailed
+    : deciding.some((v) => v.verdict === 'ABORT')
+      ? ExitCode.environment
+      : ExitCode.ok;
   return { verdicts, excepted, warnings, failing, exitCode };
 }
 
