@@ -194,8 +194,12 @@ export function netpolCommands(
     handler: (argv) => {
       if (argv.case === undefined)
         throw new InputError('explain: name a case (a case file, or --case NAME with --run)');
-      const given = [argv.from, argv.to, argv.port].filter((v) => v !== undefined).length;
-      if (given > 0 && given < 3) throw new InputError('explain: give --from, --to and --port together');
+      // As yargs words it: without --run the three are required; with it, all three or none.
+      const missing = (['from', 'to', 'port'] as const).filter((k) => argv[k] === undefined);
+      if (missing.length > 0 && (argv.run === undefined || missing.length < 3))
+        throw new InputError(
+          `Missing required argument${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}${argv.run === undefined ? '' : ' (with --run: give --from, --to and --port together, or none)'}`,
+        );
       if (argv.port !== undefined && (!Number.isInteger(argv.port) || argv.port < 1 || argv.port > 65535))
         throw new InputError(`--port ${String(argv.port)}: must be a whole number between 1 and 65535`);
       const probe =
@@ -213,10 +217,7 @@ export function netpolCommands(
         out.write(argv.json ? `${JSON.stringify(r, null, 2)}\n` : formatRunExplanation(r));
         return;
       }
-      if (!probe)
-        throw new InputError(
-          "explain: give --from, --to and --port (or --run to explain a run's mismatches)",
-        );
+      if (!probe) throw new InputError('Missing required arguments: from, to, port');
       const e = explain(resolveCase(loadCaseArg(argv.case)), probe.from, probe.to, probe);
       out.write(argv.json ? `${JSON.stringify(e, null, 2)}\n` : `${formatExplanation(e)}\n`);
     },
