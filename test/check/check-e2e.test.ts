@@ -13,6 +13,7 @@
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -39,6 +40,15 @@ interface Check {
   runDir?: string;
   results?: ResultsFile;
 }
+
+/** A stream that hands what is written to `onText`. */
+const sink = (onText: (t: string) => void) =>
+  new Writable({
+    write(chunk: Buffer | string, _enc, done) {
+      onText(String(chunk));
+      done();
+    },
+  });
 
 /**
  * One check. The first runs the built executable (so stdout is shown to carry nothing but verdict
@@ -71,8 +81,8 @@ async function check(
   if (opts.inProcess) {
     out = { exitCode: undefined, stdout: '', stderr: '' };
     const io = {
-      out: { write: (t: string) => ((out.stdout += t), true) } as unknown as NodeJS.WritableStream,
-      err: { write: (t: string) => ((out.stderr += t), true) } as unknown as NodeJS.WritableStream,
+      out: sink((t) => (out.stdout += t)),
+      err: sink((t) => (out.stderr += t)),
       setExitCode: (code: number) => {
         out.exitCode = code;
       },
