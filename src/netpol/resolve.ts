@@ -106,3 +106,17 @@ export function resolveCase(c: PolicyCase): ResolvedCase {
     probes: c.probes.map((p) => ({ port: p.port, protocol: p.protocol })),
   };
 }
+
+/**
+ * A case resolved with the addresses its pods really had (a real cluster assigns its own), as the
+ * conformance workload evaluated it: pods listed in `addresses` get that IP, the others keep the
+ * layout's.
+ */
+export function resolveWithAddresses(
+  c: PolicyCase,
+  addresses: ReadonlyArray<{ key: string; ip: string }> | undefined,
+): ResolvedCase {
+  const resolved = resolveCase(c);
+  const real = new Map((addresses ?? []).map((p) => [p.key, p.ip]));
+  return { ...resolved, pods: resolved.pods.map((p) => ({ ...p, ip: real.get(p.key) ?? p.ip })) };
+}

@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { CandidateResult, ResultsFile, RunAnalysis } from '../results/schema.js';
+import type { CandidateResult, ComplianceCheck, ResultsFile, RunAnalysis } from '../results/schema.js';
 import type { Candidate, Scenario, ScoringConfig } from '../scenario/schema.js';
 import { loadFacts, type LoadedFacts } from '../scoring/facts.js';
 import { scoreResults } from '../scoring/score.js';
@@ -22,6 +22,8 @@ export interface RunInfo {
   candidates: string[];
   /** What the run recorded about its own comparison (drift, the A/A check). */
   analysis?: RunAnalysis;
+  /** A compliance check run (`cnibench check`): its verdicts. */
+  check?: ComplianceCheck;
 }
 
 export interface ReportModel {
@@ -66,6 +68,7 @@ export function mergeResults(results: ResultsFile[]): {
       provenance: r.provenance,
       candidates: names,
       ...(r.analysis ? { analysis: r.analysis } : {}),
+      ...(r.check ? { check: r.check } : {}),
     });
   }
   return { candidates, scenarioCandidates, runs, runOf };
@@ -134,6 +137,11 @@ export function buildModel(results: ResultsFile[], opts: ModelOptions = {}): Rep
     scoring,
     comparison,
   };
+}
+
+/** Whether every run of the report is a compliance check (the report then shows the check, not a decision). */
+export function isCheckReport(m: Pick<ReportModel, 'runs'>): boolean {
+  return m.runs.length > 0 && m.runs.every((r) => r.check !== undefined);
 }
 
 export function labelOf(model: ReportModel, name: string): string {

@@ -15,7 +15,7 @@ import { renderDecisionRecord } from './decision-record.js';
 import { renderHtml } from './html.js';
 import { renderJson } from './json.js';
 import { renderJunit } from './junit.js';
-import { buildModel } from './model.js';
+import { buildModel, isCheckReport } from './model.js';
 import { reportBlocks } from './sections.js';
 
 export const REPORT_FORMATS = ['md', 'html', 'json', 'junit', 'csv'] as const;
@@ -48,7 +48,10 @@ export async function renderReports(results: ResultsFile[], opts: RenderOptions)
   written.push(...charts.map((c) => path.join(opts.outDir, c.file)));
   const blocks = reportBlocks(model);
   const chartMap = new Map(charts.map((c) => [c.id, c]));
-  if (formats.includes('md')) {
+  if (formats.includes('md') && isCheckReport(model)) {
+    // A compliance check decides nothing between candidates: no decision record.
+    write('report.md', renderMarkdownBlocks(blocks, chartMap));
+  } else if (formats.includes('md')) {
     const record = renderDecisionRecord(model);
     write(
       'report.md',

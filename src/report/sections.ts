@@ -13,7 +13,7 @@ import type { Block, Cell } from './blocks.js';
 import { aaSentence } from '../stats/compare-format.js';
 import { comparisonBlocks } from './comparison.js';
 import { ci, num, params, pct, score } from './format.js';
-import { labelOf, type ReportModel } from './model.js';
+import { isCheckReport, labelOf, type ReportModel } from './model.js';
 
 const STATUS: Record<FeatureCell['status'], string> = {
   supported: '✔ supported',
@@ -609,8 +609,76 @@ export function scenarioBlocks(m: ReportModel): Block[] {
   ];
 }
 
+const REQUIREMENT_WORDS: Record<string, string> = {
+  MUST: 'MUST',
+  SHOULD: 'SHOULD',
+  optional: 'optional (excepted)',
+  aggregate: 'the standard’s testcase',
+};
+
+/**
+ * A compliance check (`cnibench check`): the verdict lines it printed, what each measured, the CNI it
+ * found, the exceptions it applied and its warnings. The failing cases and their mismatches follow in
+ * the conformance section.
+ */
+export function checkBlocks(m: ReportModel): Block[] {
+  const out: Block[] = [];
+  for (const r of m.runs) {
+    const k = r.check;
+    if (!k) continue;
+    out.push({ kind: 'heading', level: 2, text: `Compliance check: SCS ${k.standard}`, id: 'check' });
+    const main = k.verdicts.find((v) => v.requirement === 'aggregate') ?? k.verdicts[0];
+    if (main)
+      out.push({
+        kind: 'p',
+        tone: 'summary',
+        text: `${main.id}: ${main.verdict} (${main.summary}); exit status ${k.exitCode}.`,
+      });
+    if (k.abort !== undefined)
+      out.push({ kind: 'p', tone: 'warning', text: `The check could not run: ${k.abort}` });
+    out.push({
+      kind: 'table',
+      headers: ['Testcase id', 'Requirement', 'Verdict', 'What was measured'],
+      rows: k.verdicts.map((v) => [
+        v.id,
+        REQUIREMENT_WORDS[v.requirement] ?? v.requirement,
+        v.verdict === 'none' ? 'no verdict (WARNING)' : v.verdict,
+        v.summary,
+      ]),
+    });
+    out.push({
+      kind: 'p',
+      text:
+        k.detected.length > 0
+          ? `CNI on the cluster: ${k.detected.map((d) => `${d.cni} ${d.version} (DaemonSet ${d.namespace}/${d.name}, image ${d.image})`).join('; ')}.`
+          : 'CNI on the cluster: not recognised (no known CNI DaemonSet found).',
+    });
+    if (k.requested.length > 0)
+      out.push({ kind: 'p', text: `Testcase ids asked for: ${k.requested.join(', ')}.` });
+    for (const w of k.warnings) out.push({ kind: 'p', tone: 'warning', text: `WARNING: ${w}` });
+    out.push({ kind: 'heading', level: 3, text: 'Exceptions (the standard’s test’s own)' });
+    out.push({ kind: 'list', items: k.exceptions.map((x) => `${x.text} — following ${x.source}`) });
+    if (k.excepted.length > 0)
+      out.push({
+        kind: 'table',
+        headers: ['Excepted case', 'Exception', 'Why'],
+        rows: k.excepted.map((x) => [x.case, x.exception, x.reason]),
+      });
+  }
+  return out;
+}
+
 /** All sections in report order (the decision record is added by the Markdown renderer). */
 export function reportBlocks(m: ReportModel): Block[] {
+  if (isCheckReport(m))
+    return [
+      { kind: 'heading', level: 1, text: `cnibench check: ${m.title}` },
+      ...checkBlocks(m),
+      ...conformanceBlocks(m),
+      ...adminTierBlocks(m),
+      ...provenanceBlocks(m),
+      ...scenarioBlocks(m),
+    ];
   return [
     { kind: 'heading', level: 1, text: `cnibench report: ${m.title}` },
     ...summaryBlocks(m),

@@ -109,6 +109,17 @@ export interface CaseResult {
   mismatches: Mismatch[];
   probes: number;
   durationMs: number;
+  /**
+   * The case's pods as the cluster made them: logical key ("x/a") and real IP, what the model was
+   * evaluated against; `netpol explain --run` explains a mismatch with them. Absent for cases not run
+   * and in results written before it existed.
+   */
+  pods?: CasePodAddress[];
+}
+
+export interface CasePodAddress {
+  key: string;
+  ip: string;
 }
 
 export interface ConformanceResult {
@@ -263,4 +274,51 @@ export interface ResultsFile {
   aa?: { of: string };
   /** Drift warnings, verdict counts and the A/A check, computed when the run finished. */
   analysis?: RunAnalysis;
+  /**
+   * Set by `cnibench check` (a compliance check of a cluster as it is, no CNI installed): the verdicts
+   * it printed. Its one candidate is the cluster, named by the CNI detected on it.
+   */
+  check?: ComplianceCheck;
+}
+
+/** What a compliance check decided (docs/scs.md). */
+export interface ComplianceCheck {
+  /** The standard checked, e.g. "scs-0219-v1". */
+  standard: string;
+  /** Testcase ids given on the command line; empty: every id of the check. */
+  requested: string[];
+  /** One per testcase id of the check, requested or not (requested ones are printed on stdout). */
+  verdicts: CheckVerdict[];
+  /** The exceptions of the standard's test the check follows (docs/scs.md). */
+  exceptions: Array<{ id: string; text: string; source: string }>;
+  /** Cases that failed but do not count, each with the standard's exception that covers it. */
+  excepted: ExceptedCase[];
+  /** The WARNING lines printed (without the "WARNING: " prefix). */
+  warnings: string[];
+  /** Why the check could not run, when its MUST verdict is ABORT. */
+  abort?: string;
+  /** Every known CNI node agent found on the cluster (empty: none recognised). */
+  detected: Array<{ cni: string; namespace: string; name: string; image: string; version: string }>;
+  /** When --tag/--exclude-tag/--max-cases narrowed the suite: what was asked (verdicts cover only that). */
+  narrowed?: { tags: string[]; excludeTags: string[]; maxCases: number };
+  exitCode: number;
+}
+
+export interface CheckVerdict {
+  /** Testcase id, e.g. "kaas-networking-check", "scs-0219-networkpolicy". */
+  id: string;
+  /** MUST and SHOULD as the standard says; optional: excepted by the standard's test (SCTP); aggregate: the standard's own testcase. */
+  requirement: 'MUST' | 'SHOULD' | 'optional' | 'aggregate';
+  /** PASS, FAIL or ABORT as printed; none: no verdict line (an unsupported SHOULD, only a WARNING). */
+  verdict: 'PASS' | 'FAIL' | 'ABORT' | 'none';
+  /** One sentence: what was measured. */
+  summary: string;
+}
+
+export interface ExceptedCase {
+  /** Case name (a CaseResult of the check's candidate). */
+  case: string;
+  /** Id of the exception (docs/scs.md), e.g. "ipblock-pod-ip". */
+  exception: string;
+  reason: string;
 }

@@ -6,10 +6,10 @@
  */
 import type { ClusterDriver, PathKind, PerfTopology } from '../cluster/driver.js';
 import { workloadRepetitions } from '../plan/build.js';
-import { builtinSuite, filterByTags } from '../netpol/suite/index.js';
 import type { ConformanceResult, Measurement } from '../results/schema.js';
 import type { Scenario, Workload } from '../scenario/schema.js';
 import { runConformance } from '../workloads/conformance/run.js';
+import { conformanceOptions, selectCases } from '../workloads/conformance/select.js';
 import { runLatency } from '../workloads/latency/run.js';
 import { runPolicyScale } from '../workloads/scale/run.js';
 import { runThroughput } from '../workloads/throughput/run.js';
@@ -94,14 +94,8 @@ export async function executeWorkload(
     case 'conformance': {
       const out = new Map<string, WorkloadOutcome>();
       for (const a of arms) {
-        const all = builtinSuite();
-        let cases = filterByTags(all, { tags: w.tags, excludeTags: w.excludeTags, protocols: w.protocols });
-        if (w.maxCases > 0) cases = cases.slice(0, w.maxCases);
-        const result = await runConformance(a.driver, cases, {
-          probeTimeoutMs: w.probeTimeout * 1000,
-          convergenceTimeoutMs: w.convergenceTimeout * 1000,
-          concurrency: s.cluster.probeConcurrency,
-          protocols: w.protocols,
+        const result = await runConformance(a.driver, selectCases(w), {
+          ...conformanceOptions(w, s.cluster.probeConcurrency),
           signal: ctx.signal,
           onProgress: (p) => ctx.progress.update(p.index + 1, p.total, `${p.name}: ${p.result.status}`),
         });

@@ -10,7 +10,7 @@
  */
 import { ADMIN_TIER_GROUP_TAGS } from '../netpol/suite/tags.js';
 import type { AdminTierApi } from '../netpol/types.js';
-import type { CandidateResult } from '../results/schema.js';
+import type { CandidateResult, CaseResult } from '../results/schema.js';
 import { tallyCases, type TagTally } from './tally.js';
 import type { FeatureCell, StandardsCheck } from './types.js';
 
@@ -32,7 +32,11 @@ const GROUPS = Object.entries(ADMIN_TIER_GROUP_TAGS) as Array<[string, AdminTier
 
 /** One entry per API version the candidate has admin-tier cases for (v1alpha2 first). */
 export function adminTierResults(candidate: CandidateResult): AdminTierApiResult[] {
-  const cases = candidate.conformance?.caseResults ?? [];
+  return adminTierResultsOf(candidate.conformance?.caseResults ?? []);
+}
+
+/** adminTierResults of these case results (a compliance check reads its own admin-tier cases). */
+export function adminTierResultsOf(cases: readonly CaseResult[]): AdminTierApiResult[] {
   const out: AdminTierApiResult[] = [];
   for (const [group, api] of GROUPS) {
     const mine = cases.filter((c) => c.tags.includes(group));
@@ -75,7 +79,12 @@ function phrase(r: AdminTierApiResult): string {
 }
 
 export function readAdminTier(candidate: CandidateResult): AdminTierReading {
-  const results = adminTierResults(candidate);
+  return readAdminTierOf(candidate.conformance?.caseResults ?? []);
+}
+
+/** readAdminTier of these case results. */
+export function readAdminTierOf(cases: readonly CaseResult[]): AdminTierReading {
+  const results = adminTierResultsOf(cases);
   if (results.length === 0) return { verdict: 'not-measured', evidence: 'admin-tier conformance not run' };
   const evidence = results.map(phrase).join('; ');
   const ran = results.filter((r) => r.tally.passed + r.tally.failed > 0);

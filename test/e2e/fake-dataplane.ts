@@ -15,7 +15,8 @@
  *   in its namespace at the path run (otherwise node's "Cannot find module", as on a real cluster).
  *   SCTP targets with --agnhost get agnhost's output, when the pod has the agnhost copy.
  * - Denied traffic is dropped: a blocked probe answers after `blockedProbeMs`, or after the probe's
- *   own timeout with `dropWaitsForTimeout` (what a real dropped packet costs).
+ *   own timeout with `dropWaitsForTimeout` (what a real dropped packet costs). `ignorePolicies`
+ *   stands for a CNI that enforces nothing: every probe to a served port connects.
  * - `iperf3 --version`, `iperf3 -s`, `iperf3 -c ... --json`: replies captured from the real iperf3 on
  *   this machine (fixtures/), scaled per candidate so the two differ; a client only gets a report when
  *   an iperf3 server was started (through the driver's spawn) in the pod that owns the target address.
@@ -72,6 +73,11 @@ export interface DataplaneOptions {
    * candidate). Called with the real source pod, destination pod and probe.
    */
   drop?: (src: ResolvedPod, dst: ResolvedPod, probe: Probe) => boolean;
+  /**
+   * A CNI that enforces no policy at all (flannel, kindnet): every probe to a port the destination
+   * serves connects, whatever the NetworkPolicies say.
+   */
+  ignorePolicies?: boolean;
   /** How long a blocked probe takes (a real one waits for its timeout); default 20 ms. */
   blockedProbeMs?: number;
   /** A blocked probe takes its full timeout, as a dropped packet does on a real cluster. */
@@ -230,7 +236,8 @@ export function fakeDataplane(api: FakeApiServer, opts: DataplaneOptions = {}): 
     if (!from) return { kind: 'no-source' };
     if (!to) return { kind: 'timeout' };
     if (!to.ports.some((c) => c.port === p.port && c.protocol === p.protocol)) return { kind: 'refused' };
-    const allowed = trafficAllowed(world, from, to, p) && !opts.drop?.(from, to, p);
+    const allowed =
+      (opts.ignorePolicies === true || trafficAllowed(world, from, to, p)) && !opts.drop?.(from, to, p);
     return allowed ? { kind: 'connected', answer: porterValue(to, p) } : { kind: 'timeout' };
   }
 

@@ -151,3 +151,23 @@ export async function runCnibench(fk: FakeKind, args: string[]) {
     timeout: 120_000,
   });
 }
+
+/**
+ * The cluster as a provider runs it, with its CNI already installed (what `cnibench check` meets):
+ * Calico's node agent DaemonSet, so detection names it and the fake dataplane answers as Calico.
+ */
+export function preinstallCalico(fk: FakeKind, version = CALICO_VERSION): void {
+  fk.api.store.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'calico-system' } });
+  fk.api.store.create({
+    apiVersion: 'apps/v1',
+    kind: 'DaemonSet',
+    metadata: { name: 'calico-node', namespace: 'calico-system' },
+    spec: {
+      selector: { matchLabels: { 'k8s-app': 'calico-node' } },
+      template: {
+        metadata: { labels: { 'k8s-app': 'calico-node' } },
+        spec: { containers: [{ name: 'calico-node', image: `quay.io/calico/node:${version}` }] },
+      },
+    },
+  });
+}

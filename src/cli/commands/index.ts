@@ -13,6 +13,7 @@ import { commands as rbacCommands } from './rbac.js';
 import { commands as cleanupCommands } from './cleanup.js';
 import { commands as reportCommands } from './report.js';
 import { commands as factsCommands } from './facts.js';
+import { commands as checkCommands } from './check.js';
 
 // Each command file exports `commands`; add one import and one spread per file.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -29,4 +30,5 @@ export const allCommands: CommandModule<any, any>[] = [
   ...cleanupCommands,
   ...reportCommands,
   ...factsCommands,
+  ...checkCommands,
 ];

@@ -3,6 +3,7 @@
  *   netpol validate CASE                      check a case file
  *   netpol expect CASE [--output json|table]  the model's truth table
  *   netpol explain CASE --from --to --port    why one probe is allowed or denied
+ *   netpol explain --run ID --case NAME       the same for a case of a finished run, with its real pod IPs
  *   netpol suite list|export|expect           the built-in conformance suite
  * CASE is a case file (YAML or JSON) or the name of a built-in suite case.
  */
@@ -16,6 +17,7 @@ import { resolveCase } from '../../netpol/resolve.js';
 import { computeTruthTable, computeTruthTableWithTies } from '../../netpol/truth-table.js';
 import { formatTies } from '../../netpol/tiers.js';
 import { explain, formatExplanation } from '../../netpol/explain.js';
+import { explainRunCase, formatRunExplanation } from '../explain-run.js';
 import { builtinSuite, filterByTags, SUITE_TAGS, type SuiteFilter } from '../../netpol/suite/index.js';
 import { PROTOCOLS, type PolicyCase, type Protocol, type TruthTable } from '../../netpol/types.js';
 
@@ -71,7 +73,8 @@ function filterOptions<T>(y: Argv<T>) {
     });
 }
 
-function checkTags(tags: readonly string[], flag: string): void {
+/** Refuses tags the suite does not use, naming the closest one. */
+export function checkTags(tags: readonly string[], flag: string): void {
   for (const t of tags) {
     if ((SUITE_TAGS as readonly string[]).includes(t)) continue;
     const hint = suggestKey(t, SUITE_TAGS);
@@ -147,27 +150,75 @@ export function netpolCommands(
 
   const explainCmd: CommandModule<
     object,
-    { case: string; from: string; to: string; port: number; protocol: string; json: boolean }
+    {
+      case?: string;
+      from?: string;
+      to?: string;
+      port?: number;
+      protocol: string;
+      json: boolean;
+      run?: string;
+      'results-dir': string;
+      candidate?: string;
+    }
   > = {
-    command: 'explain <case>',
-    describe: 'Explain why one probe between two pods is allowed or denied',
+    command: 'explain [case]',
+    describe:
+      'Explain why one probe between two pods is allowed or denied; with --run, a case of a finished run (every mismatch by default)',
     builder: (y) =>
       y
-        .positional('case', {
+        .positional('case', { type: 'string', describe: 'case file, or a built-in case name' })
+        .option('case', {
           type: 'string',
-          demandOption: true,
-          describe: 'case file, or a built-in case name',
+          describe: 'the case (same as the positional; reads well with --run)',
         })
-        .option('from', { type: 'string', demandOption: true, describe: 'source pod, namespace/name' })
-        .option('to', { type: 'string', demandOption: true, describe: 'destination pod, namespace/name' })
-        .option('port', { type: 'number', demandOption: true, describe: 'destination port' })
+        .option('run', {
+          type: 'string',
+          describe:
+            'a finished run (id under --results-dir, or its directory): explain its result for the case',
+        })
+        .option('results-dir', {
+          type: 'string',
+          default: 'results',
+          describe: 'where --run ids are looked up',
+        })
+        .option('candidate', {
+          type: 'string',
+          describe: 'with --run: the candidate, when several ran the case',
+        })
+        .option('from', { type: 'string', describe: 'source pod, namespace/name' })
+        .option('to', { type: 'string', describe: 'destination pod, namespace/name' })
+        .option('port', { type: 'number', describe: 'destination port' })
         .option('protocol', { type: 'string', default: 'TCP', describe: 'TCP, UDP or SCTP' })
         .option('json', { type: 'boolean', default: false, describe: 'print the explanation as JSON' }),
     handler: (argv) => {
-      if (!Number.isInteger(argv.port) || argv.port < 1 || argv.port > 65535)
+      if (argv.case === undefined)
+        throw new InputError('explain: name a case (a case file, or --case NAME with --run)');
+      // As yargs words it: without --run the three are required; with it, all three or none.
+      const missing = (['from', 'to', 'port'] as const).filter((k) => argv[k] === undefined);
+      if (missing.length > 0 && (argv.run === undefined || missing.length < 3))
+        throw new InputError(
+          `Missing required argument${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}${argv.run === undefined ? '' : ' (with --run: give --from, --to and --port together, or none)'}`,
+        );
+      if (argv.port !== undefined && (!Number.isInteger(argv.port) || argv.port < 1 || argv.port > 65535))
         throw new InputError(`--port ${String(argv.port)}: must be a whole number between 1 and 65535`);
-      const probe = { port: argv.port, protocol: parseProtocol(argv.protocol) };
-      const e = explain(resolveCase(loadCaseArg(argv.case)), argv.from, argv.to, probe);
+      const probe =
+        argv.from !== undefined && argv.to !== undefined && argv.port !== undefined
+          ? { from: argv.from, to: argv.to, port: argv.port, protocol: parseProtocol(argv.protocol) }
+          : undefined;
+      if (argv.run !== undefined) {
+        const r = explainRunCase({
+          run: argv.run,
+          resultsDir: argv['results-dir'],
+          caseName: argv.case,
+          ...(argv.candidate !== undefined ? { candidate: argv.candidate } : {}),
+          ...(probe ? { probe } : {}),
+        });
+        out.write(argv.json ? `${JSON.stringify(r, null, 2)}\n` : formatRunExplanation(r));
+        return;
+      }
+      if (!probe) throw new InputError('Missing required arguments: from, to, port');
+      const e = explain(resolveCase(loadCaseArg(argv.case)), probe.from, probe.to, probe);
       out.write(argv.json ? `${JSON.stringify(e, null, 2)}\n` : `${formatExplanation(e)}\n`);
     },
   };

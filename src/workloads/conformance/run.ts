@@ -72,6 +72,11 @@ export async function runConformance(
     caseResults.push(result);
     opts.onProgress?.({ index, total: cases.length, name: c.name, result });
   }
+  return summarizeCases(caseResults, Math.round(performance.now() - start));
+}
+
+/** The conformance record of these case results: counts by status and the failures. */
+export function summarizeCases(caseResults: CaseResult[], durationMs: number): ConformanceResult {
   const failures = caseResults.filter((r) => r.status === 'fail');
   const unsupportedCount = caseResults.filter((r) => r.status === 'unsupported').length;
   return {
@@ -80,7 +85,7 @@ export async function runConformance(
     failed: failures.length,
     skipped: caseResults.filter((r) => r.status === 'skip').length,
     ...(unsupportedCount > 0 ? { unsupported: unsupportedCount } : {}),
-    durationMs: Math.round(performance.now() - start),
+    durationMs,
     failures,
     caseResults,
   };
@@ -251,6 +256,7 @@ export async function runCase(
       probes: requests.length,
       ...(probesNotRun ? { probesNotRun } : {}),
       durationMs: Math.round(performance.now() - caseStart),
+      pods: pods.map((p) => ({ key: p.key, ip: p.ip })),
     },
     lastRound,
     truth,

@@ -1,0 +1,387 @@
+/**
+ * `cnibench check scs-0219`: the cluster as it is, against the SCS KaaS networking standard. Another
+ * orchestration of the same stages `cnibench run` uses, not a new stage: the kube driver (cluster/),
+ * CNI detection (cni/detect.ts, instead of an install), the conformance workload (workloads/), the
+ * results file (results/) and the report renderers (report/); only the order differs (no install,
+ * no uninstall, no perf workloads, no scoring) and what it prints at the end: the SCS verdict lines.
+ *
+ * stdout carries only the verdict lines (`<testcase-id>: PASS|FAIL|ABORT`, what the SCS runner parses);
+ * everything else goes to stderr. Results are saved case by case, so a crash keeps what was measured.
+ */
+import path from 'node:path';
+import { KubeDriver, type KubeProgress } from '../cluster/kube/driver.js';
+import { KubeAccessError, type KubeConnection } from '../cluster/kube/client.js';
+import { detectCnis, type DetectedCni } from '../cni/detect.js';
+import { builtinSuite } from '../netpol/suite/index.js';
+import { renderReports } from '../report/render.js';
+import { collectProvenance } from '../results/provenance.js';
+import {
+  RESULTS_SCHEMA_VERSION,
+  type CaseResult,
+  type ComplianceCheck,
+  type ResultsFile,
+} from '../results/schema.js';
+import { newRunId, ResultsStore, shortRunId } from '../results/store.js';
+import type { Progress } from '../run/progress.js';
+import type { InterruptGuard } from '../run/signals.js';
+import {
+  kubeClusterSchema,
+  reportSchema,
+  repetitionsSchema,
+  scoringSchema,
+  statisticsSchema,
+  type KubeClusterConfig,
+  type Scenario,
+} from '../scenario/schema.js';
+import { CnibenchError, EnvironmentError, InputError } from '../util/errors.js';
+import { runConformance, summarizeCases } from '../workloads/conformance/run.js';
+import { conformanceOptions, selectCases } from '../workloads/conformance/select.js';
+import { STANDING_EXCEPTIONS } from './exceptions.js';
+import { formatSummary, verdictLines } from './output.js';
+import {
+  groupsFor,
+  isTestcaseId,
+  STANDARD,
+  TESTCASE_IDS,
+  type CheckGroup,
+  type SuiteNarrowing,
+  type TestcaseId,
+  type WorkloadTiming,
+} from './scs-0219.js';
+import { evaluateCheck, type Evaluation, type GroupOutcome } from './verdicts.js';
+
+export interface CheckOptions {
+  /** Testcase ids given as arguments (as the SCS runner passes them); empty: all. */
+  testcases: readonly string[];
+  kubeconfig?: string;
+  context?: string;
+  imageRegistry?: string;
+  probeMode?: 'agent' | 'agnhost';
+  narrowing: SuiteNarrowing;
+  timing: WorkloadTiming;
+  /** Where results/<run-id>/ goes. */
+  resultsRoot: string;
+  /** Render report.md, report.html, report.json and junit.xml (default true). */
+  report: boolean;
+}
+
+export interface CheckIo {
+  /** The verdict lines, and nothing else. */
+  out: NodeJS.WritableStream;
+  /** Summary, exceptions, mismatches, WARNING and CRITICAL lines. */
+  err: NodeJS.WritableStream;
+  progress: Progress;
+  guard: InterruptGuard;
+  /** Compiled agent entry point for the kube driver (tests); default: the driver's own. */
+  agentEntry?: string;
+}
+
+export interface CheckOutcome {
+  exitCode: number;
+  /** The run directory (absent when even it could not be made). */
+  dir?: string;
+}
+
+const CANDIDATE = 'cluster';
+const REPORT_FORMATS = ['md', 'html', 'json', 'junit'] as const;
+
+/** The testcase ids asked for, refusing unknown ones (a misconfigured scripts entry: exit 2). */
+export function parseTestcaseIds(ids: readonly string[]): TestcaseId[] {
+  const bad = ids.filter((id) => !isTestcaseId(id));
+  if (bad.length > 0)
+    throw new InputError(
+      `unknown testcase id${bad.length > 1 ? 's' : ''} ${bad.map((b) => `"${b}"`).join(', ')}; this check answers ${TESTCASE_IDS.join(', ')}`,
+    );
+  return [...new Set(ids)].filter(isTestcaseId);
+}
+
+const isNarrowed = (n: SuiteNarrowing) => n.tags.length > 0 || n.excludeTags.length > 0 || n.maxCases > 0;
+
+/** What the check runs, as a scenario, so results.json records it as `run` does (no candidates: none is installed). */
+function checkScenario(cluster: KubeClusterConfig, groups: CheckGroup[], requested: TestcaseId[]): Scenario {
+  return {
+    name: `SCS ${STANDARD} compliance check`,
+    description: `cnibench check scs-0219 ${requested.join(' ') || '(all testcase ids)'}: the cluster as it is, no CNI installed`,
+    cluster,
+    candidates: [],
+    workloads: groups.flatMap((g) => g.workloads),
+    repetitions: repetitionsSchema.parse({}),
+    statistics: statisticsSchema.parse({}),
+    scoring: scoringSchema.parse({}),
+    report: reportSchema.parse({ formats: [...REPORT_FORMATS], charts: false }),
+  };
+}
+
+function createStore(root: string, scenario: Scenario, cluster: KubeClusterConfig): ResultsStore {
+  const runId = newRunId();
+  const initial: ResultsFile = {
+    schemaVersion: RESULTS_SCHEMA_VERSION,
+    runId,
+    scenarioFile: 'cnibench check scs-0219',
+    scenario,
+    status: 'running',
+    provenance: collectProvenance({ kind: 'kube', ...(cluster.context ? { context: cluster.context } : {}) }),
+    candidates: [
+      {
+        name: CANDIDATE,
+        cni: 'unknown',
+        label: 'the cluster as it is',
+        settings: {},
+        measurements: [],
+        completedSteps: [],
+        errors: [],
+      },
+    ],
+  };
+  try {
+    return ResultsStore.create(root, initial);
+  } catch (err) {
+    if (err instanceof CnibenchError) throw err;
+    throw new EnvironmentError(`cannot write the results to ${root}: ${(err as Error).message}`);
+  }
+}
+
+const TITLES: Record<string, string> = {
+  calico: 'Calico',
+  cilium: 'Cilium',
+  kindnet: 'kindnet',
+  flannel: 'Flannel',
+};
+const cniTitle = (d: DetectedCni) => `${TITLES[d.cni] ?? d.cni} ${d.version}`;
+
+/** Names the CNI; a cluster that forbids listing DaemonSets still gets checked, with a warning. */
+async function detect(conn: KubeConnection): Promise<{ found: DetectedCni[]; warning?: string }> {
+  try {
+    return { found: await detectCnis(conn) };
+  } catch (err) {
+    if (!(err instanceof KubeAccessError)) throw err;
+    return {
+      found: [],
+      warning: `cannot name the CNI (the credentials may not list daemonsets.apps cluster-wide): ${err.message}`,
+    };
+  }
+}
+
+const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+export async function runScs0219Check(opts: CheckOptions, io: CheckIo): Promise<CheckOutcome> {
+  const requested = parseTestcaseIds(opts.testcases);
+  const groups = groupsFor(requested, opts.narrowing, opts.timing);
+  const suite = builtinSuite();
+  const suiteByName = new Map(suite.map((c) => [c.name, c]));
+  const selection = groups.map((g) => ({ group: g, cases: g.workloads.map((w) => selectCases(w, suite)) }));
+  for (const s of selection) {
+    if (s.group.requirement === 'MUST' && s.cases.every((c) => c.length === 0))
+      throw new InputError(
+        `no NetworkPolicy case left for ${s.group.id} after --tag/--exclude-tag (see cnibench netpol suite list)`,
+      );
+  }
+  const narrowed = isNarrowed(opts.narrowing) ? opts.narrowing : undefined;
+  const cluster = kubeClusterSchema.parse({
+    kind: 'kube',
+    ...(opts.kubeconfig !== undefined ? { kubeconfig: opts.kubeconfig } : {}),
+    ...(opts.context !== undefined ? { context: opts.context } : {}),
+    ...(opts.imageRegistry !== undefined ? { imageRegistry: opts.imageRegistry } : {}),
+    ...(opts.probeMode !== undefined ? { probeMode: opts.probeMode } : {}),
+  });
+  const { progress, guard } = io;
+
+  let store: ResultsStore;
+  try {
+    store = createStore(path.resolve(opts.resultsRoot), checkScenario(cluster, groups, requested), cluster);
+  } catch (err) {
+    if (!(err instanceof EnvironmentError)) throw err;
+    const ev = evaluateCheck({
+      requested,
+      groups: [],
+      caseOf: () => undefined,
+      abort: err.message,
+      narrowed,
+    });
+    io.err.write(`CRITICAL: ${err.message}\n`);
+    io.out.write(verdictLines(ev.verdicts, requested));
+    return { exitCode: ev.exitCode };
+  }
+  progress.info(`check ${store.data.runId}: results in ${store.dir}`);
+
+  // Ctrl-C: clean-ups run newest first, so this one, registered first, says ABORT last.
+  const removeAbortLines = guard.add('verdict lines', () => {
+    store.update((r) => {
+      r.status = 'interrupted';
+      r.provenance.endedAt = new Date().toISOString();
+    });
+    const ev = evaluateCheck({
+      requested,
+      groups: [],
+      caseOf: () => undefined,
+      abort: 'interrupted',
+      narrowed,
+    });
+    io.err.write('CRITICAL: interrupted before the check finished\n');
+    io.out.write(verdictLines(ev.verdicts, requested));
+  });
+
+  const driver = new KubeDriver(cluster, {
+    runId: shortRunId(store.data.runId),
+    signals: false,
+    ...(io.agentEntry ? { agentEntry: io.agentEntry } : {}),
+    onProgress: (p: KubeProgress) => {
+      if (p.phase === 'preflight' || p.phase === 'cleanup') progress.info(p.message);
+    },
+  });
+  const removeCleanup = guard.add('the check’s namespaces', () => driver.cleanup());
+  let abort: string | undefined;
+  // Until preflight passes nothing is created, and a cluster that cannot be reached cannot be cleaned.
+  let connected = false;
+  let detectedCnis: DetectedCni[] = [];
+  const warnings: string[] = [];
+  const outcomes: GroupOutcome[] = [];
+  const allCases: CaseResult[] = [];
+  const started = performance.now();
+  const saveCase = (result: CaseResult) => {
+    allCases.push(result);
+    store.update((r) => {
+      const c = r.candidates.find((x) => x.name === CANDIDATE);
+      if (c) c.conformance = summarizeCases(allCases, Math.round(performance.now() - started));
+    });
+  };
+
+  try {
+    progress.step('connecting to the cluster');
+    try {
+      await driver.preflight();
+      connected = true;
+      const conn = driver.connection();
+      const found = await detect(conn);
+      detectedCnis = found.found;
+      if (found.warning) warnings.push(found.warning);
+      store.update((r) => {
+        r.provenance.cluster = {
+          kind: 'kube',
+          context: conn.context,
+          ...(driver.serverVersion ? { serverVersion: driver.serverVersion } : {}),
+        };
+        const c = r.candidates.find((x) => x.name === CANDIDATE);
+        if (!c) return;
+        const main = detectedCnis[0];
+        c.cni = detectedCnis.length > 0 ? [...new Set(detectedCnis.map((d) => d.cni))].join('+') : 'unknown';
+        c.label =
+          detectedCnis.length > 0
+            ? `${detectedCnis.map(cniTitle).join(' + ')} (detected on context ${conn.context})`
+            : `unrecognised CNI (context ${conn.context})`;
+        if (main) c.version = main.version;
+        c.installedVersions = Object.fromEntries(
+          detectedCnis.map((d) => [`${d.namespace}/${d.name}`, d.version]),
+        );
+      });
+      progress.done(
+        `${conn.server}, Kubernetes ${driver.serverVersion ?? '?'}; CNI ${detectedCnis.map((d) => `${d.cni} ${d.version}`).join(', ') || 'not recognised'}`,
+      );
+    } catch (err) {
+      if (!(err instanceof CnibenchError) || guard.signal.aborted) throw err;
+      abort = err.message;
+    }
+
+    let mustFailure: string | undefined;
+    for (const { group, cases } of abort === undefined ? selection : []) {
+      const outcome: GroupOutcome = { id: group.id, cases: [] };
+      outcomes.push(outcome);
+      if (mustFailure !== undefined) {
+        outcome.error = `not run, as the MUST could not run (${mustFailure})`;
+        continue;
+      }
+      const total = cases.reduce((n, c) => n + c.length, 0);
+      progress.step(`${group.id} (${group.requirement}): ${total} case${total === 1 ? '' : 's'}`);
+      try {
+        let done = 0;
+        for (const [i, w] of group.workloads.entries()) {
+          await runConformance(driver, cases[i] ?? [], {
+            ...conformanceOptions(w, cluster.probeConcurrency),
+            signal: guard.signal,
+            onProgress: (p) => {
+              outcome.cases.push(p.result);
+              saveCase(p.result);
+              progress.update(++done, total, `${p.name}: ${p.result.status}`);
+            },
+          });
+        }
+        progress.done();
+      } catch (err) {
+        if (guard.signal.aborted) throw err;
+        const message = messageOf(err);
+        outcome.error = message;
+        progress.warn(`${group.id} stopped: ${message}`);
+        store.update((r) => {
+          r.candidates.find((x) => x.name === CANDIDATE)?.errors.push({ step: `check/${group.id}`, message });
+        });
+        if (group.requirement === 'MUST') mustFailure = message;
+      }
+    }
+  } finally {
+    if (!guard.signal.aborted && connected) {
+      progress.step('removing the check’s namespaces');
+      try {
+        await driver.cleanup();
+        progress.done();
+      } catch (err) {
+        progress.warn(`clean-up failed: ${messageOf(err)} (run 'cnibench cleanup --context …')`);
+      }
+    }
+    if (!guard.signal.aborted) removeCleanup();
+  }
+
+  const ev: Evaluation = evaluateCheck({
+    requested,
+    groups: outcomes,
+    caseOf: (name) => suiteByName.get(name),
+    ...(abort !== undefined ? { abort } : {}),
+    ...(narrowed ? { narrowed } : {}),
+  });
+  ev.warnings.push(...warnings);
+  const check: ComplianceCheck = {
+    standard: STANDARD,
+    requested,
+    verdicts: ev.verdicts,
+    exceptions: STANDING_EXCEPTIONS.map((x) => ({ ...x })),
+    excepted: ev.excepted,
+    warnings: ev.warnings,
+    ...(abort !== undefined ? { abort } : {}),
+    detected: detectedCnis.map(({ cni, namespace, name, image, version }) => ({
+      cni,
+      namespace,
+      name,
+      image,
+      version,
+    })),
+    ...(narrowed ? { narrowed } : {}),
+    exitCode: ev.exitCode,
+  };
+  store.update((r) => {
+    r.check = check;
+    r.status = abort !== undefined ? 'failed' : 'complete';
+    r.provenance.endedAt = new Date().toISOString();
+  });
+  removeAbortLines();
+
+  const written: string[] = [];
+  if (opts.report) {
+    try {
+      written.push(
+        ...(await renderReports([store.data], {
+          outDir: store.dir,
+          formats: REPORT_FORMATS,
+          charts: false,
+          facts: null,
+        })),
+      );
+    } catch (err) {
+      progress.warn(`the reports could not be rendered: ${messageOf(err)} (results.json is complete)`);
+    }
+  }
+
+  if (abort !== undefined) io.err.write(`CRITICAL: ${abort}\n`);
+  else io.err.write(formatSummary(store.data, ev, store.dir, written));
+  for (const w of ev.warnings) io.err.write(`WARNING: ${w}\n`);
+  io.out.write(verdictLines(ev.verdicts, requested));
+  return { exitCode: ev.exitCode, dir: store.dir };
+}

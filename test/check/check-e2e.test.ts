@@ -1,0 +1,297 @@
+/**
+ * `cnibench check scs-0219` end to end, through the built executable, against the fake API server
+ * standing in for a provider's cluster that already runs Calico (fake-kind.ts, preinstallCalico), its
+ * probes answered by the NetworkPolicy model (fake-dataplane.ts). One cluster, four checks in turn:
+ * - the CNI enforces NetworkPolicy: PASS, exit 0, the admin tier (not applied by the kube driver) only
+ *   a WARNING;
+ * - the same CNI made to ignore every policy, asked for the one id the SCS runner passes: FAIL, exit
+ *   1, the first mismatching pairs on stderr and in the report, `netpol explain --run` on the case;
+ * - the credentials lose a permission: ABORT, exit 3, one CRITICAL line naming it;
+ * - a kubeconfig whose server is gone (connection refused): ABORT, exit 3.
+ * Every output is read with the SCS runner's own rule (scs-runner-parse.ts). Each check runs one case
+ * per group (--max-cases 1) to keep the file at a few seconds.
+ */
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { stringify } from 'yaml';
+import yargs from 'yargs';
+import { checkCommand } from '../../src/cli/commands/check.js';
+import { netpolCommands } from '../../src/cli/commands/netpol.js';
+import type { ResultsFile } from '../../src/results/schema.js';
+import type { DataplaneOptions } from '../e2e/fake-dataplane.js';
+import { CONTEXT, preinstallCalico, runCnibench, startFakeKind, type FakeKind } from '../e2e/fake-kind.js';
+import { parseScsOutput } from './scs-runner-parse.js';
+
+const ALL_IDS = [
+  'kaas-networking-check',
+  'scs-0219-admin-policy',
+  'scs-0219-networkpolicy',
+  'scs-0219-networkpolicy-sctp',
+];
+
+interface Check {
+  exitCode: number | undefined;
+  stdout: string;
+  stderr: string;
+  runDir?: string;
+  results?: ResultsFile;
+}
+
+/** A stream that hands what is written to `onText`. */
+const sink = (onText: (t: string) => void) =>
+  new Writable({
+    write(chunk: Buffer | string, _enc, done) {
+      onText(String(chunk));
+      done();
+    },
+  });
+
+/**
+ * One check. The first runs the built executable (so stdout is shown to carry nothing but verdict
+ * lines, whatever the libraries print); the others run the same command in this process, which saves
+ * a Node start each.
+ */
+async function check(
+  fk: FakeKind,
+  name: string,
+  opts: { context?: string; kubeconfig?: string; ids?: string[]; inProcess?: boolean } = {},
+): Promise<Check> {
+  const resultsDir = path.join(fk.dir, `results-${name}`);
+  const args = [
+    'check',
+    'scs-0219',
+    '-k',
+    opts.kubeconfig ?? fk.kubeconfig,
+    '--context',
+    opts.context ?? CONTEXT,
+    '--results-dir',
+    resultsDir,
+    '--quiet',
+    '--max-cases',
+    '1',
+    '--convergence-timeout',
+    '1',
+    ...(opts.ids ?? []),
+  ];
+  let out: Check;
+  if (opts.inProcess) {
+    out = { exitCode: undefined, stdout: '', stderr: '' };
+    const io = {
+      out: sink((t) => (out.stdout += t)),
+      err: sink((t) => (out.stderr += t)),
+      setExitCode: (code: number) => {
+        out.exitCode = code;
+      },
+    };
+    await yargs(args).strict().exitProcess(false).command(checkCommand(io)).parseAsync();
+  } else {
+    const run = await runCnibench(fk, args);
+    out = { exitCode: run.exitCode, stdout: String(run.stdout), stderr: String(run.stderr) };
+  }
+  const first = existsSync(resultsDir) ? readdirSync(resultsDir)[0] : undefined;
+  if (first === undefined) return out;
+  const runDir = path.join(resultsDir, first);
+  return {
+    ...out,
+    runDir,
+    results: JSON.parse(readFileSync(path.join(runDir, 'results.json'), 'utf8')) as ResultsFile,
+  };
+}
+
+/** A kubeconfig whose server was there a moment ago: a port just closed, so connections are refused. */
+async function goneKubeconfig(fk: FakeKind): Promise<string> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  const file = path.join(fk.dir, 'gone-kubeconfig');
+  writeFileSync(
+    file,
+    stringify({
+      apiVersion: 'v1',
+      kind: 'Config',
+      clusters: [
+        { name: 'gone', cluster: { server: `http://127.0.0.1:${port}`, 'insecure-skip-tls-verify': true } },
+      ],
+      users: [{ name: 'gone', user: { token: 't' } }],
+      contexts: [{ name: 'gone', context: { cluster: 'gone', user: 'gone' } }],
+      'current-context': 'gone',
+    }),
+  );
+  return file;
+}
+
+/** `cnibench netpol ...` in this process (the explain command only reads files). */
+async function netpol(...args: string[]): Promise<string> {
+  let stdout = '';
+  await yargs(args)
+    .strict()
+    .exitProcess(false)
+    .fail((msg, err) => {
+      throw err ?? new Error(msg);
+    })
+    .command(netpolCommands({ write: (t: string) => (stdout += t) }, { write: () => true }))
+    .parseAsync();
+  return stdout;
+}
+
+describe('cnibench check scs-0219 against the fake API server with a fake dataplane', () => {
+  const dataplane: DataplaneOptions = {};
+  let fk: FakeKind;
+  let enforcing: Check;
+  let ignoring: Check;
+  let noRbac: Check;
+  let unreachable: Check;
+
+  before(async () => {
+    fk = await startFakeKind(dataplane);
+    preinstallCalico(fk);
+    enforcing = await check(fk, 'enforcing');
+    dataplane.ignorePolicies = true;
+    // As the SCS runner calls it: `{testcases}` expands to the ids of the standard's targets.
+    ignoring = await check(fk, 'ignoring', { ids: ['kaas-networking-check'], inProcess: true });
+    dataplane.ignorePolicies = false;
+    fk.api.deny = [{ verb: 'create', resource: 'networkpolicies' }];
+    noRbac = await check(fk, 'no-rbac', { inProcess: true });
+    fk.api.deny = [];
+    unreachable = await check(fk, 'unreachable', {
+      kubeconfig: await goneKubeconfig(fk),
+      context: 'gone',
+      inProcess: true,
+    });
+  });
+  after(async () => {
+    await fk?.close();
+  });
+
+  test('an enforcing CNI: kaas-networking-check PASS, exit 0, the unsupported SHOULD only a WARNING', () => {
+    assert.equal(enforcing.exitCode, 0, enforcing.stderr);
+    assert.equal(
+      enforcing.stdout,
+      // (execa strips the final newline)
+      'scs-0219-networkpolicy: PASS\nscs-0219-networkpolicy-sctp: PASS\nkaas-networking-check: PASS',
+    );
+    const scs = parseScsOutput(enforcing.stdout, enforcing.stderr, ALL_IDS);
+    assert.deepEqual(
+      [...scs.results],
+      [
+        ['scs-0219-networkpolicy', 1],
+        ['scs-0219-networkpolicy-sctp', 1],
+        ['kaas-networking-check', 1],
+      ],
+    );
+    assert.deepEqual(scs.ignored, []);
+    // The runner's exit status adds error and critical lines: none. The admin tier is a warning.
+    assert.equal(scs.counts.error + scs.counts.critical, 0, enforcing.stderr);
+    assert.match(
+      enforcing.stderr,
+      /^WARNING: scs-0219-admin-policy \(SHOULD\) not checked by this cnibench build: .*kube driver/m,
+    );
+    assert.match(enforcing.stderr, /^CNI: Calico v3\.32\.1 \(detected on context kind-cnibench\)$/m);
+    assert.match(enforcing.stderr, /SCTP is optional/);
+  });
+
+  test('an enforcing CNI: the detected CNI and the verdicts are recorded with the reports', () => {
+    const r = enforcing.results;
+    assert.ok(r && enforcing.runDir);
+    assert.equal(r.status, 'complete');
+    assert.deepEqual(
+      r.check?.detected.map((d) => [d.cni, d.version, `${d.namespace}/${d.name}`]),
+      [['calico', 'v3.32.1', 'calico-system/calico-node']],
+    );
+    assert.equal(r.candidates[0]?.cni, 'calico');
+    assert.deepEqual(
+      r.check?.verdicts.map((v) => [v.id, v.requirement, v.verdict]),
+      [
+        ['scs-0219-networkpolicy', 'MUST', 'PASS'],
+        ['scs-0219-admin-policy', 'SHOULD', 'none'],
+        ['scs-0219-networkpolicy-sctp', 'optional', 'PASS'],
+        ['kaas-networking-check', 'aggregate', 'PASS'],
+      ],
+    );
+    // No CNI was installed or removed: the DaemonSet is still there, nothing was applied to kube-system.
+    assert.ok(fk.api.store.get('apps/v1', 'DaemonSet', 'calico-node', 'calico-system'));
+    for (const f of ['report.md', 'report.html', 'report.json', 'junit.xml'])
+      assert.ok(existsSync(path.join(enforcing.runDir, f)), f);
+    const junit = readFileSync(path.join(enforcing.runDir, 'junit.xml'), 'utf8');
+    assert.match(
+      junit,
+      /<testcase classname="scs\.scs-0219-v1" name="kaas-networking-check" time="0"><\/testcase>/,
+    );
+    assert.match(
+      readFileSync(path.join(enforcing.runDir, 'report.md'), 'utf8'),
+      /Compliance check: SCS scs-0219-v1/,
+    );
+  });
+
+  test('a CNI that enforces nothing: FAIL, exit 1, the first mismatching pairs shown', async () => {
+    assert.equal(ignoring.exitCode, 1, ignoring.stderr);
+    // Only the id asked for is printed, so the runner ignores nothing.
+    assert.equal(ignoring.stdout, 'kaas-networking-check: FAIL\n');
+    const scs = parseScsOutput(ignoring.stdout, ignoring.stderr, ['kaas-networking-check']);
+    assert.deepEqual([...scs.results], [['kaas-networking-check', -1]]);
+    // A FAIL is counted by the runner itself: no ERROR line repeats it.
+    assert.equal(scs.counts.error + scs.counts.critical, 0, ignoring.stderr);
+    const pair =
+      /^ {2}scs-0219-networkpolicy (\S+): (\S+) -> (\S+) (\d+)\/(TCP|UDP): expected deny, observed allow/m.exec(
+        ignoring.stderr,
+      );
+    assert.ok(pair, ignoring.stderr);
+    const [, caseName, from, to, port] = pair;
+    assert.ok(ignoring.results && ignoring.runDir);
+    const failed = ignoring.results.candidates[0]?.conformance?.failures ?? [];
+    assert.ok(failed.some((f) => f.name === caseName && f.mismatches.length > 0));
+    const report = readFileSync(path.join(ignoring.runDir, 'report.md'), 'utf8');
+    assert.match(report, /kaas-networking-check \| the standard’s testcase \| FAIL/);
+    assert.ok(
+      report.includes(`${from}`) && report.includes(`${to}`),
+      'the report lists the mismatching pods',
+    );
+    assert.match(
+      readFileSync(path.join(ignoring.runDir, 'junit.xml'), 'utf8'),
+      /<failure message="1 of 1 NetworkPolicy case failed"/,
+    );
+    // The command printed to copy works on the run: the model's reasoning next to what the cluster did.
+    assert.match(
+      ignoring.stderr,
+      new RegExp(`netpol explain --run \\S+ --case ${caseName} --from ${from} --to ${to} --port ${port}`),
+    );
+    const explained = await netpol('netpol', 'explain', '--run', ignoring.runDir, '--case', caseName ?? '');
+    assert.match(explained, new RegExp(`^run \\S+, cluster, case ${caseName}: fail, \\d+ mismatch`));
+    assert.match(explained, new RegExp(`${from} -> ${to} ${port}/\\w+: DENIED`));
+    assert.match(explained, /on the cluster: ALLOWED .*a mismatch/);
+  });
+
+  test('missing RBAC: ABORT, exit 3, one line naming the permission', () => {
+    assert.equal(noRbac.exitCode, 3, noRbac.stderr);
+    const scs = parseScsOutput(noRbac.stdout, noRbac.stderr, ALL_IDS);
+    assert.deepEqual(
+      [...scs.results],
+      [
+        ['scs-0219-networkpolicy', 0],
+        ['scs-0219-admin-policy', 0],
+        ['scs-0219-networkpolicy-sctp', 0],
+        ['kaas-networking-check', 0],
+      ],
+    );
+    const critical = noRbac.stderr.split('\n').filter((l) => l.startsWith('CRITICAL'));
+    assert.equal(critical.length, 1, noRbac.stderr);
+    assert.match(critical[0] ?? '', /networkpolicies/);
+    assert.equal(noRbac.results?.status, 'failed');
+  });
+
+  test('an unreachable API server: ABORT, exit 3, one line naming it', () => {
+    assert.equal(unreachable.exitCode, 3, unreachable.stderr);
+    assert.match(unreachable.stdout, /^kaas-networking-check: ABORT$/m);
+    const critical = unreachable.stderr.split('\n').filter((l) => l.startsWith('CRITICAL'));
+    assert.equal(critical.length, 1, unreachable.stderr);
+    assert.match(
+      critical[0] ?? '',
+      /^CRITICAL: cannot reach the Kubernetes API server at http:\/\/127\.0\.0\.1:\d+ \(context "gone"\).*ECONNREFUSED/,
+    );
+  });
+});
