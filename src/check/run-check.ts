@@ -223,7 +223,6 @@ export async function runScs0219Check(opts: CheckOptions, io: CheckIo): Promise<
 
   const driver = new KubeDriver(cluster, {
     runId: shortRunId(store.data.runId),
-    signals: false,
     ...(io.agentEntry ? { agentEntry: io.agentEntry } : {}),
     onProgress: (p: KubeProgress) => {
       if (p.phase === 'preflight' || p.phase === 'cleanup') progress.info(p.message);
