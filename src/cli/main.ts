@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 /**
  * The cnibench executable: parses the command line with yargs and maps every error to its exit code
- * (0 ok, 1 a check failed, 2 bad input, 3 environment).
+ * (0 ok, 1 a check failed, 2 bad input, 3 environment, 70 a bug in cnibench; 130/143 after a signal,
+ * see exit-codes.ts and docs/exit-codes.md).
  */
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { allCommands } from './commands/index.js';
 import { CnibenchError, ExitCode } from '../util/errors.js';
+import { describeError, exitCodeAfterSuccess } from './exit-codes.js';
 import { cnibenchVersion } from '../util/version.js';
 
 export async function main(argv: string[]): Promise<number> {
@@ -25,7 +27,7 @@ export async function main(argv: string[]): Promise<number> {
   for (const c of allCommands) parser.command(c);
   try {
     await parser.parseAsync();
-    exitCode = typeof process.exitCode === 'number' ? process.exitCode : ExitCode.ok;
+    exitCode = exitCodeAfterSuccess(process.exitCode);
   } catch (err) {
     exitCode = reportError(err);
   }
@@ -39,19 +41,16 @@ class UsageError extends CnibenchError {
 }
 
 function reportError(err: unknown): number {
-  if (err instanceof CnibenchError) {
-    const problems =
-      'problems' in err && Array.isArray(err.problems) && err.problems.length > 1
-        ? err.problems
-        : [err.message];
-    for (const p of problems) process.stderr.write(`cnibench: ${p}\n`);
-    return err.exitCode;
-  }
-  process.stderr.write(
-    `cnibench: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
-  );
-  return 70;
+  const { code, lines } = describeError(err);
+  for (const line of lines) process.stderr.write(`cnibench: ${line}\n`);
+  return code;
 }
+
+// A failure outside the command's own promise chain (a stray rejection, an exception in a callback)
+// would make Node exit with 1, which means "a check failed": report it like any other error instead.
+process.on('uncaughtException', (err) => {
+  process.exit(reportError(err));
+});
 
 main(hideBin(process.argv)).then((code) => {
   process.exitCode = code;

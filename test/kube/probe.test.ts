@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mapLimit, probeCommand } from '../../src/cluster/kube/probe.js';
+import { probeCommand } from '../../src/cluster/kube/probe.js';
 import { parseConnectOutput } from '../../src/cluster/kube/probe-verdict.js';
 import { exitCodeOf } from '../../src/cluster/kube/exec.js';
 
@@ -67,18 +67,5 @@ describe('agnhost connect probes', () => {
     );
     assert.equal(exitCodeOf({ status: 'Failure', reason: 'InternalError', message: 'boom' }), undefined);
     assert.equal(exitCodeOf(undefined), undefined);
-  });
-
-  test('mapLimit keeps order and never exceeds the limit', async () => {
-    let inFlight = 0;
-    let peak = 0;
-    const out = await mapLimit([5, 1, 4, 2, 3, 0], 2, async (ms, i) => {
-      peak = Math.max(peak, ++inFlight);
-      await new Promise((r) => setTimeout(r, ms));
-      inFlight--;
-      return i * 10;
-    });
-    assert.deepEqual(out, [0, 10, 20, 30, 40, 50]);
-    assert.equal(peak, 2);
   });
 });

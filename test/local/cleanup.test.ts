@@ -25,7 +25,7 @@ async function leftBehind(runId: string): Promise<LocalTopology> {
   ]);
   await new Promise<void>((resolve) => proc.child.stdout.once('data', () => resolve()));
   // Forget the child (as a crashed harness would), so only the cleanup code can stop it.
-  proc.child.unref();
+  proc.child.nodeChildProcess.unref();
   return topo;
 }
 

@@ -3,30 +3,13 @@
  * cluster as it is (src/check/run-check.ts); verdict lines on stdout, all else on stderr; exit 0 when
  * every MUST passes, 1 when one fails, 3 when the check could not run, 2 for bad arguments.
  */
-import type { CommandModule } from 'yargs';
 import { runScs0219Check, type CheckIo } from '../../check/run-check.js';
 import { TESTCASE_IDS } from '../../check/scs-0219.js';
 import { createProgress } from '../../run/progress.js';
 import { installInterruptGuard } from '../../run/signals.js';
 import { InputError } from '../../util/errors.js';
+import { defineCommand } from '../command.js';
 import { checkTags } from './netpol.js';
-
-export interface CheckArgs {
-  standard: string;
-  testcases?: string[];
-  kubeconfig?: string;
-  context?: string;
-  'results-dir': string;
-  'image-registry'?: string;
-  'probe-mode'?: 'agent' | 'agnhost';
-  tag?: string[];
-  'exclude-tag'?: string[];
-  'max-cases': number;
-  'probe-timeout'?: number;
-  'convergence-timeout'?: number;
-  report: boolean;
-  quiet: boolean;
-}
 
 export const STANDARDS = ['scs-0219'] as const;
 
@@ -48,8 +31,8 @@ export function checkCommand(
       process.exitCode = code;
     },
   },
-): CommandModule<object, CheckArgs> {
-  return {
+) {
+  return defineCommand({
     command: 'check <standard> [testcases..]',
     describe:
       'Check the cluster as it is against a standard (scs-0219: SCS KaaS networking); prints "<testcase-id>: PASS|FAIL|ABORT" lines for the SCS compliance runner',
@@ -155,8 +138,7 @@ export function checkCommand(
         }
       }
     },
-  };
+  });
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<any, any>[] = [checkCommand()];
+export const commands = [checkCommand()];

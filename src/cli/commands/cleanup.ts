@@ -4,20 +4,28 @@
  * with `cnb-` (or with --run-id / --prefix, to remove one run only). Each cluster kind is one branch of
  * the handler (`cleanupBranches`), so the real-cluster branch (--context) slots in beside the local one.
  */
-import type { CommandModule } from 'yargs';
+import type { Argv } from 'yargs';
+import { defineCommand, type ArgsOf } from '../command.js';
 import { cleanupLocal, type CleanupReport } from '../../cluster/local/cleanup.js';
 import { NAME_PREFIX, checkRunId } from '../../cluster/local/names.js';
 import { cleanupKube } from '../../cluster/kube/cleanup.js';
 import { EnvironmentError, InputError } from '../../util/errors.js';
 
-export interface CleanupArgs {
-  'run-id'?: string;
-  prefix?: string;
-  json?: boolean;
-  /** Real clusters: the kubeconfig context (and file) to clean. */
-  context?: string;
-  kubeconfig?: string;
-}
+const cleanupOptions = (y: Argv) =>
+  y
+    .option('run-id', {
+      type: 'string',
+      describe: 'only objects of this run (cnb-xxxxxx, or the run id of its results directory)',
+    })
+    .option('context', { type: 'string', describe: 'clean a real cluster: this kubeconfig context' })
+    .option('kubeconfig', { type: 'string', describe: 'clean a real cluster: this kubeconfig file' })
+    .option('prefix', {
+      type: 'string',
+      describe: `only objects whose names start with this (default ${NAME_PREFIX})`,
+    })
+    .option('json', { type: 'boolean', describe: 'print what was removed as JSON' });
+
+export type CleanupArgs = ArgsOf<typeof cleanupOptions>;
 
 /** Accepts the object id (cnb-a1b2c3) or the results directory's run id (20261124-221503-a1b2c3). */
 export function objectRunIdArg(id: string): string {
@@ -103,29 +111,16 @@ export const kubeBranch: CleanupBranch = {
 /** Branches in order: the first that applies runs. */
 export const cleanupBranches: CleanupBranch[] = [kubeBranch, localBranch];
 
-const cleanupCommand: CommandModule<object, CleanupArgs> = {
+const cleanupCommand = defineCommand({
   command: 'cleanup',
   describe:
     'Remove everything cnibench left behind: local network namespaces, nft tables and agent processes, or (--context) labelled namespaces on a real cluster',
-  builder: (y) =>
-    y
-      .option('run-id', {
-        type: 'string',
-        describe: 'only objects of this run (cnb-xxxxxx, or the run id of its results directory)',
-      })
-      .option('context', { type: 'string', describe: 'clean a real cluster: this kubeconfig context' })
-      .option('kubeconfig', { type: 'string', describe: 'clean a real cluster: this kubeconfig file' })
-      .option('prefix', {
-        type: 'string',
-        describe: `only objects whose names start with this (default ${NAME_PREFIX})`,
-      })
-      .option('json', { type: 'boolean', describe: 'print what was removed as JSON' }) as never,
+  builder: cleanupOptions,
   handler: async (argv) => {
     const branch = cleanupBranches.find((b) => b.applies(argv));
     if (!branch) throw new InputError('cleanup: no cleanup applies to these options');
     await branch.run(argv);
   },
-};
+});
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<any, any>[] = [cleanupCommand];
+export const commands = [cleanupCommand];

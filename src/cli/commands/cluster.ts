@@ -4,27 +4,12 @@
  * `kind create cluster --config FILE` does, and the context becomes kind-<name>.
  */
 import { writeFileSync } from 'node:fs';
-import type { CommandModule } from 'yargs';
+import { defineCommand } from '../command.js';
 import { stringify } from 'yaml';
-import {
-  KUBE_PROXY_MODES,
-  kindConfig,
-  kindSettingsForScenario,
-  type KubeProxyMode,
-} from '../../cni/kind-config.js';
+import { KUBE_PROXY_MODES, kindConfig, kindSettingsForScenario } from '../../cni/kind-config.js';
 import { loadScenario } from '../../scenario/load.js';
 
-interface KindArgs {
-  workers: number;
-  out?: string;
-  name: string;
-  scenario?: string;
-  candidate?: string;
-  'pod-subnet'?: string;
-  'kube-proxy-mode'?: KubeProxyMode;
-}
-
-const kindConfigCmd: CommandModule<object, KindArgs> = {
+const kindConfigCmd = defineCommand({
   command: 'kind-config',
   describe: 'Print (or write) a kind cluster config with the default CNI disabled, for cnibench candidates',
   builder: (y) =>
@@ -48,7 +33,7 @@ const kindConfigCmd: CommandModule<object, KindArgs> = {
         type: 'string',
         choices: KUBE_PROXY_MODES,
         describe: 'kube-proxy mode (none for Cilium kube-proxy replacement)',
-      }) as never,
+      }),
   handler: (argv) => {
     const fromScenario = argv.scenario
       ? kindSettingsForScenario(loadScenario(argv.scenario).scenario, argv.candidate)
@@ -65,14 +50,13 @@ const kindConfigCmd: CommandModule<object, KindArgs> = {
       process.stderr.write(`cnibench: wrote ${argv.out}\n`);
     } else process.stdout.write(text);
   },
-};
+});
 
-const cluster: CommandModule<object, object> = {
+const cluster = defineCommand({
   command: 'cluster <command>',
   describe: 'Helpers for the clusters cnibench runs on',
   builder: (y) => y.command(kindConfigCmd).demandCommand(1),
   handler: () => undefined,
-};
+});
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<any, any>[] = [cluster];
+export const commands = [cluster];

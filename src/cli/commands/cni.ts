@@ -8,6 +8,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { CommandModule } from 'yargs';
+import { defineCommand } from '../command.js';
 import { cacheRoot, fetchToCache, isUrl, readCacheEntry } from '../../cni/cache.js';
 import type { CniName } from '../../cni/installer.js';
 import { collectImages, parseManifest } from '../../cni/manifest.js';
@@ -21,12 +22,6 @@ import {
   type Feature,
 } from '../../scenario/cni-versions.js';
 import { InputError } from '../../util/errors.js';
-
-interface FetchArgs {
-  cni: CniName;
-  version: string;
-  from?: string;
-}
 
 const VERSION = /^v?\d+\.\d+\.\d+$/;
 
@@ -44,14 +39,14 @@ function sourceOf(file: ReleaseFile, from: string | undefined, all: ReleaseFile[
   return named === file ? from : file.url;
 }
 
-const fetchCmd: CommandModule<object, FetchArgs> = {
+const fetchCmd = defineCommand({
   command: 'fetch <cni>',
   describe: 'Download every file a Calico or Cilium release needs (manifests, chart, CRDs) into the cache',
   // The brief's flag is --version, which yargs reserves for the program version: free it here.
   builder: (y) =>
     y
       .version(false)
-      .positional('cni', { type: 'string', choices: ['calico', 'cilium'], demandOption: true })
+      .positional('cni', { type: 'string', choices: ['calico', 'cilium'] as const, demandOption: true })
       .option('version', {
         type: 'string',
         demandOption: true,
@@ -60,7 +55,7 @@ const fetchCmd: CommandModule<object, FetchArgs> = {
       .option('from', {
         type: 'string',
         describe: 'a mirror: directory or URL prefix holding the release files, or one of the files',
-      }) as never,
+      }),
   handler: async (argv) => {
     if (!VERSION.test(argv.version))
       throw new InputError(`--version: expected a pinned version like v3.32.1, got "${argv.version}"`);
@@ -83,7 +78,7 @@ const fetchCmd: CommandModule<object, FetchArgs> = {
     }
     process.stdout.write(`${argv.cni} ${argv.version}: ${files.length} file(s)\n${lines.join('\n')}\n`);
   },
-};
+});
 
 const cacheCmd: CommandModule<object, object> = {
   command: 'cache',
@@ -137,7 +132,7 @@ export function formatMatrix(): string {
   return `${out.join('\n')}\n`;
 }
 
-const versionsCmd: CommandModule<object, { json: boolean }> = {
+const versionsCmd = defineCommand({
   command: 'versions',
   describe: 'Print the Calico and Cilium releases cnibench supports and what changes between them',
   builder: (y) => y.option('json', { type: 'boolean', default: false, describe: 'print JSON' }),
@@ -152,14 +147,13 @@ const versionsCmd: CommandModule<object, { json: boolean }> = {
         : formatMatrix(),
     );
   },
-};
+});
 
-const cni: CommandModule<object, object> = {
+const cni = defineCommand({
   command: 'cni <command>',
   describe: 'The supported CNI releases, and the release cache for sites without internet',
   builder: (y) => y.command(versionsCmd).command(fetchCmd).command(cacheCmd).demandCommand(1),
   handler: () => undefined,
-};
+});
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<any, any>[] = [cni];
+export const commands = [cni];

@@ -1,21 +1,11 @@
 /** `cnibench compare RESULTS...`: candidates' measurements side by side with CIs, tests and verdicts. */
 import path from 'node:path';
-import type { CommandModule } from 'yargs';
+import { defineCommand } from '../command.js';
 import { readResultsFile } from '../../results/store.js';
-import { ADJUST_METHODS, type AdjustMethod } from '../../stats/adjust.js';
-import { formatCompareReport, warningBanner, type CompareOutput } from '../../stats/compare-format.js';
+import { ADJUST_METHODS } from '../../stats/adjust.js';
+import { formatCompareReport, warningBanner } from '../../stats/compare-format.js';
 import { compareRuns, type LoadedRun } from '../../stats/results-compare.js';
 import { InputError } from '../../util/errors.js';
-
-interface CompareArgs {
-  results: string[];
-  baseline?: string;
-  alpha?: number;
-  adjust?: AdjustMethod;
-  margin?: number;
-  'drift-tolerance'?: number;
-  output: CompareOutput;
-}
 
 /** Accepts a run directory or a results.json path. */
 export function loadRun(dirOrFile: string): LoadedRun {
@@ -24,7 +14,7 @@ export function loadRun(dirOrFile: string): LoadedRun {
   return { source, results };
 }
 
-const compare: CommandModule<object, CompareArgs> = {
+const compare = defineCommand({
   command: 'compare <results..>',
   describe:
     'Compare candidates of one or more runs: figures with 95% CIs, relative differences, tests, verdicts',
@@ -90,7 +80,6 @@ const compare: CommandModule<object, CompareArgs> = {
     for (const line of warningBanner(report)) process.stderr.write(`${line}\n`);
     process.stdout.write(`${formatCompareReport(report, argv.output)}\n`);
   },
-};
+});
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<any, any>[] = [compare];
+export const commands = [compare];

@@ -1,15 +1,9 @@
 /** `cnibench detect`: which CNI (and version, from the image tag) a cluster already runs. */
-import type { CommandModule } from 'yargs';
+import { defineCommand } from '../command.js';
 import { connect } from '../../cluster/kube/client.js';
 import { detectCnis } from '../../cni/detect.js';
 
-interface DetectArgs {
-  context?: string;
-  kubeconfig?: string;
-  json: boolean;
-}
-
-const detect: CommandModule<object, DetectArgs> = {
+const detect = defineCommand({
   command: 'detect',
   describe:
     'Report the CNI already installed on a cluster (calico, cilium, flannel, weave, kindnet, ...) and its version',
@@ -20,7 +14,7 @@ const detect: CommandModule<object, DetectArgs> = {
         type: 'string',
         describe: 'kubeconfig file (default: KUBECONFIG or ~/.kube/config)',
       })
-      .option('json', { type: 'boolean', default: false, describe: 'print JSON' }) as never,
+      .option('json', { type: 'boolean', default: false, describe: 'print JSON' }),
   handler: async (argv) => {
     const conn = connect({ kubeconfig: argv.kubeconfig, context: argv.context });
     const found = await detectCnis(conn);
@@ -42,7 +36,6 @@ const detect: CommandModule<object, DetectArgs> = {
         `  ${d.cni} ${d.version}  (DaemonSet ${d.namespace}/${d.name}, image ${d.image})\n`,
       );
   },
-};
+});
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<any, any>[] = [detect];
+export const commands = [detect];

@@ -1,11 +1,11 @@
 /** `cnibench facts refresh|check`: the declared facts file (data/cni-facts.yaml). */
-import type { CommandModule } from 'yargs';
+import { defineCommand } from '../command.js';
 import { loadFacts, staleFacts } from '../../scoring/facts.js';
 import { refreshFacts } from '../../scoring/refresh.js';
 
 const DEFAULT_FILE = 'data/cni-facts.yaml';
 
-const refresh: CommandModule<object, { file: string; 'api-url': string; project?: string[] }> = {
+const refresh = defineCommand({
   command: 'refresh',
   describe:
     'Update release, contributor, commit and issue facts from the GitHub REST API (GITHUB_TOKEN optional)',
@@ -43,9 +43,9 @@ const refresh: CommandModule<object, { file: string; 'api-url': string; project?
       `${argv.file}: ${r.updates.length} facts refreshed with ${r.requests} API requests\n`,
     );
   },
-};
+});
 
-const check: CommandModule<object, { file: string; 'max-age-days': number }> = {
+const check = defineCommand({
   command: 'check',
   describe: 'Validate the facts file and list unknown and stale facts',
   builder: (y) =>
@@ -68,14 +68,13 @@ const check: CommandModule<object, { file: string; 'max-age-days': number }> = {
       process.stdout.write(`stale: ${s.project}.${s.key} as of ${s.asOf} (${s.ageDays} days)\n`);
     process.stdout.write(`${argv.file}: valid (factsVersion ${facts.factsVersion}), ${stale.length} stale\n`);
   },
-};
+});
 
-const facts: CommandModule<object, object> = {
+const facts = defineCommand({
   command: 'facts <command>',
   describe: 'Maintain the declared facts file used for scoring',
   builder: (y) => y.command(refresh).command(check).demandCommand(1),
   handler: () => {},
-};
+});
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<any, any>[] = [facts];
+export const commands = [facts];

@@ -16,6 +16,8 @@ import { commands as factsCommands } from './facts.js';
 import { commands as checkCommands } from './check.js';
 
 // Each command file exports `commands`; add one import and one spread per file.
+// Each command's argument type differs and CommandModule is invariant in it, so the list is untyped
+// here; every module was type-checked against its own builder (see ../command.ts).
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const allCommands: CommandModule<any, any>[] = [
   ...runCommands,

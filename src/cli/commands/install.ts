@@ -4,7 +4,8 @@
  * prints everything it would apply, in order, offline.
  * `cnibench uninstall CANDIDATE --scenario FILE` removes it again.
  */
-import type { CommandModule } from 'yargs';
+import type { Argv } from 'yargs';
+import { defineCommand, type ArgsOf } from '../command.js';
 import { connect } from '../../cluster/kube/client.js';
 import { renderPlan } from '../../cni/dry-run.js';
 import type { InstallProgress, KubeCandidate } from '../../cni/installer.js';
@@ -17,21 +18,7 @@ import { assertSupported, newestSupported } from '../../scenario/cni-versions.js
 import { candidateSchema, kubeClusterSchema, type KubeClusterConfig } from '../../scenario/schema.js';
 import { InputError } from '../../util/errors.js';
 
-interface CommonArgs {
-  candidate: string;
-  scenario?: string;
-  version?: string;
-  'image-registry'?: string;
-  context?: string;
-  kubeconfig?: string;
-}
-
-interface InstallArgs extends CommonArgs {
-  'dry-run': boolean;
-  full: boolean;
-  timeout?: number;
-  json: boolean;
-}
+type CommonArgs = ArgsOf<typeof candidateOptions>;
 
 /**
  * The candidate and its cluster settings, with command-line overrides applied. Without a scenario the
@@ -105,10 +92,9 @@ const commonOptions = {
   kubeconfig: { type: 'string', describe: 'kubeconfig file (overrides cluster.kubeconfig)' },
 } as const;
 
-const install: CommandModule<object, InstallArgs> = {
-  command: 'install <candidate>',
-  describe: 'Install a Calico or Cilium candidate of a scenario on its cluster and wait until it is ready',
-  builder: (y) =>
+/** The candidate and the options install and uninstall share. */
+function candidateOptions(y: Argv) {
+  return (
     y
       .positional('candidate', {
         type: 'string',
@@ -118,6 +104,14 @@ const install: CommandModule<object, InstallArgs> = {
       // --version is the release here, not the program version.
       .version(false)
       .options(commonOptions)
+  );
+}
+
+const install = defineCommand({
+  command: 'install <candidate>',
+  describe: 'Install a Calico or Cilium candidate of a scenario on its cluster and wait until it is ready',
+  builder: (y) =>
+    candidateOptions(y)
       .option('dry-run', {
         type: 'boolean',
         default: false,
@@ -136,7 +130,7 @@ const install: CommandModule<object, InstallArgs> = {
         type: 'boolean',
         default: false,
         describe: 'print the result (versions running) as JSON',
-      }) as never,
+      }),
   handler: async (argv) => {
     const { candidate, cluster } = selectCandidate(argv);
     if (argv['dry-run']) {
@@ -162,24 +156,16 @@ const install: CommandModule<object, InstallArgs> = {
     for (const c of result.installed)
       process.stdout.write(`  ${c.kind} ${c.namespace}/${c.name}: ${c.image} (${c.version})\n`);
   },
-};
+});
 
-const uninstall: CommandModule<object, CommonArgs & { timeout?: number }> = {
+const uninstall = defineCommand({
   command: 'uninstall <candidate>',
   describe: 'Remove a Calico or Cilium candidate that cnibench installed',
   builder: (y) =>
-    y
-      .positional('candidate', {
-        type: 'string',
-        demandOption: true,
-        describe: 'candidate name in the scenario (without --scenario: calico or cilium)',
-      })
-      .version(false)
-      .options(commonOptions)
-      .option('timeout', {
-        type: 'number',
-        describe: 'seconds to wait for removal (default cluster.readyTimeout)',
-      }) as never,
+    candidateOptions(y).option('timeout', {
+      type: 'number',
+      describe: 'seconds to wait for removal (default cluster.readyTimeout)',
+    }),
   handler: async (argv) => {
     const { candidate, cluster } = selectCandidate(argv);
     const kube = connect({ kubeconfig: cluster.kubeconfig, context: cluster.context });
@@ -191,7 +177,6 @@ const uninstall: CommandModule<object, CommonArgs & { timeout?: number }> = {
     });
     process.stdout.write(`${candidate.name}: ${candidate.cni} removed from context "${kube.context}"\n`);
   },
-};
+});
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<any, any>[] = [install, uninstall];
+export const commands = [install, uninstall];

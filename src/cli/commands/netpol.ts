@@ -9,6 +9,7 @@
  */
 import { existsSync } from 'node:fs';
 import type { Argv, CommandModule } from 'yargs';
+import { defineCommand, type ArgsOf } from '../command.js';
 import { InputError } from '../../util/errors.js';
 import { suggestKey } from '../../util/suggest.js';
 import { loadCaseFile, writeCaseFiles } from '../../netpol/case-file.js';
@@ -52,13 +53,7 @@ function parseProtocol(v: string): Protocol {
   return up as Protocol;
 }
 
-interface FilterArgs {
-  tag?: string[];
-  'exclude-tag'?: string[];
-  protocol?: string[];
-}
-
-function filterOptions<T>(y: Argv<T>) {
+function filterOptions(y: Argv) {
   return y
     .option('tag', {
       type: 'string',
@@ -72,6 +67,8 @@ function filterOptions<T>(y: Argv<T>) {
       describe: 'keep only probes of these protocols (e.g. --protocol TCP UDP to skip SCTP)',
     });
 }
+
+type FilterArgs = ArgsOf<typeof filterOptions>;
 
 /** Refuses tags the suite does not use, naming the closest one. */
 export function checkTags(tags: readonly string[], flag: string): void {
@@ -116,7 +113,7 @@ export function netpolCommands(
   out: Output = process.stdout,
   err: Output = process.stderr,
 ): CommandModule<object, object> {
-  const validate: CommandModule<object, { case: string }> = {
+  const validate = defineCommand({
     command: 'validate <case>',
     describe: 'Check a policy case file; reports every problem with file, line, column and field',
     builder: (y) =>
@@ -127,9 +124,9 @@ export function netpolCommands(
         `${argv.case}: valid case "${c.name}" (${c.pods.length} pods, ${c.policies.length} policies${adminTierSummary(c)}, ${c.probes.length} probes)\n`,
       );
     },
-  };
+  });
 
-  const expect: CommandModule<object, { case: string; output: string }> = {
+  const expect = defineCommand({
     command: 'expect <case>',
     describe: "Print the model's truth table for a case: which pod reaches which, per probe",
     builder: (y) =>
@@ -146,22 +143,9 @@ export function netpolCommands(
       for (const line of formatTies(ties)) err.write(`warning: ${line}\n`);
       out.write(argv.output === 'json' ? truthTableJson(table) : `${formatTruthTable(table)}\n`);
     },
-  };
+  });
 
-  const explainCmd: CommandModule<
-    object,
-    {
-      case?: string;
-      from?: string;
-      to?: string;
-      port?: number;
-      protocol: string;
-      json: boolean;
-      run?: string;
-      'results-dir': string;
-      candidate?: string;
-    }
-  > = {
+  const explainCmd = defineCommand({
     command: 'explain [case]',
     describe:
       'Explain why one probe between two pods is allowed or denied; with --run, a case of a finished run (every mismatch by default)',
@@ -221,9 +205,9 @@ export function netpolCommands(
       const e = explain(resolveCase(loadCaseArg(argv.case)), probe.from, probe.to, probe);
       out.write(argv.json ? `${JSON.stringify(e, null, 2)}\n` : `${formatExplanation(e)}\n`);
     },
-  };
+  });
 
-  const suiteList: CommandModule<object, FilterArgs & { json: boolean }> = {
+  const suiteList = defineCommand({
     command: 'list',
     describe: 'List the built-in cases (name, tags, number of policies, admin-tier objects included)',
     builder: (y) =>
@@ -248,9 +232,9 @@ export function netpolCommands(
       lines.push(`${rows.length} cases`);
       out.write(`${lines.join('\n')}\n`);
     },
-  };
+  });
 
-  const suiteExport: CommandModule<object, FilterArgs & { dir: string }> = {
+  const suiteExport = defineCommand({
     command: 'export <dir>',
     describe: 'Write each built-in case as a YAML case file into DIR',
     builder: (y) =>
@@ -264,9 +248,9 @@ export function netpolCommands(
       const written = writeCaseFiles(argv.dir, cases);
       out.write(`wrote ${written.length} case files to ${argv.dir}\n`);
     },
-  };
+  });
 
-  const suiteExpect: CommandModule<object, FilterArgs & { json: boolean }> = {
+  const suiteExpect = defineCommand({
     command: 'expect',
     describe: "Compute the model's truth table for every built-in case and summarize allowed pairs",
     builder: (y) =>
@@ -297,23 +281,22 @@ export function netpolCommands(
       lines.push(`${rows.length} cases, ${allowed} of ${total} probed pairs allowed by the model`);
       out.write(`${lines.join('\n')}\n`);
     },
-  };
+  });
 
-  const suite: CommandModule<object, object> = {
+  const suite = defineCommand({
     command: 'suite <command>',
     describe: 'The built-in NetworkPolicy conformance suite',
     builder: (y) => y.command(suiteList).command(suiteExport).command(suiteExpect).demandCommand(1),
     handler: () => {},
-  };
+  });
 
-  const netpol: CommandModule<object, object> = {
+  const netpol = defineCommand({
     command: 'netpol <command>',
     describe: 'NetworkPolicy model: case files, truth tables, explanations, the built-in suite',
     builder: (y) => y.command(validate).command(expect).command(explainCmd).command(suite).demandCommand(1),
     handler: () => {},
-  };
+  });
   return netpol;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<any, any>[] = [netpolCommands()];
+export const commands = [netpolCommands()];

@@ -3,15 +3,10 @@
  * harness needs on a real cluster, generated from the same permission list the preflight checks.
  * deploy/rbac.yaml is this command's output with the defaults.
  */
-import type { CommandModule } from 'yargs';
+import { defineCommand } from '../command.js';
 import { renderRbac } from '../../cluster/kube/permissions.js';
 
-interface RbacArgs {
-  namespace: string;
-  name: string;
-}
-
-const rbac: CommandModule<object, RbacArgs> = {
+const rbac = defineCommand({
   command: 'rbac',
   describe: 'Print the minimal RBAC manifest the harness needs on a real cluster (kubectl apply -f -)',
   builder: (y) =>
@@ -29,7 +24,6 @@ const rbac: CommandModule<object, RbacArgs> = {
   handler: (args) => {
     process.stdout.write(renderRbac({ namespace: args.namespace, name: args.name }));
   },
-};
+});
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<any, any>[] = [rbac];
+export const commands = [rbac];

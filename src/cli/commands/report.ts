@@ -1,16 +1,8 @@
 /** `cnibench report RESULTS...`: scoring and reports (md, html, json, junit, csv) from results files. */
 import path from 'node:path';
-import type { CommandModule } from 'yargs';
+import { defineCommand } from '../command.js';
 import { readResultsFile, renderReports, REPORT_FORMATS, type ReportFormat } from '../../report/render.js';
 import { InputError } from '../../util/errors.js';
-
-interface ReportArgs {
-  results: string[];
-  format?: string;
-  out?: string;
-  facts?: string;
-  charts: boolean;
-}
 
 export function parseFormats(value: string | undefined): ReportFormat[] | undefined {
   if (value === undefined) return undefined;
@@ -27,7 +19,7 @@ export function parseFormats(value: string | undefined): ReportFormat[] | undefi
   return list as ReportFormat[];
 }
 
-const report: CommandModule<object, ReportArgs> = {
+const report = defineCommand({
   command: 'report <results..>',
   describe:
     'Score the candidates and write the reports (Markdown, self-contained HTML, JSON, JUnit XML, CSV)',
@@ -48,9 +40,12 @@ const report: CommandModule<object, ReportArgs> = {
       .option('charts', { type: 'boolean', default: true, describe: 'render charts (--no-charts to skip)' }),
   handler: async (argv) => {
     const results = argv.results.map(readResultsFile);
-    const first = results[0];
+    const [first] = results;
+    const [firstPath] = argv.results;
+    // yargs demands at least one (`<results..>`); this only narrows the types.
+    if (first === undefined || firstPath === undefined) throw new InputError('report: name a results file');
     const formats = parseFormats(argv.format) ?? first.scenario.report.formats;
-    const firstDir = argv.results[0].endsWith('.json') ? path.dirname(argv.results[0]) : argv.results[0];
+    const firstDir = firstPath.endsWith('.json') ? path.dirname(firstPath) : firstPath;
     const outDir = argv.out ?? path.join(firstDir, 'report');
     const files = await renderReports(results, {
       outDir,
@@ -62,7 +57,6 @@ const report: CommandModule<object, ReportArgs> = {
       `Wrote ${files.length} files to ${outDir}:\n${files.map((f) => `  ${path.relative(outDir, f)}`).join('\n')}\n`,
     );
   },
-};
+});
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<any, any>[] = [report];
+export const commands = [report];

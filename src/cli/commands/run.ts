@@ -1,6 +1,7 @@
 /** `cnibench run SCENARIO`: the whole evaluation — cluster, candidates, workloads, results, report. */
 import path from 'node:path';
-import type { CommandModule } from 'yargs';
+import type { Argv } from 'yargs';
+import { defineCommand, type ArgsOf } from '../command.js';
 import { loadScenario, type LoadedScenario } from '../../scenario/load.js';
 import { runScenario } from '../../run/orchestrate.js';
 import { createProgress } from '../../run/progress.js';
@@ -12,58 +13,50 @@ import type { ResultsFile } from '../../results/schema.js';
 import { aaSentence } from '../../stats/compare-format.js';
 import { aaScenario } from '../../run/aa.js';
 
-interface RunArgs {
-  scenario: string;
-  resume?: string;
-  'results-dir': string;
-  report: boolean;
-  quiet: boolean;
-  context?: string;
-  kubeconfig?: string;
-  'image-registry'?: string;
-  aa: boolean;
-}
+const runOptions = (y: Argv) =>
+  y
+    .positional('scenario', { type: 'string', demandOption: true, describe: 'scenario YAML file' })
+    .option('resume', {
+      type: 'string',
+      describe: 'continue the interrupted run with this id (a directory under --results-dir)',
+    })
+    .option('results-dir', {
+      type: 'string',
+      default: 'results',
+      describe: 'where run directories are written',
+    })
+    .option('report', {
+      type: 'boolean',
+      default: true,
+      describe: 'render the reports at the end (--no-report to skip)',
+    })
+    .option('quiet', { type: 'boolean', default: false, describe: 'no progress output' })
+    .option('aa', {
+      type: 'boolean',
+      default: false,
+      describe:
+        'A/A check: run the first candidate twice, as two candidates, and report how many comparisons were falsely called better or worse',
+    })
+    .option('context', {
+      type: 'string',
+      describe: 'real clusters: kubeconfig context (overrides cluster.context)',
+    })
+    .option('kubeconfig', {
+      type: 'string',
+      describe: 'real clusters: kubeconfig file (overrides cluster.kubeconfig)',
+    })
+    .option('image-registry', {
+      type: 'string',
+      describe:
+        'real clusters: pull every image from this registry or mirror (overrides cluster.imageRegistry)',
+    });
 
-const run: CommandModule<object, RunArgs> = {
+type RunArgs = ArgsOf<typeof runOptions>;
+
+const run = defineCommand({
   command: 'run <scenario>',
   describe: "Evaluate the scenario's candidates and write results/<run-id>/ (results.json and reports)",
-  builder: (y) =>
-    y
-      .positional('scenario', { type: 'string', demandOption: true, describe: 'scenario YAML file' })
-      .option('resume', {
-        type: 'string',
-        describe: 'continue the interrupted run with this id (a directory under --results-dir)',
-      })
-      .option('results-dir', {
-        type: 'string',
-        default: 'results',
-        describe: 'where run directories are written',
-      })
-      .option('report', {
-        type: 'boolean',
-        default: true,
-        describe: 'render the reports at the end (--no-report to skip)',
-      })
-      .option('quiet', { type: 'boolean', default: false, describe: 'no progress output' })
-      .option('aa', {
-        type: 'boolean',
-        default: false,
-        describe:
-          'A/A check: run the first candidate twice, as two candidates, and report how many comparisons were falsely called better or worse',
-      })
-      .option('context', {
-        type: 'string',
-        describe: 'real clusters: kubeconfig context (overrides cluster.context)',
-      })
-      .option('kubeconfig', {
-        type: 'string',
-        describe: 'real clusters: kubeconfig file (overrides cluster.kubeconfig)',
-      })
-      .option('image-registry', {
-        type: 'string',
-        describe:
-          'real clusters: pull every image from this registry or mirror (overrides cluster.imageRegistry)',
-      }),
+  builder: runOptions,
   handler: async (argv) => {
     // Nothing is created before the scenario has passed every check.
     const given = withClusterOverrides(loadScenario(argv.scenario), argv);
@@ -93,7 +86,7 @@ const run: CommandModule<object, RunArgs> = {
       guard.dispose();
     }
   },
-};
+});
 
 /** What the run's own comparison found: verdict counts, drift, the A/A check (each line ends in \n). */
 function analysisLines(r: ResultsFile, dir: string): string[] {
@@ -126,5 +119,4 @@ function withClusterOverrides(loaded: LoadedScenario, argv: RunArgs): LoadedScen
   };
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<any, any>[] = [run];
+export const commands = [run];

@@ -1,10 +1,11 @@
 /** `cnibench validate`, `cnibench plan` and `cnibench schema`: scenario files without touching anything. */
 import type { CommandModule } from 'yargs';
+import { defineCommand } from '../command.js';
 import { loadScenario, scenarioJsonSchema } from '../../scenario/load.js';
 import { buildPlan, formatPlan } from '../../plan/build.js';
 import { planDetailSources } from '../../plan/details.js';
 
-const validate: CommandModule<object, { file: string }> = {
+const validate = defineCommand({
   command: 'validate <file>',
   describe: 'Check a scenario file; reports every problem with file, line, column and field',
   builder: (y) =>
@@ -15,9 +16,9 @@ const validate: CommandModule<object, { file: string }> = {
       `${argv.file}: valid scenario "${scenario.name}" (${scenario.candidates.length} candidates, ${scenario.workloads.length} workloads, cluster ${scenario.cluster.kind})\n`,
     );
   },
-};
+});
 
-const plan: CommandModule<object, { file: string; json: boolean }> = {
+const plan = defineCommand({
   command: 'plan <file>',
   describe: 'Print, without touching anything, what a run of the scenario would do, in order',
   builder: (y) =>
@@ -33,7 +34,7 @@ const plan: CommandModule<object, { file: string; json: boolean }> = {
         : `Plan for "${scenario.name}" (${argv.file}):\n${formatPlan(steps)}\n`,
     );
   },
-};
+});
 
 const schema: CommandModule<object, object> = {
   command: 'schema',
@@ -43,5 +44,4 @@ const schema: CommandModule<object, object> = {
   },
 };
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<any, any>[] = [validate, plan, schema];
+export const commands = [validate, plan, schema];

@@ -15,7 +15,7 @@ import {
   labelPatch,
   waitReady,
 } from './objects.js';
-import { mapLimit } from './probe.js';
+import { mapLimit } from '../../util/map-limit.js';
 import { API_CONCURRENCY, type KubeSession } from './session.js';
 
 export async function ensureCaseLayout(

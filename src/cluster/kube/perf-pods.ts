@@ -10,7 +10,7 @@ import { httpStatus } from './client.js';
 import { namespaceManifest, perfPodManifest, perfServiceManifest } from './manifests.js';
 import { SPEC_HASH_ANNOTATION } from './naming.js';
 import { ensureAgentConfigMap, ensureNamespace, waitReady } from './objects.js';
-import { mapLimit } from './probe.js';
+import { mapLimit } from '../../util/map-limit.js';
 import { API_CONCURRENCY, type KubeSession } from './session.js';
 
 type PerfRole = 'perf-server' | 'perf-client' | 'host-server' | 'host-client';

@@ -7,7 +7,7 @@ import type { NetworkPolicy } from '../../netpol/types.js';
 import { InputError } from '../../util/errors.js';
 import { httpStatus } from './client.js';
 import { toClientNetworkPolicy, toClusterPolicy } from './policies.js';
-import { mapLimit } from './probe.js';
+import { mapLimit } from '../../util/map-limit.js';
 import { API_CONCURRENCY, type KubeSession } from './session.js';
 
 export class NetworkPolicySync {

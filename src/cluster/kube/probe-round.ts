@@ -16,7 +16,8 @@
 import type { ProbeTarget } from '../../agent/probe.js';
 import type { ExecResult, PodHandle, ProbeOptions, ProbeRequest, ProbeResult } from '../driver.js';
 import { EnvironmentError } from '../../util/errors.js';
-import { mapLimit, probeCommand, toProbeResult } from './probe.js';
+import { mapLimit } from '../../util/map-limit.js';
+import { probeCommand, toProbeResult } from './probe.js';
 import { inconclusive, parseBatchAnswer, parseConnectOutput, type BatchVerdict } from './probe-verdict.js';
 import type { KubeClusterConfig } from '../../scenario/schema.js';
 

@@ -9,7 +9,11 @@
  * fails on stderr (after the change's own error) when it was not. nft exits when its stdin closes,
  * so a harness that dies leaves no nft behind.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { execa, type ResultPromise } from 'execa';
+
+/** nft's output is read as it comes (never buffered by execa); its end is a result, never a rejection. */
+const NFT_OPTIONS = { reject: false, buffer: false } as const;
+type NftProcess = ResultPromise<typeof NFT_OPTIONS>;
 
 export class NftShellError extends Error {
   constructor(message: string) {
@@ -36,7 +40,7 @@ interface Pending {
 }
 
 export class NftShell {
-  private proc: ChildProcessWithoutNullStreams | undefined;
+  private proc: NftProcess | undefined;
   private out = '';
   private err = '';
   private pending: Pending | undefined;
@@ -56,11 +60,11 @@ export class NftShell {
     return run;
   }
 
-  private start(): ChildProcessWithoutNullStreams {
+  private start(): NftProcess {
     if (this.proc) return this.proc;
     const [cmd, ...args] = this.argv;
     if (cmd === undefined) throw new Error('NftShell: empty argv');
-    const proc = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    const proc: NftProcess = execa(cmd, args, NFT_OPTIONS);
     proc.stdout.setEncoding('utf8');
     proc.stderr.setEncoding('utf8');
     proc.stdout.on('data', (d: string) => {
@@ -74,12 +78,15 @@ export class NftShell {
     proc.stdin.on('error', () => {
       /* reported through 'exit' */
     });
-    proc.on('error', (e) => this.fail(new NftShellError(`cannot run ${this.argv.join(' ')}: ${e.message}`)));
-    proc.on('exit', (code, sig) => {
+    void proc.then((r) => {
       if (this.proc === proc) this.proc = undefined;
+      if (r.exitCode === undefined && r.signal === undefined) {
+        this.fail(new NftShellError(`cannot run ${this.argv.join(' ')}: ${r.originalMessage ?? r.message}`));
+        return;
+      }
       this.fail(
         new NftShellError(
-          `nft exited (${sig ?? `code ${code}`})${this.err ? `: ${this.err.trim().slice(0, 2000)}` : ''}`,
+          `nft exited (${r.signal ?? `code ${r.exitCode}`})${this.err ? `: ${this.err.trim().slice(0, 2000)}` : ''}`,
         ),
       );
     });
@@ -163,10 +170,9 @@ export class NftShell {
     const proc = this.proc;
     if (!proc) return;
     this.proc = undefined;
-    const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
     proc.stdin.end();
     const timer = setTimeout(() => proc.kill('SIGKILL'), 2000);
-    await exited;
+    await proc;
     clearTimeout(timer);
   }
 }

@@ -26,7 +26,7 @@
  *   const ns = await topo.addNetns('base0');               // an extra namespace, destroyed with the rest
  *   await topo.destroy();                                  // kills processes, deletes every namespace
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { execa, type Result, type ResultPromise } from 'execa';
 import type { BackgroundProcess, ExecOptions, ExecResult, PodHandle } from '../driver.js';
 import type { Labels } from '../../netpol/types.js';
 import { deleteNetns, listNetns } from './cleanup.js';
@@ -66,9 +66,20 @@ export interface LocalPod extends PodHandle {
   idx: number;
 }
 
+/**
+ * How long-running commands are started: their exit status is a result, never a rejection; output keeps
+ * its final newline; stop() sends SIGTERM and, 2 s later, SIGKILL. execa also kills them if the
+ * harness itself exits.
+ */
+const SPAWN_OPTIONS = { reject: false, stripFinalNewline: false, forceKillAfterDelay: 2000 } as const;
+type SpawnedChild = ResultPromise<typeof SPAWN_OPTIONS & { buffer: boolean }>;
+
 export interface LocalProcess extends BackgroundProcess {
-  readonly child: ChildProcessWithoutNullStreams;
+  /** The running command: its stdin, stdout and stderr are pipes. */
+  readonly child: SpawnedChild;
   readonly pid: number;
+  /** The network namespace it runs in. */
+  readonly netns: string;
   /** Settles when the process exits (output collected only if `collectOutput`). */
   readonly exited: Promise<ExecResult>;
 }
@@ -325,7 +336,7 @@ export class LocalTopology {
     const pod = this.podsByKey.get(key);
     if (!pod) return;
     for (const p of this.processes) {
-      if (p.child.spawnargs.includes(pod.netns)) await p.stop();
+      if (p.netns === pod.netns) await p.stop();
     }
     await this.unroutePod(pod, signal);
     await deleteNetns([pod.netns]);
@@ -356,46 +367,30 @@ export class LocalTopology {
   /** Starts a long-running command in a pod (or a namespace by name). */
   spawn(target: PodHandle | string, argv: string[], opts: SpawnOptions = {}): LocalProcess {
     const collect = opts.collectOutput ?? true;
-    const argvFull = inNetns(this.netnsOf(target), argv);
-    const child = spawn(argvFull[0], argvFull.slice(1), { stdio: ['pipe', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    const errOut: Buffer[] = [];
-    if (collect) {
-      child.stdout.on('data', (b: Buffer) => out.push(b));
-      child.stderr.on('data', (b: Buffer) => errOut.push(b));
-    }
+    const netns = this.netnsOf(target);
+    const [cmd, ...args] = inNetns(netns, argv);
+    if (cmd === undefined) throw new Error('spawn: empty command');
+    // Without collection nothing reads the output here: the caller consumes the streams.
+    const child: SpawnedChild = execa(cmd, args, { ...SPAWN_OPTIONS, buffer: collect });
     child.stdin.on('error', () => {
       /* the process exited; its exit status tells why */
     });
-    const exited = new Promise<ExecResult>((resolve) => {
-      const done = (code: number | null, sig: NodeJS.Signals | null) =>
-        resolve({
-          stdout: Buffer.concat(out).toString('utf8'),
-          stderr: Buffer.concat(errOut).toString('utf8'),
-          exitCode: code ?? (sig ? 128 : 1),
-        });
-      child.on('close', done);
-      child.on('error', (err) => {
-        errOut.push(Buffer.from(String(err.message)));
-        done(127, null);
-      });
+    let running = true;
+    const exited = child.then((r) => {
+      running = false;
+      return spawnResult(r);
     });
     const processes = this.processes;
     const proc: LocalProcess = {
       child,
       pid: child.pid ?? -1,
+      netns,
       exited,
       async stop(): Promise<ExecResult> {
-        if (child.exitCode === null && child.signalCode === null) {
-          child.kill('SIGTERM');
-          const timer = setTimeout(() => child.kill('SIGKILL'), 2000);
-          const r = await exited;
-          clearTimeout(timer);
-          processes.delete(proc);
-          return r;
-        }
+        if (running) child.kill('SIGTERM');
+        const r = await exited;
         processes.delete(proc);
-        return exited;
+        return r;
       },
     };
     this.processes.add(proc);
@@ -457,4 +452,15 @@ function ipToInt(ip: string): number {
 
 function intToIp(n: number): string {
   return [(n >>> 24) & 255, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
+}
+
+/** A finished long-running command as an ExecResult: 128 when a signal ended it, 127 when it never started. */
+function spawnResult(r: Result<typeof SPAWN_OPTIONS & { buffer: boolean }>): ExecResult {
+  const neverStarted = r.exitCode === undefined && r.signal === undefined;
+  return {
+    stdout: typeof r.stdout === 'string' ? r.stdout : '',
+    stderr:
+      (typeof r.stderr === 'string' ? r.stderr : '') + (neverStarted ? (r.originalMessage ?? r.message) : ''),
+    exitCode: r.exitCode ?? (r.signal !== undefined ? 128 : 127),
+  };
 }
