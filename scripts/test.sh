@@ -1,11 +1,40 @@
 #!/usr/bin/env bash
-# The README's test command: installs what it needs (idempotently), builds, lints, runs every test.
+# The README's test command: installs what it needs (idempotently), builds, lints, runs the tests.
+#   scripts/test.sh        every test (root needed: *.netns.test.ts build network namespaces)
+#   scripts/test.sh unit   every test that needs no root (`npm run test:unit`)
+# Tests run two files at a time with node's test coverage of src/ (summary at the end; the full run
+# fails below the floors below, set from the figures of 2026-11-30). The statistical end-to-end tests
+# (A/A, drift) then run alone: they measure this machine and must not share its cores with other tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/node-env.sh
 cnb_use_node
+mode="${1:-all}"
 bash scripts/setup.sh test
 npm run --silent lint
-mapfile -t files < <(find dist/test -name "*.test.js" | sort)
-echo "test: ${#files[@]} test files, Node $(node --version)"
-node --test --test-reporter=spec "${files[@]}"
+
+# Coverage floors (percent of src/ lines, branches, functions covered by the whole suite).
+COVERAGE_LINES=85
+COVERAGE_BRANCHES=75
+COVERAGE_FUNCTIONS=85
+# Measured statistics: run alone, after the rest.
+solo=(dist/test/e2e/aa.netns.test.js dist/test/e2e/drift.netns.test.js)
+
+is_solo() { local f; for f in "${solo[@]}"; do [ "$f" = "$1" ] && return 0; done; return 1; }
+files=()
+while IFS= read -r f; do
+  if [ "$mode" = unit ] && [[ "$f" == *.netns.test.js ]]; then continue; fi
+  is_solo "$f" || files+=("$f")
+done < <(find dist/test -name "*.test.js" | sort)
+
+coverage=(--experimental-test-coverage --test-coverage-include='**/src/**' --test-coverage-exclude='**/node_modules/**')
+if [ "$mode" = all ]; then
+  coverage+=(--test-coverage-lines="$COVERAGE_LINES" --test-coverage-branches="$COVERAGE_BRANCHES"
+    --test-coverage-functions="$COVERAGE_FUNCTIONS")
+fi
+echo "test: ${#files[@]} test files, two at a time, Node $(node --version)"
+node --enable-source-maps --test --test-concurrency=2 --test-reporter=spec "${coverage[@]}" "${files[@]}"
+if [ "$mode" = all ]; then
+  echo "test: ${#solo[@]} statistical end-to-end test files, alone"
+  node --test --test-concurrency=1 --test-reporter=spec "${solo[@]}"
+fi

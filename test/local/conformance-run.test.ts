@@ -1,7 +1,7 @@
 /**
  * runConformance's bookkeeping against a scripted driver (no namespaces): convergence polling,
  * programming latency, mismatch reporting, skips, self pairs. The real dataplane is covered by
- * suite.test.ts and differential.test.ts.
+ * suite.netns.test.ts and differential.netns.test.ts.
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -2,7 +2,7 @@
  * The admin-tier chains of a node's nft table (src/cluster/local/nft-tiers.ts), as text: where the
  * tiers sit around the NetworkPolicy chains, the verdict of each action in each tier and direction,
  * peers and ports resolved to addresses, and peers that cannot match a pod left out. Whether the
- * kernel then does what the model says is the differential test's job (differential.test.ts).
+ * kernel then does what the model says is the differential test's job (differential.netns.test.ts).
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,5 +1,5 @@
 /**
- * Child process of sigint.test.ts (does nothing unless CNB_SIGINT_CHILD_RUN_ID is set, because the
+ * Child process of sigint.netns.test.ts (does nothing unless CNB_SIGINT_CHILD_RUN_ID is set, because the
  * test runner also loads every file under test/): a conformance run on the local cluster with the
  * run's interrupt guard, printing RUNNING once a few cases are done so the parent can interrupt it.
  */

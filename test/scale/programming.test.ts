@@ -1,5 +1,5 @@
 // measureFlip's timing and confirmation logic, against a scripted probe sequence (the real dataplane
-// is exercised by sweep.test.ts on the local cluster).
+// is exercised by sweep.netns.test.ts on the local cluster).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ClusterDriver, ProbeRequest, ProbeResult } from '../../src/cluster/driver.js';
