@@ -9,6 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { setHeaderOptions, PatchStrategy, type V1Node, type V1Pod } from '@kubernetes/client-node';
 import type {
+  AdminTierUnsupported,
   BackgroundProcess,
   ClusterDriver,
   DriverCapabilities,
@@ -33,6 +34,12 @@ import type {
 } from '../../netpol/types.js';
 import type { KubeClusterConfig } from '../../scenario/schema.js';
 import { EnvironmentError, InputError } from '../../util/errors.js';
+import {
+  adminTierCapabilities,
+  adminTierRefusal,
+  KubeAdminTierObjects,
+  type AdminTierDetection,
+} from './admin-policies.js';
 import { AGENT_BUNDLE_FILE, buildAgentBundle, type AgentBundle } from './agent-bundle.js';
 import { apiCall, connect, httpStatus, translateError, type KubeConnection } from './client.js';
 import { deleteManagedNamespaces, installSignalCleanup, type SignalHost } from './cleanup.js';
@@ -128,6 +135,7 @@ export class KubeDriver implements ClusterDriver {
   private removeSignalHandlers?: () => void;
   private cleanedUp = false;
   private lastPreflight?: PreflightReport;
+  private readonly adminTier: KubeAdminTierObjects;
 
   constructor(
     readonly config: KubeClusterConfig,
@@ -136,6 +144,7 @@ export class KubeDriver implements ClusterDriver {
     this.runId = opts.runId ?? newRunId();
     this.namespaces = new NamespaceMap(config.namespacePrefix, this.runId);
     this.images = resolveImages(config);
+    this.adminTier = new KubeAdminTierObjects(() => this.connection(), this.namespaces);
   }
 
   /** The API server version seen by the last preflight. */
@@ -166,17 +175,18 @@ export class KubeDriver implements ClusterDriver {
   }
 
   capabilities(): DriverCapabilities {
-    // The admin tier (ClusterNetworkPolicy, AdminNetworkPolicy) is not applied on real clusters yet:
-    // declare none, so its conformance cases are reported as unsupported rather than run.
-    return {
-      protocols: ['TCP', 'UDP', 'SCTP'],
-      paths: [...PATH_KINDS],
-      adminTier: [],
-      adminTierUnsupported: {
-        by: 'driver',
-        reason: 'the kube driver does not apply admin-tier policies yet',
-      },
-    };
+    // The admin tier: the API versions detectAdminTier() found served (admin-policies.ts).
+    const admin = adminTierCapabilities(this.adminTier.detection);
+    return { protocols: ['TCP', 'UDP', 'SCTP'], paths: [...PATH_KINDS], ...admin };
+  }
+
+  /** Reads which admin-tier API the cluster serves (after the CNI is installed: it may bring the CRDs). */
+  detectAdminTier(): Promise<AdminTierDetection> {
+    return this.adminTier.detect();
+  }
+
+  adminTierRefusal(objects: AdminTierPolicies): AdminTierUnsupported | undefined {
+    return adminTierRefusal(this.adminTier.detection, objects);
   }
 
   async preflight(): Promise<void> {
@@ -388,11 +398,9 @@ export class KubeDriver implements ClusterDriver {
     signal?: AbortSignal,
     adminTier?: AdminTierPolicies,
   ): Promise<void> {
-    if (hasAdminTier(adminTier ?? {}))
-      throw new Error(
-        'the kube driver does not apply admin-tier policies yet (capabilities().adminTier is empty)',
-      );
     this.armSignals();
+    if (hasAdminTier(adminTier ?? {}) || this.adminTier.size > 0)
+      await this.adminTier.set(adminTier ?? {}, signal);
     const desired = new Map<string, NetworkPolicy>();
     for (const p of policies) {
       const cp = toClusterPolicy(p, this.namespaces);
@@ -691,6 +699,12 @@ export class KubeDriver implements ClusterDriver {
       this.removeSignalHandlers = undefined;
       return;
     }
+    // Cluster-scoped admin-tier objects first; a failure there must not keep the namespaces.
+    const admin = await this.adminTier.removeAll().then(
+      (names) => ({ names, err: undefined }),
+      (err: unknown) => ({ names: [], err }),
+    );
+    if (admin.names.length) this.progress({ phase: 'cleanup', message: `deleted ${admin.names.join(', ')}` });
     this.progress({ phase: 'cleanup', message: `deleting the namespaces of run ${this.runId}` });
     const report = await deleteManagedNamespaces(this.conn, {
       runId: this.runId,
@@ -706,5 +720,6 @@ export class KubeDriver implements ClusterDriver {
     this.removeSignalHandlers?.();
     this.removeSignalHandlers = undefined;
     this.progress({ phase: 'cleanup', message: `deleted ${report.namespaces.length} namespace(s)` });
+    if (admin.err) throw admin.err;
   }
 }
