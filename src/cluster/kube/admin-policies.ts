@@ -72,6 +72,41 @@ export interface AdminTierCrdState {
   established: boolean;
   /** The network-policy-api release that generated it (annotation policy.networking.k8s.io/bundle-version). */
   bundleVersion?: string;
+  /** Its channel (annotation policy.networking.k8s.io/channel): standard or experimental. */
+  channel?: string;
+  /** The schema of each served version, to tell which fields it lacks (see adminTierRefusal). */
+  schemas: Record<string, SchemaNode>;
+}
+
+/** The part of a structural schema that says which fields exist. */
+interface SchemaNode {
+  properties?: Record<string, SchemaNode>;
+  items?: SchemaNode;
+  additionalProperties?: SchemaNode | boolean;
+  'x-kubernetes-preserve-unknown-fields'?: boolean;
+  /** client-node's typed model of a read CRD spells the extension this way. */
+  xKubernetesPreserveUnknownFields?: boolean;
+}
+
+/**
+ * Fields of `value` its schema does not declare (dotted paths). The standard channel of a CRD lacks
+ * the experimental fields (v0.2.0: `nodes` and `domainNames` peers); the API server would prune them
+ * silently and so change the policy's meaning, or refuse what is left.
+ */
+export function undeclaredFields(schema: SchemaNode, value: unknown, at = ''): string[] {
+  if (schema['x-kubernetes-preserve-unknown-fields'] || schema.xKubernetesPreserveUnknownFields) return [];
+  if (Array.isArray(value))
+    return schema.items
+      ? value.flatMap((v, i) => undeclaredFields(schema.items ?? {}, v, `${at}[${i}]`))
+      : [];
+  if (typeof value !== 'object' || value === null || !schema.properties) return [];
+  const props = schema.properties;
+  return Object.entries(value).flatMap(([k, v]) => {
+    const path = at ? `${at}.${k}` : k;
+    const sub =
+      props[k] ?? (typeof schema.additionalProperties === 'object' ? schema.additionalProperties : undefined);
+    return sub ? undeclaredFields(sub, v, path) : [path];
+  });
 }
 
 export interface AdminTierDetection {
@@ -86,7 +121,9 @@ export interface AdminTierDetection {
 
 interface CrdWire {
   metadata?: { annotations?: Record<string, string> };
-  spec?: { versions?: Array<{ name: string; served?: boolean }> };
+  spec?: {
+    versions?: Array<{ name: string; served?: boolean; schema?: { openAPIV3Schema?: SchemaNode } }>;
+  };
   status?: { conditions?: Array<{ type: string; status: string }> };
 }
 
@@ -106,16 +143,27 @@ async function readCrd(
     )) as CrdWire;
   } catch (err) {
     if (httpStatus(err) !== 404) throw err;
-    return { kind: kind.kind, crd: kind.crd, installed: false, servedVersions: [], established: false };
+    return {
+      kind: kind.kind,
+      crd: kind.crd,
+      installed: false,
+      servedVersions: [],
+      established: false,
+      schemas: {},
+    };
   }
   const bundle = crd.metadata?.annotations?.[`${ADMIN_TIER_GROUP}/bundle-version`];
+  const channel = crd.metadata?.annotations?.[`${ADMIN_TIER_GROUP}/channel`];
+  const served = (crd.spec?.versions ?? []).filter((v) => v.served !== false);
   return {
     kind: kind.kind,
     crd: kind.crd,
     installed: true,
-    servedVersions: (crd.spec?.versions ?? []).filter((v) => v.served !== false).map((v) => v.name),
+    servedVersions: served.map((v) => v.name),
     established: (crd.status?.conditions ?? []).some((c) => c.type === 'Established' && c.status === 'True'),
     ...(bundle ? { bundleVersion: bundle } : {}),
+    ...(channel ? { channel } : {}),
+    schemas: Object.fromEntries(served.map((v) => [v.name, v.schema?.openAPIV3Schema ?? {}])),
   };
 }
 
@@ -169,20 +217,41 @@ export function adminTierCapabilities(
   return { adminTier: [...d.served], adminTierUnsupportedApis: { ...d.missing } };
 }
 
-/** Why the cluster cannot take these objects although their API version is served. */
+/**
+ * Why the cluster cannot take these objects although their API version is served: a field the served
+ * CRD does not declare (its standard channel lacks the experimental peers), no BaselineAdminNetworkPolicy
+ * CRD, or someone else's BaselineAdminNetworkPolicy singleton.
+ */
 export function adminTierRefusal(
   d: AdminTierDetection | undefined,
   objects: AdminTierPolicies,
+  ns: NamespaceMap,
 ): AdminTierUnsupported | undefined {
-  if (!d || !objects.baselineAdminNetworkPolicy) return undefined;
-  const banp = d.crds.find((c) => c.kind === 'BaselineAdminNetworkPolicy');
-  const problem = banp ? crdProblem(banp, 'v1alpha1') : 'no BaselineAdminNetworkPolicy CRD';
-  if (problem) return { by: 'cluster', reason: problem };
-  if (d.foreignBaseline)
-    return {
-      by: 'cluster',
-      reason: `the cluster already has a BaselineAdminNetworkPolicy "${d.foreignBaseline}" that is not this run's (a singleton: cnibench does not replace it)`,
-    };
+  if (!d) return undefined;
+  if (objects.baselineAdminNetworkPolicy) {
+    const banp = d.crds.find((c) => c.kind === 'BaselineAdminNetworkPolicy');
+    const problem = banp ? crdProblem(banp, 'v1alpha1') : 'no BaselineAdminNetworkPolicy CRD';
+    if (problem) return { by: 'cluster', reason: problem };
+    if (d.foreignBaseline)
+      return {
+        by: 'cluster',
+        reason: `the cluster already has a BaselineAdminNetworkPolicy "${d.foreignBaseline}" that is not this run's (a singleton: cnibench does not replace it)`,
+      };
+  }
+  for (const o of toClusterAdminObjects(objects, ns)) {
+    const state = d.crds.find((c) => c.kind === o.kind);
+    const version = (o.apiVersion ?? '').split('/')[1] ?? '';
+    const schema = state?.schemas[version];
+    if (!state || !schema) continue;
+    const missing = undeclaredFields(schema, o);
+    if (missing.length > 0) {
+      const from = [state.bundleVersion, state.channel].filter(Boolean).join(' ');
+      return {
+        by: 'cluster',
+        reason: `the served CRD ${state.crd}${from ? ` (network-policy-api ${from})` : ''} has no field ${missing.slice(0, 3).join(', ')}`,
+      };
+    }
+  }
   return undefined;
 }
 

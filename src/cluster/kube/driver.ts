@@ -186,7 +186,7 @@ export class KubeDriver implements ClusterDriver {
   }
 
   adminTierRefusal(objects: AdminTierPolicies): AdminTierUnsupported | undefined {
-    return adminTierRefusal(this.adminTier.detection, objects);
+    return adminTierRefusal(this.adminTier.detection, objects, this.namespaces);
   }
 
   async preflight(): Promise<void> {
