@@ -100,6 +100,7 @@ describe(
         fk.kubeconfig,
         '--results-dir',
         resultsDir,
+        '--no-report',
       ]);
       const runDir = path.join(resultsDir, readdirSync(resultsDir)[0] ?? '');
       results = JSON.parse(readFileSync(path.join(runDir, 'results.json'), 'utf8')) as ResultsFile;
