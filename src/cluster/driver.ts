@@ -94,22 +94,34 @@ export interface ProbeOptions {
   signal?: AbortSignal;
 }
 
+/** Why admin-tier objects cannot be enforced here, and who lacks the support. */
+export interface AdminTierUnsupported {
+  /**
+   * `driver`: the harness cannot apply them on this kind of cluster (not measured); `cluster`: the
+   * cluster does not serve or enforce them (a measured absence).
+   */
+  by: 'driver' | 'cluster';
+  reason: string;
+}
+
 /** What a driver can do; a workload checks this before it asks (e.g. SCTP on the local kernel). */
 export interface DriverCapabilities {
   protocols: Protocol[];
   paths: PathKind[];
   /**
-   * The admin-tier API versions (policy.networking.k8s.io) this driver applies and the dataplane
-   * enforces: v1alpha2 ClusterNetworkPolicy, v1alpha1 AdminNetworkPolicy/BaselineAdminNetworkPolicy.
+   * The admin-tier API versions (policy.networking.k8s.io) this driver can apply: v1alpha2
+   * ClusterNetworkPolicy, v1alpha1 AdminNetworkPolicy/BaselineAdminNetworkPolicy. Whether the
+   * dataplane then enforces them is measured by the conformance workload (its canary), never assumed.
    * Absent or empty: none, and the conformance workload reports admin-tier cases as unsupported.
    */
   adminTier?: readonly AdminTierApi[];
   /**
-   * Why an admin-tier API version is missing from `adminTier`: `driver` when the harness cannot
-   * apply it on this kind of cluster (not measured), `cluster` when the cluster does not enforce it
-   * (a measured absence). Absent: no reason given, treated as `driver`.
+   * Why an admin-tier API version is missing from `adminTier`, for every missing version that
+   * `adminTierUnsupportedApis` does not name. Absent: no reason given, treated as `driver`.
    */
-  adminTierUnsupported?: { by: 'driver' | 'cluster'; reason: string };
+  adminTierUnsupported?: AdminTierUnsupported;
+  /** Why one admin-tier API version is missing from `adminTier` (e.g. its CRD is not installed). */
+  adminTierUnsupportedApis?: Partial<Record<AdminTierApi, AdminTierUnsupported>>;
 }
 
 export interface ClusterDriver {
@@ -135,6 +147,12 @@ export interface ClusterDriver {
     signal?: AbortSignal,
     adminTier?: AdminTierPolicies,
   ): Promise<void>;
+  /**
+   * Why this cluster cannot take these admin-tier objects although their API version is in
+   * `capabilities().adminTier` (a kind or field its served CRDs lack, a singleton owned by someone
+   * else), or undefined when it can. Optional: a driver without it takes whatever its version allows.
+   */
+  adminTierRefusal?(objects: AdminTierPolicies): AdminTierUnsupported | undefined;
   /** Probes every request, in parallel with bounded concurrency. */
   probe(requests: ProbeRequest[], opts: ProbeOptions): Promise<ProbeResult[]>;
 

@@ -132,6 +132,47 @@ export interface ConformanceResult {
   durationMs: number;
   failures: CaseResult[];
   caseResults: CaseResult[];
+  /**
+   * The admin-tier canaries run before the first case of each admin-tier API version the driver can
+   * apply (docs/admin-tier.md); absent when no admin-tier case ran.
+   */
+  adminTierCanaries?: AdminTierCanary[];
+}
+
+/** One probe of a canary: from, to (pod keys), port and protocol. */
+export interface CanaryProbe {
+  from: string;
+  to: string;
+  port: number;
+  protocol: Protocol;
+}
+
+/**
+ * Whether the cluster enforces an admin-tier API version, measured: one Admin-tier Deny rule alone
+ * (every NetworkPolicy removed) must block `blocked`, a pair nothing else denies, while `control`
+ * (the reverse pair, which the rule does not cover) still connects.
+ */
+export interface AdminTierCanary {
+  api: 'v1alpha1' | 'v1alpha2';
+  /**
+   * enforced: blocked was blocked while control connected; not-enforced: blocked still connected
+   * when the convergence timeout ended (that version's cases are then `unsupported`, by `cluster`);
+   * inconclusive: blocked was blocked but control never connected either (the cases run anyway), or
+   * the case offered no pair to probe.
+   */
+  outcome: 'enforced' | 'not-enforced' | 'inconclusive';
+  /** The case whose pods it ran on (the first case of that API version). */
+  case: string;
+  /** The policy applied, e.g. `ClusterNetworkPolicy "cnibench-canary" (Admin tier, priority 0): ingress Deny`. */
+  policy: string;
+  blocked?: CanaryProbe;
+  control?: CanaryProbe;
+  /** Probe rounds run. */
+  rounds: number;
+  /** From applying the policy to the round that decided (enforced), or to the last round. */
+  durationMs: number;
+  /** What the last round saw, in words. */
+  detail: string;
 }
 
 export type WorkloadKind = 'throughput' | 'latency' | 'connection-rate' | 'policy-programming';

@@ -98,6 +98,8 @@ export async function executeWorkload(
           ...conformanceOptions(w, s.cluster.probeConcurrency),
           signal: ctx.signal,
           onProgress: (p) => ctx.progress.update(p.index + 1, p.total, `${p.name}: ${p.result.status}`),
+          onCanary: (k) =>
+            ctx.progress.info(`admin tier ${k.api} canary on ${a.name}: ${k.outcome} (${k.detail})`),
         });
         out.set(a.name, {
           conformance: result,

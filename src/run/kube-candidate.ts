@@ -44,6 +44,15 @@ export async function openKubeCandidate(
     entry.installedVersions = Object.fromEntries(installed.installed.map((i) => [i.name, i.version]));
   });
   progress.info(`${c.cni} ready after ${(installed.readyMs / 1000).toFixed(0)} s`);
+  // After the install: the CNI's manifests may have brought the admin-tier CRDs.
+  const admin = await driver.detectAdminTier();
+  progress.info(
+    `admin tier: ${admin.served.length ? `serves ${admin.served.join(', ')}` : 'not served'}${Object.values(
+      admin.missing,
+    )
+      .map((m) => `; ${m.reason}`)
+      .join('')}`,
+  );
 
   return candidateCluster(driver, ['agent'], async (p) => {
     await driver.cleanup();

@@ -4,7 +4,8 @@
  *
  * - `agnhost connect IP:PORT --timeout=.. --protocol=..` in a conformance pod: decided by the
  *   NetworkPolicy model (src/netpol) evaluated on the namespaces, pods and NetworkPolicies the fake
- *   API server currently stores, under their real names — what a CNI enforcing the stored policies
+ *   API server currently stores, plus its admin-tier objects of the API versions the running CNI is
+ *   declared to enforce (`adminTier`), under their real names — what a CNI enforcing the stored policies
  *   would do. A mistranslated selector or a policy the driver failed to apply therefore shows up as
  *   a conformance failure. Output as agnhost prints it (nothing on success; a TIMEOUT/REFUSED line
  *   and exit 1 otherwise).
@@ -33,8 +34,13 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseProbeArgs, type AgentProbeResult, type ProbeTarget } from '../../src/agent/probe.js';
-import { trafficAllowed } from '../../src/netpol/matcher.js';
+import { isAllowed } from '../../src/netpol/truth-table.js';
 import type {
+  AdminNetworkPolicy,
+  AdminTierApi,
+  AdminTierPolicies,
+  BaselineAdminNetworkPolicy,
+  ClusterNetworkPolicy,
   ContainerPort,
   NetworkPolicy,
   Probe,
@@ -86,6 +92,12 @@ export interface DataplaneOptions {
   throughputFactor?: Partial<Record<Cni, number>>;
   /** Round-trip-time multiplier per CNI (default calico 1, cilium 0.9). */
   rttFactor?: Partial<Record<Cni, number>>;
+  /**
+   * The admin-tier API versions each CNI enforces (default: none): their stored objects join the
+   * model's evaluation. A CNI not enforcing a version ignores its objects although the API server
+   * stores them (a CRD installed, the feature off), which is what the conformance canary detects.
+   */
+  adminTier?: Partial<Record<Cni, readonly AdminTierApi[]>>;
 }
 
 interface RunningServer {
@@ -121,6 +133,11 @@ export function fakeDataplane(api: FakeApiServer, opts: DataplaneOptions = {}): 
   const tput = { calico: 1, cilium: 1.1, ...opts.throughputFactor };
   const rtt = { calico: 1, cilium: 0.9, ...opts.rttFactor };
   let runs = 0; // varies figures a little from run to run, as real repetitions do
+  /** The admin-tier versions the running CNI enforces. */
+  const enforced = (): readonly AdminTierApi[] => {
+    const cni = activeCni(api);
+    return cni ? (opts.adminTier?.[cni] ?? []) : [];
+  };
 
   /** The pod (running a server on `port`) that traffic to `ip:port` reaches, by pod IP or Service. */
   const serverAt = (ip: string, port: number, tool: RunningServer['tool']) => {
@@ -237,7 +254,7 @@ export function fakeDataplane(api: FakeApiServer, opts: DataplaneOptions = {}): 
     if (!to) return { kind: 'timeout' };
     if (!to.ports.some((c) => c.port === p.port && c.protocol === p.protocol)) return { kind: 'refused' };
     const allowed =
-      (opts.ignorePolicies === true || trafficAllowed(world, from, to, p)) && !opts.drop?.(from, to, p);
+      (opts.ignorePolicies === true || isAllowed(world, from.key, to.key, p)) && !opts.drop?.(from, to, p);
     return allowed ? { kind: 'connected', answer: porterValue(to, p) } : { kind: 'timeout' };
   }
 
@@ -263,7 +280,7 @@ export function fakeDataplane(api: FakeApiServer, opts: DataplaneOptions = {}): 
     if (!m) return { stderr: `UNKNOWN: bad target ${command[2]}\n`, exitCode: 1 };
     const [, ip, portText] = m;
     const p: Probe = { port: Number(portText), protocol };
-    return agnhostOutput(decide(clusterAsCase(api, p), src, ip ?? '', p), protocol);
+    return agnhostOutput(decide(clusterAsCase(api, p, enforced()), src, ip ?? '', p), protocol);
   }
 
   /** An outcome as agnhost 2.53 prints it (see src/cluster/kube/probe-verdict.ts). */
@@ -338,7 +355,7 @@ export function fakeDataplane(api: FakeApiServer, opts: DataplaneOptions = {}): 
     const results = targets.map((t): AgentProbeResult => {
       const p: Probe = { port: t.port, protocol: t.protocol };
       const key = `${p.protocol}/${p.port}`;
-      const world = worlds.get(key) ?? clusterAsCase(api, p);
+      const world = worlds.get(key) ?? clusterAsCase(api, p, enforced());
       worlds.set(key, world);
       const o = decide(world, pod, t.host, p);
       const echo = { to: t.to, port: t.port, protocol: t.protocol };
@@ -432,11 +449,34 @@ export function fakeDataplane(api: FakeApiServer, opts: DataplaneOptions = {}): 
   return { handler, log };
 }
 
+/** The stored admin-tier objects of the versions in `apis`, as the model's objects. */
+function storedAdminTier(api: FakeApiServer, apis: readonly AdminTierApi[]): AdminTierPolicies {
+  const group = 'policy.networking.k8s.io';
+  const strip = (o: KubeObject) => ({ metadata: { name: o.metadata.name }, spec: o.spec });
+  const out: AdminTierPolicies = {};
+  if (apis.includes('v1alpha2')) {
+    const cnps = api.store.list(`${group}/v1alpha2`, 'ClusterNetworkPolicy');
+    if (cnps.length) out.clusterNetworkPolicies = cnps.map((o) => strip(o) as ClusterNetworkPolicy);
+  }
+  if (apis.includes('v1alpha1')) {
+    const anps = api.store.list(`${group}/v1alpha1`, 'AdminNetworkPolicy');
+    if (anps.length) out.adminNetworkPolicies = anps.map((o) => strip(o) as AdminNetworkPolicy);
+    const banp = api.store.list(`${group}/v1alpha1`, 'BaselineAdminNetworkPolicy')[0];
+    if (banp) out.baselineAdminNetworkPolicy = strip(banp) as BaselineAdminNetworkPolicy;
+  }
+  return out;
+}
+
 /**
- * The cluster's conformance pods, namespaces and NetworkPolicies as one case for the model, under
- * their real names: what a CNI sees. Only this probe's port/protocol matters for one verdict.
+ * The cluster's conformance pods, namespaces, NetworkPolicies and (for the admin-tier versions the
+ * CNI enforces) admin-tier objects as one case for the model, under their real names: what a CNI
+ * sees. Only this probe's port/protocol matters for one verdict.
  */
-export function clusterAsCase(api: FakeApiServer, probe: Probe): ResolvedCase {
+export function clusterAsCase(
+  api: FakeApiServer,
+  probe: Probe,
+  adminTier: readonly AdminTierApi[] = [],
+): ResolvedCase {
   const namespaces: Record<string, Record<string, string>> = {};
   for (const ns of api.store.list('v1', 'Namespace'))
     namespaces[ns.metadata.name] = { ...(ns.metadata.labels ?? {}) };
@@ -465,5 +505,13 @@ export function clusterAsCase(api: FakeApiServer, probe: Probe): ResolvedCase {
     metadata: { name: np.metadata.name, namespace: np.metadata.namespace! },
     spec: np.spec,
   }));
-  return { name: 'cluster', tags: [], namespaces, pods, policies, probes: [probe] };
+  return {
+    name: 'cluster',
+    tags: [],
+    namespaces,
+    pods,
+    policies,
+    ...storedAdminTier(api, adminTier),
+    probes: [probe],
+  };
 }

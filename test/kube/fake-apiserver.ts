@@ -29,7 +29,9 @@
  *   version's `openAPIV3Schema`; built-in kinds: client-node's generated models) is refused by
  *   server-side apply (a 500, as real servers still answer, kubernetes#139253) and under
  *   `fieldValidation=Strict` (400), and pruned otherwise; a custom resource value the schema refuses
- *   (type, enum, pattern, bounds, required) is 422 Invalid; a CRD without a schema is 422;
+ *   (type, enum, pattern, bounds, required) is 422 Invalid, and so is one a CEL rule of the schema
+ *   (`x-kubernetes-validations`, evaluated by test/netpol-model/crd-check.ts) refuses, as network-policy-api's
+ *   CRDs need; a CRD without a schema is 422;
  * - CRDs are Established `crdEstablishDelayMs` after creation (as the API server's own controller
  *   does); until then their kinds are not served (404, absent from discovery). Deleting a CRD deletes
  *   its custom resources and stops serving the kind;
@@ -46,7 +48,7 @@
  *   longer than Linux's MAX_ARG_STRLEN (128 KiB) fails as the container runtime fails it.
  *
  * Not implemented (the driver does not use them): authentication (the bearer token is recorded,
- * not checked), admission webhooks and CEL validation rules, finalizers/graceful deletion,
+ * not checked), admission webhooks, finalizers/graceful deletion,
  * resourceVersion conflicts on PUT, protobuf.
  */
 import http from 'node:http';
@@ -59,6 +61,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { parse as parseYaml } from 'yaml';
 import { hasModel, pruneBuiltin, unknownBuiltinFields, unknownMetadataFields } from './builtin-fields.js';
 import { crdVersionSchema, pruneUnknown, unknownFields, valueProblems } from './crd-schema.js';
+import { crdProblems } from '../netpol-model/crd-check.js';
 import { matchesFieldSelector, matchesLabelSelector } from './fake-labels.js';
 import { jsonPatch, mergePatch } from './fake-patch.js';
 
@@ -842,6 +845,7 @@ export class FakeApiServer {
     if (def.kind === 'CustomResourceDefinition') this.validateCrd(obj);
     if (!schema) return obj;
     const problems = valueProblems(schema, obj);
+    if (problems.length === 0) problems.push(...celProblems(schema, obj));
     if (problems.length > 0) {
       throw new ApiError(
         422,
@@ -1316,6 +1320,20 @@ function execAttributes(pathname: string): AuthzAttributes[] {
 }
 
 /** Server-side apply does not delete fields by sending null; drop nulls before merging. */
+/**
+ * The CEL rules (`x-kubernetes-validations`) of a schema, evaluated by the independent checker of
+ * test/netpol-model/crd-check.ts on a value that passed the structural checks. A schema using a
+ * keyword that checker does not know is left to the structural checks alone (as before).
+ */
+function celProblems(schema: unknown, obj: KubeObject): string[] {
+  if (!JSON.stringify(schema).includes('"x-kubernetes-validations"')) return [];
+  try {
+    return crdProblems(schema as Record<string, unknown>, obj).map((p) => p.replace(/^\$\.?/, ''));
+  } catch {
+    return [];
+  }
+}
+
 function stripNulls(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(stripNulls);
   if (typeof v === 'object' && v !== null) {

@@ -4,6 +4,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { parseAllDocuments } from 'yaml';
+import type { KubernetesObject } from '@kubernetes/client-node';
+import { toClientModel } from '../../src/cni/apply.js';
 import { KubeDriver } from '../../src/cluster/kube/driver.js';
 import { HARNESS_PERMISSIONS, renderRbac, type Permission } from '../../src/cluster/kube/permissions.js';
 import type { RecordedRequest } from './fake-apiserver.js';
@@ -50,6 +52,32 @@ describe('RBAC manifest', () => {
   });
 });
 
+/** A CRD for one admin-tier kind with a schema that keeps any spec (served v1alpha1 and v1alpha2). */
+function adminTierCrd(kind: string, plural: string) {
+  const schema = {
+    openAPIV3Schema: {
+      type: 'object',
+      properties: { spec: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
+    },
+  };
+  return toClientModel({
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: `${plural}.policy.networking.k8s.io` },
+    spec: {
+      group: 'policy.networking.k8s.io',
+      scope: 'Cluster',
+      names: { kind, plural, singular: kind.toLowerCase(), listKind: `${kind}List` },
+      versions: ['v1alpha1', 'v1alpha2'].map((name) => ({
+        name,
+        served: true,
+        storage: name === 'v1alpha2',
+        schema,
+      })),
+    },
+  } as KubernetesObject);
+}
+
 /** "verb group|resource[/sub]" of every request the harness itself sent (its SSARs and /version excluded). */
 function observed(requests: RecordedRequest[]): string[] {
   const out = new Set<string>();
@@ -74,6 +102,16 @@ describe('least privilege', () => {
     const fc = await startFakeCluster({ onExec: () => ({ exitCode: 0 }) });
     const driver = new KubeDriver(clusterConfig(fc.kubeconfig), { runId: 'rb' });
     try {
+      // The admin-tier CRDs, as a CNI installs them (minimal stand-ins: the verbs, not the schemas,
+      // matter here); not the driver's requests, so left out below.
+      for (const [kind, plural] of [
+        ['ClusterNetworkPolicy', 'clusternetworkpolicies'],
+        ['AdminNetworkPolicy', 'adminnetworkpolicies'],
+        ['BaselineAdminNetworkPolicy', 'baselineadminnetworkpolicies'],
+      ] as const)
+        await driver.connection().objects.create(adminTierCrd(kind, plural));
+      await new Promise((r) => setTimeout(r, 50));
+      const first = fc.api.requests.length;
       // Objects left by an interrupted run of the same id: creates answer 409 and the driver reads them.
       fc.api.store.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'cnb-rb-x' } });
       fc.api.store.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'cnb-rb-perf' } });
@@ -90,6 +128,27 @@ describe('least privilege', () => {
         spec: { podSelector: {} },
       });
       await driver.preflight();
+      await driver.detectAdminTier();
+      const subject = { namespaces: {} };
+      const cnp = (priority: number) => ({
+        clusterNetworkPolicies: [
+          { metadata: { name: 'p' }, spec: { tier: 'Admin' as const, priority, subject } },
+        ],
+      });
+      await driver.setPolicies([], [], undefined, cnp(1));
+      await driver.setPolicies([], [], undefined, cnp(2));
+      const anp = (priority: number) => ({
+        adminNetworkPolicies: [{ metadata: { name: 'a' }, spec: { priority, subject } }],
+        baselineAdminNetworkPolicy: {
+          metadata: { name: 'default' },
+          spec: {
+            subject,
+            ...(priority > 1 ? { ingress: [{ name: 'r', action: 'Deny' as const, from: [subject] }] } : {}),
+          },
+        },
+      });
+      await driver.setPolicies([], [], undefined, anp(1));
+      await driver.setPolicies([], [], undefined, anp(2));
       const c = sampleCase();
       const pods = await driver.ensureLayout(c);
       await driver.setPolicies(c.policies, pods);
@@ -113,7 +172,7 @@ describe('least privilege', () => {
       await driver.exec(pair.client, ['iperf3', '--version']);
       await (await driver.spawn(pair.server, ['iperf3', '-s'])).stop();
       await driver.cleanup();
-      assert.deepEqual(observed(fc.api.requests), granted(HARNESS_PERMISSIONS));
+      assert.deepEqual(observed(fc.api.requests.slice(first)), granted(HARNESS_PERMISSIONS));
     } finally {
       await driver.cleanup();
       await fc.close();

@@ -8,8 +8,7 @@ import assert from 'node:assert/strict';
 import type { ClusterDriver, ProbeRequest, ProbeResult } from '../../src/cluster/driver.js';
 import { isAllowed } from '../../src/netpol/truth-table.js';
 import { layoutCase } from '../../src/netpol/suite/layout.js';
-import { adminTierSuite } from '../../src/netpol/suite/index.js';
-import type { NetworkPolicy, Protocol, ResolvedCase } from '../../src/netpol/types.js';
+import type { NetworkPolicy, ResolvedCase } from '../../src/netpol/types.js';
 import { probeRequests, runConformance } from '../../src/workloads/conformance/run.js';
 import { shrinkSteps } from './policy-gen.js';
 
@@ -141,66 +140,5 @@ describe('runConformance', () => {
     for (const s of steps) assert.ok(size(s) < size(c));
     assert.ok(steps.some((s) => s.policies.length === 1));
     assert.ok(steps.some((s) => s.policies[1]?.spec.ingress?.[0].from?.[0].ipBlock?.except === undefined));
-  });
-});
-
-describe('runConformance: the admin tier', () => {
-  /** A driver that answers like the model and records what it was asked to apply. */
-  class TierDriver extends ScriptedDriver {
-    applied: unknown[] = [];
-    constructor(private readonly caps: Partial<ReturnType<ClusterDriver['capabilities']>>) {
-      super();
-    }
-    override capabilities() {
-      return { protocols: ['TCP', 'UDP'], paths: [], ...this.caps } as ReturnType<
-        ClusterDriver['capabilities']
-      >;
-    }
-    override async setPolicies(...args: unknown[]) {
-      this.applied.push(args[3]);
-    }
-  }
-  const cnpCase = adminTierSuite('v1alpha2').find((c) => c.name === 'cnp-upstream-admin-gress-1-initial');
-  const anpCase = adminTierSuite('v1alpha1').find(
-    (c) => c.name === 'anp-upstream-admin-ingress-tcp-1-initial',
-  );
-  const all = { ...opts, protocols: ['TCP', 'UDP', 'SCTP'] as Protocol[] };
-
-  test('a driver without the API version: unsupported with the reason and who lacks it, never run', async () => {
-    assert.ok(cnpCase && anpCase);
-    const d = new TierDriver({
-      adminTier: ['v1alpha2'],
-      adminTierUnsupported: { by: 'cluster', reason: 'canary not blocked' },
-    });
-    const r = await runConformance(drv(d), [anpCase], all);
-    assert.equal(r.unsupported, 1);
-    assert.equal(r.failed + r.passed + r.skipped, 0);
-    const c = r.caseResults[0];
-    assert.equal(c?.status, 'unsupported');
-    assert.equal(c?.unsupportedBy, 'cluster');
-    assert.match(
-      c?.unsupportedReason ?? '',
-      /v1alpha1 AdminNetworkPolicy\/BaselineAdminNetworkPolicy: canary not blocked/,
-    );
-    assert.equal(d.layouts, 0, 'nothing laid out for an unsupported case');
-
-    const none = new TierDriver({});
-    const r2 = await runConformance(drv(none), [cnpCase], all);
-    assert.equal(r2.caseResults[0]?.unsupportedBy, 'driver', 'no declared reason counts as the driver');
-  });
-
-  test('a supported API version runs; the objects reach setPolicies; SCTP probes it cannot do are left out, not the case', async () => {
-    assert.ok(cnpCase);
-    const d = new TierDriver({ adminTier: ['v1alpha1', 'v1alpha2'] });
-    const r = await runConformance(drv(d), [cnpCase], all);
-    assert.equal(r.passed, 1, JSON.stringify(r.caseResults[0]));
-    assert.deepEqual(d.applied, [{ clusterNetworkPolicies: cnpCase.clusterNetworkPolicies }]);
-    const c = r.caseResults[0];
-    assert.deepEqual(c?.probesNotRun, { count: 2, reason: 'protocol SCTP not supported by this driver' });
-    assert.equal(c?.probes, 56 * 4, 'TCP 80/8080 and UDP 53/5353 on every ordered pair');
-    assert.ok(
-      c?.tags.includes('protocol:tcp') && !c.tags.includes('protocol:sctp'),
-      'tags say what was probed',
-    );
   });
 });

@@ -103,6 +103,7 @@ export const kubeBranch: CleanupBranch = {
     }
     if (report.namespaces.length === 0)
       process.stdout.write('cleanup: no cnibench namespaces on this cluster\n');
+    for (const o of report.clusterObjects ?? []) process.stdout.write(`deleted ${o}\n`);
     for (const ns of report.namespaces) process.stdout.write(`deleted namespace ${ns}\n`);
     for (const ns of report.remaining) process.stdout.write(`still terminating: namespace ${ns}\n`);
   },

@@ -2,7 +2,8 @@
  * Removing what the harness created. Everything lives in namespaces labelled
  * `app.kubernetes.io/managed-by=cnibench` (and `cnibench.io/run-id=<id>`), so deleting those
  * namespaces removes pods, services, policies and ConfigMaps with them; objects without the label
- * are never touched, whatever their names look like.
+ * are never touched, whatever their names look like. Admin-tier policies are cluster-scoped and carry
+ * the same labels; `cnibench cleanup` deletes them by label too (admin-policies.ts).
  */
 import {
   apiCall,
@@ -12,6 +13,7 @@ import {
   type ConnectOptions,
   type KubeConnection,
 } from './client.js';
+import { deleteManagedAdminTierObjects } from './admin-policies.js';
 import { managementSelector } from './naming.js';
 
 export interface CleanupOptions extends ConnectOptions {
@@ -28,6 +30,8 @@ export interface CleanupReport {
   namespaces: string[];
   /** Namespaces still terminating when the wait ended. */
   remaining: string[];
+  /** Cluster-scoped admin-tier objects deleted (`Kind/name`, admin-policies.ts); cleanupKube only. */
+  clusterObjects?: string[];
 }
 
 /** Deletes this run's (or every cnibench) namespace through an existing connection. */
@@ -69,5 +73,8 @@ export async function deleteManagedNamespaces(
 /** `cnibench cleanup --context C [--run-id R]`: removes cnibench's namespaces from a cluster. */
 export async function cleanupKube(opts: CleanupOptions = {}): Promise<CleanupReport> {
   const conn = connect({ kubeconfig: opts.kubeconfig, context: opts.context });
-  return deleteManagedNamespaces(conn, opts);
+  // Admin-tier policies are cluster-scoped: deleting the namespaces does not remove them.
+  const clusterObjects = await deleteManagedAdminTierObjects(conn, opts.runId);
+  if (clusterObjects.length) opts.onProgress?.(`deleted ${clusterObjects.join(', ')}`);
+  return { ...(await deleteManagedNamespaces(conn, opts)), clusterObjects };
 }

@@ -9,6 +9,7 @@
  * guard calls cleanup().
  */
 import type {
+  AdminTierUnsupported,
   BackgroundProcess,
   ClusterDriver,
   DriverCapabilities,
@@ -25,6 +26,12 @@ import { PATH_KINDS } from '../driver.js';
 import { hasAdminTier } from '../../netpol/admin-tier.js';
 import type { AdminTierPolicies, NetworkPolicy, ResolvedCase, ResolvedPod } from '../../netpol/types.js';
 import type { KubeClusterConfig } from '../../scenario/schema.js';
+import {
+  adminTierCapabilities,
+  adminTierRefusal,
+  KubeAdminTierObjects,
+  type AdminTierDetection,
+} from './admin-policies.js';
 import { ensureCaseLayout } from './case-layout.js';
 import type { KubeConnection } from './client.js';
 import { deleteManagedNamespaces } from './cleanup.js';
@@ -58,6 +65,7 @@ export class KubeDriver implements ClusterDriver {
   private lastPreflight?: PreflightReport;
   /** Something may have been created since the last clean-up (set before the first write). */
   private dirty = false;
+  private readonly adminTier: KubeAdminTierObjects;
 
   constructor(
     readonly config: KubeClusterConfig,
@@ -67,6 +75,7 @@ export class KubeDriver implements ClusterDriver {
     this.session = new KubeSession(config, this.runId, opts.onProgress, opts.agentEntry);
     this.networkPolicies = new NetworkPolicySync(this.session);
     this.perfPods = new PerfPods(this.session);
+    this.adminTier = new KubeAdminTierObjects(() => this.connection(), this.namespaces);
   }
 
   get namespaces(): NamespaceMap {
@@ -88,17 +97,18 @@ export class KubeDriver implements ClusterDriver {
   }
 
   capabilities(): DriverCapabilities {
-    // The admin tier (ClusterNetworkPolicy, AdminNetworkPolicy) is not applied on real clusters yet:
-    // declare none, so its conformance cases are reported as unsupported rather than run.
-    return {
-      protocols: ['TCP', 'UDP', 'SCTP'],
-      paths: [...PATH_KINDS],
-      adminTier: [],
-      adminTierUnsupported: {
-        by: 'driver',
-        reason: 'the kube driver does not apply admin-tier policies yet',
-      },
-    };
+    // The admin tier: the API versions detectAdminTier() found served (admin-policies.ts).
+    const admin = adminTierCapabilities(this.adminTier.detection);
+    return { protocols: ['TCP', 'UDP', 'SCTP'], paths: [...PATH_KINDS], ...admin };
+  }
+
+  /** Reads which admin-tier API the cluster serves (after the CNI is installed: it may bring the CRDs). */
+  detectAdminTier(): Promise<AdminTierDetection> {
+    return this.adminTier.detect();
+  }
+
+  adminTierRefusal(objects: AdminTierPolicies): AdminTierUnsupported | undefined {
+    return adminTierRefusal(this.adminTier.detection, objects, this.namespaces);
   }
 
   async preflight(): Promise<void> {
@@ -187,6 +197,12 @@ export class KubeDriver implements ClusterDriver {
   async cleanup(): Promise<void> {
     const s = this.session;
     if (!this.dirty || !s.connected) return;
+    // Cluster-scoped admin-tier objects first; a failure there must not keep the namespaces.
+    const admin = await this.adminTier.removeAll().then(
+      (names) => ({ names, err: undefined }),
+      (err: unknown) => ({ names: [], err }),
+    );
+    if (admin.names.length) s.progress({ phase: 'cleanup', message: `deleted ${admin.names.join(', ')}` });
     s.progress({ phase: 'cleanup', message: `deleting the namespaces of run ${this.runId}` });
     const report = await deleteManagedNamespaces(s.connection(), {
       runId: this.runId,
@@ -198,5 +214,6 @@ export class KubeDriver implements ClusterDriver {
     this.networkPolicies.forget();
     this.perfPods.forget();
     s.progress({ phase: 'cleanup', message: `deleted ${report.namespaces.length} namespace(s)` });
+    if (admin.err) throw admin.err;
   }
 }

@@ -74,6 +74,22 @@ export const HARNESS_PERMISSIONS: readonly Permission[] = [
     namespaced: true,
     why: "each case's NetworkPolicies",
   },
+  {
+    group: 'apiextensions.k8s.io',
+    resource: 'customresourcedefinitions',
+    verbs: ['get'],
+    namespaced: false,
+    why: 'which admin-tier API (policy.networking.k8s.io CRDs) the cluster serves',
+  },
+  ...(['clusternetworkpolicies', 'adminnetworkpolicies', 'baselineadminnetworkpolicies'] as const).map(
+    (resource): Permission => ({
+      group: 'policy.networking.k8s.io',
+      resource,
+      verbs: ['list', 'create', 'update', 'delete'],
+      namespaced: false,
+      why: "each case's admin-tier policies (cluster-scoped, labelled with the run; list: clean-up by label)",
+    }),
+  ),
 ];
 
 /** "networkpolicies.networking.k8s.io", "pods/exec", "namespaces": how kubectl names a resource. */

@@ -25,7 +25,7 @@ import {
 import type { V1NetworkPolicy } from '@kubernetes/client-node';
 import { managementLabels, type NamespaceMap } from './naming.js';
 
-function rewriteNamespaceSelector(sel: LabelSelector, ns: NamespaceMap): LabelSelector {
+export function rewriteNamespaceSelector(sel: LabelSelector, ns: NamespaceMap): LabelSelector {
   const out: LabelSelector = {};
   if (sel.matchLabels) {
     out.matchLabels = Object.fromEntries(

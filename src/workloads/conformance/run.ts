@@ -6,19 +6,26 @@
  * Written against ClusterDriver only, so it runs unchanged on the local cluster and on real clusters.
  *
  * Cases with admin-tier policies (ClusterNetworkPolicy, AdminNetworkPolicy) run only where the driver
- * declares that API version (capabilities().adminTier); elsewhere they are `unsupported`, with the
- * reason, which is neither a failure nor a skip.
+ * can apply that API version (capabilities().adminTier) and the cluster takes their objects
+ * (adminTierRefusal); elsewhere they are `unsupported`, with the reason, which is neither a failure
+ * nor a skip. Whether the cluster enforces what it accepts is measured once per API version by a
+ * canary (canary.ts) before that version's first case; when it does not, that version's cases are
+ * unsupported too (by `cluster`). Their `networks` CIDRs, written for the model's pod addresses, are
+ * moved to the real ones (rebase-networks.ts), and the workload removes its admin-tier objects when
+ * it ends: they are cluster-scoped and must not outlive it.
  *
  * Pod-to-self pairs are not probed by default: that traffic never leaves the pod's network namespace
  * (on the local cluster and on real CNIs alike), so no dataplane can police it; this matches
  * cyclonus' --ignore-loopback. `includeSelf: true` probes them anyway.
  */
-import type { ClusterDriver, ProbeRequest, ProbeResult } from '../../cluster/driver.js';
+import type { AdminTierUnsupported, ClusterDriver, ProbeRequest, ProbeResult } from '../../cluster/driver.js';
 import { adminTierApi } from '../../netpol/admin-tier.js';
+import { rebaseAdminNetworks } from '../../netpol/rebase-networks.js';
 import { resolveCase } from '../../netpol/resolve.js';
 import { withProtocolTags } from '../../netpol/suite/layout.js';
 import { computeTruthTable } from '../../netpol/truth-table.js';
 import type {
+  AdminTierApi,
   AdminTierPolicies,
   PolicyCase,
   Probe,
@@ -27,8 +34,12 @@ import type {
   ResolvedPod,
   TruthTable,
 } from '../../netpol/types.js';
-import type { CaseResult, ConformanceResult, Mismatch } from '../../results/schema.js';
+import type { AdminTierCanary, CaseResult, ConformanceResult, Mismatch } from '../../results/schema.js';
 import { sleep } from '../../util/sleep.js';
+import { canaryReason, canaryWithoutPair, planCanary, runCanary } from './canary.js';
+import { compareRound } from './compare.js';
+
+export { compareRound, observedAllowed } from './compare.js';
 
 export interface ConformanceProgress {
   index: number;
@@ -49,6 +60,8 @@ export interface ConformanceOptions {
   includeSelf?: boolean;
   /** Pause between probe rounds of a case that does not match yet; default 100 ms. */
   pollIntervalMs?: number;
+  /** Called when an admin-tier canary has decided (see canary.ts). */
+  onCanary?: (c: AdminTierCanary) => void;
 }
 
 /** One case: the model's answer against the dataplane's, round after round until they agree. */
@@ -66,13 +79,35 @@ export async function runConformance(
 ): Promise<ConformanceResult> {
   const start = performance.now();
   const caseResults: CaseResult[] = [];
+  const canaries = new Map<AdminTierApi, AdminTierCanary>();
+  let lastPods: ResolvedPod[] | undefined;
   for (const [index, c] of cases.entries()) {
     if (opts.signal?.aborted) throw opts.signal.reason;
-    const result = (await runCase(driver, c, opts)).result;
+    const g = gate(driver, c, opts);
+    let result: CaseResult;
+    if (!g.run) result = g.notRun.result;
+    else {
+      let canary = g.api ? canaries.get(g.api) : undefined;
+      if (g.api && !canary) {
+        canary = await canaryFor(driver, c, g.api, g.probes, opts);
+        canaries.set(g.api, canary);
+        opts.onCanary?.(canary);
+      }
+      if (g.api && canary?.outcome === 'not-enforced') {
+        result = notRun(c, 'unsupported', `${API_NAMES[g.api]}: ${canaryReason(canary)}`, 'cluster').result;
+      } else {
+        const run = await executeCase(driver, c, g, opts);
+        result = run.result;
+        lastPods = run.pods;
+      }
+    }
     caseResults.push(result);
     opts.onProgress?.({ index, total: cases.length, name: c.name, result });
   }
-  return summarizeCases(caseResults, Math.round(performance.now() - start));
+  // Admin-tier objects are cluster-scoped: none may outlive the workload (the perf pods come next).
+  if (canaries.size > 0) await driver.setPolicies([], lastPods ?? [], opts.signal);
+  const summary = summarizeCases(caseResults, Math.round(performance.now() - start));
+  return canaries.size > 0 ? { ...summary, adminTierCanaries: [...canaries.values()] } : summary;
 }
 
 /** The conformance record of these case results: counts by status and the failures. */
@@ -91,6 +126,21 @@ export function summarizeCases(caseResults: CaseResult[], durationMs: number): C
   };
 }
 
+/** The canary of `api`, on the pods of `c` (its first case that runs). */
+async function canaryFor(
+  driver: ClusterDriver,
+  c: PolicyCase,
+  api: AdminTierApi,
+  probes: Probe[],
+  opts: ConformanceOptions,
+): Promise<AdminTierCanary> {
+  const resolved = resolveCase({ ...c, probes });
+  const pods = await driver.ensureLayout(resolved, opts.signal);
+  const plan = planCanary(api, { ...resolved, pods });
+  if (!plan) return canaryWithoutPair(api, c.name);
+  return runCanary(driver, plan, c.name, pods, opts);
+}
+
 /** Protocols among these probes that the driver cannot probe. */
 function unprobeable(driver: ClusterDriver, probes: Probe[]): Protocol[] {
   const can = new Set(driver.capabilities().protocols);
@@ -105,22 +155,18 @@ const API_NAMES = {
   v1alpha1: 'policy.networking.k8s.io/v1alpha1 AdminNetworkPolicy/BaselineAdminNetworkPolicy',
 } as const;
 
-/** Why the case's admin-tier policies cannot be enforced here, or undefined when they can (or there are none). */
-function adminTierUnsupported(
-  driver: ClusterDriver,
-  c: PolicyCase,
-): { reason: string; by: 'driver' | 'cluster' } | undefined {
+/** Why the case's admin-tier policies cannot be applied here, or undefined when they can (or there are none). */
+function adminTierUnsupported(driver: ClusterDriver, c: PolicyCase): AdminTierUnsupported | undefined {
   const api = adminTierApi(c);
   if (api === null) return undefined;
   if (api === 'mixed')
     return { reason: 'the case mixes v1alpha1 and v1alpha2 admin-tier objects', by: 'driver' };
   const caps = driver.capabilities();
-  if ((caps.adminTier ?? []).includes(api)) return undefined;
-  const why = caps.adminTierUnsupported;
-  return {
-    reason: `${API_NAMES[api]}: ${why?.reason ?? `not supported by the ${driver.kind} driver`}`,
-    by: why?.by ?? 'driver',
-  };
+  const why = (caps.adminTier ?? []).includes(api)
+    ? driver.adminTierRefusal?.(adminTierOf(c) ?? {})
+    : (caps.adminTierUnsupportedApis?.[api] ??
+      caps.adminTierUnsupported ?? { by: 'driver', reason: `not supported by the ${driver.kind} driver` });
+  return why ? { reason: `${API_NAMES[api]}: ${why.reason}`, by: why.by } : undefined;
 }
 
 /** The case's admin-tier objects, to pass to the driver (undefined when it has none). */
@@ -169,58 +215,72 @@ export function probeRequests(pods: ResolvedPod[], probes: Probe[], includeSelf:
   return out;
 }
 
-/** Whether a probe result shows the traffic got through, to the pod it was meant for. */
-export function observedAllowed(r: ProbeResult): boolean {
-  return r.connected && (r.answeredBy === undefined || r.answeredBy === r.to);
-}
+/** What runs of a case, or why it does not. */
+type Gate =
+  | { run: false; notRun: CaseRun }
+  | {
+      run: true;
+      /** The probes to run. */
+      probes: Probe[];
+      probesNotRun?: { count: number; reason: string };
+      /** The case's admin-tier API version (null: none). */
+      api: AdminTierApi | null;
+    };
 
-export function compareRound(truth: TruthTable, results: ProbeResult[]): Mismatch[] {
-  const grids = new Map(truth.probes.map((p) => [`${p.protocol}/${p.port}`, p.allowed]));
-  const out: Mismatch[] = [];
-  for (const r of results) {
-    const expected = grids.get(`${r.protocol}/${r.port}`)?.[r.from]?.[r.to];
-    if (expected === undefined)
-      throw new Error(`no model answer for ${r.from} → ${r.to} ${r.protocol}/${r.port}`);
-    const observed = observedAllowed(r);
-    if (observed === expected) continue;
-    const detail =
-      r.connected && r.answeredBy !== undefined && r.answeredBy !== r.to
-        ? `answered by ${r.answeredBy}`
-        : r.connected
-          ? 'connected'
-          : (r.error ?? 'not connected');
-    out.push({ from: r.from, to: r.to, port: r.port, protocol: r.protocol, expected, observed, detail });
+function gate(driver: ClusterDriver, c: PolicyCase, opts: ConformanceOptions): Gate {
+  const wanted = c.probes.filter((p) => opts.protocols.includes(p.protocol));
+  if (wanted.length === 0) {
+    return { run: false, notRun: notRun(c, 'skip', `no probes for protocols ${opts.protocols.join(', ')}`) };
   }
-  return out;
+  const adminWhy = adminTierUnsupported(driver, c);
+  if (adminWhy) return { run: false, notRun: notRun(c, 'unsupported', adminWhy.reason, adminWhy.by) };
+  // A case whose probes are all of a protocol the driver cannot probe is skipped; one that mixes
+  // protocols (the admin-tier conformance cases do) runs the probes it can and says which it left out.
+  const missing = unprobeable(driver, wanted);
+  const probes = wanted.filter((p) => !missing.includes(p.protocol));
+  if (probes.length === 0) return { run: false, notRun: notRun(c, 'skip', protocolReason(missing)) };
+  const api = adminTierApi(c);
+  return {
+    run: true,
+    probes,
+    ...(missing.length > 0
+      ? { probesNotRun: { count: wanted.length - probes.length, reason: protocolReason(missing) } }
+      : {}),
+    api: api === 'mixed' ? null : api,
+  };
 }
 
-/** Runs one case (exported for the differential test and for `cnibench` commands that run one case). */
+/**
+ * Runs one case (exported for the differential test and for `cnibench` commands that run one case).
+ * No canary: runConformance runs that before a version's first case.
+ */
 export async function runCase(
   driver: ClusterDriver,
   c: PolicyCase,
   opts: ConformanceOptions,
 ): Promise<CaseRun> {
-  const wanted = c.probes.filter((p) => opts.protocols.includes(p.protocol));
-  if (wanted.length === 0) {
-    return notRun(c, 'skip', `no probes for protocols ${opts.protocols.join(', ')}`);
-  }
-  const adminWhy = adminTierUnsupported(driver, c);
-  if (adminWhy) return notRun(c, 'unsupported', adminWhy.reason, adminWhy.by);
-  // A case whose probes are all of a protocol the driver cannot probe is skipped; one that mixes
-  // protocols (the admin-tier conformance cases do) runs the probes it can and says which it left out.
-  const missing = unprobeable(driver, wanted);
-  const probes = wanted.filter((p) => !missing.includes(p.protocol));
-  if (probes.length === 0) return notRun(c, 'skip', protocolReason(missing));
-  const probesNotRun =
-    missing.length > 0
-      ? { count: wanted.length - probes.length, reason: protocolReason(missing) }
-      : undefined;
+  const g = gate(driver, c, opts);
+  return g.run ? executeCase(driver, c, g, opts) : g.notRun;
+}
 
+async function executeCase(
+  driver: ClusterDriver,
+  c: PolicyCase,
+  g: Extract<Gate, { run: true }>,
+  opts: ConformanceOptions,
+): Promise<CaseRun & { pods: ResolvedPod[] }> {
+  const { probes, probesNotRun } = g;
   const caseStart = performance.now();
   const resolved = resolveCase({ ...c, probes });
   const pods = await driver.ensureLayout(resolved, opts.signal);
-  // The model is evaluated on the pods as they really are (IPs the cluster assigned).
-  const real: ResolvedCase = { ...resolved, pods };
+  // The model is evaluated on the pods as they really are (IPs the cluster assigned); admin-tier
+  // CIDRs written for the model's addresses are moved to those (rebase-networks.ts).
+  const tier = adminTierOf(resolved);
+  const real: ResolvedCase = {
+    ...resolved,
+    pods,
+    ...(tier ? rebaseAdminNetworks(tier, resolved.pods, pods) : {}),
+  };
   const truth = computeTruthTable(real);
   const requests = probeRequests(pods, real.probes, opts.includeSelf ?? false);
 
@@ -260,5 +320,6 @@ export async function runCase(
     },
     lastRound,
     truth,
+    pods,
   };
 }
