@@ -17,6 +17,7 @@ import { renderReports } from '../report/render.js';
 import { collectProvenance } from '../results/provenance.js';
 import {
   RESULTS_SCHEMA_VERSION,
+  type AdminTierCanary,
   type CaseResult,
   type ComplianceCheck,
   type ResultsFile,
@@ -237,12 +238,18 @@ export async function runScs0219Check(opts: CheckOptions, io: CheckIo): Promise<
   const outcomes: GroupOutcome[] = [];
   const allCases: CaseResult[] = [];
   const started = performance.now();
-  const saveCase = (result: CaseResult) => {
-    allCases.push(result);
+  // The admin-tier canaries (whether the cluster enforces what it serves), kept with the cases.
+  const canaries: AdminTierCanary[] = [];
+  const save = () =>
     store.update((r) => {
       const c = r.candidates.find((x) => x.name === CANDIDATE);
-      if (c) c.conformance = summarizeCases(allCases, Math.round(performance.now() - started));
+      if (!c) return;
+      const summary = summarizeCases(allCases, Math.round(performance.now() - started));
+      c.conformance = canaries.length > 0 ? { ...summary, adminTierCanaries: [...canaries] } : summary;
     });
+  const saveCase = (result: CaseResult) => {
+    allCases.push(result);
+    save();
   };
 
   try {
@@ -254,6 +261,15 @@ export async function runScs0219Check(opts: CheckOptions, io: CheckIo): Promise<
       const found = await detect(conn);
       detectedCnis = found.found;
       if (found.warning) warnings.push(found.warning);
+      // Which admin-tier API the cluster serves decides what the SHOULD can run (capabilities()).
+      const admin = await driver.detectAdminTier();
+      progress.info(
+        `admin tier: ${admin.served.length ? `serves ${admin.served.join(', ')}` : 'not served'}${Object.values(
+          admin.missing,
+        )
+          .map((m) => `; ${m.reason}`)
+          .join('')}`,
+      );
       store.update((r) => {
         r.provenance.cluster = {
           kind: 'kube',
@@ -294,7 +310,7 @@ export async function runScs0219Check(opts: CheckOptions, io: CheckIo): Promise<
       try {
         let done = 0;
         for (const [i, w] of group.workloads.entries()) {
-          await runConformance(driver, cases[i] ?? [], {
+          const res = await runConformance(driver, cases[i] ?? [], {
             ...conformanceOptions(w, cluster.probeConcurrency),
             signal: guard.signal,
             onProgress: (p) => {
@@ -303,6 +319,10 @@ export async function runScs0219Check(opts: CheckOptions, io: CheckIo): Promise<
               progress.update(++done, total, `${p.name}: ${p.result.status}`);
             },
           });
+          if (res.adminTierCanaries?.length) {
+            canaries.push(...res.adminTierCanaries);
+            save();
+          }
         }
         progress.done();
       } catch (err) {

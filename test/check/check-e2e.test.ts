@@ -2,8 +2,10 @@
  * `cnibench check scs-0219` end to end, through the built executable, against the fake API server
  * standing in for a provider's cluster that already runs Calico (fake-kind.ts, preinstallCalico), its
  * probes answered by the NetworkPolicy model (fake-dataplane.ts). One cluster, four checks in turn:
- * - the CNI enforces NetworkPolicy: PASS, exit 0, the admin tier (not applied by the kube driver) only
+ * - the CNI enforces NetworkPolicy: PASS, exit 0, the admin tier (its CRDs not installed) only
  *   a WARNING;
+ * - the ClusterNetworkPolicy CRD installed (network-policy-api v0.2.0, from ../shared/upstream) and
+ *   enforced: the SHOULD passes;
  * - the same CNI made to ignore every policy, asked for the one id the SCS runner passes: FAIL, exit
  *   1, the first mismatching pairs on stderr and in the report, `netpol explain --run` on the case;
  * - the credentials lose a permission: ABORT, exit 3, one CRITICAL line naming it;
@@ -17,13 +19,17 @@ import { Writable } from 'node:stream';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { stringify } from 'yaml';
+import type { KubernetesObject } from '@kubernetes/client-node';
+import { parse, stringify } from 'yaml';
 import yargs from 'yargs';
 import { checkCommand } from '../../src/cli/commands/check.js';
+import { connect } from '../../src/cluster/kube/client.js';
+import { toClientModel } from '../../src/cni/apply.js';
 import { netpolCommands } from '../../src/cli/commands/netpol.js';
 import type { ResultsFile } from '../../src/results/schema.js';
 import type { DataplaneOptions } from '../e2e/fake-dataplane.js';
 import { CONTEXT, preinstallCalico, runCnibench, startFakeKind, type FakeKind } from '../e2e/fake-kind.js';
+import { crdSkipReason, UPSTREAM_DIR } from '../netpol-model/crd-check.js';
 import { parseScsOutput } from './scs-runner-parse.js';
 
 const ALL_IDS = [
@@ -146,6 +152,7 @@ describe('cnibench check scs-0219 against the fake API server with a fake datapl
   let ignoring: Check;
   let noRbac: Check;
   let unreachable: Check;
+  let adminTier: Check | undefined;
 
   before(async () => {
     fk = await startFakeKind(dataplane);
@@ -163,6 +170,19 @@ describe('cnibench check scs-0219 against the fake API server with a fake datapl
       context: 'gone',
       inProcess: true,
     });
+    if (crdSkipReason() === undefined) {
+      // The CRD as `kubectl apply` would send it; the fake API server establishes it.
+      const crd = parse(
+        readFileSync(
+          path.join(UPSTREAM_DIR, 'v0.2.0/standard/policy.networking.k8s.io_clusternetworkpolicies.yaml'),
+          'utf8',
+        ),
+      ) as KubernetesObject;
+      await connect({ kubeconfig: fk.kubeconfig, context: CONTEXT }).objects.create(toClientModel(crd));
+      await new Promise((r) => setTimeout(r, 100));
+      dataplane.adminTier = { calico: ['v1alpha2'] };
+      adminTier = await check(fk, 'admin-tier', { ids: ['scs-0219-admin-policy'], inProcess: true });
+    }
   });
   after(async () => {
     await fk?.close();
@@ -189,7 +209,7 @@ describe('cnibench check scs-0219 against the fake API server with a fake datapl
     assert.equal(scs.counts.error + scs.counts.critical, 0, enforcing.stderr);
     assert.match(
       enforcing.stderr,
-      /^WARNING: scs-0219-admin-policy \(SHOULD\) not checked by this cnibench build: .*kube driver/m,
+      /^WARNING: scs-0219-admin-policy \(SHOULD\): the cluster does not enforce it .*CRD clusternetworkpolicies\.policy\.networking\.k8s\.io is not installed/m,
     );
     assert.match(enforcing.stderr, /^CNI: Calico v3\.32\.1 \(detected on context kind-cnibench\)$/m);
     assert.match(enforcing.stderr, /SCTP is optional/);
@@ -294,4 +314,22 @@ describe('cnibench check scs-0219 against the fake API server with a fake datapl
       /^CRITICAL: cannot reach the Kubernetes API server at http:\/\/127\.0\.0\.1:\d+ \(context "gone"\).*ECONNREFUSED/,
     );
   });
+
+  test(
+    'the ClusterNetworkPolicy CRD served and enforced: scs-0219-admin-policy PASS, exit 0',
+    {
+      skip: crdSkipReason() ?? false,
+    },
+    () => {
+      const c = adminTier;
+      assert.ok(c, 'the admin-tier check ran');
+      assert.equal(c.exitCode, 0, c.stderr);
+      assert.equal(c.stdout, 'scs-0219-admin-policy: PASS\n');
+      const scs = parseScsOutput(c.stdout, c.stderr, ['scs-0219-admin-policy']);
+      assert.deepEqual([...scs.results], [['scs-0219-admin-policy', 1]]);
+      assert.doesNotMatch(c.stderr, /^WARNING: scs-0219-admin-policy/m);
+      const conf = c.results?.candidates[0]?.conformance;
+      assert.equal(conf?.adminTierCanaries?.[0]?.outcome, 'enforced', c.stderr);
+    },
+  );
 });

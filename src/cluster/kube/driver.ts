@@ -138,11 +138,9 @@ export class KubeDriver implements ClusterDriver {
     signal?: AbortSignal,
     adminTier?: AdminTierPolicies,
   ): Promise<void> {
-    if (hasAdminTier(adminTier ?? {}))
-      throw new Error(
-        'the kube driver does not apply admin-tier policies yet (capabilities().adminTier is empty)',
-      );
     this.dirty = true;
+    if (hasAdminTier(adminTier ?? {}) || this.adminTier.size > 0)
+      await this.adminTier.set(adminTier ?? {}, signal);
     await this.networkPolicies.sync(policies, signal);
   }
 
