@@ -44,7 +44,7 @@ export interface ProbeTarget {
 }
 
 /** What a probe run through `agnhost connect` printed, unjudged. */
-export interface AgnhostOutput {
+interface AgnhostOutput {
   exitCode: number;
   stdout: string;
   stderr: string;
@@ -76,7 +76,7 @@ export interface ProbeBatchOptions {
 }
 
 /** The message a serve-mode UDP listener expects; anything else is ignored. */
-export const UDP_PROBE_PAYLOAD = 'cnb-probe';
+const UDP_PROBE_PAYLOAD = 'cnb-probe';
 
 export async function probeTargets(
   targets: ProbeTarget[],
@@ -95,7 +95,7 @@ export async function probeTargets(
   return results;
 }
 
-export function probeOne(t: ProbeTarget, opts: ProbeBatchOptions): Promise<AgentProbeResult> {
+function probeOne(t: ProbeTarget, opts: ProbeBatchOptions): Promise<AgentProbeResult> {
   switch (t.protocol) {
     case 'TCP':
       return opts.porter ? probeTcpHandshake(t, opts.timeoutMs) : probeTcp(t, opts.timeoutMs);
@@ -319,7 +319,7 @@ async function readStdin(): Promise<string> {
 }
 
 /** One request of the persistent probe protocol. */
-export interface ProbeBatchRequest {
+interface ProbeBatchRequest {
   id: number | string;
   targets: ProbeTarget[];
   timeoutMs?: number;
@@ -390,7 +390,7 @@ const PROBE_OPTIONS = {
 } as const;
 
 /** Checks a parsed targets document: a JSON array of {to, host, port, protocol}. */
-export function parseTargets(text: string): ProbeTarget[] {
+function parseTargets(text: string): ProbeTarget[] {
   let doc: unknown;
   try {
     doc = JSON.parse(text);

@@ -21,13 +21,13 @@ type Raw = Record<string, unknown>;
 
 export type AdminTierKind = 'ClusterNetworkPolicy' | 'AdminNetworkPolicy' | 'BaselineAdminNetworkPolicy';
 
-export const ADMIN_TIER_API_VERSION: Record<AdminTierKind, string> = {
+const ADMIN_TIER_API_VERSION: Record<AdminTierKind, string> = {
   ClusterNetworkPolicy: 'policy.networking.k8s.io/v1alpha2',
   AdminNetworkPolicy: 'policy.networking.k8s.io/v1alpha1',
   BaselineAdminNetworkPolicy: 'policy.networking.k8s.io/v1alpha1',
 };
 
-export const ADMIN_TIER_KIND_API: Record<AdminTierKind, AdminTierApi> = {
+const ADMIN_TIER_KIND_API: Record<AdminTierKind, AdminTierApi> = {
   ClusterNetworkPolicy: 'v1alpha2',
   AdminNetworkPolicy: 'v1alpha1',
   BaselineAdminNetworkPolicy: 'v1alpha1',
@@ -161,7 +161,7 @@ class Checker {
 }
 
 /** The CEL `isCIDR` of Kubernetes: netip.ParsePrefix (no leading zeros, no zone) and no IPv4-mapped IPv6. */
-export function celCidrError(text: string): string | undefined {
+function celCidrError(text: string): string | undefined {
   const err = cidrError(text);
   if (err) return err;
   // netip's Is4In6 looks at the address as written (::ffff:a.b.c.d in any notation), not the network.

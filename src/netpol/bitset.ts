@@ -1,6 +1,6 @@
 /** Fixed-size bitsets over pod indexes, stored as Uint32Array words. */
 
-export function wordsFor(n: number): number {
+function wordsFor(n: number): number {
   return (n + 31) >>> 5;
 }
 
@@ -10,10 +10,6 @@ export function newBitset(n: number): Uint32Array {
 
 export function setBit(b: Uint32Array, i: number): void {
   b[i >>> 5] |= 1 << (i & 31);
-}
-
-export function hasBit(b: Uint32Array, i: number, offset = 0): boolean {
-  return (b[offset + (i >>> 5)] & (1 << (i & 31))) !== 0;
 }
 
 /** A bitset with bits 0..n-1 set. */
@@ -34,11 +30,6 @@ export function andBitsets(a: Uint32Array, b: Uint32Array): Uint32Array {
 /** target[offset..offset+src.length) |= src. */
 export function orInto(target: Uint32Array, offset: number, src: Uint32Array): void {
   for (let w = 0; w < src.length; w++) target[offset + w] |= src[w];
-}
-
-export function isEmptyBitset(b: Uint32Array): boolean {
-  for (let w = 0; w < b.length; w++) if (b[w] !== 0) return false;
-  return true;
 }
 
 /** Calls fn for every set bit, in increasing order. */

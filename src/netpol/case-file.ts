@@ -101,7 +101,7 @@ export function caseToYaml(c: PolicyCase): string {
 }
 
 /** A file name for a case: its name, with anything unsafe for a path replaced. */
-export function caseFileName(c: PolicyCase): string {
+function caseFileName(c: PolicyCase): string {
   return `${c.name.replace(/[^A-Za-z0-9._-]/g, '_')}.yaml`;
 }
 

@@ -8,7 +8,7 @@
  */
 import { InputError } from '../util/errors.js';
 
-export type IpFamily = 4 | 6;
+type IpFamily = 4 | 6;
 
 export interface IpAddress {
   family: IpFamily;
@@ -154,7 +154,7 @@ export function cidrIsSubset(inner: Cidr | string, outer: Cidr | string): boolea
 }
 
 /** Canonical text: dotted quad for IPv4, RFC 5952 (lower case, longest zero run as "::") for IPv6. */
-export function formatIp(a: IpAddress): string {
+function formatIp(a: IpAddress): string {
   if (a.family === 4) {
     const v = Number(a.value);
     return [v >>> 24, (v >>> 16) & 255, (v >>> 8) & 255, v & 255].join('.');
@@ -182,7 +182,7 @@ export function formatIp(a: IpAddress): string {
   return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLen).join(':')}`;
 }
 
-export function formatCidr(c: Cidr): string {
+function formatCidr(c: Cidr): string {
   return `${formatIp({ family: c.family, value: c.network })}/${c.prefix}`;
 }
 

@@ -17,7 +17,7 @@ import type {
   ResolvedPod,
 } from './types.js';
 
-export type CompiledPort =
+type CompiledPort =
   | { kind: 'range'; protocol: Protocol; from: number; to: number }
   | { kind: 'named'; protocol: Protocol; name: string };
 
@@ -28,7 +28,7 @@ export interface CompiledRule {
   ports: CompiledPort[] | null;
 }
 
-export interface CompiledPolicy {
+interface CompiledPolicy {
   key: string;
   ingress: boolean;
   egress: boolean;

@@ -11,7 +11,7 @@ export interface GridMarks {
   denied?: string;
 }
 
-export function formatGrid(grid: ReachabilityGrid, marks: GridMarks = {}): string {
+function formatGrid(grid: ReachabilityGrid, marks: GridMarks = {}): string {
   const yes = marks.allowed ?? '.';
   const no = marks.denied ?? 'X';
   const sources = Object.keys(grid);
@@ -47,7 +47,7 @@ export function formatTruthTable(t: TruthTable, marks: GridMarks = {}): string {
   return out.join('\n');
 }
 
-export function countGrid(grid: ReachabilityGrid): { allowed: number; total: number } {
+function countGrid(grid: ReachabilityGrid): { allowed: number; total: number } {
   let allowed = 0;
   let total = 0;
   for (const row of Object.values(grid)) {

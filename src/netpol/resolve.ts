@@ -16,12 +16,12 @@ import {
 } from './types.js';
 
 /** Key of a pod in truth tables and explanations: "namespace/name". */
-export function podKey(namespace: string, name: string): string {
+function podKey(namespace: string, name: string): string {
   return `${namespace}/${name}`;
 }
 
 /** One container port per distinct probe, named servePortName(port, protocol). */
-export function defaultPorts(probes: Probe[]): ContainerPort[] {
+function defaultPorts(probes: Probe[]): ContainerPort[] {
   const seen = new Set<string>();
   const out: ContainerPort[] = [];
   for (const p of probes) {

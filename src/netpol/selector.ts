@@ -8,7 +8,7 @@
 import type { LabelSelector, LabelSelectorRequirement, Labels } from './types.js';
 
 /** Whether one matchExpressions requirement holds for a label set. */
-export function requirementMatches(req: LabelSelectorRequirement, labels: Labels): boolean {
+function requirementMatches(req: LabelSelectorRequirement, labels: Labels): boolean {
   const has = Object.prototype.hasOwnProperty.call(labels, req.key);
   const values = req.values ?? [];
   switch (req.operator) {

@@ -6,7 +6,7 @@
  *   allowed(s, d) = (s not egress-isolated or d ∈ egress[s]) and (d not ingress-isolated or s ∈ ingress[d])
  */
 import { InputError } from '../util/errors.js';
-import { forEachBit, hasBit, newBitset, orInto, setBit } from './bitset.js';
+import { forEachBit, newBitset, orInto, setBit } from './bitset.js';
 import { compileModel, intersect, type CompiledModel, type CompiledRule } from './compile.js';
 import { hasAdminTier, normalizeAdminTier } from './admin-tier.js';
 import { trafficAllowed } from './matcher.js';
@@ -19,10 +19,6 @@ export interface ReachabilityMatrix {
   keys: string[];
   words: number;
   rows: Uint32Array;
-}
-
-export function matrixAllowed(m: ReachabilityMatrix, src: number, dst: number): boolean {
-  return hasBit(m.rows, dst, src * m.words);
 }
 
 /** Destination pods whose ports admit the probe under this rule; null = every pod; undefined = none. */
@@ -129,7 +125,7 @@ export function computeReachability(
 }
 
 /** Converts a matrix into the allowed[src][dst] grid of the TruthTable type. */
-export function matrixToGrid(m: ReachabilityMatrix): ReachabilityGrid {
+function matrixToGrid(m: ReachabilityMatrix): ReachabilityGrid {
   const grid: ReachabilityGrid = {};
   const n = m.keys.length;
   for (let s = 0; s < n; s++) {

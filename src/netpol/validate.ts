@@ -372,7 +372,7 @@ function policyLabel(p: NetworkPolicy): string {
 }
 
 /** One line per problem: `policy ns/name spec.ingress[0].ports[1].endPort: message`. */
-export function formatProblem(p: NetworkPolicy, problem: PolicyProblem): string {
+function formatProblem(p: NetworkPolicy, problem: PolicyProblem): string {
   const path = formatPath(problem.path);
   return `policy ${policyLabel(p)}${path ? ` ${path}` : ''}: ${problem.message}`;
 }

@@ -389,7 +389,7 @@ function heatmapChart(
   };
 }
 
-export function chartSpecs(m: ReportModel): ChartSpec[] {
+function chartSpecs(m: ReportModel): ChartSpec[] {
   return [
     throughputChart(m),
     latencyChart(m),

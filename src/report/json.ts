@@ -2,9 +2,9 @@
 import type { ScoringResult } from '../scoring/types.js';
 import type { ReportModel, RunInfo } from './model.js';
 
-export const REPORT_JSON_SCHEMA = 'cnibench-report/1';
+const REPORT_JSON_SCHEMA = 'cnibench-report/1';
 
-export interface ReportJson {
+interface ReportJson {
   schema: typeof REPORT_JSON_SCHEMA;
   title: string;
   generatedAt: string;

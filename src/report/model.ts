@@ -36,7 +36,7 @@ export interface ReportModel {
   comparison: CompareReport | null;
 }
 
-export function mergeResults(results: ResultsFile[]): {
+function mergeResults(results: ResultsFile[]): {
   candidates: CandidateResult[];
   scenarioCandidates: Candidate[];
   runs: RunInfo[];
@@ -72,7 +72,7 @@ export function mergeResults(results: ResultsFile[]): {
 }
 
 /** The facts file to use: explicit, else the scenario's factsFile next to the scenario, the working directory, or the project. */
-export function resolveFactsFile(first: ResultsFile, explicit?: string): string | null {
+function resolveFactsFile(first: ResultsFile, explicit?: string): string | null {
   if (explicit) return explicit;
   const f = first.scenario.scoring.factsFile;
   if (path.isAbsolute(f)) return existsSync(f) ? f : null;

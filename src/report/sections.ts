@@ -42,7 +42,7 @@ export const CHART_IDS = {
   radar: (name: string) => `criteria-${name}`,
 };
 
-export function summaryBlocks(m: ReportModel): Block[] {
+function summaryBlocks(m: ReportModel): Block[] {
   const s = m.scoring;
   const out: Block[] = [{ kind: 'heading', level: 2, text: 'Executive summary', id: 'summary' }];
   const winner = s.candidates.find((c) => c.name === s.winner);
@@ -96,7 +96,7 @@ function adminTierSentence(m: ReportModel): string | undefined {
   return `Admin tier (ClusterNetworkPolicy or AdminNetworkPolicy/BaselineAdminNetworkPolicy, an SCS-0219 SHOULD), measured: ${parts.join('; ')}.`;
 }
 
-export function scoreBlocks(m: ReportModel): Block[] {
+function scoreBlocks(m: ReportModel): Block[] {
   const s = m.scoring;
   const criteria = Object.keys(s.weights);
   const rows: Cell[][] = [...s.candidates]
@@ -151,7 +151,7 @@ export function scoreBlocks(m: ReportModel): Block[] {
   return out;
 }
 
-export function sensitivityBlocks(m: ReportModel): Block[] {
+function sensitivityBlocks(m: ReportModel): Block[] {
   const s = m.scoring.sensitivity;
   const out: Block[] = [{ kind: 'heading', level: 2, text: 'Sensitivity analysis', id: 'sensitivity' }];
   if (s.minimalShift) {
@@ -175,7 +175,7 @@ export function sensitivityBlocks(m: ReportModel): Block[] {
   return out;
 }
 
-export function featureBlocks(m: ReportModel): Block[] {
+function featureBlocks(m: ReportModel): Block[] {
   const f = m.scoring.features;
   const names = f.candidates.map((c) => c.name);
   const rows: Cell[][] = f.features.map((feat, i) => [
@@ -196,7 +196,7 @@ export function featureBlocks(m: ReportModel): Block[] {
   ];
 }
 
-export function standardsBlocks(m: ReportModel): Block[] {
+function standardsBlocks(m: ReportModel): Block[] {
   const st = m.scoring.standards;
   const checks = st.candidates[0]?.checks ?? [];
   return [
@@ -231,7 +231,7 @@ function tagCell(t: ReturnType<typeof tallyCases>): string {
   return run === 0 ? `not measured${extra}` : `${t.failed === 0 ? '✔' : '✘'} ${t.passed}/${run}${extra}`;
 }
 
-export function conformanceBlocks(m: ReportModel): Block[] {
+function conformanceBlocks(m: ReportModel): Block[] {
   const withConf = m.candidates.filter((c) => c.conformance);
   if (withConf.length === 0) return [];
   const out: Block[] = [
@@ -334,7 +334,7 @@ function baselineRatio(c: CandidateResult, all: CandidateResult[], x: Measuremen
  * The admin tier: per candidate and API version what ran and passed, a pass-rate heat map by tag
  * over the admin-tier cases, and every unsupported case with its reason.
  */
-export function adminTierBlocks(m: ReportModel): Block[] {
+function adminTierBlocks(m: ReportModel): Block[] {
   const cands = m.candidates.filter((c) => adminTierResults(c).length > 0);
   if (cands.length === 0) return [];
   const isAdmin = (r: CaseResult) => !isNetworkPolicyCase(r);
@@ -398,7 +398,7 @@ export function adminTierBlocks(m: ReportModel): Block[] {
   return out;
 }
 
-export function performanceBlocks(m: ReportModel): Block[] {
+function performanceBlocks(m: ReportModel): Block[] {
   const metrics = [
     ...new Set(m.candidates.flatMap((c) => c.measurements.filter((x) => !isScale(x)).map((x) => x.metric))),
   ];
@@ -454,7 +454,7 @@ export function performanceBlocks(m: ReportModel): Block[] {
   return out;
 }
 
-export function scaleBlocks(m: ReportModel): Block[] {
+function scaleBlocks(m: ReportModel): Block[] {
   const rows: Cell[][] = [];
   for (const c of m.candidates) {
     const xs = c.measurements
@@ -495,7 +495,7 @@ export function scaleBlocks(m: ReportModel): Block[] {
   ];
 }
 
-export function evidenceBlocks(m: ReportModel): Block[] {
+function evidenceBlocks(m: ReportModel): Block[] {
   const out: Block[] = [
     { kind: 'heading', level: 2, text: 'Evidence per indicator', id: 'evidence' },
     {
@@ -528,7 +528,7 @@ export function evidenceBlocks(m: ReportModel): Block[] {
   return out;
 }
 
-export function factsBlocks(m: ReportModel): Block[] {
+function factsBlocks(m: ReportModel): Block[] {
   const s = m.scoring;
   const out: Block[] = [
     { kind: 'heading', level: 2, text: 'Facts', id: 'facts' },
@@ -549,7 +549,7 @@ export function factsBlocks(m: ReportModel): Block[] {
   return out;
 }
 
-export function provenanceBlocks(m: ReportModel): Block[] {
+function provenanceBlocks(m: ReportModel): Block[] {
   const out: Block[] = [{ kind: 'heading', level: 2, text: 'Provenance', id: 'provenance' }];
   for (const r of m.runs) {
     const p = r.provenance;
@@ -602,7 +602,7 @@ export function provenanceBlocks(m: ReportModel): Block[] {
   return out;
 }
 
-export function scenarioBlocks(m: ReportModel): Block[] {
+function scenarioBlocks(m: ReportModel): Block[] {
   return [
     { kind: 'heading', level: 2, text: 'Scenario as run', id: 'scenario' },
     { kind: 'code', lang: 'yaml', text: stringify(m.scenario, { lineWidth: 0 }) },

@@ -15,8 +15,6 @@ const positiveInt = z
   .int({ error: 'expected a whole number' })
   .positive({ error: 'expected a positive whole number' });
 
-export const IMAGE_KEYS = ['agent', 'iperf3', 'agnhost', 'netperf'] as const;
-
 const imagesSchema = z
   .strictObject({
     agent: z.string().min(1).optional(),
@@ -26,7 +24,7 @@ const imagesSchema = z
   })
   .describe('Container images used on real clusters; each rewritten by imageRegistry when set.');
 
-export const localClusterSchema = z
+const localClusterSchema = z
   .strictObject({
     kind: z.literal('local'),
     nodes: z.number().int().min(2, { error: 'the local cluster needs at least 2 nodes' }).max(8).default(2),
@@ -71,7 +69,7 @@ export const kubeClusterSchema = z
   })
   .describe('A real Kubernetes cluster reached through its API.');
 
-export const clusterSchema = z.discriminatedUnion('kind', [localClusterSchema, kubeClusterSchema]);
+const clusterSchema = z.discriminatedUnion('kind', [localClusterSchema, kubeClusterSchema]);
 
 const localProfileSettings = z.strictObject({
   /** MTU of pod interfaces. */
@@ -163,9 +161,9 @@ const adaptiveSchema = z
     'Adaptive sampling: after `count` samples, keep sampling until the 95% CI half-width of the compared figure is within targetCiPercent % of it, or maxSamples were taken.',
   );
 
-export const DEFAULT_ADAPTIVE = { targetCiPercent: 5, maxSamples: 10 } as const;
+const DEFAULT_ADAPTIVE = { targetCiPercent: 5, maxSamples: 10 } as const;
 
-export const repetitionsSchema = z
+const repetitionsSchema = z
   .strictObject({
     /** Samples per measurement; the minimum when adaptive. */
     count: positiveInt.max(1000).default(3),
@@ -187,7 +185,7 @@ const workloadRepetitions = repetitionsSchema
   .optional()
   .describe("This workload's repetitions, instead of the scenario's.");
 
-export const statisticsSchema = z
+const statisticsSchema = z
   .strictObject({
     /** Significance level of every test (after multiple-comparison control). */
     alpha: z.number().gt(0).lt(1).default(0.05),
@@ -269,7 +267,7 @@ const policyScaleWorkload = z.strictObject({
   repetitions: workloadRepetitions,
 });
 
-export const workloadSchema = z.discriminatedUnion('kind', [
+const workloadSchema = z.discriminatedUnion('kind', [
   conformanceWorkload,
   throughputWorkload,
   latencyWorkload,
@@ -299,7 +297,7 @@ export const scoringSchema = z.strictObject({
   factsMaxAgeDays: positiveInt.default(180),
 });
 
-export const reportSchema = z.strictObject({
+const reportSchema = z.strictObject({
   formats: z
     .array(z.enum(['md', 'html', 'json', 'junit', 'csv']))
     .default(['md', 'html', 'json', 'junit', 'csv']),
@@ -329,7 +327,6 @@ export type Scenario = z.infer<typeof scenarioSchema>;
 export type ScenarioInput = z.input<typeof scenarioSchema>;
 export type Candidate = z.infer<typeof candidateSchema>;
 export type Workload = z.infer<typeof workloadSchema>;
-export type ClusterConfig = z.infer<typeof clusterSchema>;
 export type KubeClusterConfig = z.infer<typeof kubeClusterSchema>;
 export type LocalClusterConfig = z.infer<typeof localClusterSchema>;
 export type Repetitions = z.infer<typeof repetitionsSchema>;

@@ -48,7 +48,7 @@ export function adminTierResults(candidate: CandidateResult): AdminTierApiResult
   return out;
 }
 
-export type AdminTierVerdict = 'supported' | 'failing' | 'unsupported' | 'not-measured';
+type AdminTierVerdict = 'supported' | 'failing' | 'unsupported' | 'not-measured';
 
 export interface AdminTierReading {
   verdict: AdminTierVerdict;

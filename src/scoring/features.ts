@@ -10,7 +10,7 @@ import { isKnown, type FactsLookup } from './facts.js';
 import { isNetworkPolicyCase, tallyCases } from './tally.js';
 import type { FeatureCell, FeatureMatrix } from './types.js';
 
-export { tallyTags, tallyCases, isNetworkPolicyCase, type TagTally } from './tally.js';
+export { tallyCases, isNetworkPolicyCase } from './tally.js';
 
 export interface MeasuredFeature {
   id: string;
@@ -90,7 +90,7 @@ export function measuredCell(candidate: CandidateResult, f: MeasuredFeature): Fe
   };
 }
 
-export function declaredCell(lookup: FactsLookup, id: string): FeatureCell {
+function declaredCell(lookup: FactsLookup, id: string): FeatureCell {
   if (lookup.kind === 'not-applicable') {
     return { feature: id, origin: 'declared', status: 'not-applicable', detail: lookup.reason };
   }

@@ -17,7 +17,7 @@ import {
 import type { Ties } from './ties.js';
 import type { IndicatorDefinition, IndicatorValue } from './types.js';
 
-export interface IndicatorContext {
+interface IndicatorContext {
   candidate: CandidateResult;
   all: readonly CandidateResult[];
   lookup: FactsLookup;

@@ -22,7 +22,7 @@ function paramKey(m: Measurement): string {
   return `${m.metric}|${entries.map(([k, v]) => `${k}=${v}`).join(',')}`;
 }
 
-export function groupKey(m: Measurement): string {
+function groupKey(m: Measurement): string {
   return `${m.path}|${paramKey(m)}`;
 }
 
@@ -132,7 +132,7 @@ export function relativeToBest(
 }
 
 /** Median programming latency: the policy-programming workload, else the conformance cases' latencies. */
-export function programmingLatencyMs(c: CandidateResult): number | null {
+function programmingLatencyMs(c: CandidateResult): number | null {
   const ms = c.measurements.filter((m) => m.metric === 'programming-latency' && m.summary.n > 0);
   if (ms.length > 0) {
     // Prefer the smallest policy count: it is what a single policy change costs.

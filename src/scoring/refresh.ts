@@ -24,7 +24,7 @@ export interface RefreshOptions {
   client?: Partial<GitHubClientOptions>;
 }
 
-export interface FactUpdate {
+interface FactUpdate {
   project: string;
   key: string;
   before: FactValue;

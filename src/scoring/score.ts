@@ -33,7 +33,7 @@ export interface ScoreInput {
   statistics?: StatisticsConfig;
 }
 
-export function criteriaOf(config: ScoringConfig): Array<{ name: string; indicators: Indicator[] }> {
+function criteriaOf(config: ScoringConfig): Array<{ name: string; indicators: Indicator[] }> {
   return [
     ...BUILTIN_CRITERIA.map((name) => ({ name: name as string, indicators: indicatorsOf(name) })),
     ...config.customCriteria.map((c) => ({

@@ -11,7 +11,7 @@ import { isKnown, type FactsLookup } from './facts.js';
 import { isNetworkPolicyCase, tallyCases } from './tally.js';
 import type { StandardsCheck, StandardsFit } from './types.js';
 
-export const SCS_0219_URL =
+const SCS_0219_URL =
   'https://github.com/SovereignCloudStack/standards/blob/main/Standards/scs-0219-v1-kaas-networking.md';
 
 function networkPolicyCheck(c: CandidateResult): StandardsCheck {

@@ -5,8 +5,6 @@ import type { Comparison } from './compare.js';
 import { fmtNumber, fmtP, fmtPercent } from './numbers.js';
 import { rowTitle, type CandidateFigure, type CompareReport, type CompareRow } from './results-compare.js';
 
-export { fmtNumber, fmtP } from './numbers.js';
-
 export type CompareOutput = 'table' | 'json' | 'md';
 
 function valueCell(
@@ -121,7 +119,7 @@ export function methodLines(report: CompareReport): string[] {
 }
 
 /** The lines below the table: verdict counts and one sentence per drifted figure. */
-export function summaryLines(report: CompareReport): string[] {
+function summaryLines(report: CompareReport): string[] {
   const t = report.tally;
   const out = [
     `Figure verdicts: ${t.better} better, ${t.worse} worse, ${t.equivalent} equivalent, ${t.inconclusive} inconclusive.`,

@@ -30,7 +30,7 @@ export interface LoadedRun {
 }
 
 /** One candidate of one run, as compared. */
-export interface ComparedCandidate {
+interface ComparedCandidate {
   /** Unique label: the candidate name, or "runId:name" when several runs share a name. */
   id: string;
   runId: string;
@@ -40,14 +40,14 @@ export interface ComparedCandidate {
 }
 
 /** A statistic with its 95% CI (null with a single sample). */
-export interface FigureValue {
+interface FigureValue {
   value: number;
   ci: [number, number] | null;
   n: number;
 }
 
 /** The candidates' baselines of one figure differ: the environment changed between their turns. */
-export interface DriftFinding {
+interface DriftFinding {
   /** candidate's baseline / baseline candidate's baseline − 1. */
   relativeDifference: number | null;
   /** Raw p-value of the test between the two baseline series. */
@@ -114,7 +114,7 @@ export interface CompareRow {
 }
 
 /** A drift sentence and where it belongs. */
-export interface DriftNotice {
+interface DriftNotice {
   key: string;
   id: string;
   candidate: string;
@@ -155,7 +155,7 @@ export interface CompareRunsOptions {
   driftTolerance?: number;
 }
 
-export const DEFAULT_DRIFT_TOLERANCE = 0.05;
+const DEFAULT_DRIFT_TOLERANCE = 0.05;
 
 /**
  * Numeric parameters that describe the configuration. Other numeric parameters are results the
@@ -163,15 +163,10 @@ export const DEFAULT_DRIFT_TOLERANCE = 0.05;
  * differ from run to run, so they must not split rows. String and boolean parameters are
  * configuration (protocol, mode, tool, udpRate).
  */
-export const NUMERIC_CONFIG_PARAMETERS: readonly string[] = [
-  'streams',
-  'duration',
-  'payloadBytes',
-  'policies',
-];
+const NUMERIC_CONFIG_PARAMETERS: readonly string[] = ['streams', 'duration', 'payloadBytes', 'policies'];
 
 /** The parameters that identify a measurement (see NUMERIC_CONFIG_PARAMETERS), keys sorted. */
-export function configParameters(parameters: Measurement['parameters']): Measurement['parameters'] {
+function configParameters(parameters: Measurement['parameters']): Measurement['parameters'] {
   const out: Measurement['parameters'] = {};
   for (const k of Object.keys(parameters).sort()) {
     const v = parameters[k];
@@ -197,7 +192,7 @@ function pathlessKey(m: Measurement): string {
 const PROVENANCE_FIELDS: Array<keyof Provenance> = ['hostname', 'kernel', 'cpus', 'cpuModel'];
 
 /** Human-readable differences in machine identity between runs. */
-export function provenanceWarnings(runs: readonly LoadedRun[]): string[] {
+function provenanceWarnings(runs: readonly LoadedRun[]): string[] {
   const warnings: string[] = [];
   if (runs.length < 2) return warnings;
   for (const field of PROVENANCE_FIELDS) {

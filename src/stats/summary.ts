@@ -18,8 +18,6 @@ import { DEFAULT_SEED } from './prng.js';
 import { quantileSorted, sortedCopy } from './quantile.js';
 import type { Summary } from './types.js';
 
-export { ciHalfWidthPercent } from './ci.js';
-
 export interface SummarizeOptions {
   /** Names the measurement in error messages (e.g. "cilium/throughput/cross-node"). */
   label?: string;

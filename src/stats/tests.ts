@@ -12,12 +12,12 @@ import ttest2 from '@stdlib/stats-ttest2';
 export type Alternative = 'two-sided' | 'greater' | 'less';
 
 /** Standard normal CDF Φ(z), from simple-statistics' error function (max. error 1.2e-7). */
-export function normalCdf(z: number): number {
+function normalCdf(z: number): number {
   return 0.5 * (1 + errorFunction(z / Math.SQRT2));
 }
 
 /** Two-sided normal p-value P(|Z| >= |z|). */
-export function normalTwoSidedP(z: number): number {
+function normalTwoSidedP(z: number): number {
   return Math.min(1, Math.max(0, 1 - errorFunction(Math.abs(z) / Math.SQRT2)));
 }
 
@@ -37,7 +37,7 @@ export interface MannWhitneyResult {
 }
 
 /** Exact two-sided tests are used without ties while both samples have at most this many values. */
-export const MANN_WHITNEY_EXACT_MAX_N = 25;
+const MANN_WHITNEY_EXACT_MAX_N = 25;
 
 /** Average ranks (1-based) of the pooled values, plus Σ(t³ − t) over tie groups. */
 function rankWithTies(values: readonly number[]): { ranks: number[]; tieTerm: number } {

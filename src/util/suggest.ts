@@ -14,7 +14,7 @@ export function suggestKey(key: string, known: readonly string[]): string | unde
 }
 
 /** Levenshtein distance with transpositions counted as one edit. */
-export function editDistance(a: string, b: string): number {
+function editDistance(a: string, b: string): number {
   const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [
     i,
     ...new Array<number>(b.length).fill(0),

@@ -14,7 +14,7 @@ import { scenarioSchema, type ScenarioInput } from '../../src/scenario/schema.js
 import { summarize } from '../../src/stats/summary.js';
 import type { PathKind } from '../../src/cluster/driver.js';
 
-export function measurement(
+function measurement(
   o: {
     id?: string;
     workload: WorkloadKind;

@@ -40,7 +40,7 @@ function policy(
 }
 
 /** The explicit allow for the measured path (policy #0). */
-export function perfAllowPolicy(layout: ScaleLayout): NetworkPolicy {
+function perfAllowPolicy(layout: ScaleLayout): NetworkPolicy {
   const { perf } = layout;
   return policy(
     'scale-allow-perf',
