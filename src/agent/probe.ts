@@ -85,9 +85,11 @@ export async function probeTargets(
   const results: AgentProbeResult[] = new Array(targets.length);
   let next = 0;
   const worker = async () => {
-    while (next < targets.length) {
+    for (;;) {
       const i = next++;
-      results[i] = await probeOne(targets[i], opts);
+      const t = targets[i];
+      if (t === undefined) return;
+      results[i] = await probeOne(t, opts);
     }
   };
   const n = Math.max(1, Math.min(opts.concurrency, targets.length));

@@ -72,9 +72,10 @@ function parseIpv6(text: string, whole: string, kind: string): bigint {
   const dbl = body.split('::');
   if (dbl.length > 2) fail(kind, whole, '"::" may appear only once');
   let groups: number[];
-  if (dbl.length === 2) {
-    const head = parseGroups(dbl[0], whole, kind);
-    const rest = [...parseGroups(dbl[1], whole, kind), ...tail];
+  const [before, after] = dbl;
+  if (before !== undefined && after !== undefined) {
+    const head = parseGroups(before, whole, kind);
+    const rest = [...parseGroups(after, whole, kind), ...tail];
     const missing = 8 - head.length - rest.length;
     if (missing < 1) fail(kind, whole, 'too many groups around "::"');
     groups = [...head, ...new Array<number>(missing).fill(0), ...rest];

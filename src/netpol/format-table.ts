@@ -14,15 +14,16 @@ export interface GridMarks {
 function formatGrid(grid: ReachabilityGrid, marks: GridMarks = {}): string {
   const yes = marks.allowed ?? '.';
   const no = marks.denied ?? 'X';
-  const sources = Object.keys(grid);
-  const dests = [...new Set(sources.flatMap((s) => Object.keys(grid[s])))];
+  const rows = Object.entries(grid);
+  const sources = rows.map(([s]) => s);
+  const dests = [...new Set(rows.flatMap(([, row]) => Object.keys(row)))];
   const corner = 'from\\to';
   const rowHead = Math.max(corner.length, ...sources.map((s) => s.length));
   const cell = Math.max(yes.length, no.length, ...dests.map((d) => d.length));
   const pad = (s: string, n: number) => s + ' '.repeat(Math.max(0, n - s.length));
   const lines = [[pad(corner, rowHead), ...dests.map((d) => pad(d, cell))].join(' ').trimEnd()];
-  for (const s of sources) {
-    const cells = dests.map((d) => pad(grid[s][d] === undefined ? '?' : grid[s][d] ? yes : no, cell));
+  for (const [s, row] of rows) {
+    const cells = dests.map((d) => pad(row[d] === undefined ? '?' : row[d] ? yes : no, cell));
     lines.push([pad(s, rowHead), ...cells].join(' ').trimEnd());
   }
   return lines.join('\n');

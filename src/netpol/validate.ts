@@ -69,8 +69,8 @@ export function labelKeyProblems(key: string): string[] {
   const parts = key.split('/');
   let name = key;
   const out: string[] = [];
-  if (parts.length === 2) {
-    const [prefix, n] = parts;
+  const [prefix, n] = parts;
+  if (parts.length === 2 && prefix !== undefined && n !== undefined) {
     name = n;
     if (prefix.length === 0) out.push('prefix part must be non-empty');
     else out.push(...dnsSubdomainProblems(prefix).map((m) => `prefix part ${m}`));
