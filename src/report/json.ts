@@ -56,15 +56,12 @@ export function renderJson(m: ReportModel): string {
       decisiveCriteria: s.decisiveCriteria,
       minimalWeightShift: s.sensitivity.minimalShift,
       ranking: s.candidates
-        .filter((c) => c.rank !== null)
-        .sort((a, b) => a.rank! - b.rank!)
-        .map((c) => ({
-          rank: c.rank!,
-          name: c.name,
-          label: c.label,
-          total: c.total!,
-          confidence: c.confidence,
-        })),
+        .flatMap((c) =>
+          c.rank === null || c.total === null
+            ? []
+            : [{ rank: c.rank, name: c.name, label: c.label, total: c.total, confidence: c.confidence }],
+        )
+        .sort((a, b) => a.rank - b.rank),
       conformance: m.candidates
         .filter((c) => c.conformance)
         .map((c) => ({

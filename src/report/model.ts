@@ -51,7 +51,7 @@ function mergeResults(results: ResultsFile[]): {
   for (const r of results) {
     const names: string[] = [];
     for (const c of r.candidates) {
-      const name = counts.get(c.name)! > 1 ? `${c.name}@${r.runId}` : c.name;
+      const name = (counts.get(c.name) ?? 0) > 1 ? `${c.name}@${r.runId}` : c.name;
       candidates.push(name === c.name ? c : { ...c, name });
       const sc = r.scenario.candidates.find((s) => s.name === c.name);
       if (sc) scenarioCandidates.push({ ...sc, name } as Candidate);
@@ -91,8 +91,8 @@ export interface ModelOptions {
 }
 
 export function buildModel(results: ResultsFile[], opts: ModelOptions = {}): ReportModel {
-  if (results.length === 0) throw new Error('no results to report');
-  const first = results[0];
+  const [first] = results;
+  if (first === undefined) throw new Error('no results to report');
   const merged = mergeResults(results);
   let facts: LoadedFacts | undefined;
   if (opts.facts && typeof opts.facts === 'object') facts = opts.facts;

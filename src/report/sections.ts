@@ -107,8 +107,8 @@ function scoreBlocks(m: ReportModel): Block[] {
       score(c.total),
       pct(c.confidence),
       ...criteria.map((k) => {
-        const x = c.criteria.find((y) => y.criterion === k)!;
-        return `${score(x.score)} (${pct(x.coverage)} data)`;
+        const x = c.criteria.find((y) => y.criterion === k);
+        return x ? `${score(x.score)} (${pct(x.coverage)} data)` : '—';
       }),
     ]);
   const out: Block[] = [
@@ -178,10 +178,11 @@ function sensitivityBlocks(m: ReportModel): Block[] {
 function featureBlocks(m: ReportModel): Block[] {
   const f = m.scoring.features;
   const names = f.candidates.map((c) => c.name);
-  const rows: Cell[][] = f.features.map((feat, i) => [
+  const rows: Cell[][] = f.features.map((feat) => [
     `${feat.title} (${feat.origin})`,
     ...f.candidates.map((c) => {
-      const cell = c.cells[i];
+      const cell = c.cells.find((x) => x.feature === feat.id);
+      if (cell === undefined) return '—';
       const text = `${STATUS[cell.status]}${cell.origin === 'measured' && cell.detail ? `: ${cell.detail}` : ''}`;
       return cell.source ? { text, href: cell.source } : text;
     }),
@@ -205,10 +206,11 @@ function standardsBlocks(m: ReportModel): Block[] {
     {
       kind: 'table',
       headers: ['Requirement', ...st.candidates.map((c) => labelOf(m, c.name))],
-      rows: checks.map((chk, i) => [
+      rows: checks.map((chk) => [
         `${chk.requirement}: ${chk.text}`,
         ...st.candidates.map((c) => {
-          const x = c.checks[i];
+          const x = c.checks.find((y) => y.id === chk.id);
+          if (x === undefined) return '—';
           const text = `${FIT[x.status]} — ${x.evidence}`;
           return x.source ? { text, href: x.source } : text;
         }),
@@ -585,17 +587,18 @@ function provenanceBlocks(m: ReportModel): Block[] {
     const cands = m.candidates.filter((c) => m.runOf.get(c.name) === r.runId);
     const errs = cands.flatMap((c) => c.errors.map((e) => [c.label, e.step, e.message] as Cell[]));
     if (errs.length > 0) out.push({ kind: 'table', headers: ['Candidate', 'Step', 'Error'], rows: errs });
-    const versions = cands
-      .filter((c) => c.installedVersions)
-      .map(
-        (c) =>
-          [
-            c.label,
-            Object.entries(c.installedVersions!)
-              .map(([k, v]) => `${k} ${v}`)
-              .join(', '),
-          ] as Cell[],
-      );
+    const versions = cands.flatMap((c): Cell[][] =>
+      c.installedVersions === undefined
+        ? []
+        : [
+            [
+              c.label,
+              Object.entries(c.installedVersions)
+                .map(([k, v]) => `${k} ${v}`)
+                .join(', '),
+            ],
+          ],
+    );
     if (versions.length > 0)
       out.push({ kind: 'table', headers: ['Candidate', 'Installed versions'], rows: versions });
   }

@@ -70,6 +70,11 @@ export function isKnown(f: Fact | undefined): boolean {
   return f !== undefined && f.value !== UNKNOWN;
 }
 
+/** The fact when its value is known; undefined when it is absent or recorded as unknown. */
+export function knownFact(f: Fact | undefined): Fact | undefined {
+  return isKnown(f) ? f : undefined;
+}
+
 export interface LoadedFacts {
   file: string;
   facts: FactsFile;

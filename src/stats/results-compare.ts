@@ -168,8 +168,7 @@ const NUMERIC_CONFIG_PARAMETERS: readonly string[] = ['streams', 'duration', 'pa
 /** The parameters that identify a measurement (see NUMERIC_CONFIG_PARAMETERS), keys sorted. */
 function configParameters(parameters: Measurement['parameters']): Measurement['parameters'] {
   const out: Measurement['parameters'] = {};
-  for (const k of Object.keys(parameters).sort()) {
-    const v = parameters[k];
+  for (const [k, v] of Object.entries(parameters).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     if (typeof v !== 'number' || NUMERIC_CONFIG_PARAMETERS.includes(k)) out[k] = v;
   }
   return out;
@@ -233,11 +232,16 @@ function candidateIds(runs: readonly CandidateSource[]): ComparedCandidate[] {
 }
 
 function resolveBaseline(cands: readonly ComparedCandidate[], wanted: string | undefined): string {
-  if (wanted === undefined) return cands[0].id;
+  if (wanted === undefined) {
+    const [first] = cands;
+    if (first) return first.id;
+    throw new InputError('no candidates to compare');
+  }
   const byId = cands.find((c) => c.id === wanted);
   if (byId) return byId.id;
   const byName = cands.filter((c) => c.name === wanted || c.runId === wanted);
-  if (byName.length === 1) return byName[0].id;
+  const [only] = byName;
+  if (byName.length === 1 && only) return only.id;
   const known = cands.map((c) => c.id).join(', ');
   if (byName.length > 1)
     throw new InputError(
