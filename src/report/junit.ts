@@ -1,9 +1,11 @@
 /**
  * JUnit XML for CI dashboards: one <testsuite> per candidate, one <testcase> per conformance case;
- * a failing case carries its mismatch list, a skipped case its reason.
+ * a failing case carries its mismatch list, a skipped case its reason. Built with xmlbuilder2, which
+ * escapes text and attributes and declares the encoding.
  */
-import type { CandidateResult, Mismatch } from '../results/schema.js';
-import { escapeXml as x } from './escape.js';
+import { create } from 'xmlbuilder2';
+import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
+import type { CandidateResult, CaseResult, ConformanceResult, Mismatch } from '../results/schema.js';
 import type { ReportModel } from './model.js';
 
 const secs = (ms: number) => (ms / 1000).toFixed(3);
@@ -17,43 +19,65 @@ function mismatchText(ms: Mismatch[]): string {
     .join('\n');
 }
 
-function suite(c: CandidateResult, timestamp: string): string {
-  const k = c.conformance!;
-  const cases = k.caseResults.map((r) => {
-    const open = `    <testcase classname="${x(`cnibench.${c.name}`)}" name="${x(r.name)}" time="${secs(r.durationMs)}"`;
-    const props = `      <properties><property name="tags" value="${x(r.tags.join(','))}"/><property name="probes" value="${r.probes}"/>${
-      r.programmingLatencyMs !== null
-        ? `<property name="programmingLatencyMs" value="${r.programmingLatencyMs}"/>`
-        : ''
-    }</properties>`;
-    if (r.status === 'pass') return `${open}>\n${props}\n    </testcase>`;
-    if (r.status === 'skip')
-      return `${open}>\n${props}\n      <skipped message="${x(r.skipReason ?? 'skipped')}"/>\n    </testcase>`;
-    // JUnit has no "unsupported": it is reported as skipped, with the reason, never as a failure.
-    if (r.status === 'unsupported')
-      return `${open}>\n${props}\n      <skipped message="${x(`unsupported: ${r.unsupportedReason ?? 'not enforced here'}`)}"/>\n    </testcase>`;
-    const n = r.mismatches.length;
-    return `${open}>\n${props}\n      <failure message="${x(`${n} mismatch${n === 1 ? '' : 'es'} with the NetworkPolicy model`)}" type="mismatch">${x(mismatchText(r.mismatches))}</failure>\n    </testcase>`;
+function testcase(parent: XMLBuilder, c: CandidateResult, r: CaseResult): void {
+  const tc = parent.ele('testcase', {
+    classname: `cnibench.${c.name}`,
+    name: r.name,
+    time: secs(r.durationMs),
   });
-  return [
-    `  <testsuite name="${x(c.label)}" tests="${k.cases}" failures="${k.failed}" errors="0" skipped="${k.skipped + (k.unsupported ?? 0)}" time="${secs(k.durationMs)}" timestamp="${x(timestamp)}">`,
-    ...cases,
-    '  </testsuite>',
-  ].join('\n');
+  const props = tc.ele('properties');
+  props.ele('property', { name: 'tags', value: r.tags.join(',') });
+  props.ele('property', { name: 'probes', value: String(r.probes) });
+  if (r.programmingLatencyMs !== null)
+    props.ele('property', { name: 'programmingLatencyMs', value: String(r.programmingLatencyMs) });
+  switch (r.status) {
+    case 'pass':
+      return;
+    case 'skip':
+      tc.ele('skipped', { message: r.skipReason ?? 'skipped' });
+      return;
+    // JUnit has no "unsupported": it is reported as skipped, with the reason, never as a failure.
+    case 'unsupported':
+      tc.ele('skipped', { message: `unsupported: ${r.unsupportedReason ?? 'not enforced here'}` });
+      return;
+    default: {
+      const n = r.mismatches.length;
+      tc.ele('failure', {
+        message: `${n} mismatch${n === 1 ? '' : 'es'} with the NetworkPolicy model`,
+        type: 'mismatch',
+      }).txt(mismatchText(r.mismatches));
+    }
+  }
 }
 
+const skippedOf = (k: ConformanceResult) => k.skipped + (k.unsupported ?? 0);
+
 export function renderJunit(m: ReportModel): string {
-  const cands = m.candidates.filter((c) => c.conformance);
-  const tests = cands.reduce((s, c) => s + c.conformance!.cases, 0);
-  const failures = cands.reduce((s, c) => s + c.conformance!.failed, 0);
-  const skipped = cands.reduce((s, c) => s + c.conformance!.skipped + (c.conformance!.unsupported ?? 0), 0);
+  const suites = m.candidates.flatMap((c) => (c.conformance ? [{ c, k: c.conformance }] : []));
   const started = (name: string) =>
     m.runs.find((r) => r.candidates.includes(name))?.provenance.startedAt ?? m.scoring.generatedAt;
-  return [
-    '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="${x(`cnibench conformance: ${m.title}`)}" tests="${tests}" failures="${failures}" errors="0" skipped="${skipped}">`,
-    ...cands.map((c) => suite(c, started(c.name))),
-    '</testsuites>',
-    '',
-  ].join('\n');
+  // Characters XML 1.0 cannot carry at all (control characters in a probe's output) become U+FFFD.
+  const root = create({ version: '1.0', encoding: 'UTF-8', invalidCharReplacement: '\uFFFD' }).ele(
+    'testsuites',
+    {
+      name: `cnibench conformance: ${m.title}`,
+      tests: String(suites.reduce((s, { k }) => s + k.cases, 0)),
+      failures: String(suites.reduce((s, { k }) => s + k.failed, 0)),
+      errors: '0',
+      skipped: String(suites.reduce((s, { k }) => s + skippedOf(k), 0)),
+    },
+  );
+  for (const { c, k } of suites) {
+    const suite = root.ele('testsuite', {
+      name: c.label,
+      tests: String(k.cases),
+      failures: String(k.failed),
+      errors: '0',
+      skipped: String(skippedOf(k)),
+      time: secs(k.durationMs),
+      timestamp: started(c.name),
+    });
+    for (const r of k.caseResults) testcase(suite, c, r);
+  }
+  return `${root.end({ prettyPrint: true })}\n`;
 }
