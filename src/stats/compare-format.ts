@@ -3,6 +3,7 @@ import type { AaCheck } from '../results/schema.js';
 import { ADJUST_LABELS } from './adjust.js';
 import type { Comparison } from './compare.js';
 import { fmtNumber, fmtP, fmtPercent } from './numbers.js';
+import { textTable } from '../util/table.js';
 import { rowTitle, type CandidateFigure, type CompareReport, type CompareRow } from './results-compare.js';
 
 export type CompareOutput = 'table' | 'json' | 'md';
@@ -131,20 +132,9 @@ function summaryLines(report: CompareReport): string[] {
   return out;
 }
 
-function textTable(report: CompareReport): string {
-  const rows = [header(report), ...allRows(report)];
-  const widths = header(report).map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  const line = (r: string[]) =>
-    r
-      .map((c, i) => c.padEnd(widths[i] ?? 0))
-      .join('  ')
-      .trimEnd();
-  const lines = [
-    line(header(report)),
-    widths.map((w) => '-'.repeat(w)).join('  '),
-    ...rows.slice(1).map(line),
-  ];
-  return [...warningBanner(report), ...methodLines(report), '', ...lines, '', ...summaryLines(report)].join(
+function compareTextTable(report: CompareReport): string {
+  const lines = textTable(allRows(report), { head: header(report), headRule: true });
+  return [...warningBanner(report), ...methodLines(report), '', lines, '', ...summaryLines(report)].join(
     '\n',
   );
 }
@@ -179,7 +169,7 @@ export function formatCompareReport(report: CompareReport, output: CompareOutput
     case 'md':
       return mdTable(report);
     case 'table':
-      return textTable(report);
+      return compareTextTable(report);
   }
 }
 
