@@ -14,7 +14,8 @@
 import { suggestKey } from '../util/suggest.js';
 import { cidrError, parseIp } from './cidr.js';
 import type { AdminTierApi } from './types.js';
-import { dnsSubdomainProblems, validateSelector, type PolicyProblem } from './validate.js';
+import { dnsSubdomainProblems } from '../util/k8s-names.js';
+import { validateSelector, type PolicyProblem } from './validate.js';
 
 type Path = (string | number)[];
 type Raw = Record<string, unknown>;

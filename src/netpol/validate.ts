@@ -5,6 +5,7 @@
  * relative to the policy object.
  */
 import { InputError } from '../util/errors.js';
+import { dnsLabelProblems, dnsSubdomainProblems } from '../util/k8s-names.js';
 import { cidrError, parseCidr, cidrContains } from './cidr.js';
 import type {
   IPBlock,
@@ -33,35 +34,11 @@ export function formatPath(path: Path): string {
   return out;
 }
 
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const QUALIFIED_NAME_PART = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-export function dnsSubdomainProblems(v: string): string[] {
-  const out: string[] = [];
-  if (v.length > 253) out.push('must be no more than 253 characters');
-  if (!DNS1123_SUBDOMAIN.test(v)) {
-    out.push(
-      "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character",
-    );
-  }
-  return out;
-}
-
-function dnsLabelProblems(v: string): string[] {
-  const out: string[] = [];
-  if (v.length > 63) out.push('must be no more than 63 characters');
-  if (!DNS1123_LABEL.test(v)) {
-    out.push(
-      "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character",
-    );
-  }
-  return out;
 }
 
 /** Label key rules: optional DNS-subdomain prefix and "/", then a name of at most 63 characters. */

@@ -4,6 +4,7 @@
  * key is an error, because a typo must never silently change a benchmark.
  */
 import { z } from 'zod';
+import { DNS1123_LABEL_PATTERN } from '../util/k8s-names.js';
 
 const seconds = (what: string) =>
   z.number({ error: `expected a positive number of seconds (${what})` }).positive({
@@ -43,11 +44,7 @@ export const kubeClusterSchema = z
       .optional()
       .describe('Path to a kubeconfig; default: KUBECONFIG or ~/.kube/config.'),
     context: z.string().optional(),
-    namespacePrefix: z
-      .string()
-      .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/)
-      .max(20)
-      .default('cnb'),
+    namespacePrefix: z.string().regex(DNS1123_LABEL_PATTERN).max(20).default('cnb'),
     imageRegistry: z
       .string()
       .optional()
@@ -115,7 +112,7 @@ const ciliumSettings = z.strictObject({
 const candidateBase = {
   name: z
     .string()
-    .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: 'expected a lower-case name (letters, digits, -)' })
+    .regex(DNS1123_LABEL_PATTERN, { error: 'expected a lower-case name (letters, digits, -)' })
     .max(30),
   /** Uninstall the CNI after evaluating it (real clusters). */
   uninstallAfter: z.boolean().default(true),

@@ -1,0 +1,42 @@
+/**
+ * Kubernetes object-name rules (apimachinery's validation.IsDNS1123Label / IsDNS1123Subdomain), the
+ * one definition cnibench checks names against: namespaces, pods, candidate names, prefixes.
+ */
+
+/** RFC 1123 label: lower-case alphanumerics and '-', alphanumeric at both ends. Length checked apart. */
+export const DNS1123_LABEL_PATTERN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+export const DNS1123_LABEL_MAX_LENGTH = 63;
+
+const DNS1123_SUBDOMAIN_PATTERN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const DNS1123_SUBDOMAIN_MAX_LENGTH = 253;
+
+/** Whether `v` is a valid RFC 1123 label (1–63 characters). */
+export function isDnsLabel(v: string): boolean {
+  return v.length <= DNS1123_LABEL_MAX_LENGTH && DNS1123_LABEL_PATTERN.test(v);
+}
+
+/** The API server's messages for an invalid label, none when valid. */
+export function dnsLabelProblems(v: string): string[] {
+  const out: string[] = [];
+  if (v.length > DNS1123_LABEL_MAX_LENGTH)
+    out.push(`must be no more than ${DNS1123_LABEL_MAX_LENGTH} characters`);
+  if (!DNS1123_LABEL_PATTERN.test(v)) {
+    out.push(
+      "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character",
+    );
+  }
+  return out;
+}
+
+/** The API server's messages for an invalid subdomain (dot-separated labels, ≤ 253 characters). */
+export function dnsSubdomainProblems(v: string): string[] {
+  const out: string[] = [];
+  if (v.length > DNS1123_SUBDOMAIN_MAX_LENGTH)
+    out.push(`must be no more than ${DNS1123_SUBDOMAIN_MAX_LENGTH} characters`);
+  if (!DNS1123_SUBDOMAIN_PATTERN.test(v)) {
+    out.push(
+      "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character",
+    );
+  }
+  return out;
+}
