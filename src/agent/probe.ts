@@ -82,7 +82,7 @@ export async function probeTargets(
   targets: ProbeTarget[],
   opts: ProbeBatchOptions,
 ): Promise<AgentProbeResult[]> {
-  const results: AgentProbeResult[] = new Array(targets.length);
+  const results = new Array<AgentProbeResult>(targets.length);
   let next = 0;
   const worker = async () => {
     for (;;) {

@@ -97,7 +97,7 @@ class Checker {
     }
     if (v.length < min) this.add(path, `must have at least ${min} item${min === 1 ? '' : 's'}`);
     if (v.length > max) this.add(path, `must have at most ${max} items (has ${v.length})`);
-    return v;
+    return v as unknown[];
   }
 
   int(v: unknown, path: Path, min: number, max: number): number | undefined {

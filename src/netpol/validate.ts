@@ -232,7 +232,8 @@ function validatePort(port: NetworkPolicyPort, path: Path, out: PolicyProblem[])
   if (port.protocol !== undefined && !PROTOCOLS.includes(port.protocol as Protocol)) {
     out.push({
       path: [...path, 'protocol'],
-      message: `unsupported protocol "${String(port.protocol)}": must be one of TCP, UDP, SCTP`,
+      // The field is typed, but this checks raw input: it may be anything, so print it as JSON.
+      message: `unsupported protocol ${JSON.stringify(port.protocol)}: must be one of TCP, UDP, SCTP`,
     });
   }
   const p = port.port;

@@ -7,6 +7,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ChartJSNodeCanvas } from 'chartjs-node-canvas';
+import type { CanvasRenderingContext2D as NodeCanvasContext } from 'canvas';
 import type { ChartConfiguration, Plugin, ScriptableContext } from 'chart.js';
 import type { IErrorBarYDataPoint } from 'chartjs-chart-error-bars';
 import type { MatrixDataPoint } from 'chartjs-chart-matrix';
@@ -273,7 +274,9 @@ function cellTextPlugin(cells: readonly HeatCell[]): Plugin<'matrix'> {
   return {
     id: 'cnibenchCellText',
     afterDatasetsDraw(chart) {
-      const { ctx } = chart;
+      // chart.js types its context as the DOM's CanvasRenderingContext2D, which this Node-only build
+      // does not declare; under chartjs-node-canvas it is node-canvas's context.
+      const ctx = chart.ctx as unknown as NodeCanvasContext;
       ctx.save();
       ctx.font = `12px "${FONT}"`;
       ctx.textAlign = 'center';

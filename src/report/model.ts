@@ -54,7 +54,7 @@ function mergeResults(results: ResultsFile[]): {
       const name = (counts.get(c.name) ?? 0) > 1 ? `${c.name}@${r.runId}` : c.name;
       candidates.push(name === c.name ? c : { ...c, name });
       const sc = r.scenario.candidates.find((s) => s.name === c.name);
-      if (sc) scenarioCandidates.push({ ...sc, name } as Candidate);
+      if (sc) scenarioCandidates.push({ ...sc, name });
       runOf.set(name, r.runId);
       names.push(name);
     }

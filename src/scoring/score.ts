@@ -35,7 +35,7 @@ export interface ScoreInput {
 
 function criteriaOf(config: ScoringConfig): Array<{ name: string; indicators: Indicator[] }> {
   return [
-    ...BUILTIN_CRITERIA.map((name) => ({ name: name as string, indicators: indicatorsOf(name) })),
+    ...BUILTIN_CRITERIA.map((name) => ({ name: String(name), indicators: indicatorsOf(name) })),
     ...config.customCriteria.map((c) => ({
       name: c.name,
       indicators: c.indicators.map((i) => customIndicator(c.name, i)),
