@@ -4,7 +4,8 @@ import type { ReportModel, RunInfo } from './model.js';
 
 const REPORT_JSON_SCHEMA = 'cnibench-report/1';
 
-interface ReportJson {
+/** The shape of report.json (schema cnibench-report/1), for whoever reads it back. */
+export interface ReportJson {
   schema: typeof REPORT_JSON_SCHEMA;
   title: string;
   generatedAt: string;

@@ -75,8 +75,9 @@ describe('minimal weight shift (hand-computed)', () => {
       scores,
       winner: 'Y',
     });
-    assert.equal(shift?.newWinner, 'Z');
-    close(shift!.amount, 2.5);
+    assert.ok(shift);
+    assert.equal(shift.newWinner, 'Z');
+    close(shift.amount, 2.5);
   });
 
   test('a winner at least as good on every criterion is robust', () => {

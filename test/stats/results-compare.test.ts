@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { compareRuns } from '../../src/stats/results-compare.js';
+import type { CompareReport } from '../../src/stats/results-compare.js';
 import { formatCompareReport } from '../../src/stats/compare-format.js';
 import { PROJECT_ROOT } from '../../src/util/version.js';
 import { syntheticMeasurement, syntheticMeasurements, syntheticResults } from './fixtures.js';
@@ -152,7 +153,7 @@ describe('cnibench compare (CLI)', { concurrency: true }, () => {
       'json',
     ]);
     assert.equal(r.code, 0, r.stderr);
-    const report = JSON.parse(r.stdout);
+    const report = JSON.parse(r.stdout) as CompareReport;
     assert.equal(report.baseline, 'cand-b');
     assert.equal(report.alpha, 0.01);
   });
