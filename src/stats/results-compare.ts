@@ -188,7 +188,9 @@ function pathlessKey(m: Measurement): string {
   return measurementKey({ ...m, path: 'baseline' });
 }
 
-const PROVENANCE_FIELDS = ['hostname', 'kernel', 'cpus', 'cpuModel'] as const satisfies ReadonlyArray<keyof Provenance>;
+const PROVENANCE_FIELDS = ['hostname', 'kernel', 'cpus', 'cpuModel'] as const satisfies ReadonlyArray<
+  keyof Provenance
+>;
 
 /** Human-readable differences in machine identity between runs. */
 function provenanceWarnings(runs: readonly LoadedRun[]): string[] {
