@@ -13,6 +13,7 @@ import { LocalDriver } from '../src/cluster/local/driver.js';
 import { newRunId } from '../src/cluster/local/names.js';
 import type { LocalNetworkMode } from '../src/cluster/local/topology.js';
 import { builtinSuite, filterByTags, isAdminTierCase } from '../src/netpol/suite/index.js';
+import { medianOf } from '../src/stats/quantile.js';
 import { runConformance } from '../src/workloads/conformance/run.js';
 
 export interface LocalConformanceBenchOptions {
@@ -49,10 +50,7 @@ export interface LocalConformanceBenchReport {
 }
 
 function median(xs: number[]): number | null {
-  if (xs.length === 0) return null;
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+  return xs.length === 0 ? null : medianOf(xs);
 }
 
 export async function runLocalConformanceBench(

@@ -40,6 +40,8 @@ export async function benchNetpolModel(opts: NetpolModelBenchOptions = {}): Prom
   const policies = opts.policies ?? 1000;
   const iterations = opts.iterations ?? 10;
   const oneProbe = resolveCase(syntheticCase({ pods, policies }));
+  const [probe] = oneProbe.probes;
+  if (probe === undefined) throw new Error('the synthetic case has no probe');
   const threeProbes = resolveCase(
     syntheticCase({
       pods,
@@ -65,7 +67,7 @@ export async function benchNetpolModel(opts: NetpolModelBenchOptions = {}): Prom
       compileModel(oneProbe);
     })
     .add(`bit matrix only, 1 probe (${size})`, () => {
-      computeReachability(oneProbe, oneProbe.probes[0]);
+      computeReachability(oneProbe, probe);
     });
   await bench.run();
   const tasks: BenchTaskReport[] = bench.tasks.map((t) => {
@@ -85,7 +87,7 @@ export async function benchNetpolModel(opts: NetpolModelBenchOptions = {}): Prom
   });
   const table = computeTruthTable(oneProbe);
   let allowed = 0;
-  for (const row of Object.values(table.probes[0].allowed))
+  for (const row of Object.values(table.probes[0]?.allowed ?? {}))
     for (const v of Object.values(row)) if (v) allowed++;
   return {
     name: 'netpol-model',

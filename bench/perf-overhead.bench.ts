@@ -19,7 +19,6 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Bench } from 'tinybench';
-import type { PerfPair } from '../src/cluster/driver.js';
 import { baselineNetns } from '../src/cluster/local/perf.js';
 import { run } from '../src/cluster/local/sh.js';
 import { medianOf as median } from '../src/stats/quantile.js';
@@ -71,7 +70,11 @@ function compare(
 ): Comparison {
   const h = median(harness);
   const b = median(bare);
-  const pairedRatios = harness.map((x, i) => x / bare[i]);
+  // Rounds pair up by index: round r of the harness against round r of the bare tool.
+  const pairedRatios = harness.flatMap((x, i) => {
+    const y = bare[i];
+    return y === undefined ? [] : [x / y];
+  });
   const ratio = median(pairedRatios);
   return {
     harness,
@@ -160,9 +163,12 @@ export async function runPerfOverheadBench(opts: PerfOverheadOptions = {}): Prom
   const stoppers: Array<{ stop(): Promise<unknown> }> = [];
   try {
     const topo = await driver.preparePerf(['baseline']);
-    const pair: PerfPair = topo.pairs[0];
-    const clientNs = baselineNetns(driver.topology, pair.client)!;
-    const serverNs = baselineNetns(driver.topology, pair.server)!;
+    const [pair] = topo.pairs;
+    if (pair === undefined) throw new Error('preparePerf returned no baseline pair');
+    const clientNs = baselineNetns(driver.topology, pair.client);
+    const serverNs = baselineNetns(driver.topology, pair.server);
+    if (clientNs === undefined || serverNs === undefined)
+      throw new Error('the baseline pair has no network namespaces on the local topology');
     stoppers.push(driver.topology.spawn(serverNs, ['iperf3', '-s', '-p', String(IPERF_BARE_PORT)]));
     stoppers.push(
       driver.topology.spawn(
@@ -221,8 +227,8 @@ export async function runPerfOverheadBench(opts: PerfOverheadOptions = {}): Prom
       const order2 = r % 2 === 0 ? [harnessLatency, bareLatency] : [bareLatency, harnessLatency];
       for (const step of order2) await step();
       log(
-        `round ${r + 1}/${rounds}: iperf3 cnibench ${harnessTp[r].toFixed(2)} vs bare ${bareTp[r].toFixed(2)} Gbit/s; ` +
-          `rtt p50 cnibench ${harnessRtt[r].toFixed(1)} vs sockperf ${bareRtt[r].toFixed(1)} µs`,
+        `round ${r + 1}/${rounds}: iperf3 cnibench ${harnessTp.at(-1)?.toFixed(2)} vs bare ${bareTp.at(-1)?.toFixed(2)} Gbit/s; ` +
+          `rtt p50 cnibench ${harnessRtt.at(-1)?.toFixed(1)} vs sockperf ${bareRtt.at(-1)?.toFixed(1)} µs`,
       );
     }
     const bench = new Bench({ time: 2000, warmupTime: 200 });
@@ -231,7 +237,8 @@ export async function runPerfOverheadBench(opts: PerfOverheadOptions = {}): Prom
       if (r.exitCode !== 0) throw new Error('true failed');
     });
     await bench.run();
-    const res = bench.tasks[0].result;
+    const res = bench.tasks[0]?.result;
+    if (res === undefined) throw new Error('the exec benchmark did not run');
     if (res.state !== 'completed') throw new Error(`exec benchmark ${res.state}`);
 
     const report: PerfOverheadReport = {

@@ -44,7 +44,7 @@ export interface ProbeTarget {
 }
 
 /** What a probe run through `agnhost connect` printed, unjudged. */
-export interface AgnhostOutput {
+interface AgnhostOutput {
   exitCode: number;
   stdout: string;
   stderr: string;
@@ -76,18 +76,20 @@ export interface ProbeBatchOptions {
 }
 
 /** The message a serve-mode UDP listener expects; anything else is ignored. */
-export const UDP_PROBE_PAYLOAD = 'cnb-probe';
+const UDP_PROBE_PAYLOAD = 'cnb-probe';
 
 export async function probeTargets(
   targets: ProbeTarget[],
   opts: ProbeBatchOptions,
 ): Promise<AgentProbeResult[]> {
-  const results: AgentProbeResult[] = new Array(targets.length);
+  const results = new Array<AgentProbeResult>(targets.length);
   let next = 0;
   const worker = async () => {
-    while (next < targets.length) {
+    for (;;) {
       const i = next++;
-      results[i] = await probeOne(targets[i], opts);
+      const t = targets[i];
+      if (t === undefined) return;
+      results[i] = await probeOne(t, opts);
     }
   };
   const n = Math.max(1, Math.min(opts.concurrency, targets.length));
@@ -95,7 +97,7 @@ export async function probeTargets(
   return results;
 }
 
-export function probeOne(t: ProbeTarget, opts: ProbeBatchOptions): Promise<AgentProbeResult> {
+function probeOne(t: ProbeTarget, opts: ProbeBatchOptions): Promise<AgentProbeResult> {
   switch (t.protocol) {
     case 'TCP':
       return opts.porter ? probeTcpHandshake(t, opts.timeoutMs) : probeTcp(t, opts.timeoutMs);
@@ -319,7 +321,7 @@ async function readStdin(): Promise<string> {
 }
 
 /** One request of the persistent probe protocol. */
-export interface ProbeBatchRequest {
+interface ProbeBatchRequest {
   id: number | string;
   targets: ProbeTarget[];
   timeoutMs?: number;
@@ -390,7 +392,7 @@ const PROBE_OPTIONS = {
 } as const;
 
 /** Checks a parsed targets document: a JSON array of {to, host, port, protocol}. */
-export function parseTargets(text: string): ProbeTarget[] {
+function parseTargets(text: string): ProbeTarget[] {
   let doc: unknown;
   try {
     doc = JSON.parse(text);

@@ -21,9 +21,9 @@ import type {
 export type TierName = 'Admin' | 'Baseline';
 
 /** The effect of a matching rule. v1alpha1 "Allow" is the same effect as v1alpha2 "Accept". */
-export type TierEffect = 'accept' | 'deny' | 'pass';
+type TierEffect = 'accept' | 'deny' | 'pass';
 
-export type TierPolicyKind = 'ClusterNetworkPolicy' | 'AdminNetworkPolicy' | 'BaselineAdminNetworkPolicy';
+type TierPolicyKind = 'ClusterNetworkPolicy' | 'AdminNetworkPolicy' | 'BaselineAdminNetworkPolicy';
 
 /** Pods of the namespaces matching namespaceSelector and, when set, matching podSelector. */
 export interface TierSelection {
@@ -155,7 +155,7 @@ function rule(r: RawRule, index: number, peers: AdminTierPeer[], ports: TierPort
 }
 
 /** Ascending priority, then name: the order both the model and the local dataplane use for ties. */
-export function compareTierPolicies(a: TierPolicy, b: TierPolicy): number {
+function compareTierPolicies(a: TierPolicy, b: TierPolicy): number {
   return (a.priority ?? 0) - (b.priority ?? 0) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 }
 

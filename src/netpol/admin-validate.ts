@@ -14,20 +14,21 @@
 import { suggestKey } from '../util/suggest.js';
 import { cidrError, parseIp } from './cidr.js';
 import type { AdminTierApi } from './types.js';
-import { dnsSubdomainProblems, validateSelector, type PolicyProblem } from './validate.js';
+import { dnsSubdomainProblems } from '../util/k8s-names.js';
+import { validateSelector, type PolicyProblem } from './validate.js';
 
 type Path = (string | number)[];
 type Raw = Record<string, unknown>;
 
 export type AdminTierKind = 'ClusterNetworkPolicy' | 'AdminNetworkPolicy' | 'BaselineAdminNetworkPolicy';
 
-export const ADMIN_TIER_API_VERSION: Record<AdminTierKind, string> = {
+const ADMIN_TIER_API_VERSION: Record<AdminTierKind, string> = {
   ClusterNetworkPolicy: 'policy.networking.k8s.io/v1alpha2',
   AdminNetworkPolicy: 'policy.networking.k8s.io/v1alpha1',
   BaselineAdminNetworkPolicy: 'policy.networking.k8s.io/v1alpha1',
 };
 
-export const ADMIN_TIER_KIND_API: Record<AdminTierKind, AdminTierApi> = {
+const ADMIN_TIER_KIND_API: Record<AdminTierKind, AdminTierApi> = {
   ClusterNetworkPolicy: 'v1alpha2',
   AdminNetworkPolicy: 'v1alpha1',
   BaselineAdminNetworkPolicy: 'v1alpha1',
@@ -96,7 +97,7 @@ class Checker {
     }
     if (v.length < min) this.add(path, `must have at least ${min} item${min === 1 ? '' : 's'}`);
     if (v.length > max) this.add(path, `must have at most ${max} items (has ${v.length})`);
-    return v;
+    return v as unknown[];
   }
 
   int(v: unknown, path: Path, min: number, max: number): number | undefined {
@@ -161,7 +162,7 @@ class Checker {
 }
 
 /** The CEL `isCIDR` of Kubernetes: netip.ParsePrefix (no leading zeros, no zone) and no IPv4-mapped IPv6. */
-export function celCidrError(text: string): string | undefined {
+function celCidrError(text: string): string | undefined {
   const err = cidrError(text);
   if (err) return err;
   // netip's Is4In6 looks at the address as written (::ffff:a.b.c.d in any notation), not the network.

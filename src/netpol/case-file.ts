@@ -12,6 +12,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { InputError } from '../util/errors.js';
+import { isDnsLabel } from '../util/k8s-names.js';
 import {
   formatPath,
   problemsError,
@@ -101,7 +102,7 @@ export function caseToYaml(c: PolicyCase): string {
 }
 
 /** A file name for a case: its name, with anything unsafe for a path replaced. */
-export function caseFileName(c: PolicyCase): string {
+function caseFileName(c: PolicyCase): string {
   return `${c.name.replace(/[^A-Za-z0-9._-]/g, '_')}.yaml`;
 }
 
@@ -125,7 +126,6 @@ function sortProblems(ps: SourceProblem[]): SourceProblem[] {
 
 type Raw = Record<string, unknown>;
 const isObject = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v);
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /** Same wording as validateNetworkPolicy uses for policy ports, for probes and container ports. */
 function protocolProblem(source: YamlSource, holder: Raw, path: (string | number)[]): SourceProblem[] {
@@ -140,7 +140,7 @@ function protocolProblem(source: YamlSource, holder: Raw, path: (string | number
 }
 
 function dnsLabelMessage(what: string, v: string): string | undefined {
-  if (v.length <= 63 && DNS_LABEL.test(v)) return undefined;
+  if (isDnsLabel(v)) return undefined;
   return `${what} "${v}" must be a lowercase RFC 1123 label (a-z, 0-9 and '-', at most 63 characters, alphanumeric at both ends)`;
 }
 

@@ -49,7 +49,7 @@ const policyPortSchema = z.strictObject({
   endPort: z.number().int().optional(),
 });
 
-export const networkPolicySchema = z.strictObject({
+const networkPolicySchema = z.strictObject({
   apiVersion: z.literal('networking.k8s.io/v1').optional(),
   kind: z.literal('NetworkPolicy').optional(),
   metadata: z.strictObject({
@@ -75,7 +75,7 @@ export const networkPolicySchema = z.strictObject({
   }),
 });
 
-export const casePodSchema = z.strictObject({
+const casePodSchema = z.strictObject({
   namespace: z.string().min(1),
   name: z.string().min(1),
   labels: labelsSchema.optional(),
@@ -85,7 +85,7 @@ export const casePodSchema = z.strictObject({
     .optional(),
 });
 
-export const probeSchema = z.strictObject({ port: portNumber, protocol: protocolSchema.default('TCP') });
+const probeSchema = z.strictObject({ port: portNumber, protocol: protocolSchema.default('TCP') });
 
 export const policyCaseSchema = z.strictObject({
   name: z.string().min(1, { error: 'a case needs a name' }),
@@ -108,7 +108,5 @@ export const policyCaseSchema = z.strictObject({
 
 // Compile-time proof that what the schema produces is what the rest of cnibench consumes.
 type Assert<T extends true> = T;
-export type _CaseShapeMatches = Assert<z.output<typeof policyCaseSchema> extends PolicyCase ? true : false>;
-export type _PolicyShapeMatches = Assert<
-  z.output<typeof networkPolicySchema> extends NetworkPolicy ? true : false
->;
+type _CaseShapeMatches = Assert<z.output<typeof policyCaseSchema> extends PolicyCase ? true : false>;
+type _PolicyShapeMatches = Assert<z.output<typeof networkPolicySchema> extends NetworkPolicy ? true : false>;

@@ -8,7 +8,7 @@
  */
 import { InputError } from '../util/errors.js';
 
-export type IpFamily = 4 | 6;
+type IpFamily = 4 | 6;
 
 export interface IpAddress {
   family: IpFamily;
@@ -72,9 +72,10 @@ function parseIpv6(text: string, whole: string, kind: string): bigint {
   const dbl = body.split('::');
   if (dbl.length > 2) fail(kind, whole, '"::" may appear only once');
   let groups: number[];
-  if (dbl.length === 2) {
-    const head = parseGroups(dbl[0], whole, kind);
-    const rest = [...parseGroups(dbl[1], whole, kind), ...tail];
+  const [before, after] = dbl;
+  if (before !== undefined && after !== undefined) {
+    const head = parseGroups(before, whole, kind);
+    const rest = [...parseGroups(after, whole, kind), ...tail];
     const missing = 8 - head.length - rest.length;
     if (missing < 1) fail(kind, whole, 'too many groups around "::"');
     groups = [...head, ...new Array<number>(missing).fill(0), ...rest];
@@ -154,7 +155,7 @@ export function cidrIsSubset(inner: Cidr | string, outer: Cidr | string): boolea
 }
 
 /** Canonical text: dotted quad for IPv4, RFC 5952 (lower case, longest zero run as "::") for IPv6. */
-export function formatIp(a: IpAddress): string {
+function formatIp(a: IpAddress): string {
   if (a.family === 4) {
     const v = Number(a.value);
     return [v >>> 24, (v >>> 16) & 255, (v >>> 8) & 255, v & 255].join('.');
@@ -182,7 +183,7 @@ export function formatIp(a: IpAddress): string {
   return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLen).join(':')}`;
 }
 
-export function formatCidr(c: Cidr): string {
+function formatCidr(c: Cidr): string {
   return `${formatIp({ family: c.family, value: c.network })}/${c.prefix}`;
 }
 

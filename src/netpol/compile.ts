@@ -3,6 +3,7 @@
  * as bitsets, so a whole truth table is a few thousand word-wise ORs instead of a
  * pods × pods × policies loop. Semantics mirror matcher.ts, which the tests compare against.
  */
+import { itemAt } from '../util/arrays.js';
 import { andBitsets, fullBitset, newBitset, orInto, setBit } from './bitset.js';
 import { cidrContains, parseCidr, parseIp, type Cidr, type IpAddress } from './cidr.js';
 import { effectivePolicyTypes, policyKey, portProtocol } from './matcher.js';
@@ -17,7 +18,7 @@ import type {
   ResolvedPod,
 } from './types.js';
 
-export type CompiledPort =
+type CompiledPort =
   | { kind: 'range'; protocol: Protocol; from: number; to: number }
   | { kind: 'named'; protocol: Protocol; name: string };
 
@@ -28,7 +29,7 @@ export interface CompiledRule {
   ports: CompiledPort[] | null;
 }
 
-export interface CompiledPolicy {
+interface CompiledPolicy {
   key: string;
   ingress: boolean;
   egress: boolean;
@@ -75,7 +76,8 @@ export function compileModel(c: ResolvedCase): CompiledModel {
     let b = podSelCache.get(key);
     if (!b) {
       b = newBitset(n);
-      for (const i of byNamespace.get(ns) ?? []) if (labelSelectorMatches(sel, pods[i].labels)) setBit(b, i);
+      for (const i of byNamespace.get(ns) ?? [])
+        if (labelSelectorMatches(sel, itemAt(pods, i).labels)) setBit(b, i);
       podSelCache.set(key, b);
     }
     return b;

@@ -69,7 +69,7 @@ function formatDirection(v: DirectionVerdict): string[] {
 }
 
 /** "policy X ingress rule 2 "name" (Deny)"; rules count from 1 here, as people count them. */
-export function formatTierMatch(m: TierMatch): string {
+function formatTierMatch(m: TierMatch): string {
   const name = m.ruleName !== undefined ? ` "${m.ruleName}"` : '';
   return `${m.policy}${m.priority !== null ? ` (priority ${m.priority})` : ''} ${m.direction} rule ${m.ruleIndex + 1}${name} (${m.action})`;
 }

@@ -3,6 +3,7 @@
  * top, so a row reads "what can this pod reach". Also the per-probe counts `netpol suite expect`
  * prints.
  */
+import { textTable } from '../util/table.js';
 import type { Probe, ReachabilityGrid, TruthTable } from './types.js';
 
 export interface GridMarks {
@@ -11,21 +12,16 @@ export interface GridMarks {
   denied?: string;
 }
 
-export function formatGrid(grid: ReachabilityGrid, marks: GridMarks = {}): string {
+function formatGrid(grid: ReachabilityGrid, marks: GridMarks = {}): string {
   const yes = marks.allowed ?? '.';
   const no = marks.denied ?? 'X';
-  const sources = Object.keys(grid);
-  const dests = [...new Set(sources.flatMap((s) => Object.keys(grid[s])))];
-  const corner = 'from\\to';
-  const rowHead = Math.max(corner.length, ...sources.map((s) => s.length));
-  const cell = Math.max(yes.length, no.length, ...dests.map((d) => d.length));
-  const pad = (s: string, n: number) => s + ' '.repeat(Math.max(0, n - s.length));
-  const lines = [[pad(corner, rowHead), ...dests.map((d) => pad(d, cell))].join(' ').trimEnd()];
-  for (const s of sources) {
-    const cells = dests.map((d) => pad(grid[s][d] === undefined ? '?' : grid[s][d] ? yes : no, cell));
-    lines.push([pad(s, rowHead), ...cells].join(' ').trimEnd());
-  }
-  return lines.join('\n');
+  const rows = Object.entries(grid);
+  const dests = [...new Set(rows.flatMap(([, row]) => Object.keys(row)))];
+  // Every destination column as wide as the widest, so the marks form a square grid.
+  return textTable(
+    rows.map(([s, row]) => [s, ...dests.map((d) => (row[d] === undefined ? '?' : row[d] ? yes : no))]),
+    { head: ['from\\to', ...dests], gap: 1, uniformWidth: true },
+  );
 }
 
 export function probeLabel(p: Probe): string {
@@ -47,7 +43,7 @@ export function formatTruthTable(t: TruthTable, marks: GridMarks = {}): string {
   return out.join('\n');
 }
 
-export function countGrid(grid: ReachabilityGrid): { allowed: number; total: number } {
+function countGrid(grid: ReachabilityGrid): { allowed: number; total: number } {
   let allowed = 0;
   let total = 0;
   for (const row of Object.values(grid)) {

@@ -40,17 +40,17 @@ export function effectivePolicyTypes(p: NetworkPolicy): EffectivePolicyTypes {
   return { ingress: true, egress: (p.spec.egress?.length ?? 0) > 0 };
 }
 
-export function policyAffects(p: NetworkPolicy, direction: Direction): boolean {
+function policyAffects(p: NetworkPolicy, direction: Direction): boolean {
   return effectivePolicyTypes(p)[direction];
 }
 
 /** A policy selects the pods of its own namespace that match spec.podSelector (absent = all). */
-export function policySelectsPod(p: NetworkPolicy, pod: ResolvedPod): boolean {
+function policySelectsPod(p: NetworkPolicy, pod: ResolvedPod): boolean {
   return pod.namespace === p.metadata.namespace && labelSelectorMatches(p.spec.podSelector ?? {}, pod.labels);
 }
 
 /** Whether an ipBlock covers the address: inside cidr and outside every except. */
-export function ipBlockMatches(block: { cidr: string; except?: string[] }, ip: string): boolean {
+function ipBlockMatches(block: { cidr: string; except?: string[] }, ip: string): boolean {
   if (!cidrContains(block.cidr, ip)) return false;
   return !(block.except ?? []).some((e) => cidrContains(e, ip));
 }
@@ -59,7 +59,7 @@ export function ipBlockMatches(block: { cidr: string; except?: string[] }, ip: s
  * Whether a peer of a policy in `policyNamespace` covers `pod`. For pod-to-pod traffic an ipBlock
  * is matched against the peer pod's IP.
  */
-export function peerMatchesPod(
+function peerMatchesPod(
   peer: NetworkPolicyPeer,
   policyNamespace: string,
   pod: ResolvedPod,
@@ -89,7 +89,7 @@ export function portProtocol(port: NetworkPolicyPort): Protocol {
  * Whether one NetworkPolicyPort admits the probe towards `dst`. Named ports are looked up among
  * the destination pod's container ports (for ingress and egress rules alike) by name and protocol.
  */
-export function portMatches(port: NetworkPolicyPort, probe: Probe, dst: ResolvedPod): boolean {
+function portMatches(port: NetworkPolicyPort, probe: Probe, dst: ResolvedPod): boolean {
   const proto = portProtocol(port);
   if (proto !== probe.protocol) return false;
   if (port.port === undefined) return true;
@@ -102,7 +102,7 @@ export function portMatches(port: NetworkPolicyPort, probe: Probe, dst: Resolved
 }
 
 /** Index of the first port entry that admits the probe; -1 when none; undefined when ports is absent/empty (all ports). */
-export function matchingPortIndex(
+function matchingPortIndex(
   ports: NetworkPolicyPort[] | undefined,
   probe: Probe,
   dst: ResolvedPod,

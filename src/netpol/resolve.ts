@@ -16,12 +16,12 @@ import {
 } from './types.js';
 
 /** Key of a pod in truth tables and explanations: "namespace/name". */
-export function podKey(namespace: string, name: string): string {
+function podKey(namespace: string, name: string): string {
   return `${namespace}/${name}`;
 }
 
 /** One container port per distinct probe, named servePortName(port, protocol). */
-export function defaultPorts(probes: Probe[]): ContainerPort[] {
+function defaultPorts(probes: Probe[]): ContainerPort[] {
   const seen = new Set<string>();
   const out: ContainerPort[] = [];
   for (const p of probes) {
@@ -47,8 +47,15 @@ export function resolveCase(c: PolicyCase): ResolvedCase {
     // The API server sets this label on every namespace and it cannot be overridden.
     namespaces[ns] = { ...labels, [NAMESPACE_NAME_LABEL]: ns };
   };
+  /** The index of a pod's namespace; a namespace only pods name gets plain labels. */
+  const namespaceIndex = (ns: string): number => {
+    const known = nsIndex.get(ns);
+    if (known !== undefined) return known;
+    addNamespace(ns, {});
+    return nsIndex.size - 1;
+  };
   for (const [ns, labels] of Object.entries(c.namespaces ?? {})) addNamespace(ns, labels ?? {});
-  for (const p of c.pods) if (!nsIndex.has(p.namespace)) addNamespace(p.namespace, {});
+  for (const p of c.pods) namespaceIndex(p.namespace);
 
   const probePorts = defaultPorts(c.probes);
   const perNamespaceCount = new Map<string, number>();
@@ -69,7 +76,7 @@ export function resolveCase(c: PolicyCase): ResolvedCase {
       }
       ip = canonicalIp(p.ip);
     } else {
-      const j = nsIndex.get(p.namespace)!;
+      const j = namespaceIndex(p.namespace);
       // 10.244.x.y leaves room for 254 namespaces of 245 pods; beyond that addresses would be invalid.
       if (j + 1 > 255 || i + 10 > 254) {
         throw new InputError(`${where}: pods[${idx}]: too many pods/namespaces to assign an IP; set "ip"`);

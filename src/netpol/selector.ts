@@ -8,17 +8,18 @@
 import type { LabelSelector, LabelSelectorRequirement, Labels } from './types.js';
 
 /** Whether one matchExpressions requirement holds for a label set. */
-export function requirementMatches(req: LabelSelectorRequirement, labels: Labels): boolean {
-  const has = Object.prototype.hasOwnProperty.call(labels, req.key);
+function requirementMatches(req: LabelSelectorRequirement, labels: Labels): boolean {
+  const value = Object.prototype.hasOwnProperty.call(labels, req.key) ? labels[req.key] : undefined;
+  const has = value !== undefined;
   const values = req.values ?? [];
   switch (req.operator) {
     case 'In':
       // An In requirement with no values is rejected by validation; matching nothing is the
       // only reading that cannot widen a policy if one slips through.
-      return has && values.includes(labels[req.key]);
+      return has && values.includes(value);
     case 'NotIn':
       // NotIn also matches objects that do not carry the key at all (apimachinery semantics).
-      return !has || !values.includes(labels[req.key]);
+      return !has || !values.includes(value);
     case 'Exists':
       return has;
     case 'DoesNotExist':

@@ -4,6 +4,7 @@
  * model benchmark and for scale tests of the truth table.
  */
 import type { NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort, PolicyCase, Probe } from './types.js';
+import { cycle, pick } from '../util/arrays.js';
 
 export interface SyntheticCaseOptions {
   pods?: number;
@@ -35,16 +36,16 @@ export function syntheticCase(opts: SyntheticCaseOptions = {}): PolicyCase {
   const nNs = opts.namespaces ?? 20;
   const probes = opts.probes ?? [{ port: 80, protocol: 'TCP' }];
   const rnd = prng(opts.seed ?? 1);
-  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
+  const choose = <T>(xs: readonly T[]): T => pick(rnd, xs);
 
   const nsNames = Array.from({ length: nNs }, (_, j) => `ns${j}`);
   const namespaces = Object.fromEntries(
-    nsNames.map((ns, j) => [ns, { team: TEAMS[j % TEAMS.length], env: j % 2 ? 'prod' : 'dev' }]),
+    nsNames.map((ns, j) => [ns, { team: cycle(TEAMS, j), env: j % 2 ? 'prod' : 'dev' }]),
   );
   const pods = Array.from({ length: nPods }, (_, i) => ({
-    namespace: nsNames[i % nNs],
+    namespace: cycle(nsNames, i),
     name: `pod${i}`,
-    labels: { app: pick(APPS), tier: pick(TIERS), ...(rnd() < 0.3 ? { canary: 'true' } : {}) },
+    labels: { app: choose(APPS), tier: choose(TIERS), ...(rnd() < 0.3 ? { canary: 'true' } : {}) },
   }));
 
   const policies: NetworkPolicy[] = [];
@@ -58,24 +59,26 @@ export function syntheticCase(opts: SyntheticCaseOptions = {}): PolicyCase {
   const port = (): NetworkPolicyPort => {
     const r = rnd();
     if (r < 0.5)
-      return { port: pick([80, 443, 8080, 53]), ...(rnd() < 0.2 ? { protocol: 'UDP' as const } : {}) };
+      return { port: choose([80, 443, 8080, 53]), ...(rnd() < 0.2 ? { protocol: 'UDP' as const } : {}) };
     if (r < 0.7) return { port: 8000, endPort: 9000 };
-    if (r < 0.9) return { port: `serve-${pick([80, 443])}-tcp` };
+    if (r < 0.9) return { port: `serve-${choose([80, 443])}-tcp` };
     return { protocol: 'TCP' };
   };
   const peer = (): NetworkPolicyPeer => {
     const r = rnd();
-    if (r < 0.35) return { podSelector: { matchLabels: { app: pick(APPS) } } };
+    if (r < 0.35) return { podSelector: { matchLabels: { app: choose(APPS) } } };
     if (r < 0.6)
       return {
-        namespaceSelector: { matchLabels: { team: pick(TEAMS) } },
-        podSelector: { matchLabels: { tier: pick(TIERS) } },
+        namespaceSelector: { matchLabels: { team: choose(TEAMS) } },
+        podSelector: { matchLabels: { tier: choose(TIERS) } },
       };
     if (r < 0.75)
-      return { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': pick(nsNames) } } };
+      return { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': choose(nsNames) } } };
     if (r < 0.85)
       return {
-        podSelector: { matchExpressions: [{ key: 'app', operator: 'In', values: [pick(APPS), pick(APPS)] }] },
+        podSelector: {
+          matchExpressions: [{ key: 'app', operator: 'In', values: [choose(APPS), choose(APPS)] }],
+        },
       };
     const third = 1 + Math.floor(rnd() * nNs);
     return { ipBlock: { cidr: '10.244.0.0/16', except: [`10.244.${third}.0/24`] } };
@@ -83,9 +86,11 @@ export function syntheticCase(opts: SyntheticCaseOptions = {}): PolicyCase {
   const list = <T>(make: () => T, max: number): T[] =>
     Array.from({ length: 1 + Math.floor(rnd() * max) }, make);
   while (policies.length < nPolicies) {
-    const ns = pick(nsNames);
+    const ns = choose(nsNames);
     const podSelector =
-      rnd() < 0.15 ? {} : { matchLabels: { app: pick(APPS), ...(rnd() < 0.3 ? { tier: pick(TIERS) } : {}) } };
+      rnd() < 0.15
+        ? {}
+        : { matchLabels: { app: choose(APPS), ...(rnd() < 0.3 ? { tier: choose(TIERS) } : {}) } };
     if (rnd() < 0.65) {
       add(ns, {
         podSelector,

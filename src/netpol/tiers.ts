@@ -64,7 +64,7 @@ export interface TierTie {
 }
 
 /** A rule that could have matched only through a nodes or domainNames peer. */
-export interface UnjudgedPeer {
+interface UnjudgedPeer {
   tier: TierName;
   policy: string;
   ruleIndex: number;
@@ -81,7 +81,7 @@ export interface TierOutcome {
   unjudged: UnjudgedPeer[];
 }
 
-export type DecidedBy = 'admin' | 'network-policy' | 'baseline' | 'default';
+type DecidedBy = 'admin' | 'network-policy' | 'baseline' | 'default';
 
 export interface TieredVerdict {
   direction: Direction;
@@ -97,17 +97,13 @@ export interface TieredVerdict {
 }
 
 /** Whether a subject or pods-peer selection covers the pod. */
-export function selectionMatches(
-  s: TierSelection,
-  pod: ResolvedPod,
-  namespaces: Record<string, Labels>,
-): boolean {
+function selectionMatches(s: TierSelection, pod: ResolvedPod, namespaces: Record<string, Labels>): boolean {
   if (!labelSelectorMatches(s.namespaceSelector, namespaces[pod.namespace] ?? {})) return false;
   return s.podSelector === undefined || labelSelectorMatches(s.podSelector, pod.labels);
 }
 
 /** Whether a peer covers the pod at the other end of the traffic. */
-export function tierPeerMatches(p: TierPeer, pod: ResolvedPod, namespaces: Record<string, Labels>): boolean {
+function tierPeerMatches(p: TierPeer, pod: ResolvedPod, namespaces: Record<string, Labels>): boolean {
   switch (p.kind) {
     case 'pods':
       return selectionMatches(p.selection, pod, namespaces);
@@ -119,7 +115,7 @@ export function tierPeerMatches(p: TierPeer, pod: ResolvedPod, namespaces: Recor
 }
 
 /** Index of the first port entry admitting the probe towards dst; undefined = no ports (all); -1 = none. */
-export function tierPortIndex(ports: TierPort[] | null, probe: Probe, dst: ResolvedPod): number | undefined {
+function tierPortIndex(ports: TierPort[] | null, probe: Probe, dst: ResolvedPod): number | undefined {
   if (ports === null) return undefined;
   return ports.findIndex((p) =>
     p.kind === 'range'
@@ -174,7 +170,7 @@ function firstMatch(
 }
 
 /** One tier for one direction: the first matching rule in priority order, and any ties at its priority. */
-export function evaluateTier(
+function evaluateTier(
   policies: readonly TierPolicy[],
   direction: Direction,
   subject: ResolvedPod,

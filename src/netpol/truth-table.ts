@@ -6,7 +6,7 @@
  *   allowed(s, d) = (s not egress-isolated or d ∈ egress[s]) and (d not ingress-isolated or s ∈ ingress[d])
  */
 import { InputError } from '../util/errors.js';
-import { forEachBit, hasBit, newBitset, orInto, setBit } from './bitset.js';
+import { andBitsets, forEachBit, hasBit, newBitset, orInto, setBit, wordAt } from './bitset.js';
 import { compileModel, intersect, type CompiledModel, type CompiledRule } from './compile.js';
 import { hasAdminTier, normalizeAdminTier } from './admin-tier.js';
 import { trafficAllowed } from './matcher.js';
@@ -19,10 +19,6 @@ export interface ReachabilityMatrix {
   keys: string[];
   words: number;
   rows: Uint32Array;
-}
-
-export function matrixAllowed(m: ReachabilityMatrix, src: number, dst: number): boolean {
-  return hasBit(m.rows, dst, src * m.words);
 }
 
 /** Destination pods whose ports admit the probe under this rule; null = every pod; undefined = none. */
@@ -64,17 +60,14 @@ export function computeReachability(
   // Pods whose container port `name` (with the probe's protocol) is the probe's port.
   const namedCache = new Map<string, Uint32Array>();
   const namedPods = (name: string): Uint32Array => {
-    let b = namedCache.get(name);
-    if (!b) {
-      b = newBitset(n);
-      pods.forEach((p, i) => {
-        if (
-          p.ports.some((cp) => cp.name === name && cp.protocol === probe.protocol && cp.port === probe.port)
-        )
-          setBit(b!, i);
-      });
-      namedCache.set(name, b);
-    }
+    const cached = namedCache.get(name);
+    if (cached) return cached;
+    const b = newBitset(n);
+    pods.forEach((p, i) => {
+      if (p.ports.some((cp) => cp.name === name && cp.protocol === probe.protocol && cp.port === probe.port))
+        setBit(b, i);
+    });
+    namedCache.set(name, b);
     return b;
   };
 
@@ -98,7 +91,8 @@ export function computeReachability(
       for (const rule of pol.ingressRules) {
         const dsts = ruleDestinations(rule, probe, namedPods, n);
         if (dsts === undefined) continue;
-        const targets = intersect(pol.selected, dsts)!;
+        // pol.selected is a bitset, never null (= every pod), so the intersection is one too.
+        const targets = dsts === null ? pol.selected : andBitsets(pol.selected, dsts);
         const sources = rule.peers ?? all;
         forEachBit(targets, (d) => orInto(ingress, d * W, sources));
       }
@@ -118,26 +112,26 @@ export function computeReachability(
     const off = s * W;
     const sw = s >>> 5;
     const sbit = 1 << (s & 31);
-    for (let w = 0; w < W; w++) rows[off + w] = (egressIsolated[s] ? egress[off + w] : all[w]) & open[w];
+    const egressLimited = egressIsolated[s] === 1;
+    for (let w = 0; w < W; w++)
+      rows[off + w] = (egressLimited ? wordAt(egress, off + w) : wordAt(all, w)) & wordAt(open, w);
     for (const d of isolatedDsts) {
-      if ((ingress[d * W + sw] & sbit) === 0) continue;
-      if (egressIsolated[s] && (egress[off + (d >>> 5)] & (1 << (d & 31))) === 0) continue;
-      rows[off + (d >>> 5)] |= 1 << (d & 31);
+      if ((wordAt(ingress, d * W + sw) & sbit) === 0) continue;
+      if (egressLimited && !hasBit(egress, d, off)) continue;
+      setBit(rows, off * 32 + d);
     }
   }
   return { probe, keys: pods.map((p) => p.key), words: W, rows };
 }
 
 /** Converts a matrix into the allowed[src][dst] grid of the TruthTable type. */
-export function matrixToGrid(m: ReachabilityMatrix): ReachabilityGrid {
+function matrixToGrid(m: ReachabilityMatrix): ReachabilityGrid {
   const grid: ReachabilityGrid = {};
-  const n = m.keys.length;
-  for (let s = 0; s < n; s++) {
+  m.keys.forEach((src, s) => {
     const row: Record<string, boolean> = {};
-    const off = s * m.words;
-    for (let d = 0; d < n; d++) row[m.keys[d]] = (m.rows[off + (d >>> 5)] & (1 << (d & 31))) !== 0;
-    grid[m.keys[s]] = row;
-  }
+    m.keys.forEach((dst, d) => (row[dst] = hasBit(m.rows, d, s * m.words)));
+    grid[src] = row;
+  });
   return grid;
 }
 

@@ -69,7 +69,7 @@ export const ADMIN_TIER_APIS: readonly AdminTierApi[] = ['v1alpha1', 'v1alpha2']
 export const ADMIN_TIER_GROUP = 'policy.networking.k8s.io';
 
 /** Pods selected by namespace AND pod selectors (v1alpha2: namespaceSelector may be omitted = all). */
-export interface NamespacedPod {
+interface NamespacedPod {
   namespaceSelector?: LabelSelector;
   podSelector: LabelSelector;
 }
@@ -93,7 +93,7 @@ export interface AdminTierPeer {
 }
 
 /** v1alpha2 `destinationPort`: exactly one of number and range (start < end). */
-export interface CnpPort {
+interface CnpPort {
   number?: number;
   range?: { start: number; end: number };
 }
@@ -107,7 +107,7 @@ export interface CnpProtocol {
   destinationNamedPort?: string;
 }
 
-export type CnpAction = 'Accept' | 'Deny' | 'Pass';
+type CnpAction = 'Accept' | 'Deny' | 'Pass';
 
 export interface CnpIngressRule {
   name?: string;
@@ -144,16 +144,16 @@ export interface AnpPort {
   namedPort?: string;
 }
 
-export type AnpAction = 'Allow' | 'Deny' | 'Pass';
+type AnpAction = 'Allow' | 'Deny' | 'Pass';
 
-export interface AnpIngressRule<A extends string = AnpAction> {
+interface AnpIngressRule<A extends string = AnpAction> {
   name?: string;
   action: A;
   from: AdminTierPeer[];
   ports?: AnpPort[];
 }
 
-export interface AnpEgressRule<A extends string = AnpAction> {
+interface AnpEgressRule<A extends string = AnpAction> {
   name?: string;
   action: A;
   to: AdminTierPeer[];

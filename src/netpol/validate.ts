@@ -5,6 +5,7 @@
  * relative to the policy object.
  */
 import { InputError } from '../util/errors.js';
+import { dnsLabelProblems, dnsSubdomainProblems } from '../util/k8s-names.js';
 import { cidrError, parseCidr, cidrContains } from './cidr.js';
 import type {
   IPBlock,
@@ -33,8 +34,6 @@ export function formatPath(path: Path): string {
   return out;
 }
 
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const QUALIFIED_NAME_PART = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 
@@ -42,35 +41,13 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-export function dnsSubdomainProblems(v: string): string[] {
-  const out: string[] = [];
-  if (v.length > 253) out.push('must be no more than 253 characters');
-  if (!DNS1123_SUBDOMAIN.test(v)) {
-    out.push(
-      "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character",
-    );
-  }
-  return out;
-}
-
-function dnsLabelProblems(v: string): string[] {
-  const out: string[] = [];
-  if (v.length > 63) out.push('must be no more than 63 characters');
-  if (!DNS1123_LABEL.test(v)) {
-    out.push(
-      "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character",
-    );
-  }
-  return out;
-}
-
 /** Label key rules: optional DNS-subdomain prefix and "/", then a name of at most 63 characters. */
 export function labelKeyProblems(key: string): string[] {
   const parts = key.split('/');
   let name = key;
   const out: string[] = [];
-  if (parts.length === 2) {
-    const [prefix, n] = parts;
+  const [prefix, n] = parts;
+  if (parts.length === 2 && prefix !== undefined && n !== undefined) {
     name = n;
     if (prefix.length === 0) out.push('prefix part must be non-empty');
     else out.push(...dnsSubdomainProblems(prefix).map((m) => `prefix part ${m}`));
@@ -255,7 +232,8 @@ function validatePort(port: NetworkPolicyPort, path: Path, out: PolicyProblem[])
   if (port.protocol !== undefined && !PROTOCOLS.includes(port.protocol as Protocol)) {
     out.push({
       path: [...path, 'protocol'],
-      message: `unsupported protocol "${String(port.protocol)}": must be one of TCP, UDP, SCTP`,
+      // The field is typed, but this checks raw input: it may be anything, so print it as JSON.
+      message: `unsupported protocol ${JSON.stringify(port.protocol)}: must be one of TCP, UDP, SCTP`,
     });
   }
   const p = port.port;
@@ -372,7 +350,7 @@ function policyLabel(p: NetworkPolicy): string {
 }
 
 /** One line per problem: `policy ns/name spec.ingress[0].ports[1].endPort: message`. */
-export function formatProblem(p: NetworkPolicy, problem: PolicyProblem): string {
+function formatProblem(p: NetworkPolicy, problem: PolicyProblem): string {
   const path = formatPath(problem.path);
   return `policy ${policyLabel(p)}${path ? ` ${path}` : ''}: ${problem.message}`;
 }

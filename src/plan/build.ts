@@ -4,7 +4,7 @@
  */
 import type { Candidate, Scenario, Workload } from '../scenario/schema.js';
 
-export type StepKind = 'preflight' | 'cluster' | 'install' | 'workload' | 'uninstall' | 'report' | 'cleanup';
+type StepKind = 'preflight' | 'cluster' | 'install' | 'workload' | 'uninstall' | 'report' | 'cleanup';
 
 export interface PlanStep {
   /** Stable id; a run records finished workload steps under it so `--resume` can skip them. */

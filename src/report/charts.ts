@@ -1,14 +1,20 @@
 /**
  * Charts as PNG files (chart.js through chartjs-node-canvas, rendered in-process, system fonts only)
- * written next to the report and returned as data URIs for the self-contained HTML. Error bars and
- * the conformance heat map are small inline plugins passed per chart (nothing registered globally).
+ * written next to the report and returned as data URIs for the self-contained HTML. Error bars come
+ * from chartjs-chart-error-bars and the conformance heat map from chartjs-chart-matrix, registered on
+ * each canvas's own chart.js instance.
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ChartJSNodeCanvas } from 'chartjs-node-canvas';
-import type { ChartConfiguration, Plugin } from 'chart.js';
+import type { CanvasRenderingContext2D as NodeCanvasContext } from 'canvas';
+import type { ChartConfiguration, Plugin, ScriptableContext } from 'chart.js';
+import type { IErrorBarYDataPoint } from 'chartjs-chart-error-bars';
+import type { MatrixDataPoint } from 'chartjs-chart-matrix';
 import type { CandidateResult, CaseResult, Measurement } from '../results/schema.js';
 import { allTags, isNetworkPolicyCase, tallyCases } from '../scoring/features.js';
+import { quantileSorted, sortedCopy } from '../stats/quantile.js';
+import { cycle } from '../util/arrays.js';
 import type { ChartRef } from './blocks.js';
 import type { ReportModel } from './model.js';
 import { CHART_IDS } from './sections.js';
@@ -22,70 +28,6 @@ interface ChartSpec {
   config: ChartConfiguration;
   width?: number;
   height?: number;
-}
-
-type ErrorBars = Array<[number, number] | null>;
-
-/** Draws [low, high] whiskers over each bar from dataset.errorBars. */
-const errorBarPlugin: Plugin = {
-  id: 'cnibenchErrorBars',
-  afterDatasetsDraw(chart) {
-    const { ctx } = chart;
-    const y = chart.scales.y;
-    chart.data.datasets.forEach((ds, di) => {
-      const bars = (ds as unknown as { errorBars?: ErrorBars }).errorBars;
-      const meta = chart.getDatasetMeta(di);
-      if (!bars || meta.hidden) return;
-      meta.data.forEach((el, i) => {
-        const eb = bars[i];
-        if (!eb) return;
-        const x = el.x;
-        const top = y.getPixelForValue(eb[1]);
-        const bottom = y.getPixelForValue(eb[0]);
-        ctx.save();
-        ctx.strokeStyle = '#111';
-        ctx.lineWidth = 1.5;
-        ctx.beginPath();
-        ctx.moveTo(x, top);
-        ctx.lineTo(x, bottom);
-        ctx.moveTo(x - 6, top);
-        ctx.lineTo(x + 6, top);
-        ctx.moveTo(x - 6, bottom);
-        ctx.lineTo(x + 6, bottom);
-        ctx.stroke();
-        ctx.restore();
-      });
-    });
-  },
-};
-
-/** A matrix of coloured cells (candidate × tag) over category scales, with the count in each cell. */
-function heatmapPlugin(
-  cells: Array<{ x: number; y: number; rate: number | null; text: string }>,
-  cols: number,
-  rows: number,
-): Plugin {
-  return {
-    id: 'cnibenchHeatmap',
-    beforeDatasetsDraw(chart) {
-      const { ctx, chartArea: a } = chart;
-      const w = (a.right - a.left) / cols;
-      const h = (a.bottom - a.top) / rows;
-      ctx.save();
-      ctx.font = `12px "${FONT}"`;
-      ctx.textAlign = 'center';
-      ctx.textBaseline = 'middle';
-      for (const c of cells) {
-        const x0 = a.left + c.x * w;
-        const y0 = a.top + c.y * h;
-        ctx.fillStyle = c.rate === null ? '#d9d9d9' : `hsl(${Math.round(120 * c.rate)}, 65%, 55%)`;
-        ctx.fillRect(x0 + 1, y0 + 1, w - 2, h - 2);
-        ctx.fillStyle = '#111';
-        ctx.fillText(c.text, x0 + w / 2, y0 + h / 2);
-      }
-      ctx.restore();
-    },
-  };
 }
 
 const title = (text: string) => ({ display: true, text, font: { size: 16, family: FONT } });
@@ -103,54 +45,55 @@ function groupLabel(m: Measurement): string {
   return `${m.path}${p ? ` ${p}` : ''}`;
 }
 
+/** A bar with its 95% CI of the median; without a defined CI the whisker collapses onto the bar. */
+function medianWithCi(x: Measurement): IErrorBarYDataPoint {
+  const y = x.summary.median;
+  const ci = x.summary.n > 1 && x.summary.ciDefined !== false ? x.summary.ci95Median : null;
+  return { y, yMin: ci ? ci[0] : y, yMax: ci ? ci[1] : y };
+}
+
 function throughputChart(m: ReportModel): ChartSpec | null {
+  const [first] = m.candidates.flatMap(plainThroughput);
+  if (first === undefined) return null;
   const groups = [...new Set(m.candidates.flatMap((c) => plainThroughput(c).map(groupLabel)))];
-  if (groups.length === 0) return null;
-  const unit = m.candidates.flatMap(plainThroughput)[0].unit;
-  const datasets = m.candidates
-    .filter((c) => plainThroughput(c).length > 0)
-    .map((c, i) => {
-      const byGroup = groups.map((g) => plainThroughput(c).find((x) => groupLabel(x) === g));
-      return {
-        label: c.label,
-        data: byGroup.map((x) => (x ? x.summary.median : null)),
-        backgroundColor: PALETTE[i % PALETTE.length],
-        errorBars: byGroup.map((x) =>
-          x && x.summary.n > 1 && x.summary.ciDefined !== false ? x.summary.ci95Median : null,
-        ),
-      };
-    });
-  const maxWhisker = Math.max(
-    0,
-    ...datasets.flatMap((d) => d.errorBars.map((e) => e?.[1] ?? 0)),
-    ...datasets.flatMap((d) => d.data.map((v) => v ?? 0)),
-  );
-  return {
-    id: CHART_IDS.throughput,
-    title: 'Throughput (median, 95% CI)',
-    config: {
-      type: 'bar',
-      data: { labels: groups, datasets: datasets as never },
-      options: {
-        plugins: {
-          title: title(`Throughput (median, 95% CI of the median), ${unit}`),
-          legend: { position: 'bottom' },
-        },
-        // Leave room above the tallest whisker (the CI may reach past the tallest bar).
-        scales: {
-          y: { beginAtZero: true, suggestedMax: maxWhisker * 1.05, title: { display: true, text: unit } },
-        },
+  const unit = first.unit;
+  const config: ChartConfiguration<'barWithErrorBars', Array<IErrorBarYDataPoint | null>> = {
+    type: 'barWithErrorBars',
+    data: {
+      labels: groups,
+      datasets: m.candidates
+        .filter((c) => plainThroughput(c).length > 0)
+        .map((c, i) => {
+          const byGroup = groups.map((g) => plainThroughput(c).find((x) => groupLabel(x) === g));
+          return {
+            label: c.label,
+            data: byGroup.map((x) => (x ? medianWithCi(x) : null)),
+            backgroundColor: cycle(PALETTE, i),
+            errorBarColor: '#111',
+            errorBarWhiskerColor: '#111',
+            errorBarLineWidth: 1.5,
+            errorBarWhiskerLineWidth: 1.5,
+          };
+        }),
+    },
+    options: {
+      plugins: {
+        title: title(`Throughput (median, 95% CI of the median), ${unit}`),
+        legend: { position: 'bottom' },
       },
-      plugins: [errorBarPlugin],
+      // The controller sizes the axis to the whiskers, which may reach past the tallest bar.
+      scales: { y: { beginAtZero: true, title: { display: true, text: unit } } },
     },
   };
+  return { id: CHART_IDS.throughput, title: 'Throughput (median, 95% CI)', config };
 }
 
 function latencyChart(m: ReportModel): ChartSpec | null {
   const rtts = (c: CandidateResult) =>
     c.measurements.filter((x) => x.metric === 'rtt' && x.parameters.policies === undefined);
   const series = m.candidates.flatMap((c) => rtts(c).map((x) => ({ c, x })));
-  if (series.length === 0) return null;
+  const [first] = series;
+  if (first === undefined) return null;
   const labels = series.map(({ c, x }) => `${c.label} · ${x.path}`);
   const pick = (k: 'p50' | 'p90' | 'p99') => series.map(({ x }) => x.summary[k]);
   return {
@@ -168,10 +111,10 @@ function latencyChart(m: ReportModel): ChartSpec | null {
       },
       options: {
         plugins: {
-          title: title(`Request/response latency percentiles (${series[0].x.unit})`),
+          title: title(`Request/response latency percentiles (${first.x.unit})`),
           legend: { position: 'bottom' },
         },
-        scales: { y: { beginAtZero: true, title: { display: true, text: series[0].x.unit } } },
+        scales: { y: { beginAtZero: true, title: { display: true, text: first.x.unit } } },
       },
     },
   };
@@ -187,12 +130,13 @@ function caseProgrammingChart(m: ReportModel): ChartSpec | null {
       c,
       ms: (c.conformance?.caseResults ?? [])
         .map((r) => r.programmingLatencyMs)
-        .filter((v): v is number => v !== null)
-        .sort((a, b) => a - b),
+        .filter((v): v is number => v !== null),
     }))
-    .filter((r) => r.ms.length > 0);
+    .filter((r) => r.ms.length > 0)
+    .map((r) => ({ ...r, ms: sortedCopy(r.ms) }));
   if (rows.length === 0) return null;
-  const q = (xs: number[], p: number) => xs[Math.min(xs.length - 1, Math.floor(p * xs.length))];
+  // The one percentile definition of cnibench (type 7), as in every summary.
+  const q = (xs: number[], p: number) => quantileSorted(xs, p);
   return {
     id: CHART_IDS.caseProgramming,
     title: 'Policy programming latency of the conformance cases',
@@ -203,7 +147,7 @@ function caseProgrammingChart(m: ReportModel): ChartSpec | null {
         datasets: [
           { label: 'p50', data: rows.map((r) => q(r.ms, 0.5)), backgroundColor: '#9ecae1' },
           { label: 'p90', data: rows.map((r) => q(r.ms, 0.9)), backgroundColor: '#4292c6' },
-          { label: 'max', data: rows.map((r) => r.ms[r.ms.length - 1]), backgroundColor: '#08519c' },
+          { label: 'max', data: rows.map((r) => q(r.ms, 1)), backgroundColor: '#08519c' },
         ],
       },
       options: {
@@ -234,21 +178,23 @@ function lineByPolicies(
   const counts = [...new Set(xs.map(({ x }) => Number(x.parameters.policies)))].sort((a, b) => a - b);
   const keys = [...new Set(xs.map(({ c, x }) => `${c.name}|${x.metric}|${x.path}`))];
   const units = [...new Set(xs.map(({ x }) => x.unit))];
-  const datasets = keys.map((k, i) => {
-    const [name, metric, p] = k.split('|');
-    const pts = xs.filter(({ c, x }) => c.name === name && x.metric === metric && x.path === p);
-    const label = `${pts[0].c.label} · ${metric} (${pts[0].x.unit})`;
-    return {
+  const datasets = keys.flatMap((k, i) => {
+    const pts = xs.filter(({ c, x }) => `${c.name}|${x.metric}|${x.path}` === k);
+    const [first] = pts;
+    if (first === undefined) return [];
+    const label = `${first.c.label} · ${first.x.metric} (${first.x.unit})`;
+    const dataset = {
       label,
       data: counts.map(
         (n) => pts.find(({ x }) => Number(x.parameters.policies) === n)?.x.summary.median ?? null,
       ),
-      borderColor: PALETTE[i % PALETTE.length],
-      backgroundColor: PALETTE[i % PALETTE.length],
+      borderColor: cycle(PALETTE, i),
+      backgroundColor: cycle(PALETTE, i),
       spanGaps: true,
       // Figures in different units (µs next to Gbit/s) each get an axis, so none is squashed flat.
-      yAxisID: `y${units.indexOf(pts[0].x.unit)}`,
+      yAxisID: `y${units.indexOf(first.x.unit)}`,
     };
+    return [dataset];
   });
   const axes = Object.fromEntries(
     units.map((unit, i) => [
@@ -295,8 +241,8 @@ function radarCharts(m: ReportModel): ChartSpec[] {
             label: c.label,
             // A criterion without data is drawn as a gap, not as zero.
             data: criteria.map((k) => c.criteria.find((x) => x.criterion === k)?.score ?? null),
-            borderColor: PALETTE[i % PALETTE.length],
-            backgroundColor: `${PALETTE[i % PALETTE.length]}33`,
+            borderColor: cycle(PALETTE, i),
+            backgroundColor: `${cycle(PALETTE, i)}33`,
             spanGaps: false,
           };
         }),
@@ -315,6 +261,41 @@ function radarCharts(m: ReportModel): ChartSpec[] {
   ];
 }
 
+interface HeatCell extends MatrixDataPoint {
+  rate: number | null;
+  text: string;
+}
+
+/**
+ * Writes each cell's "passed/run" over the matrix: chartjs-chart-matrix draws and colours the cells
+ * but has no labels, and a labels plugin for one chart is more than these few lines.
+ */
+function cellTextPlugin(cells: readonly HeatCell[]): Plugin<'matrix'> {
+  return {
+    id: 'cnibenchCellText',
+    afterDatasetsDraw(chart) {
+      // chart.js types its context as the DOM's CanvasRenderingContext2D, which this Node-only build
+      // does not declare; under chartjs-node-canvas it is node-canvas's context.
+      const ctx = chart.ctx as unknown as NodeCanvasContext;
+      ctx.save();
+      ctx.font = `12px "${FONT}"`;
+      ctx.textAlign = 'center';
+      ctx.textBaseline = 'middle';
+      ctx.fillStyle = '#111';
+      chart.getDatasetMeta(0).data.forEach((el, i) => {
+        const text = cells[i]?.text;
+        if (!text) return;
+        const { x, y } = el.tooltipPosition(true);
+        if (x !== null && y !== null) ctx.fillText(text, x, y);
+      });
+      ctx.restore();
+    },
+  };
+}
+
+const rateColour = (rate: number | null | undefined): string =>
+  rate === null || rate === undefined ? '#d9d9d9' : `hsl(${Math.round(120 * rate)}, 65%, 55%)`;
+
 /** Pass rate by tag over the conformance cases `keep` accepts (NetworkPolicy, or the admin tier). */
 function heatmapChart(
   m: ReportModel,
@@ -322,74 +303,75 @@ function heatmapChart(
   heading: string,
   keep: (r: CaseResult) => boolean,
 ): ChartSpec | null {
-  const cands = m.candidates.filter((c) => c.conformance?.caseResults.some(keep));
-  const tags = allTags(cands, keep);
-  if (cands.length === 0 || tags.length === 0) return null;
-  const cells = cands.flatMap((c, y) =>
-    tags.map((tag, x) => {
-      const t = tallyCases(c.conformance!.caseResults, (r) => keep(r) && r.tags.includes(tag));
+  const rows = m.candidates.filter((c) => c.conformance?.caseResults.some(keep));
+  const tags = allTags(rows, keep);
+  if (rows.length === 0 || tags.length === 0) return null;
+  const cells: HeatCell[] = rows.flatMap((row) =>
+    tags.map((tag) => {
+      const t = tallyCases(row.conformance?.caseResults ?? [], (r) => keep(r) && r.tags.includes(tag));
       const run = t.passed + t.failed;
       return {
-        x,
-        y,
+        x: tag,
+        y: row.label,
         rate: run === 0 ? null : t.passed / run,
         text: run === 0 ? (t.unsupported > 0 ? 'unsup.' : t.skipped > 0 ? 'skip' : '') : `${t.passed}/${run}`,
       };
     }),
   );
-  const width = Math.max(700, 160 + tags.length * 58);
+  const config: ChartConfiguration<'matrix', HeatCell[]> = {
+    type: 'matrix',
+    data: {
+      datasets: [
+        {
+          label: 'pass rate',
+          data: cells,
+          backgroundColor: (c: ScriptableContext<'matrix'>) => rateColour(cells[c.dataIndex]?.rate),
+          borderColor: 'white',
+          borderWidth: 1,
+          width: ({ chart }) => (chart.chartArea?.width ?? 0) / tags.length,
+          height: ({ chart }) => (chart.chartArea?.height ?? 0) / rows.length,
+        },
+      ],
+    },
+    options: {
+      plugins: {
+        title: title(heading),
+        subtitle: {
+          display: true,
+          text: 'passed/run per cell · green = all passed · red = all failed · grey = not measured',
+        },
+        legend: { display: false },
+      },
+      layout: { padding: { right: 16 } },
+      scales: {
+        x: {
+          type: 'category',
+          labels: tags,
+          offset: true,
+          grid: { display: false },
+          ticks: { autoSkip: false, maxRotation: 60, minRotation: 45 },
+        },
+        y: {
+          type: 'category',
+          labels: rows.map((r) => r.label),
+          // A vertical category axis already runs top to bottom: candidates in report order.
+          offset: true,
+          grid: { display: false },
+        },
+      },
+    },
+    plugins: [cellTextPlugin(cells)],
+  };
   return {
     id,
     title: heading,
-    width,
-    height: 140 + cands.length * 56,
-    config: {
-      type: 'scatter',
-      data: { datasets: [{ label: 'cells', data: [], pointRadius: 0 }] },
-      options: {
-        plugins: {
-          title: title(heading),
-          subtitle: {
-            display: true,
-            text: 'passed/run per cell · green = all passed · red = all failed · grey = not measured',
-          },
-          legend: { display: false },
-        },
-        scales: {
-          x: {
-            type: 'linear',
-            min: 0,
-            max: tags.length,
-            grid: { display: false },
-            afterBuildTicks: (axis) => {
-              axis.ticks = tags.map((_, i) => ({ value: i + 0.5 }));
-            },
-            ticks: {
-              autoSkip: false,
-              maxRotation: 60,
-              minRotation: 45,
-              callback: (v) => tags[Math.floor(Number(v))] ?? '',
-            },
-          },
-          y: {
-            type: 'linear',
-            min: 0,
-            max: cands.length,
-            reverse: true,
-            grid: { display: false },
-            afterBuildTicks: (axis) => {
-              axis.ticks = cands.map((_, i) => ({ value: i + 0.5 }));
-            },
-            ticks: { callback: (v) => cands[Math.floor(Number(v))]?.label ?? '' },
-          },
-        },
-      },
-      plugins: [heatmapPlugin(cells, tags.length, cands.length)],
-    },
+    width: Math.max(700, 160 + tags.length * 58),
+    height: 140 + rows.length * 56,
+    config,
   };
 }
 
-export function chartSpecs(m: ReportModel): ChartSpec[] {
+function chartSpecs(m: ReportModel): ChartSpec[] {
   return [
     throughputChart(m),
     latencyChart(m),
@@ -423,6 +405,8 @@ export async function renderCharts(m: ReportModel, outDir: string): Promise<Char
         width: w,
         height: h,
         backgroundColour: 'white',
+        // Loaded into this canvas's own chart.js instance (chartjs-node-canvas gives each its own).
+        plugins: { modern: ['chartjs-chart-error-bars', 'chartjs-chart-matrix'] },
         chartCallback: (ChartJS) => {
           ChartJS.defaults.font.family = FONT;
           ChartJS.defaults.font.size = 12;
@@ -436,10 +420,7 @@ export async function renderCharts(m: ReportModel, outDir: string): Promise<Char
   };
   const out: ChartRef[] = [];
   for (const spec of chartSpecs(m)) {
-    const buf = await canvas(spec.width ?? 900, spec.height ?? 460).renderToBuffer(
-      spec.config as never,
-      'image/png',
-    );
+    const buf = await canvas(spec.width ?? 900, spec.height ?? 460).renderToBuffer(spec.config, 'image/png');
     const file = `${spec.id.replace(/[^a-zA-Z0-9_.@-]/g, '_')}.png`;
     writeFileSync(path.join(outDir, file), buf);
     out.push({

@@ -35,7 +35,7 @@ function delta(c: CandidateFigure['comparison']): string {
 }
 
 /** "local reference profile (vxlan) is worse than … on latency rtt cross-node (…): +4.1% […], adjusted p = 0.003." */
-export function verdictSentence(report: CompareReport, row: CompareRow, f: CandidateFigure): string {
+function verdictSentence(report: CompareReport, row: CompareRow, f: CandidateFigure): string {
   const verdict = f.verdict ?? 'inconclusive';
   const basis = f.verdictBasis === 'normalized' ? f.normalizedComparison : f.comparison;
   const margin = `±${(report.margin * 100).toFixed(1)}%`;

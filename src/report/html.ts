@@ -47,10 +47,10 @@ export function renderHtml(m: ReportModel, blocks: Block[], charts: ChartRef[]):
   const chartMap = new Map(charts.map((c) => [c.id, c]));
   const toc = blocks
     .filter(
-      (b): b is Extract<Block, { kind: 'heading' }> =>
+      (b): b is Extract<Block, { kind: 'heading' }> & { id: string } =>
         b.kind === 'heading' && b.level === 2 && b.id !== undefined,
     )
-    .map((b) => `<li><a href="#${escapeHtml(b.id!)}">${escapeHtml(b.text)}</a></li>`)
+    .map((b) => `<li><a href="#${escapeHtml(b.id)}">${escapeHtml(b.text)}</a></li>`)
     .join('');
   const winner = m.scoring.candidates.find((c) => c.name === m.scoring.winner);
   return [

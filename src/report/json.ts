@@ -2,8 +2,9 @@
 import type { ScoringResult } from '../scoring/types.js';
 import type { ReportModel, RunInfo } from './model.js';
 
-export const REPORT_JSON_SCHEMA = 'cnibench-report/1';
+const REPORT_JSON_SCHEMA = 'cnibench-report/1';
 
+/** The shape of report.json (schema cnibench-report/1), for whoever reads it back. */
 export interface ReportJson {
   schema: typeof REPORT_JSON_SCHEMA;
   title: string;
@@ -56,15 +57,12 @@ export function renderJson(m: ReportModel): string {
       decisiveCriteria: s.decisiveCriteria,
       minimalWeightShift: s.sensitivity.minimalShift,
       ranking: s.candidates
-        .filter((c) => c.rank !== null)
-        .sort((a, b) => a.rank! - b.rank!)
-        .map((c) => ({
-          rank: c.rank!,
-          name: c.name,
-          label: c.label,
-          total: c.total!,
-          confidence: c.confidence,
-        })),
+        .flatMap((c) =>
+          c.rank === null || c.total === null
+            ? []
+            : [{ rank: c.rank, name: c.name, label: c.label, total: c.total, confidence: c.confidence }],
+        )
+        .sort((a, b) => a.rank - b.rank),
       conformance: m.candidates
         .filter((c) => c.conformance)
         .map((c) => ({

@@ -38,7 +38,7 @@ export interface ReportModel {
   comparison: CompareReport | null;
 }
 
-export function mergeResults(results: ResultsFile[]): {
+function mergeResults(results: ResultsFile[]): {
   candidates: CandidateResult[];
   scenarioCandidates: Candidate[];
   runs: RunInfo[];
@@ -53,10 +53,10 @@ export function mergeResults(results: ResultsFile[]): {
   for (const r of results) {
     const names: string[] = [];
     for (const c of r.candidates) {
-      const name = counts.get(c.name)! > 1 ? `${c.name}@${r.runId}` : c.name;
+      const name = (counts.get(c.name) ?? 0) > 1 ? `${c.name}@${r.runId}` : c.name;
       candidates.push(name === c.name ? c : { ...c, name });
       const sc = r.scenario.candidates.find((s) => s.name === c.name);
-      if (sc) scenarioCandidates.push({ ...sc, name } as Candidate);
+      if (sc) scenarioCandidates.push({ ...sc, name });
       runOf.set(name, r.runId);
       names.push(name);
     }
@@ -75,7 +75,7 @@ export function mergeResults(results: ResultsFile[]): {
 }
 
 /** The facts file to use: explicit, else the scenario's factsFile next to the scenario, the working directory, or the project. */
-export function resolveFactsFile(first: ResultsFile, explicit?: string): string | null {
+function resolveFactsFile(first: ResultsFile, explicit?: string): string | null {
   if (explicit) return explicit;
   const f = first.scenario.scoring.factsFile;
   if (path.isAbsolute(f)) return existsSync(f) ? f : null;
@@ -94,8 +94,8 @@ export interface ModelOptions {
 }
 
 export function buildModel(results: ResultsFile[], opts: ModelOptions = {}): ReportModel {
-  if (results.length === 0) throw new Error('no results to report');
-  const first = results[0];
+  const [first] = results;
+  if (first === undefined) throw new Error('no results to report');
   const merged = mergeResults(results);
   let facts: LoadedFacts | undefined;
   if (opts.facts && typeof opts.facts === 'object') facts = opts.facts;

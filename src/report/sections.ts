@@ -42,7 +42,7 @@ export const CHART_IDS = {
   radar: (name: string) => `criteria-${name}`,
 };
 
-export function summaryBlocks(m: ReportModel): Block[] {
+function summaryBlocks(m: ReportModel): Block[] {
   const s = m.scoring;
   const out: Block[] = [{ kind: 'heading', level: 2, text: 'Executive summary', id: 'summary' }];
   const winner = s.candidates.find((c) => c.name === s.winner);
@@ -96,7 +96,7 @@ function adminTierSentence(m: ReportModel): string | undefined {
   return `Admin tier (ClusterNetworkPolicy or AdminNetworkPolicy/BaselineAdminNetworkPolicy, an SCS-0219 SHOULD), measured: ${parts.join('; ')}.`;
 }
 
-export function scoreBlocks(m: ReportModel): Block[] {
+function scoreBlocks(m: ReportModel): Block[] {
   const s = m.scoring;
   const criteria = Object.keys(s.weights);
   const rows: Cell[][] = [...s.candidates]
@@ -107,8 +107,8 @@ export function scoreBlocks(m: ReportModel): Block[] {
       score(c.total),
       pct(c.confidence),
       ...criteria.map((k) => {
-        const x = c.criteria.find((y) => y.criterion === k)!;
-        return `${score(x.score)} (${pct(x.coverage)} data)`;
+        const x = c.criteria.find((y) => y.criterion === k);
+        return x ? `${score(x.score)} (${pct(x.coverage)} data)` : '—';
       }),
     ]);
   const out: Block[] = [
@@ -151,7 +151,7 @@ export function scoreBlocks(m: ReportModel): Block[] {
   return out;
 }
 
-export function sensitivityBlocks(m: ReportModel): Block[] {
+function sensitivityBlocks(m: ReportModel): Block[] {
   const s = m.scoring.sensitivity;
   const out: Block[] = [{ kind: 'heading', level: 2, text: 'Sensitivity analysis', id: 'sensitivity' }];
   if (s.minimalShift) {
@@ -175,13 +175,14 @@ export function sensitivityBlocks(m: ReportModel): Block[] {
   return out;
 }
 
-export function featureBlocks(m: ReportModel): Block[] {
+function featureBlocks(m: ReportModel): Block[] {
   const f = m.scoring.features;
   const names = f.candidates.map((c) => c.name);
-  const rows: Cell[][] = f.features.map((feat, i) => [
+  const rows: Cell[][] = f.features.map((feat) => [
     `${feat.title} (${feat.origin})`,
     ...f.candidates.map((c) => {
-      const cell = c.cells[i];
+      const cell = c.cells.find((x) => x.feature === feat.id);
+      if (cell === undefined) return '—';
       const text = `${STATUS[cell.status]}${cell.origin === 'measured' && cell.detail ? `: ${cell.detail}` : ''}`;
       return cell.source ? { text, href: cell.source } : text;
     }),
@@ -196,7 +197,7 @@ export function featureBlocks(m: ReportModel): Block[] {
   ];
 }
 
-export function standardsBlocks(m: ReportModel): Block[] {
+function standardsBlocks(m: ReportModel): Block[] {
   const st = m.scoring.standards;
   const checks = st.candidates[0]?.checks ?? [];
   return [
@@ -205,10 +206,11 @@ export function standardsBlocks(m: ReportModel): Block[] {
     {
       kind: 'table',
       headers: ['Requirement', ...st.candidates.map((c) => labelOf(m, c.name))],
-      rows: checks.map((chk, i) => [
+      rows: checks.map((chk) => [
         `${chk.requirement}: ${chk.text}`,
         ...st.candidates.map((c) => {
-          const x = c.checks[i];
+          const x = c.checks.find((y) => y.id === chk.id);
+          if (x === undefined) return '—';
           const text = `${FIT[x.status]} — ${x.evidence}`;
           return x.source ? { text, href: x.source } : text;
         }),
@@ -231,7 +233,7 @@ function tagCell(t: ReturnType<typeof tallyCases>): string {
   return run === 0 ? `not measured${extra}` : `${t.failed === 0 ? '✔' : '✘'} ${t.passed}/${run}${extra}`;
 }
 
-export function conformanceBlocks(m: ReportModel): Block[] {
+function conformanceBlocks(m: ReportModel): Block[] {
   const withConf = m.candidates.filter((c) => c.conformance);
   if (withConf.length === 0) return [];
   const out: Block[] = [
@@ -334,7 +336,7 @@ function baselineRatio(c: CandidateResult, all: CandidateResult[], x: Measuremen
  * The admin tier: per candidate and API version what ran and passed, a pass-rate heat map by tag
  * over the admin-tier cases, and every unsupported case with its reason.
  */
-export function adminTierBlocks(m: ReportModel): Block[] {
+function adminTierBlocks(m: ReportModel): Block[] {
   const cands = m.candidates.filter((c) => adminTierResults(c).length > 0);
   if (cands.length === 0) return [];
   const isAdmin = (r: CaseResult) => !isNetworkPolicyCase(r);
@@ -398,7 +400,7 @@ export function adminTierBlocks(m: ReportModel): Block[] {
   return out;
 }
 
-export function performanceBlocks(m: ReportModel): Block[] {
+function performanceBlocks(m: ReportModel): Block[] {
   const metrics = [
     ...new Set(m.candidates.flatMap((c) => c.measurements.filter((x) => !isScale(x)).map((x) => x.metric))),
   ];
@@ -454,7 +456,7 @@ export function performanceBlocks(m: ReportModel): Block[] {
   return out;
 }
 
-export function scaleBlocks(m: ReportModel): Block[] {
+function scaleBlocks(m: ReportModel): Block[] {
   const rows: Cell[][] = [];
   for (const c of m.candidates) {
     const xs = c.measurements
@@ -495,7 +497,7 @@ export function scaleBlocks(m: ReportModel): Block[] {
   ];
 }
 
-export function evidenceBlocks(m: ReportModel): Block[] {
+function evidenceBlocks(m: ReportModel): Block[] {
   const out: Block[] = [
     { kind: 'heading', level: 2, text: 'Evidence per indicator', id: 'evidence' },
     {
@@ -528,7 +530,7 @@ export function evidenceBlocks(m: ReportModel): Block[] {
   return out;
 }
 
-export function factsBlocks(m: ReportModel): Block[] {
+function factsBlocks(m: ReportModel): Block[] {
   const s = m.scoring;
   const out: Block[] = [
     { kind: 'heading', level: 2, text: 'Facts', id: 'facts' },
@@ -549,7 +551,7 @@ export function factsBlocks(m: ReportModel): Block[] {
   return out;
 }
 
-export function provenanceBlocks(m: ReportModel): Block[] {
+function provenanceBlocks(m: ReportModel): Block[] {
   const out: Block[] = [{ kind: 'heading', level: 2, text: 'Provenance', id: 'provenance' }];
   for (const r of m.runs) {
     const p = r.provenance;
@@ -585,24 +587,25 @@ export function provenanceBlocks(m: ReportModel): Block[] {
     const cands = m.candidates.filter((c) => m.runOf.get(c.name) === r.runId);
     const errs = cands.flatMap((c) => c.errors.map((e) => [c.label, e.step, e.message] as Cell[]));
     if (errs.length > 0) out.push({ kind: 'table', headers: ['Candidate', 'Step', 'Error'], rows: errs });
-    const versions = cands
-      .filter((c) => c.installedVersions)
-      .map(
-        (c) =>
-          [
-            c.label,
-            Object.entries(c.installedVersions!)
-              .map(([k, v]) => `${k} ${v}`)
-              .join(', '),
-          ] as Cell[],
-      );
+    const versions = cands.flatMap((c): Cell[][] =>
+      c.installedVersions === undefined
+        ? []
+        : [
+            [
+              c.label,
+              Object.entries(c.installedVersions)
+                .map(([k, v]) => `${k} ${v}`)
+                .join(', '),
+            ],
+          ],
+    );
     if (versions.length > 0)
       out.push({ kind: 'table', headers: ['Candidate', 'Installed versions'], rows: versions });
   }
   return out;
 }
 
-export function scenarioBlocks(m: ReportModel): Block[] {
+function scenarioBlocks(m: ReportModel): Block[] {
   return [
     { kind: 'heading', level: 2, text: 'Scenario as run', id: 'scenario' },
     { kind: 'code', lang: 'yaml', text: stringify(m.scenario, { lineWidth: 0 }) },

@@ -9,12 +9,8 @@ import type { Provenance } from './schema.js';
 export function toolVersion(cmd: string, args: string[] = ['--version']): string | null {
   try {
     const out = execFileSync(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], timeout: 5000 }).toString();
-    return (
-      out
-        .split('\n')
-        .find((l) => /\d+\.\d+/.test(l))
-        ?.trim() ?? out.split('\n')[0].trim()
-    );
+    const lines = out.split('\n');
+    return (lines.find((l) => /\d+\.\d+/.test(l)) ?? lines[0] ?? '').trim();
   } catch {
     return null;
   }
@@ -23,7 +19,7 @@ export function toolVersion(cmd: string, args: string[] = ['--version']): string
 function osName(): string {
   try {
     const m = /^PRETTY_NAME="?([^"\n]*)"?/m.exec(readFileSync('/etc/os-release', 'utf8'));
-    if (m) return m[1];
+    if (m?.[1] !== undefined) return m[1];
   } catch {
     // fall through to the generic name
   }

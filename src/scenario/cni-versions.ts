@@ -12,7 +12,7 @@ import { InputError } from '../util/errors.js';
 export type MatrixCni = 'calico' | 'cilium';
 
 /** [major, minor, patch] of "v3.29.1" or "1.16.5" ([0,0,0] for anything else). */
-export function versionParts(version: string): [number, number, number] {
+function versionParts(version: string): [number, number, number] {
   const m = /^v?(\d+)\.(\d+)\.(\d+)/.exec(version);
   return m ? [Number(m[1]), Number(m[2]), Number(m[3])] : [0, 0, 0];
 }
@@ -24,11 +24,10 @@ export function compareVersions(a: string, b: string): number {
   return x[0] - y[0] || x[1] - y[1] || x[2] - y[2];
 }
 
-export const versionAtLeast = (version: string, since: string): boolean =>
-  compareVersions(version, since) >= 0;
+const versionAtLeast = (version: string, since: string): boolean => compareVersions(version, since) >= 0;
 
 /** One minor release line the installers support. */
-export interface SupportedMinor {
+interface SupportedMinor {
   /** "v3.32" or "1.20". */
   minor: string;
   /** Newest patch release of the line when the matrix was last reviewed, with its date. */
@@ -56,7 +55,7 @@ export interface CniMatrix {
   minors: SupportedMinor[];
 }
 
-export const CALICO_MATRIX: CniMatrix = {
+const CALICO_MATRIX: CniMatrix = {
   cni: 'calico',
   project: 'Calico (Tigera operator)',
   source: 'https://github.com/projectcalico/calico/tags',
@@ -105,7 +104,7 @@ export const CALICO_MATRIX: CniMatrix = {
   ],
 };
 
-export const CILIUM_MATRIX: CniMatrix = {
+const CILIUM_MATRIX: CniMatrix = {
   cni: 'cilium',
   project: 'Cilium (Helm chart)',
   source: 'https://github.com/cilium/charts',
@@ -191,7 +190,7 @@ export function supportedRange(m: CniMatrix): string {
 }
 
 /** The minor line of `version`, or undefined when it is outside the matrix. */
-export function supportedMinor(cni: MatrixCni, version: string): SupportedMinor | undefined {
+function supportedMinor(cni: MatrixCni, version: string): SupportedMinor | undefined {
   return matrixFor(cni).minors.find((m) => minorOf(m.minor.concat('.0')) === minorOf(version));
 }
 

@@ -4,6 +4,7 @@
  * key is an error, because a typo must never silently change a benchmark.
  */
 import { z } from 'zod';
+import { DNS1123_LABEL_PATTERN } from '../util/k8s-names.js';
 
 const seconds = (what: string) =>
   z.number({ error: `expected a positive number of seconds (${what})` }).positive({
@@ -15,8 +16,6 @@ const positiveInt = z
   .int({ error: 'expected a whole number' })
   .positive({ error: 'expected a positive whole number' });
 
-export const IMAGE_KEYS = ['agent', 'iperf3', 'agnhost', 'netperf'] as const;
-
 const imagesSchema = z
   .strictObject({
     agent: z.string().min(1).optional(),
@@ -26,7 +25,7 @@ const imagesSchema = z
   })
   .describe('Container images used on real clusters; each rewritten by imageRegistry when set.');
 
-export const localClusterSchema = z
+const localClusterSchema = z
   .strictObject({
     kind: z.literal('local'),
     nodes: z.number().int().min(2, { error: 'the local cluster needs at least 2 nodes' }).max(8).default(2),
@@ -45,11 +44,7 @@ export const kubeClusterSchema = z
       .optional()
       .describe('Path to a kubeconfig; default: KUBECONFIG or ~/.kube/config.'),
     context: z.string().optional(),
-    namespacePrefix: z
-      .string()
-      .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/)
-      .max(20)
-      .default('cnb'),
+    namespacePrefix: z.string().regex(DNS1123_LABEL_PATTERN).max(20).default('cnb'),
     imageRegistry: z
       .string()
       .optional()
@@ -71,7 +66,7 @@ export const kubeClusterSchema = z
   })
   .describe('A real Kubernetes cluster reached through its API.');
 
-export const clusterSchema = z.discriminatedUnion('kind', [localClusterSchema, kubeClusterSchema]);
+const clusterSchema = z.discriminatedUnion('kind', [localClusterSchema, kubeClusterSchema]);
 
 const localProfileSettings = z.strictObject({
   /** MTU of pod interfaces. */
@@ -117,7 +112,7 @@ const ciliumSettings = z.strictObject({
 const candidateBase = {
   name: z
     .string()
-    .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: 'expected a lower-case name (letters, digits, -)' })
+    .regex(DNS1123_LABEL_PATTERN, { error: 'expected a lower-case name (letters, digits, -)' })
     .max(30),
   /** Uninstall the CNI after evaluating it (real clusters). */
   uninstallAfter: z.boolean().default(true),
@@ -163,7 +158,7 @@ const adaptiveSchema = z
     'Adaptive sampling: after `count` samples, keep sampling until the 95% CI half-width of the compared figure is within targetCiPercent % of it, or maxSamples were taken.',
   );
 
-export const DEFAULT_ADAPTIVE = { targetCiPercent: 5, maxSamples: 10 } as const;
+const DEFAULT_ADAPTIVE = { targetCiPercent: 5, maxSamples: 10 } as const;
 
 export const repetitionsSchema = z
   .strictObject({
@@ -329,7 +324,6 @@ export type Scenario = z.infer<typeof scenarioSchema>;
 export type ScenarioInput = z.input<typeof scenarioSchema>;
 export type Candidate = z.infer<typeof candidateSchema>;
 export type Workload = z.infer<typeof workloadSchema>;
-export type ClusterConfig = z.infer<typeof clusterSchema>;
 export type KubeClusterConfig = z.infer<typeof kubeClusterSchema>;
 export type LocalClusterConfig = z.infer<typeof localClusterSchema>;
 export type Repetitions = z.infer<typeof repetitionsSchema>;

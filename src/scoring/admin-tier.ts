@@ -52,7 +52,7 @@ export function adminTierResultsOf(cases: readonly CaseResult[]): AdminTierApiRe
   return out;
 }
 
-export type AdminTierVerdict = 'supported' | 'failing' | 'unsupported' | 'not-measured';
+type AdminTierVerdict = 'supported' | 'failing' | 'unsupported' | 'not-measured';
 
 export interface AdminTierReading {
   verdict: AdminTierVerdict;

@@ -6,13 +6,13 @@
 import { z } from 'zod';
 import { loadYamlFile, type SourceProblem, type YamlSource } from '../util/yaml-source.js';
 
-export const FACTS_VERSION = 2;
+const FACTS_VERSION = 2;
 
 const dateString = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'expected a date YYYY-MM-DD' });
 
-export const factValueSchema = z.union([z.string(), z.number(), z.boolean(), z.array(z.string())]);
+const factValueSchema = z.union([z.string(), z.number(), z.boolean(), z.array(z.string())]);
 
-export const factSchema = z.strictObject({
+const factSchema = z.strictObject({
   /** The literal string "unknown" marks a value nobody could source. */
   value: factValueSchema,
   source: z.url({ error: 'expected a URL (or null for an unknown value)' }).nullable(),
@@ -24,7 +24,7 @@ export const factSchema = z.strictObject({
  * Which releases of a project serve which admin-tier API (policy.networking.k8s.io), from its own
  * manifests and release notes. Declared, for the reader; the SCS-0219 check measures instead.
  */
-export const adminTierFactSchema = z.strictObject({
+const adminTierFactSchema = z.strictObject({
   api: z.enum(['v1alpha1', 'v1alpha2']),
   kinds: z.array(z.enum(['ClusterNetworkPolicy', 'AdminNetworkPolicy', 'BaselineAdminNetworkPolicy'])).min(1),
   /** First release with it, e.g. v3.29.0. */
@@ -51,7 +51,7 @@ const projectSchema = z.strictObject({
   adminTier: z.array(adminTierFactSchema).default([]),
 });
 
-export const factsFileSchema = z.strictObject({
+const factsFileSchema = z.strictObject({
   factsVersion: z.number().int().positive(),
   projects: z.record(z.string(), projectSchema),
   /** Candidate cni (or facts key) → why facts-based criteria do not apply to it. */
@@ -59,9 +59,8 @@ export const factsFileSchema = z.strictObject({
 });
 
 export type Fact = z.infer<typeof factSchema>;
-export type AdminTierFact = z.infer<typeof adminTierFactSchema>;
 export type FactValue = z.infer<typeof factValueSchema>;
-export type ProjectFacts = z.infer<typeof projectSchema>;
+type ProjectFacts = z.infer<typeof projectSchema>;
 export type FactsFile = z.infer<typeof factsFileSchema>;
 
 export const UNKNOWN = 'unknown';
@@ -69,6 +68,11 @@ export const UNKNOWN = 'unknown';
 /** Not a type guard on purpose: an unknown fact is still a Fact (its note and asOf are shown). */
 export function isKnown(f: Fact | undefined): boolean {
   return f !== undefined && f.value !== UNKNOWN;
+}
+
+/** The fact when its value is known; undefined when it is absent or recorded as unknown. */
+export function knownFact(f: Fact | undefined): Fact | undefined {
+  return isKnown(f) ? f : undefined;
 }
 
 export interface LoadedFacts {

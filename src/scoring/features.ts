@@ -6,11 +6,11 @@
  */
 import type { CandidateResult, CaseResult } from '../results/schema.js';
 import { adminTierCell } from './admin-tier.js';
-import { isKnown, type FactsLookup } from './facts.js';
+import { type FactsLookup, knownFact } from './facts.js';
 import { isNetworkPolicyCase, tallyCases } from './tally.js';
 import type { FeatureCell, FeatureMatrix } from './types.js';
 
-export { tallyTags, tallyCases, isNetworkPolicyCase, type TagTally } from './tally.js';
+export { tallyCases, isNetworkPolicyCase } from './tally.js';
 
 export interface MeasuredFeature {
   id: string;
@@ -90,7 +90,7 @@ export function measuredCell(candidate: CandidateResult, f: MeasuredFeature): Fe
   };
 }
 
-export function declaredCell(lookup: FactsLookup, id: string): FeatureCell {
+function declaredCell(lookup: FactsLookup, id: string): FeatureCell {
   if (lookup.kind === 'not-applicable') {
     return { feature: id, origin: 'declared', status: 'not-applicable', detail: lookup.reason };
   }
@@ -98,7 +98,8 @@ export function declaredCell(lookup: FactsLookup, id: string): FeatureCell {
     return { feature: id, origin: 'declared', status: 'unknown', detail: `no facts for "${lookup.key}"` };
   }
   const fact = lookup.project.capabilities[id];
-  if (!isKnown(fact)) {
+  const known = knownFact(fact);
+  if (!known) {
     return {
       feature: id,
       origin: 'declared',
@@ -107,16 +108,16 @@ export function declaredCell(lookup: FactsLookup, id: string): FeatureCell {
       asOf: fact?.asOf,
     };
   }
-  const v = fact.value;
+  const v = known.value;
   const status =
     v === true ? 'supported' : v === false ? 'unsupported' : v === 'partial' ? 'partial' : 'unknown';
   return {
     feature: id,
     origin: 'declared',
     status,
-    detail: fact.note ?? String(v),
-    source: fact.source ?? undefined,
-    asOf: fact.asOf,
+    detail: known.note ?? String(v),
+    source: known.source ?? undefined,
+    asOf: known.asOf,
   };
 }
 

@@ -5,7 +5,7 @@
  * of the SCS open-source health check (scs-0008, draft decision record).
  */
 import type { CandidateResult } from '../results/schema.js';
-import { isKnown, type Fact, type FactsLookup } from './facts.js';
+import { isKnown, type Fact, type FactsLookup, knownFact } from './facts.js';
 import { DECLARED_CAPABILITIES, MEASURED_FEATURES, measuredCell } from './features.js';
 import {
   policyScaleRetention,
@@ -17,7 +17,7 @@ import {
 import type { Ties } from './ties.js';
 import type { IndicatorDefinition, IndicatorValue } from './types.js';
 
-export interface IndicatorContext {
+interface IndicatorContext {
   candidate: CandidateResult;
   all: readonly CandidateResult[];
   lookup: FactsLookup;
@@ -69,20 +69,21 @@ function factIndicator(
       if (lookup.kind === 'missing')
         return { score: null, raw: 'no facts', note: `no entry "${lookup.key}" in the facts file` };
       const fact = lookup.project[def.group ?? 'facts'][def.fact];
-      if (!isKnown(fact))
+      const known = knownFact(fact);
+      if (!known)
         return {
           score: null,
           raw: 'unknown',
           note: fact?.note ?? `fact "${def.fact}" missing`,
           asOf: fact?.asOf,
         };
-      const score = map(fact.value, ctx, fact);
+      const score = map(known.value, ctx, known);
       return {
         score: score === null ? null : clamp(score),
-        raw: describe(fact.value),
-        source: fact.source ?? undefined,
-        asOf: fact.asOf,
-        note: score === null ? `cannot interpret ${JSON.stringify(fact.value)}` : fact.note,
+        raw: describe(known.value),
+        source: known.source ?? undefined,
+        asOf: known.asOf,
+        note: score === null ? `cannot interpret ${JSON.stringify(known.value)}` : known.note,
       };
     },
   };
@@ -433,11 +434,11 @@ export const INDICATORS: readonly Indicator[] = [
       if (lookup.kind === 'missing') return { score: null, raw: 'no facts' };
       const open = lookup.project.facts.openIssues;
       const closed = lookup.project.facts.closedIssues;
-      if (!isKnown(open) || !isKnown(closed) || num(open.value) === null || num(closed.value) === null) {
+      const o = open && isKnown(open) ? num(open.value) : null;
+      const c = closed && isKnown(closed) ? num(closed.value) : null;
+      if (o === null || c === null || !closed) {
         return { score: null, raw: 'unknown', note: 'openIssues/closedIssues not known' };
       }
-      const o = num(open.value)!;
-      const c = num(closed.value)!;
       return {
         score: o + c === 0 ? null : (100 * c) / (o + c),
         raw: `${c} closed, ${o} open`,
@@ -502,16 +503,16 @@ export function customIndicator(criterion: string, name: string): Indicator {
       const fact = group
         ? lookup.project[group][key]
         : (lookup.project.facts[key] ?? lookup.project.capabilities[key]);
-      if (!isKnown(fact))
-        return { score: null, raw: 'unknown', note: fact ? fact.note : `no fact "${name}"` };
-      const v = fact.value;
+      const known = knownFact(fact);
+      if (!known) return { score: null, raw: 'unknown', note: fact ? fact.note : `no fact "${name}"` };
+      const v = known.value;
       const score = typeof v === 'number' ? clamp(v) : typeof v === 'boolean' ? (v ? 100 : 0) : null;
       return {
         score,
         raw: String(v),
-        source: fact.source ?? undefined,
-        asOf: fact.asOf,
-        note: score === null ? 'not a number or boolean: cannot be scored' : fact.note,
+        source: known.source ?? undefined,
+        asOf: known.asOf,
+        note: score === null ? 'not a number or boolean: cannot be scored' : known.note,
       };
     },
   };

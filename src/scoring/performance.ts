@@ -7,6 +7,7 @@
  * candidate's score for that figure (scoring/ties.ts).
  */
 import type { CandidateResult, Measurement } from '../results/schema.js';
+import { medianOf } from '../stats/quantile.js';
 import type { Ties } from './ties.js';
 
 export interface PerfValue {
@@ -22,7 +23,7 @@ function paramKey(m: Measurement): string {
   return `${m.metric}|${entries.map(([k, v]) => `${k}=${v}`).join(',')}`;
 }
 
-export function groupKey(m: Measurement): string {
+function groupKey(m: Measurement): string {
   return `${m.path}|${paramKey(m)}`;
 }
 
@@ -99,7 +100,8 @@ export function relativeToBest(
   ties?: Ties,
 ): PerfValue {
   const mine = plain(c, metric);
-  if (mine.length === 0) return { score: null, raw: 'not measured' };
+  const [first] = mine;
+  if (first === undefined) return { score: null, raw: 'not measured' };
   const scores: number[] = [];
   const values: number[] = [];
   for (const m of mine) {
@@ -126,28 +128,25 @@ export function relativeToBest(
   if (scores.length === 0) return { score: null, raw: 'no positive values' };
   return {
     score: mean(scores),
-    raw: `${stat} ${fmt(mean(values))} ${mine[0].unit} (${fmt(mean(scores), 0)}% of best, ${scores.length} group${scores.length > 1 ? 's' : ''})`,
+    raw: `${stat} ${fmt(mean(values))} ${first.unit} (${fmt(mean(scores), 0)}% of best, ${scores.length} group${scores.length > 1 ? 's' : ''})`,
     note,
   };
 }
 
 /** Median programming latency: the policy-programming workload, else the conformance cases' latencies. */
-export function programmingLatencyMs(c: CandidateResult): number | null {
+function programmingLatencyMs(c: CandidateResult): number | null {
   const ms = c.measurements.filter((m) => m.metric === 'programming-latency' && m.summary.n > 0);
   if (ms.length > 0) {
     // Prefer the smallest policy count: it is what a single policy change costs.
-    const sorted = [...ms].sort(
-      (a, b) => Number(a.parameters.policies ?? 0) - Number(b.parameters.policies ?? 0),
+    const fewest = ms.reduce((a, b) =>
+      Number(b.parameters.policies ?? 0) < Number(a.parameters.policies ?? 0) ? b : a,
     );
-    return sorted[0].summary.median;
+    return fewest.summary.median;
   }
   const lat = (c.conformance?.caseResults ?? [])
     .map((r) => r.programmingLatencyMs)
-    .filter((x): x is number => x !== null && x >= 0)
-    .sort((a, b) => a - b);
-  if (lat.length === 0) return null;
-  const mid = Math.floor(lat.length / 2);
-  return lat.length % 2 === 1 ? lat[mid] : (lat[mid - 1] + lat[mid]) / 2;
+    .filter((x): x is number => x !== null && x >= 0);
+  return lat.length === 0 ? null : medianOf(lat);
 }
 
 export function programmingLatencyScore(c: CandidateResult, all: readonly CandidateResult[]): PerfValue {
@@ -176,10 +175,13 @@ export function policyScaleRetention(c: CandidateResult): PerfValue {
   for (const group of byMetric.values()) {
     if (group.length < 2) continue;
     const sorted = [...group].sort((a, b) => Number(a.parameters.policies) - Number(b.parameters.policies));
-    const lo = sorted[0].summary.median;
-    const hi = sorted[sorted.length - 1].summary.median;
+    const [fewest] = sorted;
+    const most = sorted.at(-1);
+    if (!fewest || !most) continue;
+    const lo = fewest.summary.median;
+    const hi = most.summary.median;
     if (lo <= 0 || hi <= 0) continue;
-    ratios.push(sorted[0].higherIsBetter ? hi / lo : lo / hi);
+    ratios.push(fewest.higherIsBetter ? hi / lo : lo / hi);
   }
   if (ratios.length === 0) return { score: null, raw: 'not measured' };
   const r = mean(ratios);

@@ -24,7 +24,7 @@ export interface RefreshOptions {
   client?: Partial<GitHubClientOptions>;
 }
 
-export interface FactUpdate {
+interface FactUpdate {
   project: string;
   key: string;
   before: FactValue;
@@ -111,11 +111,14 @@ export async function refreshFacts(opts: RefreshOptions): Promise<RefreshResult>
       maxPages: 10,
       stop: (page) => page.length > 0 && page.every((x) => published(x) < yearAgo.getTime()),
     });
-    const stable = releases.filter((x) => !x.draft && !x.prerelease && x.published_at);
+    const stable = releases.filter(
+      (x): x is ApiRelease & { published_at: string } => !x.draft && !x.prerelease && !!x.published_at,
+    );
     stable.sort((a, b) => published(b) - published(a));
-    if (stable.length > 0) {
-      set('latestRelease', stable[0].tag_name, client.url(releasesPath));
-      set('latestReleaseDate', stable[0].published_at!.slice(0, 10), client.url(releasesPath));
+    const [latest] = stable;
+    if (latest) {
+      set('latestRelease', latest.tag_name, client.url(releasesPath));
+      set('latestReleaseDate', latest.published_at.slice(0, 10), client.url(releasesPath));
     }
     set(
       'releasesLastYear',

@@ -33,9 +33,9 @@ export interface ScoreInput {
   statistics?: StatisticsConfig;
 }
 
-export function criteriaOf(config: ScoringConfig): Array<{ name: string; indicators: Indicator[] }> {
+function criteriaOf(config: ScoringConfig): Array<{ name: string; indicators: Indicator[] }> {
   return [
-    ...BUILTIN_CRITERIA.map((name) => ({ name: name as string, indicators: indicatorsOf(name) })),
+    ...BUILTIN_CRITERIA.map((name) => ({ name: String(name), indicators: indicatorsOf(name) })),
     ...config.customCriteria.map((c) => ({
       name: c.name,
       indicators: c.indicators.map((i) => customIndicator(c.name, i)),
@@ -88,14 +88,17 @@ export function scoreResults(input: ScoreInput): ScoringResult {
     }
     values.set(e.result.name, list);
   }
-  const valueOf = (name: string, id: string) => values.get(name)!.find((v) => v.indicator === id)!;
+  // Every criterion has a weight (0 when the config names none); see the loop above.
+  const weightOf = (criterion: string): number => weights[criterion] ?? 0;
+  const scoreOf = (name: string, id: string): number | null =>
+    values.get(name)?.find((v) => v.indicator === id)?.score ?? null;
 
   // The comparable indicators: data for every eligible candidate.
   const excludedIndicators: ScoringResult['excludedIndicators'] = [];
   const compared = new Set<string>();
   for (const c of criteria) {
     for (const ind of c.indicators) {
-      const missingFor = [...eligible].filter((n) => valueOf(n, ind.id).score === null);
+      const missingFor = [...eligible].filter((n) => scoreOf(n, ind.id) === null);
       if (missingFor.length === 0) compared.add(ind.id);
       else if (missingFor.length < eligible.size) excludedIndicators.push({ indicator: ind.id, missingFor });
     }
@@ -104,7 +107,7 @@ export function scoreResults(input: ScoreInput): ScoringResult {
   const comparedCriteria: string[] = [];
   const excludedCriteria: ScoringResult['excludedCriteria'] = [];
   for (const c of criteria) {
-    if (weights[c.name] <= 0) {
+    if (weightOf(c.name) <= 0) {
       excludedCriteria.push({ criterion: c.name, reason: 'weight 0' });
     } else if (!c.indicators.some((i) => compared.has(i.id))) {
       excludedCriteria.push({
@@ -117,7 +120,7 @@ export function scoreResults(input: ScoreInput): ScoringResult {
   }
 
   const candidates: CandidateScore[] = entries.map(({ result, lookup }) => {
-    const vals = values.get(result.name)!;
+    const vals = values.get(result.name) ?? [];
     const crit: CriterionScore[] = criteria.map((c) => {
       const mine = vals.filter((v) => v.criterion === c.name);
       const totalW = mine.reduce((s, v) => s + v.weight, 0);
@@ -128,10 +131,14 @@ export function scoreResults(input: ScoreInput): ScoringResult {
       >;
       return { criterion: c.name, score: weightedMean(used), coverage };
     });
-    const counted = crit.filter((c) => comparedCriteria.includes(c.criterion) && c.score !== null);
-    const total = weightedMean(counted.map((c) => ({ weight: weights[c.criterion], score: c.score! })));
-    const allW = criteria.reduce((s, c) => s + weights[c.name], 0);
-    const confidence = allW > 0 ? crit.reduce((s, c) => s + weights[c.criterion] * c.coverage, 0) / allW : 0;
+    const counted = crit.flatMap((c) =>
+      comparedCriteria.includes(c.criterion) && c.score !== null
+        ? [{ weight: weightOf(c.criterion), score: c.score }]
+        : [],
+    );
+    const total = weightedMean(counted);
+    const allW = criteria.reduce((s, c) => s + weightOf(c.name), 0);
+    const confidence = allW > 0 ? crit.reduce((s, c) => s + weightOf(c.criterion) * c.coverage, 0) / allW : 0;
     return {
       name: result.name,
       label: result.label,
@@ -147,8 +154,8 @@ export function scoreResults(input: ScoreInput): ScoringResult {
   });
 
   const ranked = candidates
-    .filter((c) => c.eligible && c.total !== null)
-    .sort((a, b) => b.total! - a.total! || b.confidence - a.confidence || a.name.localeCompare(b.name));
+    .filter((c): c is CandidateScore & { total: number } => c.eligible && c.total !== null)
+    .sort((a, b) => b.total - a.total || b.confidence - a.confidence || a.name.localeCompare(b.name));
   ranked.forEach((c, i) => (c.rank = i + 1));
   const winner = ranked[0]?.name ?? null;
 
@@ -156,7 +163,7 @@ export function scoreResults(input: ScoreInput): ScoringResult {
   for (const c of ranked) {
     scoreMap.set(
       c.name,
-      Object.fromEntries(c.criteria.filter((x) => x.score !== null).map((x) => [x.criterion, x.score!])),
+      Object.fromEntries(c.criteria.flatMap((x) => (x.score === null ? [] : [[x.criterion, x.score]]))),
     );
   }
   const sens =
@@ -173,13 +180,14 @@ export function scoreResults(input: ScoreInput): ScoringResult {
   );
 
   const decisiveCriteria: ScoringResult['decisiveCriteria'] = [];
-  if (ranked.length > 1) {
-    const [a, b] = ranked;
-    const sumW = comparedCriteria.reduce((s, c) => s + weights[c], 0);
+  const [first, second] = ranked;
+  if (first && second) {
+    const sumW = comparedCriteria.reduce((s, c) => s + weightOf(c), 0);
     for (const c of comparedCriteria) {
-      const sa = scoreMap.get(a.name)![c];
-      const sb = scoreMap.get(b.name)![c];
-      const contribution = ((sa - sb) * weights[c]) / sumW;
+      const sa = scoreMap.get(first.name)?.[c];
+      const sb = scoreMap.get(second.name)?.[c];
+      if (sa === undefined || sb === undefined) continue; // a ranked candidate scores every compared criterion
+      const contribution = ((sa - sb) * weightOf(c)) / sumW;
       if (contribution > 0) decisiveCriteria.push({ criterion: c, contribution });
     }
     decisiveCriteria.sort((x, y) => y.contribution - x.contribution);

@@ -21,37 +21,50 @@ export interface SensitivityInput {
   winner: string;
 }
 
+/** A candidate's score on a compared criterion; the input promises one for each. */
+function scoreOf(candidate: string, scores: Record<string, number>, criterion: string): number {
+  const s = scores[criterion];
+  if (s === undefined)
+    throw new Error(`candidate ${candidate} has no score for compared criterion ${criterion}`);
+  return s;
+}
+
 export function minimalWeightShift(input: SensitivityInput): { shift: WeightShift | null; note: string } {
   const { criteria, weights, scores, winner } = input;
-  const total = criteria.reduce((s, c) => s + (weights[c] ?? 0), 0);
+  const weightOf = (c: string): number => weights[c] ?? 0;
+  const total = criteria.reduce((s, c) => s + weightOf(c), 0);
   if (total <= 0) return { shift: null, note: 'no positive weight among the compared criteria' };
-  const p = Object.fromEntries(criteria.map((c) => [c, (weights[c] ?? 0) / total]));
   const ws = scores.get(winner);
   if (!ws) throw new Error(`winner ${winner} has no scores`);
   let best: WeightShift | null = null;
   for (const [challenger, cs] of scores) {
     if (challenger === winner) continue;
-    const delta = Object.fromEntries(criteria.map((c) => [c, ws[c] - cs[c]]));
-    let d = criteria.reduce((s, c) => s + p[c] * delta[c], 0);
-    const sink = criteria.reduce((a, b) => (delta[b] < delta[a] ? b : a));
+    const rows = criteria.map((c) => ({
+      criterion: c,
+      p: weightOf(c) / total,
+      delta: scoreOf(winner, ws, c) - scoreOf(challenger, cs, c),
+    }));
+    let d = rows.reduce((s, r) => s + r.p * r.delta, 0);
+    // total > 0, so there is at least one criterion.
+    const sink = rows.reduce((a, b) => (b.delta < a.delta ? b : a));
     // A challenger that is nowhere better can at most tie (all weight on equal criteria): no change.
-    if (delta[sink] >= 0) continue;
-    const sources = criteria
-      .filter((c) => c !== sink && p[c] > 0 && delta[c] > delta[sink])
-      .sort((a, b) => delta[b] - delta[a]);
+    if (sink.delta >= 0) continue;
+    const sources = rows
+      .filter((r) => r !== sink && r.p > 0 && r.delta > sink.delta)
+      .sort((a, b) => b.delta - a.delta);
     const from: Array<{ criterion: string; amount: number }> = [];
     let moved = 0;
     for (const a of sources) {
       if (d <= EPS) break;
-      const rate = delta[a] - delta[sink];
-      const take = Math.min(p[a], d / rate);
-      from.push({ criterion: a, amount: take * total });
+      const rate = a.delta - sink.delta;
+      const take = Math.min(a.p, d / rate);
+      from.push({ criterion: a.criterion, amount: take * total });
       moved += take;
       d -= take * rate;
     }
     if (d > 1e-9) continue; // this challenger cannot catch up by any reweighting
     if (best === null || moved < best.share) {
-      best = { from, to: sink, amount: moved * total, share: moved, newWinner: challenger };
+      best = { from, to: sink.criterion, amount: moved * total, share: moved, newWinner: challenger };
     }
   }
   if (best === null) {

@@ -7,11 +7,11 @@
  */
 import type { CandidateResult } from '../results/schema.js';
 import { adminTierStandardsCheck } from './admin-tier.js';
-import { isKnown, type FactsLookup } from './facts.js';
+import { type FactsLookup, knownFact } from './facts.js';
 import { isNetworkPolicyCase, tallyCases } from './tally.js';
 import type { StandardsCheck, StandardsFit } from './types.js';
 
-export const SCS_0219_URL =
+const SCS_0219_URL =
   'https://github.com/SovereignCloudStack/standards/blob/main/Standards/scs-0219-v1-kaas-networking.md';
 
 function networkPolicyCheck(c: CandidateResult): StandardsCheck {
@@ -43,12 +43,13 @@ function declaredCheck(lookup: FactsLookup, id: string, key: string, text: strin
   if (lookup.kind === 'missing')
     return { ...base, status: 'unknown', evidence: `no facts for "${lookup.key}"` };
   const fact = lookup.project.capabilities[key];
-  if (!isKnown(fact)) return { ...base, status: 'unknown', evidence: fact?.note ?? 'not sourced' };
+  const known = knownFact(fact);
+  if (!known) return { ...base, status: 'unknown', evidence: fact?.note ?? 'not sourced' };
   return {
     ...base,
-    status: fact.value === true ? 'met' : 'not-met',
-    evidence: `declared ${fact.value === true ? 'yes' : 'no'} (as of ${fact.asOf})${fact.note ? `: ${fact.note}` : ''}`,
-    source: fact.source ?? undefined,
+    status: known.value === true ? 'met' : 'not-met',
+    evidence: `declared ${known.value === true ? 'yes' : 'no'} (as of ${known.asOf})${known.note ? `: ${known.note}` : ''}`,
+    source: known.source ?? undefined,
   };
 }
 

@@ -25,11 +25,6 @@ export function tallyCases(cases: readonly CaseResult[], keep: (c: CaseResult) =
   return t;
 }
 
-/** Cases carrying any of these tags. */
-export function tallyTags(cases: readonly CaseResult[], tags: readonly string[]): TagTally {
-  return tallyCases(cases, (c) => c.tags.some((tag) => tags.includes(tag)));
-}
-
 /** A NetworkPolicy-only case (not one of the admin-tier groups). */
 export function isNetworkPolicyCase(c: CaseResult): boolean {
   return !isAdminTierCase(c.tags);

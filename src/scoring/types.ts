@@ -75,8 +75,8 @@ export interface SensitivityResult {
   perCriterion: Array<{ criterion: string; ranking: Array<{ name: string; score: number }> }>;
 }
 
-export type Requirement = 'MUST' | 'SHOULD' | 'MAY';
-export type FitStatus = 'met' | 'not-met' | 'unknown' | 'not-applicable';
+type Requirement = 'MUST' | 'SHOULD' | 'MAY';
+type FitStatus = 'met' | 'not-met' | 'unknown' | 'not-applicable';
 
 export interface StandardsCheck {
   id: string;

@@ -3,6 +3,7 @@
  * 97.5th percentiles of the resampled statistics. 2,000 resamples by default — enough for stable
  * 95% percentile bounds (the usual recommendation is ≥1,000) and fast for thousands of samples.
  */
+import { itemAt } from '../util/arrays.js';
 import { DEFAULT_SEED, randomIndex, seededRandom, type Random } from './prng.js';
 import { quantileSorted, sortedCopy } from './quantile.js';
 
@@ -16,7 +17,7 @@ export interface BootstrapOptions {
 
 /** Resample buffers are Float64Arrays: their sort() is numeric and several times faster than a comparator. */
 function resample(xs: readonly number[], rand: Random, out: Float64Array): Float64Array {
-  for (let i = 0; i < xs.length; i++) out[i] = xs[randomIndex(rand, xs.length)];
+  for (let i = 0; i < xs.length; i++) out[i] = itemAt(xs, randomIndex(rand, xs.length));
   return out;
 }
 
@@ -27,18 +28,18 @@ function selectInPlace(a: Float64Array, k: number): number {
   while (hi > lo) {
     const mid = (lo + hi) >> 1;
     // Median of three as pivot, so sorted or constant input stays linear.
-    const x = a[lo];
-    const y = a[mid];
-    const z = a[hi];
+    const x = itemAt(a, lo);
+    const y = itemAt(a, mid);
+    const z = itemAt(a, hi);
     const pivot = x < y ? (y < z ? y : x < z ? z : x) : x < z ? x : y < z ? z : y;
     let i = lo;
     let j = hi;
     while (i <= j) {
-      while (a[i] < pivot) i++;
-      while (a[j] > pivot) j--;
+      while (itemAt(a, i) < pivot) i++;
+      while (itemAt(a, j) > pivot) j--;
       if (i <= j) {
-        const t = a[i];
-        a[i] = a[j];
+        const t = itemAt(a, i);
+        a[i] = itemAt(a, j);
         a[j] = t;
         i++;
         j--;
@@ -46,9 +47,9 @@ function selectInPlace(a: Float64Array, k: number): number {
     }
     if (k <= j) hi = j;
     else if (k >= i) lo = i;
-    else return a[k];
+    else return itemAt(a, k);
   }
-  return a[k];
+  return itemAt(a, k);
 }
 
 /** Type-7 median (same as quantileSorted(sorted, 0.5)) in linear time; reorders the buffer. */
@@ -59,7 +60,7 @@ function medianInPlace(xs: Float64Array): number {
   if (n % 2 === 1) return a;
   // Even n: the next order statistic is the minimum of the part right of lo.
   let b = Infinity;
-  for (let i = lo + 1; i < n; i++) if (xs[i] < b) b = xs[i];
+  for (let i = lo + 1; i < n; i++) b = Math.min(b, itemAt(xs, i));
   return (a + b) / 2;
 }
 
@@ -73,7 +74,8 @@ function percentileInterval(stats: number[], level: number): [number, number] {
 export function bootstrapMedianCi(xs: readonly number[], opts: BootstrapOptions = {}): [number, number] {
   const { resamples = DEFAULT_RESAMPLES, seed = DEFAULT_SEED, level = 0.95 } = opts;
   if (xs.length === 0) throw new RangeError('bootstrap of zero samples');
-  if (xs.length === 1) return [xs[0], xs[0]];
+  const [only] = xs;
+  if (xs.length === 1 && only !== undefined) return [only, only];
   const rand = seededRandom(seed);
   const buf = new Float64Array(xs.length);
   const stats: number[] = [];
@@ -111,6 +113,6 @@ export const medianStat = (xs: Float64Array): number => medianInPlace(xs);
 /** Mean statistic for bootstrapRelativeDifferenceCi. */
 export const meanStat = (xs: Float64Array | readonly number[]): number => {
   let sum = 0;
-  for (let i = 0; i < xs.length; i++) sum += xs[i];
+  for (const x of xs) sum += x;
   return sum / xs.length;
 };

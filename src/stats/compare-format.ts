@@ -3,9 +3,8 @@ import type { AaCheck } from '../results/schema.js';
 import { ADJUST_LABELS } from './adjust.js';
 import type { Comparison } from './compare.js';
 import { fmtNumber, fmtP, fmtPercent } from './numbers.js';
+import { textTable } from '../util/table.js';
 import { rowTitle, type CandidateFigure, type CompareReport, type CompareRow } from './results-compare.js';
-
-export { fmtNumber, fmtP } from './numbers.js';
 
 export type CompareOutput = 'table' | 'json' | 'md';
 
@@ -121,7 +120,7 @@ export function methodLines(report: CompareReport): string[] {
 }
 
 /** The lines below the table: verdict counts and one sentence per drifted figure. */
-export function summaryLines(report: CompareReport): string[] {
+function summaryLines(report: CompareReport): string[] {
   const t = report.tally;
   const out = [
     `Figure verdicts: ${t.better} better, ${t.worse} worse, ${t.equivalent} equivalent, ${t.inconclusive} inconclusive.`,
@@ -133,20 +132,9 @@ export function summaryLines(report: CompareReport): string[] {
   return out;
 }
 
-function textTable(report: CompareReport): string {
-  const rows = [header(report), ...allRows(report)];
-  const widths = header(report).map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  const line = (r: string[]) =>
-    r
-      .map((c, i) => c.padEnd(widths[i] ?? 0))
-      .join('  ')
-      .trimEnd();
-  const lines = [
-    line(header(report)),
-    widths.map((w) => '-'.repeat(w)).join('  '),
-    ...rows.slice(1).map(line),
-  ];
-  return [...warningBanner(report), ...methodLines(report), '', ...lines, '', ...summaryLines(report)].join(
+function compareTextTable(report: CompareReport): string {
+  const lines = textTable(allRows(report), { head: header(report), headRule: true });
+  return [...warningBanner(report), ...methodLines(report), '', lines, '', ...summaryLines(report)].join(
     '\n',
   );
 }
@@ -181,7 +169,7 @@ export function formatCompareReport(report: CompareReport, output: CompareOutput
     case 'md':
       return mdTable(report);
     case 'table':
-      return textTable(report);
+      return compareTextTable(report);
   }
 }
 

@@ -20,8 +20,6 @@ import { mannWhitneyU, welchTTest } from './tests.js';
  */
 export type Verdict = 'better' | 'worse' | 'equivalent' | 'inconclusive';
 
-export const VERDICTS: readonly Verdict[] = ['better', 'worse', 'equivalent', 'inconclusive'];
-
 /** Default smallest relative difference that matters (the equivalence margin): 5%. */
 export const DEFAULT_MARGIN = 0.05;
 

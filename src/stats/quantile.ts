@@ -1,3 +1,5 @@
+import { itemAt } from '../util/arrays.js';
+
 /**
  * The one percentile definition of cnibench, used for summaries, the median, and the latency
  * percentiles of round trips: linear interpolation between order statistics (Hyndman & Fan type 7,
@@ -12,7 +14,8 @@ export function quantileSorted(sorted: ArrayLike<number>, p: number): number {
   const h = (n - 1) * p;
   const lo = Math.floor(h);
   const hi = Math.min(lo + 1, n - 1);
-  return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
+  const below = itemAt(sorted, lo);
+  return below + (h - lo) * (itemAt(sorted, hi) - below);
 }
 
 /** Ascending numeric copy (Array.prototype.sort alone would sort as strings). */

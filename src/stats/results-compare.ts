@@ -30,7 +30,7 @@ export interface LoadedRun {
 }
 
 /** One candidate of one run, as compared. */
-export interface ComparedCandidate {
+interface ComparedCandidate {
   /** Unique label: the candidate name, or "runId:name" when several runs share a name. */
   id: string;
   runId: string;
@@ -40,14 +40,14 @@ export interface ComparedCandidate {
 }
 
 /** A statistic with its 95% CI (null with a single sample). */
-export interface FigureValue {
+interface FigureValue {
   value: number;
   ci: [number, number] | null;
   n: number;
 }
 
 /** The candidates' baselines of one figure differ: the environment changed between their turns. */
-export interface DriftFinding {
+interface DriftFinding {
   /** candidate's baseline / baseline candidate's baseline − 1. */
   relativeDifference: number | null;
   /** Raw p-value of the test between the two baseline series. */
@@ -114,7 +114,7 @@ export interface CompareRow {
 }
 
 /** A drift sentence and where it belongs. */
-export interface DriftNotice {
+interface DriftNotice {
   key: string;
   id: string;
   candidate: string;
@@ -155,7 +155,7 @@ export interface CompareRunsOptions {
   driftTolerance?: number;
 }
 
-export const DEFAULT_DRIFT_TOLERANCE = 0.05;
+const DEFAULT_DRIFT_TOLERANCE = 0.05;
 
 /**
  * Numeric parameters that describe the configuration. Other numeric parameters are results the
@@ -163,18 +163,12 @@ export const DEFAULT_DRIFT_TOLERANCE = 0.05;
  * differ from run to run, so they must not split rows. String and boolean parameters are
  * configuration (protocol, mode, tool, udpRate).
  */
-export const NUMERIC_CONFIG_PARAMETERS: readonly string[] = [
-  'streams',
-  'duration',
-  'payloadBytes',
-  'policies',
-];
+const NUMERIC_CONFIG_PARAMETERS: readonly string[] = ['streams', 'duration', 'payloadBytes', 'policies'];
 
 /** The parameters that identify a measurement (see NUMERIC_CONFIG_PARAMETERS), keys sorted. */
-export function configParameters(parameters: Measurement['parameters']): Measurement['parameters'] {
+function configParameters(parameters: Measurement['parameters']): Measurement['parameters'] {
   const out: Measurement['parameters'] = {};
-  for (const k of Object.keys(parameters).sort()) {
-    const v = parameters[k];
+  for (const [k, v] of Object.entries(parameters).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     if (typeof v !== 'number' || NUMERIC_CONFIG_PARAMETERS.includes(k)) out[k] = v;
   }
   return out;
@@ -194,10 +188,12 @@ function pathlessKey(m: Measurement): string {
   return measurementKey({ ...m, path: 'baseline' });
 }
 
-const PROVENANCE_FIELDS: Array<keyof Provenance> = ['hostname', 'kernel', 'cpus', 'cpuModel'];
+const PROVENANCE_FIELDS = ['hostname', 'kernel', 'cpus', 'cpuModel'] as const satisfies ReadonlyArray<
+  keyof Provenance
+>;
 
 /** Human-readable differences in machine identity between runs. */
-export function provenanceWarnings(runs: readonly LoadedRun[]): string[] {
+function provenanceWarnings(runs: readonly LoadedRun[]): string[] {
   const warnings: string[] = [];
   if (runs.length < 2) return warnings;
   for (const field of PROVENANCE_FIELDS) {
@@ -238,11 +234,16 @@ function candidateIds(runs: readonly CandidateSource[]): ComparedCandidate[] {
 }
 
 function resolveBaseline(cands: readonly ComparedCandidate[], wanted: string | undefined): string {
-  if (wanted === undefined) return cands[0].id;
+  if (wanted === undefined) {
+    const [first] = cands;
+    if (first) return first.id;
+    throw new InputError('no candidates to compare');
+  }
   const byId = cands.find((c) => c.id === wanted);
   if (byId) return byId.id;
   const byName = cands.filter((c) => c.name === wanted || c.runId === wanted);
-  if (byName.length === 1) return byName[0].id;
+  const [only] = byName;
+  if (byName.length === 1 && only) return only.id;
   const known = cands.map((c) => c.id).join(', ');
   if (byName.length > 1)
     throw new InputError(

@@ -10,6 +10,7 @@
  * - identical samples: stdev 0, CIs [x, x] with `ciDefined` true (zero spread was observed);
  * - NaN/±Infinity: InvalidSampleError naming the measurement (the tool failed).
  */
+import { itemAt } from '../util/arrays.js';
 import * as ss from 'simple-statistics';
 import { DEFAULT_RESAMPLES, bootstrapMedianCi } from './bootstrap.js';
 import { meanCiHalfWidth } from './ci.js';
@@ -17,8 +18,6 @@ import { assertFiniteSamples } from './errors.js';
 import { DEFAULT_SEED } from './prng.js';
 import { quantileSorted, sortedCopy } from './quantile.js';
 import type { Summary } from './types.js';
-
-export { ciHalfWidthPercent } from './ci.js';
 
 export interface SummarizeOptions {
   /** Names the measurement in error messages (e.g. "cilium/throughput/cross-node"). */
@@ -53,8 +52,8 @@ export function summarize(samples: readonly number[], opts: SummarizeOptions = {
     median,
     stdev,
     cv,
-    min: sorted[0],
-    max: sorted[n - 1],
+    min: itemAt(sorted, 0),
+    max: itemAt(sorted, n - 1),
     p50: median,
     p90: quantileSorted(sorted, 0.9),
     p99: quantileSorted(sorted, 0.99),

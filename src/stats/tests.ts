@@ -5,6 +5,7 @@
  * Mann–Whitney U distribution is written here because neither simple-statistics nor stdlib has it
  * (simple-statistics' wilcoxonRankSum returns the rank sum only, without a distribution).
  */
+import { itemAt } from '../util/arrays.js';
 import { errorFunction, mean as ssMean } from 'simple-statistics';
 import ttest2 from '@stdlib/stats-ttest2';
 
@@ -12,12 +13,12 @@ import ttest2 from '@stdlib/stats-ttest2';
 export type Alternative = 'two-sided' | 'greater' | 'less';
 
 /** Standard normal CDF Φ(z), from simple-statistics' error function (max. error 1.2e-7). */
-export function normalCdf(z: number): number {
+function normalCdf(z: number): number {
   return 0.5 * (1 + errorFunction(z / Math.SQRT2));
 }
 
 /** Two-sided normal p-value P(|Z| >= |z|). */
-export function normalTwoSidedP(z: number): number {
+function normalTwoSidedP(z: number): number {
   return Math.min(1, Math.max(0, 1 - errorFunction(Math.abs(z) / Math.SQRT2)));
 }
 
@@ -37,7 +38,7 @@ export interface MannWhitneyResult {
 }
 
 /** Exact two-sided tests are used without ties while both samples have at most this many values. */
-export const MANN_WHITNEY_EXACT_MAX_N = 25;
+const MANN_WHITNEY_EXACT_MAX_N = 25;
 
 /** Average ranks (1-based) of the pooled values, plus Σ(t³ − t) over tie groups. */
 function rankWithTies(values: readonly number[]): { ranks: number[]; tieTerm: number } {
@@ -46,9 +47,10 @@ function rankWithTies(values: readonly number[]): { ranks: number[]; tieTerm: nu
   let tieTerm = 0;
   for (let start = 0; start < order.length;) {
     let end = start;
-    while (end + 1 < order.length && order[end + 1].v === order[start].v) end++;
+    const v = itemAt(order, start).v;
+    while (end + 1 < order.length && itemAt(order, end + 1).v === v) end++;
     const avg = (start + end) / 2 + 1;
-    for (let k = start; k <= end; k++) ranks[order[k].i] = avg;
+    for (let k = start; k <= end; k++) ranks[itemAt(order, k).i] = avg;
     const t = end - start + 1;
     tieTerm += t * t * t - t;
     start = end + 1;
@@ -71,24 +73,23 @@ function exactUCounts(n1: number, n2: number): number[] {
       const counts = new Array<number>(size).fill(0);
       if (i === 0 || j === 0) counts[0] = 1;
       else {
-        const a = prev[j]; // (i-1, j): largest value in sample 1 adds j to U
-        const b = cur[j - 1]; // (i, j-1): largest value in sample 2 adds 0
-        for (let u = 0; u < size; u++) {
-          counts[u] = (u - j >= 0 && u - j < a.length ? a[u - j] : 0) + (u < b.length ? b[u] : 0);
-        }
+        const a = itemAt(prev, j); // (i-1, j): largest value in sample 1 adds j to U
+        const b = itemAt(cur, j - 1); // (i, j-1): largest value in sample 2 adds 0
+        // Counts outside a shorter table are 0: no arrangement gives that U.
+        for (let u = 0; u < size; u++) counts[u] = (a[u - j] ?? 0) + (b[u] ?? 0);
       }
       cur.push(counts);
     }
     prev = cur;
   }
-  return prev[n2];
+  return itemAt(prev, n2);
 }
 
 /** P(U1 <= u) under the null, from the exact counts. */
 function exactLowerTail(counts: readonly number[], u: number): number {
   const total = counts.reduce((s, c) => s + c, 0);
   let tail = 0;
-  for (let k = 0; k <= Math.floor(u) && k < counts.length; k++) tail += counts[k];
+  for (const c of counts.slice(0, Math.floor(u) + 1)) tail += c;
   return tail / total;
 }
 
@@ -111,7 +112,7 @@ export function mannWhitneyU(
   if (n1 === 0 || n2 === 0) throw new RangeError('Mann–Whitney U needs at least one sample on each side');
   const { ranks, tieTerm } = rankWithTies([...a, ...b]);
   let r1 = 0;
-  for (let i = 0; i < n1; i++) r1 += ranks[i];
+  for (const r of ranks.slice(0, n1)) r1 += r;
   const u1 = r1 - (n1 * (n1 + 1)) / 2;
   const u2 = n1 * n2 - u1;
   const u = Math.min(u1, u2);

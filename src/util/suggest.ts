@@ -1,4 +1,6 @@
 /** "Did you mean" for misspelt keys: the closest known key within a small edit distance. */
+import { itemAt } from './arrays.js';
+
 export function suggestKey(key: string, known: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestDistance = Infinity;
@@ -14,19 +16,21 @@ export function suggestKey(key: string, known: readonly string[]): string | unde
 }
 
 /** Levenshtein distance with transpositions counted as one edit. */
-export function editDistance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [
-    i,
-    ...new Array<number>(b.length).fill(0),
-  ]);
-  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+function editDistance(a: string, b: string): number {
+  // Rows i-2, i-1 and i of the optimal-string-alignment table; each row has b.length + 1 cells.
+  let older: number[] = [];
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      let v = Math.min(itemAt(prev, j) + 1, itemAt(cur, j - 1) + 1, itemAt(prev, j - 1) + cost);
       if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
-        d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+        v = Math.min(v, itemAt(older, j - 2) + 1);
+      cur.push(v);
     }
+    older = prev;
+    prev = cur;
   }
-  return d[a.length][b.length];
+  return itemAt(prev, b.length);
 }

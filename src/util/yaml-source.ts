@@ -207,11 +207,15 @@ function unwrap(s: z.ZodType, data: unknown): z.ZodType {
 function discriminatorMatches(option: z.ZodType, key: string, data: unknown): boolean {
   if (!(option instanceof z.ZodObject) || !data || typeof data !== 'object') return false;
   const lit = (option.shape as Record<string, z.ZodType | undefined>)[key];
-  return lit instanceof z.ZodLiteral && lit.values.has((data as Record<string, unknown>)[key] as never);
+  return (
+    lit instanceof z.ZodLiteral &&
+    (lit.values as ReadonlySet<unknown>).has((data as Record<string, unknown>)[key])
+  );
 }
 
 function firstLine(message: string): string {
-  return message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+  const nl = message.indexOf('\n');
+  return (nl === -1 ? message : message.slice(0, nl)).replace(/ at line \d+, column \d+:?$/, '');
 }
 
 /**

@@ -19,7 +19,7 @@ import type { Repetitions } from '../scenario/schema.js';
 import { ciHalfWidthPercent, type FigureStatistic } from '../stats/ci.js';
 import { seededRandom } from '../stats/prng.js';
 
-export type SamplePhase = 'warmup' | 'sample';
+type SamplePhase = 'warmup' | 'sample';
 
 /** One figure a turn yields. */
 export interface FigureSpec {

@@ -16,6 +16,7 @@ import assert from 'node:assert/strict';
 import { validateAdminTierObject, type AdminTierKind } from '../../src/netpol/admin-validate.js';
 import { builtinSuite } from '../../src/netpol/suite/index.js';
 import { seededRandom } from '../../src/stats/prng.js';
+import { pick as pickWith } from '../../src/util/arrays.js';
 import { crdProblems, crdSkipReason, loadCrd, type Schema } from './crd-check.js';
 
 const skip = crdSkipReason();
@@ -571,7 +572,7 @@ describe('admin-tier validation against the real CRDs', { skip }, () => {
 
   test('2000 seeded random mutations of valid objects: the same verdict from both', () => {
     const rand = seededRandom(20261201);
-    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
+    const pick = <T>(xs: readonly T[]): T => pickWith(rand, xs);
     const VALUES: unknown[] = [
       -1,
       0,

@@ -23,7 +23,7 @@ export interface Schema {
 /** Where the shared upstream files are: next to the repository (CI and every worktree). */
 export const UPSTREAM_DIR = path.resolve(process.cwd(), '../shared/upstream/network-policy-api');
 
-export function upstreamAvailable(): boolean {
+function upstreamAvailable(): boolean {
   return existsSync(UPSTREAM_DIR);
 }
 
@@ -71,7 +71,7 @@ const KNOWN = new Set([
 ]);
 
 /** Kubernetes CEL isCIDR: netip.ParsePrefix (no zone, canonical decimal bits) and no IPv4-mapped IPv6. */
-export function k8sIsCidr(s: string): boolean {
+function k8sIsCidr(s: string): boolean {
   const slash = s.indexOf('/');
   if (slash < 0) return false;
   const addr = s.slice(0, slash);

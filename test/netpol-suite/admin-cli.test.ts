@@ -143,7 +143,7 @@ describe('cnibench netpol with admin-tier policies', () => {
   test('equal priorities that disagree: the table still prints, and stderr names both policies', async () => {
     const r = await cnibench('netpol', 'expect', join(FIXTURES, 'admin-tier-tie.yaml'), '--output', 'json');
     assert.equal(r.code, 0, r.stderr);
-    assert.ok(JSON.parse(r.stdout).probes);
+    assert.ok((JSON.parse(r.stdout) as { probes?: unknown }).probes);
     assert.match(
       r.stderr,
       /^warning: Admin tier: AdminNetworkPolicy "allow-all" and AdminNetworkPolicy "deny-y" have the same priority \(7\)/,

@@ -11,7 +11,7 @@
  * "network-policy-conformance-" prefix>/<pod>; each assertion is [client, server, protocol, port,
  * connection expected].
  */
-export type UpstreamAssertion = [
+type UpstreamAssertion = [
   from: string,
   to: string,
   protocol: 'TCP' | 'UDP' | 'SCTP',
@@ -19,7 +19,7 @@ export type UpstreamAssertion = [
   allowed: boolean,
 ];
 
-export interface UpstreamState {
+interface UpstreamState {
   /** The t.Run names of the subtests that run in this state. */
   subtests: string[];
   /** Probes of node peers (host-network pods), left out. */

@@ -22,7 +22,7 @@ async function startServer(args: string[]): Promise<ChildProcess> {
   const child = spawn(AGENT_COMMAND[0], [...AGENT_COMMAND.slice(1), 'rr-server', ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  const [line] = (await once(child.stdout!, 'data')) as [Buffer];
+  const [line] = (await once(child.stdout, 'data')) as [Buffer];
   assert.deepEqual(JSON.parse(line.toString()), { ready: true, port: Number(args[1]) });
   return child;
 }

@@ -66,7 +66,7 @@ describe('iperf3 JSON', () => {
   });
 
   test('an error report becomes a MeasurementError naming the run', () => {
-    const fixture = JSON.parse(
+    const fixture: unknown = JSON.parse(
       readFileSync(path.join(PROJECT_ROOT, 'test/perf/fixtures/iperf3-error.json'), 'utf8'),
     );
     assert.throws(

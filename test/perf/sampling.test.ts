@@ -9,13 +9,13 @@ const FIG: FigureSpec = { id: 'x', statistic: 'mean', adaptive: true };
 function sequences(values: Record<string, number[]>) {
   const calls: string[] = [];
   const next: Record<string, number> = {};
-  const turn = async (arm: string, phase: string, block: number) => {
+  const turn = (arm: string, phase: string, block: number) => {
     calls.push(`${phase}${block}:${arm}`);
     const i = next[arm] ?? 0;
     next[arm] = i + 1;
     const v = values[arm]?.[i];
-    if (v === undefined) throw new Error(`sequence of ${arm} exhausted`);
-    return { x: v };
+    if (v === undefined) return Promise.reject(new Error(`sequence of ${arm} exhausted`));
+    return Promise.resolve({ x: v });
   };
   return { turn, calls };
 }
@@ -73,9 +73,9 @@ describe('collectBlocks', () => {
         { id: 'base', statistic: 'mean', adaptive: true },
         { id: 'path', statistic: 'mean', adaptive: true, pairedWith: 'base' },
       ],
-      turn: async () => {
+      turn: () => {
         i++;
-        return { base: 10 * i, path: i };
+        return Promise.resolve({ base: 10 * i, path: i });
       },
     });
     assert.deepEqual(r.get('a')?.get('path')?.paired, { id: 'base', samples: [10, 20, 30] });
@@ -155,9 +155,9 @@ describe('collectBlocks', () => {
   test('an aborted signal stops the loop', async () => {
     const ac = new AbortController();
     let n = 0;
-    const turn = async () => {
+    const turn = () => {
       if (++n === 2) ac.abort(new Error('stop now'));
-      return { x: 1 };
+      return Promise.resolve({ x: 1 });
     };
     await assert.rejects(
       collectBlocks({

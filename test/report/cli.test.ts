@@ -7,6 +7,7 @@ import path from 'node:path';
 import { PROJECT_ROOT } from '../../src/util/version.js';
 import { syntheticTwoCni } from '../scoring/synthetic.js';
 import { healthyRoutes, startReplay } from '../scoring/github-replay.js';
+import type { ReportJson } from '../../src/report/json.js';
 
 const MAIN = path.join(PROJECT_ROOT, 'dist/src/cli/main.js');
 
@@ -38,7 +39,7 @@ describe('cnibench report / facts (CLI)', () => {
       for (const f of ['report.json', 'measurements.csv', 'junit.xml'])
         assert.ok(existsSync(path.join(dir, 'out', f)), f);
       assert.ok(!existsSync(path.join(dir, 'out', 'report.html')));
-      const json = JSON.parse(readFileSync(path.join(dir, 'out', 'report.json'), 'utf8'));
+      const json = JSON.parse(readFileSync(path.join(dir, 'out', 'report.json'), 'utf8')) as ReportJson;
       assert.equal(json.schema, 'cnibench-report/1');
       // A run directory works too, with the default output directory <run>/report.
       const r2 = await cli(['report', dir, '--format', 'md', '--no-charts']);

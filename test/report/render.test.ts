@@ -7,6 +7,7 @@ import { renderReports } from '../../src/report/render.js';
 import { chromium } from '../helpers/chromium.js';
 import { PROJECT_ROOT } from '../../src/util/version.js';
 import { syntheticLocal, syntheticTwoCni } from '../scoring/synthetic.js';
+import type { ReportJson } from '../../src/report/json.js';
 
 const NOW = new Date('2026-11-24T00:00:00Z');
 const EVIL = 'demo <script>alert("pwned")</script> & co';
@@ -57,8 +58,8 @@ describe('renderReports on a synthetic two-CNI run', () => {
   });
 
   test('headless Chromium loads every chart image and the summary names the winner', async () => {
-    const json = JSON.parse(readFileSync(path.join(out, 'report.json'), 'utf8'));
-    const winnerLabel: string = json.summary.winnerLabel;
+    const json = JSON.parse(readFileSync(path.join(out, 'report.json'), 'utf8')) as ReportJson;
+    const winnerLabel = json.summary.winnerLabel;
     assert.ok(winnerLabel === 'Calico v3.29.1' || winnerLabel === 'Cilium 1.16.5');
     const url = `file://${path.join(out, 'report.html')}`;
     const dom = await chromium(['--virtual-time-budget=5000', '--dump-dom', url]);
@@ -150,7 +151,7 @@ describe('renderReports on the local reference profiles', () => {
       assert.ok(md.includes('local reference profile (VXLAN)'));
       assert.ok(!/calico|cilium/i.test(md), 'a stand-in must not be named after a CNI product');
       assert.match(md, /No decision: only local reference profiles were measured/);
-      const json = JSON.parse(readFileSync(path.join(out, 'report.json'), 'utf8'));
+      const json = JSON.parse(readFileSync(path.join(out, 'report.json'), 'utf8')) as ReportJson;
       assert.equal(json.summary.referenceOnly, true);
       assert.ok(!existsSync(path.join(out, 'throughput.png')));
     } finally {
@@ -164,7 +165,7 @@ describe('renderReports on the local reference profiles', () => {
       const a = syntheticLocal();
       const b = { ...syntheticLocal(), runId: 'second-run' };
       await renderReports([a, b], { outDir: out, formats: ['json'], charts: false, facts: null, now: NOW });
-      const json = JSON.parse(readFileSync(path.join(out, 'report.json'), 'utf8'));
+      const json = JSON.parse(readFileSync(path.join(out, 'report.json'), 'utf8')) as ReportJson;
       assert.deepEqual(
         json.scoring.candidates.map((c: { name: string }) => c.name),
         ['routed@synthetic-run', 'vxlan@synthetic-run', 'routed@second-run', 'vxlan@second-run'],

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../src/util/version.js';
 
-export const FIXTURES = path.join(PROJECT_ROOT, 'test/fixtures/github');
+const FIXTURES = path.join(PROJECT_ROOT, 'test/fixtures/github');
 
 export interface Route {
   path: string;

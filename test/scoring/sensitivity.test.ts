@@ -1,6 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { minimalWeightShift, perCriterionRankings } from '../../src/scoring/sensitivity.js';
+import { must } from '../helpers/must.js';
 
 const close = (a: number, b: number, eps = 1e-9) => assert.ok(Math.abs(a - b) < eps, `${a} ≉ ${b}`);
 
@@ -26,13 +27,14 @@ describe('minimal weight shift (hand-computed)', () => {
     assert.equal(shift.to, 'A');
     assert.equal(shift.newWinner, 'X');
     assert.equal(shift.from.length, 1);
-    assert.equal(shift.from[0].criterion, 'C');
+    assert.equal(shift.from[0]?.criterion, 'C');
     close(shift.amount, 300 / 70);
     close(shift.share, 3 / 70);
     // Verify the tie with the shifted weights.
     const w = { A: 50 + shift.amount, B: 30, C: 20 - shift.amount };
-    const t = (s: Record<string, number>) => (w.A * s.A + w.B * s.B + w.C * s.C) / 100;
-    close(t(scores.get('X')!), t(scores.get('Y')!));
+    const t = (s: Record<string, number> | undefined) =>
+      (w.A * must(s?.A) + w.B * must(s?.B) + w.C * must(s?.C)) / 100;
+    close(t(scores.get('X')), t(scores.get('Y')));
   });
 
   test('greedy over two sources when the best one runs out', () => {
@@ -56,8 +58,8 @@ describe('minimal weight shift (hand-computed)', () => {
       shift.from.map((f) => f.criterion),
       ['C', 'A'],
     );
-    close(shift.from[0].amount, 10);
-    close(shift.from[1].amount, 110 / 3);
+    close(must(shift.from[0]).amount, 10);
+    close(must(shift.from[1]).amount, 110 / 3);
     close(shift.amount, 10 + 110 / 3);
   });
 
@@ -75,8 +77,9 @@ describe('minimal weight shift (hand-computed)', () => {
       scores,
       winner: 'Y',
     });
-    assert.equal(shift?.newWinner, 'Z');
-    close(shift!.amount, 2.5);
+    assert.ok(shift);
+    assert.equal(shift.newWinner, 'Z');
+    close(shift.amount, 2.5);
   });
 
   test('a winner at least as good on every criterion is robust', () => {

@@ -14,7 +14,7 @@ import { scenarioSchema, type ScenarioInput } from '../../src/scenario/schema.js
 import { summarize } from '../../src/stats/summary.js';
 import type { PathKind } from '../../src/cluster/driver.js';
 
-export function measurement(
+function measurement(
   o: {
     id?: string;
     workload: WorkloadKind;
@@ -84,10 +84,11 @@ export function resultsFile(
   const input: ScenarioInput = {
     name: 'synthetic scenario',
     cluster: { kind: 'kube' },
-    candidates: candidates.map((c) =>
+    candidates: candidates.map((c): ScenarioInput['candidates'][number] =>
       c.cni === 'calico' || c.cni === 'cilium'
-        ? ({ name: c.name, cni: c.cni, version: c.version ?? '1.0.0' } as ScenarioInput['candidates'][number])
-        : ({ name: c.name, cni: c.cni } as ScenarioInput['candidates'][number]),
+        ? { name: c.name, cni: c.cni, version: c.version ?? '1.0.0' }
+        : // The other candidates of the synthetic results are local reference profiles.
+          ({ name: c.name, cni: c.cni } as ScenarioInput['candidates'][number]),
     ),
     workloads: [{ kind: 'conformance' }],
     ...scenario,

@@ -15,7 +15,7 @@ describe('compareSamples', () => {
       assert.ok(c.p !== null && c.p > 0.5);
       assert.ok(c.pEquivalence !== null && c.pEquivalence < 0.05, `TOST p ${c.pEquivalence}`);
       const ci = c.relativeDifferenceCi;
-      assert.ok(ci && ci[0] <= 0 && ci[1] >= 0, `CI ${ci} contains 0`);
+      assert.ok(ci && ci[0] <= 0 && ci[1] >= 0, `CI ${JSON.stringify(ci)} contains 0`);
     }
   });
   test('throughput 10% higher → better; the same for a higher latency → worse', () => {
@@ -26,7 +26,7 @@ describe('compareSamples', () => {
     assert.equal(t.statistic, 'mean');
     assert.ok(Math.abs((t.relativeDifference ?? 0) - 0.1) < 1e-9);
     const ci = t.relativeDifferenceCi;
-    assert.ok(ci && ci[0] < 0.1 && ci[1] > 0.1 && ci[0] > 0, `CI ${ci}`);
+    assert.ok(ci && ci[0] < 0.1 && ci[1] > 0.1 && ci[0] > 0, `CI ${JSON.stringify(ci)}`);
     const l = compareSamples(base, shifted, lat);
     assert.equal(l.verdict, 'worse');
     assert.equal(l.test, 'mann-whitney-u');

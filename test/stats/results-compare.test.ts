@@ -7,8 +7,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { compareRuns } from '../../src/stats/results-compare.js';
+import type { CompareReport } from '../../src/stats/results-compare.js';
 import { formatCompareReport } from '../../src/stats/compare-format.js';
 import { PROJECT_ROOT } from '../../src/util/version.js';
+import { must } from '../helpers/must.js';
 import { syntheticMeasurement, syntheticMeasurements, syntheticResults } from './fixtures.js';
 
 const run = (runId: string, names: string[], scale = 1, prov = {}) => ({
@@ -48,28 +50,30 @@ describe('compareRuns', () => {
   test('a clearly shifted candidate: throughput +20% better, latency +20% worse', () => {
     const r = run('r1', ['base']);
     r.results.candidates.push(
-      syntheticResults('r1', [{ name: 'shifted', measurements: syntheticMeasurements(1.2) }]).candidates[0],
+      must(
+        syntheticResults('r1', [{ name: 'shifted', measurements: syntheticMeasurements(1.2) }]).candidates[0],
+      ),
     );
     const report = compareRuns([r]);
     assert.equal(report.rows.length, 3, 'result-valued parameters (retransmits) do not split rows');
     const byMetric = (metric: string, pathKind: string) =>
-      report.rows.find((x) => x.metric === metric && x.path === pathKind)!.figures[1].comparison!;
+      must(must(report.rows.find((x) => x.metric === metric && x.path === pathKind)).figures[1]?.comparison);
     assert.equal(byMetric('throughput', 'cross-node').verdict, 'better');
     assert.equal(byMetric('throughput', 'cross-node').test, 'welch-t');
     assert.equal(byMetric('rtt', 'cross-node').verdict, 'worse');
     assert.equal(byMetric('rtt', 'cross-node').test, 'mann-whitney-u');
-    assert.ok(Math.abs(byMetric('rtt', 'cross-node').relativeDifference! - 0.2) < 1e-9);
+    assert.ok(Math.abs(must(byMetric('rtt', 'cross-node').relativeDifference) - 0.2) < 1e-9);
     // --baseline flips the direction.
     const flipped = compareRuns([r], { baseline: 'shifted' });
-    assert.equal(flipped.rows.find((x) => x.metric === 'rtt')!.figures[0].comparison!.verdict, 'better');
+    assert.equal(flipped.rows.find((x) => x.metric === 'rtt')?.figures[0]?.comparison?.verdict, 'better');
   });
 
   test('figures relative to the same run’s baseline path', () => {
     const report = compareRuns([run('r1', ['alpha'])]);
-    const thr = report.rows.find((x) => x.metric === 'throughput' && x.path === 'cross-node')!;
+    const thr = must(report.rows.find((x) => x.metric === 'throughput' && x.path === 'cross-node'));
     // mean 73/8 = 9.25 over baseline mean 84.4/8 = 10.55 → 0.8768
-    assert.ok(Math.abs(thr.figures[0].ofBaselinePath! - 9.25 / 10.55) < 1e-12);
-    assert.equal(report.rows.find((x) => x.metric === 'rtt')!.figures[0].ofBaselinePath, null);
+    assert.ok(Math.abs(must(thr.figures[0]?.ofBaselinePath) - 9.25 / 10.55) < 1e-12);
+    assert.equal(report.rows.find((x) => x.metric === 'rtt')?.figures[0]?.ofBaselinePath, null);
   });
 
   test('different kernels and hosts → a loud warning naming the differences', () => {
@@ -78,7 +82,7 @@ describe('compareRuns', () => {
       run('r2', ['cilium'], 1, { kernel: '6.8.0-45-generic', hostname: 'node-a' }),
     ]);
     assert.equal(report.warnings.length, 1);
-    assert.match(report.warnings[0], /kernel \(r1: 6\.1\.0-18-amd64; r2: 6\.8\.0-45-generic\)/);
+    assert.match(must(report.warnings[0]), /kernel \(r1: 6\.1\.0-18-amd64; r2: 6\.8\.0-45-generic\)/);
     const text = formatCompareReport(report, 'table');
     assert.match(text, /WARNING: THESE RUNS COME FROM DIFFERENT MACHINES OR KERNELS/);
     assert.match(formatCompareReport(report, 'md'), /\*\*WARNING/);
@@ -86,9 +90,9 @@ describe('compareRuns', () => {
 
   test('a measurement one candidate lacks is listed as not measured; bad --baseline is an input error', () => {
     const r = run('r1', ['a', 'b']);
-    r.results.candidates[1].measurements.pop();
+    must(r.results.candidates[1]).measurements.pop();
     const report = compareRuns([r]);
-    const rtt = report.rows.find((x) => x.metric === 'rtt')!;
+    const rtt = must(report.rows.find((x) => x.metric === 'rtt'));
     assert.deepEqual(rtt.missing, ['b']);
     assert.match(formatCompareReport(report, 'table'), /not measured/);
     assert.throws(() => compareRuns([r], { baseline: 'zzz' }), /no such candidate \(candidates: a, b\)/);
@@ -96,7 +100,7 @@ describe('compareRuns', () => {
 
   test('a null sample in the file (NaN serialized by JSON) names file, candidate and measurement', () => {
     const r = run('r1', ['a', 'b']);
-    (r.results.candidates[1].measurements[0].samples as unknown[])[2] = null;
+    (must(must(r.results.candidates[1]).measurements[0]).samples as unknown[])[2] = null;
     assert.throws(
       () => compareRuns([r]),
       /r1\/results\.json candidate b: throughput\/cross-node\/throughput.*sample #2/,
@@ -152,7 +156,7 @@ describe('cnibench compare (CLI)', { concurrency: true }, () => {
       'json',
     ]);
     assert.equal(r.code, 0, r.stderr);
-    const report = JSON.parse(r.stdout);
+    const report = JSON.parse(r.stdout) as CompareReport;
     assert.equal(report.baseline, 'cand-b');
     assert.equal(report.alpha, 0.01);
   });

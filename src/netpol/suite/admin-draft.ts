@@ -59,7 +59,7 @@ export interface AdminDraftCase {
   apis?: readonly AdminTierApi[];
 }
 
-export const API_GROUP_TAG: Record<AdminTierApi, string> = {
+const API_GROUP_TAG: Record<AdminTierApi, string> = {
   v1alpha2: 'cluster-network-policy',
   v1alpha1: 'admin-network-policy',
 };
@@ -110,7 +110,7 @@ function v1Peer(p: AdminTierPeer): AdminTierPeer {
   };
 }
 
-export function toCnp(d: DraftPolicy): ClusterNetworkPolicy {
+function toCnp(d: DraftPolicy): ClusterNetworkPolicy {
   const spec: ClusterNetworkPolicy['spec'] = {
     tier: d.tier,
     priority: d.priority,
@@ -155,7 +155,7 @@ function v1Spec<A extends string>(d: DraftPolicy, action: (a: DraftAction) => A)
   return { subject, ...(ingress ? { ingress } : {}), ...(egress ? { egress } : {}) };
 }
 
-export function toAnp(d: DraftPolicy): AdminNetworkPolicy {
+function toAnp(d: DraftPolicy): AdminNetworkPolicy {
   const body = v1Spec(d, (a) => (a === 'Accept' ? 'Allow' : a));
   return {
     apiVersion: 'policy.networking.k8s.io/v1alpha1',
@@ -165,7 +165,7 @@ export function toAnp(d: DraftPolicy): AdminNetworkPolicy {
   };
 }
 
-export function toBanp(d: DraftPolicy): BaselineAdminNetworkPolicy {
+function toBanp(d: DraftPolicy): BaselineAdminNetworkPolicy {
   const body = v1Spec(d, (a): 'Allow' | 'Deny' => {
     if (a === 'Pass') throw new Error(`draft ${d.name}: a BaselineAdminNetworkPolicy has no Pass action`);
     return a === 'Accept' ? 'Allow' : a;

@@ -16,9 +16,9 @@ import type { CasePod, ContainerPort, Labels, Probe, Protocol } from '../types.j
 export const HOUSES = ['gryffindor', 'slytherin', 'hufflepuff', 'ravenclaw'] as const;
 export type House = (typeof HOUSES)[number];
 
-export const HOUSE_LABEL = 'conformance-house';
+const HOUSE_LABEL = 'conformance-house';
 /** Set by the StatefulSet controller on each pod; lets a case select one pod of a house. */
-export const POD_NAME_LABEL = 'statefulset.kubernetes.io/pod-name';
+const POD_NAME_LABEL = 'statefulset.kubernetes.io/pod-name';
 
 const STATEFULSET: Record<House, string> = {
   gryffindor: 'harry-potter',
@@ -32,11 +32,6 @@ export function houseNs(h: House): string {
   return `network-policy-conformance-${h}`;
 }
 
-/** "network-policy-conformance-gryffindor/harry-potter-0" */
-export function housePod(h: House, i: 0 | 1): string {
-  return `${houseNs(h)}/${STATEFULSET[h]}-${i}`;
-}
-
 /**
  * The address resolveCase gives a pod of this layout: 10.244.<namespace index + 1>.<10 + pod index>
  * (a suite test checks they agree). The inline-CIDR cases need it, as upstream's test reads the
@@ -46,7 +41,7 @@ export function housePodIp(h: House, i: 0 | 1): string {
   return `10.244.${HOUSES.indexOf(h) + 1}.${10 + i}`;
 }
 
-export const HOUSE_PORTS: readonly ContainerPort[] = [
+const HOUSE_PORTS: readonly ContainerPort[] = [
   { name: 'web', port: 80, protocol: 'TCP' },
   { name: 'serve-8080-tcp', port: 8080, protocol: 'TCP' },
   { name: 'dns', port: 53, protocol: 'UDP' },

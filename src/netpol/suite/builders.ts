@@ -31,14 +31,10 @@ export function policy(
   return { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name, namespace }, spec };
 }
 
-export const allPods = (): LabelSelector => ({});
 export const podLabel = (pod: string): LabelSelector => ({ matchLabels: { pod } });
 export const nsLabel = (ns: string): LabelSelector => ({ matchLabels: { ns } });
 export const podIn = (...pods: string[]): LabelSelector => ({
   matchExpressions: [{ key: 'pod', operator: 'In', values: pods }],
-});
-export const podNotIn = (...pods: string[]): LabelSelector => ({
-  matchExpressions: [{ key: 'pod', operator: 'NotIn', values: pods }],
 });
 export const nsIn = (...nss: string[]): LabelSelector => ({
   matchExpressions: [{ key: 'ns', operator: 'In', values: nss }],
@@ -47,17 +43,11 @@ export const nsNotIn = (...nss: string[]): LabelSelector => ({
   matchExpressions: [{ key: 'ns', operator: 'NotIn', values: nss }],
 });
 
-export const fromPods = (sel: LabelSelector): NetworkPolicyPeer => ({ podSelector: sel });
-export const fromNamespaces = (sel: LabelSelector): NetworkPolicyPeer => ({ namespaceSelector: sel });
-export const fromPodsInNamespaces = (ns: LabelSelector, pods: LabelSelector): NetworkPolicyPeer => ({
-  namespaceSelector: ns,
-  podSelector: pods,
-});
 export const fromCidr = (cidr: string, except?: string[]): NetworkPolicyPeer => ({
   ipBlock: except === undefined ? { cidr } : { cidr, except },
 });
 
-export function port(protocol: Protocol, p?: number | string, endPort?: number): NetworkPolicyPort {
+function port(protocol: Protocol, p?: number | string, endPort?: number): NetworkPolicyPort {
   const out: NetworkPolicyPort = { protocol };
   if (p !== undefined) out.port = p;
   if (endPort !== undefined) out.endPort = endPort;

@@ -32,9 +32,22 @@ export interface PortClause {
   ports?: NetworkPolicyPort[];
 }
 
-export const TARGETS: Target[] = [
-  { slug: 'all-pods', tag: 'target:all-pods', text: 'every pod in x', selector: {} },
-  { slug: 'pod-a', tag: 'target:pod-selector', text: 'x/a (pod=a)', selector: podLabel('a') },
+export const ALL_PODS: Target = {
+  slug: 'all-pods',
+  tag: 'target:all-pods',
+  text: 'every pod in x',
+  selector: {},
+};
+export const POD_A: Target = {
+  slug: 'pod-a',
+  tag: 'target:pod-selector',
+  text: 'x/a (pod=a)',
+  selector: podLabel('a'),
+};
+
+const TARGETS: Target[] = [
+  ALL_PODS,
+  POD_A,
   {
     slug: 'pod-in-a-b',
     tag: 'target:match-expressions',
@@ -49,6 +62,13 @@ export const TARGETS: Target[] = [
   },
 ];
 
+export const NS_Y: Peer = {
+  slug: 'ns-y',
+  tag: 'peer:namespace-selector',
+  text: 'all of y (namespaceSelector ns=y)',
+  peers: [{ namespaceSelector: nsLabel('y') }],
+};
+
 export const PEERS: Peer[] = [
   { slug: 'any-peer', tag: 'peer:all', text: 'any peer (no from/to)' },
   {
@@ -57,12 +77,7 @@ export const PEERS: Peer[] = [
     text: 'x/b (podSelector pod=b)',
     peers: [{ podSelector: podLabel('b') }],
   },
-  {
-    slug: 'ns-y',
-    tag: 'peer:namespace-selector',
-    text: 'all of y (namespaceSelector ns=y)',
-    peers: [{ namespaceSelector: nsLabel('y') }],
-  },
+  NS_Y,
   {
     slug: 'ns-y-pods-b',
     tag: 'peer:pod-and-namespace',
@@ -186,10 +201,8 @@ export function generatedCases(): PolicyCase[] {
       for (const peer of PEERS)
         for (const ports of MAIN_PORTS) out.push(directional(dir, target, peer, ports));
     }
-    const podA = TARGETS[1];
-    for (const peer of PEERS) for (const ports of EXTRA_PORTS) out.push(directional(dir, podA, peer, ports));
+    for (const peer of PEERS) for (const ports of EXTRA_PORTS) out.push(directional(dir, POD_A, peer, ports));
   }
-  for (const target of [TARGETS[0], TARGETS[1]])
-    for (const peer of PEERS) out.push(bothDirections(target, peer));
+  for (const target of [ALL_PODS, POD_A]) for (const peer of PEERS) out.push(bothDirections(target, peer));
   return out;
 }

@@ -17,8 +17,8 @@ import { sctpCases } from './sctp.js';
 import { upstreamCases } from './upstream-e2e.js';
 
 export { filterByTags, type SuiteFilter } from './filter.js';
-export { SUITE_TAGS, isSuiteTag, isAdminTierCase, ADMIN_TIER_GROUP_TAGS, type SuiteTag } from './tags.js';
-export { NAMESPACES, POD_NAMES, PORTS, podIp, podCidr, nsCidr } from './layout.js';
+export { ADMIN_TIER_GROUP_TAGS, SUITE_TAGS, isAdminTierCase } from './tags.js';
+export { NAMESPACES, POD_NAMES, podIp } from './layout.js';
 
 /** Every built-in case; a fresh copy each call, so callers may mutate what they get. */
 export function builtinSuite(): PolicyCase[] {
@@ -36,9 +36,4 @@ export function builtinSuite(): PolicyCase[] {
 /** The admin-tier cases of one API version: the upstream conformance transcription, then the generated ones. */
 export function adminTierSuite(api: AdminTierApi): PolicyCase[] {
   return renderAll([...upstreamAdminDrafts(), ...generatedAdminDrafts()], api);
-}
-
-/** One built-in case by name, or undefined. */
-export function builtinCase(name: string): PolicyCase | undefined {
-  return builtinSuite().find((c) => c.name === name);
 }

@@ -11,7 +11,7 @@ export const POD_NAMES = ['a', 'b', 'c'] as const;
 export type SuiteNamespace = (typeof NAMESPACES)[number];
 export type SuitePod = (typeof POD_NAMES)[number];
 
-export const PORTS = [80, 81] as const;
+const PORTS = [80, 81] as const;
 
 // Must agree with resolveCase's assignment (namespace index → third octet, pod index → .10 + i);
 // a suite test checks that it does.
@@ -33,7 +33,7 @@ export function probesFor(protocols: readonly Protocol[], ports: readonly number
   return out;
 }
 
-export const TCP_UDP_PROBES: readonly Probe[] = probesFor(['TCP', 'UDP']);
+const TCP_UDP_PROBES: readonly Probe[] = probesFor(['TCP', 'UDP']);
 export const SCTP_PROBES: readonly Probe[] = probesFor(['SCTP']);
 
 function layoutNamespaces(): Record<string, Labels> {

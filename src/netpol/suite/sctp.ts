@@ -4,7 +4,16 @@
  */
 import type { PolicyCase } from '../types.js';
 import { egressRule, ingressRule, nsLabel, policy, sctp, tcp } from './builders.js';
-import { denyAll, directional, PEERS, TARGETS, type Direction, type PortClause } from './generated.js';
+import {
+  ALL_PODS,
+  denyAll,
+  directional,
+  NS_Y,
+  PEERS,
+  POD_A,
+  type Direction,
+  type PortClause,
+} from './generated.js';
 import { layoutCase, SCTP_PROBES } from './layout.js';
 
 const SCTP_PORTS: PortClause[] = [
@@ -25,15 +34,13 @@ const SCTP_EXTRA_PORTS: PortClause[] = [
 
 export function sctpCases(): PolicyCase[] {
   const opts = { prefix: 'sctp-', probes: SCTP_PROBES };
-  const podA = TARGETS[1];
   const out: PolicyCase[] = [];
   const dirs: Direction[] = ['ingress', 'egress'];
   for (const dir of dirs) {
-    out.push(denyAll(dir, TARGETS[0], opts));
+    out.push(denyAll(dir, ALL_PODS, opts));
     for (const peer of PEERS)
-      for (const ports of SCTP_PORTS) out.push(directional(dir, podA, peer, ports, opts));
-    const nsY = PEERS[2];
-    for (const ports of SCTP_EXTRA_PORTS) out.push(directional(dir, podA, nsY, ports, opts));
+      for (const ports of SCTP_PORTS) out.push(directional(dir, POD_A, peer, ports, opts));
+    for (const ports of SCTP_EXTRA_PORTS) out.push(directional(dir, POD_A, NS_Y, ports, opts));
   }
   out.push(
     layoutCase({

@@ -48,12 +48,6 @@ export const SUITE_TAGS = [
   'admin-peer:domain-names',
 ] as const;
 
-export type SuiteTag = (typeof SUITE_TAGS)[number];
-
-export function isSuiteTag(tag: string): tag is SuiteTag {
-  return (SUITE_TAGS as readonly string[]).includes(tag);
-}
-
 /** The group tag of each admin-tier API version's cases. */
 export const ADMIN_TIER_GROUP_TAGS = {
   'cluster-network-policy': 'v1alpha2',

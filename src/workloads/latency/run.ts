@@ -39,7 +39,7 @@ import {
 
 export type LatencyWorkload = Extract<Workload, { kind: 'latency' }>;
 
-export function latencyId(kind: 'rr' | 'rr-p99' | 'crr', payload: number, path: PathKind): string {
+function latencyId(kind: 'rr' | 'rr-p99' | 'crr', payload: number, path: PathKind): string {
   return kind === 'crr'
     ? `connection-rate/crr/payload=${payload}/${path}`
     : `latency/${kind}/payload=${payload}/${path}`;

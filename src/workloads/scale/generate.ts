@@ -13,6 +13,7 @@
  * - the list for N is a prefix of the list for N' > N (same seed), so a sweep adds policies.
  */
 import { seededRandom, type Random } from '../../stats/prng.js';
+import { cycle, pick } from '../../util/arrays.js';
 import {
   NAMESPACE_NAME_LABEL,
   type LabelSelector,
@@ -22,8 +23,6 @@ import {
 import { APPS, ENVS, TEAMS, PROBE_SERVER, type ScaleLayout } from './layout.js';
 
 export const DEFAULT_SCALE_SEED = 20261124;
-
-const pick = <T>(rand: Random, xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
 
 function policy(
   name: string,
@@ -40,7 +39,7 @@ function policy(
 }
 
 /** The explicit allow for the measured path (policy #0). */
-export function perfAllowPolicy(layout: ScaleLayout): NetworkPolicy {
+function perfAllowPolicy(layout: ScaleLayout): NetworkPolicy {
   const { perf } = layout;
   return policy(
     'scale-allow-perf',
@@ -214,7 +213,7 @@ export function generateScalePolicies(
   out.push(perfAllowPolicy(layout));
   const F = layout.fillerNamespaces.length;
   for (let k = 1; k < n; k++) {
-    const ns = layout.fillerNamespaces[(k - 1) % F];
+    const ns = cycle(layout.fillerNamespaces, k - 1);
     if (k <= F) {
       const withEgress = (k - 1) % 2 === 1;
       out.push(

@@ -10,6 +10,7 @@
 import type { PerfPair } from '../../cluster/driver.js';
 import type { CasePod, Labels, PolicyCase, Probe, Protocol } from '../../netpol/types.js';
 import { PERF_PORTS } from '../tools/tool.js';
+import { cycle } from '../../util/arrays.js';
 
 export interface PerfEndpoints {
   clientNamespace: string;
@@ -84,7 +85,7 @@ export function scaleLayoutBase(opts: ScaleLayoutOptions = {}): Omit<ScaleLayout
   );
   const namespaceLabels: Record<string, Labels> = {};
   fillerNamespaces.forEach((ns, i) => {
-    namespaceLabels[ns] = { team: TEAMS[i % TEAMS.length], env: ENVS[i % ENVS.length] };
+    namespaceLabels[ns] = { team: cycle(TEAMS, i), env: cycle(ENVS, i) };
   });
   return {
     fillerNamespaces,
@@ -101,7 +102,7 @@ export function scaleLayout(perf: PerfEndpoints, opts: ScaleLayoutOptions = {}):
 
 /** Labels of the i-th filler pod of a namespace. */
 export function fillerPodLabels(i: number): Labels {
-  return { app: APPS[i % APPS.length], tier: i % 2 === 0 ? 'frontend' : 'backend' };
+  return { app: cycle(APPS, i), tier: i % 2 === 0 ? 'frontend' : 'backend' };
 }
 
 /**

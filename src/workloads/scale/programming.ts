@@ -68,6 +68,7 @@ export async function measureFlip(
     signal?.throwIfAborted();
     const started = performance.now();
     const [r] = await driver.probe([request], { timeoutMs: probeTimeoutMs, concurrency: 1, signal });
+    if (r === undefined) throw new Error(`${what}: the cluster driver answered one probe with no result`);
     probes++;
     if (shows(r, expectConnected, server)) {
       if (firstSeen !== null) return { latencyMs: firstSeen - t0, probes, applyMs };

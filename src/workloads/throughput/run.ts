@@ -33,7 +33,7 @@ export type ThroughputWorkload = Extract<Workload, { kind: 'throughput' }>;
 
 type Figure = 'tcp' | 'udp' | 'udp-loss' | 'udp-jitter';
 
-export function throughputId(protocol: Figure, streams: number, path: PathKind) {
+function throughputId(protocol: Figure, streams: number, path: PathKind) {
   return `throughput/${protocol}/streams=${streams}/${path}`;
 }
 

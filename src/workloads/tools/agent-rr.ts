@@ -39,8 +39,8 @@ export class AgentRrTool implements MeasurementTool {
 
   async version(driver: ClusterDriver, pod: PodHandle): Promise<string | undefined> {
     // The agent is built from the harness's own source; the runtime under it is what may differ.
-    const runtime = this.agentCommand[0];
-    if (path.basename(runtime) !== 'node') return cnibenchVersion();
+    const [runtime] = this.agentCommand;
+    if (runtime === undefined || path.basename(runtime) !== 'node') return cnibenchVersion();
     const r = await driver.exec(pod, [runtime, '--version'], { timeoutMs: 10_000 });
     return r.exitCode === 0 ? `${cnibenchVersion()} (node ${r.stdout.trim()})` : cnibenchVersion();
   }

@@ -44,7 +44,7 @@ export interface Iperf3UdpResult {
   version?: string;
 }
 
-export interface Iperf3RunOptions {
+interface Iperf3RunOptions {
   /** Seconds; iperf3 takes whole seconds, so this is rounded (at least 1). */
   duration: number;
   streams: number;
@@ -54,7 +54,7 @@ export interface Iperf3RunOptions {
   signal?: AbortSignal;
 }
 
-export interface Iperf3UdpOptions extends Iperf3RunOptions {
+interface Iperf3UdpOptions extends Iperf3RunOptions {
   /** Target rate per stream, iperf3 syntax: 1G, 500M, 100K. */
   rate: string;
 }
@@ -134,7 +134,7 @@ export function parseIperf3Udp(json: unknown, what = 'iperf3'): Iperf3UdpResult 
   };
 }
 
-export function iperf3ServerArgv(port: number = PERF_PORTS.iperf3): string[] {
+function iperf3ServerArgv(port: number = PERF_PORTS.iperf3): string[] {
   return ['iperf3', '-s', '-p', String(port)];
 }
 
@@ -190,7 +190,7 @@ async function runClient(
   }
 }
 
-export class Iperf3Tool implements MeasurementTool {
+class Iperf3Tool implements MeasurementTool {
   readonly name = 'iperf3';
 
   async version(driver: ClusterDriver, pod: PodHandle): Promise<string | undefined> {

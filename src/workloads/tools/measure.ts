@@ -62,7 +62,7 @@ export function unitPending(arms: readonly PerfArm[], ids: readonly string[], op
 }
 
 /** Reads each tool's version once per pod. */
-export class ToolVersions {
+class ToolVersions {
   private readonly cache = new Map<string, Promise<string | undefined>>();
   get(tool: MeasurementTool, driver: ClusterDriver, pod: PodHandle): Promise<string | undefined> {
     const key = `${tool.name}@${pod.key}`;
