@@ -3,6 +3,7 @@
  * `<prefix>-<runid>-<logical>` so several runs (and other tenants) can share a cluster; every object
  * carries the management labels, which is what clean-up selects on — nothing without them is touched.
  */
+import { isDnsLabel } from '../../util/k8s-names.js';
 import { randomBytes } from 'node:crypto';
 import { InputError } from '../../util/errors.js';
 
@@ -35,8 +36,6 @@ export function managementSelector(runId?: string): string {
     : `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE}`;
 }
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-
 /** Two-way mapping between a case's logical namespace names and the run's real namespaces. */
 export class NamespaceMap {
   private readonly toRealMap = new Map<string, string>();
@@ -46,7 +45,7 @@ export class NamespaceMap {
     readonly prefix: string,
     readonly runId: string,
   ) {
-    if (!DNS_LABEL.test(runId)) throw new InputError(`run id "${runId}" must be a DNS label (a-z, 0-9, -)`);
+    if (!isDnsLabel(runId)) throw new InputError(`run id "${runId}" must be a DNS label (a-z, 0-9, -)`);
   }
 
   /**
@@ -58,7 +57,7 @@ export class NamespaceMap {
     const known = this.toRealMap.get(logical);
     if (known) return known;
     const real = `${this.prefix}-${this.runId}-${logical}`;
-    if (!DNS_LABEL.test(logical) || real.length > 63) {
+    if (!isDnsLabel(real)) {
       throw new InputError(
         `namespace "${logical}" cannot be mapped to a Kubernetes namespace ("${real}" must be a DNS label of at most 63 characters)`,
       );
