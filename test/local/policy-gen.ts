@@ -89,8 +89,9 @@ function rule(r: Random, peersKey: 'from' | 'to'): Record<string, unknown> {
 
 export function randomPolicy(r: Random, i: number): NetworkPolicy {
   const spec: NetworkPolicy['spec'] = { podSelector: pick(r, POD_SELECTORS) };
-  const types = pick(r, [undefined, ['Ingress'], ['Egress'], ['Ingress', 'Egress']] as const);
-  if (types) spec.policyTypes = [...types];
+  // [] stands for "no policyTypes field" (the API server then infers the types from the rules).
+  const types = pick(r, [[], ['Ingress'], ['Egress'], ['Ingress', 'Egress']] as const);
+  if (types.length > 0) spec.policyTypes = [...types];
   if (r() < 0.8) spec.ingress = Array.from({ length: count(r, 2) }, () => rule(r, 'from'));
   if (r() < 0.6) spec.egress = Array.from({ length: count(r, 2) }, () => rule(r, 'to'));
   return {

@@ -2,6 +2,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { scoreResults } from '../../src/scoring/score.js';
+import type { ScoringResult } from '../../src/scoring/types.js';
 import { loadFacts } from '../../src/scoring/facts.js';
 import { scoringSchema } from '../../src/scenario/schema.js';
 import { PROJECT_ROOT } from '../../src/util/version.js';
@@ -10,6 +11,18 @@ import { must } from '../helpers/must.js';
 
 const close = (a: number | null | undefined, b: number, eps = 1e-9) =>
   assert.ok(a !== null && a !== undefined && Math.abs(a - b) < eps, `${a} ≉ ${b}`);
+
+/** The named candidate of a scoring result, and one of its indicators; both must be there. */
+const candidateIn = (r: ScoringResult, n: string) =>
+  must(
+    r.candidates.find((c) => c.name === n),
+    `candidate ${n}`,
+  );
+const indicatorIn = (r: ScoringResult, n: string, indicator: string) =>
+  must(
+    candidateIn(r, n).indicators.find((i) => i.indicator === indicator),
+    `${indicator} of ${n}`,
+  );
 
 const fact = (value: unknown) =>
   `{ value: ${JSON.stringify(value)}, source: ${value === 'unknown' ? 'null' : 'https://example.org/src'}, asOf: '2026-11-01' }`;
@@ -50,11 +63,7 @@ describe('scoreResults (hand-computed)', () => {
   ];
   const now = new Date('2026-11-24T00:00:00Z');
   const r = scoreResults({ candidates: results, config, facts, now });
-  const by = (n: string) =>
-    must(
-      r.candidates.find((c) => c.name === n),
-      `candidate ${n}`,
-    );
+  const by = (n: string) => candidateIn(r, n);
   const crit = (n: string, c: string) =>
     must(
       by(n).criteria.find((x) => x.criterion === c),
@@ -141,29 +150,19 @@ describe('scoreResults on synthetic runs', () => {
     });
     assert.deepEqual(r.comparedCriteria, ['features', 'performance', 'maturity', 'acceptance', 'ossHealth']);
     assert.ok(r.winner === 'calico' || r.winner === 'cilium');
-    const candidateOf = (n: string) =>
-      must(
-        r.candidates.find((c) => c.name === n),
-        `candidate ${n}`,
-      );
-    const indicatorOf = (n: string, indicator: string) =>
-      must(
-        candidateOf(n).indicators.find((i) => i.indicator === indicator),
-        `${indicator} of ${n}`,
-      );
     for (const c of r.candidates) {
       const total = must(c.total, `${c.name} total`);
       assert.ok(total > 0 && total <= 100);
       assert.ok(c.confidence > 0 && c.confidence < 1, 'unknown facts lower the confidence');
     }
     // Measured throughput: calico cross-node median 9.5 / baseline 20 = 0.475 → 47.5.
-    close(indicatorOf('calico', 'performance.throughput').score, 47.5);
+    close(indicatorIn(r, 'calico', 'performance.throughput').score, 47.5);
     // Policy scale: calico 8.5 / 9.5 retained → 89.47; cilium 12 / 12.5 → 96.
-    const ps = (n: string) => indicatorOf(n, 'performance.policyScale').score;
+    const ps = (n: string) => indicatorIn(r, n, 'performance.policyScale').score;
     close(ps('calico'), (100 * 8.5) / 9.5);
     close(ps('cilium'), 96);
     // Programming latency at the smallest policy count: calico 160, cilium 210 → cilium 100 × 160/210.
-    const pl = (n: string) => indicatorOf(n, 'performance.programmingLatency').score;
+    const pl = (n: string) => indicatorIn(r, n, 'performance.programmingLatency').score;
     close(pl('calico'), 100);
     close(pl('cilium'), (100 * 160) / 210);
     // SCS-0219: calico fails one case → MUST not met; cilium passes all run cases (1 skipped).
@@ -207,20 +206,11 @@ describe('scoreResults on synthetic runs', () => {
       assert.ok(r.excludedCriteria.some((e) => e.criterion === c && /reference profiles/.test(e.reason)));
     }
     assert.equal(r.winner, 'routed');
-    const routed = must(
-      r.candidates.find((c) => c.name === 'routed'),
-      'routed',
-    );
+    const routed = candidateIn(r, 'routed');
     assert.match(routed.notApplicable ?? '', /local reference profile \(routed\)/);
     assert.ok(r.warnings.some((w) => /rehearsal/.test(w)));
     // Throughput: routed 18/20 → 90, vxlan 12/20 → 60.
-    close(
-      must(
-        routed.indicators.find((i) => i.indicator === 'performance.throughput'),
-        'throughput',
-      ).score,
-      90,
-    );
+    close(indicatorIn(r, 'routed', 'performance.throughput').score, 90);
   });
 
   test('a reference profile next to real CNIs does not take part in the decision', () => {
@@ -232,10 +222,7 @@ describe('scoreResults on synthetic runs', () => {
       facts,
       now,
     });
-    const routed = must(
-      r.candidates.find((c) => c.name === 'routed'),
-      'routed',
-    );
+    const routed = candidateIn(r, 'routed');
     assert.equal(routed.eligible, false);
     assert.equal(routed.rank, null);
     assert.notEqual(r.winner, 'routed');
