@@ -21,8 +21,9 @@ import type {
   Probe,
 } from '../../src/netpol/types.js';
 import type { Random } from '../../src/stats/prng.js';
+import { must } from '../helpers/must.js';
 
-const pick = <T>(r: Random, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)] as T;
+const pick = <T>(r: Random, xs: readonly T[]): T => must(xs[Math.floor(r() * xs.length)], 'a choice');
 const count = (r: Random, max: number) => Math.floor(r() * (max + 1));
 
 const NS_SELECTORS: LabelSelector[] = [
@@ -215,9 +216,9 @@ export function* shrinkAdminSteps(c: PolicyCase): Generator<PolicyCase> {
   }
   // Rules, peers and ports of every admin-tier object.
   const targets = (v: PolicyCase): Array<{ spec: { ingress?: RuleList; egress?: RuleList } }> => [
-    ...((v.clusterNetworkPolicies ?? []) as never[]),
-    ...((v.adminNetworkPolicies ?? []) as never[]),
-    ...(v.baselineAdminNetworkPolicy ? [v.baselineAdminNetworkPolicy as never] : []),
+    ...(v.clusterNetworkPolicies ?? []),
+    ...(v.adminNetworkPolicies ?? []),
+    ...(v.baselineAdminNetworkPolicy ? [v.baselineAdminNetworkPolicy] : []),
   ];
   const n = targets(c).length;
   for (let t = 0; t < n; t++) {

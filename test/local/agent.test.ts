@@ -6,6 +6,7 @@ import { createInterface } from 'node:readline';
 import { agentMainPath } from '../../src/cluster/local/agent-client.js';
 import { probeTargets } from '../../src/agent/probe.js';
 import { PodServer } from '../../src/agent/serve.js';
+import { must } from '../helpers/must.js';
 
 const PORT = 30000 + Math.floor(Math.random() * 20000);
 
@@ -55,7 +56,9 @@ describe('agent serve/probe', () => {
     ]);
     const lines = createInterface({ input: agent.stdout });
     const next = () =>
-      new Promise<Record<string, unknown>>((resolve) => lines.once('line', (l) => resolve(JSON.parse(l))));
+      new Promise<Record<string, unknown>>((resolve) =>
+        lines.once('line', (l: string) => resolve(JSON.parse(l) as Record<string, unknown>)),
+      );
     try {
       assert.equal((await next()).ready, true);
       agent.stdin.write(JSON.stringify({ id: 7, op: 'listen', tcp: [PORT + 2], udp: [PORT + 3] }) + '\n');
@@ -69,7 +72,7 @@ describe('agent serve/probe', () => {
       );
       const reply = (await next()) as { id: number; results: Array<{ answeredBy: string }> };
       assert.equal(reply.id, 8);
-      assert.equal(reply.results[0].answeredBy, 'y/b');
+      assert.equal(must(reply.results[0], 'probe result').answeredBy, 'y/b');
 
       const oneShot = spawn(process.execPath, [agentMainPath(), 'probe', '--timeout-ms', '1000']);
       let out = '';
@@ -78,7 +81,9 @@ describe('agent serve/probe', () => {
       const code = await new Promise((resolve) => oneShot.on('close', resolve));
       assert.equal(code, 0);
       const parsed = JSON.parse(out) as Array<{ connected: boolean; answeredBy: string }>;
-      assert.deepEqual([parsed[0].connected, parsed[0].answeredBy], [true, 'y/b']);
+      const [first] = parsed;
+      assert.ok(first);
+      assert.deepEqual([first.connected, first.answeredBy], [true, 'y/b']);
     } finally {
       agent.stdin.end();
       await new Promise((resolve) => agent.on('close', resolve));

@@ -41,7 +41,9 @@ test('cleanupLocal removes namespaces and processes of one prefix, and nothing e
     assert.deepEqual(report.netns.sort(), [`${mine}-fab`, `${mine}-n0`, `${mine}-n1`, `${mine}-p0`]);
     assert.deepEqual(report.processes, pids);
     assert.deepEqual(await netnsWithPrefix(mine), []);
-    assert.throws(() => process.kill(pids[0], 0), 'agent is gone');
+    const [pid] = pids;
+    assert.ok(pid !== undefined);
+    assert.throws(() => process.kill(pid, 0), 'agent is gone');
     assert.equal((await netnsWithPrefix(other)).length, 4, 'another prefix is untouched');
     assert.deepEqual((await cleanupLocal({ prefix: mine })).netns, [], 'idempotent');
     await assert.rejects(cleanupLocal({ prefix: 'notcnb-' }), /must start with cnb-/);

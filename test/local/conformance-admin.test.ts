@@ -51,7 +51,7 @@ class ModelDriver {
   capabilities(): DriverCapabilities {
     return { protocols: ['TCP', 'UDP'], paths: [], ...this.o.caps };
   }
-  async ensureLayout(c: ResolvedCase): Promise<ResolvedPod[]> {
+  ensureLayout(c: ResolvedCase): Promise<ResolvedPod[]> {
     this.layouts++;
     const pods = c.pods.map((p) => ({
       ...p,
@@ -60,16 +60,16 @@ class ModelDriver {
         : p.ip,
     }));
     this.world = { ...c, pods, policies: [] };
-    return pods;
+    return Promise.resolve(pods);
   }
-  async setPolicies(
+  setPolicies(
     policies: NetworkPolicy[],
     _pods: ResolvedPod[],
     _signal?: AbortSignal,
     adminTier?: AdminTierPolicies,
-  ) {
+  ): Promise<void> {
     this.applied.push({ policies, ...(adminTier ? { adminTier } : {}) });
-    if (!this.world) return;
+    if (!this.world) return Promise.resolve();
     const {
       clusterNetworkPolicies: _c,
       adminNetworkPolicies: _a,
@@ -77,17 +77,20 @@ class ModelDriver {
       ...rest
     } = this.world;
     this.world = { ...rest, policies, ...(adminTier && !this.o.ignoreAdminTier ? adminTier : {}) };
+    return Promise.resolve();
   }
-  async probe(reqs: ProbeRequest[]): Promise<ProbeResult[]> {
+  probe(reqs: ProbeRequest[]): Promise<ProbeResult[]> {
     const w = this.world;
     assert.ok(w, 'probe before ensureLayout');
-    return reqs.map((r) => {
-      const ok =
-        !this.o.unreachable?.includes(r.to) &&
-        !this.o.unreachable?.includes(r.from) &&
-        isAllowed(w, r.from, r.to, r);
-      return { ...r, connected: ok, ...(ok ? { answeredBy: r.to } : { error: 'timeout' }), elapsedMs: 1 };
-    });
+    return Promise.resolve(
+      reqs.map((r) => {
+        const ok =
+          !this.o.unreachable?.includes(r.to) &&
+          !this.o.unreachable?.includes(r.from) &&
+          isAllowed(w, r.from, r.to, r);
+        return { ...r, connected: ok, ...(ok ? { answeredBy: r.to } : { error: 'timeout' }), elapsedMs: 1 };
+      }),
+    );
   }
 }
 

@@ -11,6 +11,7 @@ import { layoutCase } from '../../src/netpol/suite/layout.js';
 import type { NetworkPolicy, ResolvedCase } from '../../src/netpol/types.js';
 import { probeRequests, runConformance } from '../../src/workloads/conformance/run.js';
 import { shrinkSteps } from './policy-gen.js';
+import { must } from '../helpers/must.js';
 
 const denyAllToXa: NetworkPolicy = {
   metadata: { name: 'deny', namespace: 'x' },
@@ -32,21 +33,26 @@ class ScriptedDriver implements Partial<ClusterDriver> {
       ClusterDriver['capabilities']
     >;
   }
-  async ensureLayout(c: ResolvedCase) {
+  ensureLayout(c: ResolvedCase) {
     this.layouts++;
     this.current = c;
     this.rounds = 0;
-    return c.pods;
+    return Promise.resolve(c.pods);
   }
-  async setPolicies() {}
-  async probe(reqs: ProbeRequest[]): Promise<ProbeResult[]> {
+  setPolicies(): Promise<void> {
+    return Promise.resolve();
+  }
+  probe(reqs: ProbeRequest[]): Promise<ProbeResult[]> {
     const round = this.rounds++;
-    return reqs.map((r) => {
-      let ok = isAllowed(this.current!, r.from, r.to, r);
-      if (round < this.lagRounds) ok = true; // not programmed yet: everything open
-      if (r.to === this.brokenTo) ok = !ok;
-      return { ...r, connected: ok, ...(ok ? { answeredBy: r.to } : { error: 'refused' }), elapsedMs: 1 };
-    });
+    const current = must(this.current, 'the laid-out case');
+    return Promise.resolve(
+      reqs.map((r) => {
+        let ok = isAllowed(current, r.from, r.to, r);
+        if (round < this.lagRounds) ok = true; // not programmed yet: everything open
+        if (r.to === this.brokenTo) ok = !ok;
+        return { ...r, connected: ok, ...(ok ? { answeredBy: r.to } : { error: 'refused' }), elapsedMs: 1 };
+      }),
+    );
   }
 }
 
@@ -69,7 +75,7 @@ describe('runConformance', () => {
     });
     assert.equal(r.passed, 1);
     assert.equal(d.rounds, 3, 'two lagging rounds, then a matching one');
-    const c = r.caseResults[0];
+    const c = must(r.caseResults[0], 'case result');
     assert.ok(c.programmingLatencyMs !== null && c.programmingLatencyMs >= 20);
     assert.equal(c.probes, 72 * 4);
     assert.deepEqual(c.mismatches, []);
@@ -83,11 +89,12 @@ describe('runConformance', () => {
       pollIntervalMs: 50,
     });
     assert.equal(r.failed, 1);
-    assert.equal(r.failures[0].programmingLatencyMs, null);
+    const failure = must(r.failures[0], 'failure');
+    assert.equal(failure.programmingLatencyMs, null);
     assert.ok(d.rounds >= 2);
     // 8 sources × 4 probes towards y/b, each flipped.
-    assert.equal(r.failures[0].mismatches.length, 32);
-    const m = r.failures[0].mismatches[0];
+    assert.equal(failure.mismatches.length, 32);
+    const m = must(failure.mismatches[0], 'mismatch');
     assert.equal(m.to, 'y/b');
     assert.equal(m.expected, true);
     assert.equal(m.detail, 'refused');
@@ -103,10 +110,11 @@ describe('runConformance', () => {
     });
     const d = new ScriptedDriver();
     const r = await runConformance(drv(d), [sctp], { ...opts, protocols: ['TCP', 'UDP', 'SCTP'] });
-    assert.equal(r.caseResults[0].status, 'skip');
-    assert.equal(r.caseResults[0].skipReason, 'protocol SCTP not supported by this driver');
+    const skipped = must(r.caseResults[0], 'case result');
+    assert.equal(skipped.status, 'skip');
+    assert.equal(skipped.skipReason, 'protocol SCTP not supported by this driver');
     const r2 = await runConformance(drv(d), [sctp], { ...opts, protocols: ['TCP'] });
-    assert.match(r2.caseResults[0].skipReason ?? '', /no probes for protocols TCP/);
+    assert.match(r2.caseResults[0]?.skipReason ?? '', /no probes for protocols TCP/);
     assert.equal(d.layouts, 0);
   });
 
@@ -139,6 +147,6 @@ describe('runConformance', () => {
     assert.ok(steps.length >= 6);
     for (const s of steps) assert.ok(size(s) < size(c));
     assert.ok(steps.some((s) => s.policies.length === 1));
-    assert.ok(steps.some((s) => s.policies[1]?.spec.ingress?.[0].from?.[0].ipBlock?.except === undefined));
+    assert.ok(steps.some((s) => s.policies[1]?.spec.ingress?.[0]?.from?.[0]?.ipBlock?.except === undefined));
   });
 });

@@ -13,8 +13,9 @@ import type {
   PolicyCase,
 } from '../../src/netpol/types.js';
 import type { Random } from '../../src/stats/prng.js';
+import { must } from '../helpers/must.js';
 
-const pick = <T>(r: Random, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
+const pick = <T>(r: Random, xs: readonly T[]): T => must(xs[Math.floor(r() * xs.length)], 'a choice');
 const count = (r: Random, max: number) => Math.floor(r() * (max + 1));
 
 const POD_SELECTORS: LabelSelector[] = [
@@ -88,8 +89,9 @@ function rule(r: Random, peersKey: 'from' | 'to'): Record<string, unknown> {
 
 export function randomPolicy(r: Random, i: number): NetworkPolicy {
   const spec: NetworkPolicy['spec'] = { podSelector: pick(r, POD_SELECTORS) };
-  const types = pick(r, [undefined, ['Ingress'], ['Egress'], ['Ingress', 'Egress']] as const);
-  if (types) spec.policyTypes = [...types];
+  // [] stands for "no policyTypes field" (the API server then infers the types from the rules).
+  const types = pick(r, [[], ['Ingress'], ['Egress'], ['Ingress', 'Egress']] as const);
+  if (types.length > 0) spec.policyTypes = [...types];
   if (r() < 0.8) spec.ingress = Array.from({ length: count(r, 2) }, () => rule(r, 'from'));
   if (r() < 0.6) spec.egress = Array.from({ length: count(r, 2) }, () => rule(r, 'to'));
   return {
@@ -111,6 +113,13 @@ export function randomCase(r: Random, name: string): PolicyCase {
   });
 }
 
+/** The peer and port lists of an ingress or egress rule, read under one name for both directions. */
+interface RuleParts {
+  from?: NetworkPolicyPeer[];
+  to?: NetworkPolicyPeer[];
+  ports?: NetworkPolicyPort[];
+}
+
 /** Every one-step-smaller variant of a case: a policy, rule, peer, port or except removed. */
 export function* shrinkSteps(c: PolicyCase): Generator<PolicyCase> {
   const variant = (edit: (policies: NetworkPolicy[]) => void): PolicyCase => {
@@ -118,36 +127,32 @@ export function* shrinkSteps(c: PolicyCase): Generator<PolicyCase> {
     edit(policies);
     return { ...c, policies };
   };
+  // The clone has the same shape as `c`, so every index read from `c` exists in it.
+  const policyIn = (ps: NetworkPolicy[], i: number) => must(ps[i], `policy ${i}`);
+  const ruleIn = (ps: NetworkPolicy[], i: number, dir: 'ingress' | 'egress', j: number): RuleParts =>
+    must(policyIn(ps, i).spec[dir]?.[j], `${dir} rule ${j}`);
   for (let i = 0; i < c.policies.length; i++) yield variant((ps) => ps.splice(i, 1));
-  for (let i = 0; i < c.policies.length; i++) {
-    const spec = c.policies[i].spec;
+  for (const [i, policy] of c.policies.entries()) {
+    const spec = policy.spec;
     for (const dir of ['ingress', 'egress'] as const) {
-      const rules = spec[dir] ?? [];
+      const rules: RuleParts[] = spec[dir] ?? [];
       const peersKey = dir === 'ingress' ? 'from' : 'to';
-      for (let j = 0; j < rules.length; j++) {
-        yield variant((ps) => ps[i].spec[dir]!.splice(j, 1));
-        const ruleObj = rules[j] as {
-          from?: NetworkPolicyPeer[];
-          to?: NetworkPolicyPeer[];
-          ports?: NetworkPolicyPort[];
-        };
-        const peers = ruleObj[peersKey] ?? [];
-        for (let k = 0; k < peers.length; k++) {
-          yield variant((ps) =>
-            (ps[i].spec[dir]![j] as Record<string, NetworkPolicyPeer[]>)[peersKey].splice(k, 1),
-          );
-          if (peers[k].ipBlock?.except) {
+      for (const [j, rule] of rules.entries()) {
+        yield variant((ps) => must(policyIn(ps, i).spec[dir], dir).splice(j, 1));
+        for (const [k, peer] of (rule[peersKey] ?? []).entries()) {
+          yield variant((ps) => must(ruleIn(ps, i, dir, j)[peersKey], peersKey).splice(k, 1));
+          if (peer.ipBlock?.except) {
             yield variant((ps) => {
-              delete (ps[i].spec[dir]![j] as Record<string, NetworkPolicyPeer[]>)[peersKey][k].ipBlock!
-                .except;
+              delete must(ruleIn(ps, i, dir, j)[peersKey]?.[k]?.ipBlock, 'ipBlock').except;
             });
           }
         }
-        for (let k = 0; k < (ruleObj.ports ?? []).length; k++) {
-          yield variant((ps) => ps[i].spec[dir]![j].ports!.splice(k, 1));
+        for (const k of (rule.ports ?? []).keys()) {
+          yield variant((ps) => must(ruleIn(ps, i, dir, j).ports, 'ports').splice(k, 1));
         }
       }
     }
-    if (Object.keys(spec.podSelector).length > 0) yield variant((ps) => (ps[i].spec.podSelector = {}));
+    if (Object.keys(spec.podSelector).length > 0)
+      yield variant((ps) => (policyIn(ps, i).spec.podSelector = {}));
   }
 }

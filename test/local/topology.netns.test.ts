@@ -4,6 +4,7 @@ import { agentMainPath } from '../../src/cluster/local/agent-client.js';
 import { runTag } from '../../src/cluster/local/names.js';
 import { LocalTopology, type LocalNetworkMode, type LocalPod } from '../../src/cluster/local/topology.js';
 import { hostNftTables, netnsWithPrefix, testRunId } from './helpers.js';
+import { must } from '../helpers/must.js';
 
 async function probeFrom(topo: LocalTopology, from: LocalPod, to: LocalPod, protocol: 'TCP' | 'UDP') {
   const targets = JSON.stringify([{ to: to.key, host: to.ip, port: 8080, protocol }]);
@@ -17,7 +18,8 @@ async function probeFrom(topo: LocalTopology, from: LocalPod, to: LocalPod, prot
     '2000',
   ]);
   assert.equal(r.exitCode, 0, r.stderr);
-  return (JSON.parse(r.stdout) as Array<{ connected: boolean; answeredBy?: string; error?: string }>)[0];
+  const [result] = JSON.parse(r.stdout) as Array<{ connected: boolean; answeredBy?: string; error?: string }>;
+  return must(result, 'the probe result');
 }
 
 for (const mode of ['routed', 'vxlan'] as LocalNetworkMode[]) {
@@ -88,7 +90,7 @@ for (const mode of ['routed', 'vxlan'] as LocalNetworkMode[]) {
 
         // Re-addressing a pod keeps it reachable at its new address only.
         await topo.setPodIp(c.key, '10.244.3.99');
-        const moved = await probeFrom(topo, a, topo.pod(c.key)!, 'TCP');
+        const moved = await probeFrom(topo, a, must(topo.pod(c.key), 'the moved pod'), 'TCP');
         assert.equal(moved.answeredBy, c.key);
 
         await topo.removePod(b.key);

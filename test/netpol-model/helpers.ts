@@ -25,6 +25,7 @@ export function policy(ns: string, name: string, spec: NetworkPolicy['spec']): N
 
 export function pod(key: string, labels: Labels = {}, extra: Partial<CasePod> = {}): CasePod {
   const [namespace, name] = key.split('/');
+  assert.ok(namespace !== undefined && name !== undefined, `pod key ${key} is not namespace/name`);
   return { namespace, name, labels, ...extra };
 }
 
@@ -59,7 +60,7 @@ export function expectAllowedExactly(c: ResolvedCase, probe: Probe, allowed: str
     for (const d of c.pods) {
       const pair = `${s.key}>${d.key}`;
       if (isAllowed(c, s.key, d.key, probe)) gotDirect.push(pair);
-      if (grid[s.key][d.key]) gotTable.push(pair);
+      if (grid[s.key]?.[d.key]) gotTable.push(pair);
     }
   }
   assert.deepEqual(gotDirect.sort(), [...want].sort(), 'direct evaluator');

@@ -20,15 +20,17 @@ import type {
   ResolvedCase,
   ResolvedPod,
 } from '../../src/netpol/types.js';
+import { must } from '../helpers/must.js';
 
 // ---------------------------------------------------------------- naive reference evaluator
 
 function naiveSelector(sel: LabelSelector, labels: Labels): boolean {
-  for (const k in sel.matchLabels ?? {}) if (labels[k] !== sel.matchLabels![k]) return false;
+  for (const [k, want] of Object.entries(sel.matchLabels ?? {})) if (labels[k] !== want) return false;
   for (const r of sel.matchExpressions ?? []) {
     const v = k8sHas(labels, r.key) ? labels[r.key] : undefined;
-    if (r.operator === 'In' && (v === undefined || !r.values!.includes(v))) return false;
-    if (r.operator === 'NotIn' && v !== undefined && r.values!.includes(v)) return false;
+    const values = r.values ?? [];
+    if (r.operator === 'In' && (v === undefined || !values.includes(v))) return false;
+    if (r.operator === 'NotIn' && v !== undefined && values.includes(v)) return false;
     if (r.operator === 'Exists' && v === undefined) return false;
     if (r.operator === 'DoesNotExist' && v !== undefined) return false;
   }
@@ -43,7 +45,7 @@ function ipv4(ip: string): number {
 function inCidr(cidr: string, ip: string): boolean {
   const [net, bits] = cidr.split('/');
   const size = 2 ** (32 - Number(bits));
-  return Math.floor(ipv4(ip) / size) === Math.floor(ipv4(net) / size);
+  return Math.floor(ipv4(ip) / size) === Math.floor(ipv4(must(net, `address of ${cidr}`)) / size);
 }
 function naivePeer(c: ResolvedCase, policyNs: string, peer: NetworkPolicyPeer, other: ResolvedPod): boolean {
   if (peer.ipBlock)
@@ -51,7 +53,10 @@ function naivePeer(c: ResolvedCase, policyNs: string, peer: NetworkPolicyPeer, o
       inCidr(peer.ipBlock.cidr, other.ip) && !(peer.ipBlock.except ?? []).some((e) => inCidr(e, other.ip))
     );
   const nsOk = peer.namespaceSelector
-    ? naiveSelector(peer.namespaceSelector, c.namespaces[other.namespace])
+    ? naiveSelector(
+        peer.namespaceSelector,
+        must(c.namespaces[other.namespace], `namespace ${other.namespace}`),
+      )
     : other.namespace === policyNs;
   const podOk = peer.podSelector ? naiveSelector(peer.podSelector, other.labels) : true;
   return nsOk && podOk;
@@ -211,7 +216,7 @@ const caseArb: fc.Arbitrary<PolicyCase> = fc
   })
   .map((r) => ({
     name: 'random',
-    namespaces: Object.fromEntries(NS.map((ns, i) => [ns, r.nsLabels[i]])),
+    namespaces: Object.fromEntries(NS.map((ns, i) => [ns, must(r.nsLabels[i], `labels of ${ns}`)])),
     pods: r.pods.map((p, i): CasePod =>
       dropUndefined({ namespace: p.ns, name: `pod${i}`, labels: p.labels, ports: p.ports }),
     ),
@@ -275,7 +280,7 @@ describe('properties', () => {
           fc.pre(pc.policies.length > 0);
           const before = tableOf(resolveCase(pc));
           const idx = which % pc.policies.length;
-          const target = structuredClone(pc.policies[idx]);
+          const target = structuredClone(must(pc.policies[idx], `policy ${idx}`));
           const types = target.spec.policyTypes;
           // Appending to an egress list of a policy without policyTypes would turn it into an
           // egress policy (a real semantic change), so egress rules go only where Egress applies.
@@ -317,7 +322,10 @@ describe('properties', () => {
           );
           // Pods already isolated in this direction by another policy keep their allow rules.
           const alreadyIsolated = (key: string, probe: Probe) => {
-            const p = c0.pods.find((q) => q.key === key)!;
+            const p = must(
+              c0.pods.find((q) => q.key === key),
+              key,
+            );
             return c0.pods.some((other) =>
               dir === 'Ingress'
                 ? !naiveDirection(c0, 'ingress', other, p, probe) || isolatedBy(c0, 'ingress', p)
@@ -326,10 +334,10 @@ describe('properties', () => {
           };
           for (const [k, v] of after) {
             const [probeText, pair] = k.split(' ');
-            const [s, d] = pair.split('>');
-            const [port, protocol] = probeText.split('/');
+            const [s, d] = must(pair, `pair of ${k}`).split('>');
+            const [port, protocol] = must(probeText, `probe of ${k}`).split('/');
             const probe = { port: Number(port), protocol } as Probe;
-            const subject = dir === 'Ingress' ? d : s;
+            const subject = must(dir === 'Ingress' ? d : s, `pair of ${k}`);
             if (!selected.has(subject)) assert.equal(v, before.get(k), `unselected pair changed: ${k}`);
             else if (!alreadyIsolated(subject, probe))
               assert.equal(v, false, `isolated pair still allowed: ${k}`);

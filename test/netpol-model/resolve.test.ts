@@ -70,14 +70,14 @@ describe('resolveCase', () => {
         ],
       }),
     );
-    assert.deepEqual(r.pods[0].ports, [
+    assert.deepEqual(r.pods[0]?.ports, [
       { name: 'serve-80-tcp', port: 80, protocol: 'TCP' },
       { name: 'serve-53-udp', port: 53, protocol: 'UDP' },
       { name: 'serve-9-sctp', port: 9, protocol: 'SCTP' },
     ]);
-    assert.deepEqual(r.pods[1].ports, [{ name: 'http', port: 8080, protocol: 'TCP' }]);
-    assert.deepEqual(r.pods[0].labels, {});
-    assert.equal(r.pods[0].key, 'x/a');
+    assert.deepEqual(r.pods[1]?.ports, [{ name: 'http', port: 8080, protocol: 'TCP' }]);
+    assert.deepEqual(r.pods[0]?.labels, {});
+    assert.equal(r.pods[0]?.key, 'x/a');
     assert.deepEqual(r.tags, []);
   });
 

@@ -14,6 +14,7 @@ import {
 import { formatProblem } from '../../src/util/yaml-source.js';
 import { InputError } from '../../src/util/errors.js';
 import { builtinSuite } from '../../src/netpol/suite/index.js';
+import { must } from '../helpers/must.js';
 
 // Tests run from dist/test/netpol-suite; the fixtures stay in the source tree.
 const FIXTURES = fileURLToPath(new URL('../../../test/fixtures/cases/', import.meta.url));
@@ -92,7 +93,7 @@ describe('case files: exact error text', () => {
         err instanceof InputError &&
         err.exitCode === 2 &&
         err.problems.length === 5 &&
-        err.problems[0].startsWith(`${file}:5:30 `),
+        err.problems[0]?.startsWith(`${file}:5:30 `) === true,
     );
     assert.throws(
       () => loadCaseFile(join(FIXTURES, 'missing.yaml')),
@@ -132,19 +133,19 @@ describe('case files: loading and writing', () => {
       { port: 80, protocol: 'TCP' },
       { port: 81, protocol: 'TCP' },
     ]);
-    assert.equal(c.policies[0].spec.ingress?.[0].from?.[0].podSelector?.matchLabels?.pod, 'b');
+    assert.equal(c.policies[0]?.spec.ingress?.[0]?.from?.[0]?.podSelector?.matchLabels?.pod, 'b');
   });
 
   test('JSON, with a missing podSelector read as every pod', () => {
     const c = loadCaseFile(join(FIXTURES, 'good.json'));
     assert.equal(c.name, 'json-default-deny');
     assert.deepEqual(c.probes, [{ port: 80, protocol: 'UDP' }]);
-    assert.deepEqual(c.policies[0].spec.podSelector, { matchLabels: { pod: 'a' } });
+    assert.deepEqual(c.policies[0]?.spec.podSelector, { matchLabels: { pod: 'a' } });
     const noSelector = parseCaseText(
       'j.json',
       '{"name":"n","namespaces":{"x":null},"pods":[{"namespace":"x","name":"a"}],"policies":[{"metadata":{"name":"p","namespace":"x"},"spec":{}}],"probes":[{"port":80}]}',
     );
-    assert.deepEqual(noSelector.policies[0].spec.podSelector, {});
+    assert.deepEqual(noSelector.policies[0]?.spec.podSelector, {});
     assert.deepEqual(noSelector.namespaces, { x: {} });
   });
 
@@ -162,7 +163,7 @@ describe('case files: loading and writing', () => {
   });
 
   test('exported YAML starts with the name and reads like a hand-written file', () => {
-    const yaml = caseToYaml(builtinSuite()[0]);
+    const yaml = caseToYaml(must(builtinSuite()[0], 'the first built-in case'));
     assert.match(yaml, /^name: upstream-default-deny-ingress\ndescription: /);
     assert.match(yaml, /\npolicies:\n {2}- apiVersion: networking.k8s.io\/v1\n/);
   });

@@ -10,6 +10,7 @@ import { netpolCommands } from '../../src/cli/commands/netpol.js';
 import { loadCaseFile } from '../../src/netpol/case-file.js';
 import { InputError } from '../../src/util/errors.js';
 import { builtinSuite, filterByTags } from '../../src/netpol/suite/index.js';
+import { must } from '../helpers/must.js';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 const FIXTURES = fileURLToPath(new URL('../../../test/fixtures/cases/', import.meta.url));
@@ -102,8 +103,8 @@ describe('cnibench netpol expect / explain', () => {
     assert.equal(r.code, 0, r.stderr);
     const t = JSON.parse(r.stdout) as { probes: Array<{ allowed: Record<string, Record<string, boolean>> }> };
     assert.equal(t.probes.length, 4);
-    assert.equal(t.probes[0].allowed['y/a']['x/b'], false);
-    assert.equal(t.probes[0].allowed['x/a']['y/b'], true);
+    assert.equal(t.probes[0]?.allowed['y/a']?.['x/b'], false);
+    assert.equal(t.probes[0]?.allowed['x/a']?.['y/b'], true);
   });
 
   test('explain names the policy that denies', async () => {
@@ -201,7 +202,8 @@ describe('cnibench netpol suite', () => {
       const want = filterByTags(builtinSuite(), { tags: ['protocol:sctp'] });
       assert.equal(r.stdout, `wrote ${want.length} case files to ${dir}\n`);
       assert.equal(readdirSync(dir).length, want.length);
-      assert.deepEqual(loadCaseFile(join(dir, `${want[0].name}.yaml`)), want[0]);
+      const first = must(want[0], 'an SCTP case');
+      assert.deepEqual(loadCaseFile(join(dir, `${first.name}.yaml`)), first);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -14,6 +14,7 @@ import { validateNetworkPolicy } from '../../src/netpol/validate.js';
 import { computeTruthTable } from '../../src/netpol/truth-table.js';
 import { checkCaseText, caseToYaml } from '../../src/netpol/case-file.js';
 import type { PolicyCase, TruthTable } from '../../src/netpol/types.js';
+import { must } from '../helpers/must.js';
 
 const suite = builtinSuite();
 /** The NetworkPolicy cases (3×3 layout); the admin tier has its own layout and tests (admin-suite.test.ts). */
@@ -123,7 +124,7 @@ describe('built-in suite: validity', () => {
   });
 
   test('podIp agrees with the addresses resolveCase assigns', () => {
-    const r = resolveCase(suite[0]);
+    const r = resolveCase(must(suite[0], 'the first built-in case'));
     for (const pod of r.pods) assert.equal(pod.ip, podIp(pod.namespace as 'x', pod.name as 'a'), pod.key);
     assert.equal(podIp('y', 'b'), '10.244.2.11');
   });

@@ -139,7 +139,8 @@ describe('agent rr/crr through the baseline netns pair', () => {
 
   test('rr and crr over one veth between two namespaces', async () => {
     const topo = await driver.preparePerf(['baseline']);
-    const pair = topo.pairs[0];
+    const [pair] = topo.pairs;
+    assert.ok(pair);
     assert.equal(pair.path, 'baseline');
     const tool = new AgentRrTool(AGENT_COMMAND);
     const rr = await tool.withServer(driver, pair, 'rr', 1, () =>

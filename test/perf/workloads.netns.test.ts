@@ -20,6 +20,7 @@ import { runThroughput, type ThroughputWorkload } from '../../src/workloads/thro
 import { runLatency, type LatencyWorkload } from '../../src/workloads/latency/run.js';
 import type { PerfRunOptions } from '../../src/workloads/tools/measure.js';
 import { AGENT_COMMAND, perfDriver } from './helpers/perf-driver.js';
+import { must } from '../helpers/must.js';
 
 const reps: Repetitions = { count: 2, warmup: 1, adaptive: false };
 const once: Repetitions = { count: 1, warmup: 0, adaptive: false };
@@ -83,13 +84,14 @@ describe('perf workloads on the local cluster', () => {
       ['same-node', 'cross-node', 'service', 'baseline'],
     );
     const [same, cross, svc] = topo.pairs;
+    assert.ok(same && cross && svc);
     assert.equal(same.client.node, same.server.node);
     assert.notEqual(cross.client.node, cross.server.node);
     assert.equal(svc.target, PERF_SERVICE_VIP);
     assert.notEqual(svc.server.key, cross.server.key, 'the service has its own backend (see perf.ts)');
     assert.notEqual(svc.server.node, svc.client.node);
     const again = await driver.preparePerf(['cross-node', 'baseline']);
-    assert.equal(again.pairs[0].server.ip, cross.server.ip);
+    assert.equal(must(again.pairs[0], 'first pair').server.ip, cross.server.ip);
     assert.equal(driver.topology.pods().length, 4);
   });
 
@@ -151,9 +153,12 @@ describe('perf workloads on the local cluster', () => {
       ],
     );
     const [tp, loss, jitter] = ms;
-    assert.ok(tp.samples[0] > 0.1 && tp.samples[0] < 0.3, `≈0.2 Gbit/s expected, got ${tp.samples[0]}`);
+    assert.ok(tp && loss && jitter);
+    const tp0 = must(tp.samples[0], 'throughput sample');
+    const loss0 = must(loss.samples[0], 'loss sample');
+    assert.ok(tp0 > 0.1 && tp0 < 0.3, `≈0.2 Gbit/s expected, got ${tp0}`);
     assert.equal(loss.unit, '%');
-    assert.ok(loss.samples[0] >= 0 && loss.samples[0] <= 100);
+    assert.ok(loss0 >= 0 && loss0 <= 100);
     assert.equal(jitter.unit, 'ms');
     assert.equal(jitter.higherIsBetter, false);
     assert.equal(tp.parameters.udpRate, '200M');
@@ -187,7 +192,8 @@ describe('perf workloads on the local cluster', () => {
     }
     const p50 = byId(ms, 'latency/rr/payload=1/same-node');
     const p99 = byId(ms, 'latency/rr-p99/payload=1/same-node');
-    for (let i = 0; i < reps.count; i++) assert.ok(p99.samples[i] >= p50.samples[i]);
+    for (let i = 0; i < reps.count; i++)
+      assert.ok(must(p99.samples[i], 'p99 sample') >= must(p50.samples[i], 'p50 sample'));
     assert.ok((p50.details?.pooledP50Us as number) <= (p50.details?.pooledP99Us as number));
   });
 
@@ -209,7 +215,8 @@ describe('perf workloads on the local cluster', () => {
       assert.equal(m.workload, 'connection-rate');
       assert.equal(m.unit, 'conn/s');
       assert.equal(m.higherIsBetter, true);
-      assert.ok(m.samples[0] > 20, `${m.id}: ${m.samples[0]} conn/s`);
+      const rate = must(m.samples[0], `${m.id} sample`);
+      assert.ok(rate > 20, `${m.id}: ${rate} conn/s`);
       assert.ok((m.details?.connections as number) > 20);
     }
   });
@@ -226,10 +233,14 @@ describe('perf workloads on the local cluster', () => {
       baseline: false,
     };
     const [m] = await throughput(driver, topo, w, once);
+    assert.ok(m);
     assert.equal(m.id, 'throughput/tcp/streams=1/service');
-    assert.ok(m.samples[0] > 0.1);
+    assert.ok(must(m.samples[0], 'service sample') > 0.1);
 
-    const svc = topo.pairs.find((p) => p.path === 'service')!;
+    const svc = must(
+      topo.pairs.find((p) => p.path === 'service'),
+      'service pair',
+    );
     const nodeNs = driver.topology.nodeNetns(svc.client.node);
     const listed = await driver.topology.exec(nodeNs, [
       'nft',
@@ -258,7 +269,7 @@ describe('perf workloads on the local cluster', () => {
     // Putting the service back makes it answer again (the rule is what carries the traffic).
     const again = await driver.preparePerf(['service']);
     const ok = await latency(driver, again, lat, once);
-    assert.ok(ok[0].samples[0] > 0);
+    assert.ok(must(ok[0]?.samples[0], 'service sample after restore') > 0);
   });
 
   test('service nft script is idempotent and validated', () => {
@@ -302,12 +313,16 @@ describe('perf workloads over the vxlan profile', () => {
       baseline: false,
     };
     const [t] = await throughput(driver, topo, tcp, once);
+    assert.ok(t);
     assert.equal(t.id, 'throughput/tcp/streams=2/cross-node');
-    assert.ok(t.samples[0] > 0.1, `${t.samples[0]} Gbit/s`);
+    const t0 = must(t.samples[0], 'TCP sample');
+    assert.ok(t0 > 0.1, `${t0} Gbit/s`);
     const udp: ThroughputWorkload = { ...tcp, protocol: 'UDP', streams: [1], udpRate: '100M' };
     const [u, loss] = await throughput(driver, topo, udp, once);
-    assert.ok(u.samples[0] > 0.05 && u.samples[0] < 0.15, `≈0.1 Gbit/s expected, got ${u.samples[0]}`);
-    assert.ok(loss.samples[0] < 50, `loss ${loss.samples[0]} %: datagrams do not fit the overlay MTU?`);
+    const u0 = must(u?.samples[0], 'UDP sample');
+    const loss0 = must(loss?.samples[0], 'UDP loss sample');
+    assert.ok(u0 > 0.05 && u0 < 0.15, `≈0.1 Gbit/s expected, got ${u0}`);
+    assert.ok(loss0 < 50, `loss ${loss0} %: datagrams do not fit the overlay MTU?`);
   });
 });
 

@@ -8,6 +8,7 @@ import { chromium } from '../helpers/chromium.js';
 import { PROJECT_ROOT } from '../../src/util/version.js';
 import { syntheticLocal, syntheticTwoCni } from '../scoring/synthetic.js';
 import type { ReportJson } from '../../src/report/json.js';
+import { must } from '../helpers/must.js';
 
 const NOW = new Date('2026-11-24T00:00:00Z');
 const EVIL = 'demo <script>alert("pwned")</script> & co';
@@ -53,7 +54,8 @@ describe('renderReports on a synthetic two-CNI run', () => {
     assert.ok(html.includes('demo &lt;script&gt;alert(&quot;pwned&quot;)&lt;/script&gt; &amp; co'));
     assert.equal(html.match(/<script>/g)?.length, 1, 'only the inline image check script');
     // Nothing is loaded from outside: every src is a data: URI, no stylesheet links, no @import.
-    for (const m of html.matchAll(/\ssrc="([^"]*)"/g)) assert.match(m[1], /^data:image\/png;base64,/);
+    for (const [, src] of html.matchAll(/\ssrc="([^"]*)"/g))
+      assert.match(src ?? '', /^data:image\/png;base64,/);
     assert.ok(!/<link\b/.test(html) && !/@import/.test(html) && !/url\(/.test(html));
   });
 
@@ -91,13 +93,16 @@ describe('renderReports on a synthetic two-CNI run', () => {
   test('CSV: one row per measurement, quoted where needed', () => {
     const csv = readFileSync(path.join(out, 'measurements.csv'), 'utf8').trimEnd().split('\r\n');
     assert.equal(csv.length, 1 + 2 * 8);
-    assert.ok(csv[0].startsWith('run_id,candidate,label,cni,measurement_id,'));
-    const row = csv.find(
-      (l) =>
-        l.includes('programming-latency') &&
-        l.includes('policies=100') &&
-        l.startsWith('synthetic-run,cilium'),
-    )!;
+    assert.ok(csv[0]?.startsWith('run_id,candidate,label,cni,measurement_id,'));
+    const row = must(
+      csv.find(
+        (l) =>
+          l.includes('programming-latency') &&
+          l.includes('policies=100') &&
+          l.startsWith('synthetic-run,cilium'),
+      ),
+      'the cilium programming-latency row at 100 policies',
+    );
     assert.ok(row.endsWith(',260 270 280,'), row);
   });
 

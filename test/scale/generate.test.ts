@@ -13,6 +13,7 @@ import {
 } from '../../src/workloads/scale/layout.js';
 import { checkScalePolicies, scaleModelCase } from '../../src/workloads/scale/verify.js';
 import { resolveCase } from '../../src/netpol/resolve.js';
+import { must } from '../helpers/must.js';
 
 // The shape the local driver gives its perf pods (client and servers in one namespace).
 const perf: PerfEndpoints = {
@@ -57,12 +58,15 @@ describe('generateScalePolicies', () => {
     // A filler pod may not reach the perf server on a perf port: the explicit allow is what admits the client.
     const c = scaleModelCase(layout, generateScalePolicies(1, layout));
     const tt = computeTruthTable(c);
-    const iperf = tt.probes.find((p) => p.port === 5201 && p.protocol === 'TCP')!;
-    assert.equal(iperf.allowed['cnibench-perf/client']['cnibench-perf/server-remote'], true);
-    assert.equal(iperf.allowed['scale-00/filler-0']['cnibench-perf/server-remote'], false);
+    const iperf = must(
+      tt.probes.find((p) => p.port === 5201 && p.protocol === 'TCP'),
+      'the iperf3 probe',
+    );
+    assert.equal(iperf.allowed['cnibench-perf/client']?.['cnibench-perf/server-remote'], true);
+    assert.equal(iperf.allowed['scale-00/filler-0']?.['cnibench-perf/server-remote'], false);
     const c0 = scaleModelCase(layout, []);
     assert.equal(
-      computeTruthTable(c0).probes[1].allowed['scale-00/filler-0']['cnibench-perf/server-remote'],
+      computeTruthTable(c0).probes[1]?.allowed['scale-00/filler-0']?.['cnibench-perf/server-remote'],
       true,
     );
   });
@@ -78,7 +82,7 @@ describe('generateScalePolicies', () => {
     assert.ok(ps.some((p) => p.spec.ingress?.some((r) => r.ports?.some((pt) => pt.endPort !== undefined))));
     // Model: in a default-deny filler namespace, the probe port is closed between filler pods.
     const tt = computeTruthTable(scaleModelCase(layout, ps));
-    assert.equal(tt.probes[0].allowed['scale-01/filler-0']['scale-00/filler-0'], false);
+    assert.equal(tt.probes[0]?.allowed['scale-01/filler-0']?.['scale-00/filler-0'], false);
   });
 
   test('deterministic for a seed; a prefix of the larger sweep; another seed differs', () => {
@@ -115,6 +119,6 @@ describe('generateScalePolicies', () => {
   test('the layout case resolves (it is what ensureLayout receives)', () => {
     const c = resolveCase(scaleLayoutCase(layout));
     assert.equal(c.pods.length, layout.fillerNamespaces.length + 2);
-    assert.equal(c.namespaces['scale-00'].team, 'payments');
+    assert.equal(c.namespaces['scale-00']?.team, 'payments');
   });
 });

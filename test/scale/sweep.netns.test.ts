@@ -12,6 +12,7 @@ import { listNetns } from '../../src/cluster/local/cleanup.js';
 import type { Measurement } from '../../src/results/schema.js';
 import { runPolicyScale, scaleId, type PolicyScaleWorkload } from '../../src/workloads/scale/run.js';
 import { PROJECT_ROOT } from '../../src/util/version.js';
+import { must } from '../helpers/must.js';
 
 const AGENT_COMMAND = [process.execPath, path.join(PROJECT_ROOT, 'dist', 'src', 'agent', 'main.js')];
 const COUNTS = [0, 10, 100, 1000];
@@ -62,9 +63,15 @@ describe('policy-scale sweep on the local cluster', () => {
         assert.equal(m.samples.length, 2, `${m.id}: exactly count samples, adaptive does not apply`);
         for (const v of m.samples) assert.ok(Number.isFinite(v) && v > 0, `${m.id}: ${v}`);
       }
-      const thr = at.find((m) => m.metric === 'throughput')!;
+      const thr = must(
+        at.find((m) => m.metric === 'throughput'),
+        `throughput at N=${n}`,
+      );
       assert.ok(thr.summary.median > 0.05, `throughput at N=${n}: ${thr.summary.median} Gbit/s`);
-      const prog = at.find((m) => m.id.endsWith('add-deny'))!;
+      const prog = must(
+        at.find((m) => m.id.endsWith('add-deny')),
+        `add-deny at N=${n}`,
+      );
       assert.equal(prog.workload, 'policy-programming');
       assert.equal(prog.metric, 'programming-latency');
       assert.equal(prog.unit, 'ms');

@@ -8,6 +8,7 @@ import { loadFacts } from '../../src/scoring/facts.js';
 import { EnvironmentError } from '../../src/util/errors.js';
 import { PROJECT_ROOT } from '../../src/util/version.js';
 import { healthyRoutes, startReplay, type Replay } from './github-replay.js';
+import { factAt } from './fact-at.js';
 
 const NOW = new Date('2026-11-24T00:00:00Z');
 
@@ -38,29 +39,29 @@ describe('facts refresh against a local GitHub API replay', () => {
     });
     assert.equal(r.written, true);
     const { facts } = loadFacts(file); // still valid
-    const cilium = facts.projects.cilium.facts;
-    const calico = facts.projects.calico.facts;
-    assert.equal(cilium.stars.value, 23456);
-    assert.equal(cilium.forks.value, 3456);
+    const cilium = (key: string) => factAt(facts, 'cilium', key);
+    const calico = (key: string) => factAt(facts, 'calico', key);
+    assert.equal(cilium('stars').value, 23456);
+    assert.equal(cilium('forks').value, 3456);
     // Releases within a year of 2026-11-24, drafts and prereleases excluded: v1.18.4, v1.17.10, v1.18.3,
     // v1.18.2 (page 1) and v1.18.0, v1.17.9 (page 2, reached through the Link header) = 6.
-    assert.equal(cilium.releasesLastYear.value, 6);
-    assert.equal(cilium.latestRelease.value, 'v1.18.4');
-    assert.equal(cilium.latestReleaseDate.value, '2026-11-10');
+    assert.equal(cilium('releasesLastYear').value, 6);
+    assert.equal(cilium('latestRelease').value, 'v1.18.4');
+    assert.equal(cilium('latestReleaseDate').value, '2026-11-10');
     // stats/contributors (answered 202 once, then 200): alice, bob, dave committed in the last year; carol did not.
-    assert.equal(cilium.contributorsLastYear.value, 3);
-    assert.equal(cilium.commitsLastYear.value, 52 * 14);
-    assert.equal(cilium.openIssues.value, 987);
-    assert.equal(cilium.closedIssues.value, 9013);
+    assert.equal(cilium('contributorsLastYear').value, 3);
+    assert.equal(cilium('commitsLastYear').value, 52 * 14);
+    assert.equal(cilium('openIssues').value, 987);
+    assert.equal(cilium('closedIssues').value, 9013);
     // Calico: the stats list is at the cap → walk the commits (2 pages): erin, frank, ghost@, gina = 4.
-    assert.equal(calico.contributorsLastYear.value, 4);
-    assert.equal(calico.releasesLastYear.value, 3);
-    assert.equal(calico.latestRelease.value, 'v3.31.2');
-    assert.equal(calico.commitsLastYear.value, 52 * 5);
-    assert.equal(calico.stars.asOf, '2026-11-24');
-    assert.match(String(calico.stars.source), /^http:\/\/127\.0\.0\.1:\d+\/repos\/projectcalico\/calico$/);
+    assert.equal(calico('contributorsLastYear').value, 4);
+    assert.equal(calico('releasesLastYear').value, 3);
+    assert.equal(calico('latestRelease').value, 'v3.31.2');
+    assert.equal(calico('commitsLastYear').value, 52 * 5);
+    assert.equal(calico('stars').asOf, '2026-11-24');
+    assert.match(String(calico('stars').source), /^http:\/\/127\.0\.0\.1:\d+\/repos\/projectcalico\/calico$/);
     // Declared facts are untouched.
-    assert.equal(facts.projects.calico.facts.cncfStatus.value, 'none');
+    assert.equal(calico('cncfStatus').value, 'none');
     // Comments survive, asOf stays quoted, untouched lines are byte-identical.
     const afterText = readFileSync(file, 'utf8');
     for (const line of before.split('\n').filter((l) => l.trimStart().startsWith('#'))) {

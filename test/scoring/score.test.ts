@@ -2,13 +2,27 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { scoreResults } from '../../src/scoring/score.js';
+import type { ScoringResult } from '../../src/scoring/types.js';
 import { loadFacts } from '../../src/scoring/facts.js';
 import { scoringSchema } from '../../src/scenario/schema.js';
 import { PROJECT_ROOT } from '../../src/util/version.js';
 import { candidate, syntheticLocal, syntheticTwoCni } from './synthetic.js';
+import { must } from '../helpers/must.js';
 
 const close = (a: number | null | undefined, b: number, eps = 1e-9) =>
   assert.ok(a !== null && a !== undefined && Math.abs(a - b) < eps, `${a} ≉ ${b}`);
+
+/** The named candidate of a scoring result, and one of its indicators; both must be there. */
+const candidateIn = (r: ScoringResult, n: string) =>
+  must(
+    r.candidates.find((c) => c.name === n),
+    `candidate ${n}`,
+  );
+const indicatorIn = (r: ScoringResult, n: string, indicator: string) =>
+  must(
+    candidateIn(r, n).indicators.find((i) => i.indicator === indicator),
+    `${indicator} of ${n}`,
+  );
 
 const fact = (value: unknown) =>
   `{ value: ${JSON.stringify(value)}, source: ${value === 'unknown' ? 'null' : 'https://example.org/src'}, asOf: '2026-11-01' }`;
@@ -49,8 +63,12 @@ describe('scoreResults (hand-computed)', () => {
   ];
   const now = new Date('2026-11-24T00:00:00Z');
   const r = scoreResults({ candidates: results, config, facts, now });
-  const by = (n: string) => r.candidates.find((c) => c.name === n)!;
-  const crit = (n: string, c: string) => by(n).criteria.find((x) => x.criterion === c)!;
+  const by = (n: string) => candidateIn(r, n);
+  const crit = (n: string, c: string) =>
+    must(
+      by(n).criteria.find((x) => x.criterion === c),
+      `criterion ${c} of ${n}`,
+    );
 
   test('an indicator missing for one candidate is excluded for all, never scored as zero', () => {
     // q2 is unknown for cilium → left out of the comparison: quality = q1 alone.
@@ -79,7 +97,7 @@ describe('scoreResults (hand-computed)', () => {
     // Δ (cilium − calico): quality −30, cost +60; d = .6 × −30 + .4 × 60 = 6.
     // Sink quality, source cost at rate 60 − (−30) = 90: mass 6/90 = 0.0667 → 6.667 weight units.
     // Check: quality 66.667, cost 33.333 → calico 53.333 + 10 = 63.333; cilium 33.333 + 30 = 63.333.
-    const s = r.sensitivity.minimalShift!;
+    const s = must(r.sensitivity.minimalShift, 'minimal shift');
     assert.equal(s.to, 'quality');
     assert.equal(s.newWinner, 'calico');
     assert.deepEqual(
@@ -88,12 +106,18 @@ describe('scoreResults (hand-computed)', () => {
     );
     close(s.amount, 20 / 3);
     // Ranking under each criterion alone.
-    const q = r.sensitivity.perCriterion.find((p) => p.criterion === 'quality')!;
+    const q = must(
+      r.sensitivity.perCriterion.find((p) => p.criterion === 'quality'),
+      'quality ranking',
+    );
     assert.deepEqual(
       q.ranking.map((x) => x.name),
       ['calico', 'cilium'],
     );
-    const c = r.sensitivity.perCriterion.find((p) => p.criterion === 'cost')!;
+    const c = must(
+      r.sensitivity.perCriterion.find((p) => p.criterion === 'cost'),
+      'cost ranking',
+    );
     assert.deepEqual(
       c.ranking.map((x) => x.name),
       ['cilium', 'calico'],
@@ -127,30 +151,29 @@ describe('scoreResults on synthetic runs', () => {
     assert.deepEqual(r.comparedCriteria, ['features', 'performance', 'maturity', 'acceptance', 'ossHealth']);
     assert.ok(r.winner === 'calico' || r.winner === 'cilium');
     for (const c of r.candidates) {
-      assert.ok(c.total! > 0 && c.total! <= 100);
+      const total = must(c.total, `${c.name} total`);
+      assert.ok(total > 0 && total <= 100);
       assert.ok(c.confidence > 0 && c.confidence < 1, 'unknown facts lower the confidence');
     }
     // Measured throughput: calico cross-node median 9.5 / baseline 20 = 0.475 → 47.5.
-    const t = r.candidates
-      .find((c) => c.name === 'calico')!
-      .indicators.find((i) => i.indicator === 'performance.throughput')!;
-    close(t.score, 47.5);
+    close(indicatorIn(r, 'calico', 'performance.throughput').score, 47.5);
     // Policy scale: calico 8.5 / 9.5 retained → 89.47; cilium 12 / 12.5 → 96.
-    const ps = (n: string) =>
-      r.candidates
-        .find((c) => c.name === n)!
-        .indicators.find((i) => i.indicator === 'performance.policyScale')!.score;
+    const ps = (n: string) => indicatorIn(r, n, 'performance.policyScale').score;
     close(ps('calico'), (100 * 8.5) / 9.5);
     close(ps('cilium'), 96);
     // Programming latency at the smallest policy count: calico 160, cilium 210 → cilium 100 × 160/210.
-    const pl = (n: string) =>
-      r.candidates
-        .find((c) => c.name === n)!
-        .indicators.find((i) => i.indicator === 'performance.programmingLatency')!.score;
+    const pl = (n: string) => indicatorIn(r, n, 'performance.programmingLatency').score;
     close(pl('calico'), 100);
     close(pl('cilium'), (100 * 160) / 210);
     // SCS-0219: calico fails one case → MUST not met; cilium passes all run cases (1 skipped).
-    const np = (n: string) => r.standards.candidates.find((c) => c.name === n)!.checks[0];
+    const np = (n: string) =>
+      must(
+        must(
+          r.standards.candidates.find((c) => c.name === n),
+          `standards of ${n}`,
+        ).checks[0],
+        'SCS-0219 check',
+      );
     assert.equal(np('calico').status, 'not-met');
     assert.equal(np('cilium').status, 'met');
     assert.match(np('cilium').evidence, /1 skipped/);
@@ -159,11 +182,15 @@ describe('scoreResults on synthetic runs', () => {
   test('the skipped SCTP case is "not measured", not a failure', () => {
     const res = syntheticTwoCni();
     const r = scoreResults({ candidates: res.candidates, config: res.scenario.scoring, facts, now });
-    const cell = r.features.candidates[0].cells.find((c) => c.feature === 'np.sctp')!;
+    const cell = must(
+      r.features.candidates[0]?.cells.find((c) => c.feature === 'np.sctp'),
+      'np.sctp cell',
+    );
     assert.equal(cell.status, 'not-measured');
-    const egress = r.features.candidates
-      .find((c) => c.name === 'calico')!
-      .cells.find((c) => c.feature === 'np.egress')!;
+    const egress = must(
+      r.features.candidates.find((c) => c.name === 'calico')?.cells.find((c) => c.feature === 'np.egress'),
+      'calico np.egress cell',
+    );
     assert.equal(egress.status, 'unsupported');
     assert.equal(egress.detail, '0/1 passed');
     // SCTP has no data for anyone: not excluded-for-some, simply absent from the comparison.
@@ -179,23 +206,23 @@ describe('scoreResults on synthetic runs', () => {
       assert.ok(r.excludedCriteria.some((e) => e.criterion === c && /reference profiles/.test(e.reason)));
     }
     assert.equal(r.winner, 'routed');
-    const routed = r.candidates.find((c) => c.name === 'routed')!;
+    const routed = candidateIn(r, 'routed');
     assert.match(routed.notApplicable ?? '', /local reference profile \(routed\)/);
     assert.ok(r.warnings.some((w) => /rehearsal/.test(w)));
     // Throughput: routed 18/20 → 90, vxlan 12/20 → 60.
-    close(routed.indicators.find((i) => i.indicator === 'performance.throughput')!.score, 90);
+    close(indicatorIn(r, 'routed', 'performance.throughput').score, 90);
   });
 
   test('a reference profile next to real CNIs does not take part in the decision', () => {
     const two = syntheticTwoCni();
-    const local = syntheticLocal().candidates[0];
+    const local = must(syntheticLocal().candidates[0], 'local candidate');
     const r = scoreResults({
       candidates: [...two.candidates, local],
       config: two.scenario.scoring,
       facts,
       now,
     });
-    const routed = r.candidates.find((c) => c.name === 'routed')!;
+    const routed = candidateIn(r, 'routed');
     assert.equal(routed.eligible, false);
     assert.equal(routed.rank, null);
     assert.notEqual(r.winner, 'routed');

@@ -8,7 +8,7 @@ import { PROJECT_ROOT } from '../../../src/util/version.js';
 
 export const AGENT_PATH = path.join(PROJECT_ROOT, 'dist', 'src', 'agent', 'main.js');
 /** How the tests run the agent in a namespace: the built agent of this checkout. */
-export const AGENT_COMMAND = [process.execPath, AGENT_PATH];
+export const AGENT_COMMAND: [string, ...string[]] = [process.execPath, AGENT_PATH];
 
 export function perfDriver(opts: { nodes?: number; mode?: 'routed' | 'vxlan' } = {}): LocalDriver {
   return new LocalDriver({ nodes: opts.nodes ?? 2, mode: opts.mode ?? 'routed', agentPath: AGENT_PATH });
