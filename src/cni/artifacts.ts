@@ -9,7 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import { EnvironmentError } from '../util/errors.js';
 import { fetchToCache, isUrl, readCacheEntry, readSource, type FetchOptions } from './cache.js';
 import type { Artifact } from './installer.js';
-import type { ReleaseFile } from './release-files.js';
+import type { ReleaseFile } from './release-file.js';
 
 export interface ArtifactRequest {
   cacheRoot: string;

@@ -15,7 +15,7 @@ import { calicoManifests, CALICO_OPERATOR_FILE } from './calico/release.js';
 import { readChartValues } from './cilium/chart.js';
 import { ciliumChart, clusterNetworkPolicyCrd } from './cilium/release.js';
 import type { Artifact, KubeCandidate, PlanInputs } from './installer.js';
-import { fetchCommand } from './release-files.js';
+import { fetchCommand } from './release-file.js';
 
 export interface PrepareOptions {
   cacheRoot?: string;

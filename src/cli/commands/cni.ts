@@ -12,7 +12,8 @@ import { defineCommand } from '../command.js';
 import { cacheRoot, fetchToCache, isUrl, readCacheEntry } from '../../cni/cache.js';
 import type { CniName } from '../../cni/installer.js';
 import { collectImages, parseManifest } from '../../cni/manifest.js';
-import { releaseFiles, type ReleaseFile } from '../../cni/release-files.js';
+import type { ReleaseFile } from '../../cni/release-file.js';
+import { releaseFiles } from '../../cni/release-files.js';
 import {
   assertSupported,
   CALICO_FEATURES,

@@ -9,7 +9,7 @@ import type { KubeClusterConfig } from '../../scenario/schema.js';
 import { applyObjects, deleteObjects, planObjects, waitDeleted } from '../apply.js';
 import { siblingOf } from '../artifacts.js';
 import { rewriteImage } from '../images.js';
-import { fetchCommand } from '../release-files.js';
+import { fetchCommand } from '../release-file.js';
 import { componentVersions } from '../detect.js';
 import { assertSupported, CALICO_FEATURES, hasFeature } from '../../scenario/cni-versions.js';
 import { EnvironmentError, InputError } from '../../util/errors.js';

@@ -4,7 +4,7 @@
  * v3.29 ship them inside tigera-operator.yaml, and operator-crds.yaml only as a duplicate).
  */
 import { CALICO_FEATURES, hasFeature } from '../../scenario/cni-versions.js';
-import type { ReleaseFile } from '../release-files.js';
+import type { ReleaseFile } from '../release-file.js';
 
 /** Calico tags carry a leading "v" (v3.29.1); scenarios may omit it. */
 export const calicoTag = (version: string): string => (version.startsWith('v') ? version : `v${version}`);

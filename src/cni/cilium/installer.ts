@@ -26,7 +26,7 @@ import type {
 import type { KubeConnection } from '../../cluster/kube/client.js';
 import { waitForRollout } from '../rollout.js';
 import { parseManifest } from '../manifest.js';
-import { fetchCommand } from '../release-files.js';
+import { fetchCommand } from '../release-file.js';
 import { checkHelm, helmInstallArgs, helmUninstallArgs, runHelm, withValuesFile } from './helm.js';
 import { CILIUM_HELM_REPO, ciliumChartVersion, clusterNetworkPolicyCrd } from './release.js';
 import { CHART_OPERATOR_REPLICAS, ciliumValues, getPath, imageBlocks, mergeValues } from './values.js';

@@ -3,7 +3,7 @@
  * (1.20+), the network-policy-api v0.2.0 CRD, which the chart does not ship.
  */
 import { CILIUM_FEATURES, hasFeature } from '../../scenario/cni-versions.js';
-import type { ReleaseFile } from '../release-files.js';
+import type { ReleaseFile } from '../release-file.js';
 
 export const CILIUM_HELM_REPO = 'https://helm.cilium.io/';
 

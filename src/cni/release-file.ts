@@ -1,0 +1,21 @@
+/**
+ * One file a CNI release is installed from (a manifest, a chart, a CRD), as the cache keeps it, and
+ * the command that fetches a release's files. Kept apart from release-files.ts, which lists the
+ * files per CNI and imports the CNIs' own modules (those import this one).
+ */
+import type { CacheKey } from './cache.js';
+import type { CniName } from './installer.js';
+
+export interface ReleaseFile {
+  key: CacheKey;
+  url: string;
+  /** What it is, for messages ("the Tigera operator"). */
+  role: string;
+  /** Read as text (manifests); charts are handed to helm as files. */
+  text: boolean;
+}
+
+/** The command that fills the cache with every file of a version. */
+export function fetchCommand(cni: CniName, version: string): string {
+  return `cnibench cni fetch ${cni} --version ${version}`;
+}
