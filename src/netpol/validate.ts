@@ -292,7 +292,8 @@ function validateRules(rules: unknown, direction: 'ingress' | 'egress', out: Pol
 }
 
 /** Every problem the API server would reject this policy for; empty when the policy is valid. */
-export function validateNetworkPolicy(p: NetworkPolicy): PolicyProblem[] {
+// Takes unknown: it checks policies read from files and fixtures before they are NetworkPolicies.
+export function validateNetworkPolicy(p: unknown): PolicyProblem[] {
   const out: PolicyProblem[] = [];
   if (!isPlainObject(p)) return [{ path: [], message: 'must be a NetworkPolicy object' }];
   if (p.apiVersion !== undefined && p.apiVersion !== 'networking.k8s.io/v1') {
