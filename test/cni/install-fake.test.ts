@@ -27,6 +27,7 @@ import {
   runCli,
   tempDir,
 } from './helpers.js';
+import { must } from '../helpers/must.js';
 
 type T = Parameters<typeof tempDir>[0];
 
@@ -284,7 +285,7 @@ describe('Cilium on the fake API server', () => {
     const result = await installCandidate(cand, cfg, kube, { ...fast, cacheRoot: dir });
 
     const install = calls().find((c) => c.argv[0] === 'upgrade')!;
-    const valuesFile = install.argv[install.argv.indexOf('--values') + 1];
+    const valuesFile = must(install.argv[install.argv.indexOf('--values') + 1], 'the --values argument');
     assert.deepEqual(install.argv, [
       'upgrade',
       '--install',
