@@ -5,7 +5,7 @@
  */
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, test } from 'node:test';
+import { describe, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse } from 'yaml';
 import { connect } from '../../src/cluster/kube/client.js';
@@ -29,7 +29,7 @@ import {
 } from './helpers.js';
 import { must } from '../helpers/must.js';
 
-type T = Parameters<typeof tempDir>[0];
+type T = TestContext;
 
 async function cluster(t: T, controllers: ControllerOptions = {}, nodes?: FakeNode[]) {
   const api = await FakeApiServer.start({ nodes });

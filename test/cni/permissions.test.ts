@@ -6,7 +6,7 @@
  */
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, test } from 'node:test';
+import { describe, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from '../../src/cluster/kube/client.js';
 import { installCandidate, uninstallCandidate } from '../../src/cni/session.js';
@@ -20,7 +20,7 @@ import {
 import { startControllers } from './fake-controllers.js';
 import { calico, calicoFixture, cilium, fixture, fixtureFetch, kubeCluster, tempDir } from './helpers.js';
 
-type T = Parameters<typeof tempDir>[0];
+type T = TestContext;
 
 async function cluster(t: T) {
   const api = await FakeApiServer.start();

@@ -39,7 +39,6 @@ import type {
   AdminNetworkPolicy,
   AdminTierApi,
   AdminTierPolicies,
-  BaselineAdminNetworkPolicy,
   ClusterNetworkPolicy,
   ContainerPort,
   NetworkPolicy,
@@ -464,7 +463,7 @@ function storedAdminTier(api: FakeApiServer, apis: readonly AdminTierApi[]): Adm
     const anps = api.store.list(`${group}/v1alpha1`, 'AdminNetworkPolicy');
     if (anps.length) out.adminNetworkPolicies = anps.map((o) => strip(o) as AdminNetworkPolicy);
     const banp = api.store.list(`${group}/v1alpha1`, 'BaselineAdminNetworkPolicy')[0];
-    if (banp) out.baselineAdminNetworkPolicy = strip(banp) as BaselineAdminNetworkPolicy;
+    if (banp) out.baselineAdminNetworkPolicy = strip(banp);
   }
   return out;
 }

@@ -1129,7 +1129,7 @@ export class FakeApiServer {
     return {
       apiVersion: 'authorization.k8s.io/v1',
       kind: 'SelfSubjectAccessReview',
-      metadata: { name: '', creationTimestamp: undefined as unknown as string },
+      metadata: { name: '', creationTimestamp: undefined },
       spec: body.spec,
       status: denied
         ? { allowed: false, reason: 'denied by the fake API server deny list' }

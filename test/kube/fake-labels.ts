@@ -93,7 +93,8 @@ export function matchesFieldSelector(obj: unknown, selector: string | undefined)
     let v: unknown = obj;
     for (const seg of field.split('.'))
       v = v && typeof v === 'object' ? (v as Record<string, unknown>)[seg] : undefined;
-    const s = v === undefined || v === null ? '' : String(v);
+    // Field selectors address scalar fields (metadata.name, spec.nodeName, status.phase).
+    const s = typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : '';
     return op === '!=' ? s !== want : s === want;
   });
 }

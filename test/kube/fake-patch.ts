@@ -53,7 +53,7 @@ function parentOf(doc: Json, path: string[], op: string): { parent: Json; key: s
   if (parent === undefined || (typeof parent !== 'object' && parent !== null)) {
     throw new Error(`${op}: no parent for /${path.join('/')}`);
   }
-  return { parent: parent as Json, key };
+  return { parent, key };
 }
 
 /** RFC 6902 JSON patch; throws on a failed `test` or a missing path, as the API server does (422). */
