@@ -396,8 +396,10 @@ describe('Cilium on the fake API server', () => {
         'clusternetworkpolicies.policy.networking.k8s.io',
       ),
     );
-    await waitFor(() => ciliumLeftovers(api).length > 0);
-    assert.ok(api.store.list('cilium.io/v2', 'CiliumNode').length > 0);
+    // The fake agent creates its CRDs first and its CiliumNode after: wait for both.
+    await waitFor(
+      () => ciliumLeftovers(api).length > 0 && api.store.list('cilium.io/v2', 'CiliumNode').length > 0,
+    );
     await uninstallCandidate(plan, cfg, kube, fast);
     assert.deepEqual(ciliumLeftovers(api), []);
     assert.deepEqual(api.store.list('cilium.io/v2', 'CiliumNode'), []);
