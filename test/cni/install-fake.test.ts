@@ -278,7 +278,7 @@ describe('Cilium on the fake API server', () => {
       subsets: [
         { addresses: [{ ip: '172.18.0.2' }], ports: [{ name: 'https', port: 6443, protocol: 'TCP' }] },
       ],
-    } as KubeObject);
+    });
     const calls = fakeHelm(t);
     const cand = cilium({ encryption: 'ipsec', kubeProxyReplacement: true });
     const cfg = kubeCluster({ kubeconfig, imageRegistry: 'mirror.corp:5000' });
