@@ -52,6 +52,7 @@ process.on('uncaughtException', (err) => {
   process.exit(reportError(err));
 });
 
-main(hideBin(process.argv)).then((code) => {
+// main reports its own errors and never rejects; were it to, the handler above would report it.
+void main(hideBin(process.argv)).then((code) => {
   process.exitCode = code;
 });

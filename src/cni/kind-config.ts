@@ -5,6 +5,7 @@
  */
 import type { Scenario } from '../scenario/schema.js';
 import { InputError } from '../util/errors.js';
+import { itemAt } from '../util/arrays.js';
 import { isKubeCandidate, type KubeCandidate } from './installer.js';
 
 export type KubeProxyMode = 'iptables' | 'ipvs' | 'nftables' | 'none';
@@ -80,5 +81,6 @@ export function kindSettingsForScenario(
       `the candidates need different kube-proxy modes (${chosen.map((c) => `${c.name}: ${kubeProxyModeFor(c)}`).join(', ')}); choose one with --candidate or --kube-proxy-mode`,
     );
   }
-  return { podSubnet: subnets[0], kubeProxyMode: modes[0] };
+  // chosen is not empty, so each list has exactly one value.
+  return { podSubnet: itemAt(subnets, 0), kubeProxyMode: itemAt(modes, 0) };
 }

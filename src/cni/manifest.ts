@@ -15,9 +15,8 @@ export function parseManifest(text: string, origin: string): KubernetesObject[] 
   const out: KubernetesObject[] = [];
   const docs = parseAllDocuments(text);
   docs.forEach((doc, i) => {
-    if (doc.errors.length > 0) {
-      throw new InputError(`${origin}: document ${i + 1}: ${doc.errors[0].message}`);
-    }
+    const [error] = doc.errors;
+    if (error) throw new InputError(`${origin}: document ${i + 1}: ${error.message}`);
     const value: unknown = doc.toJS();
     if (value === null || value === undefined) return;
     if (!isObject(value) || typeof value.apiVersion !== 'string' || typeof value.kind !== 'string') {
@@ -26,14 +25,14 @@ export function parseManifest(text: string, origin: string): KubernetesObject[] 
       );
     }
     if (value.kind.endsWith('List') && Array.isArray(value.items)) {
-      for (const item of value.items) if (isObject(item)) out.push(item as KubernetesObject);
+      for (const item of value.items) if (isObject(item)) out.push(item);
       return;
     }
     const meta = value.metadata;
     if (!isObject(meta) || typeof meta.name !== 'string') {
       throw new InputError(`${origin}: document ${i + 1} (${value.kind}) has no metadata.name`);
     }
-    out.push(value as KubernetesObject);
+    out.push(value);
   });
   return out;
 }
@@ -92,7 +91,8 @@ export function addImagePullSecrets(objects: KubernetesObject[], names: string[]
     const spec = podSpecOf(o);
     if (!spec) return o;
     const copy = structuredClone(o);
-    const s = podSpecOf(copy)!;
+    const s = podSpecOf(copy);
+    if (!s) throw new Error('structuredClone lost the pod spec of a manifest');
     const existing = Array.isArray(s.imagePullSecrets) ? (s.imagePullSecrets as Json[]) : [];
     const have = new Set(existing.map((e) => e.name));
     s.imagePullSecrets = [...existing, ...names.filter((n) => !have.has(n)).map((name) => ({ name }))];

@@ -235,7 +235,7 @@ function semanticProblems(source: YamlSource, data: unknown): SourceProblem[] {
     const firstAt = new Map<string, number>();
     data.policies.forEach((policy: unknown, i) => {
       const base = ['policies', i];
-      for (const p of validateNetworkPolicy(policy as never))
+      for (const p of validateNetworkPolicy(policy))
         out.push(source.problem([...base, ...p.path], p.message));
       if (!isObject(policy) || !isObject(policy.metadata)) return;
       const { namespace, name } = policy.metadata;

@@ -291,18 +291,22 @@ function validateRules(rules: unknown, direction: 'ingress' | 'egress', out: Pol
   });
 }
 
+/** A field value in a message: strings as they are, anything else as JSON. */
+const shown = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v));
+
 /** Every problem the API server would reject this policy for; empty when the policy is valid. */
-export function validateNetworkPolicy(p: NetworkPolicy): PolicyProblem[] {
+// Takes unknown: it checks policies read from files and fixtures before they are NetworkPolicies.
+export function validateNetworkPolicy(p: unknown): PolicyProblem[] {
   const out: PolicyProblem[] = [];
   if (!isPlainObject(p)) return [{ path: [], message: 'must be a NetworkPolicy object' }];
   if (p.apiVersion !== undefined && p.apiVersion !== 'networking.k8s.io/v1') {
     out.push({
       path: ['apiVersion'],
-      message: `unsupported apiVersion "${String(p.apiVersion)}": must be networking.k8s.io/v1`,
+      message: `unsupported apiVersion "${shown(p.apiVersion)}": must be networking.k8s.io/v1`,
     });
   }
   if (p.kind !== undefined && p.kind !== 'NetworkPolicy') {
-    out.push({ path: ['kind'], message: `unsupported kind "${String(p.kind)}": must be NetworkPolicy` });
+    out.push({ path: ['kind'], message: `unsupported kind "${shown(p.kind)}": must be NetworkPolicy` });
   }
   const md: unknown = p.metadata;
   if (!isPlainObject(md)) out.push({ path: ['metadata'], message: 'metadata is required' });

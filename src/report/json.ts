@@ -1,6 +1,6 @@
 /** The machine-readable report: a summary for dashboards plus the complete scoring record. */
 import type { ScoringResult } from '../scoring/types.js';
-import type { ReportModel, RunInfo } from './model.js';
+import { hasConformance, type ReportModel, type RunInfo } from './model.js';
 
 const REPORT_JSON_SCHEMA = 'cnibench-report/1';
 
@@ -63,17 +63,15 @@ export function renderJson(m: ReportModel): string {
             : [{ rank: c.rank, name: c.name, label: c.label, total: c.total, confidence: c.confidence }],
         )
         .sort((a, b) => a.rank - b.rank),
-      conformance: m.candidates
-        .filter((c) => c.conformance)
-        .map((c) => ({
-          name: c.name,
-          label: c.label,
-          cases: c.conformance!.cases,
-          passed: c.conformance!.passed,
-          failed: c.conformance!.failed,
-          skipped: c.conformance!.skipped,
-          unsupported: c.conformance!.unsupported ?? 0,
-        })),
+      conformance: m.candidates.filter(hasConformance).map((c) => ({
+        name: c.name,
+        label: c.label,
+        cases: c.conformance.cases,
+        passed: c.conformance.passed,
+        failed: c.conformance.failed,
+        skipped: c.conformance.skipped,
+        unsupported: c.conformance.unsupported ?? 0,
+      })),
       warnings: s.warnings,
     },
     scoring: s,

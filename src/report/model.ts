@@ -5,7 +5,13 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { CandidateResult, ComplianceCheck, ResultsFile, RunAnalysis } from '../results/schema.js';
+import type {
+  CandidateResult,
+  ComplianceCheck,
+  ConformanceResult,
+  ResultsFile,
+  RunAnalysis,
+} from '../results/schema.js';
 import type { Candidate, Scenario, ScoringConfig } from '../scenario/schema.js';
 import { loadFacts, type LoadedFacts } from '../scoring/facts.js';
 import { scoreResults } from '../scoring/score.js';
@@ -24,6 +30,13 @@ export interface RunInfo {
   analysis?: RunAnalysis;
   /** A compliance check run (`cnibench check`): its verdicts. */
   check?: ComplianceCheck;
+}
+
+/** A candidate that has a conformance run. */
+export type WithConformance = CandidateResult & { conformance: ConformanceResult };
+
+export function hasConformance(c: CandidateResult): c is WithConformance {
+  return c.conformance !== undefined;
 }
 
 export interface ReportModel {

@@ -13,7 +13,7 @@ import type { Block, Cell } from './blocks.js';
 import { aaSentence } from '../stats/compare-format.js';
 import { comparisonBlocks } from './comparison.js';
 import { ci, num, params, pct, score } from './format.js';
-import { isCheckReport, labelOf, type ReportModel } from './model.js';
+import { hasConformance, isCheckReport, labelOf, type ReportModel } from './model.js';
 
 const STATUS: Record<FeatureCell['status'], string> = {
   supported: '✔ supported',
@@ -234,7 +234,7 @@ function tagCell(t: ReturnType<typeof tallyCases>): string {
 }
 
 function conformanceBlocks(m: ReportModel): Block[] {
-  const withConf = m.candidates.filter((c) => c.conformance);
+  const withConf = m.candidates.filter(hasConformance);
   if (withConf.length === 0) return [];
   const out: Block[] = [
     { kind: 'heading', level: 2, text: 'Conformance', id: 'conformance' },
@@ -242,7 +242,7 @@ function conformanceBlocks(m: ReportModel): Block[] {
       kind: 'table',
       headers: ['Candidate', 'Cases', 'Passed', 'Failed', 'Skipped', 'Unsupported', 'Duration (s)'],
       rows: withConf.map((c) => {
-        const k = c.conformance!;
+        const k = c.conformance;
         return [
           c.label,
           String(k.cases),
@@ -267,7 +267,7 @@ function conformanceBlocks(m: ReportModel): Block[] {
         tag,
         ...withConf.map((c) =>
           tagCell(
-            tallyCases(c.conformance!.caseResults, (r) => isNetworkPolicyCase(r) && r.tags.includes(tag)),
+            tallyCases(c.conformance.caseResults, (r) => isNetworkPolicyCase(r) && r.tags.includes(tag)),
           ),
         ),
       ]),
@@ -280,7 +280,7 @@ function conformanceBlocks(m: ReportModel): Block[] {
     },
   ];
   for (const c of withConf) {
-    const failed = c.conformance!.caseResults.filter((r) => r.status === 'fail');
+    const failed = c.conformance.caseResults.filter((r) => r.status === 'fail');
     if (failed.length === 0) continue;
     out.push({ kind: 'heading', level: 3, text: `Failing cases: ${c.label}` });
     for (const f of failed) {
@@ -304,7 +304,7 @@ function conformanceBlocks(m: ReportModel): Block[] {
     }
   }
   const skipped = withConf.flatMap((c) =>
-    c.conformance!.caseResults.filter((r) => r.status === 'skip').map((r) => ({ c, r })),
+    c.conformance.caseResults.filter((r) => r.status === 'skip').map((r) => ({ c, r })),
   );
   if (skipped.length > 0) {
     out.push({ kind: 'heading', level: 3, text: 'Skipped cases (not measured)' });
@@ -337,7 +337,7 @@ function baselineRatio(c: CandidateResult, all: CandidateResult[], x: Measuremen
  * over the admin-tier cases, and every unsupported case with its reason.
  */
 function adminTierBlocks(m: ReportModel): Block[] {
-  const cands = m.candidates.filter((c) => adminTierResults(c).length > 0);
+  const cands = m.candidates.filter(hasConformance).filter((c) => adminTierResults(c).length > 0);
   if (cands.length === 0) return [];
   const isAdmin = (r: CaseResult) => !isNetworkPolicyCase(r);
   const out: Block[] = [
@@ -381,13 +381,13 @@ function adminTierBlocks(m: ReportModel): Block[] {
       rows: allTags(cands, isAdmin).map((tag) => [
         tag,
         ...cands.map((c) =>
-          tagCell(tallyCases(c.conformance!.caseResults, (r) => isAdmin(r) && r.tags.includes(tag))),
+          tagCell(tallyCases(c.conformance.caseResults, (r) => isAdmin(r) && r.tags.includes(tag))),
         ),
       ]),
     },
   ];
   const unsupported = cands.flatMap((c) =>
-    c.conformance!.caseResults.filter((r) => r.status === 'unsupported').map((r) => ({ c, r })),
+    c.conformance.caseResults.filter((r) => r.status === 'unsupported').map((r) => ({ c, r })),
   );
   if (unsupported.length > 0) {
     out.push({ kind: 'heading', level: 3, text: 'Unsupported cases' });

@@ -40,7 +40,8 @@ export async function openKubeCandidate(
     progress: (p) => progress.info(p.message),
   });
   store.update((r) => {
-    const entry = r.candidates.find((x) => x.name === c.name)!;
+    const entry = r.candidates.find((x) => x.name === c.name);
+    if (!entry) throw new Error(`results have no candidate ${c.name}`);
     entry.installedVersions = Object.fromEntries(installed.installed.map((i) => [i.name, i.version]));
   });
   progress.info(`${c.cni} ready after ${(installed.readyMs / 1000).toFixed(0)} s`);

@@ -87,7 +87,7 @@ class BarProgress implements Progress {
     if (!this.bar) {
       this.bar = new cliProgress.SingleBar(
         {
-          stream: this.out as NodeJS.WritableStream & NodeJS.WriteStream,
+          stream: this.out,
           format: '  {bar} {value}/{total} {detail}',
           hideCursor: true,
           clearOnComplete: true,

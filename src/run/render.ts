@@ -8,12 +8,13 @@ import { PROJECT_ROOT } from '../util/version.js';
 /** The facts file named by the scenario: as given, else relative to the cnibench checkout. */
 export function resolveFactsFile(factsFile: string, scenarioFile: string): string {
   if (path.isAbsolute(factsFile)) return factsFile;
+  const fromCwd = path.resolve(factsFile);
   const candidates = [
-    path.resolve(factsFile),
+    fromCwd,
     path.resolve(path.dirname(scenarioFile), factsFile),
     path.join(PROJECT_ROOT, factsFile),
   ];
-  return candidates.find((p) => existsSync(p)) ?? candidates[0];
+  return candidates.find((p) => existsSync(p)) ?? fromCwd;
 }
 
 export async function renderRunReports(store: ResultsStore): Promise<string[]> {

@@ -37,8 +37,8 @@ export function installInterruptGuard(opts: InterruptOptions = {}): InterruptGua
 
   const runAll = (): Promise<void> => {
     cleaning ??= (async () => {
-      while (cleanups.length > 0) {
-        const { name, fn } = cleanups.pop()!;
+      for (let next = cleanups.pop(); next; next = cleanups.pop()) {
+        const { name, fn } = next;
         try {
           await fn();
         } catch (err) {

@@ -17,7 +17,8 @@ function fmt(v: number): string {
 
 export function formatSummaryTable(r: ResultsFile): string {
   const names = r.candidates.map((c) => c.name);
-  const rows: string[][] = [['', ...names]];
+  const header = ['', ...names];
+  const rows: string[][] = [header];
   rows.push([
     'NetworkPolicy conformance',
     ...r.candidates.map((c) => conformanceCell(c, isNetworkPolicyCase)),
@@ -49,10 +50,13 @@ export function formatSummaryTable(r: ResultsFile): string {
     for (const e of c.errors)
       rows.push([`error in ${e.step}`, ...names.map((n) => (n === c.name ? e.message.slice(0, 60) : ''))]);
   }
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
+  // Every row has one cell per column of the header.
+  const widths = header.map((_, i) => Math.max(...rows.map((row) => (row[i] ?? '').length)));
   return rows
     .map((row) =>
-      row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  '),
+      row
+        .map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0)))
+        .join('  '),
     )
     .join('\n');
 }

@@ -240,7 +240,8 @@ describe('cnibench check scs-0219 against the fake API server with a fake datapl
     const junit = readFileSync(path.join(enforcing.runDir, 'junit.xml'), 'utf8');
     assert.match(
       junit,
-      /<testcase classname="scs\.scs-0219-v1" name="kaas-networking-check" time="0"(\/>|><\/testcase>)/,
+      // A passed testcase has no children; the XML builder writes it self-closed.
+      /<testcase classname="scs\.scs-0219-v1" name="kaas-networking-check" time="0"\/>/,
     );
     assert.match(
       readFileSync(path.join(enforcing.runDir, 'report.md'), 'utf8'),

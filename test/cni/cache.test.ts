@@ -27,11 +27,12 @@ import {
   runCli,
   tempDir,
 } from './helpers.js';
+import { must } from '../helpers/must.js';
 
 const operator29 = readFileSync(fixture('tigera-operator.yaml'), 'utf8');
 const sha = createHash('sha256').update(operator29).digest('hex');
-const [crds32, operator32] = calicoManifests('v3.32.1');
-const operator29File = calicoManifests('v3.29.1')[0]!;
+const [crds32, operator32] = calicoManifests('v3.32.1').map((f) => f);
+const operator29File = must(calicoManifests('v3.29.1')[0], 'the v3.29.1 operator manifest');
 
 /**
  * A mirror on 127.0.0.1 serving /calico/<version>/<file> from the fixtures (per version layout) and
@@ -127,7 +128,7 @@ describe('release cache', () => {
   test('no network and no cache: exit-3 error naming the file and how to fetch it elsewhere', async (t) => {
     const err = await resolveArtifact({
       cacheRoot: tempDir(t),
-      file: { ...crds32!, url: `${await closedPort()}/operator-crds.yaml` },
+      file: { ...must(crds32), url: `${await closedPort()}/operator-crds.yaml` },
       download: true,
       fetchCommand: 'cnibench cni fetch calico --version v3.32.1',
     }).then(
@@ -176,7 +177,7 @@ describe('release cache', () => {
       '/calico/v3.32.1/operator-crds.yaml',
       '/calico/v3.32.1/tigera-operator.yaml',
     ]);
-    assert.ok(existsSync(cachePath(root, operator32!.key)));
+    assert.ok(existsSync(cachePath(root, must(operator32).key)));
     assert.equal(siblingOf('/a/b/tigera-operator.yaml', 'operator-crds.yaml'), '/a/b/operator-crds.yaml');
     // A local file is read directly, and its sibling with it.
     const local = await prepareInputs(

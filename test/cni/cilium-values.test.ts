@@ -9,7 +9,7 @@ import { cilium, kubeCluster, PUBLIC_REGISTRY_PATTERN } from './helpers.js';
 const cluster = kubeCluster();
 
 describe('Cilium Helm values', () => {
-  const variants: Record<string, Record<string, unknown>>[] = [
+  const variants: { settings: Record<string, unknown> }[] = [
     { settings: {} },
     { settings: { tunnelProtocol: 'geneve' } },
     { settings: { routingMode: 'native', ipv4NativeRoutingCidr: '10.244.0.0/16' } },

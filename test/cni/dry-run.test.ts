@@ -91,7 +91,8 @@ describe('cnibench install --dry-run', () => {
       r.stdout,
       /^helm upgrade --install cilium cilium --repo https:\/\/helm\.cilium\.io\/ --version 1\.20\.0 --namespace kube-system --values values\.yaml --kube-context kind-cnibench$/m,
     );
-    const valuesText = r.stdout.split('# ---- values.yaml\n')[1].split('\n# ---- ')[0];
+    const [, afterValues = ''] = r.stdout.split('# ---- values.yaml\n');
+    const [valuesText = ''] = afterValues.split('\n# ---- ');
     const values = parse(valuesText);
     assert.equal(values.image.repository, 'mirror.corp:5000/cilium/cilium');
     assert.equal(values.image.useDigest, false);

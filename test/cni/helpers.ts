@@ -108,10 +108,11 @@ export async function packChart(file: string, version: string, valuesYaml: strin
 }
 
 /** A fetch that serves release files by name from the fixtures (no network in tests). */
-export const fixtureFetch: typeof fetch = async (input) => {
+export const fixtureFetch: typeof fetch = (input) => {
   const name =
     String(input instanceof Request ? input.url : input)
       .split('/')
       .at(-1) ?? '';
-  return new Response(readFileSync(fixture(name)), { status: 200 });
+  // A promise that rejects when the fixture is missing, as the async function before it did.
+  return Promise.resolve().then(() => new Response(readFileSync(fixture(name)), { status: 200 }));
 };

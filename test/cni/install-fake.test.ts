@@ -5,7 +5,7 @@
  */
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, test } from 'node:test';
+import { describe, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse } from 'yaml';
 import { connect } from '../../src/cluster/kube/client.js';
@@ -27,8 +27,9 @@ import {
   runCli,
   tempDir,
 } from './helpers.js';
+import { must } from '../helpers/must.js';
 
-type T = Parameters<typeof tempDir>[0];
+type T = TestContext;
 
 async function cluster(t: T, controllers: ControllerOptions = {}, nodes?: FakeNode[]) {
   const api = await FakeApiServer.start({ nodes });
@@ -277,14 +278,14 @@ describe('Cilium on the fake API server', () => {
       subsets: [
         { addresses: [{ ip: '172.18.0.2' }], ports: [{ name: 'https', port: 6443, protocol: 'TCP' }] },
       ],
-    } as KubeObject);
+    });
     const calls = fakeHelm(t);
     const cand = cilium({ encryption: 'ipsec', kubeProxyReplacement: true });
     const cfg = kubeCluster({ kubeconfig, imageRegistry: 'mirror.corp:5000' });
     const result = await installCandidate(cand, cfg, kube, { ...fast, cacheRoot: dir });
 
     const install = calls().find((c) => c.argv[0] === 'upgrade')!;
-    const valuesFile = install.argv[install.argv.indexOf('--values') + 1];
+    const valuesFile = must(install.argv[install.argv.indexOf('--values') + 1], 'the --values argument');
     assert.deepEqual(install.argv, [
       'upgrade',
       '--install',
@@ -395,8 +396,10 @@ describe('Cilium on the fake API server', () => {
         'clusternetworkpolicies.policy.networking.k8s.io',
       ),
     );
-    await waitFor(() => ciliumLeftovers(api).length > 0);
-    assert.ok(api.store.list('cilium.io/v2', 'CiliumNode').length > 0);
+    // The fake agent creates its CRDs first and its CiliumNode after: wait for both.
+    await waitFor(
+      () => ciliumLeftovers(api).length > 0 && api.store.list('cilium.io/v2', 'CiliumNode').length > 0,
+    );
     await uninstallCandidate(plan, cfg, kube, fast);
     assert.deepEqual(ciliumLeftovers(api), []);
     assert.deepEqual(api.store.list('cilium.io/v2', 'CiliumNode'), []);

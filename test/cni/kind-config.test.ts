@@ -8,6 +8,13 @@ import { loadScenario } from '../../src/scenario/load.js';
 import { InputError } from '../../src/util/errors.js';
 import { repoRoot, runCli, tempDir } from './helpers.js';
 
+/** The fields of a kind cluster config these tests read. */
+interface KindConfig {
+  apiVersion: string;
+  networking: Record<string, unknown>;
+  nodes: Array<{ role: string }>;
+}
+
 const SCENARIO = join(repoRoot, 'scenarios/kind-calico-vs-cilium.yaml');
 
 describe('kind cluster config', () => {
@@ -81,11 +88,11 @@ describe('kind cluster config', () => {
       out,
     ]);
     assert.equal(r.exitCode, 0, r.stderr);
-    const cfg = parse(readFileSync(out, 'utf8'));
+    const cfg = parse(readFileSync(out, 'utf8')) as KindConfig;
     assert.equal(cfg.apiVersion, 'kind.x-k8s.io/v1alpha4');
     assert.equal(cfg.networking.disableDefaultCNI, true);
     assert.equal(cfg.networking.podSubnet, '10.244.0.0/16');
-    assert.equal(cfg.nodes.filter((n: { role: string }) => n.role === 'worker').length, 2);
+    assert.equal(cfg.nodes.filter((n) => n.role === 'worker').length, 2);
     const stdout = await runCli([
       'cluster',
       'kind-config',
@@ -97,7 +104,7 @@ describe('kind cluster config', () => {
       '10.10.0.0/16',
     ]);
     assert.equal(stdout.exitCode, 0, stdout.stderr);
-    assert.deepEqual(parse(stdout.stdout).networking, {
+    assert.deepEqual((parse(stdout.stdout) as KindConfig).networking, {
       disableDefaultCNI: true,
       kubeProxyMode: 'none',
       podSubnet: '10.10.0.0/16',

@@ -6,21 +6,16 @@
  */
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, test } from 'node:test';
+import { describe, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from '../../src/cluster/kube/client.js';
 import { installCandidate, uninstallCandidate } from '../../src/cni/session.js';
 import { EnvironmentError } from '../../src/util/errors.js';
-import {
-  FakeApiServer,
-  type AuthzAttributes,
-  type KubeObject,
-  type RecordedRequest,
-} from '../kube/fake-apiserver.js';
+import { FakeApiServer, type AuthzAttributes, type RecordedRequest } from '../kube/fake-apiserver.js';
 import { startControllers } from './fake-controllers.js';
 import { calico, calicoFixture, cilium, fixture, fixtureFetch, kubeCluster, tempDir } from './helpers.js';
 
-type T = Parameters<typeof tempDir>[0];
+type T = TestContext;
 
 async function cluster(t: T) {
   const api = await FakeApiServer.start();
@@ -31,7 +26,7 @@ async function cluster(t: T) {
     kind: 'Endpoints',
     metadata: { name: 'kubernetes', namespace: 'default' },
     subsets: [{ addresses: [{ ip: '172.18.0.2' }], ports: [{ name: 'https', port: 6443, protocol: 'TCP' }] }],
-  } as KubeObject);
+  });
   const ctl = startControllers(api, { rolloutDelayMs: 20, calicoVersion: 'v3.32.1' });
   t.after(async () => {
     await ctl.stop();

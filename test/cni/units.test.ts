@@ -135,7 +135,7 @@ describe('apply helpers', () => {
     const model = toClientModel(crd) as unknown as {
       spec: { versions: { schema: { openAPIV3Schema: Record<string, unknown> } }[] };
     };
-    assert.equal(model.spec.versions[0].schema.openAPIV3Schema.x_kubernetes_preserve_unknown_fields, true);
+    assert.equal(model.spec.versions[0]?.schema.openAPIV3Schema.x_kubernetes_preserve_unknown_fields, true);
     const custom = {
       apiVersion: 'operator.tigera.io/v1',
       kind: 'Installation',

@@ -39,7 +39,6 @@ import type {
   AdminNetworkPolicy,
   AdminTierApi,
   AdminTierPolicies,
-  BaselineAdminNetworkPolicy,
   ClusterNetworkPolicy,
   ContainerPort,
   NetworkPolicy,
@@ -173,13 +172,15 @@ export function fakeDataplane(api: FakeApiServer, opts: DataplaneOptions = {}): 
       const start = /^echo \$\$ > (\S+); exec "\$@"$/.exec(script);
       if (start) {
         entry.kind = 'server';
-        return runServer(pod, start[1], command.slice(4), ctx);
+        const [, pidFile = ''] = start;
+        return runServer(pod, pidFile, command.slice(4), ctx);
       }
       const kill = /^kill -TERM "\$\(cat (\S+)\)"/.exec(script);
       if (kill) {
         entry.kind = 'stop';
-        servers.get(kill[1])?.stop();
-        servers.delete(kill[1]);
+        const [, pidFile = ''] = kill;
+        servers.get(pidFile)?.stop();
+        servers.delete(pidFile);
         return { exitCode: 0 };
       }
     }
@@ -203,7 +204,7 @@ export function fakeDataplane(api: FakeApiServer, opts: DataplaneOptions = {}): 
       entry.kind = 'iperf3-client';
       return iperf3Client(command, tput[cni]);
     }
-    if (command[0] === 'node' && /agent/.test(command[1] ?? '') && ['rr', 'crr'].includes(command[2])) {
+    if (command[0] === 'node' && /agent/.test(command[1] ?? '') && ['rr', 'crr'].includes(command[2] ?? '')) {
       entry.kind = 'agent-client';
       return agentClient(command.slice(2), rtt[cni]);
     }
@@ -462,7 +463,7 @@ function storedAdminTier(api: FakeApiServer, apis: readonly AdminTierApi[]): Adm
     const anps = api.store.list(`${group}/v1alpha1`, 'AdminNetworkPolicy');
     if (anps.length) out.adminNetworkPolicies = anps.map((o) => strip(o) as AdminNetworkPolicy);
     const banp = api.store.list(`${group}/v1alpha1`, 'BaselineAdminNetworkPolicy')[0];
-    if (banp) out.baselineAdminNetworkPolicy = strip(banp) as BaselineAdminNetworkPolicy;
+    if (banp) out.baselineAdminNetworkPolicy = strip(banp);
   }
   return out;
 }

@@ -55,6 +55,7 @@ export function networkObjects(needle: string): string[] {
 /** The run id a `cnibench run` announced, and the object id (cnb-xxxxxx) its namespaces carry. */
 export function runIds(stderr: string): { runId: string; objectId: string } {
   const m = /run (\d{8}-\d{6}-([0-9a-f]{6})): results in/.exec(stderr);
-  if (!m) throw new Error(`no run id in the output:\n${stderr}`);
-  return { runId: m[1], objectId: `cnb-${m[2]}` };
+  const [, runId, id] = m ?? [];
+  if (runId === undefined || id === undefined) throw new Error(`no run id in the output:\n${stderr}`);
+  return { runId, objectId: `cnb-${id}` };
 }

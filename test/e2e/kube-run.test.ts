@@ -26,6 +26,7 @@ import { parseProbeArgs } from '../../src/agent/probe.js';
 import type { ProbeMode } from '../../src/cluster/kube/probe-round.js';
 import type { ExecLogEntry } from './fake-dataplane.js';
 import { CONTEXT, runCnibench, startFakeKind, writeScenario, type FakeKind } from './fake-kind.js';
+import { must } from '../helpers/must.js';
 
 const MIRROR = 'mirror.local:5000';
 const CASE_TAGS = ['peer:namespace-selector'];
@@ -55,7 +56,8 @@ function quick(doc: any, probeMode: ProbeMode): void {
   doc.cluster.readyTimeout = 60;
 }
 
-const runDirOf = (resultsDir: string) => path.join(resultsDir, readdirSync(resultsDir)[0]);
+const runDirOf = (resultsDir: string) =>
+  path.join(resultsDir, must(readdirSync(resultsDir)[0], `a run directory in ${resultsDir}`));
 /** The protocols a probe exec asked for: agnhost's --protocol, or the agent batch's targets. */
 const probedProtocols = (e: ExecLogEntry): string[] =>
   e.kind === 'probe'
@@ -130,7 +132,7 @@ for (const probeMode of ['agent', 'agnhost'] as const)
       const ssar = reqs.filter(isSsar);
       // Per candidate: the harness's own permissions, then what installing that CNI needs (derived from
       // its plan; test/cni/permissions.test.ts checks that it covers every call).
-      const firstSsar = reqs.indexOf(ssar[0]);
+      const firstSsar = reqs.indexOf(must(ssar[0], 'a SelfSubjectAccessReview'));
       const firstWrite = reqs.findIndex((r) => r.method !== 'GET' && !isSsar(r));
       assert.ok(firstSsar < firstWrite, 'permissions are checked before the first write');
       const firstCrdApply = index(reqs, 'PATCH', /\/customresourcedefinitions\//);
@@ -141,7 +143,7 @@ for (const probeMode of ['agent', 'agnhost'] as const)
         'installer permissions are checked before anything of Calico is applied',
       );
       // The second preflight (Cilium's) follows Calico's uninstall.
-      const secondSsar = reqs.indexOf(ssar[calicoChecks]);
+      const secondSsar = reqs.indexOf(must(ssar[calicoChecks], "Cilium's first SelfSubjectAccessReview"));
       assert.ok(secondSsar > index(reqs, 'DELETE', /\/installations\/default$/));
     });
 
@@ -182,13 +184,13 @@ for (const probeMode of ['agent', 'agnhost'] as const)
 
     test('the running versions are recorded for each candidate', () => {
       const [calico, cilium] = results.candidates;
-      assert.deepEqual(calico.installedVersions, {
+      assert.deepEqual(calico?.installedVersions, {
         'calico-node': 'v3.32.1',
         'tigera-operator': 'v1.36.2',
         'calico-kube-controllers': 'v3.32.1',
         'calico-typha': 'v3.32.1',
       });
-      assert.deepEqual(cilium.installedVersions, {
+      assert.deepEqual(cilium?.installedVersions, {
         cilium: 'v1.20.0',
         'cilium-envoy': 'v1.37.5',
         'cilium-operator': 'v1.20.0',
@@ -325,14 +327,15 @@ for (const probeMode of ['agent', 'agnhost'] as const)
       const nsDeletes = reqs.filter(
         (r) => r.method === 'DELETE' && /^\/api\/v1\/namespaces\/cnb-/.test(r.path),
       );
-      assert.ok(reqs.indexOf(nsDeletes[0]) < installationGone);
+      assert.ok(reqs.indexOf(must(nsDeletes[0], 'a namespace DELETE')) < installationGone);
 
       const calls = fk.helmCalls().filter((c) => c.argv[0] !== 'version');
       assert.deepEqual(
         calls.map((c) => c.argv.slice(0, 2).join(' ')),
         ['upgrade --install', 'uninstall cilium'],
       );
-      const [install, uninstall] = calls;
+      const install = must(calls[0], 'the helm install');
+      const uninstall = must(calls[1], 'the helm uninstall');
       const valuesFile = install.argv[install.argv.indexOf('--values') + 1];
       assert.deepEqual(install.argv, [
         'upgrade',
@@ -352,7 +355,7 @@ for (const probeMode of ['agent', 'agnhost'] as const)
         '--kube-context',
         CONTEXT,
       ]);
-      const values = parse(install.values!);
+      const values = parse(must(install.values, 'the values helm was given'));
       assert.equal(values.routingMode, 'tunnel');
       assert.equal(values.tunnelProtocol, 'vxlan');
       assert.equal(values.kubeProxyReplacement, false);
@@ -446,7 +449,7 @@ describe('a dataplane that drops traffic the policies allow', () => {
     const runDir = runDirOf(resultsDir);
     const res = JSON.parse(readFileSync(path.join(runDir, 'results.json'), 'utf8')) as ResultsFile;
     assert.equal(res.status, 'complete');
-    const conf = res.candidates[0].conformance!;
+    const conf = must(res.candidates[0]?.conformance, 'the conformance result');
     assert.equal(conf.cases, 2);
     assert.ok(conf.failed >= 1, JSON.stringify(conf));
     assert.equal(conf.failures.length, conf.failed);

@@ -11,6 +11,7 @@ import path from 'node:path';
 import type { ResultsFile } from '../../src/results/schema.js';
 import { loadReport } from '../helpers/chromium.js';
 import { networkObjects, runCli, runIds } from './helpers-local.js';
+import { must } from '../helpers/must.js';
 
 const readResults = (dir: string): ResultsFile =>
   JSON.parse(readFileSync(path.join(dir, 'results.json'), 'utf8'));
@@ -206,12 +207,16 @@ test(
     const dir = path.join(resultsDir, runId);
     const interrupted = readResults(dir);
     assert.equal(interrupted.status, 'interrupted');
-    assert.deepEqual(interrupted.candidates[0].completedSteps, ['routed/0-latency']);
-    assert.deepEqual(interrupted.candidates[1].completedSteps, ['vxlan/0-latency']);
-    const rr = interrupted.candidates[0].measurements.find((m) => m.id === 'latency/rr/payload=1/same-node');
-    assert.equal(rr?.samples.length, 2);
+    const [routed, vxlan] = interrupted.candidates;
+    assert.deepEqual(routed?.completedSteps, ['routed/0-latency']);
+    assert.deepEqual(vxlan?.completedSteps, ['vxlan/0-latency']);
+    const rr = must(
+      routed?.measurements.find((m) => m.id === 'latency/rr/payload=1/same-node'),
+      'the same-node latency measurement',
+    );
+    assert.equal(rr.samples.length, 2);
     assert.deepEqual(
-      rr?.schedule?.map((p) => p.block),
+      rr.schedule?.map((p) => p.block),
       [0, 1],
     );
 
@@ -220,10 +225,11 @@ test(
     assert.doesNotMatch(second.stderr, /request\/response latency/, 'the finished step is not run again');
     const done = readResults(dir);
     assert.equal(done.status, 'complete');
-    assert.deepEqual(done.candidates[0].completedSteps, ['routed/0-latency', 'routed/1-conformance']);
-    assert.deepEqual(done.candidates[1].completedSteps, ['vxlan/0-latency', 'vxlan/1-conformance']);
-    assert.deepEqual(done.candidates[0].measurements.find((m) => m.id === rr!.id)?.samples, rr!.samples);
-    assert.ok(done.candidates[0].conformance!.passed > 100);
+    const [routedDone, vxlanDone] = done.candidates;
+    assert.deepEqual(routedDone?.completedSteps, ['routed/0-latency', 'routed/1-conformance']);
+    assert.deepEqual(vxlanDone?.completedSteps, ['vxlan/0-latency', 'vxlan/1-conformance']);
+    assert.deepEqual(routedDone?.measurements.find((m) => m.id === rr.id)?.samples, rr.samples);
+    assert.ok(must(routedDone?.conformance, 'the routed conformance result').passed > 100);
     assert.deepEqual(networkObjects('cnb'), before);
 
     const again = await runCli(['run', scenario, '--results-dir', resultsDir, '--resume', runId]);

@@ -67,7 +67,7 @@ test('laid out alone, the bundle runs rr-server and rr', async (t) => {
     '--duration',
     '0.2',
   ]);
-  const report = JSON.parse(stdout);
+  const report = JSON.parse(stdout) as { mode: string; count: number };
   assert.equal(report.mode, 'rr');
   assert.ok(report.count > 10, `round trips: ${report.count}`);
 });

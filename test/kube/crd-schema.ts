@@ -106,7 +106,7 @@ export function toJsonSchema(s: StructuralSchema): Record<string, unknown> {
         Object.entries(v).map(([name, p]) => [name, toJsonSchema(p as StructuralSchema)]),
       );
     } else if ((k === 'items' || k === 'additionalProperties' || k === 'not') && isObject(v)) {
-      out[k] = toJsonSchema(v as StructuralSchema);
+      out[k] = toJsonSchema(v);
     } else if ((k === 'allOf' || k === 'anyOf' || k === 'oneOf') && Array.isArray(v)) {
       out[k] = v.map((x) => toJsonSchema(x as StructuralSchema));
     } else out[k] = v;

@@ -16,6 +16,7 @@ import { fakeDataplane, type FakeDataplane } from '../e2e/fake-dataplane.js';
 import type { RecordedRequest } from './fake-apiserver.js';
 import { clusterConfig, sampleCase, startFakeCluster, type FakeCluster } from './helpers.js';
 import { schemaFor, validate } from './schema-check.js';
+import { must } from '../helpers/must.js';
 
 const isExec = (r: RecordedRequest) => r.path.endsWith('/exec');
 
@@ -171,7 +172,7 @@ describe('KubeDriver, probe mode agent: one exec per source pod and round', () =
     const c = sampleCase();
     c.probes = [{ port: 82, protocol: 'SCTP' }];
     c.pods = c.pods.map((p) => ({ ...p, ports: [{ name: 'serve-82-sctp', port: 82, protocol: 'SCTP' }] }));
-    c.pods[2] = { ...(c.pods[2] as ResolvedPod), ports: [] }; // y/a serves nothing: refused
+    c.pods[2] = { ...must(c.pods[2], 'pod y/a'), ports: [] }; // y/a serves nothing: refused
     c.policies = [];
     const p3 = await driver.ensureLayout(c);
     await driver.setPolicies([], p3);

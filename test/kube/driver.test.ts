@@ -5,6 +5,7 @@ import type { ProbeRequest } from '../../src/cluster/driver.js';
 import type { ExecReply, KubeObject } from './fake-apiserver.js';
 import { clusterConfig, sampleCase, startFakeCluster, type FakeCluster } from './helpers.js';
 import { schemaFor, validate } from './schema-check.js';
+import { must } from '../helpers/must.js';
 
 /**
  * A tiny dataplane for the fake cluster's exec handler: answers `agnhost connect` the way agnhost
@@ -13,9 +14,10 @@ import { schemaFor, validate } from './schema-check.js';
  * kubernetes.io/metadata.name + named TCP port); a port nobody serves is refused.
  */
 function agnhostConnect(fc: FakeCluster, pod: KubeObject, command: string[]): ExecReply {
-  if (command[0] !== '/agnhost' || command[1] !== 'connect')
+  const [bin, verb, target = ''] = command;
+  if (bin !== '/agnhost' || verb !== 'connect')
     return { stderr: `unexpected command ${command.join(' ')}\n`, exitCode: 127 };
-  const [ip, portText] = command[2].split(':');
+  const [ip, portText] = target.split(':');
   const protocol = (command.find((c) => c.startsWith('--protocol=')) ?? '--protocol=tcp')
     .slice(11)
     .toUpperCase();
@@ -147,7 +149,7 @@ describe('KubeDriver against the fake API server (probe mode agnhost)', () => {
     const c = sampleCase();
     c.namespaces.x = { 'kubernetes.io/metadata.name': 'x', team: 'green' };
     c.pods = c.pods.filter((p) => p.key !== 'x/b');
-    c.pods[0].labels = { pod: 'a', tier: 'web' };
+    must(c.pods[0]).labels = { pod: 'a', tier: 'web' };
     const before = fc.api.store.get('v1', 'Pod', 'a', 'cnb-r1-x');
     const creates = fc.api.requestsTo('POST', /\/pods$/).length;
     const pods = await driver.ensureLayout(c);
@@ -162,7 +164,7 @@ describe('KubeDriver against the fake API server (probe mode agnhost)', () => {
       ['x/a', 'y/a'],
     );
     // A changed port list means a new spec: the pod is re-created.
-    c.pods[1].ports = [{ name: 'serve-8080-tcp', port: 8080, protocol: 'TCP' }];
+    must(c.pods[1]).ports = [{ name: 'serve-8080-tcp', port: 8080, protocol: 'TCP' }];
     await driver.ensureLayout(c);
     const ya = fc.api.store.get('v1', 'Pod', 'a', 'cnb-r1-y');
     assert.deepEqual(
@@ -191,8 +193,10 @@ describe('KubeDriver against the fake API server (probe mode agnhost)', () => {
     assert.equal(fc.api.requests.length, n);
 
     const changed = structuredClone(c.policies);
-    changed[0].spec.ingress![0].ports = [{ protocol: 'TCP', port: 80 }];
-    const extra = structuredClone(c.policies[0]);
+    must(must(changed[0]).spec.ingress?.[0], 'the first ingress rule').ports = [
+      { protocol: 'TCP', port: 80 },
+    ];
+    const extra = structuredClone(must(c.policies[0]));
     extra.metadata = { name: 'deny-all', namespace: 'y' };
     extra.spec = { podSelector: {}, policyTypes: ['Ingress', 'Egress'] };
     await driver.setPolicies([...changed, extra], c.pods);
@@ -249,10 +253,10 @@ describe('KubeDriver against the fake API server (probe mode agnhost)', () => {
       { exitCode: 127, stderr: 'exec: "/agnhost": stat /agnhost: no such file or directory\n' },
     ];
     let i = 0;
-    fc.api.onExec = () => replies[i++];
+    fc.api.onExec = () => must(replies[i++], `exec reply ${i}`);
     try {
       const pods = await driver.ensureLayout(sampleCase());
-      const req: ProbeRequest = { from: 'x/a', to: 'x/b', toIp: pods[1].ip, port: 80, protocol: 'TCP' };
+      const req: ProbeRequest = { from: 'x/a', to: 'x/b', toIp: must(pods[1]).ip, port: 80, protocol: 'TCP' };
       const res = await driver.probe([req, req, req, req], { timeoutMs: 500, concurrency: 1 });
       assert.ok(res.every((r) => !r.connected));
       assert.ok(
@@ -266,19 +270,25 @@ describe('KubeDriver against the fake API server (probe mode agnhost)', () => {
 
   test('preparePerf pins pods to two nodes, adds host-network pods, a ClusterIP service and the agent ConfigMap', async () => {
     const topo = await driver.preparePerf(['same-node', 'cross-node', 'baseline', 'service']);
-    const byPath = Object.fromEntries(topo.pairs.map((p) => [p.path, p]));
-    assert.equal(byPath['same-node'].client.node, byPath['same-node'].server.node);
-    assert.notEqual(byPath['cross-node'].client.node, byPath['cross-node'].server.node);
-    assert.equal(byPath['cross-node'].target, byPath['cross-node'].server.ip);
+    const pathPair = (path: string) =>
+      must(
+        topo.pairs.find((p) => p.path === path),
+        `the ${path} pair`,
+      );
+    const sameNode = pathPair('same-node');
+    const crossNode = pathPair('cross-node');
+    assert.equal(sameNode.client.node, sameNode.server.node);
+    assert.notEqual(crossNode.client.node, crossNode.server.node);
+    assert.equal(crossNode.target, crossNode.server.ip);
     const hostServer = fc.api.store.get('v1', 'Pod', 'host-server-a', 'cnb-r1-perf');
     assert.equal(hostServer?.spec.hostNetwork, true);
-    assert.equal(byPath.baseline.target, '172.18.0.2', 'baseline dials the node IP');
+    assert.equal(pathPair('baseline').target, '172.18.0.2', 'baseline dials the node IP');
     const svc = fc.api.store.get('v1', 'Service', 'perf-server', 'cnb-r1-perf');
-    assert.equal(byPath.service.target, svc?.spec.clusterIP);
+    assert.equal(pathPair('service').target, svc?.spec.clusterIP);
     assert.deepEqual(svc?.spec.selector, { 'cnibench.io/perf-pod': 'perf-server-a' });
     const cm = fc.api.store.get('v1', 'ConfigMap', 'cnibench-agent', 'cnb-r1-perf');
     assert.deepEqual(Object.keys(cm?.data ?? {}), ['cnibench-agent.mjs'], 'one bundled file');
-    assert.ok((cm?.data as Record<string, string>)['cnibench-agent.mjs'].includes('rr-server'));
+    assert.ok(must((cm?.data as Record<string, string>)['cnibench-agent.mjs']).includes('rr-server'));
     const server = fc.api.store.get('v1', 'Pod', 'perf-server-a', 'cnb-r1-perf');
     const images = server?.spec.containers.map((c: { image: string }) => c.image);
     assert.deepEqual(images, [
@@ -297,20 +307,21 @@ describe('KubeDriver against the fake API server (probe mode agnhost)', () => {
 
   test('exec routes commands to the right container and spawn stops the process with a second exec', async () => {
     const topo = await driver.preparePerf(['cross-node']);
-    const client = topo.pairs[0].client;
+    const client = must(topo.pairs[0]).client;
     const seen: Array<[string, string[]]> = [];
     const running = new Map<string, () => void>();
     const saved = fc.api.onExec;
     fc.api.onExec = async (_pod, container, command, ctx) => {
       seen.push([container, command]);
-      if (command[0] === '/bin/sh' && command[2].startsWith('echo $$ >')) {
-        const pidFile = command[2].split(' ')[3].replace(';', '');
+      const [bin, , script = ''] = command;
+      if (bin === '/bin/sh' && script.startsWith('echo $$ >')) {
+        const pidFile = must(script.split(' ')[3], 'the pid file').replace(';', '');
         ctx.write('stdout', 'server listening\n');
         await new Promise<void>((resolve) => running.set(pidFile, resolve));
         return { stdout: 'done\n', exitCode: 0 };
       }
-      if (command[0] === '/bin/sh' && command[2].startsWith('kill -TERM')) {
-        const pidFile = command[2].match(/cat (\S+)\)/)![1];
+      if (bin === '/bin/sh' && script.startsWith('kill -TERM')) {
+        const pidFile = must(/cat (\S+)\)/.exec(script)?.[1], 'the pid file');
         running.get(pidFile)?.();
         return { exitCode: 0 };
       }

@@ -101,7 +101,7 @@ describe('fake API server: what a real API server refuses', () => {
   after(() => fc.close());
 
   test('a kind is not served until its CRD is Established; then values are checked against its schema', async () => {
-    await apply(conn, CRD as KubernetesObject);
+    await apply(conn, CRD);
     const early = await rejection(apply(conn, widget({ size: 1 })));
     assert.ok(early instanceof KubeApiError, String(early));
     assert.equal(early.status, 404);

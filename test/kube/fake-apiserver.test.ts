@@ -196,7 +196,7 @@ describe('fake API server', () => {
     assert.equal(chunks.join(''), 'p/main: echo hi\n');
     assert.equal(errs.join(''), 'warn\n');
     assert.equal(status.status, 'Failure');
-    assert.equal(status.details?.causes?.[0].message, '3');
+    assert.equal(status.details?.causes?.[0]?.message, '3');
   });
 
   test('exec waits the injected latency, and refuses an argument the kernel would refuse', async () => {

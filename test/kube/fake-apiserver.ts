@@ -64,6 +64,7 @@ import { crdVersionSchema, pruneUnknown, unknownFields, valueProblems } from './
 import { crdProblems } from '../netpol-model/crd-check.js';
 import { matchesFieldSelector, matchesLabelSelector } from './fake-labels.js';
 import { jsonPatch, mergePatch } from './fake-patch.js';
+import { cycle } from '../../src/util/arrays.js';
 
 // ---------------------------------------------------------------------------------------------------
 // Types
@@ -573,13 +574,14 @@ export class FakeApiServer {
     let group: string;
     let version: string;
     let rest: string[];
-    if (segments[0] === 'api' && segments.length >= 2) {
+    const [root, first, second] = segments;
+    if (root === 'api' && first !== undefined) {
       group = '';
-      version = segments[1];
+      version = first;
       rest = segments.slice(2);
-    } else if (segments[0] === 'apis' && segments.length >= 3) {
-      group = segments[1];
-      version = segments[2];
+    } else if (root === 'apis' && first !== undefined && second !== undefined) {
+      group = first;
+      version = second;
       rest = segments.slice(3);
     } else return undefined;
     const find = (plural: string) =>
@@ -587,11 +589,11 @@ export class FakeApiServer {
         (r) => r.group === group && r.version === version && r.plural === plural && this.served(r),
       );
     // /namespaces/{ns}/{plural}[/{name}[/{sub}]] when {plural} is a namespaced resource.
-    if (rest[0] === 'namespaces' && rest.length >= 3) {
+    if (rest[0] === 'namespaces' && rest[2] !== undefined) {
       const def = find(rest[2]);
       if (def && def.namespaced) return { def, namespace: rest[1], name: rest[3], subresource: rest[4] };
     }
-    if (rest.length === 0) return undefined;
+    if (rest[0] === undefined) return undefined;
     const def = find(rest[0]);
     if (!def) return undefined;
     return { def, name: rest[1], subresource: rest[2] };
@@ -907,7 +909,8 @@ export class FakeApiServer {
     if (segments.length === 1 && segments[0] === 'api') {
       return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [] };
     }
-    if (segments.length === 2 && segments[0] === 'api') return resourceList('', segments[1]);
+    const [root, group, version] = segments;
+    if (segments.length === 2 && root === 'api' && group !== undefined) return resourceList('', group);
     if (segments.length === 1 && segments[0] === 'apis') {
       const groups = new Map<string, string[]>();
       for (const r of served) {
@@ -926,9 +929,9 @@ export class FakeApiServer {
         })),
       };
     }
-    if (segments.length === 3 && segments[0] === 'apis') {
-      if (!served.some((r) => r.group === segments[1] && r.version === segments[2])) return undefined;
-      return resourceList(segments[1], segments[2]);
+    if (segments.length === 3 && root === 'apis' && group !== undefined && version !== undefined) {
+      if (!served.some((r) => r.group === group && r.version === version)) return undefined;
+      return resourceList(group, version);
     }
     return undefined;
   }
@@ -1060,7 +1063,7 @@ export class FakeApiServer {
     let nodeName: string | undefined = pod.spec?.nodeName;
     if (!nodeName) {
       if (nodes.length === 0) return undefined;
-      nodeName = nodes[this.nextNode++ % nodes.length].metadata.name;
+      nodeName = cycle(nodes, this.nextNode++).metadata.name;
     }
     const node = this.store.get('v1', 'Node', nodeName);
     const nodeIp: string =
@@ -1126,7 +1129,7 @@ export class FakeApiServer {
     return {
       apiVersion: 'authorization.k8s.io/v1',
       kind: 'SelfSubjectAccessReview',
-      metadata: { name: '', creationTimestamp: undefined as unknown as string },
+      metadata: { name: '', creationTimestamp: undefined },
       spec: body.spec,
       status: denied
         ? { allowed: false, reason: 'denied by the fake API server deny list' }
@@ -1205,7 +1208,9 @@ export class FakeApiServer {
       frame(3, JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, ...s }));
       ws.close();
     };
-    const pod = m ? this.store.get('v1', 'Pod', m[2], m[1]) : undefined;
+    const [, podNs, podName] = m ?? [];
+    const pod =
+      podNs !== undefined && podName !== undefined ? this.store.get('v1', 'Pod', podName, podNs) : undefined;
     if (!pod)
       return status({
         status: 'Failure',

@@ -33,21 +33,27 @@ function splitTopLevel(s: string): string[] {
 export function parseLabelSelector(selector: string): Requirement[] {
   const reqs: Requirement[] = [];
   for (const part of splitTopLevel(selector)) {
+    // Every group of these patterns takes part in any match, so the '' defaults are never used.
     let m: RegExpMatchArray | null;
     if ((m = part.match(/^([^\s!=]+)\s+(in|notin)\s+\((.*)\)$/))) {
-      const values = m[3]
+      const [, key = '', op, list = ''] = m;
+      const values = list
         .split(',')
         .map((v) => v.trim())
         .filter((v) => v !== '');
-      reqs.push({ key: m[1], op: m[2] as 'in' | 'notin', values });
+      reqs.push({ key, op: op === 'in' ? 'in' : 'notin', values });
     } else if ((m = part.match(/^([^\s!=]+)\s*!=\s*(\S*)$/))) {
-      reqs.push({ key: m[1], op: 'ne', value: m[2] });
+      const [, key = '', value = ''] = m;
+      reqs.push({ key, op: 'ne', value });
     } else if ((m = part.match(/^([^\s!=]+)\s*==?\s*(\S*)$/))) {
-      reqs.push({ key: m[1], op: 'eq', value: m[2] });
+      const [, key = '', value = ''] = m;
+      reqs.push({ key, op: 'eq', value });
     } else if ((m = part.match(/^!\s*(\S+)$/))) {
-      reqs.push({ key: m[1], op: 'absent' });
+      const [, key = ''] = m;
+      reqs.push({ key, op: 'absent' });
     } else if ((m = part.match(/^(\S+)$/))) {
-      reqs.push({ key: m[1], op: 'exists' });
+      const [, key = ''] = m;
+      reqs.push({ key, op: 'exists' });
     } else {
       throw new Error(`unable to parse requirement: "${part}"`);
     }
@@ -66,9 +72,9 @@ export function matchesLabelSelector(labels: LabelMap | undefined, selector: str
       case 'ne':
         return !has || l[r.key] !== r.value;
       case 'in':
-        return has && r.values.includes(l[r.key]);
+        return has && r.values.includes(l[r.key] ?? '');
       case 'notin':
-        return !has || !r.values.includes(l[r.key]);
+        return !has || !r.values.includes(l[r.key] ?? '');
       case 'exists':
         return has;
       case 'absent':
@@ -83,10 +89,12 @@ export function matchesFieldSelector(obj: unknown, selector: string | undefined)
   return splitTopLevel(selector).every((part) => {
     const m = part.match(/^([^!=]+?)\s*(==|=|!=)\s*(.*)$/);
     if (!m) throw new Error(`unable to parse field selector: "${part}"`);
+    const [, field = '', op, want] = m;
     let v: unknown = obj;
-    for (const seg of m[1].split('.'))
+    for (const seg of field.split('.'))
       v = v && typeof v === 'object' ? (v as Record<string, unknown>)[seg] : undefined;
-    const s = v === undefined || v === null ? '' : String(v);
-    return m[2] === '!=' ? s !== m[3] : s === m[3];
+    // Field selectors address scalar fields (metadata.name, spec.nodeName, status.phase).
+    const s = typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : '';
+    return op === '!=' ? s !== want : s === want;
   });
 }

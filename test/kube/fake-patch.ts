@@ -47,12 +47,13 @@ function getAt(doc: Json, path: string[]): Json | undefined {
 }
 
 function parentOf(doc: Json, path: string[], op: string): { parent: Json; key: string } {
-  if (path.length === 0) throw new Error(`${op}: cannot address the document root`);
+  const key = path.at(-1);
+  if (key === undefined) throw new Error(`${op}: cannot address the document root`);
   const parent = getAt(doc, path.slice(0, -1));
   if (parent === undefined || (typeof parent !== 'object' && parent !== null)) {
     throw new Error(`${op}: no parent for /${path.join('/')}`);
   }
-  return { parent: parent as Json, key: path[path.length - 1] };
+  return { parent, key };
 }
 
 /** RFC 6902 JSON patch; throws on a failed `test` or a missing path, as the API server does (422). */

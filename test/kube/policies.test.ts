@@ -7,6 +7,7 @@ import { KubeDriver } from '../../src/cluster/kube/driver.js';
 import type { NetworkPolicy } from '../../src/netpol/types.js';
 import { clusterConfig, sampleCase, startFakeCluster } from './helpers.js';
 import { schemaFor, validate } from './schema-check.js';
+import { must } from '../helpers/must.js';
 
 const ns = new NamespaceMap('cnb', 'abc123');
 
@@ -61,7 +62,9 @@ describe('policy rewriting for the cluster', () => {
       'app.kubernetes.io/managed-by': 'cnibench',
       'cnibench.io/run-id': 'abc123',
     });
-    const peer = p.spec.ingress![0].from![0];
+    const rule = must(p.spec.ingress?.[0], 'the first ingress rule');
+    const fullRule = must(full.spec.ingress?.[0], 'the first ingress rule of the full policy');
+    const peer = must(rule.from?.[0], 'the first peer');
     assert.deepEqual(peer.namespaceSelector, {
       matchLabels: { 'kubernetes.io/metadata.name': 'cnb-abc123-y', team: 'red' },
       matchExpressions: [
@@ -71,8 +74,8 @@ describe('policy rewriting for the cluster', () => {
       ],
     });
     assert.deepEqual(peer.podSelector, { matchLabels: { pod: 'c' } });
-    assert.deepEqual(p.spec.ingress![0].from![1], full.spec.ingress![0].from![1]);
-    assert.deepEqual(p.spec.egress![0].to![0].namespaceSelector, {
+    assert.deepEqual(rule.from?.[1], fullRule.from?.[1]);
+    assert.deepEqual(p.spec.egress?.[0]?.to?.[0]?.namespaceSelector, {
       matchLabels: { 'kubernetes.io/metadata.name': 'cnb-abc123-x' },
     });
     assert.deepEqual(p.spec.podSelector, full.spec.podSelector);

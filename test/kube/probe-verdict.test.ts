@@ -192,13 +192,12 @@ describe('agent results', () => {
 });
 
 describe('one batch answer', () => {
-  const reqs = [
-    { to: 'x/b', port: 80, protocol: 'TCP' as const },
-    { to: 'y/a', port: 81, protocol: 'UDP' as const },
-  ];
+  const toB = { to: 'x/b', port: 80, protocol: 'TCP' as const };
+  const toA = { to: 'y/a', port: 81, protocol: 'UDP' as const };
+  const reqs = [toB, toA];
   const results: AgentProbeResult[] = [
-    { ...reqs[0]!, connected: true, answeredBy: 'x/b', elapsedMs: 2.5 },
-    { ...reqs[1]!, connected: false, error: 'timeout', code: 'ETIMEDOUT', elapsedMs: 1000.2 },
+    { ...toB, connected: true, answeredBy: 'x/b', elapsedMs: 2.5 },
+    { ...toA, connected: false, error: 'timeout', code: 'ETIMEDOUT', elapsedMs: 1000.2 },
   ];
 
   test('each probe judged in order, with the time the agent measured', () => {

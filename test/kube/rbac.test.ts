@@ -10,6 +10,7 @@ import { KubeDriver } from '../../src/cluster/kube/driver.js';
 import { HARNESS_PERMISSIONS, renderRbac, type Permission } from '../../src/cluster/kube/permissions.js';
 import type { RecordedRequest } from './fake-apiserver.js';
 import { clusterConfig, sampleCase, startFakeCluster } from './helpers.js';
+import { must } from '../helpers/must.js';
 
 const repo = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../..');
 
@@ -153,22 +154,24 @@ describe('least privilege', () => {
       const pods = await driver.ensureLayout(c);
       await driver.setPolicies(c.policies, pods);
       const changed = structuredClone(c.policies);
-      changed[0]!.spec.ingress![0]!.ports = [{ protocol: 'TCP', port: 80 }];
+      must(must(changed[0]).spec.ingress?.[0], 'the first ingress rule').ports = [
+        { protocol: 'TCP', port: 80 },
+      ];
       await driver.setPolicies(changed, pods);
       await driver.setPolicies([], pods);
       // Relabel one pod and namespace, drop one pod, change another's ports (delete and re-create).
       const next = sampleCase();
       next.namespaces.x = { 'kubernetes.io/metadata.name': 'x', team: 'green' };
       next.pods = next.pods.filter((p) => p.key !== 'x/b');
-      next.pods[0]!.labels = { pod: 'a', tier: 'web' };
-      next.pods[1]!.ports = [{ name: 'serve-8080-tcp', port: 8080, protocol: 'TCP' }];
+      must(next.pods[0]).labels = { pod: 'a', tier: 'web' };
+      must(next.pods[1]).ports = [{ name: 'serve-8080-tcp', port: 8080, protocol: 'TCP' }];
       const again = await driver.ensureLayout(next);
-      await driver.probe([{ from: 'x/a', to: 'y/a', toIp: again[1]!.ip, port: 8080, protocol: 'TCP' }], {
+      await driver.probe([{ from: 'x/a', to: 'y/a', toIp: must(again[1]).ip, port: 8080, protocol: 'TCP' }], {
         timeoutMs: 1000,
         concurrency: 1,
       });
       const topo = await driver.preparePerf(['same-node', 'cross-node', 'service', 'baseline']);
-      const pair = topo.pairs[0]!;
+      const pair = must(topo.pairs[0], 'a perf pair');
       await driver.exec(pair.client, ['iperf3', '--version']);
       await (await driver.spawn(pair.server, ['iperf3', '-s'])).stop();
       await driver.cleanup();

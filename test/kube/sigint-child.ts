@@ -8,7 +8,10 @@ import { installInterruptGuard } from '../../src/run/signals.js';
 import { clusterConfig, sampleCase } from './helpers.js';
 
 const guard = installInterruptGuard();
-const driver = new KubeDriver(clusterConfig(process.argv[2]), { runId: process.argv[3] });
+const [, , kubeconfig, runId] = process.argv;
+if (kubeconfig === undefined || runId === undefined)
+  throw new Error('usage: sigint-child.js <kubeconfig> <run-id>');
+const driver = new KubeDriver(clusterConfig(kubeconfig), { runId });
 guard.add('kube cluster', () => driver.cleanup());
 await driver.ensureLayout(sampleCase(), guard.signal);
 process.stdout.write('READY\n');

@@ -30,7 +30,7 @@ test('SIGINT during a kube run: the run’s guard deletes the run’s namespaces
       ['cnb-s1-x', 'cnb-s1-y'],
     );
     child.kill('SIGINT');
-    const [code] = await once(child, 'exit');
+    const [code] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null];
     assert.equal(code, 130, stderr);
     assert.match(stderr, /SIGINT: stopping, cleaning up/);
     assert.deepEqual(

@@ -44,7 +44,7 @@ test('every update is written atomically and can be reopened', () => {
   // No temp files are left behind, and the file on disk is the last complete state.
   assert.deepEqual(readdirSync(store.dir), ['results.json']);
   const reopened = ResultsStore.open(store.dir);
-  assert.deepEqual(reopened.data.candidates[0].completedSteps, ['a/0-conformance']);
+  assert.deepEqual(reopened.data.candidates[0]?.completedSteps, ['a/0-conformance']);
   assert.equal(reopened.data.provenance.cpus > 0, true);
   assert.throws(() => ResultsStore.create(root, reopened.data), InputError);
 });

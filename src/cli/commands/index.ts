@@ -19,7 +19,7 @@ import { commands as checkCommands } from './check.js';
 // Each command's argument type differs and CommandModule is invariant in it, so the list is untyped
 // here; every module was type-checked against its own builder (see ../command.ts).
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const allCommands: CommandModule<any, any>[] = [
+export const allCommands: CommandModule<object, any>[] = [
   ...runCommands,
   ...scenarioCommands,
   ...compareCommands,

@@ -138,9 +138,9 @@ async function readCrd(
   };
   let crd: CrdWire;
   try {
-    crd = (await apiCall(conn, `read customresourcedefinition ${kind.crd}`, () =>
+    crd = await apiCall<CrdWire>(conn, `read customresourcedefinition ${kind.crd}`, () =>
       conn.objects.read(header),
-    )) as CrdWire;
+    );
   } catch (err) {
     if (httpStatus(err) !== 404) throw err;
     return {

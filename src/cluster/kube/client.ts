@@ -142,7 +142,7 @@ function statusBody(body: unknown): { message?: unknown; reason?: unknown } | un
       return { message: b };
     }
   }
-  return typeof b === 'object' && b !== null ? (b as { message?: unknown; reason?: unknown }) : undefined;
+  return typeof b === 'object' && b !== null ? b : undefined;
 }
 
 /** Status, reason and message of a failed API call; undefined when the error is not an HTTP answer. */

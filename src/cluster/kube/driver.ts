@@ -198,7 +198,7 @@ export class KubeDriver implements ClusterDriver {
     // Cluster-scoped admin-tier objects first; a failure there must not keep the namespaces.
     const admin = await this.adminTier.removeAll().then(
       (names) => ({ names, err: undefined }),
-      (err: unknown) => ({ names: [], err }),
+      (err: unknown) => ({ names: [], err: err instanceof Error ? err : new Error(String(err)) }),
     );
     if (admin.names.length) s.progress({ phase: 'cleanup', message: `deleted ${admin.names.join(', ')}` });
     s.progress({ phase: 'cleanup', message: `deleting the namespaces of run ${this.runId}` });

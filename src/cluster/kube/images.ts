@@ -50,8 +50,14 @@ export function parseImageRef(ref: string): ImageRef {
   }
   const parts = rest.split('/');
   let registry = DOCKER_HUB;
-  if (parts.length > 1 && (parts[0].includes('.') || parts[0].includes(':') || parts[0] === 'localhost')) {
-    registry = parts.shift() as string;
+  const [first] = parts;
+  if (
+    parts.length > 1 &&
+    first !== undefined &&
+    (first.includes('.') || first.includes(':') || first === 'localhost')
+  ) {
+    registry = first;
+    parts.shift();
   }
   if (registry === 'index.docker.io' || registry === 'registry-1.docker.io') registry = DOCKER_HUB;
   if (registry === DOCKER_HUB && parts.length === 1) parts.unshift('library');

@@ -73,7 +73,7 @@ export class PerfPods {
     const s = this.s;
     const nodes = (await schedulableNodes(s)).map((n) => n.metadata?.name ?? '');
     const needsTwo = paths.some((p) => p !== 'same-node');
-    const [nodeA, nodeB = nodeA] = nodes;
+    const [nodeA, second] = nodes;
     if (nodeA === undefined || (needsTwo && nodes.length < 2)) {
       throw new EnvironmentError(
         `paths ${paths.join(', ')} need ${needsTwo ? 2 : 1} schedulable Ready node(s) without NoSchedule taints; found ${nodes.length}`,
@@ -82,7 +82,7 @@ export class PerfPods {
     const ns = s.namespaces.real('perf');
     await ensureNamespace(s, namespaceManifest('perf', {}, s.namespaces));
     await ensureAgentConfigMap(s, ns);
-    const fresh = perfPodSpecs(paths, nodeA, nodeB).filter((p) => !s.pods.has(`${ns}/${p.name}`));
+    const fresh = perfPodSpecs(paths, nodeA, second ?? nodeA).filter((p) => !s.pods.has(`${ns}/${p.name}`));
     await mapLimit(fresh, API_CONCURRENCY, async (p) => {
       const m = perfPodManifest({
         name: p.name,

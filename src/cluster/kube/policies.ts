@@ -82,5 +82,5 @@ export function toClientNetworkPolicy(p: NetworkPolicy): V1NetworkPolicy {
       from === undefined ? rest : { ...rest, _from: from },
     );
   }
-  return body as unknown as V1NetworkPolicy;
+  return body;
 }

@@ -17,6 +17,7 @@ import type { ProbeTarget } from '../../agent/probe.js';
 import type { ExecResult, PodHandle, ProbeOptions, ProbeRequest, ProbeResult } from '../driver.js';
 import { EnvironmentError } from '../../util/errors.js';
 import { mapLimit } from '../../util/map-limit.js';
+import { itemAt } from '../../util/arrays.js';
 import { probeCommand, toProbeResult } from './probe.js';
 import { inconclusive, parseBatchAnswer, parseConnectOutput, type BatchVerdict } from './probe-verdict.js';
 import type { KubeClusterConfig } from '../../scenario/schema.js';
@@ -151,7 +152,7 @@ async function agentRound(
   const results = new Array<ProbeResult>(requests.length);
   await mapLimit([...bySource.entries()], ctx.execConcurrency, async ([from, idxs]) => {
     const src = ctx.source(from);
-    const mine = idxs.map((i) => requests[i] as ProbeRequest);
+    const mine = idxs.map((i) => itemAt(requests, i));
     const targets = mine.map((r) => ({ to: r.to, host: r.toIp, port: r.port, protocol: r.protocol }));
     const hasSctp = targets.some((t) => t.protocol === 'SCTP');
     const timeoutMs = opts.timeoutMs + (hasSctp ? AGNHOST_GRACE_MS : 0) + EXEC_OVERHEAD_MS;
@@ -168,8 +169,8 @@ async function agentRound(
       }
       const wall = performance.now() - start;
       batch.forEach((req, k) => {
-        const v = verdicts[k] ?? inconclusive('no verdict');
-        const at = idxs[cmd.first + k] as number;
+        const v: BatchVerdict = verdicts[k] ?? inconclusive('no verdict');
+        const at = itemAt(idxs, cmd.first + k);
         results[at] = toProbeResult(req, v, v.elapsedMs ?? wall);
       });
     }

@@ -3,7 +3,7 @@
  * if the server ends the watch), per namespace, until every wanted pod is Ready with an IP or the
  * timeout passes. A timeout names each pod that is not ready and why (its phase, waiting reasons).
  */
-import { Watch, type CoreV1Api, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
+import { Watch, type V1Pod } from '@kubernetes/client-node';
 import { EnvironmentError } from '../../util/errors.js';
 import type { KubeConnection } from './client.js';
 import { apiCall } from './client.js';
@@ -70,7 +70,7 @@ export async function waitForPodsReady(
       opts.onProgress?.({
         ready,
         total,
-        pending: keys.filter((k) => !isPodReady(seen.get(k) ?? ({} as V1Pod))),
+        pending: keys.filter((k) => !isPodReady(seen.get(k) ?? {})),
       });
     }
     return ready === total;
@@ -105,7 +105,7 @@ export async function waitForPodsReady(
       };
       const timer = setTimeout(
         () => {
-          const notReady = keys.filter((k) => !isPodReady(seen.get(k) ?? ({} as V1Pod)));
+          const notReady = keys.filter((k) => !isPodReady(seen.get(k) ?? {}));
           settle(
             new EnvironmentError(
               `${notReady.length} of ${total} pods not ready after ${Math.round(opts.timeoutMs / 1000)} s: ` +
@@ -121,14 +121,14 @@ export async function waitForPodsReady(
       const follow = async (ns: string): Promise<void> => {
         while (!settled) {
           const list = await apiCall(conn, `list pods in namespace ${ns}`, () =>
-            (conn.core as CoreV1Api).listNamespacedPod({ namespace: ns, labelSelector: opts.labelSelector }),
+            conn.core.listNamespacedPod({ namespace: ns, labelSelector: opts.labelSelector }),
           );
           for (const p of list.items) seen.set(`${ns}/${p.metadata?.name}`, p);
           check();
           if (settled) return;
           // Watch from the list's version; when the server ends the watch, loop to re-list.
           await new Promise<void>((done) => {
-            new Watch(conn.kc as KubeConfig)
+            new Watch(conn.kc)
               .watch(
                 `/api/v1/namespaces/${ns}/pods`,
                 {

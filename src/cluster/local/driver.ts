@@ -31,6 +31,7 @@ import type {
 } from '../../netpol/types.js';
 import { PodAgent, type AgentPorts } from './agent-client.js';
 import { newRunId } from './names.js';
+import { cycle, itemAt } from '../../util/arrays.js';
 import { NftPolicyDataplane } from './nft-apply.js';
 import type { NftPod } from './nft-compile.js';
 import { perfExecTarget, preparePerfTopology } from './perf.js';
@@ -115,7 +116,7 @@ export class LocalDriver implements ClusterDriver {
 
   /** Spreads pods over nodes by their position in the case, so every case has same- and cross-node pairs. */
   private nodeFor(index: number): string {
-    return this.topology.nodeNames[index % this.topology.nodeNames.length];
+    return cycle(this.topology.nodeNames, index);
   }
 
   async ensureLayout(c: ResolvedCase, signal?: AbortSignal): Promise<ResolvedPod[]> {
@@ -136,13 +137,13 @@ export class LocalDriver implements ClusterDriver {
 
     // Reused pods first (relabel, re-address, re-port), so addresses they give up are free for new pods.
     await Promise.all(
-      c.pods
-        .filter((want) => this.agents.has(want.key))
-        .map(async (want) => {
-          this.topology.setPodLabels(want.key, want.labels);
-          await this.topology.setPodIp(want.key, want.ip, signal);
-          await this.agents.get(want.key)!.setPorts(agentPorts(want));
-        }),
+      c.pods.map(async (want) => {
+        const agent = this.agents.get(want.key);
+        if (!agent) return;
+        this.topology.setPodLabels(want.key, want.labels);
+        await this.topology.setPodIp(want.key, want.ip, signal);
+        await agent.setPorts(agentPorts(want));
+      }),
     );
     await Promise.all(
       c.pods.map(async (want, i) => {
@@ -170,7 +171,11 @@ export class LocalDriver implements ClusterDriver {
         this.agents.set(pod.key, agent);
       }),
     );
-    return c.pods.map((p) => ({ ...p, labels: { ...p.labels }, ip: this.topology.pod(p.key)!.ip }));
+    return c.pods.map((p) => {
+      const pod = this.topology.pod(p.key);
+      if (!pod) throw new Error(`pod ${p.key} was not created in the local cluster`);
+      return { ...p, labels: { ...p.labels }, ip: pod.ip };
+    });
   }
 
   private async removePod(key: string, signal?: AbortSignal): Promise<void> {
@@ -223,26 +228,24 @@ export class LocalDriver implements ClusterDriver {
     });
     // The concurrency bound is global: each source's agent gets its share.
     const perAgent = Math.max(1, Math.floor(opts.concurrency / Math.max(1, bySource.size)));
-    const results: ProbeResult[] = new Array(requests.length);
+    const results = new Array<ProbeResult>(requests.length);
     await Promise.all(
       [...bySource.entries()].map(async ([from, idxs]) => {
         const agent = this.agents.get(from);
         if (!agent) throw new Error(`probe: no pod ${from} in the local cluster`);
         if (opts.signal?.aborted) throw opts.signal.reason;
+        const mine = idxs.map((i) => itemAt(requests, i));
         const out = await agent.probe(
-          idxs.map((i) => ({
-            to: requests[i].to,
-            host: requests[i].toIp,
-            port: requests[i].port,
-            protocol: requests[i].protocol,
-          })),
+          mine.map((req) => ({ to: req.to, host: req.toIp, port: req.port, protocol: req.protocol })),
           opts.timeoutMs,
           perAgent,
         );
         idxs.forEach((reqIdx, k) => {
           const r = out[k];
+          if (!r)
+            throw new Error(`probe: the agent of ${from} answered ${out.length} of ${idxs.length} probes`);
           results[reqIdx] = {
-            ...requests[reqIdx],
+            ...itemAt(requests, reqIdx),
             connected: r.connected,
             ...(r.answeredBy !== undefined ? { answeredBy: r.answeredBy } : {}),
             ...(r.error !== undefined ? { error: r.error } : {}),
@@ -264,8 +267,9 @@ export class LocalDriver implements ClusterDriver {
     return this.topology.exec(perfExecTarget(this.topology, pod), argv, opts);
   }
 
-  async spawn(pod: PodHandle, argv: string[]): Promise<BackgroundProcess> {
-    return this.topology.spawn(perfExecTarget(this.topology, pod), argv);
+  spawn(pod: PodHandle, argv: string[]): Promise<BackgroundProcess> {
+    // Starting the process is synchronous; the interface is async for drivers that start it remotely.
+    return Promise.resolve(this.topology.spawn(perfExecTarget(this.topology, pod), argv));
   }
 
   async cleanup(): Promise<void> {

@@ -57,7 +57,8 @@ export const PROTO_NAME: Record<Protocol, string> = { TCP: 'tcp', UDP: 'udp', SC
 export function ipv4ToInt(ip: string): number | undefined {
   const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(ip);
   if (!m) return undefined;
-  return ((+m[1] << 24) | (+m[2] << 16) | (+m[3] << 8) | +m[4]) >>> 0;
+  const [a = 0, b = 0, c = 0, d = 0] = m.slice(1, 5).map(Number);
+  return ((a << 24) | (b << 16) | (c << 8) | d) >>> 0;
 }
 
 function intToIpv4(n: number): string {

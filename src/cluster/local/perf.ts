@@ -107,12 +107,15 @@ export async function preparePerfTopology(
   signal?: AbortSignal,
 ): Promise<PerfTopology> {
   const [node0, node1] = topology.nodeNames;
+  if (node0 === undefined) throw new Error('the local topology has no nodes');
   const needsRemote = paths.some((p) => p === 'cross-node' || p === 'service');
   if (needsRemote && !node1) {
     throw new EnvironmentError(
       `paths cross-node and service need at least 2 nodes (the local cluster has 1)`,
     );
   }
+  // Only the cross-node and service paths read it, and the check above gave them a second node.
+  const remoteNode = node1 ?? node0;
   const pairs: PerfPair[] = [];
   const unique = [...new Set(paths)];
   const needsClient = unique.some((p) => p !== 'baseline');
@@ -120,21 +123,24 @@ export async function preparePerfTopology(
   for (const path of unique) {
     if (path === 'baseline') {
       pairs.push(await ensureBaseline(topology, signal));
-    } else if (path === 'same-node') {
+      continue;
+    }
+    if (client === undefined) throw new Error(`perf path ${path} has no client pod`);
+    if (path === 'same-node') {
       const server = await ensurePod(topology, 'server-local', node0, 'server', signal);
-      pairs.push({ path, client: client!, server, target: server.ip });
+      pairs.push({ path, client, server, target: server.ip });
     } else if (path === 'cross-node') {
-      const server = await ensurePod(topology, 'server-remote', node1, 'server', signal);
-      pairs.push({ path, client: client!, server, target: server.ip });
+      const server = await ensurePod(topology, 'server-remote', remoteNode, 'server', signal);
+      pairs.push({ path, client, server, target: server.ip });
     } else {
-      const server = await ensurePod(topology, 'server-service', node1, 'server', signal);
+      const server = await ensurePod(topology, 'server-service', remoteNode, 'server', signal);
       await installServiceVip(
         topology,
-        client!.node,
+        client.node,
         { name: 'perf', vip: PERF_SERVICE_VIP, ports: Object.values(PERF_PORTS), backend: server.ip },
         signal,
       );
-      pairs.push({ path, client: client!, server, target: PERF_SERVICE_VIP });
+      pairs.push({ path, client, server, target: PERF_SERVICE_VIP });
     }
   }
   return { pairs };

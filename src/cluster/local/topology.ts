@@ -425,7 +425,7 @@ export class LocalTopology {
    * podCidr, which keeps auto-assigned pods clear of the conformance cases' 10.244.<ns>.<n> addresses.
    */
   private allocateIp(node: string): string {
-    const [base, lenStr] = this.podCidr.split('/');
+    const [base = '', lenStr] = this.podCidr.split('/');
     const len = Number(lenStr);
     if (!(len <= 24)) throw new Error(`podCidr ${this.podCidr} must be /24 or larger`);
     const baseInt = ipToInt(base) & (len === 0 ? 0 : (~0 << (32 - len)) >>> 0);
@@ -447,7 +447,8 @@ function ipToInt(ip: string): number {
   if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255)) {
     throw new Error(`not an IPv4 address: ${ip}`);
   }
-  return ((parts[0] << 24) | (parts[1] << 16) | (parts[2] << 8) | parts[3]) >>> 0;
+  const [a = 0, b = 0, c = 0, d = 0] = parts;
+  return ((a << 24) | (b << 16) | (c << 8) | d) >>> 0;
 }
 
 function intToIp(n: number): string {

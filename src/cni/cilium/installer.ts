@@ -93,7 +93,9 @@ function plannedImages(
     }
     const digest = b.path === 'operator.image' ? img.genericDigest : img.digest;
     const pinned = img.useDigest === true && typeof digest === 'string' && digest !== '' ? `@${digest}` : '';
-    return { image: `${repo ?? '?'}:${String(img.tag ?? '?')}${pinned}`, from: b.from };
+    // YAML reads an unquoted tag such as 1.16 as a number.
+    const tag = typeof img.tag === 'string' || typeof img.tag === 'number' ? String(img.tag) : '?';
+    return { image: `${repo ?? '?'}:${tag}${pinned}`, from: b.from };
   });
 }
 

@@ -8,6 +8,7 @@
 import type { CiliumSettings } from '../../scenario/schema.js';
 import { CILIUM_FEATURES, compareVersions, hasFeature } from '../../scenario/cni-versions.js';
 import { InputError } from '../../util/errors.js';
+import { itemAt } from '../../util/arrays.js';
 import { rewriteImage } from '../images.js';
 
 /** An image block of the chart (a values path holding repository/tag/digest/useDigest). */
@@ -90,7 +91,7 @@ export function setPath(target: Obj, path: string, value: unknown): void {
     if (!isObject(node[k])) node[k] = {};
     node = node[k] as Obj;
   }
-  node[keys[keys.length - 1]] = value;
+  node[itemAt(keys, keys.length - 1)] = value;
 }
 
 export function getPath(source: unknown, path: string): unknown {
@@ -106,7 +107,7 @@ export function getPath(source: unknown, path: string): unknown {
 export function mergeValues(base: Obj, extra: Obj): Obj {
   const out: Obj = structuredClone(base);
   for (const [k, v] of Object.entries(extra)) {
-    out[k] = isObject(v) && isObject(out[k]) ? mergeValues(out[k] as Obj, v) : structuredClone(v);
+    out[k] = isObject(v) && isObject(out[k]) ? mergeValues(out[k], v) : structuredClone(v);
   }
   return out;
 }
