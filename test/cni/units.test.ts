@@ -8,9 +8,11 @@ import { shellQuote } from '../../src/cni/cilium/helm.js';
 import { EnvironmentError } from '../../src/util/errors.js';
 
 describe('rollout checks', () => {
+  // The fields V1DaemonSetStatus requires, which daemonSetReady does not read.
+  const required = { currentNumberScheduled: 0, numberMisscheduled: 0, numberReady: 0 };
   const ds = (status: Record<string, number>, generation = 2): V1DaemonSet => ({
     metadata: { generation },
-    status: status as never,
+    status: { desiredNumberScheduled: 0, ...required, ...status },
   });
   test('a DaemonSet is ready only when the current generation is available on every scheduled node', () => {
     const full = {
@@ -43,7 +45,7 @@ describe('rollout checks', () => {
   test('a Deployment is ready when all wanted replicas of the current generation are ready', () => {
     const d = (replicas: number, status: Record<string, number>): V1Deployment => ({
       metadata: { generation: 1 },
-      spec: { replicas } as never,
+      spec: { replicas, selector: {}, template: {} },
       status,
     });
     assert.equal(

@@ -28,7 +28,7 @@ function slowedEnvironment(inner: ClusterDriver): ClusterDriver {
     return { ...r, stdout: JSON.stringify(report) };
   };
   return new Proxy(inner, {
-    get: (target, prop, receiver) => (prop === 'exec' ? exec : Reflect.get(target, prop, receiver)),
+    get: (target, prop, receiver): unknown => (prop === 'exec' ? exec : Reflect.get(target, prop, receiver)),
   });
 }
 

@@ -135,7 +135,9 @@ export function writeScenario(
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   edit: (doc: any) => void,
 ): string {
-  const doc = parse(readFileSync(path.join(repoRoot, 'scenarios/kind-calico-vs-cilium.yaml'), 'utf8'));
+  const doc: unknown = parse(
+    readFileSync(path.join(repoRoot, 'scenarios/kind-calico-vs-cilium.yaml'), 'utf8'),
+  );
   edit(doc);
   const file = path.join(fk.dir, `${name}.yaml`);
   writeFileSync(file, stringify(doc));

@@ -14,7 +14,7 @@ import { networkObjects, runCli, runIds } from './helpers-local.js';
 import { must } from '../helpers/must.js';
 
 const readResults = (dir: string): ResultsFile =>
-  JSON.parse(readFileSync(path.join(dir, 'results.json'), 'utf8'));
+  JSON.parse(readFileSync(path.join(dir, 'results.json'), 'utf8')) as ResultsFile;
 
 test(
   'cnibench run scenarios/quickstart.yaml: full evaluation, reports, nothing left behind',

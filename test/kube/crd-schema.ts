@@ -119,7 +119,7 @@ export function toJsonSchema(s: StructuralSchema): Record<string, unknown> {
     out.anyOf = [{ type: 'integer' }, { type: 'string' }];
   }
   if (s.nullable === true && typeof out.type === 'string') out.type = [out.type, 'null'];
-  if (s.nullable === true && Array.isArray(out.enum)) out.enum = [...out.enum, null];
+  if (s.nullable === true && Array.isArray(out.enum)) out.enum = [...(out.enum as unknown[]), null];
   return out;
 }
 

@@ -90,5 +90,6 @@ test('every default image is pinned to a version (a tag other than latest, or a 
     );
   }
   const mirrored = resolveImages({ imageRegistry: 'mirror.corp:5000', images: {} });
-  for (const image of Object.values(mirrored)) if (image) assert.match(image, /^mirror\.corp:5000\//);
+  for (const image of Object.values(mirrored) as Array<string | undefined>)
+    if (image) assert.match(image, /^mirror\.corp:5000\//);
 });

@@ -110,7 +110,8 @@ describe('policy rewriting for the cluster', () => {
       await d.setPolicies([full], c.pods);
       const stored = fc.api.store.get('networking.k8s.io/v1', 'NetworkPolicy', 'full', 'cnb-abc123-x');
       const { metadata: _m, ...want } = toClusterPolicy(full, ns);
-      assert.deepEqual({ apiVersion: stored?.apiVersion, kind: stored?.kind, spec: stored?.spec }, want);
+      const spec: unknown = stored?.spec;
+      assert.deepEqual({ apiVersion: stored?.apiVersion, kind: stored?.kind, spec }, want);
       await d.cleanup();
     } finally {
       await fc.close();
