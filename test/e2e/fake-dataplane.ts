@@ -19,7 +19,7 @@
  *   own timeout with `dropWaitsForTimeout` (what a real dropped packet costs). `ignorePolicies`
  *   stands for a CNI that enforces nothing: every probe to a served port connects.
  * - `iperf3 --version`, `iperf3 -s`, `iperf3 -c ... --json`: replies captured from the real iperf3 on
- *   this machine (fixtures/), scaled per candidate so the two differ; a client only gets a report when
+ *   this machine (test/fixtures/tool-output/), scaled per candidate so the two differ; a client only gets a report when
  *   an iperf3 server was started (through the driver's spawn) in the pod that owns the target address.
  * - `node <agent> rr-server` / `rr` / `crr`: the agent's real report (captured on loopback), with the
  *   same server check.
@@ -55,7 +55,10 @@ import type {
   KubeObject,
 } from '../kube/fake-apiserver.js';
 
-const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../../test/e2e/fixtures');
+const FIXTURES = path.join(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../../test/fixtures/tool-output',
+);
 const fixture = (name: string) => readFileSync(path.join(FIXTURES, name), 'utf8');
 
 export type Cni = 'calico' | 'cilium';

@@ -1,6 +1,6 @@
 /**
  * iperf3 JSON parsing, on output captured from real iperf3 runs on loopback (TCP and UDP), and on the
- * captured error report of a refused connection (test/perf/fixtures/iperf3-error.json).
+ * captured error report of a refused connection (test/fixtures/tool-output/iperf3-error.json).
  */
 import { test, describe, after, before } from 'node:test';
 import assert from 'node:assert/strict';
@@ -67,7 +67,7 @@ describe('iperf3 JSON', () => {
 
   test('an error report becomes a MeasurementError naming the run', () => {
     const fixture: unknown = JSON.parse(
-      readFileSync(path.join(PROJECT_ROOT, 'test/perf/fixtures/iperf3-error.json'), 'utf8'),
+      readFileSync(path.join(PROJECT_ROOT, 'test/fixtures/tool-output/iperf3-error.json'), 'utf8'),
     );
     assert.throws(
       () => parseIperf3Tcp(fixture, 'iperf3 on path cross-node (a/b → 10.0.0.2:5201)'),
