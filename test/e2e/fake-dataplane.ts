@@ -19,8 +19,8 @@
  *   own timeout with `dropWaitsForTimeout` (what a real dropped packet costs). `ignorePolicies`
  *   stands for a CNI that enforces nothing: every probe to a served port connects.
  * - `iperf3 --version`, `iperf3 -s`, `iperf3 -c ... --json`: replies captured from the real iperf3 on
- *   this machine (test/fixtures/tool-output/), scaled per candidate so the two differ; a client only gets a report when
- *   an iperf3 server was started (through the driver's spawn) in the pod that owns the target address.
+ *   this machine (test/fixtures/tool-output/), scaled per candidate so the two differ; a client only
+ *   gets a report when an iperf3 server was started (through the driver's spawn) in the pod that owns the target address.
  * - `node <agent> rr-server` / `rr` / `crr`: the agent's real report (captured on loopback), with the
  *   same server check.
  * - the driver's spawn wrapper (`/bin/sh -c 'echo $$ > PIDFILE; exec "$@"'`) keeps a server running
