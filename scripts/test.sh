@@ -4,9 +4,8 @@
 #   scripts/test.sh unit   every test that needs no root (`npm run test:unit`)
 # Tests run two files at a time with node's test coverage of src/ (summary at the end; the full run
 # fails below the floors below, set a little under the figures of 2026-11-30: 95.4% of lines, 86.8%
-# of branches, 95.0% of functions). The quickstart's end-to-end test, the longest, starts first so the
-# other files run beside it. The statistical end-to-end tests (A/A, drift) then run alone: they measure
-# this machine and must not share its cores with other tests.
+# of branches, 95.0% of functions). The end-to-end tests that measure this machine (A/A, drift, the
+# quickstart, whose time is a target) then run alone, one at a time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/node-env.sh
@@ -19,15 +18,12 @@ npm run --silent lint
 COVERAGE_LINES=93
 COVERAGE_BRANCHES=84
 COVERAGE_FUNCTIONS=92
-# Statistical measurements of this machine: run alone, after the rest.
-solo=(dist/test/e2e/aa.netns.test.js dist/test/e2e/drift.netns.test.js)
-first=dist/test/e2e/quickstart.netns.test.js
+# Measurements of this machine: run alone, after the rest.
+solo=(dist/test/e2e/aa.netns.test.js dist/test/e2e/drift.netns.test.js dist/test/e2e/quickstart.netns.test.js)
 
 is_solo() { local f; for f in "${solo[@]}"; do [ "$f" = "$1" ] && return 0; done; return 1; }
 files=()
-[ "$mode" = unit ] || files+=("$first")
 while IFS= read -r f; do
-  [ "$f" = "$first" ] && continue
   if [ "$mode" = unit ] && [[ "$f" == *.netns.test.js ]]; then continue; fi
   is_solo "$f" || files+=("$f")
 done < <(find dist/test -name "*.test.js" | sort)
@@ -40,6 +36,6 @@ fi
 echo "test: ${#files[@]} test files, two at a time, Node $(node --version)"
 node --enable-source-maps --test --test-concurrency=2 --test-reporter=spec "${coverage[@]}" "${files[@]}"
 if [ "$mode" = all ]; then
-  echo "test: ${#solo[@]} statistical end-to-end test files, alone"
+  echo "test: ${#solo[@]} end-to-end test files that measure this machine, one at a time"
   node --test --test-concurrency=1 --test-reporter=spec "${solo[@]}"
 fi
