@@ -30,11 +30,11 @@ export default tseslint.config(
     // inherit that. Typing the fake store with the client's models is the way to drop this exception;
     // the no-unsafe rules stay on everywhere else (src, bench and every other test).
     files: [
-      'test/kube/fake-apiserver.ts',
-      'test/kube/fake-apiserver-strict.test.ts',
-      'test/kube/driver.test.ts',
-      'test/kube/driver-batch.test.ts',
-      'test/kube/rbac.test.ts',
+      'test/cluster/kube/fake-apiserver.ts',
+      'test/cluster/kube/fake-apiserver-strict.test.ts',
+      'test/cluster/kube/driver.test.ts',
+      'test/cluster/kube/driver-batch.test.ts',
+      'test/cluster/kube/rbac.test.ts',
       'test/e2e/fake-dataplane.ts',
       'test/e2e/kube-run.test.ts',
       'test/e2e/kube-admin-tier.test.ts',

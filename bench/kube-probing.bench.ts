@@ -28,7 +28,7 @@ import type { CaseResult } from '../src/results/schema.js';
 import { kubeClusterSchema } from '../src/scenario/schema.js';
 import { runConformance } from '../src/workloads/conformance/run.js';
 import { fakeDataplane } from '../test/e2e/fake-dataplane.js';
-import { FakeApiServer } from '../test/kube/fake-apiserver.js';
+import { FakeApiServer } from '../test/cluster/kube/fake-apiserver.js';
 
 export interface KubeProbingBenchOptions {
   /** Cases of the suite run batched; default: all (284 with TCP and UDP). */

@@ -29,7 +29,7 @@ import { netpolCommands } from '../../src/cli/commands/netpol.js';
 import type { ResultsFile } from '../../src/results/schema.js';
 import type { DataplaneOptions } from '../e2e/fake-dataplane.js';
 import { CONTEXT, preinstallCalico, runCnibench, startFakeKind, type FakeKind } from '../e2e/fake-kind.js';
-import { crdSkipReason, UPSTREAM_DIR } from '../netpol-model/crd-check.js';
+import { crdSkipReason, UPSTREAM_DIR } from '../netpol/crd-check.js';
 import { parseScsOutput } from './scs-runner-parse.js';
 
 const ALL_IDS = [

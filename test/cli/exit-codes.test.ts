@@ -1,7 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import {
   CLI_EXIT_CODES,
   INTERNAL_ERROR,
@@ -11,8 +10,9 @@ import {
 } from '../../src/cli/exit-codes.js';
 import { CheckFailedError, EnvironmentError, InputError } from '../../src/util/errors.js';
 import { installInterruptGuard } from '../../src/run/signals.js';
+import { repoPath } from '../helpers/paths.js';
 
-const DOC = fileURLToPath(new URL('../../../docs/exit-codes.md', import.meta.url));
+const DOC = repoPath('docs/exit-codes.md');
 
 describe('exit codes', () => {
   test('cnibench errors keep their code; several problems are printed one per line', () => {

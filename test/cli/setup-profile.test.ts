@@ -5,8 +5,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setupProfile } from '../../src/cli/setup-profile.js';
+import { REPO_ROOT } from '../helpers/paths.js';
 
-const repo = path.resolve(import.meta.dirname, '../../..');
+const repo = REPO_ROOT;
 const quickstart = path.join(repo, 'scenarios/quickstart.yaml');
 const kind = path.join(repo, 'scenarios/kind-calico-vs-cilium.yaml');
 

@@ -8,7 +8,7 @@
  * registers Cilium's CRDs (cilium.io) and a CiliumNode per node through the API, as the real one does.
  * They react to what the code under test sends, so the tests exercise the real wait logic.
  */
-import type { FakeApiServer, KubeObject, WatchEvent } from '../kube/fake-apiserver.js';
+import type { FakeApiServer, KubeObject, WatchEvent } from '../cluster/kube/fake-apiserver.js';
 
 export interface ControllerOptions {
   /** Delay before a DaemonSet/Deployment reports being rolled out. */

@@ -1,8 +1,7 @@
 /** Shared bits of the CNI installer tests: fixture paths, parsed candidates, the CLI runner. */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { execa } from 'execa';
 import { candidateSchema, kubeClusterSchema, type KubeClusterConfig } from '../../src/scenario/schema.js';
 import type { Artifact, KubeCandidate, PlanInputs } from '../../src/cni/installer.js';
@@ -12,11 +11,12 @@ import { createGzip } from 'node:zlib';
 import { pack } from 'tar-stream';
 import { fetchToCache } from '../../src/cni/cache.js';
 import { calicoManifests } from '../../src/cni/calico/release.js';
+import { CLI_MAIN, REPO_ROOT } from '../helpers/paths.js';
 
-/** Repository root (tests run from dist/test/cni). */
-export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+/** Repository root. */
+export const repoRoot = REPO_ROOT;
 export const fixture = (name: string) => join(repoRoot, 'test/fixtures/cni', name);
-export const cliMain = join(repoRoot, 'dist/src/cli/main.js');
+export const cliMain = CLI_MAIN;
 
 export function tempDir(t: { after: (fn: () => void) => void }, prefix = 'cnibench-cni-'): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));

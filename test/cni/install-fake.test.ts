@@ -14,7 +14,7 @@ import { detectCnis, installedVersionsRecord } from '../../src/cni/detect.js';
 import type { InstallProgress } from '../../src/cni/installer.js';
 import { installCandidate, uninstallCandidate } from '../../src/cni/session.js';
 import { EnvironmentError } from '../../src/util/errors.js';
-import { FakeApiServer, type FakeNode, type KubeObject } from '../kube/fake-apiserver.js';
+import { FakeApiServer, type FakeNode, type KubeObject } from '../cluster/kube/fake-apiserver.js';
 import { startControllers, type ControllerOptions } from './fake-controllers.js';
 import {
   calico,

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { connect } from '../../src/cluster/kube/client.js';
 import { installCandidate, uninstallCandidate } from '../../src/cni/session.js';
 import { EnvironmentError } from '../../src/util/errors.js';
-import { FakeApiServer, type AuthzAttributes, type RecordedRequest } from '../kube/fake-apiserver.js';
+import { FakeApiServer, type AuthzAttributes, type RecordedRequest } from '../cluster/kube/fake-apiserver.js';
 import { startControllers } from './fake-controllers.js';
 import { calico, calicoFixture, cilium, fixture, fixtureFetch, kubeCluster, tempDir } from './helpers.js';
 

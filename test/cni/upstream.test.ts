@@ -13,7 +13,7 @@
  * In CI (CI=true) ../shared/upstream must exist; in a clone without it these tests say they were skipped.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Ajv } from 'ajv';
@@ -29,11 +29,12 @@ import { ciliumValues, imageBlocks, mergeValues } from '../../src/cni/cilium/val
 import type { Artifact, PlanInputs } from '../../src/cni/installer.js';
 import { parseManifest } from '../../src/cni/manifest.js';
 import { CALICO_FEATURES, CILIUM_FEATURES, hasFeature } from '../../src/scenario/cni-versions.js';
-import { crdVersionSchema, unknownFields, valueProblems } from '../kube/crd-schema.js';
-import { FakeApiServer } from '../kube/fake-apiserver.js';
-import { calico, cilium, kubeCluster, repoRoot, tempDir } from './helpers.js';
+import { crdVersionSchema, unknownFields, valueProblems } from '../cluster/kube/crd-schema.js';
+import { FakeApiServer } from '../cluster/kube/fake-apiserver.js';
+import { calico, cilium, kubeCluster, tempDir } from './helpers.js';
+import { UPSTREAM_ROOT } from '../helpers/paths.js';
 
-const UPSTREAM = resolve(repoRoot, '../shared/upstream');
+const UPSTREAM = UPSTREAM_ROOT;
 const present = existsSync(UPSTREAM);
 const SKIP = present
   ? false

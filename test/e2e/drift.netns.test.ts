@@ -13,7 +13,7 @@ import { formatCompareReport } from '../../src/stats/compare-format.js';
 import { compareRuns } from '../../src/stats/results-compare.js';
 import { runLatency } from '../../src/workloads/latency/run.js';
 import { syntheticResults } from '../stats/fixtures.js';
-import { AGENT_COMMAND, perfDriver } from '../perf/helpers/perf-driver.js';
+import { AGENT_COMMAND, perfDriver } from '../workloads/helpers/perf-driver.js';
 
 const SLOWER = 1.4;
 

@@ -32,7 +32,6 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseProbeArgs, type AgentProbeResult, type ProbeTarget } from '../../src/agent/probe.js';
 import { isAllowed } from '../../src/netpol/truth-table.js';
 import type {
@@ -53,12 +52,10 @@ import type {
   ExecReply,
   FakeApiServer,
   KubeObject,
-} from '../kube/fake-apiserver.js';
+} from '../cluster/kube/fake-apiserver.js';
+import { repoPath } from '../helpers/paths.js';
 
-const FIXTURES = path.join(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '../../../test/fixtures/tool-output',
-);
+const FIXTURES = repoPath('test/fixtures/tool-output');
 const fixture = (name: string) => readFileSync(path.join(FIXTURES, name), 'utf8');
 
 export type Cni = 'calico' | 'cilium';

@@ -10,15 +10,15 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { parse, stringify } from 'yaml';
 import { startControllers } from '../cni/fake-controllers.js';
 import { cacheCalico } from '../cni/helpers.js';
-import { FakeApiServer } from '../kube/fake-apiserver.js';
+import { FakeApiServer } from '../cluster/kube/fake-apiserver.js';
 import { fakeDataplane, type DataplaneOptions, type FakeDataplane } from './fake-dataplane.js';
+import { CLI_MAIN, REPO_ROOT } from '../helpers/paths.js';
 
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+export const repoRoot = REPO_ROOT;
 export const CONTEXT = 'kind-cnibench';
 /** The Calico release of scenarios/kind-calico-vs-cilium.yaml. */
 export const CALICO_VERSION = 'v3.32.1';
@@ -146,7 +146,7 @@ export function writeScenario(
 
 /** Runs the built CLI (`cnibench ...`) as a child process against the fake cluster. */
 export async function runCnibench(fk: FakeKind, args: string[]) {
-  return execa(process.execPath, [path.join(repoRoot, 'dist/src/cli/main.js'), ...args], {
+  return execa(process.execPath, [CLI_MAIN, ...args], {
     reject: false,
     cwd: fk.dir,
     env: { ...process.env, ...fk.env },

@@ -30,8 +30,9 @@ import {
   writeScenario,
   type FakeKind,
 } from './fake-kind.js';
+import { UPSTREAM_ROOT } from '../helpers/paths.js';
 
-const UPSTREAM = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../../../shared/upstream');
+const UPSTREAM = UPSTREAM_ROOT;
 const SKIP = existsSync(UPSTREAM)
   ? false
   : `skipped: ${UPSTREAM} (the real Calico and network-policy-api files, see its SOURCES.md) is not next to this clone; CI has it`;

@@ -21,7 +21,7 @@ import { parse } from 'yaml';
 import { HARNESS_PERMISSIONS } from '../../src/cluster/kube/permissions.js';
 import { builtinSuite, filterByTags } from '../../src/netpol/suite/index.js';
 import type { ResultsFile } from '../../src/results/schema.js';
-import type { RecordedRequest } from '../kube/fake-apiserver.js';
+import type { RecordedRequest } from '../cluster/kube/fake-apiserver.js';
 import { parseProbeArgs } from '../../src/agent/probe.js';
 import type { ProbeMode } from '../../src/cluster/kube/probe-round.js';
 import type { ExecLogEntry } from './fake-dataplane.js';

@@ -1,7 +1,7 @@
 /**
  * The one list of API permissions the harness's kube driver needs. `preflight()` checks each with a
  * SelfSubjectAccessReview and `cnibench rbac` / deploy/rbac.yaml grant exactly these, so the two can
- * never disagree. Least privilege: exactly the verbs the driver calls, no more (test/kube/rbac.test.ts
+ * never disagree. Least privilege: exactly the verbs the driver calls, no more (test/cluster/kube/rbac.test.ts
  * derives the list from the requests the driver sends to the fake API server). Installing a CNI needs
  * far more — in practice cluster-admin — and is checked separately (src/cni/permissions.ts).
  */

@@ -10,7 +10,7 @@
  * changing an action or a priority, deleting the NetworkPolicy); the mutations accumulate. Every
  * policy state a test goes through is one case here, named upstream-<test>-<n>-<state>. The
  * expected verdicts of the upstream assertions live in the tests of this repository
- * (test/netpol-suite/upstream-admin-assertions.ts), never in the cases.
+ * (test/netpol/suite/upstream-admin-assertions.ts), never in the cases.
  */
 import type { AdminTierApi, NetworkPolicy, Probe } from '../types.js';
 import { house, houseNs, housePodIp, nsNamed, probes, type House } from './admin-layout.js';
