@@ -14,6 +14,7 @@ import { KubeAccessError, type KubeConnection } from '../cluster/kube/client.js'
 import { detectCnis, type DetectedCni } from '../cni/detect.js';
 import { builtinSuite } from '../netpol/suite/index.js';
 import { renderReports } from '../report/render.js';
+import { adminTierApisRecord, describeAdminTierApis } from '../results/admin-tier-apis.js';
 import { collectProvenance } from '../results/provenance.js';
 import {
   RESULTS_SCHEMA_VERSION,
@@ -262,14 +263,8 @@ export async function runScs0219Check(opts: CheckOptions, io: CheckIo): Promise<
       detectedCnis = found.found;
       if (found.warning) warnings.push(found.warning);
       // Which admin-tier API the cluster serves decides what the SHOULD can run (capabilities()).
-      const admin = await driver.detectAdminTier();
-      progress.info(
-        `admin tier: ${admin.served.length ? `serves ${admin.served.join(', ')}` : 'not served'}${Object.values(
-          admin.missing,
-        )
-          .map((m) => `; ${m.reason}`)
-          .join('')}`,
-      );
+      const admin = adminTierApisRecord(await driver.detectAdminTier());
+      progress.info(describeAdminTierApis(admin));
       store.update((r) => {
         r.provenance.cluster = {
           kind: 'kube',
@@ -285,6 +280,7 @@ export async function runScs0219Check(opts: CheckOptions, io: CheckIo): Promise<
             ? `${detectedCnis.map(cniTitle).join(' + ')} (detected on context ${conn.context})`
             : `unrecognised CNI (context ${conn.context})`;
         if (main) c.version = main.version;
+        c.adminTierApis = admin;
         c.installedVersions = Object.fromEntries(
           detectedCnis.map((d) => [`${d.namespace}/${d.name}`, d.version]),
         );

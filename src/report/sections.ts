@@ -5,7 +5,8 @@
  * ("local reference profile (routed)", never "Calico" for a stand-in).
  */
 import { stringify } from 'yaml';
-import type { CandidateResult, CaseResult, Measurement } from '../results/schema.js';
+import { describeAdminTierApis } from '../results/admin-tier-apis.js';
+import type { AdminTierApisRecord, CandidateResult, CaseResult, Measurement } from '../results/schema.js';
 import { ADMIN_TIER_API_TITLE, adminTierResults, readAdminTier } from '../scoring/admin-tier.js';
 import { allTags, isNetworkPolicyCase, tallyCases } from '../scoring/features.js';
 import type { FeatureCell } from '../scoring/types.js';
@@ -601,8 +602,29 @@ function provenanceBlocks(m: ReportModel): Block[] {
     );
     if (versions.length > 0)
       out.push({ kind: 'table', headers: ['Candidate', 'Installed versions'], rows: versions });
+    // Real clusters: what the cluster served of the admin tier, the evidence behind "unsupported by cluster".
+    const admin = cands.flatMap((c): Cell[][] =>
+      c.adminTierApis === undefined
+        ? []
+        : [[c.label, describeAdminTierApis(c.adminTierApis), crdList(c.adminTierApis)]],
+    );
+    if (admin.length > 0)
+      out.push({ kind: 'table', headers: ['Candidate', 'Admin-tier APIs', 'CRDs read'], rows: admin });
   }
   return out;
+}
+
+/** "clusternetworkpolicies.policy.networking.k8s.io v1alpha2 (v0.2.0, standard)", or "none installed". */
+function crdList(r: AdminTierApisRecord): string {
+  const installed = r.crds.filter((c) => c.installed);
+  if (installed.length === 0) return 'none installed';
+  return installed
+    .map((c) => {
+      const origin = [c.bundleVersion, c.channel].filter(Boolean).join(', ');
+      const state = c.established ? '' : ', not Established';
+      return `${c.crd} ${c.servedVersions.join('/') || 'no served version'}${origin ? ` (${origin})` : ''}${state}`;
+    })
+    .join('; ');
 }
 
 function scenarioBlocks(m: ReportModel): Block[] {

@@ -4,7 +4,7 @@
  * RESULTS_SCHEMA_VERSION on any incompatible change.
  */
 import type { PathKind } from '../cluster/driver.js';
-import type { Protocol } from '../netpol/types.js';
+import type { AdminTierApi, Protocol } from '../netpol/types.js';
 import type { Scenario } from '../scenario/schema.js';
 
 export const RESULTS_SCHEMA_VERSION = 2;
@@ -291,12 +291,31 @@ export interface CandidateResult {
   version?: string;
   /** Versions actually running, read from the cluster after install. */
   installedVersions?: Record<string, string>;
+  /** Real clusters: the admin-tier APIs the cluster served when it was evaluated (after the install). */
+  adminTierApis?: AdminTierApisRecord;
   settings: Record<string, unknown>;
   conformance?: ConformanceResult;
   measurements: Measurement[];
   /** Ids of finished steps, for --resume. */
   completedSteps: string[];
   errors: Array<{ step: string; message: string }>;
+}
+
+/** Which admin-tier API versions a real cluster served, read from its CRDs (docs/admin-tier.md). */
+export interface AdminTierApisRecord {
+  /** Versions cnibench could apply: CRD installed, serving the version, Established. */
+  served: AdminTierApi[];
+  /** Why each other version could not be applied. */
+  missing: Partial<Record<AdminTierApi, string>>;
+  /** The CRDs as read: name, served versions, Established, network-policy-api bundle version and channel. */
+  crds: Array<{
+    crd: string;
+    installed: boolean;
+    servedVersions: string[];
+    established: boolean;
+    bundleVersion?: string;
+    channel?: string;
+  }>;
 }
 
 export interface ResultsFile {

@@ -6,6 +6,7 @@
 import { KubeDriver } from '../cluster/kube/driver.js';
 import { isKubeCandidate } from '../cni/installer.js';
 import { installCandidate, uninstallCandidate } from '../cni/session.js';
+import { adminTierApisRecord, describeAdminTierApis } from '../results/admin-tier-apis.js';
 import { shortRunId, type ResultsStore } from '../results/store.js';
 import type { Candidate, KubeClusterConfig } from '../scenario/schema.js';
 import { InputError } from '../util/errors.js';
@@ -46,14 +47,12 @@ export async function openKubeCandidate(
   });
   progress.info(`${c.cni} ready after ${(installed.readyMs / 1000).toFixed(0)} s`);
   // After the install: the CNI's manifests may have brought the admin-tier CRDs.
-  const admin = await driver.detectAdminTier();
-  progress.info(
-    `admin tier: ${admin.served.length ? `serves ${admin.served.join(', ')}` : 'not served'}${Object.values(
-      admin.missing,
-    )
-      .map((m) => `; ${m.reason}`)
-      .join('')}`,
-  );
+  const admin = adminTierApisRecord(await driver.detectAdminTier());
+  progress.info(describeAdminTierApis(admin));
+  store.update((r) => {
+    const entry = r.candidates.find((x) => x.name === c.name);
+    if (entry) entry.adminTierApis = admin;
+  });
 
   return candidateCluster(driver, ['agent'], async (p) => {
     await driver.cleanup();

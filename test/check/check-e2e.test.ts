@@ -224,6 +224,17 @@ describe('cnibench check scs-0219 against the fake API server with a fake datapl
       [['calico', 'v3.32.1', 'calico-system/calico-node']],
     );
     assert.equal(r.candidates[0]?.cni, 'calico');
+    // What the cluster served of the admin tier is evidence too: here, no CRD at all.
+    assert.deepEqual(r.candidates[0]?.adminTierApis?.served, []);
+    assert.match(
+      r.candidates[0]?.adminTierApis?.missing.v1alpha2 ?? '',
+      /clusternetworkpolicies.* not installed/,
+    );
+    assert.ok(r.candidates[0]?.adminTierApis?.crds.every((c) => !c.installed));
+    assert.match(
+      readFileSync(path.join(enforcing.runDir, 'report.md'), 'utf8'),
+      /\| Calico v3\.32\.1 \(detected on context kind-cnibench\) \| admin tier: not served; .* \| none installed \|/,
+    );
     assert.deepEqual(
       r.check?.verdicts.map((v) => [v.id, v.requirement, v.verdict]),
       [
@@ -331,6 +342,12 @@ describe('cnibench check scs-0219 against the fake API server with a fake datapl
       assert.doesNotMatch(c.stderr, /^WARNING: scs-0219-admin-policy/m);
       const conf = c.results?.candidates[0]?.conformance;
       assert.equal(conf?.adminTierCanaries?.[0]?.outcome, 'enforced', c.stderr);
+      const apis = c.results?.candidates[0]?.adminTierApis;
+      assert.deepEqual(apis?.served, ['v1alpha2']);
+      assert.deepEqual(
+        apis?.crds.filter((x) => x.installed).map((x) => [x.crd, x.servedVersions, x.established]),
+        [['clusternetworkpolicies.policy.networking.k8s.io', ['v1alpha2'], true]],
+      );
     },
   );
 });
