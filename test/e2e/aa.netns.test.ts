@@ -7,50 +7,33 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ResultsFile } from '../../src/results/schema.js';
-import { networkObjects, runCli, runIds } from './helpers-local.js';
+import { networkObjects, ROUTED, runCli, runIds, writeScenario } from './helpers-local.js';
 
 test(
   'A/A: the same profile twice — fewer than 5% of comparisons better or worse after adjustment',
   { timeout: 400_000 },
   async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'cnibench-aa-'));
-    const scenario = path.join(dir, 'aa.yaml');
-    writeFileSync(
-      scenario,
-      [
-        'name: aa',
-        'candidates:',
-        '  - name: routed',
-        '    cni: local-routed',
-        'workloads:',
-        '  - kind: throughput',
-        '    paths: [same-node, cross-node, service]',
-        '    streams: [1, 4]',
-        '    duration: 1',
+    const { dir, file: scenario } = writeScenario({
+      name: 'aa',
+      candidates: ROUTED,
+      workloads: [
         // iperf3 runs whole seconds: a paired baseline would add a third to the test's time.
-        '    baseline: false',
-        '  - kind: latency',
-        '    mode: rr',
-        '    paths: [same-node, cross-node, service]',
-        '    duration: 0.25',
-        '  - kind: latency',
-        '    mode: crr',
-        '    paths: [same-node, cross-node, service]',
-        '    duration: 0.25',
-        'repetitions:',
-        '  count: 6',
-        '  warmup: 0',
-        '  adaptive: false',
-        'report:',
-        '  formats: [md, json]',
-        '  charts: false',
-        '',
-      ].join('\n'),
-    );
+        {
+          kind: 'throughput',
+          paths: ['same-node', 'cross-node', 'service'],
+          streams: [1, 4],
+          duration: 1,
+          baseline: false,
+        },
+        { kind: 'latency', mode: 'rr', paths: ['same-node', 'cross-node', 'service'], duration: 0.25 },
+        { kind: 'latency', mode: 'crr', paths: ['same-node', 'cross-node', 'service'], duration: 0.25 },
+      ],
+      repetitions: { count: 6, warmup: 0, adaptive: false },
+      report: { formats: ['md', 'json'], charts: false },
+    });
     const started = Date.now();
     const run = await runCli(['run', scenario, '--aa', '--results-dir', dir]);
     const seconds = (Date.now() - started) / 1000;

@@ -1,6 +1,9 @@
 /** Running the real `cnibench` executable in a child process, and snapshots of the machine's network state. */
 import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { stringify } from 'yaml';
 import { PROJECT_ROOT } from '../../src/util/version.js';
 
 export const CLI = path.join(PROJECT_ROOT, 'dist', 'src', 'cli', 'main.js');
@@ -59,3 +62,17 @@ export function runIds(stderr: string): { runId: string; objectId: string } {
   if (runId === undefined || id === undefined) throw new Error(`no run id in the output:\n${stderr}`);
   return { runId, objectId: `cnb-${id}` };
 }
+
+/** A scenario written to a fresh temporary directory: the file (`<name>.yaml`) and its directory. */
+export function writeScenario(doc: { name: string } & Record<string, unknown>): {
+  dir: string;
+  file: string;
+} {
+  const dir = mkdtempSync(path.join(tmpdir(), `cnibench-${doc.name}-`));
+  const file = path.join(dir, `${doc.name}.yaml`);
+  writeFileSync(file, stringify(doc));
+  return { dir, file };
+}
+
+/** The routed local profile alone. */
+export const ROUTED = [{ name: 'routed', cni: 'local-routed' }];

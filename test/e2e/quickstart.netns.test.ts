@@ -5,12 +5,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { ResultsFile } from '../../src/results/schema.js';
 import { loadReport } from '../helpers/chromium.js';
-import { networkObjects, runCli, runIds } from './helpers-local.js';
+import { networkObjects, ROUTED, runCli, runIds, writeScenario } from './helpers-local.js';
 import { must } from '../helpers/must.js';
 
 const readResults = (dir: string): ResultsFile =>
@@ -163,35 +163,21 @@ test(
   'Ctrl-C in the middle of an interleaved run removes both clusters and keeps what was measured; --resume finishes it',
   { timeout: 600_000 },
   async () => {
-    const scenario = path.join(mkdtempSync(path.join(tmpdir(), 'cnibench-sigint-')), 'interrupt.yaml');
-    writeFileSync(
-      scenario,
-      [
-        'name: interrupt',
-        'candidates:',
-        '  - name: routed',
-        '    cni: local-routed',
-        '  - name: vxlan',
-        '    cni: local-vxlan',
-        'workloads:',
-        '  - kind: latency',
-        '    paths: [same-node]',
-        '    duration: 1',
-        '    baseline: false',
-        '  - kind: conformance',
-        '    protocols: [TCP]',
+    const { file: scenario } = writeScenario({
+      name: 'interrupt',
+      candidates: [...ROUTED, { name: 'vxlan', cni: 'local-vxlan' }],
+      workloads: [
+        { kind: 'latency', paths: ['same-node'], duration: 1, baseline: false },
         // The admin tier is the quickstart's job; this run is about Ctrl-C and --resume.
-        '    excludeTags: [cluster-network-policy, admin-network-policy]',
-        'repetitions:',
-        '  count: 2',
-        '  warmup: 0',
-        '  adaptive: false',
-        'report:',
-        '  formats: [md, json]',
-        '  charts: false',
-        '',
-      ].join('\n'),
-    );
+        {
+          kind: 'conformance',
+          protocols: ['TCP'],
+          excludeTags: ['cluster-network-policy', 'admin-network-policy'],
+        },
+      ],
+      repetitions: { count: 2, warmup: 0, adaptive: false },
+      report: { formats: ['md', 'json'], charts: false },
+    });
     const resultsDir = mkdtempSync(path.join(tmpdir(), 'cnibench-sigint-results-'));
     const before = networkObjects('cnb');
     // Interrupt once the latency step is saved and conformance is well under way: both candidates'
@@ -252,28 +238,13 @@ test('a broken scenario is refused before anything is created', async () => {
 });
 
 test('a run killed with SIGKILL leaves objects that the next run removes', { timeout: 300_000 }, async () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'cnibench-crash-'));
-  const scenario = path.join(dir, 'crash.yaml');
-  writeFileSync(
-    scenario,
-    [
-      'name: crash',
-      'candidates:',
-      '  - name: routed',
-      '    cni: local-routed',
-      'workloads:',
-      '  - kind: latency',
-      '    paths: [same-node]',
-      '    duration: 1',
-      '    baseline: false',
-      'repetitions:',
-      '  count: 1',
-      '  warmup: 0',
-      'report:',
-      '  formats: [json]',
-      '',
-    ].join('\n'),
-  );
+  const { dir, file: scenario } = writeScenario({
+    name: 'crash',
+    candidates: ROUTED,
+    workloads: [{ kind: 'latency', paths: ['same-node'], duration: 1, baseline: false }],
+    repetitions: { count: 1, warmup: 0 },
+    report: { formats: ['json'] },
+  });
   const crashed = await runCli(['run', scenario, '--results-dir', dir], {
     interruptWhen: (err) => (/rr payload=1 same-node: sample 1/.test(err) ? 'SIGKILL' : undefined),
   });
