@@ -4,6 +4,7 @@
  * RESULTS_SCHEMA_VERSION on any incompatible change.
  */
 import type { PathKind } from '../cluster/driver.js';
+import type { AdminTierCrdState } from '../cluster/kube/admin-policies.js';
 import type { AdminTierApi, Protocol } from '../netpol/types.js';
 import type { Scenario } from '../scenario/schema.js';
 
@@ -307,15 +308,16 @@ export interface AdminTierApisRecord {
   served: AdminTierApi[];
   /** Why each other version could not be applied. */
   missing: Partial<Record<AdminTierApi, string>>;
-  /** The CRDs as read: name, served versions, Established, network-policy-api bundle version and channel. */
-  crds: Array<{
-    crd: string;
-    installed: boolean;
-    servedVersions: string[];
-    established: boolean;
-    bundleVersion?: string;
-    channel?: string;
-  }>;
+  /**
+   * The CRDs as read: name, installed, served versions, Established, network-policy-api bundle version
+   * and channel (the kube driver's own record of them, without the kind and the schemas).
+   */
+  crds: Array<
+    Pick<
+      AdminTierCrdState,
+      'crd' | 'installed' | 'servedVersions' | 'established' | 'bundleVersion' | 'channel'
+    >
+  >;
 }
 
 export interface ResultsFile {
