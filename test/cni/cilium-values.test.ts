@@ -5,6 +5,7 @@ import { ciliumValues, getPath, imageBlocks, mergeValues } from '../../src/cni/c
 import { helmInstallArgs } from '../../src/cni/cilium/helm.js';
 import { InputError } from '../../src/util/errors.js';
 import { cilium, kubeCluster, PUBLIC_REGISTRY_PATTERN } from './helpers.js';
+import { must } from '../helpers/must.js';
 
 const cluster = kubeCluster();
 
@@ -94,9 +95,9 @@ describe('Cilium Helm values', () => {
 
   test('a candidate removed after its run takes its CNI config off the nodes when uninstalled', () => {
     const plan = planCilium(cilium(), cluster);
-    assert.equal((plan.helm!.values.cni as { uninstall: boolean }).uninstall, true);
+    assert.equal((must(plan.helm, 'helm plan').values.cni as { uninstall: boolean }).uninstall, true);
     const kept = planCilium(cilium({}, { uninstallAfter: false }), cluster);
-    assert.equal(kept.helm!.values.cni, undefined);
+    assert.equal(must(kept.helm, 'helm plan').values.cni, undefined);
   });
 
   test('encryption type and Hubble with relay and UI', () => {
@@ -162,7 +163,7 @@ describe('Cilium Helm values', () => {
 describe('Cilium plan', () => {
   test('repository chart at the pinned version, namespace kube-system, cluster context passed to helm', () => {
     const plan = planCilium(cilium(), kubeCluster({ context: 'kind-cnibench', kubeconfig: '/k/config' }));
-    assert.deepEqual(helmInstallArgs(plan.helm!, 'values.yaml'), [
+    assert.deepEqual(helmInstallArgs(must(plan.helm, 'helm plan'), 'values.yaml'), [
       'upgrade',
       '--install',
       'cilium',
@@ -184,7 +185,7 @@ describe('Cilium plan', () => {
 
   test('a local or cached chart replaces the repository and needs no --version', () => {
     const local = planCilium(cilium({ chart: '/charts/cilium-1.20.0.tgz' }), cluster);
-    assert.deepEqual(helmInstallArgs(local.helm!, 'v.yaml').slice(0, 5), [
+    assert.deepEqual(helmInstallArgs(must(local.helm, 'helm plan'), 'v.yaml').slice(0, 5), [
       'upgrade',
       '--install',
       'cilium',
@@ -199,8 +200,8 @@ describe('Cilium plan', () => {
         cached: true,
       },
     });
-    assert.equal(cached.helm!.chart, '/cache/cilium/1.20.0/cilium-1.20.0.tgz');
-    assert.equal(cached.helm!.version, undefined);
+    assert.equal(must(cached.helm, 'helm plan').chart, '/cache/cilium/1.20.0/cilium-1.20.0.tgz');
+    assert.equal(must(cached.helm, 'helm plan').version, undefined);
   });
 
   test('IPsec adds the key Secret; the key is generated at install time, never in a dry run', () => {

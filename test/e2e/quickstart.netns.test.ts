@@ -45,7 +45,7 @@ test(
     );
     for (const c of r.candidates) {
       assert.deepEqual(c.errors, []);
-      const conf = c.conformance!;
+      const conf = must(c.conformance, 'conformance');
       // Every TCP/UDP case passes against the model; the SCTP cases are skipped by tag on this kernel.
       assert.equal(conf.failed, 0, JSON.stringify(conf.failures.slice(0, 2)));
       assert.ok(conf.passed >= 200, `${conf.passed} cases passed`);
@@ -70,7 +70,7 @@ test(
       assert.equal(conf.unsupported ?? 0, 0);
       const paths = new Set(c.measurements.map((m) => m.path));
       assert.deepEqual([...paths].sort(), ['baseline', 'cross-node', 'same-node', 'service']);
-      const tcp = c.measurements.find((m) => m.id === 'throughput/tcp/streams=1/cross-node')!;
+      const tcp = must(c.measurements.find((m) => m.id === 'throughput/tcp/streams=1/cross-node'));
       // Adaptive: 4 samples at least, 6 at most; each with its block, position and paired baseline.
       assert.ok(tcp.samples.length >= 4 && tcp.samples.length <= 6, `${tcp.samples.length} samples`);
       assert.equal(tcp.warmup.length, 1);
