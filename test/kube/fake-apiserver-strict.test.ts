@@ -19,6 +19,7 @@ import { execInPod } from '../../src/cluster/kube/exec.js';
 import { applyObject } from '../../src/cni/apply.js';
 import { ExitCode } from '../../src/util/errors.js';
 import { startFakeCluster, type FakeCluster } from './helpers.js';
+import { plain } from './fake-models.js';
 
 const CRD = {
   apiVersion: 'apiextensions.k8s.io/v1',
@@ -106,12 +107,8 @@ describe('fake API server: what a real API server refuses', () => {
     assert.ok(early instanceof KubeApiError, String(early));
     assert.equal(early.status, 404);
     await sleep(250);
-    const crd = fc.api.store.get(
-      'apiextensions.k8s.io/v1',
-      'CustomResourceDefinition',
-      'widgets.example.com',
-    );
-    assert.ok(crd?.status?.conditions.some((c: { type: string }) => c.type === 'Established'));
+    const crd = fc.api.store.model('CustomResourceDefinition', 'widgets.example.com');
+    assert.ok(crd?.status?.conditions?.some((c) => c.type === 'Established'));
     await apply(conn, widget({ size: 2, colour: 'red', port: 'http', extra: { anything: [1] } }));
 
     const bad = await rejection(apply(conn, widget({ size: 0, colour: 'green' }, 'w2')));
@@ -167,7 +164,7 @@ describe('fake API server: what a real API server refuses', () => {
     );
     const pruned = await raw(fc, 'POST', '/api/v1/namespaces/default/pods', pod);
     assert.equal(pruned.status, 201);
-    assert.deepEqual(fc.api.store.get('v1', 'Pod', 'p', 'default')?.spec.containers[0], {
+    assert.deepEqual(plain(fc.api.store.model('Pod', 'p', 'default')?.spec?.containers[0]), {
       name: 'c',
       image: 'i',
     });
