@@ -205,7 +205,11 @@ describe('KubeDriver against the fake API server (probe mode agnhost)', () => {
   test('probes run agnhost connect through exec and report what its output says', async () => {
     const pods = await driver.ensureLayout(sampleCase());
     await driver.setPolicies(sampleCase().policies, pods);
-    const ip = (k: string) => pods.find((p) => p.key === k)!.ip;
+    const ip = (k: string) =>
+      must(
+        pods.find((p) => p.key === k),
+        k,
+      ).ip;
     const reqs: ProbeRequest[] = [
       { from: 'y/a', to: 'x/a', toIp: ip('x/a'), port: 80, protocol: 'TCP' },
       { from: 'x/b', to: 'x/a', toIp: ip('x/a'), port: 80, protocol: 'TCP' },
@@ -225,7 +229,7 @@ describe('KubeDriver against the fake API server (probe mode agnhost)', () => {
       ],
     );
     const execs = fc.api.requests.filter((r) => r.path.endsWith('/exec'));
-    const last = execs.at(-1)!;
+    const last = must(execs.at(-1), 'an exec request');
     assert.equal(last.query.container, 'cont-80-tcp');
     assert.deepEqual(last.protocols, ['v4.channel.k8s.io']);
     assert.ok(res.every((r) => r.elapsedMs >= 0));
@@ -318,8 +322,9 @@ describe('KubeDriver against the fake API server (probe mode agnhost)', () => {
       const r1 = await driver.exec(client, ['iperf3', '--version']);
       assert.deepEqual(r1, { stdout: 'ran iperf3 --version', stderr: '', exitCode: 0 });
       const r2 = await driver.exec(client, ['agent', 'rr', '--target', '1.2.3.4']);
-      assert.equal(seen.at(-1)![0], 'agent');
-      assert.deepEqual(seen.at(-1)![1], [
+      const [container, command] = must(seen.at(-1), 'the last exec');
+      assert.equal(container, 'agent');
+      assert.deepEqual(command, [
         'node',
         '/opt/cnibench/agent/cnibench-agent.mjs',
         'rr',

@@ -170,6 +170,24 @@ describe('fake API server: what a real API server refuses', () => {
     });
   });
 
+  test('a CRD without its group, names or a version schema is 422 Invalid, naming each field', async () => {
+    const res = await raw(fc, 'POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', {
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: 'gadgets.example.com' },
+      spec: { scope: 'Namespaced', names: { kind: 'Gadget' }, versions: [{ name: 'v1', served: true }] },
+    });
+    assert.equal(res.status, 422);
+    assert.equal(res.body.reason, 'Invalid');
+    for (const field of [
+      'spec.group: Required value',
+      'spec.names.plural: Required value',
+      'spec.versions[0].schema',
+    ])
+      assert.ok(res.body.message?.includes(field), `${field} in ${res.body.message}`);
+    assert.equal(fc.api.store.model('CustomResourceDefinition', 'gadgets.example.com'), undefined);
+  });
+
   test('deleting a CRD deletes its objects and the kind stops being served', async () => {
     assert.ok(fc.api.store.get('example.com/v1', 'Widget', 'w1', 'default'));
     await apiCall(conn, 'delete CRD', () =>

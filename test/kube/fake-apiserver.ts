@@ -931,7 +931,8 @@ export class FakeApiServer {
         ? `${at}: Required value`
         : `${at}: Invalid value: ${i.message}`;
     });
-    const versions = parsed.data?.versions ?? [];
+    // The versions on their own, so a CRD wrong elsewhere still gets its version problems named.
+    const versions = crdSpecSchema.shape.versions.safeParse(recordOr(crd.spec).versions).data ?? [];
     problems.push(
       ...versions.flatMap((v, i) =>
         v.schema?.openAPIV3Schema
