@@ -13,9 +13,12 @@ import { collectImages, parseManifest } from '../../src/cni/manifest.js';
 import type { Artifact, PlanInputs } from '../../src/cni/installer.js';
 import { InputError } from '../../src/util/errors.js';
 import { calico, calicoInputs, fixture, kubeCluster, PUBLIC_REGISTRY_PATTERN } from './helpers.js';
+import { asInstallation } from './calico-models.js';
+import { asModel, isRecord, plain } from '../cluster/kube/fake-models.js';
+import { must } from '../helpers/must.js';
 
-const find = (objs: KubernetesObject[], kind: string) =>
-  objs.find((o) => o.kind === kind) as (KubernetesObject & { spec: any; data?: any }) | undefined; // eslint-disable-line @typescript-eslint/no-explicit-any
+const find = (objs: KubernetesObject[], kind: string) => objs.find((o) => o.kind === kind);
+const installation = (objs: KubernetesObject[]) => asInstallation(find(objs, 'Installation'));
 
 const v29 = calicoInputs('v3.29.1');
 const v32 = calicoInputs('v3.32.1');
@@ -33,7 +36,7 @@ describe('Calico Installation and APIServer', () => {
           kubeCluster(),
           v32,
         );
-        const inst = find(plan.objects, 'Installation')!;
+        const inst = installation(plan.objects);
         const net = inst.spec.calicoNetwork;
         assert.equal(net.linuxDataplane, dataplane);
         assert.deepEqual(net.ipPools, [
@@ -60,7 +63,7 @@ describe('Calico Installation and APIServer', () => {
       kubeCluster({ imageRegistry: 'mirror.corp:5000/proxy', imagePullSecrets: ['mirror-creds', 'other'] }),
       v32,
     );
-    const inst = find(plan.objects, 'Installation')!;
+    const inst = installation(plan.objects);
     assert.equal(inst.spec.calicoNetwork.mtu, 1400);
     assert.equal(inst.spec.registry, 'mirror.corp:5000/proxy/');
     assert.deepEqual(inst.spec.imagePullSecrets, [{ name: 'mirror-creds' }, { name: 'other' }]);
@@ -68,7 +71,8 @@ describe('Calico Installation and APIServer', () => {
 
   test('APIServer is generated unless disabled', () => {
     const withApi = planCalico(calico(), kubeCluster(), v32);
-    assert.deepEqual(find(withApi.objects, 'APIServer')?.spec, {});
+    const apiServer: unknown = find(withApi.objects, 'APIServer');
+    assert.deepEqual(isRecord(apiServer) ? apiServer.spec : undefined, {});
     const without = planCalico(calico({ apiServer: false }), kubeCluster(), v32);
     assert.equal(find(without.objects, 'APIServer'), undefined);
   });
@@ -78,9 +82,12 @@ describe('Calico Installation and APIServer', () => {
       ...v32,
       apiServer: { host: '172.18.0.2', port: 6443 },
     });
-    const cm = find(known.objects, 'ConfigMap')!;
+    const cm = asModel('ConfigMap', find(known.objects, 'ConfigMap'));
     assert.equal(cm.metadata?.namespace, 'tigera-operator');
-    assert.deepEqual(cm.data, { KUBERNETES_SERVICE_HOST: '172.18.0.2', KUBERNETES_SERVICE_PORT: '6443' });
+    assert.deepEqual(plain(cm.data), {
+      KUBERNETES_SERVICE_HOST: '172.18.0.2',
+      KUBERNETES_SERVICE_PORT: '6443',
+    });
     const unknown = planCalico(calico({ dataplane: 'BPF' }), kubeCluster(), v32);
     assert.equal(find(unknown.objects, 'ConfigMap'), undefined);
     assert.ok(unknown.warnings.some((w) => w.includes('kubernetes-services-endpoint')));
@@ -150,10 +157,7 @@ describe('Calico manifests per version', () => {
 
   test('the Installation has ipPools[].name only where the CRD has it (v3.28+)', () => {
     const plan = planCalico(calico({}, { version: 'v3.28.0' }), kubeCluster(), calicoInputs('v3.28.0'));
-    assert.equal(
-      find(plan.objects, 'Installation')?.spec.calicoNetwork.ipPools[0].name,
-      'default-ipv4-ippool',
-    );
+    assert.equal(installation(plan.objects).spec.calicoNetwork.ipPools[0]?.name, 'default-ipv4-ippool');
   });
 
   test('without a registry the manifests are applied as published; plan lists operator and component images', () => {
@@ -177,14 +181,16 @@ describe('Calico manifests per version', () => {
       'mirror.corp:5000/library/busybox:1.36',
     ]);
     for (const img of plan.images) assert.doesNotMatch(img.image, PUBLIC_REGISTRY_PATTERN);
-    const operator = find(planObjects(plan), 'Deployment')!;
-    assert.deepEqual(operator.spec.template.spec.imagePullSecrets, [{ name: 'mirror-creds' }]);
-    // CRDs are never touched by the rewrite; their x-kubernetes-* schema fields survive parsing.
-    const crd = planObjects(plan).find((o) => o.metadata?.name === 'installations.operator.tigera.io') as any; // eslint-disable-line @typescript-eslint/no-explicit-any
-    assert.equal(
-      crd.spec.versions[0].schema.openAPIV3Schema.properties.spec['x-kubernetes-preserve-unknown-fields'],
-      true,
+    const operator = asModel('Deployment', find(planObjects(plan), 'Deployment'));
+    assert.deepEqual(plain(operator.spec?.template.spec?.imagePullSecrets), [{ name: 'mirror-creds' }]);
+    // CRDs are never touched by the rewrite; their x-kubernetes-* schema fields survive parsing (the
+    // client's model names x-kubernetes-preserve-unknown-fields x_kubernetes_preserve_unknown_fields).
+    const crd = asModel(
+      'CustomResourceDefinition',
+      planObjects(plan).find((o) => o.metadata?.name === 'installations.operator.tigera.io'),
     );
+    const schema = must(crd.spec.versions[0], 'the CRD version').schema?.openAPIV3Schema;
+    assert.equal(schema?.properties?.spec?.x_kubernetes_preserve_unknown_fields, true);
   });
 
   test('the rewrite does not modify the parsed input objects', () => {

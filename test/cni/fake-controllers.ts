@@ -9,6 +9,7 @@
  * They react to what the code under test sends, so the tests exercise the real wait logic.
  */
 import type { FakeApiServer, KubeObject, WatchEvent } from '../cluster/kube/fake-apiserver.js';
+import { asModel, isRecord } from '../cluster/kube/fake-models.js';
 
 export interface ControllerOptions {
   /** Delay before a DaemonSet/Deployment reports being rolled out. */
@@ -58,7 +59,7 @@ export function startControllers(api: FakeApiServer, opts: ControllerOptions = {
     if (
       o.kind === 'Deployment' &&
       o.metadata.name === 'cilium-operator' &&
-      (o.status?.readyReplicas ?? 0) > 0 &&
+      (asModel('Deployment', o).status?.readyReplicas ?? 0) > 0 &&
       !ciliumStarted.has(o.metadata.uid ?? '')
     ) {
       ciliumStarted.add(o.metadata.uid ?? '');
@@ -96,34 +97,32 @@ function dsStatus(ds: KubeObject, nodes: number) {
     observedGeneration: ds.metadata.generation ?? 1,
   };
 }
-const dsRolledOut = (ds: KubeObject, nodes: number) =>
-  ds.status?.numberAvailable === nodes && ds.status?.observedGeneration === (ds.metadata.generation ?? 1);
+function dsRolledOut(ds: KubeObject, nodes: number): boolean {
+  const status = asModel('DaemonSet', ds).status;
+  return status?.numberAvailable === nodes && status.observedGeneration === (ds.metadata.generation ?? 1);
+}
 
 /**
  * Replicas that can run: a pod template requiring one node per replica (podAntiAffinity on the host
  * name) fits once per node it tolerates, as the scheduler would place it.
  */
 function schedulableReplicas(d: KubeObject, api: FakeApiServer): number {
-  const want: number = d.spec?.replicas ?? 1;
-  const pod = d.spec?.template?.spec ?? {};
-  const perNode = (pod.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? []).some(
-    (t: { topologyKey?: string }) => t.topologyKey === 'kubernetes.io/hostname',
+  const spec = asModel('Deployment', d).spec;
+  const want = spec?.replicas ?? 1;
+  const pod = spec?.template.spec;
+  const perNode = (pod?.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? []).some(
+    (t) => t.topologyKey === 'kubernetes.io/hostname',
   );
   if (!perNode) return want;
-  const tolerateAll = (pod.tolerations ?? []).some(
-    (t: { key?: string; operator?: string }) => t.operator === 'Exists' && !t.key,
-  );
+  const tolerateAll = (pod?.tolerations ?? []).some((t) => t.operator === 'Exists' && !t.key);
   const nodes = api.store
-    .list('v1', 'Node')
-    .filter(
-      (n) =>
-        tolerateAll || !(n.spec?.taints ?? []).some((t: { effect: string }) => t.effect === 'NoSchedule'),
-    );
+    .models('Node')
+    .filter((n) => tolerateAll || !(n.spec?.taints ?? []).some((t) => t.effect === 'NoSchedule'));
   return Math.min(want, nodes.length);
 }
 
 function deployStatus(d: KubeObject, api: FakeApiServer) {
-  const n = d.spec?.replicas ?? 1;
+  const n = asModel('Deployment', d).spec?.replicas ?? 1;
   const ready = schedulableReplicas(d, api);
   return {
     replicas: n,
@@ -134,9 +133,13 @@ function deployStatus(d: KubeObject, api: FakeApiServer) {
     observedGeneration: d.metadata.generation ?? 1,
   };
 }
-const deployRolledOut = (d: KubeObject, api: FakeApiServer) =>
-  d.status?.readyReplicas === schedulableReplicas(d, api) &&
-  d.status?.observedGeneration === (d.metadata.generation ?? 1);
+function deployRolledOut(d: KubeObject, api: FakeApiServer): boolean {
+  const status = asModel('Deployment', d).status;
+  return (
+    status?.readyReplicas === schedulableReplicas(d, api) &&
+    status.observedGeneration === (d.metadata.generation ?? 1)
+  );
+}
 
 /** Server-side apply through the API, as a controller (not the test) would write. */
 async function applyViaApi(api: FakeApiServer, path: string, body: object): Promise<void> {
@@ -191,7 +194,8 @@ async function registerCiliumCrds(api: FakeApiServer, stopped: () => boolean): P
 
 /** What the Tigera operator does for an Installation, reduced to the objects cnibench waits for. */
 function createCalicoSystem(api: FakeApiServer, installation: KubeObject, version: string): void {
-  const registry: string = installation.spec?.registry ?? 'quay.io/';
+  const spec = installation.spec;
+  const registry = isRecord(spec) && typeof spec.registry === 'string' ? spec.registry : 'quay.io/';
   const image = (name: string) => `${registry}calico/${name}:${version}`;
   if (!api.store.get('v1', 'Namespace', 'calico-system')) {
     api.store.create({

@@ -16,6 +16,8 @@ import { installCandidate, uninstallCandidate } from '../../src/cni/session.js';
 import { EnvironmentError } from '../../src/util/errors.js';
 import { FakeApiServer, type FakeNode, type KubeObject } from '../cluster/kube/fake-apiserver.js';
 import { startControllers, type ControllerOptions } from './fake-controllers.js';
+import { asInstallation } from './calico-models.js';
+import { at, plain } from '../cluster/kube/fake-models.js';
 import {
   calico,
   calicoFixture,
@@ -98,32 +100,29 @@ describe('Calico on the fake API server', () => {
       assert.equal(w.query.force, 'true');
     }
     // CRDs keep their x-kubernetes-* schema fields (client-node's typed serialiser drops them from plain JSON).
+    // Read as stored JSON, not as the client's model: the point is the wire names.
     const crd = api.store.get(
       'apiextensions.k8s.io/v1',
       'CustomResourceDefinition',
       'installations.operator.tigera.io',
-    )!;
-    const schema = crd.spec.versions[0].schema.openAPIV3Schema;
-    assert.equal(schema.properties.spec['x-kubernetes-preserve-unknown-fields'], true);
-    assert.equal(
-      schema.properties.spec.properties.calicoNetwork.properties.ipPools.items.properties.blockSize[
-        'x-kubernetes-int-or-string'
-      ],
-      true,
     );
+    const spec = at(crd?.spec, 'versions', 0, 'schema', 'openAPIV3Schema', 'properties', 'spec');
+    assert.equal(at(spec, 'x-kubernetes-preserve-unknown-fields'), true);
+    const ipPool = at(spec, 'properties', 'calicoNetwork', 'properties', 'ipPools', 'items');
+    assert.equal(at(ipPool, 'properties', 'blockSize', 'x-kubernetes-int-or-string'), true);
     // The operator runs from the mirror, with the pull secret; the Installation points Calico there too.
-    const operator = api.store.get('apps/v1', 'Deployment', 'tigera-operator', 'tigera-operator')!;
-    assert.equal(operator.spec.template.spec.containers[0].image, 'mirror.corp:5000/tigera/operator:v1.36.2');
-    assert.deepEqual(operator.spec.template.spec.imagePullSecrets, [{ name: 'mirror-creds' }]);
-    const inst = api.store.get('operator.tigera.io/v1', 'Installation', 'default')!;
+    const operator = api.store.model('Deployment', 'tigera-operator', 'tigera-operator')?.spec?.template.spec;
+    assert.equal(operator?.containers[0]?.image, 'mirror.corp:5000/tigera/operator:v1.36.2');
+    assert.deepEqual(plain(operator?.imagePullSecrets), [{ name: 'mirror-creds' }]);
+    const inst = asInstallation(api.store.get('operator.tigera.io/v1', 'Installation', 'default'));
     assert.equal(inst.spec.registry, 'mirror.corp:5000/');
-    assert.equal(inst.spec.calicoNetwork.ipPools[0].encapsulation, 'VXLANCrossSubnet');
+    assert.equal(inst.spec.calicoNetwork.ipPools[0]?.encapsulation, 'VXLANCrossSubnet');
     assert.ok(api.store.get('operator.tigera.io/v1', 'APIServer', 'default'));
 
     // Waited for the rollout, then recorded what actually runs.
     assert.ok(progress.some((p) => p.phase === 'wait' && p.message.includes('calico-system/calico-node')));
     assert.equal(progress.at(-1)?.message, 'ready');
-    const node = result.installed.find((c) => c.name === 'calico-node')!;
+    const node = result.installed.find((c) => c.name === 'calico-node');
     assert.deepEqual(node, {
       cni: 'calico',
       kind: 'DaemonSet',
@@ -224,7 +223,7 @@ describe('Calico on the fake API server', () => {
 const ciliumLeftovers = (api: FakeApiServer) =>
   api.store
     .list('apiextensions.k8s.io/v1', 'CustomResourceDefinition')
-    .filter((c) => c.spec?.group === 'cilium.io')
+    .filter((c) => at(c.spec, 'group') === 'cilium.io')
     .map((c) => c.metadata.name);
 
 async function waitFor(cond: () => boolean, ms = 3000): Promise<void> {
@@ -284,7 +283,10 @@ describe('Cilium on the fake API server', () => {
     const cfg = kubeCluster({ kubeconfig, imageRegistry: 'mirror.corp:5000' });
     const result = await installCandidate(cand, cfg, kube, { ...fast, cacheRoot: dir });
 
-    const install = calls().find((c) => c.argv[0] === 'upgrade')!;
+    const install = must(
+      calls().find((c) => c.argv[0] === 'upgrade'),
+      'a helm upgrade call',
+    );
     const valuesFile = must(install.argv[install.argv.indexOf('--values') + 1], 'the --values argument');
     assert.deepEqual(install.argv, [
       'upgrade',
@@ -303,21 +305,22 @@ describe('Cilium on the fake API server', () => {
       kubeconfig,
     ]);
     assert.equal(existsSync(valuesFile), false, 'the values file is removed after helm ran');
-    const values = parse(install.values!);
-    assert.equal(values.image.repository, 'mirror.corp:5000/cilium/cilium');
-    assert.equal(values.kubeProxyReplacement, true);
-    assert.equal(values.k8sServiceHost, '172.18.0.2');
-    assert.equal(values.k8sServicePort, 6443);
-    assert.equal(values.encryption.enabled, true);
-    assert.equal(values.encryption.type, 'ipsec');
-    assert.equal(values.encryption.ztunnel.image.repository, 'mirror.corp:5000/cilium/ztunnel');
-    assert.doesNotMatch(install.values!, PUBLIC_REGISTRY_PATTERN);
-
-    const secret = api.store.get('v1', 'Secret', 'cilium-ipsec-keys', 'kube-system')!;
-    assert.match(
-      (secret as { stringData?: { keys?: string } }).stringData?.keys ?? '',
-      /^3\+ rfc4106\(gcm\(aes\)\) [0-9a-f]{40} 128$/,
+    const valuesText = must(install.values, 'the values helm was given');
+    const values: unknown = parse(valuesText);
+    assert.equal(at(values, 'image', 'repository'), 'mirror.corp:5000/cilium/cilium');
+    assert.equal(at(values, 'kubeProxyReplacement'), true);
+    assert.equal(at(values, 'k8sServiceHost'), '172.18.0.2');
+    assert.equal(at(values, 'k8sServicePort'), 6443);
+    assert.equal(at(values, 'encryption', 'enabled'), true);
+    assert.equal(at(values, 'encryption', 'type'), 'ipsec');
+    assert.equal(
+      at(values, 'encryption', 'ztunnel', 'image', 'repository'),
+      'mirror.corp:5000/cilium/ztunnel',
     );
+    assert.doesNotMatch(valuesText, PUBLIC_REGISTRY_PATTERN);
+
+    const secret = api.store.model('Secret', 'cilium-ipsec-keys', 'kube-system');
+    assert.match(secret?.stringData?.keys ?? '', /^3\+ rfc4106\(gcm\(aes\)\) [0-9a-f]{40} 128$/);
 
     assert.deepEqual(
       result.installed.map((c) => `${c.name} ${c.image} ${c.version}`),
@@ -339,7 +342,10 @@ describe('Cilium on the fake API server', () => {
     assert.equal(await helmVersion(), 'v3.17.0+gfake');
 
     await uninstallCandidate(result.plan, cfg, kube, fast);
-    const uninstall = calls().find((c) => c.argv[0] === 'uninstall')!;
+    const uninstall = must(
+      calls().find((c) => c.argv[0] === 'uninstall'),
+      'a helm uninstall call',
+    );
     assert.deepEqual(uninstall.argv, [
       'uninstall',
       'cilium',
@@ -376,7 +382,8 @@ describe('Cilium on the fake API server', () => {
     assert.match(stuck.message, /Deployment kube-system\/cilium-operator \(1\/2 ready\)/);
     const { plan } = await installCandidate(cilium(), cfg, kube, { ...fast, cacheRoot: dir });
     assert.deepEqual(plan.helm?.values.operator, { replicas: 1 });
-    assert.equal(parse(calls().at(-1)?.values ?? '').operator.replicas, 1);
+    const values: unknown = parse(calls().at(-1)?.values ?? '');
+    assert.equal(at(values, 'operator', 'replicas'), 1);
   });
 
   test('uninstall leaves no cilium.io CRD behind, even when the install never finished', async (t) => {

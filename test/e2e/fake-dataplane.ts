@@ -32,12 +32,14 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { z } from 'zod';
 import { parseProbeArgs, type AgentProbeResult, type ProbeTarget } from '../../src/agent/probe.js';
 import { isAllowed } from '../../src/netpol/truth-table.js';
 import type {
   AdminNetworkPolicy,
   AdminTierApi,
   AdminTierPolicies,
+  BaselineAdminNetworkPolicy,
   ClusterNetworkPolicy,
   ContainerPort,
   NetworkPolicy,
@@ -53,10 +55,24 @@ import type {
   FakeApiServer,
   KubeObject,
 } from '../cluster/kube/fake-apiserver.js';
+import { asModel } from '../cluster/kube/fake-models.js';
 import { repoPath } from '../helpers/paths.js';
+import { validateNetworkPolicy } from '../../src/netpol/validate.js';
+import { validateAdminTierObject, type AdminTierKind } from '../../src/netpol/admin-validate.js';
 
 const FIXTURES = repoPath('test/fixtures/tool-output');
 const fixture = (name: string) => readFileSync(path.join(FIXTURES, name), 'utf8');
+
+// The fields of the captured reports the fake scales; every other field is kept as captured.
+const iperf3SumSchema = z.looseObject({ bits_per_second: z.number(), bytes: z.number() });
+const iperf3ReportSchema = z.looseObject({
+  start: z.looseObject({ test_start: z.looseObject({}) }),
+  end: z.looseObject({ sum_sent: iperf3SumSchema, sum_received: iperf3SumSchema }),
+});
+const rrReportSchema = z.looseObject({
+  samplesUs: z.array(z.number()),
+  transactionsPerSecond: z.number(),
+});
 
 export type Cni = 'calico' | 'cilium';
 
@@ -140,17 +156,17 @@ export function fakeDataplane(api: FakeApiServer, opts: DataplaneOptions = {}): 
 
   /** The pod (running a server on `port`) that traffic to `ip:port` reaches, by pod IP or Service. */
   const serverAt = (ip: string, port: number, tool: RunningServer['tool']) => {
-    const svc = api.store.list('v1', 'Service').find((s) => s.spec?.clusterIP === ip);
+    const svc = api.store.models('Service').find((s) => s.spec?.clusterIP === ip);
     return [...servers.values()].find((s) => {
       if (s.tool !== tool || s.port !== port) return false;
       if (svc) {
-        const sel: Record<string, string> = svc.spec?.selector ?? {};
+        const sel = svc.spec?.selector ?? {};
         return (
-          s.pod.metadata.namespace === svc.metadata.namespace &&
+          s.pod.metadata.namespace === svc.metadata?.namespace &&
           Object.entries(sel).every(([k, v]) => s.pod.metadata.labels?.[k] === v)
         );
       }
-      return s.pod.status?.podIP === ip;
+      return asModel('Pod', s.pod).status?.podIP === ip;
     });
   };
 
@@ -262,11 +278,7 @@ export function fakeDataplane(api: FakeApiServer, opts: DataplaneOptions = {}): 
   /** What the destination's porter serving this port answers: its SERVE_*_PORT_<n> value. */
   function porterValue(to: ResolvedPod, p: Probe): string {
     const [ns, name] = to.key.split('/');
-    const pod = api.store.get('v1', 'Pod', name ?? '', ns);
-    const containers = (pod?.spec?.containers ?? []) as Array<{
-      ports?: Array<{ containerPort: number; protocol?: string }>;
-      env?: Array<{ name: string; value?: string }>;
-    }>;
+    const containers = api.store.model('Pod', name ?? '', ns)?.spec?.containers ?? [];
     const c = containers.find((x) =>
       (x.ports ?? []).some((cp) => cp.containerPort === p.port && (cp.protocol ?? 'TCP') === p.protocol),
     );
@@ -311,27 +323,17 @@ export function fakeDataplane(api: FakeApiServer, opts: DataplaneOptions = {}): 
     file: string,
     volumeKind: 'configMap' | 'emptyDir',
   ) {
-    const c = (
-      (pod.spec?.containers ?? []) as Array<{
-        name: string;
-        volumeMounts?: Array<{ name: string; mountPath: string }>;
-      }>
-    ).find((x) => x.name === container);
+    const spec = asModel('Pod', pod).spec;
+    const c = spec?.containers.find((x) => x.name === container);
     for (const m of c?.volumeMounts ?? []) {
       if (!file.startsWith(`${m.mountPath}/`)) continue;
       const rel = file.slice(m.mountPath.length + 1);
-      const vol = (
-        (pod.spec?.volumes ?? []) as Array<{
-          name: string;
-          configMap?: { name: string; items?: Array<{ key: string; path: string }> };
-          emptyDir?: object;
-        }>
-      ).find((v) => v.name === m.name);
+      const vol = spec?.volumes?.find((v) => v.name === m.name);
       if (volumeKind === 'emptyDir') return vol?.emptyDir !== undefined;
       if (!vol?.configMap) continue;
       const item = vol.configMap.items?.find((i) => i.path === rel);
-      const cm = api.store.get('v1', 'ConfigMap', vol.configMap.name, pod.metadata.namespace);
-      const data = (cm?.data ?? {}) as Record<string, string>;
+      const cm = api.store.model('ConfigMap', vol.configMap.name ?? '', pod.metadata.namespace);
+      const data = cm?.data ?? {};
       if (item && typeof data[item.key] === 'string') return true;
     }
     return false;
@@ -401,7 +403,7 @@ export function fakeDataplane(api: FakeApiServer, opts: DataplaneOptions = {}): 
   }
 
   function iperf3Client(argv: string[], factor: number): ExecReply {
-    const target = flag(argv, '-c')!;
+    const target = flag(argv, '-c') ?? '';
     const port = Number(flag(argv, '-p') ?? 5201);
     if (!serverAt(target, port, 'iperf3')) {
       return {
@@ -416,7 +418,9 @@ export function fakeDataplane(api: FakeApiServer, opts: DataplaneOptions = {}): 
       };
     }
     const streams = Number(flag(argv, '-P') ?? 1);
-    const report = JSON.parse(fixture(streams > 1 ? 'iperf3-tcp-P4.json' : 'iperf3-tcp-P1.json'));
+    const report = iperf3ReportSchema.parse(
+      JSON.parse(fixture(streams > 1 ? 'iperf3-tcp-P4.json' : 'iperf3-tcp-P1.json')),
+    );
     const f = factor * (1 + 0.01 * (runs++ % 5));
     for (const sum of [report.end.sum_sent, report.end.sum_received]) {
       sum.bits_per_second *= f;
@@ -429,20 +433,20 @@ export function fakeDataplane(api: FakeApiServer, opts: DataplaneOptions = {}): 
 
   function agentClient(argv: string[], factor: number): ExecReply {
     const mode = argv[0] as 'rr' | 'crr';
-    const target = flag(argv, '--target')!;
+    const target = flag(argv, '--target') ?? '';
     const port = Number(flag(argv, '--port'));
     const server = serverAt(target, port, 'agent');
     if (!server || server.mode !== mode) {
       return { stderr: `${mode}: connect ECONNREFUSED ${target}:${port}\n`, exitCode: 1 };
     }
     if (mode !== 'rr') return { stderr: 'fake dataplane: only rr reports were captured\n', exitCode: 1 };
-    const report = JSON.parse(fixture('agent-rr.json'));
+    const report = rrReportSchema.parse(JSON.parse(fixture('agent-rr.json')));
     const f = factor * (1 + 0.01 * (runs++ % 5));
     report.target = target;
     report.port = port;
     report.durationS = Number(flag(argv, '--duration'));
     report.payloadBytes = Number(flag(argv, '--payload'));
-    report.samplesUs = (report.samplesUs as number[]).map((x) => Math.round(x * f * 1000) / 1000);
+    report.samplesUs = report.samplesUs.map((x) => Math.round(x * f * 1000) / 1000);
     report.transactionsPerSecond = Math.round((report.transactionsPerSecond / f) * 1000) / 1000;
     return { stdout: JSON.stringify(report) + '\n', exitCode: 0 };
   }
@@ -450,22 +454,60 @@ export function fakeDataplane(api: FakeApiServer, opts: DataplaneOptions = {}): 
   return { handler, log };
 }
 
+interface AdminTierTypes {
+  ClusterNetworkPolicy: ClusterNetworkPolicy;
+  AdminNetworkPolicy: AdminNetworkPolicy;
+  BaselineAdminNetworkPolicy: BaselineAdminNetworkPolicy;
+}
+
+/** cnibench's own validators (what the API server refuses of such an object) as type guards. */
+const isAdminTierObject = <K extends AdminTierKind>(kind: K, o: unknown): o is AdminTierTypes[K] =>
+  validateAdminTierObject(kind, o).length === 0;
+const isNetworkPolicy = (p: unknown): p is NetworkPolicy => validateNetworkPolicy(p).length === 0;
+
+/** A stored admin-tier object as the model's type (name and spec, as a CNI reads it). */
+function adminTierObject<K extends AdminTierKind>(kind: K, o: KubeObject): AdminTierTypes[K] {
+  const stripped = { metadata: { name: o.metadata.name }, spec: o.spec };
+  if (!isAdminTierObject(kind, stripped)) {
+    const [problem] = validateAdminTierObject(kind, stripped);
+    throw new Error(`fake dataplane: stored ${kind} ${o.metadata.name} is invalid: ${problem?.message}`);
+  }
+  return stripped;
+}
+
 /** The stored admin-tier objects of the versions in `apis`, as the model's objects. */
 function storedAdminTier(api: FakeApiServer, apis: readonly AdminTierApi[]): AdminTierPolicies {
   const group = 'policy.networking.k8s.io';
-  const strip = (o: KubeObject) => ({ metadata: { name: o.metadata.name }, spec: o.spec });
   const out: AdminTierPolicies = {};
   if (apis.includes('v1alpha2')) {
     const cnps = api.store.list(`${group}/v1alpha2`, 'ClusterNetworkPolicy');
-    if (cnps.length) out.clusterNetworkPolicies = cnps.map((o) => strip(o) as ClusterNetworkPolicy);
+    if (cnps.length) out.clusterNetworkPolicies = cnps.map((o) => adminTierObject('ClusterNetworkPolicy', o));
   }
   if (apis.includes('v1alpha1')) {
     const anps = api.store.list(`${group}/v1alpha1`, 'AdminNetworkPolicy');
-    if (anps.length) out.adminNetworkPolicies = anps.map((o) => strip(o) as AdminNetworkPolicy);
+    if (anps.length) out.adminNetworkPolicies = anps.map((o) => adminTierObject('AdminNetworkPolicy', o));
     const banp = api.store.list(`${group}/v1alpha1`, 'BaselineAdminNetworkPolicy')[0];
-    if (banp) out.baselineAdminNetworkPolicy = strip(banp);
+    if (banp) out.baselineAdminNetworkPolicy = adminTierObject('BaselineAdminNetworkPolicy', banp);
   }
   return out;
+}
+
+/** A stored NetworkPolicy as the model's type (name, namespace and spec). */
+function networkPolicy(o: KubeObject): NetworkPolicy {
+  const p = { metadata: { name: o.metadata.name, namespace: o.metadata.namespace }, spec: o.spec };
+  if (!isNetworkPolicy(p)) {
+    const [problem] = validateNetworkPolicy(p);
+    throw new Error(
+      `fake dataplane: stored NetworkPolicy ${o.metadata.name} is invalid: ${problem?.message}`,
+    );
+  }
+  return p;
+}
+
+/** A container port's protocol as the model names it (the API server defaults it to TCP). */
+function protocolOf(p: string | undefined): Protocol {
+  if (p === undefined || p === 'TCP' || p === 'UDP' || p === 'SCTP') return p ?? 'TCP';
+  throw new Error(`fake dataplane: unknown container port protocol ${p}`);
 }
 
 /**
@@ -483,29 +525,28 @@ export function clusterAsCase(
     namespaces[ns.metadata.name] = { ...(ns.metadata.labels ?? {}) };
   const pods: ResolvedPod[] = api.store
     .list('v1', 'Pod', { labelSelector: 'cnibench.io/role=conformance' })
-    .filter((p) => p.status?.podIP)
-    .map((p) => ({
-      namespace: p.metadata.namespace!,
-      name: p.metadata.name,
-      key: `${p.metadata.namespace}/${p.metadata.name}`,
-      labels: { ...(p.metadata.labels ?? {}) },
-      ip: p.status.podIP as string,
-      ports: (
-        p.spec.containers as Array<{
-          ports?: Array<{ name: string; containerPort: number; protocol?: Protocol }>;
-        }>
-      )
-        .flatMap((c) => c.ports ?? [])
-        .map((cp): ContainerPort => ({
-          name: cp.name,
-          port: cp.containerPort,
-          protocol: cp.protocol ?? 'TCP',
-        })),
-    }));
-  const policies: NetworkPolicy[] = api.store.list('networking.k8s.io/v1', 'NetworkPolicy').map((np) => ({
-    metadata: { name: np.metadata.name, namespace: np.metadata.namespace! },
-    spec: np.spec,
-  }));
+    .flatMap((p) => {
+      const pod = asModel('Pod', p);
+      const ip = pod.status?.podIP;
+      if (!ip) return [];
+      return [
+        {
+          namespace: p.metadata.namespace ?? '',
+          name: p.metadata.name,
+          key: `${p.metadata.namespace}/${p.metadata.name}`,
+          labels: { ...(p.metadata.labels ?? {}) },
+          ip,
+          ports: (pod.spec?.containers ?? [])
+            .flatMap((c) => c.ports ?? [])
+            .map((cp): ContainerPort => ({
+              name: cp.name ?? '',
+              port: cp.containerPort,
+              protocol: protocolOf(cp.protocol),
+            })),
+        },
+      ];
+    });
+  const policies = api.store.list('networking.k8s.io/v1', 'NetworkPolicy').map(networkPolicy);
   return {
     name: 'cluster',
     tags: [],

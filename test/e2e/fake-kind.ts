@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { parse, stringify } from 'yaml';
+import { scenarioSchema, type ScenarioInput } from '../../src/scenario/schema.js';
 import { startControllers } from '../cni/fake-controllers.js';
 import { cacheCalico } from '../cni/helpers.js';
 import { FakeApiServer } from '../cluster/kube/fake-apiserver.js';
@@ -129,19 +130,24 @@ function kubeconfigText(server: string): string {
  * scenarios/kind-calico-vs-cilium.yaml made quick: `edit` changes the parsed document (few cases,
  * 1 s durations, 2 repetitions); the result is written next to the kubeconfig.
  */
-export function writeScenario(
-  fk: FakeKind,
-  name: string,
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  edit: (doc: any) => void,
-): string {
+export function writeScenario(fk: FakeKind, name: string, edit: (doc: ScenarioInput) => void): string {
   const doc: unknown = parse(
     readFileSync(path.join(repoRoot, 'scenarios/kind-calico-vs-cilium.yaml'), 'utf8'),
   );
+  if (!isScenarioInput(doc)) throw new Error('scenarios/kind-calico-vs-cilium.yaml is not a valid scenario');
   edit(doc);
   const file = path.join(fk.dir, `${name}.yaml`);
   writeFileSync(file, stringify(doc));
   return file;
+}
+
+/** A document the scenario schema accepts is a scenario as written (before defaults are applied). */
+const isScenarioInput = (doc: unknown): doc is ScenarioInput => scenarioSchema.safeParse(doc).success;
+
+/** The scenario's kube cluster block (the kind scenario's), for edits. */
+export function kubeClusterOf(doc: ScenarioInput) {
+  if (doc.cluster?.kind !== 'kube') throw new Error(`scenario ${doc.name} does not run on a kube cluster`);
+  return doc.cluster;
 }
 
 /** Runs the built CLI (`cnibench ...`) as a child process against the fake cluster. */

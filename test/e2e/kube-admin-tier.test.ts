@@ -25,12 +25,14 @@ import type { ResultsFile } from '../../src/results/schema.js';
 import {
   CALICO_VERSION,
   CONTEXT,
+  kubeClusterOf,
   runCnibench,
   startFakeKind,
   writeScenario,
   type FakeKind,
 } from './fake-kind.js';
 import { UPSTREAM_ROOT } from '../helpers/paths.js';
+import { must } from '../helpers/must.js';
 
 const UPSTREAM = UPSTREAM_ROOT;
 const SKIP = existsSync(UPSTREAM)
@@ -76,10 +78,16 @@ describe(
       fk = await startFakeKind({ adminTier: { calico: ['v1alpha2'] } });
       await cacheAdminTierCrds(fk);
       const scenario = writeScenario(fk, 'kind-admin', (doc) => {
-        doc.cluster.probeMode = 'agent';
-        doc.cluster.readyTimeout = 60;
-        for (const c of doc.candidates) c.settings.clusterNetworkPolicy = true;
-        doc.candidates[1].uninstallAfter = false; // the last one: its uninstall is tested elsewhere
+        const cluster = kubeClusterOf(doc);
+        cluster.probeMode = 'agent';
+        cluster.readyTimeout = 60;
+        doc.candidates = doc.candidates.map((c) =>
+          c.cni === 'calico' || c.cni === 'cilium'
+            ? { ...c, settings: { ...c.settings, clusterNetworkPolicy: true } }
+            : c,
+        );
+        // The last one: its uninstall is tested elsewhere.
+        must(doc.candidates[1], 'the second candidate').uninstallAfter = false;
         doc.workloads = [
           {
             kind: 'conformance',

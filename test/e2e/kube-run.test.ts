@@ -25,7 +25,17 @@ import type { RecordedRequest } from '../cluster/kube/fake-apiserver.js';
 import { parseProbeArgs } from '../../src/agent/probe.js';
 import type { ProbeMode } from '../../src/cluster/kube/probe-round.js';
 import type { ExecLogEntry } from './fake-dataplane.js';
-import { CONTEXT, runCnibench, startFakeKind, writeScenario, type FakeKind } from './fake-kind.js';
+import {
+  CONTEXT,
+  kubeClusterOf,
+  runCnibench,
+  startFakeKind,
+  writeScenario,
+  type FakeKind,
+} from './fake-kind.js';
+import type { ScenarioInput } from '../../src/scenario/schema.js';
+import { asModel, at } from '../cluster/kube/fake-models.js';
+import { asInstallation } from '../cni/calico-models.js';
 import { must } from '../helpers/must.js';
 
 const MIRROR = 'mirror.local:5000';
@@ -45,15 +55,22 @@ const expectedCases = filterByTags(builtinSuite(), {
   .map((c) => c.name);
 
 /** The shipped scenario, made quick: a few cases whose policies use namespace selectors, 1 s runs, 2 samples. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function quick(doc: any, probeMode: ProbeMode): void {
-  doc.cluster.probeMode = probeMode;
-  const [conformance, throughput, latency] = doc.workloads;
-  Object.assign(conformance, { tags: CASE_TAGS, maxCases: MAX_CASES, convergenceTimeout: 5 });
-  throughput.duration = 1;
-  latency.duration = 1;
+function quick(doc: ScenarioInput, probeMode: ProbeMode): void {
+  const cluster = kubeClusterOf(doc);
+  cluster.probeMode = probeMode;
+  doc.workloads = doc.workloads.map((w) => {
+    switch (w.kind) {
+      case 'conformance':
+        return { ...w, tags: CASE_TAGS, maxCases: MAX_CASES, convergenceTimeout: 5 };
+      case 'throughput':
+      case 'latency':
+        return { ...w, duration: 1 };
+      default:
+        return w;
+    }
+  });
   doc.repetitions = { count: 2, warmup: 1, adaptive: false };
-  doc.cluster.readyTimeout = 60;
+  cluster.readyTimeout = 60;
 }
 
 const runDirOf = (resultsDir: string) =>
@@ -154,20 +171,19 @@ for (const probeMode of ['agent', 'agnhost'] as const)
         );
         assert.ok(r, `no server-side apply to ${re}`);
         assert.equal(r.contentType, 'application/apply-patch+yaml');
-        // eslint-disable-next-line @typescript-eslint/no-explicit-any
-        return r.body as any;
+        return r.body;
       };
       applied(/\/customresourcedefinitions\/installations\.operator\.tigera\.io$/);
-      assert.equal(applied(/^\/api\/v1\/namespaces\/tigera-operator$/).kind, 'Namespace');
-      const operator = applied(/\/namespaces\/tigera-operator\/deployments\/tigera-operator$/);
-      assert.equal(operator.spec.template.spec.containers[0].image, `${MIRROR}/tigera/operator:v1.36.2`);
-      const installation = applied(/\/operator\.tigera\.io\/v1\/installations\/default$/);
+      assert.equal(at(applied(/^\/api\/v1\/namespaces\/tigera-operator$/), 'kind'), 'Namespace');
+      const operator = asModel(
+        'Deployment',
+        applied(/\/namespaces\/tigera-operator\/deployments\/tigera-operator$/),
+      );
+      assert.equal(operator.spec?.template.spec?.containers[0]?.image, `${MIRROR}/tigera/operator:v1.36.2`);
+      const installation = asInstallation(applied(/\/operator\.tigera\.io\/v1\/installations\/default$/));
       assert.equal(installation.spec.registry, `${MIRROR}/`);
       assert.deepEqual(
-        installation.spec.calicoNetwork.ipPools.map((p: { cidr: string; encapsulation: string }) => [
-          p.cidr,
-          p.encapsulation,
-        ]),
+        installation.spec.calicoNetwork.ipPools.map((p) => [p.cidr, p.encapsulation]),
         [['10.244.0.0/16', 'VXLAN']],
       );
       assert.equal(installation.spec.calicoNetwork.linuxDataplane, 'Iptables');
@@ -200,7 +216,7 @@ for (const probeMode of ['agent', 'agnhost'] as const)
     test('conformance passes on both, with every case probed on the candidate it belongs to', () => {
       assert.equal(expectedCases.length, MAX_CASES);
       for (const c of results.candidates) {
-        const conf = c.conformance!;
+        const conf = must(c.conformance, 'conformance');
         assert.deepEqual(
           [conf.cases, conf.passed, conf.failed, conf.skipped],
           [MAX_CASES, MAX_CASES, 0, 0],
@@ -249,7 +265,10 @@ for (const probeMode of ['agent', 'agnhost'] as const)
           assert.equal(m.path, m.id.split('/').at(-1));
           assert.equal(m.tool?.name, m.workload === 'throughput' ? 'iperf3' : 'cnibench-agent');
         }
-        const tcp = c.measurements.find((m) => m.id === 'throughput/tcp/streams=1/cross-node')!;
+        const tcp = must(
+          c.measurements.find((m) => m.id === 'throughput/tcp/streams=1/cross-node'),
+          `${c.name}'s cross-node TCP measurement`,
+        );
         assert.equal(tcp.tool?.version, '3.12');
         // On a real cluster each candidate is its own block; each pod-path sample is paired with the
         // host-network baseline sample of the same turn.
@@ -264,8 +283,13 @@ for (const probeMode of ['agent', 'agnhost'] as const)
       // Each candidate's figures are what its dataplane answered (the fake gives Cilium 10% more
       // throughput and 10% lower round-trip times).
       const median = (cand: string, id: string) =>
-        results.candidates.find((c) => c.name === cand)!.measurements.find((m) => m.id === id)!.summary
-          .median;
+        must(
+          must(
+            results.candidates.find((c) => c.name === cand),
+            cand,
+          ).measurements.find((m) => m.id === id),
+          `${cand} ${id}`,
+        ).summary.median;
       const tput =
         median('cilium', 'throughput/tcp/streams=4/same-node') /
         median('calico', 'throughput/tcp/streams=4/same-node');
@@ -287,15 +311,14 @@ for (const probeMode of ['agent', 'agnhost'] as const)
         'perf-client-a',
         'perf-client-b',
       ]);
+      const createdPods = reqs
+        .filter((r) => r.method === 'POST' && /\/pods$/.test(r.path))
+        .map((r) => asModel('Pod', r.body));
       const nodeOf = (name: string) =>
-        (
-          reqs.find(
-            (r) =>
-              r.method === 'POST' &&
-              /\/pods$/.test(r.path) &&
-              (r.body as { metadata: { name: string } }).metadata.name === name,
-          )!.body as { spec: { nodeName: string } }
-        ).spec.nodeName;
+        must(
+          createdPods.find((p) => p.metadata?.name === name),
+          `the pod ${name} created`,
+        ).spec?.nodeName;
       assert.equal(nodeOf('perf-client-a'), nodeOf('perf-server-a'));
       assert.notEqual(nodeOf('perf-client-b'), nodeOf('perf-server-a'));
       assert.notEqual(
@@ -355,13 +378,13 @@ for (const probeMode of ['agent', 'agnhost'] as const)
         '--kube-context',
         CONTEXT,
       ]);
-      const values = parse(must(install.values, 'the values helm was given'));
-      assert.equal(values.routingMode, 'tunnel');
-      assert.equal(values.tunnelProtocol, 'vxlan');
-      assert.equal(values.kubeProxyReplacement, false);
-      assert.equal(values.ipam.mode, 'kubernetes');
-      assert.equal(values.hubble.enabled, false);
-      assert.equal(values.image.repository, `${MIRROR}/cilium/cilium`);
+      const values: unknown = parse(must(install.values, 'the values helm was given'));
+      assert.equal(at(values, 'routingMode'), 'tunnel');
+      assert.equal(at(values, 'tunnelProtocol'), 'vxlan');
+      assert.equal(at(values, 'kubeProxyReplacement'), false);
+      assert.equal(at(values, 'ipam', 'mode'), 'kubernetes');
+      assert.equal(at(values, 'hubble', 'enabled'), false);
+      assert.equal(at(values, 'image', 'repository'), `${MIRROR}/cilium/cilium`);
       assert.ok(uninstall.argv.includes('--kube-context') && uninstall.argv.includes(CONTEXT));
     });
 
@@ -407,6 +430,8 @@ for (const probeMode of ['agent', 'agnhost'] as const)
     });
   });
 
+type ReportFormats = NonNullable<NonNullable<ScenarioInput['report']>['formats']>;
+
 /**
  * `cnibench run` of the shipped scenario cut down to Calico and a few conformance cases; results in
  * `<fk.dir>/results`.
@@ -415,12 +440,12 @@ function runCalicoOnly(
   fk: FakeKind,
   name: string,
   conformance: Record<string, unknown> = { maxCases: 1 },
-  formats = ['json'],
+  formats: ReportFormats = ['json'],
 ) {
   const scenario = writeScenario(fk, name, (doc) => {
-    doc.candidates = doc.candidates.filter((c: { name: string }) => c.name === 'calico');
+    doc.candidates = doc.candidates.filter((c) => c.name === 'calico');
     doc.workloads = [{ kind: 'conformance', tags: CASE_TAGS, ...conformance }];
-    doc.cluster.readyTimeout = 60;
+    kubeClusterOf(doc).readyTimeout = 60;
     doc.report = { formats, charts: false };
   });
   return runCnibench(fk, [

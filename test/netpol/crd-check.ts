@@ -16,6 +16,7 @@ import path from 'node:path';
 import { Environment } from '@marcbachmann/cel-js';
 import { parse } from 'yaml';
 import { UPSTREAM_ROOT } from '../helpers/paths.js';
+import { boundProblems } from '../helpers/schema-bounds.js';
 
 export interface Schema {
   [k: string]: unknown;
@@ -138,27 +139,9 @@ export function crdProblems(root: Schema, obj: unknown): string[] {
     }
     if (Array.isArray(s.enum) && !s.enum.includes(v))
       problems.push(`${at}: unsupported value ${JSON.stringify(v)}`);
-    if (t === 'string') {
-      const str = v as string;
-      if (typeof s.pattern === 'string' && !new RegExp(s.pattern, 'u').test(str))
-        problems.push(`${at}: does not match ${s.pattern}`);
-      if (typeof s.maxLength === 'number' && [...str].length > s.maxLength)
-        problems.push(`${at}: longer than ${s.maxLength}`);
-      if (typeof s.minLength === 'number' && [...str].length < s.minLength)
-        problems.push(`${at}: shorter than ${s.minLength}`);
-    }
-    if (t === 'integer' || t === 'number') {
-      if (typeof s.minimum === 'number' && (v as number) < s.minimum)
-        problems.push(`${at}: below ${s.minimum}`);
-      if (typeof s.maximum === 'number' && (v as number) > s.maximum)
-        problems.push(`${at}: above ${s.maximum}`);
-    }
+    problems.push(...boundProblems(s, v, at));
     if (t === 'array') {
       const a = v as unknown[];
-      if (typeof s.minItems === 'number' && a.length < s.minItems)
-        problems.push(`${at}: fewer than ${s.minItems} items`);
-      if (typeof s.maxItems === 'number' && a.length > s.maxItems)
-        problems.push(`${at}: more than ${s.maxItems} items`);
       if (s['x-kubernetes-list-type'] === 'set') {
         const seen = new Set(a.map((x) => JSON.stringify(x)));
         if (seen.size !== a.length) problems.push(`${at}: duplicate entries in a set`);

@@ -16,6 +16,7 @@ import { fakeDataplane, type FakeDataplane } from '../../e2e/fake-dataplane.js';
 import type { RecordedRequest } from './fake-apiserver.js';
 import { clusterConfig, sampleCase, startFakeCluster, type FakeCluster } from './helpers.js';
 import { schemaFor, validate } from './schema-check.js';
+import { plain } from './fake-models.js';
 import { must } from '../../helpers/must.js';
 
 const isExec = (r: RecordedRequest) => r.path.endsWith('/exec');
@@ -73,16 +74,16 @@ describe('KubeDriver, probe mode agent: one exec per source pod and round', () =
       );
       assert.ok(cmAt >= 0 && cmAt < podAt, ns);
     }
-    const a = fc.api.store.get('v1', 'Pod', 'a', 'cnb-b1-x');
+    const a = fc.api.store.model('Pod', 'a', 'cnb-b1-x');
     assert.deepEqual(
-      a?.spec.containers.map((c: { name: string; image: string }) => [c.name, c.image]),
+      a?.spec?.containers.map((c) => [c.name, c.image]),
       [
         ['cont-80-tcp', 'registry.k8s.io/e2e-test-images/agnhost:2.53'],
         ['cont-81-udp', 'registry.k8s.io/e2e-test-images/agnhost:2.53'],
         ['agent', 'docker.io/library/node:24.21.0-alpine'],
       ],
     );
-    assert.deepEqual(a?.spec.volumes, [
+    assert.deepEqual(plain(a?.spec?.volumes), [
       {
         name: 'agent',
         configMap: {
@@ -91,7 +92,7 @@ describe('KubeDriver, probe mode agent: one exec per source pod and round', () =
         },
       },
     ]);
-    assert.equal(a?.spec.initContainers, undefined, 'no agnhost copy without SCTP probes');
+    assert.equal(a?.spec?.initContainers, undefined, 'no agnhost copy without SCTP probes');
     for (const r of fc.api.requests.filter(
       (q) => q.method === 'POST' && /\/(pods|configmaps)$/.test(q.path),
     )) {
@@ -178,7 +179,7 @@ describe('KubeDriver, probe mode agent: one exec per source pod and round', () =
     await driver.setPolicies([], p3);
     const a = fc.api.store.get('v1', 'Pod', 'a', 'cnb-b1-x');
     assert.deepEqual(
-      a?.spec.initContainers?.map((x: { name: string; command: string[] }) => [x.name, x.command]),
+      fc.api.store.model('Pod', 'a', 'cnb-b1-x')?.spec?.initContainers?.map((x) => [x.name, x.command]),
       [['agnhost-bin', ['cp', '/agnhost', '/opt/cnibench/bin/agnhost']]],
     );
     assert.deepEqual(validate(schemaFor('Pod'), a), []);

@@ -5,6 +5,7 @@ import type { ProbeRequest } from '../../../src/cluster/driver.js';
 import type { ExecReply, KubeObject } from './fake-apiserver.js';
 import { clusterConfig, sampleCase, startFakeCluster, type FakeCluster } from './helpers.js';
 import { schemaFor, validate } from './schema-check.js';
+import { plain } from './fake-models.js';
 import { must } from '../../helpers/must.js';
 
 /**
@@ -22,11 +23,9 @@ function agnhostConnect(fc: FakeCluster, pod: KubeObject, command: string[]): Ex
     .slice(11)
     .toUpperCase();
   const port = Number(portText);
-  const dst = fc.api.store.list('v1', 'Pod').find((p) => p.status?.podIP === ip);
+  const dst = fc.api.store.models('Pod').find((p) => p.status?.podIP === ip);
   if (!dst) return { stderr: 'TIMEOUT\n', exitCode: 1 };
-  const serving = (
-    dst.spec.containers as Array<{ ports?: Array<{ containerPort: number; protocol: string; name: string }> }>
-  )
+  const serving = (dst.spec?.containers ?? [])
     .flatMap((c) => c.ports ?? [])
     .find((p) => p.containerPort === port && p.protocol === protocol);
   if (!serving)
@@ -35,18 +34,18 @@ function agnhostConnect(fc: FakeCluster, pod: KubeObject, command: string[]): Ex
       exitCode: 1,
     };
   const policies = fc.api.store
-    .list('networking.k8s.io/v1', 'NetworkPolicy', { namespace: dst.metadata.namespace })
+    .models('NetworkPolicy', { namespace: dst.metadata?.namespace })
     .filter((np) =>
-      Object.entries(np.spec.podSelector.matchLabels ?? {}).every(([k, v]) => dst.metadata.labels?.[k] === v),
+      Object.entries(np.spec?.podSelector?.matchLabels ?? {}).every(
+        ([k, v]) => dst.metadata?.labels?.[k] === v,
+      ),
     );
   if (policies.length === 0) return { exitCode: 0 };
   const allowed = policies.some((np) =>
-    (np.spec.ingress ?? []).some(
-      (rule: {
-        from?: Array<{ namespaceSelector?: { matchLabels?: Record<string, string> } }>;
-        ports?: Array<{ port: string }>;
-      }) =>
-        (rule.from ?? []).some(
+    (np.spec?.ingress ?? []).some(
+      (rule) =>
+        // client-node's model names a rule's peers `_from` (`from` on the wire).
+        (rule._from ?? []).some(
           (f) => f.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'] === pod.metadata.namespace,
         ) && (rule.ports ?? []).some((p) => p.port === serving.name),
     ),
@@ -88,46 +87,35 @@ describe('KubeDriver against the fake API server (probe mode agnhost)', () => {
       'cnibench.io/logical-namespace': 'x',
       'kubernetes.io/metadata.name': 'cnb-r1-x',
     });
-    const a = fc.api.store.get('v1', 'Pod', 'a', 'cnb-r1-x');
+    const a = fc.api.store.model('Pod', 'a', 'cnb-r1-x');
     assert.ok(a);
-    assert.equal(a.metadata.labels?.pod, 'a');
-    assert.equal(a.metadata.labels?.['app.kubernetes.io/managed-by'], 'cnibench');
-    assert.equal(a.metadata.labels?.['cnibench.io/run-id'], 'r1');
-    assert.deepEqual(a.spec.imagePullSecrets, [{ name: 'regcred' }]);
-    assert.deepEqual(
-      a.spec.containers.map(
-        (c: { name: string; image: string; args: string[]; ports: unknown[]; env: unknown[] }) => [
-          c.name,
-          c.image,
-          c.args,
-          c.ports,
-          c.env,
-        ],
-      ),
+    assert.equal(a.metadata?.labels?.pod, 'a');
+    assert.equal(a.metadata?.labels?.['app.kubernetes.io/managed-by'], 'cnibench');
+    assert.equal(a.metadata?.labels?.['cnibench.io/run-id'], 'r1');
+    assert.deepEqual(plain(a.spec?.imagePullSecrets), [{ name: 'regcred' }]);
+    assert.deepEqual(plain(a.spec?.containers.map((c) => [c.name, c.image, c.args, c.ports, c.env])), [
       [
-        [
-          'cont-80-tcp',
-          'mirror.example:5000/cache/e2e-test-images/agnhost:2.53',
-          ['porter'],
-          [{ name: 'serve-80-tcp', containerPort: 80, protocol: 'TCP' }],
-          [{ name: 'SERVE_PORT_80', value: 'x/a' }],
-        ],
-        [
-          'cont-81-udp',
-          'mirror.example:5000/cache/e2e-test-images/agnhost:2.53',
-          ['porter'],
-          [{ name: 'serve-81-udp', containerPort: 81, protocol: 'UDP' }],
-          [{ name: 'SERVE_UDP_PORT_81', value: 'x/a' }],
-        ],
+        'cont-80-tcp',
+        'mirror.example:5000/cache/e2e-test-images/agnhost:2.53',
+        ['porter'],
+        [{ name: 'serve-80-tcp', containerPort: 80, protocol: 'TCP' }],
+        [{ name: 'SERVE_PORT_80', value: 'x/a' }],
       ],
-    );
+      [
+        'cont-81-udp',
+        'mirror.example:5000/cache/e2e-test-images/agnhost:2.53',
+        ['porter'],
+        [{ name: 'serve-81-udp', containerPort: 81, protocol: 'UDP' }],
+        [{ name: 'SERVE_UDP_PORT_81', value: 'x/a' }],
+      ],
+    ]);
     // The model sees logical namespaces and the pods' real IPs.
     assert.deepEqual(
       pods.map((p) => [p.key, p.ip]),
       [
-        ['x/a', a.status.podIP],
-        ['x/b', fc.api.store.get('v1', 'Pod', 'b', 'cnb-r1-x')?.status.podIP],
-        ['y/a', fc.api.store.get('v1', 'Pod', 'a', 'cnb-r1-y')?.status.podIP],
+        ['x/a', a.status?.podIP],
+        ['x/b', fc.api.store.model('Pod', 'b', 'cnb-r1-x')?.status?.podIP],
+        ['y/a', fc.api.store.model('Pod', 'a', 'cnb-r1-y')?.status?.podIP],
       ],
     );
     assert.ok(pods.every((p) => /^10\.244\./.test(p.ip)));
@@ -166,9 +154,9 @@ describe('KubeDriver against the fake API server (probe mode agnhost)', () => {
     // A changed port list means a new spec: the pod is re-created.
     must(c.pods[1]).ports = [{ name: 'serve-8080-tcp', port: 8080, protocol: 'TCP' }];
     await driver.ensureLayout(c);
-    const ya = fc.api.store.get('v1', 'Pod', 'a', 'cnb-r1-y');
+    const ya = fc.api.store.model('Pod', 'a', 'cnb-r1-y');
     assert.deepEqual(
-      ya?.spec.containers.map((x: { name: string }) => x.name),
+      ya?.spec?.containers.map((x) => x.name),
       ['cont-8080-tcp'],
     );
     // Back to the sample for the next tests.
@@ -178,12 +166,12 @@ describe('KubeDriver against the fake API server (probe mode agnhost)', () => {
   test('setPolicies applies policies with real namespaces, replaces changed ones, deletes removed ones', async () => {
     const c = sampleCase();
     await driver.setPolicies(c.policies, c.pods);
-    const np = fc.api.store.get('networking.k8s.io/v1', 'NetworkPolicy', 'allow-from-y', 'cnb-r1-x');
+    const np = fc.api.store.model('NetworkPolicy', 'allow-from-y', 'cnb-r1-x');
     assert.ok(np);
-    assert.deepEqual(np.spec.ingress[0].from, [
+    assert.deepEqual(plain(np.spec?.ingress?.[0]?._from), [
       { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'cnb-r1-y' } } },
     ]);
-    assert.equal(np.metadata.labels?.['app.kubernetes.io/managed-by'], 'cnibench');
+    assert.equal(np.metadata?.labels?.['app.kubernetes.io/managed-by'], 'cnibench');
     const body = fc.api.requestsTo('POST', /networkpolicies$/).at(-1)?.body;
     assert.deepEqual(validate(schemaFor('NetworkPolicy'), body), []);
 
@@ -202,8 +190,7 @@ describe('KubeDriver against the fake API server (probe mode agnhost)', () => {
     await driver.setPolicies([...changed, extra], c.pods);
     assert.equal(fc.api.requestsTo('PUT', /networkpolicies\/allow-from-y$/).length, 1);
     assert.deepEqual(
-      fc.api.store.get('networking.k8s.io/v1', 'NetworkPolicy', 'allow-from-y', 'cnb-r1-x')?.spec.ingress[0]
-        .ports,
+      plain(fc.api.store.model('NetworkPolicy', 'allow-from-y', 'cnb-r1-x')?.spec?.ingress?.[0]?.ports),
       [{ protocol: 'TCP', port: 80 }],
     );
     assert.ok(fc.api.store.get('networking.k8s.io/v1', 'NetworkPolicy', 'deny-all', 'cnb-r1-y'));
@@ -218,7 +205,11 @@ describe('KubeDriver against the fake API server (probe mode agnhost)', () => {
   test('probes run agnhost connect through exec and report what its output says', async () => {
     const pods = await driver.ensureLayout(sampleCase());
     await driver.setPolicies(sampleCase().policies, pods);
-    const ip = (k: string) => pods.find((p) => p.key === k)!.ip;
+    const ip = (k: string) =>
+      must(
+        pods.find((p) => p.key === k),
+        k,
+      ).ip;
     const reqs: ProbeRequest[] = [
       { from: 'y/a', to: 'x/a', toIp: ip('x/a'), port: 80, protocol: 'TCP' },
       { from: 'x/b', to: 'x/a', toIp: ip('x/a'), port: 80, protocol: 'TCP' },
@@ -238,7 +229,7 @@ describe('KubeDriver against the fake API server (probe mode agnhost)', () => {
       ],
     );
     const execs = fc.api.requests.filter((r) => r.path.endsWith('/exec'));
-    const last = execs.at(-1)!;
+    const last = must(execs.at(-1), 'an exec request');
     assert.equal(last.query.container, 'cont-80-tcp');
     assert.deepEqual(last.protocols, ['v4.channel.k8s.io']);
     assert.ok(res.every((r) => r.elapsedMs >= 0));
@@ -280,17 +271,17 @@ describe('KubeDriver against the fake API server (probe mode agnhost)', () => {
     assert.equal(sameNode.client.node, sameNode.server.node);
     assert.notEqual(crossNode.client.node, crossNode.server.node);
     assert.equal(crossNode.target, crossNode.server.ip);
-    const hostServer = fc.api.store.get('v1', 'Pod', 'host-server-a', 'cnb-r1-perf');
-    assert.equal(hostServer?.spec.hostNetwork, true);
+    const hostServer = fc.api.store.model('Pod', 'host-server-a', 'cnb-r1-perf');
+    assert.equal(hostServer?.spec?.hostNetwork, true);
     assert.equal(pathPair('baseline').target, '172.18.0.2', 'baseline dials the node IP');
-    const svc = fc.api.store.get('v1', 'Service', 'perf-server', 'cnb-r1-perf');
-    assert.equal(pathPair('service').target, svc?.spec.clusterIP);
-    assert.deepEqual(svc?.spec.selector, { 'cnibench.io/perf-pod': 'perf-server-a' });
-    const cm = fc.api.store.get('v1', 'ConfigMap', 'cnibench-agent', 'cnb-r1-perf');
+    const svc = fc.api.store.model('Service', 'perf-server', 'cnb-r1-perf');
+    assert.equal(pathPair('service').target, svc?.spec?.clusterIP);
+    assert.deepEqual(plain(svc?.spec?.selector), { 'cnibench.io/perf-pod': 'perf-server-a' });
+    const cm = fc.api.store.model('ConfigMap', 'cnibench-agent', 'cnb-r1-perf');
     assert.deepEqual(Object.keys(cm?.data ?? {}), ['cnibench-agent.mjs'], 'one bundled file');
-    assert.ok(must((cm?.data as Record<string, string>)['cnibench-agent.mjs']).includes('rr-server'));
-    const server = fc.api.store.get('v1', 'Pod', 'perf-server-a', 'cnb-r1-perf');
-    const images = server?.spec.containers.map((c: { image: string }) => c.image);
+    assert.ok(must(cm?.data?.['cnibench-agent.mjs']).includes('rr-server'));
+    const server = fc.api.store.model('Pod', 'perf-server-a', 'cnb-r1-perf');
+    const images = server?.spec?.containers.map((c) => c.image);
     assert.deepEqual(images, [
       'mirror.example:5000/cache/nicolaka/netshoot:v0.16',
       'mirror.example:5000/cache/library/node:24.21.0-alpine',
@@ -331,8 +322,9 @@ describe('KubeDriver against the fake API server (probe mode agnhost)', () => {
       const r1 = await driver.exec(client, ['iperf3', '--version']);
       assert.deepEqual(r1, { stdout: 'ran iperf3 --version', stderr: '', exitCode: 0 });
       const r2 = await driver.exec(client, ['agent', 'rr', '--target', '1.2.3.4']);
-      assert.equal(seen.at(-1)![0], 'agent');
-      assert.deepEqual(seen.at(-1)![1], [
+      const [container, command] = must(seen.at(-1), 'the last exec');
+      assert.equal(container, 'agent');
+      assert.deepEqual(command, [
         'node',
         '/opt/cnibench/agent/cnibench-agent.mjs',
         'rr',

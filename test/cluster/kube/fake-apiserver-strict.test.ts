@@ -19,6 +19,7 @@ import { execInPod } from '../../../src/cluster/kube/exec.js';
 import { applyObject } from '../../../src/cni/apply.js';
 import { ExitCode } from '../../../src/util/errors.js';
 import { startFakeCluster, type FakeCluster } from './helpers.js';
+import { plain } from './fake-models.js';
 
 const CRD = {
   apiVersion: 'apiextensions.k8s.io/v1',
@@ -106,12 +107,8 @@ describe('fake API server: what a real API server refuses', () => {
     assert.ok(early instanceof KubeApiError, String(early));
     assert.equal(early.status, 404);
     await sleep(250);
-    const crd = fc.api.store.get(
-      'apiextensions.k8s.io/v1',
-      'CustomResourceDefinition',
-      'widgets.example.com',
-    );
-    assert.ok(crd?.status?.conditions.some((c: { type: string }) => c.type === 'Established'));
+    const crd = fc.api.store.model('CustomResourceDefinition', 'widgets.example.com');
+    assert.ok(crd?.status?.conditions?.some((c) => c.type === 'Established'));
     await apply(conn, widget({ size: 2, colour: 'red', port: 'http', extra: { anything: [1] } }));
 
     const bad = await rejection(apply(conn, widget({ size: 0, colour: 'green' }, 'w2')));
@@ -167,10 +164,28 @@ describe('fake API server: what a real API server refuses', () => {
     );
     const pruned = await raw(fc, 'POST', '/api/v1/namespaces/default/pods', pod);
     assert.equal(pruned.status, 201);
-    assert.deepEqual(fc.api.store.get('v1', 'Pod', 'p', 'default')?.spec.containers[0], {
+    assert.deepEqual(plain(fc.api.store.model('Pod', 'p', 'default')?.spec?.containers[0]), {
       name: 'c',
       image: 'i',
     });
+  });
+
+  test('a CRD without its group, names or a version schema is 422 Invalid, naming each field', async () => {
+    const res = await raw(fc, 'POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', {
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: 'gadgets.example.com' },
+      spec: { scope: 'Namespaced', names: { kind: 'Gadget' }, versions: [{ name: 'v1', served: true }] },
+    });
+    assert.equal(res.status, 422);
+    assert.equal(res.body.reason, 'Invalid');
+    for (const field of [
+      'spec.group: Required value',
+      'spec.names.plural: Required value',
+      'spec.versions[0].schema',
+    ])
+      assert.ok(res.body.message?.includes(field), `${field} in ${res.body.message}`);
+    assert.equal(fc.api.store.model('CustomResourceDefinition', 'gadgets.example.com'), undefined);
   });
 
   test('deleting a CRD deletes its objects and the kind stops being served', async () => {

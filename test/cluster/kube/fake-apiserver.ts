@@ -59,12 +59,21 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
 import { hasModel, pruneBuiltin, unknownBuiltinFields, unknownMetadataFields } from './builtin-fields.js';
 import { crdVersionSchema, pruneUnknown, unknownFields, valueProblems } from './crd-schema.js';
 import { crdProblems } from '../../netpol/crd-check.js';
 import { matchesFieldSelector, matchesLabelSelector } from './fake-labels.js';
 import { jsonPatch, mergePatch } from './fake-patch.js';
 import { cycle } from '../../../src/util/arrays.js';
+import {
+  asModel,
+  BUILTIN_API_VERSIONS,
+  isRecord,
+  recordOr,
+  type BuiltinKind,
+  type BuiltinModels,
+} from './fake-models.js';
 
 // ---------------------------------------------------------------------------------------------------
 // Types
@@ -84,10 +93,10 @@ export interface KubeObject {
     generation?: number;
     [k: string]: unknown;
   };
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  spec?: any;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  status?: any;
+  // Any JSON, as a real API server stores it: read it through the typed readers (`store.model`,
+  // fake-models.ts `asModel`) or narrow it, never as `any`.
+  spec?: unknown;
+  status?: unknown;
   [k: string]: unknown;
 }
 
@@ -302,6 +311,41 @@ const notFound = (plural: string, name: string) =>
   new ApiError(404, 'NotFound', `${plural} "${name}" not found`);
 
 // ---------------------------------------------------------------------------------------------------
+// The fields of a CustomResourceDefinition the fake itself acts on. Read with zod rather than as the
+// client's model: a CRD is checked before it is stored (the model would claim fields a bad one lacks),
+// and the kind's Established condition is read on every request (deserialising a large CRD each time
+// would be slow). Unknown keys pass through: the schema checks above own the rest of the object.
+
+const crdSpecSchema = z.looseObject({
+  group: z.string(),
+  scope: z.string().optional(),
+  names: z.looseObject({ kind: z.string(), plural: z.string() }),
+  versions: z
+    .array(
+      z.looseObject({
+        name: z.string(),
+        served: z.boolean().optional(),
+        storage: z.boolean().optional(),
+        schema: z.looseObject({ openAPIV3Schema: z.unknown() }).optional(),
+      }),
+    )
+    .optional(),
+});
+type CrdSpec = z.infer<typeof crdSpecSchema>;
+
+const conditionsSchema = z.looseObject({
+  conditions: z.array(z.looseObject({ type: z.string(), status: z.string() })),
+});
+
+/** Whether a CRD's status says it is Established. */
+const isEstablished = (status: unknown): boolean =>
+  (conditionsSchema.safeParse(status).data?.conditions ?? []).some(
+    (c) => c.type === 'Established' && c.status === 'True',
+  );
+
+const optionalString = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
+// ---------------------------------------------------------------------------------------------------
 // Object store
 
 /** In-memory objects keyed by apiVersion/kind/namespace/name; emits every change as a watch event. */
@@ -338,6 +382,20 @@ export class ObjectStore {
         `${b.metadata.namespace ?? ''}/${b.metadata.name}`,
       ),
     );
+  }
+
+  /** A built-in object as the client's model type (`V1Pod`, ...), or undefined when absent. */
+  model<K extends BuiltinKind>(kind: K, name: string, namespace?: string): BuiltinModels[K] | undefined {
+    const o = this.objects.get(ObjectStore.key(BUILTIN_API_VERSIONS[kind], kind, namespace, name));
+    return o ? asModel(kind, o) : undefined;
+  }
+
+  /** `list` of a built-in kind, each object as the client's model type. */
+  models<K extends BuiltinKind>(
+    kind: K,
+    opts: { namespace?: string; labelSelector?: string; fieldSelector?: string } = {},
+  ): Array<BuiltinModels[K]> {
+    return this.list(BUILTIN_API_VERSIONS[kind], kind, opts).map((o) => asModel(kind, o));
   }
 
   /** Every object (for assertions such as "nothing unlabelled was deleted"). */
@@ -650,7 +708,7 @@ export class FakeApiServer {
 
     if (def.plural === 'selfsubjectaccessreviews') {
       if (method !== 'POST') throw new ApiError(405, 'MethodNotAllowed', 'only create is allowed');
-      return this.sendJson(res, 201, this.review(body as KubeObject));
+      return this.sendJson(res, 201, this.review(body));
     }
     const denied = this.forbidden(authz);
     if (denied) throw denied;
@@ -858,36 +916,48 @@ export class FakeApiServer {
     return obj;
   }
 
-  /** apiextensions.k8s.io/v1 requires a structural schema on every version. */
-  private validateCrd(crd: KubeObject): void {
-    const versions = (crd.spec?.versions ?? []) as Array<{
-      name: string;
-      schema?: { openAPIV3Schema?: unknown };
-    }>;
-    const problems = versions.flatMap((v, i) =>
-      v.schema?.openAPIV3Schema
-        ? []
-        : [`spec.versions[${i}].schema.openAPIV3Schema: Required value: schemas are required`],
+  /**
+   * apiextensions.k8s.io/v1 requires a group, names, a scope and a structural schema on every version;
+   * returns the fields the fake acts on.
+   */
+  private validateCrd(crd: KubeObject): CrdSpec {
+    const parsed = crdSpecSchema.safeParse(crd.spec);
+    const problems = (parsed.error?.issues ?? []).map((i) => {
+      const at = i.path.reduce<string>(
+        (acc, k) => (typeof k === 'number' ? `${acc}[${k}]` : `${acc}.${String(k)}`),
+        'spec',
+      );
+      return i.code === 'invalid_type' && i.input === undefined
+        ? `${at}: Required value`
+        : `${at}: Invalid value: ${i.message}`;
+    });
+    // The versions on their own, so a CRD wrong elsewhere still gets its version problems named.
+    const versions = crdSpecSchema.shape.versions.safeParse(recordOr(crd.spec).versions).data ?? [];
+    problems.push(
+      ...versions.flatMap((v, i) =>
+        v.schema?.openAPIV3Schema
+          ? []
+          : [`spec.versions[${i}].schema.openAPIV3Schema: Required value: schemas are required`],
+      ),
     );
     if (versions.length === 0)
       problems.push(
         'spec.versions: Invalid value: null: must have exactly one version marked as storage version',
       );
-    if (problems.length > 0)
+    if (problems.length > 0 || !parsed.data)
       throw new ApiError(
         422,
         'Invalid',
         `CustomResourceDefinition.apiextensions.k8s.io "${crd.metadata.name}" is invalid: ${problems.join(', ')}`,
       );
+    return parsed.data;
   }
 
   /** Built-ins always; a CRD's kind only while the CRD exists and is Established. */
   private served(def: ResourceDef): boolean {
     if (!def.crd) return true;
     const crd = this.store.get('apiextensions.k8s.io/v1', 'CustomResourceDefinition', def.crd);
-    return (crd?.status?.conditions ?? []).some(
-      (c: { type: string; status: string }) => c.type === 'Established' && c.status === 'True',
-    );
+    return isEstablished(crd?.status);
   }
 
   private discovery(segments: string[]): unknown {
@@ -985,13 +1055,14 @@ export class FakeApiServer {
       obj.status = { phase: 'Active' };
     }
     if (def.kind === 'Service' && def.group === '') {
-      obj.spec = obj.spec ?? {};
-      if (!obj.spec.clusterIP && obj.spec.type !== 'ExternalName') {
-        obj.spec.clusterIP = `10.96.0.${this.nextServiceIp++}`;
-        obj.spec.clusterIPs = [obj.spec.clusterIP];
+      const spec = recordOr(obj.spec);
+      if (!spec.clusterIP && spec.type !== 'ExternalName') {
+        spec.clusterIP = `10.96.0.${this.nextServiceIp++}`;
+        spec.clusterIPs = [spec.clusterIP];
       }
+      obj.spec = spec;
     }
-    if (def.kind === 'CustomResourceDefinition') this.registerCrd(obj);
+    if (def.kind === 'CustomResourceDefinition') this.registerCrd(obj.metadata.name, this.validateCrd(obj));
     if (def.kind === 'Pod' && def.group === '') {
       obj.status = { phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'False' }] };
       const created = this.store.create(obj);
@@ -1010,29 +1081,26 @@ export class FakeApiServer {
   }
 
   /** Serves a new CRD's kinds once the CRD is Established, which happens after crdEstablishDelayMs. */
-  private registerCrd(crd: KubeObject): void {
-    const spec = crd.spec ?? {};
-    for (const v of (spec.versions ?? []) as Array<{ name: string; served?: boolean }>) {
+  private registerCrd(name: string, spec: CrdSpec): void {
+    for (const v of spec.versions ?? []) {
       if (v.served === false) continue;
       this.registerResource({
         group: spec.group,
         version: v.name,
-        kind: spec.names?.kind,
-        plural: spec.names?.plural,
+        kind: spec.names.kind,
+        plural: spec.names.plural,
         namespaced: spec.scope !== 'Cluster',
-        crd: crd.metadata.name,
+        crd: name,
       });
     }
     const establish = () => {
-      const cur = this.store.get('apiextensions.k8s.io/v1', 'CustomResourceDefinition', crd.metadata.name);
+      const cur = this.store.get('apiextensions.k8s.io/v1', 'CustomResourceDefinition', name);
       if (!cur) return;
       const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
       cur.status = {
-        ...(cur.status ?? {}),
+        ...recordOr(cur.status),
         acceptedNames: spec.names,
-        storedVersions: (spec.versions ?? [])
-          .filter((v: { storage?: boolean }) => v.storage)
-          .map((v: { name: string }) => v.name),
+        storedVersions: (spec.versions ?? []).filter((v) => v.storage).map((v) => v.name),
         conditions: ['NamesAccepted', 'Established'].map((type) => ({
           type,
           status: 'True',
@@ -1053,27 +1121,23 @@ export class FakeApiServer {
   private startPod(namespace: string, name: string): KubeObject | undefined {
     const pod = this.store.get('v1', 'Pod', name, namespace);
     if (!pod) return undefined;
-    const nodes = this.store
-      .list('v1', 'Node')
-      .filter(
-        (n) =>
-          !n.spec?.unschedulable &&
-          !(n.spec?.taints ?? []).some((t: { effect: string }) => t.effect === 'NoSchedule'),
-      );
-    let nodeName: string | undefined = pod.spec?.nodeName;
+    const podSpec = asModel('Pod', pod).spec;
+    const nodes = this.store.list('v1', 'Node').filter((n) => {
+      const spec = asModel('Node', n).spec;
+      return !spec?.unschedulable && !(spec?.taints ?? []).some((t) => t.effect === 'NoSchedule');
+    });
+    let nodeName = podSpec?.nodeName;
     if (!nodeName) {
       if (nodes.length === 0) return undefined;
       nodeName = cycle(nodes, this.nextNode++).metadata.name;
     }
-    const node = this.store.get('v1', 'Node', nodeName);
-    const nodeIp: string =
-      node?.status?.addresses?.find((a: { type: string }) => a.type === 'InternalIP')?.address ??
-      '172.18.0.254';
-    const ip = pod.spec?.hostNetwork
+    const node = this.store.model('Node', nodeName);
+    const nodeIp = node?.status?.addresses?.find((a) => a.type === 'InternalIP')?.address ?? '172.18.0.254';
+    const ip = podSpec?.hostNetwork
       ? nodeIp
       : `10.244.${Math.floor(this.nextPodIp / 250)}.${(this.nextPodIp++ % 250) + 2}`;
     const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-    pod.spec = { ...(pod.spec ?? {}), nodeName };
+    pod.spec = { ...recordOr(pod.spec), nodeName };
     pod.status = {
       phase: 'Running',
       hostIP: nodeIp,
@@ -1085,7 +1149,7 @@ export class FakeApiServer {
         status: 'True',
         lastTransitionTime: now,
       })),
-      containerStatuses: ((pod.spec.containers ?? []) as Array<{ name: string; image: string }>).map((c) => ({
+      containerStatuses: (podSpec?.containers ?? []).map((c) => ({
         name: c.name,
         image: c.image,
         ready: true,
@@ -1116,21 +1180,22 @@ export class FakeApiServer {
     this.store.delete(apiVersion, def.kind, name, namespace);
   }
 
-  private review(body: KubeObject): KubeObject {
-    const a = (body?.spec?.resourceAttributes ?? {}) as Partial<AuthzAttributes>;
+  private review(body: unknown): KubeObject {
+    const spec = isRecord(body) ? body.spec : undefined;
+    const a = recordOr(recordOr(spec).resourceAttributes);
     const attrs: AuthzAttributes = {
-      verb: a.verb ?? '',
-      group: a.group ?? '',
-      resource: a.resource ?? '',
-      subresource: a.subresource,
-      namespace: a.namespace,
+      verb: optionalString(a.verb) ?? '',
+      group: optionalString(a.group) ?? '',
+      resource: optionalString(a.resource) ?? '',
+      subresource: optionalString(a.subresource),
+      namespace: optionalString(a.namespace),
     };
     const denied = this.deny.some((rule) => ruleMatches(rule, attrs));
     return {
       apiVersion: 'authorization.k8s.io/v1',
       kind: 'SelfSubjectAccessReview',
       metadata: { name: '', creationTimestamp: undefined },
-      spec: body.spec,
+      spec,
       status: denied
         ? { allowed: false, reason: 'denied by the fake API server deny list' }
         : { allowed: true, reason: 'fake' },
@@ -1218,7 +1283,7 @@ export class FakeApiServer {
         code: 404,
         message: `pods "${m?.[2]}" not found`,
       });
-    const containers = ((pod.spec?.containers ?? []) as Array<{ name: string }>).map((c) => c.name);
+    const containers = (asModel('Pod', pod).spec?.containers ?? []).map((c) => c.name);
     if (!containers.includes(container)) {
       return status({
         status: 'Failure',

@@ -9,6 +9,7 @@ import { toClientModel } from '../../../src/cni/apply.js';
 import { KubeDriver } from '../../../src/cluster/kube/driver.js';
 import { HARNESS_PERMISSIONS, renderRbac, type Permission } from '../../../src/cluster/kube/permissions.js';
 import type { RecordedRequest } from './fake-apiserver.js';
+import { asModel, isRecord, plain } from './fake-models.js';
 import { clusterConfig, sampleCase, startFakeCluster } from './helpers.js';
 import { must } from '../../helpers/must.js';
 import { REPO_ROOT } from '../../helpers/paths.js';
@@ -21,16 +22,19 @@ describe('RBAC manifest', () => {
   });
 
   test('the ClusterRole grants every permission the preflight checks, and nothing else', () => {
-    const docs = parseAllDocuments(renderRbac({ namespace: 'bench', name: 'runner' })).map((d) => d.toJS());
+    const docs = parseAllDocuments(renderRbac({ namespace: 'bench', name: 'runner' })).map((d) => {
+      const doc: unknown = d.toJS();
+      return doc;
+    });
     assert.deepEqual(
-      docs.map((d) => d.kind),
+      docs.map((d) => (isRecord(d) ? d.kind : undefined)),
       ['ServiceAccount', 'ClusterRole', 'ClusterRoleBinding'],
     );
-    const role = docs[1];
+    const role = asModel('ClusterRole', docs[1]);
     const granted = new Set<string>();
-    for (const r of role.rules as Array<{ apiGroups: string[]; resources: string[]; verbs: string[] }>) {
-      for (const g of r.apiGroups)
-        for (const res of r.resources) for (const v of r.verbs) granted.add(`${g}|${res}|${v}`);
+    for (const r of role.rules ?? []) {
+      for (const g of r.apiGroups ?? [])
+        for (const res of r.resources ?? []) for (const v of r.verbs) granted.add(`${g}|${res}|${v}`);
     }
     const needed = new Set(
       HARNESS_PERMISSIONS.flatMap((p) =>
@@ -40,8 +44,11 @@ describe('RBAC manifest', () => {
       ),
     );
     assert.deepEqual([...granted].sort(), [...needed].sort());
-    assert.deepEqual(docs[2].subjects, [{ kind: 'ServiceAccount', name: 'runner', namespace: 'bench' }]);
-    assert.equal(docs[2].roleRef.name, 'runner');
+    const binding = asModel('ClusterRoleBinding', docs[2]);
+    assert.deepEqual(plain(binding.subjects), [
+      { kind: 'ServiceAccount', name: 'runner', namespace: 'bench' },
+    ]);
+    assert.equal(binding.roleRef.name, 'runner');
   });
 
   test('`cnibench rbac` prints it', () => {

@@ -7,6 +7,7 @@
  */
 import fs from 'node:fs';
 import { repoPath } from '../../helpers/paths.js';
+import { boundProblems } from '../../helpers/schema-bounds.js';
 
 export interface Schema {
   [k: string]: unknown;
@@ -74,25 +75,9 @@ export function validate(root: Schema, value: unknown): string[] {
     }
     if (Array.isArray(s.enum) && !s.enum.includes(v))
       problems.push(`${at}: ${JSON.stringify(v)} is not one of ${JSON.stringify(s.enum)}`);
-    if (t === 'string') {
-      const str = v as string;
-      if (typeof s.pattern === 'string' && !new RegExp(s.pattern).test(str))
-        problems.push(`${at}: "${str}" does not match ${s.pattern}`);
-      if (typeof s.maxLength === 'number' && str.length > s.maxLength)
-        problems.push(`${at}: longer than ${s.maxLength}`);
-      if (typeof s.minLength === 'number' && str.length < s.minLength)
-        problems.push(`${at}: shorter than ${s.minLength}`);
-    }
-    if (t === 'integer' || t === 'number') {
-      if (typeof s.minimum === 'number' && (v as number) < s.minimum)
-        problems.push(`${at}: below ${s.minimum}`);
-      if (typeof s.maximum === 'number' && (v as number) > s.maximum)
-        problems.push(`${at}: above ${s.maximum}`);
-    }
+    problems.push(...boundProblems(s, v, at));
     if (t === 'array') {
       const a = v as unknown[];
-      if (typeof s.minItems === 'number' && a.length < s.minItems)
-        problems.push(`${at}: fewer than ${s.minItems} items`);
       if (s.items) a.forEach((x, i) => walk(s.items as Schema, x, `${at}[${i}]`));
     }
     if (t === 'object') {
