@@ -13,7 +13,6 @@
 import type {
   AdminTierUnsupported,
   BackgroundProcess,
-  CaseLane,
   ClusterDriver,
   DriverCapabilities,
   ExecOptions,
@@ -78,7 +77,7 @@ export class KubeDriver implements ClusterDriver {
    * The scenario's `conformanceLanes` lanes (lane 0 is this driver's own). Lanes k ≥ 1 share the
    * connection, images and the admin-tier detection; each has its own namespaces and objects.
    */
-  caseLanes(): readonly CaseLane[] {
+  caseLanes(): readonly KubeLane[] {
     this.lanes ??= [
       this.lane0,
       ...Array.from(

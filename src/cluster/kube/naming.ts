@@ -56,7 +56,8 @@ export class NamespaceMap {
     readonly lane = 0,
   ) {
     if (!isDnsLabel(runId)) throw new InputError(`run id "${runId}" must be a DNS label (a-z, 0-9, -)`);
-    if (!Number.isInteger(lane) || lane < 0) throw new Error(`lane ${lane}: must be a whole number, 0 or more`);
+    if (!Number.isInteger(lane) || lane < 0)
+      throw new Error(`lane ${lane}: must be a whole number, 0 or more`);
   }
 
   /** What every real name of this lane starts with (namespaces, cluster-scoped admin-tier objects). */

@@ -14,6 +14,12 @@
  * moved to the real ones (rebase-networks.ts), and the workload removes its admin-tier objects when
  * it ends: they are cluster-scoped and must not outlive it.
  *
+ * A driver offering conformance lanes (ClusterDriver.caseLanes, docs/probing.md) gets several cases
+ * in flight at once, dispatched in suite order to the first free lane; results stay in suite order,
+ * progress comes as cases finish. Cases with a BaselineAdminNetworkPolicy (a cluster-wide singleton)
+ * run in lane 0 only, and a canary runs alone, every lane drained. Ctrl-C or an error in one lane
+ * stops them all.
+ *
  * Pod-to-self pairs are not probed by default: that traffic never leaves the pod's network namespace
  * (on the local cluster and on real CNIs alike), so no dataplane can police it; this matches
  * cyclonus' --ignore-loopback. `includeSelf: true` probes them anyway.
@@ -133,19 +139,20 @@ export async function runConformance(
       if (g.api && canary?.outcome === 'not-enforced') {
         if (lanes.length === 1) await drain();
         if (stop.signal.aborted) break;
-        finish(index, c, notRun(c, 'unsupported', `${API_NAMES[g.api]}: ${canaryReason(canary)}`, 'cluster').result);
+        finish(
+          index,
+          c,
+          notRun(c, 'unsupported', `${API_NAMES[g.api]}: ${canaryReason(canary)}`, 'cluster').result,
+        );
         continue;
       }
       const k = await freeLane(lanes.length, busy, laneZeroOnly(c));
       const lane = lanes[k];
-      if (k < 0 || !lane || stop.signal.aborted) break;
-      const running = executeCase(lane, c, g, laneOpts).then(
-        (run) => {
-          lastPods.set(k, run.pods);
-          finish(index, c, run.result);
-        },
-        fail,
-      );
+      if (!lane || stop.signal.aborted) break;
+      const running = executeCase(lane, c, g, laneOpts).then((run) => {
+        lastPods.set(k, run.pods);
+        finish(index, c, run.result);
+      }, fail);
       busy.set(
         k,
         running.finally(() => busy.delete(k)),
