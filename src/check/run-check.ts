@@ -52,6 +52,13 @@ import {
 } from './scs-0219.js';
 import { evaluateCheck, type Evaluation, type GroupOutcome } from './verdicts.js';
 
+/**
+ * The check's default conformance lanes. `cnibench run` keeps 1 (cases one at a time) because it
+ * reports programming latency, which concurrent cases perturb; the check reports pass/fail only, so
+ * it runs 4 cases at once (36 conformance pods; docs/probing.md).
+ */
+export const CHECK_LANES = 4;
+
 export interface CheckOptions {
   /** Testcase ids given as arguments (as the SCS runner passes them); empty: all. */
   testcases: readonly string[];
@@ -59,6 +66,8 @@ export interface CheckOptions {
   context?: string;
   imageRegistry?: string;
   probeMode?: 'agent' | 'agnhost';
+  /** Conformance lanes (cases in flight at once); default CHECK_LANES. */
+  lanes?: number;
   narrowing: SuiteNarrowing;
   timing: WorkloadTiming;
   /** Where results/<run-id>/ goes. */
@@ -185,6 +194,7 @@ export async function runScs0219Check(opts: CheckOptions, io: CheckIo): Promise<
     ...(opts.context !== undefined ? { context: opts.context } : {}),
     ...(opts.imageRegistry !== undefined ? { imageRegistry: opts.imageRegistry } : {}),
     ...(opts.probeMode !== undefined ? { probeMode: opts.probeMode } : {}),
+    conformanceLanes: opts.lanes ?? CHECK_LANES,
   });
   const { progress, guard } = io;
 
@@ -306,6 +316,8 @@ export async function runScs0219Check(opts: CheckOptions, io: CheckIo): Promise<
       try {
         let done = 0;
         for (const [i, w] of group.workloads.entries()) {
+          const firstOfOutcome = outcome.cases.length;
+          const firstOfAll = allCases.length;
           const res = await runConformance(driver, cases[i] ?? [], {
             ...conformanceOptions(w, cluster.probeConcurrency),
             signal: guard.signal,
@@ -315,10 +327,11 @@ export async function runScs0219Check(opts: CheckOptions, io: CheckIo): Promise<
               progress.update(++done, total, `${p.name}: ${p.result.status}`);
             },
           });
-          if (res.adminTierCanaries?.length) {
-            canaries.push(...res.adminTierCanaries);
-            save();
-          }
+          // Lanes finish cases out of order; what is kept is in suite order.
+          outcome.cases.splice(firstOfOutcome, Infinity, ...res.caseResults);
+          allCases.splice(firstOfAll, Infinity, ...res.caseResults);
+          if (res.adminTierCanaries?.length) canaries.push(...res.adminTierCanaries);
+          save();
         }
         progress.done();
       } catch (err) {

@@ -124,6 +124,13 @@ export interface DriverCapabilities {
   adminTierUnsupportedApis?: Partial<Record<AdminTierApi, AdminTierUnsupported>>;
 }
 
+/**
+ * What one conformance case needs of a driver: lay its pods out, apply its policies, probe. A driver
+ * that can run several cases at once on disjoint namespaces offers one of these per lane
+ * (ClusterDriver.caseLanes); the driver itself is the lane of a driver that cannot.
+ */
+export type CaseLane = Pick<ClusterDriver, 'ensureLayout' | 'setPolicies' | 'probe'>;
+
 export interface ClusterDriver {
   readonly kind: 'local' | 'kube';
   /** Checks tools, permissions, reachability; throws EnvironmentError (exit 3) naming what is missing. */
@@ -155,6 +162,14 @@ export interface ClusterDriver {
   adminTierRefusal?(objects: AdminTierPolicies): AdminTierUnsupported | undefined;
   /** Probes every request, in parallel with bounded concurrency. */
   probe(requests: ProbeRequest[], opts: ProbeOptions): Promise<ProbeResult[]>;
+  /**
+   * Optional: the lanes on which conformance cases may run at the same time, each with its own
+   * namespaces, NetworkPolicies and (lane-scoped, distinctly named) admin-tier objects, so that what
+   * one lane applies never decides a probe of another (docs/probing.md). Lane 0 acts on the same
+   * namespaces and objects as the driver's own ensureLayout/setPolicies/probe. The same lanes on every
+   * call; cleanup() removes all of them. Absent (or one lane): cases run one after another.
+   */
+  caseLanes?(): readonly CaseLane[];
 
   /** Creates (or reuses) the client/server pods for performance workloads on the paths asked for. */
   preparePerf(paths: PathKind[], signal?: AbortSignal): Promise<PerfTopology>;

@@ -34,6 +34,9 @@ export async function planDetailSources(s: Scenario): Promise<PlanDetailSources>
       cluster.probeMode === 'agent'
         ? `probes (probeMode agent): batched, one exec per source pod and round, from an agent container (${images.agent}, code from ConfigMap cnibench-agent) in each conformance pod; up to ${cluster.probeConcurrency} pods at once`
         : `probes (probeMode agnhost): one exec of agnhost connect per probe, up to ${cluster.probeConcurrency} at once (upstream images only; slower)`,
+      cluster.conformanceLanes > 1
+        ? `conformance lanes: ${cluster.conformanceLanes} cases at once, lane k in ${cluster.namespacePrefix}-<run id>-l<k>-x, -y, -z (lane 0 in the names above); BaselineAdminNetworkPolicy cases in lane 0 only; programming latencies measured under that contention`
+        : 'conformance lanes: 1 (cases one at a time; conformanceLanes runs more at once)',
     ],
     install: (c) => rendered.get(c.name) ?? [],
     uninstall: (c) => removal.get(c.name) ?? [],

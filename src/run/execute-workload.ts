@@ -94,10 +94,11 @@ export async function executeWorkload(
     case 'conformance': {
       const out = new Map<string, WorkloadOutcome>();
       for (const a of arms) {
+        let done = 0; // cases finish out of suite order when the driver runs lanes
         const result = await runConformance(a.driver, selectCases(w), {
           ...conformanceOptions(w, s.cluster.probeConcurrency),
           signal: ctx.signal,
-          onProgress: (p) => ctx.progress.update(p.index + 1, p.total, `${p.name}: ${p.result.status}`),
+          onProgress: (p) => ctx.progress.update(++done, p.total, `${p.name}: ${p.result.status}`),
           onCanary: (k) =>
             ctx.progress.info(`admin tier ${k.api} canary on ${a.name}: ${k.outcome} (${k.detail})`),
         });

@@ -62,6 +62,15 @@ export const kubeClusterSchema = z
       .describe(
         'Probe execs in flight at once: source pods probed in parallel (probeMode agent) or single probes (agnhost).',
       ),
+    conformanceLanes: z
+      .number()
+      .int()
+      .min(1)
+      .max(8)
+      .default(1)
+      .describe(
+        'Conformance cases in flight at once, each lane in its own namespaces (<prefix>-<runid>-l<k>-x, ...). 1 (default) keeps the measured programming latency free of contention between cases; cnibench check uses 4. See docs/probing.md.',
+      ),
     readyTimeout: seconds('readyTimeout').default(600),
   })
   .describe('A real Kubernetes cluster reached through its API.');

@@ -22,6 +22,7 @@ import assert from 'node:assert/strict';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { parse, stringify } from 'yaml';
 import yargs from 'yargs';
+import { CHECK_LANES } from '../../src/check/run-check.js';
 import { checkCommand } from '../../src/cli/commands/check.js';
 import { connect } from '../../src/cluster/kube/client.js';
 import { toClientModel } from '../../src/cni/apply.js';
@@ -235,6 +236,8 @@ describe('cnibench check scs-0219 against the fake API server with a fake datapl
       readFileSync(path.join(enforcing.runDir, 'report.md'), 'utf8'),
       /\| Calico v3\.32\.1 \(detected on context kind-cnibench\) \| admin tier: not served; .* \| none installed \|/,
     );
+    // The check runs its cases in conformance lanes (docs/probing.md), recorded with the run.
+    assert.equal(r.scenario.cluster.kind === 'kube' ? r.scenario.cluster.conformanceLanes : 0, CHECK_LANES);
     assert.deepEqual(
       r.check?.verdicts.map((v) => [v.id, v.requirement, v.verdict]),
       [

@@ -54,3 +54,19 @@ test('a real-cluster plan says how probes run, in either probe mode', async () =
     /^probes \(probeMode agnhost\): one exec of agnhost connect per probe/,
   );
 });
+
+test('a real-cluster plan shows the conformance lanes', async () => {
+  const { scenario } = loadScenario('scenarios/kind-calico-vs-cilium.yaml');
+  const lanesLine = async (lanes: number) => {
+    const s = structuredClone(scenario);
+    if (s.cluster.kind !== 'kube') throw new Error('expected a kube scenario');
+    s.cluster.conformanceLanes = lanes;
+    const lines = (await planDetailSources(s)).cluster?.(s) ?? [];
+    return lines.find((l) => l.startsWith('conformance lanes'));
+  };
+  assert.match((await lanesLine(1)) ?? '', /^conformance lanes: 1 \(cases one at a time/);
+  assert.match(
+    (await lanesLine(3)) ?? '',
+    /^conformance lanes: 3 cases at once, lane k in cnb-<run id>-l<k>-x, -y, -z .*BaselineAdminNetworkPolicy cases in lane 0 only/,
+  );
+});

@@ -3,7 +3,7 @@
  * cluster as it is (src/check/run-check.ts); verdict lines on stdout, all else on stderr; exit 0 when
  * every MUST passes, 1 when one fails, 3 when the check could not run, 2 for bad arguments.
  */
-import { runScs0219Check, type CheckIo } from '../../check/run-check.js';
+import { CHECK_LANES, runScs0219Check, type CheckIo } from '../../check/run-check.js';
 import { TESTCASE_IDS } from '../../check/scs-0219.js';
 import { createProgress } from '../../run/progress.js';
 import { installInterruptGuard } from '../../run/signals.js';
@@ -79,6 +79,10 @@ export function checkCommand(
           default: 0,
           describe: 'at most this many cases per group and API version (0: all, the default)',
         })
+        .option('lanes', {
+          type: 'number',
+          describe: `conformance cases in flight at once, each in its own namespaces (1-8, default ${CHECK_LANES})`,
+        })
         .option('probe-timeout', { type: 'number', describe: 'seconds per probe (default 1)' })
         .option('convergence-timeout', {
           type: 'number',
@@ -94,6 +98,9 @@ export function checkCommand(
       const maxCases = argv['max-cases'];
       if (!Number.isInteger(maxCases) || maxCases < 0)
         throw new InputError(`--max-cases ${String(maxCases)}: must be a whole number, 0 or more`);
+      const lanes = argv.lanes;
+      if (lanes !== undefined && !(Number.isInteger(lanes) && lanes >= 1 && lanes <= 8))
+        throw new InputError(`--lanes ${String(lanes)}: must be a whole number from 1 to 8`);
       for (const [flag, v] of [
         ['--probe-timeout', argv['probe-timeout']],
         ['--convergence-timeout', argv['convergence-timeout']],
@@ -112,6 +119,7 @@ export function checkCommand(
             ...(argv.context !== undefined ? { context: argv.context } : {}),
             ...(argv['image-registry'] !== undefined ? { imageRegistry: argv['image-registry'] } : {}),
             ...(argv['probe-mode'] !== undefined ? { probeMode: argv['probe-mode'] } : {}),
+            ...(lanes !== undefined ? { lanes } : {}),
             narrowing: { tags: argv.tag ?? [], excludeTags: argv['exclude-tag'] ?? [], maxCases },
             timing: {
               ...(argv['probe-timeout'] !== undefined ? { probeTimeout: argv['probe-timeout'] } : {}),

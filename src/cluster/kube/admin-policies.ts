@@ -258,10 +258,13 @@ export function adminTierRefusal(
 // -------------------------------------------------------------------------------------------------
 // Objects as the cluster sees them
 
-/** A namespace selector narrowed to this run's namespaces, namespace names mapped to real ones. */
+/**
+ * A namespace selector narrowed to this run's namespaces of this lane (run-id and lane labels),
+ * namespace names mapped to real ones.
+ */
 function scoped(sel: LabelSelector | undefined, ns: NamespaceMap): LabelSelector {
   const real = rewriteNamespaceSelector(sel ?? {}, ns);
-  return { ...real, matchLabels: { ...(real.matchLabels ?? {}), [RUN_ID_LABEL]: ns.runId } };
+  return { ...real, matchLabels: { ...(real.matchLabels ?? {}), ...ns.laneLabels } };
 }
 
 function scopedSubject(s: AdminTierSubject, ns: NamespaceMap): AdminTierSubject {
@@ -296,9 +299,12 @@ function scopedSpec<S extends TierSpec>(spec: S, ns: NamespaceMap): S {
   };
 }
 
-/** The real name of a case's admin-tier object (`default` stays: the singleton's only valid name). */
+/**
+ * The real name of a case's admin-tier object, distinct per lane (`default` stays: the singleton's
+ * only valid name, which is why cases with a BaselineAdminNetworkPolicy all run in lane 0).
+ */
 export const clusterObjectName = (kind: AdminTierKind, name: string, ns: NamespaceMap): string =>
-  kind === 'BaselineAdminNetworkPolicy' ? name : `${ns.prefix}-${ns.runId}-${name}`;
+  kind === 'BaselineAdminNetworkPolicy' ? name : `${ns.base}-${name}`;
 
 /** The objects to create on the cluster for a case's admin-tier policies. */
 export function toClusterAdminObjects(tier: AdminTierPolicies, ns: NamespaceMap): KubernetesObject[] {

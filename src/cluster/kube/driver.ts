@@ -4,7 +4,9 @@
  * parts, which share one KubeSession (session.ts): the case layout (case-layout.ts), NetworkPolicy
  * sync (policy-sync.ts), probe rounds (probe-round.ts: by default one exec per source pod into a
  * cnibench agent container), performance pods (perf-pods.ts) and commands in pods (pod-commands.ts).
- * Every object lives in this run's namespaces (`<prefix>-<runid>-<logical>`), labelled for clean-up;
+ * Conformance cases run in lanes (lane.ts): lane 0 is the driver's own, more when the scenario sets
+ * `conformanceLanes`. Every object lives in this run's namespaces (`<prefix>-<runid>-<logical>`,
+ * `<prefix>-<runid>-l<k>-<logical>` for lane k), labelled for clean-up;
  * see docs/kube.md. Signals are the run's: the driver takes AbortSignals, and the run's interrupt
  * guard calls cleanup().
  */
@@ -23,25 +25,17 @@ import type {
   ProbeResult,
 } from '../driver.js';
 import { PATH_KINDS } from '../driver.js';
-import { hasAdminTier } from '../../netpol/admin-tier.js';
 import type { AdminTierPolicies, NetworkPolicy, ResolvedCase, ResolvedPod } from '../../netpol/types.js';
 import type { KubeClusterConfig } from '../../scenario/schema.js';
-import {
-  adminTierCapabilities,
-  adminTierRefusal,
-  KubeAdminTierObjects,
-  type AdminTierDetection,
-} from './admin-policies.js';
-import { ensureCaseLayout } from './case-layout.js';
+import { adminTierCapabilities, adminTierRefusal, type AdminTierDetection } from './admin-policies.js';
 import type { KubeConnection } from './client.js';
 import { deleteManagedNamespaces } from './cleanup.js';
 import type { HarnessImages } from './images.js';
+import { KubeLane } from './lane.js';
 import { newRunId, type NamespaceMap } from './naming.js';
 import { PerfPods } from './perf-pods.js';
-import { AGENT_COMMAND, execIn, routeCommand, spawnIn } from './pod-commands.js';
-import { NetworkPolicySync } from './policy-sync.js';
+import { execIn, routeCommand, spawnIn } from './pod-commands.js';
 import { runPreflight, type PreflightReport } from './preflight.js';
-import { runProbeRound, type ProbeSource } from './probe-round.js';
 import { KubeSession, type KubeProgress } from './session.js';
 
 export type { KubeProgress } from './session.js';
@@ -60,12 +54,14 @@ export class KubeDriver implements ClusterDriver {
   readonly kind = 'kube' as const;
   readonly runId: string;
   private readonly session: KubeSession;
-  private readonly networkPolicies: NetworkPolicySync;
+  /** Lane 0: the driver's own namespaces, policies and admin-tier objects (lane.ts). */
+  private readonly lane0: KubeLane;
+  /** Every lane, lane 0 first, once caseLanes() was asked for them. */
+  private lanes?: KubeLane[];
   private readonly perfPods: PerfPods;
   private lastPreflight?: PreflightReport;
   /** Something may have been created since the last clean-up (set before the first write). */
   private dirty = false;
-  private readonly adminTier: KubeAdminTierObjects;
 
   constructor(
     readonly config: KubeClusterConfig,
@@ -73,9 +69,23 @@ export class KubeDriver implements ClusterDriver {
   ) {
     this.runId = opts.runId ?? newRunId();
     this.session = new KubeSession(config, this.runId, opts.onProgress, opts.agentEntry);
-    this.networkPolicies = new NetworkPolicySync(this.session);
+    this.lane0 = new KubeLane(this.session, () => (this.dirty = true));
     this.perfPods = new PerfPods(this.session);
-    this.adminTier = new KubeAdminTierObjects(() => this.connection(), this.namespaces);
+  }
+
+  /**
+   * The scenario's `conformanceLanes` lanes (lane 0 is this driver's own). Lanes k ≥ 1 share the
+   * connection, images and the admin-tier detection; each has its own namespaces and objects.
+   */
+  caseLanes(): readonly KubeLane[] {
+    this.lanes ??= [
+      this.lane0,
+      ...Array.from(
+        { length: Math.max(0, this.config.conformanceLanes - 1) },
+        (_, i) => new KubeLane(this.session.lane(i + 1), () => (this.dirty = true)),
+      ),
+    ];
+    return this.lanes;
   }
 
   get namespaces(): NamespaceMap {
@@ -98,17 +108,17 @@ export class KubeDriver implements ClusterDriver {
 
   capabilities(): DriverCapabilities {
     // The admin tier: the API versions detectAdminTier() found served (admin-policies.ts).
-    const admin = adminTierCapabilities(this.adminTier.detection);
+    const admin = adminTierCapabilities(this.lane0.adminTier.detection);
     return { protocols: ['TCP', 'UDP', 'SCTP'], paths: [...PATH_KINDS], ...admin };
   }
 
   /** Reads which admin-tier API the cluster serves (after the CNI is installed: it may bring the CRDs). */
   detectAdminTier(): Promise<AdminTierDetection> {
-    return this.adminTier.detect();
+    return this.lane0.adminTier.detect();
   }
 
   adminTierRefusal(objects: AdminTierPolicies): AdminTierUnsupported | undefined {
-    return adminTierRefusal(this.adminTier.detection, objects, this.namespaces);
+    return adminTierRefusal(this.lane0.adminTier.detection, objects, this.namespaces);
   }
 
   async preflight(): Promise<void> {
@@ -122,8 +132,7 @@ export class KubeDriver implements ClusterDriver {
   }
 
   ensureLayout(c: ResolvedCase, signal?: AbortSignal): Promise<ResolvedPod[]> {
-    this.dirty = true;
-    return ensureCaseLayout(this.session, c, signal);
+    return this.lane0.ensureLayout(c, signal);
   }
 
   /** The PodHandle of a case pod (logical "ns/name"), once ensureLayout created it. */
@@ -132,44 +141,18 @@ export class KubeDriver implements ClusterDriver {
     return r ? { ...r.handle } : undefined;
   }
 
-  async setPolicies(
+  setPolicies(
     policies: NetworkPolicy[],
-    _pods: ResolvedPod[],
+    pods: ResolvedPod[],
     signal?: AbortSignal,
     adminTier?: AdminTierPolicies,
   ): Promise<void> {
-    this.dirty = true;
-    if (hasAdminTier(adminTier ?? {}) || this.adminTier.size > 0)
-      await this.adminTier.set(adminTier ?? {}, signal);
-    await this.networkPolicies.sync(policies, signal);
+    return this.lane0.setPolicies(policies, pods, signal, adminTier);
   }
 
-  /**
-   * One probe round (see probe-round.ts): one exec per source pod in agent mode, one per probe in
-   * agnhost mode. The scenario's probeConcurrency caps the execs in flight.
-   */
+  /** One probe round in lane 0 (lane.ts). */
   probe(requests: ProbeRequest[], opts: ProbeOptions): Promise<ProbeResult[]> {
-    const s = this.session;
-    return runProbeRound(
-      requests,
-      {
-        mode: this.config.probeMode,
-        execConcurrency: Math.max(1, Math.min(opts.concurrency, this.config.probeConcurrency)),
-        agentCommand: AGENT_COMMAND,
-        source: (key): ProbeSource => {
-          const r = s.pods.get(key);
-          if (!r) throw new Error(`probe from ${key}: no such pod in the current layout`);
-          return {
-            pod: r.handle,
-            container: r.containers[0] ?? '',
-            ...(r.agnhost ? { agnhost: r.agnhost } : {}),
-          };
-        },
-        // Cluster-wide failures (unreachable, credentials) come back as EnvironmentError and stop the round.
-        exec: (src, argv, o) => execIn(s, src.pod, src.container, argv, o, `exec a probe in ${src.pod.key}`),
-      },
-      opts,
-    );
+    return this.lane0.probe(requests, opts);
   }
 
   async preparePerf(paths: PathKind[], signal?: AbortSignal): Promise<PerfTopology> {
@@ -195,8 +178,15 @@ export class KubeDriver implements ClusterDriver {
   async cleanup(): Promise<void> {
     const s = this.session;
     if (!this.dirty || !s.connected) return;
-    // Cluster-scoped admin-tier objects first; a failure there must not keep the namespaces.
-    const admin = await this.adminTier.removeAll().then(
+    // Cluster-scoped admin-tier objects first (every lane's; lane 0 last, as it also deletes whatever
+    // the cluster lists with the run's label); a failure there must not keep the namespaces.
+    const lanes = this.lanes ?? [this.lane0];
+    const removeAll = async () => {
+      const names: string[] = [];
+      for (const lane of [...lanes].reverse()) names.push(...(await lane.adminTier.removeAll()));
+      return [...new Set(names)];
+    };
+    const admin = await removeAll().then(
       (names) => ({ names, err: undefined }),
       (err: unknown) => ({ names: [], err: err instanceof Error ? err : new Error(String(err)) }),
     );
@@ -207,9 +197,8 @@ export class KubeDriver implements ClusterDriver {
       timeoutMs: this.opts.cleanupTimeoutMs,
       onProgress: (m) => s.progress({ phase: 'cleanup', message: m }),
     });
-    s.forget();
+    for (const lane of lanes) lane.forget();
     this.dirty = false;
-    this.networkPolicies.forget();
     this.perfPods.forget();
     s.progress({ phase: 'cleanup', message: `deleted ${report.namespaces.length} namespace(s)` });
     if (admin.err) throw admin.err;

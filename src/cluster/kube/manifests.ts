@@ -22,6 +22,7 @@ import { NAMESPACE_NAME_LABEL, type Labels, type ResolvedPod } from '../../netpo
 import { InputError } from '../../util/errors.js';
 import type { HarnessImages } from './images.js';
 import {
+  LANE_LABEL,
   LOGICAL_NAMESPACE_LABEL,
   MANAGED_BY_LABEL,
   ROLE_LABEL,
@@ -43,7 +44,7 @@ export type Named<T extends { metadata?: V1ObjectMeta }> = T & {
 /** A pod as we build it: named, with its spec. */
 export type BuiltPod = Named<V1Pod> & { spec: V1PodSpec };
 
-const RESERVED_LABELS = [MANAGED_BY_LABEL, RUN_ID_LABEL, LOGICAL_NAMESPACE_LABEL, ROLE_LABEL];
+const RESERVED_LABELS = [MANAGED_BY_LABEL, RUN_ID_LABEL, LANE_LABEL, LOGICAL_NAMESPACE_LABEL, ROLE_LABEL];
 
 function checkNoReserved(labels: Labels, where: string): void {
   for (const k of Object.keys(labels)) {
@@ -94,7 +95,12 @@ export function namespaceManifest(logical: string, caseLabels: Labels, ns: Names
     kind: 'Namespace',
     metadata: {
       name: ns.real(logical),
-      labels: { ...labels, ...managementLabels(ns.runId), [LOGICAL_NAMESPACE_LABEL]: logical },
+      labels: {
+        ...labels,
+        ...managementLabels(ns.runId),
+        [LANE_LABEL]: String(ns.lane),
+        [LOGICAL_NAMESPACE_LABEL]: logical,
+      },
     },
   };
 }

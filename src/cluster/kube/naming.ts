@@ -12,6 +12,11 @@ export const MANAGED_BY_VALUE = 'cnibench';
 export const RUN_ID_LABEL = 'cnibench.io/run-id';
 /** The namespace's name in the case (x, y, z), kept on the real namespace for humans and clean-up. */
 export const LOGICAL_NAMESPACE_LABEL = 'cnibench.io/logical-namespace';
+/**
+ * The conformance lane a namespace belongs to ("0", "1", ...; see lanes.ts). Admin-tier selectors are
+ * narrowed to it, so a lane's cluster-scoped policies select only that lane's namespaces.
+ */
+export const LANE_LABEL = 'cnibench.io/lane';
 /** Role of a harness pod (conformance, perf-server, perf-client, ...). */
 export const ROLE_LABEL = 'cnibench.io/role';
 /** Hash of the spec a pod was created from, to decide between reuse and re-creation. */
@@ -36,7 +41,11 @@ export function managementSelector(runId?: string): string {
     : `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE}`;
 }
 
-/** Two-way mapping between a case's logical namespace names and the run's real namespaces. */
+/**
+ * Two-way mapping between a case's logical namespace names and the real namespaces of one conformance
+ * lane of the run: `<prefix>-<runid>-<logical>` for lane 0 (the only lane unless the scenario asks for
+ * more), `<prefix>-<runid>-l<k>-<logical>` for lane k, so cases running at once never share a namespace.
+ */
 export class NamespaceMap {
   private readonly toRealMap = new Map<string, string>();
   private readonly toLogicalMap = new Map<string, string>();
@@ -44,8 +53,21 @@ export class NamespaceMap {
   constructor(
     readonly prefix: string,
     readonly runId: string,
+    readonly lane = 0,
   ) {
     if (!isDnsLabel(runId)) throw new InputError(`run id "${runId}" must be a DNS label (a-z, 0-9, -)`);
+    if (!Number.isInteger(lane) || lane < 0)
+      throw new Error(`lane ${lane}: must be a whole number, 0 or more`);
+  }
+
+  /** What every real name of this lane starts with (namespaces, cluster-scoped admin-tier objects). */
+  get base(): string {
+    return this.lane === 0 ? `${this.prefix}-${this.runId}` : `${this.prefix}-${this.runId}-l${this.lane}`;
+  }
+
+  /** The labels that narrow a selector to this lane's namespaces (admin-policies.ts). */
+  get laneLabels(): Record<string, string> {
+    return { [RUN_ID_LABEL]: this.runId, [LANE_LABEL]: String(this.lane) };
   }
 
   /**
@@ -56,7 +78,7 @@ export class NamespaceMap {
   real(logical: string): string {
     const known = this.toRealMap.get(logical);
     if (known) return known;
-    const real = `${this.prefix}-${this.runId}-${logical}`;
+    const real = `${this.base}-${logical}`;
     if (!isDnsLabel(real)) {
       throw new InputError(
         `namespace "${logical}" cannot be mapped to a Kubernetes namespace ("${real}" must be a DNS label of at most 63 characters)`,

@@ -46,29 +46,45 @@ export class KubeSession {
   private conn?: KubeConnection;
   private agentBundle?: AgentBundle;
 
+  /**
+   * `parent`: the run's session, whose connection, images and agent bundle a conformance lane's
+   * session shares (see lane()); `lane`: that lane's number (0: the run's own).
+   */
   constructor(
     readonly config: KubeClusterConfig,
     readonly runId: string,
     private readonly onProgress?: (p: KubeProgress) => void,
     private readonly agentEntry?: string,
+    private readonly parent?: KubeSession,
+    lane = 0,
   ) {
-    this.namespaces = new NamespaceMap(config.namespacePrefix, runId);
-    this.images = resolveImages(config);
+    this.namespaces = new NamespaceMap(config.namespacePrefix, runId, lane);
+    this.images = parent?.images ?? resolveImages(config);
+  }
+
+  /**
+   * The session of conformance lane `k` (k ≥ 1): its own namespaces (`<prefix>-<runid>-l<k>-…`) and
+   * pods, the run's connection, images and agent bundle.
+   */
+  lane(k: number): KubeSession {
+    return new KubeSession(this.config, this.runId, this.onProgress, this.agentEntry, this, k);
   }
 
   progress(p: KubeProgress): void {
-    this.onProgress?.(p);
+    const lane = this.namespaces.lane;
+    this.onProgress?.(lane === 0 ? p : { ...p, message: `lane ${lane}: ${p.message}` });
   }
 
   /** The run's one connection to the cluster, opened on first use. */
   connection(): KubeConnection {
+    if (this.parent) return this.parent.connection();
     this.conn ??= connect({ kubeconfig: this.config.kubeconfig, context: this.config.context });
     return this.conn;
   }
 
   /** Whether anything was ever sent to the cluster (nothing to clean up otherwise). */
   get connected(): boolean {
-    return this.conn !== undefined;
+    return this.parent ? this.parent.connected : this.conn !== undefined;
   }
 
   /** One API call, its errors translated (status kept, connection failures as EnvironmentError). */
@@ -79,6 +95,7 @@ export class KubeSession {
 
   /** The agent bundle, built on first use. */
   bundle(): AgentBundle {
+    if (this.parent) return this.parent.bundle();
     this.agentBundle ??= buildAgentBundle(this.agentEntry);
     return this.agentBundle;
   }

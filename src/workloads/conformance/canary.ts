@@ -14,7 +14,7 @@
  * checks the canary before it is used (blocked denied, control allowed), so a canary that cannot say
  * what it claims is never run. Every driver runs it: it lives in the workload, not in a driver.
  */
-import type { ClusterDriver, ProbeRequest, ProbeResult } from '../../cluster/driver.js';
+import type { CaseLane, ProbeRequest, ProbeResult } from '../../cluster/driver.js';
 import { isAllowed } from '../../netpol/truth-table.js';
 import {
   NAMESPACE_NAME_LABEL,
@@ -188,7 +188,7 @@ function describeResult(r: ProbeResult | undefined): string {
  * decided; see the file comment. The policies it applied stay until the next setPolicies.
  */
 export async function runCanary(
-  driver: ClusterDriver,
+  driver: CaseLane,
   plan: CanaryPlan,
   caseName: string,
   pods: ResolvedPod[],

@@ -14,11 +14,23 @@
  * moved to the real ones (rebase-networks.ts), and the workload removes its admin-tier objects when
  * it ends: they are cluster-scoped and must not outlive it.
  *
+ * A driver offering conformance lanes (ClusterDriver.caseLanes, docs/probing.md) gets several cases
+ * in flight at once, dispatched in suite order to the first free lane; results stay in suite order,
+ * progress comes as cases finish. Cases with a BaselineAdminNetworkPolicy (a cluster-wide singleton)
+ * run in lane 0 only, and a canary runs alone, every lane drained. Ctrl-C or an error in one lane
+ * stops them all.
+ *
  * Pod-to-self pairs are not probed by default: that traffic never leaves the pod's network namespace
  * (on the local cluster and on real CNIs alike), so no dataplane can police it; this matches
  * cyclonus' --ignore-loopback. `includeSelf: true` probes them anyway.
  */
-import type { AdminTierUnsupported, ClusterDriver, ProbeRequest, ProbeResult } from '../../cluster/driver.js';
+import type {
+  AdminTierUnsupported,
+  CaseLane,
+  ClusterDriver,
+  ProbeRequest,
+  ProbeResult,
+} from '../../cluster/driver.js';
 import { adminTierApi } from '../../netpol/admin-tier.js';
 import { rebaseAdminNetworks } from '../../netpol/rebase-networks.js';
 import { resolveCase } from '../../netpol/resolve.js';
@@ -78,36 +90,112 @@ export async function runConformance(
   opts: ConformanceOptions,
 ): Promise<ConformanceResult> {
   const start = performance.now();
-  const caseResults: CaseResult[] = [];
+  const lanes = caseLanes(driver);
+  const results: Array<CaseResult | undefined> = [];
   const canaries = new Map<AdminTierApi, AdminTierCanary>();
-  let lastPods: ResolvedPod[] | undefined;
-  for (const [index, c] of cases.entries()) {
-    if (opts.signal?.aborted) throw opts.signal.reason;
-    const g = gate(driver, c, opts);
-    let result: CaseResult;
-    if (!g.run) result = g.notRun.result;
-    else {
-      let canary = g.api ? canaries.get(g.api) : undefined;
-      if (g.api && !canary) {
-        canary = await canaryFor(driver, c, g.api, g.probes, opts);
+  /** Each lane's pods of its last case (to clear its policies at the end). */
+  const lastPods = new Map<number, ResolvedPod[]>();
+  // One signal stops every lane: the caller's (Ctrl-C), or the first case that throws.
+  const stop = new AbortController();
+  const onAbort = () => stop.abort(opts.signal?.reason);
+  if (opts.signal?.aborted) throw opts.signal.reason;
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
+  const laneOpts: ConformanceOptions = { ...opts, signal: stop.signal };
+  let failure: { err: unknown } | undefined;
+  const fail = (err: unknown) => {
+    failure ??= { err };
+    stop.abort(err);
+  };
+  /** Lane → its running case (a promise that never rejects: failures go to fail()). */
+  const busy = new Map<number, Promise<void>>();
+  const finish = (index: number, c: PolicyCase, result: CaseResult) => {
+    results[index] = result;
+    opts.onProgress?.({ index, total: cases.length, name: c.name, result });
+  };
+  const drain = async () => {
+    while (busy.size > 0) await Promise.race(busy.values());
+  };
+  try {
+    for (const [index, c] of cases.entries()) {
+      if (stop.signal.aborted) break;
+      const g = gate(driver, c, opts);
+      if (!g.run) {
+        // In suite order with the cases before it when there is one lane, as before lanes existed.
+        if (lanes.length === 1) await drain();
+        if (stop.signal.aborted) break;
+        finish(index, c, g.notRun.result);
+        continue;
+      }
+      if (g.api && !canaries.has(g.api)) {
+        // The canary decides the version's cases before any of them starts, and runs alone.
+        await drain();
+        if (stop.signal.aborted) break;
+        const { canary, pods } = await canaryFor(lanes[0] ?? driver, c, g.api, g.probes, laneOpts);
+        if (pods) lastPods.set(0, pods);
         canaries.set(g.api, canary);
         opts.onCanary?.(canary);
       }
+      const canary = g.api ? canaries.get(g.api) : undefined;
       if (g.api && canary?.outcome === 'not-enforced') {
-        result = notRun(c, 'unsupported', `${API_NAMES[g.api]}: ${canaryReason(canary)}`, 'cluster').result;
-      } else {
-        const run = await executeCase(driver, c, g, opts);
-        result = run.result;
-        lastPods = run.pods;
+        if (lanes.length === 1) await drain();
+        if (stop.signal.aborted) break;
+        finish(
+          index,
+          c,
+          notRun(c, 'unsupported', `${API_NAMES[g.api]}: ${canaryReason(canary)}`, 'cluster').result,
+        );
+        continue;
       }
+      const k = await freeLane(lanes.length, busy, laneZeroOnly(c));
+      const lane = lanes[k];
+      if (!lane || stop.signal.aborted) break;
+      const running = executeCase(lane, c, g, laneOpts).then((run) => {
+        lastPods.set(k, run.pods);
+        finish(index, c, run.result);
+      }, fail);
+      busy.set(
+        k,
+        running.finally(() => busy.delete(k)),
+      );
     }
-    caseResults.push(result);
-    opts.onProgress?.({ index, total: cases.length, name: c.name, result });
+  } catch (err) {
+    fail(err);
+  } finally {
+    await drain();
+    opts.signal?.removeEventListener('abort', onAbort);
   }
+  if (opts.signal?.aborted) throw opts.signal.reason;
+  if (failure) throw failure.err;
   // Admin-tier objects are cluster-scoped: none may outlive the workload (the perf pods come next).
-  if (canaries.size > 0) await driver.setPolicies([], lastPods ?? [], opts.signal);
+  if (canaries.size > 0) {
+    for (const [k, lane] of lanes.entries())
+      if (k === 0 || lastPods.has(k)) await lane.setPolicies([], lastPods.get(k) ?? [], opts.signal);
+  }
+  const caseResults = results.filter((r): r is CaseResult => r !== undefined);
   const summary = summarizeCases(caseResults, Math.round(performance.now() - start));
   return canaries.size > 0 ? { ...summary, adminTierCanaries: [...canaries.values()] } : summary;
+}
+
+/** The driver's conformance lanes (docs/probing.md), or the driver itself as the only one. */
+function caseLanes(driver: ClusterDriver): readonly CaseLane[] {
+  const lanes = driver.caseLanes?.() ?? [];
+  return lanes.length > 0 ? lanes : [driver];
+}
+
+/**
+ * Cases that must run in lane 0: a BaselineAdminNetworkPolicy is a cluster-wide singleton (named
+ * `default`, the CRD's CEL rule), so two lanes cannot each hold one; in lane 0 they run one at a time.
+ */
+const laneZeroOnly = (c: PolicyCase): boolean => c.baselineAdminNetworkPolicy !== undefined;
+
+/** The first free lane (lane 0 when `zeroOnly`), once there is one. */
+async function freeLane(count: number, busy: Map<number, Promise<void>>, zeroOnly: boolean): Promise<number> {
+  for (;;) {
+    const free = zeroOnly ? [0] : Array.from({ length: count }, (_, k) => k);
+    const k = free.find((x) => !busy.has(x));
+    if (k !== undefined) return k;
+    await Promise.race(busy.values());
+  }
 }
 
 /** The conformance record of these case results: counts by status and the failures. */
@@ -126,19 +214,19 @@ export function summarizeCases(caseResults: CaseResult[], durationMs: number): C
   };
 }
 
-/** The canary of `api`, on the pods of `c` (its first case that runs). */
+/** The canary of `api`, on the pods of `c` (its first case that runs), in `lane`. */
 async function canaryFor(
-  driver: ClusterDriver,
+  lane: CaseLane,
   c: PolicyCase,
   api: AdminTierApi,
   probes: Probe[],
   opts: ConformanceOptions,
-): Promise<AdminTierCanary> {
+): Promise<{ canary: AdminTierCanary; pods?: ResolvedPod[] }> {
   const resolved = resolveCase({ ...c, probes });
-  const pods = await driver.ensureLayout(resolved, opts.signal);
+  const pods = await lane.ensureLayout(resolved, opts.signal);
   const plan = planCanary(api, { ...resolved, pods });
-  if (!plan) return canaryWithoutPair(api, c.name);
-  return runCanary(driver, plan, c.name, pods, opts);
+  if (!plan) return { canary: canaryWithoutPair(api, c.name) };
+  return { canary: await runCanary(lane, plan, c.name, pods, opts), pods };
 }
 
 /** Protocols among these probes that the driver cannot probe. */
@@ -264,7 +352,7 @@ export async function runCase(
 }
 
 async function executeCase(
-  driver: ClusterDriver,
+  driver: CaseLane,
   c: PolicyCase,
   g: Extract<Gate, { run: true }>,
   opts: ConformanceOptions,

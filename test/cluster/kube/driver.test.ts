@@ -84,6 +84,7 @@ describe('KubeDriver against the fake API server (probe mode agnhost)', () => {
       team: 'blue',
       'app.kubernetes.io/managed-by': 'cnibench',
       'cnibench.io/run-id': 'r1',
+      'cnibench.io/lane': '0',
       'cnibench.io/logical-namespace': 'x',
       'kubernetes.io/metadata.name': 'cnb-r1-x',
     });

@@ -1,0 +1,86 @@
+/**
+ * One conformance lane of the kube driver: its own namespaces (`<prefix>-<runid>-l<k>-<logical>`,
+ * lane 0 keeping `<prefix>-<runid>-<logical>`), pods, NetworkPolicies and admin-tier objects (named
+ * `<prefix>-<runid>[-l<k>]-<name>`, every namespace selector narrowed to the lane's label), over the
+ * run's one connection. The driver runs its own cases in lane 0 and hands out the others through
+ * caseLanes() when the scenario asks for `conformanceLanes` > 1; docs/probing.md says why cases in
+ * different lanes cannot decide each other's probes.
+ */
+import type { CaseLane, ProbeOptions, ProbeRequest, ProbeResult } from '../driver.js';
+import { hasAdminTier } from '../../netpol/admin-tier.js';
+import type { AdminTierPolicies, NetworkPolicy, ResolvedCase, ResolvedPod } from '../../netpol/types.js';
+import { KubeAdminTierObjects } from './admin-policies.js';
+import { ensureCaseLayout } from './case-layout.js';
+import { AGENT_COMMAND, execIn } from './pod-commands.js';
+import { NetworkPolicySync } from './policy-sync.js';
+import { runProbeRound, type ProbeSource } from './probe-round.js';
+import type { KubeSession } from './session.js';
+
+export class KubeLane implements CaseLane {
+  readonly networkPolicies: NetworkPolicySync;
+  readonly adminTier: KubeAdminTierObjects;
+
+  /** `touch`: called before anything is written (the driver then knows it has something to clean up). */
+  constructor(
+    readonly session: KubeSession,
+    private readonly touch: () => void,
+  ) {
+    this.networkPolicies = new NetworkPolicySync(session);
+    this.adminTier = new KubeAdminTierObjects(() => session.connection(), session.namespaces);
+  }
+
+  get index(): number {
+    return this.session.namespaces.lane;
+  }
+
+  ensureLayout(c: ResolvedCase, signal?: AbortSignal): Promise<ResolvedPod[]> {
+    this.touch();
+    return ensureCaseLayout(this.session, c, signal);
+  }
+
+  async setPolicies(
+    policies: NetworkPolicy[],
+    _pods: ResolvedPod[],
+    signal?: AbortSignal,
+    adminTier?: AdminTierPolicies,
+  ): Promise<void> {
+    this.touch();
+    if (hasAdminTier(adminTier ?? {}) || this.adminTier.size > 0)
+      await this.adminTier.set(adminTier ?? {}, signal);
+    await this.networkPolicies.sync(policies, signal);
+  }
+
+  /**
+   * One probe round (see probe-round.ts): one exec per source pod in agent mode, one per probe in
+   * agnhost mode. The scenario's probeConcurrency caps the execs in flight, per lane.
+   */
+  probe(requests: ProbeRequest[], opts: ProbeOptions): Promise<ProbeResult[]> {
+    const s = this.session;
+    return runProbeRound(
+      requests,
+      {
+        mode: s.config.probeMode,
+        execConcurrency: Math.max(1, Math.min(opts.concurrency, s.config.probeConcurrency)),
+        agentCommand: AGENT_COMMAND,
+        source: (key): ProbeSource => {
+          const r = s.pods.get(key);
+          if (!r) throw new Error(`probe from ${key}: no such pod in the current layout`);
+          return {
+            pod: r.handle,
+            container: r.containers[0] ?? '',
+            ...(r.agnhost ? { agnhost: r.agnhost } : {}),
+          };
+        },
+        // Cluster-wide failures (unreachable, credentials) come back as EnvironmentError and stop the round.
+        exec: (src, argv, o) => execIn(s, src.pod, src.container, argv, o, `exec a probe in ${src.pod.key}`),
+      },
+      opts,
+    );
+  }
+
+  /** Forgets what it applied (the run's namespaces were deleted). */
+  forget(): void {
+    this.session.forget();
+    this.networkPolicies.forget();
+  }
+}
