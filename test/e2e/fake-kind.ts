@@ -160,6 +160,21 @@ export async function runCnibench(fk: FakeKind, args: string[]) {
   });
 }
 
+/** `cnibench run SCENARIO` on the fake cluster's context, results in `resultsDir`, then `extra` options. */
+export function runScenario(fk: FakeKind, scenario: string, resultsDir: string, extra: string[] = []) {
+  const args = [
+    'run',
+    scenario,
+    '--context',
+    CONTEXT,
+    '--kubeconfig',
+    fk.kubeconfig,
+    '--results-dir',
+    resultsDir,
+  ];
+  return runCnibench(fk, [...args, ...extra]);
+}
+
 /**
  * The cluster as a provider runs it, with its CNI already installed (what `cnibench check` meets):
  * Calico's node agent DaemonSet, so detection names it and the fake dataplane answers as Calico.

@@ -24,9 +24,8 @@ import { clusterNetworkPolicyCrd } from '../../src/cni/cilium/release.js';
 import type { ResultsFile } from '../../src/results/schema.js';
 import {
   CALICO_VERSION,
-  CONTEXT,
   kubeClusterOf,
-  runCnibench,
+  runScenario,
   startFakeKind,
   writeScenario,
   type FakeKind,
@@ -71,7 +70,7 @@ describe(
   { skip: SKIP },
   () => {
     let fk: FakeKind;
-    let run: Awaited<ReturnType<typeof runCnibench>>;
+    let run: Awaited<ReturnType<typeof runScenario>>;
     let results: ResultsFile;
 
     before(async () => {
@@ -100,17 +99,7 @@ describe(
         doc.repetitions = { count: 1, warmup: 0, adaptive: false };
       });
       const resultsDir = path.join(fk.dir, 'results');
-      run = await runCnibench(fk, [
-        'run',
-        scenario,
-        '--context',
-        CONTEXT,
-        '--kubeconfig',
-        fk.kubeconfig,
-        '--results-dir',
-        resultsDir,
-        '--no-report',
-      ]);
+      run = await runScenario(fk, scenario, resultsDir, ['--no-report']);
       const runDir = path.join(resultsDir, readdirSync(resultsDir)[0] ?? '');
       results = JSON.parse(readFileSync(path.join(runDir, 'results.json'), 'utf8')) as ResultsFile;
     });

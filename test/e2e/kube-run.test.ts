@@ -28,7 +28,7 @@ import type { ExecLogEntry } from './fake-dataplane.js';
 import {
   CONTEXT,
   kubeClusterOf,
-  runCnibench,
+  runScenario,
   startFakeKind,
   writeScenario,
   type FakeKind,
@@ -86,7 +86,7 @@ const index = (reqs: RecordedRequest[], method: string, re: RegExp) =>
 for (const probeMode of ['agent', 'agnhost'] as const)
   describe(`cnibench run --context kind-cnibench: Calico, then Cilium, on the fake API server (probe mode ${probeMode})`, () => {
     let fk: FakeKind;
-    let run: Awaited<ReturnType<typeof runCnibench>>;
+    let run: Awaited<ReturnType<typeof runScenario>>;
     let results: ResultsFile;
     let runDir: string;
     let reqs: RecordedRequest[];
@@ -95,18 +95,7 @@ for (const probeMode of ['agent', 'agnhost'] as const)
       fk = await startFakeKind();
       const scenario = writeScenario(fk, 'kind-quick', (doc) => quick(doc, probeMode));
       const resultsDir = path.join(fk.dir, 'results');
-      run = await runCnibench(fk, [
-        'run',
-        scenario,
-        '--context',
-        CONTEXT,
-        '--kubeconfig',
-        fk.kubeconfig,
-        '--image-registry',
-        MIRROR,
-        '--results-dir',
-        resultsDir,
-      ]);
+      run = await runScenario(fk, scenario, resultsDir, ['--image-registry', MIRROR]);
       runDir = runDirOf(resultsDir);
       results = JSON.parse(readFileSync(path.join(runDir, 'results.json'), 'utf8')) as ResultsFile;
       reqs = fk.api.requests;
@@ -448,16 +437,7 @@ function runCalicoOnly(
     kubeClusterOf(doc).readyTimeout = 60;
     doc.report = { formats, charts: false };
   });
-  return runCnibench(fk, [
-    'run',
-    scenario,
-    '--context',
-    CONTEXT,
-    '--kubeconfig',
-    fk.kubeconfig,
-    '--results-dir',
-    path.join(fk.dir, 'results'),
-  ]);
+  return runScenario(fk, scenario, path.join(fk.dir, 'results'));
 }
 
 describe('a dataplane that drops traffic the policies allow', () => {
