@@ -39,6 +39,11 @@ test(
     // Both profiles' clusters existed at once and were measured in interleaved blocks.
     assert.deepEqual(r.interleaving?.candidates, ['routed', 'vxlan']);
     assert.ok(r.provenance.endedAt && r.provenance.tools.iperf3, 'provenance names the end time and iperf3');
+    // The run used the Node.js the README's command set up (24 here, where the system's is 20): the floor is 22.19.
+    assert.equal(r.provenance.nodeVersion, process.version);
+    const [major = 0, minor = 0] = process.version.slice(1).split('.').map(Number);
+    assert.ok(major > 22 || (major === 22 && minor >= 19), `Node ${process.version}`);
+    console.log(`  provenance: Node ${r.provenance.nodeVersion}`);
     assert.deepEqual(
       r.candidates.map((c) => c.label),
       ['local reference profile (routed)', 'local reference profile (vxlan)'],
