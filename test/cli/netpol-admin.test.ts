@@ -2,47 +2,15 @@
  * `cnibench netpol validate | expect | explain` on case files with admin-tier policies: positioned
  * errors and exit 2 for invalid objects and for mixed API versions (once through the real
  * executable), the truth table in the same JSON shape as for NetworkPolicy, ties warned about on
- * stderr. The other commands run in this process, as in cli.test.ts.
+ * stderr. The other commands run in this process, as in netpol.test.ts (netpol-runner.ts).
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import yargs from 'yargs';
-import { netpolCommands } from '../../src/cli/commands/netpol.js';
-import { InputError } from '../../src/util/errors.js';
-import { CLI_MAIN, repoPath } from '../helpers/paths.js';
+import { repoPath } from '../helpers/paths.js';
+import { cnibench, cnibenchProcess } from './netpol-runner.js';
 
-const MAIN = CLI_MAIN;
 const FIXTURES = repoPath('test/fixtures/cases') + '/';
-
-/** The real executable, for the exit code and what reaches stderr. */
-function cnibenchProcess(...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [MAIN, ...args], { encoding: 'utf8' });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-/** The same commands in this process; an InputError becomes exit 2 with its problems as stderr. */
-async function cnibench(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const parser = yargs(args)
-    .strict()
-    .exitProcess(false)
-    .fail((msg, err) => {
-      throw err ?? new InputError(msg);
-    })
-    .command(
-      netpolCommands({ write: (t: string) => (stdout += t) }, { write: (t: string) => (stderr += t) }),
-    );
-  try {
-    await parser.parseAsync();
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    if (!(err instanceof InputError)) throw err;
-    return { code: err.exitCode, stdout, stderr: stderr + err.problems.join('\n') + '\n' };
-  }
-}
 
 describe('cnibench netpol with admin-tier policies', () => {
   test('validate names the admin-tier objects it found', async () => {

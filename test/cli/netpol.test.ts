@@ -1,48 +1,16 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import yargs from 'yargs';
-import { netpolCommands } from '../../src/cli/commands/netpol.js';
 import { loadCaseFile } from '../../src/netpol/case-file.js';
-import { InputError } from '../../src/util/errors.js';
 import { builtinSuite, filterByTags } from '../../src/netpol/suite/index.js';
 import { must } from '../helpers/must.js';
-import { CLI_MAIN, repoPath } from '../helpers/paths.js';
+import { repoPath } from '../helpers/paths.js';
+import { cnibench, cnibenchProcess } from './netpol-runner.js';
 
-const MAIN = CLI_MAIN;
 const FIXTURES = repoPath('test/fixtures/cases') + '/';
 const GOOD = join(FIXTURES, 'good.yaml');
-
-/** The real executable, for exit codes and stderr (slower: one process each). */
-function cnibenchProcess(...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [MAIN, ...args], { encoding: 'utf8' });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-/**
- * The same commands in this process, output captured; errors come back as exit codes the way
- * main maps them (InputError → 2), with their problems as stderr lines.
- */
-async function cnibench(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  const parser = yargs(args)
-    .strict()
-    .exitProcess(false)
-    .fail((msg, err) => {
-      throw err ?? new InputError(msg);
-    })
-    .command(netpolCommands({ write: (t: string) => (stdout += t) }));
-  try {
-    await parser.parseAsync();
-    return { code: 0, stdout, stderr: '' };
-  } catch (err) {
-    if (!(err instanceof InputError)) throw err;
-    return { code: err.exitCode, stdout, stderr: err.problems.join('\n') + '\n' };
-  }
-}
 
 describe('cnibench netpol expect / explain', () => {
   test('expect --output json prints the exact truth table, self pairs included', () => {
