@@ -75,7 +75,8 @@ export class KubeDriver implements ClusterDriver {
 
   /**
    * The scenario's `conformanceLanes` lanes (lane 0 is this driver's own). Lanes k ≥ 1 share the
-   * connection, images and the admin-tier detection; each has its own namespaces and objects.
+   * connection, images and agent bundle; each has its own namespaces and objects. What the cluster
+   * serves of the admin tier is lane 0's detection, read through capabilities().
    */
   caseLanes(): readonly KubeLane[] {
     this.lanes ??= [

@@ -13,7 +13,7 @@ export const RUN_ID_LABEL = 'cnibench.io/run-id';
 /** The namespace's name in the case (x, y, z), kept on the real namespace for humans and clean-up. */
 export const LOGICAL_NAMESPACE_LABEL = 'cnibench.io/logical-namespace';
 /**
- * The conformance lane a namespace belongs to ("0", "1", ...; see lanes.ts). Admin-tier selectors are
+ * The conformance lane a namespace belongs to ("0", "1", ...; see lane.ts). Admin-tier selectors are
  * narrowed to it, so a lane's cluster-scoped policies select only that lane's namespaces.
  */
 export const LANE_LABEL = 'cnibench.io/lane';
