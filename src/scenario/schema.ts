@@ -36,6 +36,9 @@ const localClusterSchema = z
   })
   .describe('The embedded local cluster: nodes and pods as Linux network namespaces on this machine.');
 
+/** Bounds of `conformanceLanes` (and of `cnibench check --lanes`): 8 lanes are 72 conformance pods. */
+export const CONFORMANCE_LANES = { min: 1, max: 8 } as const;
+
 export const kubeClusterSchema = z
   .strictObject({
     kind: z.literal('kube'),
@@ -65,8 +68,8 @@ export const kubeClusterSchema = z
     conformanceLanes: z
       .number()
       .int()
-      .min(1)
-      .max(8)
+      .min(CONFORMANCE_LANES.min)
+      .max(CONFORMANCE_LANES.max)
       .default(1)
       .describe(
         'Conformance cases in flight at once, each lane in its own namespaces (<prefix>-<runid>-l<k>-x, ...). 1 (default) keeps the measured programming latency free of contention between cases; cnibench check uses 4. See docs/probing.md.',

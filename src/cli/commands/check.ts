@@ -5,6 +5,7 @@
  */
 import { CHECK_LANES, runScs0219Check, type CheckIo } from '../../check/run-check.js';
 import { TESTCASE_IDS } from '../../check/scs-0219.js';
+import { CONFORMANCE_LANES } from '../../scenario/schema.js';
 import { createProgress } from '../../run/progress.js';
 import { installInterruptGuard } from '../../run/signals.js';
 import { InputError } from '../../util/errors.js';
@@ -81,7 +82,7 @@ export function checkCommand(
         })
         .option('lanes', {
           type: 'number',
-          describe: `conformance cases in flight at once, each in its own namespaces (1-8, default ${CHECK_LANES})`,
+          describe: `conformance cases in flight at once, each in its own namespaces (${CONFORMANCE_LANES.min}-${CONFORMANCE_LANES.max}, default ${CHECK_LANES})`,
         })
         .option('probe-timeout', { type: 'number', describe: 'seconds per probe (default 1)' })
         .option('convergence-timeout', {
@@ -99,8 +100,9 @@ export function checkCommand(
       if (!Number.isInteger(maxCases) || maxCases < 0)
         throw new InputError(`--max-cases ${String(maxCases)}: must be a whole number, 0 or more`);
       const lanes = argv.lanes;
-      if (lanes !== undefined && !(Number.isInteger(lanes) && lanes >= 1 && lanes <= 8))
-        throw new InputError(`--lanes ${String(lanes)}: must be a whole number from 1 to 8`);
+      const { min, max } = CONFORMANCE_LANES;
+      if (lanes !== undefined && !(Number.isInteger(lanes) && lanes >= min && lanes <= max))
+        throw new InputError(`--lanes ${String(lanes)}: must be a whole number from ${min} to ${max}`);
       for (const [flag, v] of [
         ['--probe-timeout', argv['probe-timeout']],
         ['--convergence-timeout', argv['convergence-timeout']],
