@@ -3,10 +3,11 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse } from 'yaml';
-import { cacheCalico, PUBLIC_REGISTRY_PATTERN, repoRoot, runCli, tempDir } from './helpers.js';
+import { cacheCalico, PUBLIC_REGISTRY_PATTERN, runCli, tempDir } from './helpers.js';
+import { repoPath } from '../helpers/paths.js';
 import { at } from '../cluster/kube/fake-models.js';
 
-const SCENARIO = join(repoRoot, 'scenarios/kind-calico-vs-cilium.yaml');
+const SCENARIO = repoPath('scenarios/kind-calico-vs-cilium.yaml');
 
 /** A cache directory holding a Calico version's manifests (stand-ins), as `cni fetch` leaves it. */
 async function cacheWithManifest(t: Parameters<typeof tempDir>[0], version = 'v3.32.1'): Promise<string> {

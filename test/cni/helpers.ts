@@ -11,12 +11,9 @@ import { createGzip } from 'node:zlib';
 import { pack } from 'tar-stream';
 import { fetchToCache } from '../../src/cni/cache.js';
 import { calicoManifests } from '../../src/cni/calico/release.js';
-import { CLI_MAIN, REPO_ROOT } from '../helpers/paths.js';
+import { CLI_MAIN, REPO_ROOT, repoPath } from '../helpers/paths.js';
 
-/** Repository root. */
-export const repoRoot = REPO_ROOT;
-export const fixture = (name: string) => join(repoRoot, 'test/fixtures/cni', name);
-export const cliMain = CLI_MAIN;
+export const fixture = (name: string) => repoPath('test/fixtures/cni', name);
 
 export function tempDir(t: { after: (fn: () => void) => void }, prefix = 'cnibench-cni-'): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
@@ -84,10 +81,10 @@ export function kubeCluster(overrides: Record<string, unknown> = {}): KubeCluste
 }
 
 export async function runCli(args: string[], env: Record<string, string> = {}) {
-  return execa(process.execPath, [cliMain, ...args], {
+  return execa(process.execPath, [CLI_MAIN, ...args], {
     reject: false,
     env: { ...process.env, ...env },
-    cwd: repoRoot,
+    cwd: REPO_ROOT,
     timeout: 60_000,
   });
 }

@@ -6,7 +6,8 @@ import { parse } from 'yaml';
 import { kindConfig, kindSettingsForScenario } from '../../src/cni/kind-config.js';
 import { loadScenario } from '../../src/scenario/load.js';
 import { InputError } from '../../src/util/errors.js';
-import { repoRoot, runCli, tempDir } from './helpers.js';
+import { runCli, tempDir } from './helpers.js';
+import { repoPath } from '../helpers/paths.js';
 
 /** The fields of a kind cluster config these tests read. */
 interface KindConfig {
@@ -15,7 +16,7 @@ interface KindConfig {
   nodes: Array<{ role: string }>;
 }
 
-const SCENARIO = join(repoRoot, 'scenarios/kind-calico-vs-cilium.yaml');
+const SCENARIO = repoPath('scenarios/kind-calico-vs-cilium.yaml');
 
 describe('kind cluster config', () => {
   test('default CNI disabled, N workers, pod subnet and kube-proxy mode', () => {

@@ -17,13 +17,12 @@ import { startControllers } from '../cni/fake-controllers.js';
 import { cacheCalico } from '../cni/helpers.js';
 import { FakeApiServer } from '../cluster/kube/fake-apiserver.js';
 import { fakeDataplane, type DataplaneOptions, type FakeDataplane } from './fake-dataplane.js';
-import { CLI_MAIN, REPO_ROOT } from '../helpers/paths.js';
+import { CLI_MAIN, repoPath } from '../helpers/paths.js';
 
-export const repoRoot = REPO_ROOT;
 export const CONTEXT = 'kind-cnibench';
 /** The Calico release of scenarios/kind-calico-vs-cilium.yaml. */
 export const CALICO_VERSION = 'v3.32.1';
-const FAKE_HELM = path.join(repoRoot, 'test/fixtures/cni/fake-helm/fake-helm.mjs');
+const FAKE_HELM = repoPath('test/fixtures/cni/fake-helm/fake-helm.mjs');
 
 export interface HelmCall {
   argv: string[];
@@ -131,9 +130,7 @@ function kubeconfigText(server: string): string {
  * 1 s durations, 2 repetitions); the result is written next to the kubeconfig.
  */
 export function writeScenario(fk: FakeKind, name: string, edit: (doc: ScenarioInput) => void): string {
-  const doc: unknown = parse(
-    readFileSync(path.join(repoRoot, 'scenarios/kind-calico-vs-cilium.yaml'), 'utf8'),
-  );
+  const doc: unknown = parse(readFileSync(repoPath('scenarios/kind-calico-vs-cilium.yaml'), 'utf8'));
   if (!isScenarioInput(doc)) throw new Error('scenarios/kind-calico-vs-cilium.yaml is not a valid scenario');
   edit(doc);
   const file = path.join(fk.dir, `${name}.yaml`);
