@@ -17,9 +17,10 @@ import { LocalDriver } from '../src/cluster/local/driver.js';
 import type { Measurement } from '../src/results/schema.js';
 import { summarize } from '../src/stats/summary.js';
 import { generateScalePolicies } from '../src/workloads/scale/generate.js';
-import { perfPorts, scaleLayout } from '../src/workloads/scale/layout.js';
+import { scaleLayout } from '../src/workloads/scale/layout.js';
 import { runPolicyScale } from '../src/workloads/scale/run.js';
 import { checkScalePolicies } from '../src/workloads/scale/verify.js';
+import { LOCAL_PERF_ENDPOINTS } from '../test/workloads/helpers/perf-endpoints.js';
 import { PROJECT_ROOT } from '../src/util/version.js';
 
 export interface ScaleBenchOptions {
@@ -50,15 +51,7 @@ export interface ScaleBenchReport {
 }
 
 async function generatorTimings(log: (l: string) => void): Promise<ScaleBenchReport['generator']> {
-  const layout = scaleLayout({
-    clientNamespace: 'cnibench-perf',
-    clientName: 'client',
-    clientIp: '10.244.0.2',
-    serverNamespace: 'cnibench-perf',
-    serverName: 'server-remote',
-    serverIp: '10.244.1.2',
-    ports: perfPorts(),
-  });
+  const layout = scaleLayout(LOCAL_PERF_ENDPOINTS);
   const bench = new Bench({ time: 500, iterations: 5 });
   for (const n of [100, 1000, 5000]) {
     bench.add(`generate ${n} policies`, () => void generateScalePolicies(n, layout));

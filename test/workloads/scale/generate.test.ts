@@ -5,26 +5,13 @@ import fc from 'fast-check';
 import { validatePolicies } from '../../../src/netpol/validate.js';
 import { computeTruthTable } from '../../../src/netpol/truth-table.js';
 import { generateScalePolicies, probeDenyPolicy } from '../../../src/workloads/scale/generate.js';
-import {
-  perfPorts,
-  scaleLayout,
-  scaleLayoutCase,
-  type PerfEndpoints,
-} from '../../../src/workloads/scale/layout.js';
+import { scaleLayout, scaleLayoutCase, type PerfEndpoints } from '../../../src/workloads/scale/layout.js';
 import { checkScalePolicies, scaleModelCase } from '../../../src/workloads/scale/verify.js';
+import { LOCAL_PERF_ENDPOINTS } from '../helpers/perf-endpoints.js';
 import { resolveCase } from '../../../src/netpol/resolve.js';
 import { must } from '../../helpers/must.js';
 
-// The shape the local driver gives its perf pods (client and servers in one namespace).
-const perf: PerfEndpoints = {
-  clientNamespace: 'cnibench-perf',
-  clientName: 'client',
-  clientIp: '10.244.0.2',
-  serverNamespace: 'cnibench-perf',
-  serverName: 'server-remote',
-  serverIp: '10.244.1.2',
-  ports: perfPorts(),
-};
+const perf = LOCAL_PERF_ENDPOINTS;
 const layout = scaleLayout(perf);
 
 describe('generateScalePolicies', () => {
