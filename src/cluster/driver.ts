@@ -104,6 +104,37 @@ export interface AdminTierUnsupported {
   reason: string;
 }
 
+/** Cumulative CPU time (seconds) at one moment, in total and by part (cost.ts). */
+export interface CpuCounters {
+  /**
+   * Everything the reader counts as the path's CPU: locally the perf pods' cgroups plus the
+   * machine's softirq time; on a real cluster the CPU of the nodes the pair runs on.
+   */
+  totalSeconds: number;
+  /**
+   * A breakdown, by name (e.g. `pods`, `softirq`, `nodes`); parts may overlap with each other
+   * (a real cluster's `pods` are inside its `nodes`), and `totalSeconds` says what is counted once.
+   */
+  parts: Record<string, number>;
+}
+
+/**
+ * Reads what a path's traffic costs (cost.ts). The perf workloads read the CPU counters once before
+ * and once after each measured run, never while traffic flows.
+ */
+export interface CostReader {
+  /** How the counters are read, recorded as the tool of every cost figure. */
+  readonly method: string;
+  /** The CPU counters of the pods of `pair` and of what carries their traffic. */
+  readCpu(pair: PerfPair, signal?: AbortSignal): Promise<CpuCounters>;
+  /**
+   * Memory (bytes) the policy dataplane holds now — kernel memory of the nft rules (or BPF maps) on
+   * the local cluster, the CNI agents' working set on a real one — or undefined when this reader
+   * cannot tell. A gauge: read once per run, before its traffic.
+   */
+  dataplaneMemoryBytes(signal?: AbortSignal): Promise<number | undefined>;
+}
+
 /** What a driver can do; a workload checks this before it asks (e.g. SCTP on the local kernel). */
 export interface DriverCapabilities {
   protocols: Protocol[];
@@ -177,6 +208,12 @@ export interface ClusterDriver {
   exec(pod: PodHandle, argv: string[], opts?: ExecOptions): Promise<ExecResult>;
   /** Starts a long-running command in a pod. */
   spawn(pod: PodHandle, argv: string[]): Promise<BackgroundProcess>;
+
+  /**
+   * Optional: how to read what the perf pairs' traffic costs (CPU counters, dataplane memory;
+   * cost.ts), or undefined when this cluster offers no such counters. Absent: cost is not recorded.
+   */
+  cost?(): CostReader | undefined;
 
   /** Removes everything this driver created for this run. Safe to call twice. */
   cleanup(): Promise<void>;

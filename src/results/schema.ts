@@ -8,14 +8,15 @@ import type { AdminTierCrdState } from '../cluster/kube/admin-policies.js';
 import type { AdminTierApi, Protocol } from '../netpol/types.js';
 import type { Scenario } from '../scenario/schema.js';
 
-export const RESULTS_SCHEMA_VERSION = 2;
+export const RESULTS_SCHEMA_VERSION = 3;
 
 /**
  * Versions this cnibench reads. Version 1 files (written before interleaved blocks and paired
  * baselines) are read as they are: they have no `schedule` or `paired`, so compare reports their
- * absolute figures only. `--resume` continues version-2 runs only.
+ * absolute figures only. Version 2 files have no cost (`cost`, `derivedFrom`, the cost figures);
+ * everything else in them reads as before. `--resume` continues runs of the current version only.
  */
-export const READABLE_SCHEMA_VERSIONS: readonly number[] = [1, 2];
+export const READABLE_SCHEMA_VERSIONS: readonly number[] = [1, 2, 3];
 
 /**
  * Summary statistics of one measurement's samples (warm-up samples excluded), as stored in the results
@@ -206,6 +207,29 @@ export interface Measurement {
   schedule?: SamplePlacement[];
   /** The paired baseline sample of each sample; absent for the baseline path and without a baseline. */
   paired?: PairedBaseline;
+  /**
+   * What each measured run cost (same index as `samples`), read before and after the run; on the
+   * figure the run measured (e.g. the throughput of a path), absent where the cluster offers no cost
+   * counters and in files before version 3 (docs/cost.md).
+   */
+  cost?: SampleCost;
+  /**
+   * For a derived figure (a cost figure such as CPU seconds per Gbit): the id of the measurement whose
+   * runs it was computed from, run for run. Absent for measured figures.
+   */
+  derivedFrom?: string;
+}
+
+/** The cost of each run of a measurement (docs/cost.md); arrays have the index of `samples`. */
+export interface SampleCost {
+  /** How the counters were read, e.g. "cgroup v1 cpuacct, cgroup v1 memory.kmem, /proc/stat softirq". */
+  method: string;
+  /** CPU seconds the run cost: the difference of the counters read before and after it. */
+  cpuSeconds: number[];
+  /** A breakdown of the CPU (`pods`, `softirq`, `dataplane` locally; `nodes`, `pods` on real clusters). */
+  cpuParts: Record<string, number[]>;
+  /** Memory the policy dataplane held, read just before each run (bytes); absent when not readable. */
+  dataplaneMemoryBytes?: number[];
 }
 
 /** Where one sample was taken in the interleaved schedule (docs/statistics.md, "Blocks"). */

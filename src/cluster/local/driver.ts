@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import type {
   BackgroundProcess,
   ClusterDriver,
+  CostReader,
   DriverCapabilities,
   ExecOptions,
   ExecResult,
@@ -30,6 +31,8 @@ import type {
   ResolvedPod,
 } from '../../netpol/types.js';
 import { PodAgent, type AgentPorts } from './agent-client.js';
+import { RunCgroups } from './cgroups.js';
+import { LocalCostReader } from './cost.js';
 import { newRunId } from './names.js';
 import { cycle, itemAt } from '../../util/arrays.js';
 import { NftPolicyDataplane } from './nft-apply.js';
@@ -50,6 +53,8 @@ export interface LocalDriverOptions {
   nodeBinary?: string;
   /** Agent entry point; default dist/src/agent/main.js next to this module. */
   agentPath?: string;
+  /** Charge pods' and the dataplane's work to cgroups so cost can be read (default true; topology.ts). */
+  accounting?: boolean;
 }
 
 /** How reports name a local profile (never as a real CNI). */
@@ -76,6 +81,7 @@ export class LocalDriver implements ClusterDriver {
       podCidr: opts.podCidr,
       mode: opts.mode,
       mtu: opts.mtu,
+      accounting: opts.accounting,
     });
     this.dataplane = new NftPolicyDataplane(this.topology);
   }
@@ -260,6 +266,18 @@ export class LocalDriver implements ClusterDriver {
   async preparePerf(paths: PathKind[], signal?: AbortSignal): Promise<PerfTopology> {
     await this.ensureCreated(signal);
     return preparePerfTopology(this.topology, paths, signal);
+  }
+
+  /** CPU from the pods' cgroups and softirq, memory from the dataplane's cgroup (cost.ts). */
+  cost(): CostReader | undefined {
+    const groups = this.topology.cgroups();
+    return groups instanceof RunCgroups ? new LocalCostReader(this.topology, groups) : undefined;
+  }
+
+  /** Why cost() has nothing to read, or undefined when it has. */
+  costUnavailable(): string | undefined {
+    const groups = this.topology.cgroups();
+    return groups instanceof RunCgroups ? undefined : groups.unavailable;
   }
 
   exec(pod: PodHandle, argv: string[], opts?: ExecOptions): Promise<ExecResult> {

@@ -65,7 +65,7 @@ export class NftPolicyDataplane {
 
   private shell(node: string): NftShell {
     let sh = this.shells.get(node);
-    if (!sh) this.shells.set(node, (sh = new NftShell(inNetns(this.topo.nodeNetns(node), ['nft', '-i']))));
+    if (!sh) this.shells.set(node, (sh = new NftShell(this.topo.command(this.topo.nodeNetns(node), ['nft', '-i']))));
     return sh;
   }
 
@@ -80,7 +80,7 @@ export class NftPolicyDataplane {
   async clear(signal?: AbortSignal): Promise<void> {
     await Promise.all(
       this.topo.nodeNames.map((node) =>
-        run(inNetns(this.topo.nodeNetns(node), ['nft', '-f', '-']), {
+        run(this.topo.command(this.topo.nodeNetns(node), ['nft', '-f', '-']), {
           input: deleteTableScript(this.table),
           signal,
         }),

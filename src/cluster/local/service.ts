@@ -75,7 +75,8 @@ export async function installServiceVip(
 ): Promise<void> {
   const ns = topology.nodeNetns(node);
   const script = serviceScript(serviceTableName(topology.runId), spec);
-  await run(['ip', 'netns', 'exec', ns, 'nft', '-f', '-'], { input: script, signal });
+  // Charged to the dataplane's cgroup like the policy rules: the service's rules are dataplane memory.
+  await run(topology.command(ns, ['nft', '-f', '-']), { input: script, signal });
 }
 
 /** Removes the service's chain from `node` (no error when it is not there). */

@@ -29,6 +29,7 @@
 import { execa, type Result, type ResultPromise } from 'execa';
 import type { BackgroundProcess, ExecOptions, ExecResult, PodHandle } from '../driver.js';
 import type { Labels } from '../../netpol/types.js';
+import { RunCgroups } from './cgroups.js';
 import { deleteNetns, listNetns } from './cleanup.js';
 import { NODE_NAME, checkRunId, netnsNames, podHostIf } from './names.js';
 import { inNetns, ipBatch, run } from './sh.js';
@@ -44,6 +45,11 @@ export interface LocalTopologyOptions {
   mode: LocalNetworkMode;
   /** MTU of pod interfaces; default 1500 routed, 1450 vxlan. */
   mtu?: number;
+  /**
+   * Charge each namespace's commands to its own cgroup (cgroups.ts), so that cost can be read; default
+   * true. Off: commands run in the harness's own cgroup and no cost is recorded.
+   */
+  accounting?: boolean;
 }
 
 export interface LocalPodSpec {
@@ -117,9 +123,13 @@ export class LocalTopology {
   private created = false;
   /** Set while destroy() runs, so that work still in flight creates nothing new. */
   private destroying = false;
+  private accounting: boolean;
+  /** The run's cgroups once opened, or why the machine offers none. */
+  private cgroupState: RunCgroups | { unavailable: string } | undefined;
 
   constructor(opts: LocalTopologyOptions) {
     this.runId = checkRunId(opts.runId);
+    this.accounting = opts.accounting ?? true;
     if (!Number.isInteger(opts.nodes) || opts.nodes < 1 || opts.nodes > 200) {
       throw new Error(`nodes must be between 1 and 200, got ${opts.nodes}`);
     }
@@ -355,9 +365,41 @@ export class LocalTopology {
     return ns;
   }
 
+  /**
+   * The run's cgroups (cgroups.ts), opened on first use, or why there are none (accounting off, no
+   * usable cgroup hierarchy).
+   */
+  cgroups(): RunCgroups | { unavailable: string } {
+    if (!this.accounting) return { unavailable: 'cost accounting is off for this cluster' };
+    this.cgroupState ??= RunCgroups.open(this.runId);
+    return this.cgroupState;
+  }
+
+  /**
+   * Turns charging commands to cgroups on or off for commands started from now on (the cost-overhead
+   * benchmark compares both on the same cluster).
+   */
+  setAccounting(on: boolean): void {
+    this.accounting = on;
+  }
+
+  /** The cgroup a namespace's commands are charged to: the node namespaces' is the dataplane's. */
+  cgroupOf(netns: string): string {
+    if (this.nodeNames.some((n) => this.nodeNetns(n) === netns)) return 'dataplane';
+    if (netns === netnsNames.fabric(this.runId)) return 'dataplane';
+    return netns.startsWith(`${this.runId}-`) ? netns.slice(this.runId.length + 1) : 'other';
+  }
+
+  /** argv that runs `argv` in namespace `netns`, charged to that namespace's cgroup when accounting is on. */
+  command(netns: string, argv: string[]): string[] {
+    const inner = inNetns(netns, argv);
+    const groups = this.accounting ? this.cgroups() : undefined;
+    return groups instanceof RunCgroups ? groups.wrap(this.cgroupOf(netns), inner) : inner;
+  }
+
   /** Runs a command in a pod (or a namespace by name) to completion; a non-zero exit is returned, not thrown. */
   async exec(target: PodHandle | string, argv: string[], opts: ExecOptions = {}): Promise<ExecResult> {
-    return run(inNetns(this.netnsOf(target), argv), {
+    return run(this.command(this.netnsOf(target), argv), {
       timeoutMs: opts.timeoutMs,
       signal: opts.signal,
       allowFail: true,
@@ -368,7 +410,7 @@ export class LocalTopology {
   spawn(target: PodHandle | string, argv: string[], opts: SpawnOptions = {}): LocalProcess {
     const collect = opts.collectOutput ?? true;
     const netns = this.netnsOf(target);
-    const [cmd, ...args] = inNetns(netns, argv);
+    const [cmd, ...args] = this.command(netns, argv);
     if (cmd === undefined) throw new Error('spawn: empty command');
     // Without collection nothing reads the output here: the caller consumes the streams.
     const child: SpawnedChild = execa(cmd, args, { ...SPAWN_OPTIONS, buffer: collect });
@@ -408,6 +450,8 @@ export class LocalTopology {
       await deleteNetns(mine);
       await new Promise((r) => setTimeout(r, 20));
     }
+    if (this.cgroupState instanceof RunCgroups) this.cgroupState.destroy();
+    this.cgroupState = undefined;
     this.destroying = false;
     this.podsByKey.clear();
     this.extraNetns.clear();

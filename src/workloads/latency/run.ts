@@ -16,10 +16,16 @@
  * paired baseline) and one on each pod path; blocks interleave the candidates.
  *
  * Ids: `latency/rr/payload=N/<path>`, `latency/rr-p99/payload=N/<path>`, `connection-rate/crr/payload=N/<path>`.
+ *
+ * Where the clusters offer cost counters (../cost.ts), each run's CPU is read before and after it and
+ * kept with the rr or crr sample, and one derived figure per run is compared like the others:
+ * `latency/rr-cpu-per-transaction/payload=N/<path>` (CPU µs per round trip) and
+ * `connection-rate/crr-cpu-per-kconn/payload=N/<path>` (CPU seconds per thousand connections).
  */
 import type { PathKind } from '../../cluster/driver.js';
 import type { Measurement } from '../../results/schema.js';
 import type { Repetitions, Workload } from '../../scenario/schema.js';
+import { CostLog, costFigure, costReaders, cpuPerThousand, cpuUsPerTransaction, withCost } from '../cost.js';
 import { collectBlocks, type FigureSpec, type TurnValues } from '../sampling.js';
 import { AgentRrTool, latencyPercentiles } from '../tools/agent-rr.js';
 import {
@@ -39,9 +45,11 @@ import {
 
 export type LatencyWorkload = Extract<Workload, { kind: 'latency' }>;
 
-function latencyId(kind: 'rr' | 'rr-p99' | 'crr', payload: number, path: PathKind): string {
-  return kind === 'crr'
-    ? `connection-rate/crr/payload=${payload}/${path}`
+type LatencyFigure = 'rr' | 'rr-p99' | 'crr' | 'rr-cpu-per-transaction' | 'crr-cpu-per-kconn';
+
+function latencyId(kind: LatencyFigure, payload: number, path: PathKind): string {
+  return kind.startsWith('crr')
+    ? `connection-rate/${kind}/payload=${payload}/${path}`
     : `latency/${kind}/payload=${payload}/${path}`;
 }
 
@@ -69,7 +77,10 @@ export async function runLatency(
   const mode = workload.mode;
   const paths = workloadPaths(workload);
   const hasBaseline = paths[0] === 'baseline';
-  const kinds = mode === 'rr' ? (['rr', 'rr-p99'] as const) : (['crr'] as const);
+  const readers = costReaders(arms);
+  const costKind = mode === 'rr' ? 'rr-cpu-per-transaction' : 'crr-cpu-per-kconn';
+  const kinds: LatencyFigure[] = [...(mode === 'rr' ? (['rr', 'rr-p99'] as const) : (['crr'] as const))];
+  if (readers) kinds.push(costKind);
   if (
     !unitPending(
       arms,
@@ -96,7 +107,7 @@ export async function runLatency(
     kinds.map((k) => ({
       id: latencyId(k, payload, path),
       statistic: k === 'crr' ? ('mean' as const) : ('median' as const),
-      adaptive: k !== 'rr-p99',
+      adaptive: k === 'rr' || k === 'crr',
       ...(hasBaseline && path !== 'baseline' ? { pairedWith: latencyId(k, payload, 'baseline') } : {}),
     })),
   );
@@ -105,6 +116,7 @@ export async function runLatency(
   const rates = new Map<string, number[]>();
   const keep = <T>(m: Map<string, T[]>, k: string, v: T) => m.set(k, [...(m.get(k) ?? []), v]);
   const primary = mode === 'rr' ? 'rr' : 'crr';
+  const costs = new CostLog();
   const unitLabel = `${mode} payload=${payload}`;
 
   await withServers(servers, async () => {
@@ -125,22 +137,40 @@ export async function runLatency(
         const armPairs = pairs.get(armName);
         if (!arm || !armPairs) throw new Error(`unknown candidate ${armName}`);
         const agent = agentOf(armName);
+        const reader = readers?.get(armName);
         const values: TurnValues = {};
         for (const pair of armPairs) {
           const key = `${armName}/${pair.path}`;
+          const costId = latencyId(costKind, payload, pair.path);
           if (mode === 'rr') {
-            const r = await agent.runRr(arm.driver, pair, { duration, payload, signal: opts.signal });
+            const { result: r, cost } = await withCost(
+              reader,
+              pair,
+              () => agent.runRr(arm.driver, pair, { duration, payload, signal: opts.signal }),
+              opts.signal,
+            );
             const [p50, p99] = latencyPercentiles(r.samplesUs, [0.5, 0.99]);
             values[latencyId('rr', payload, pair.path)] = p50 ?? NaN;
             values[latencyId('rr-p99', payload, pair.path)] = p99 ?? NaN;
+            if (cost) values[costId] = cpuUsPerTransaction(cost, r.count);
             if (phase === 'sample') {
               keep(roundTrips, key, r.samplesUs);
               keep(rates, key, r.transactionsPerSecond);
+              costs.add(armName, pair.path, cost);
             }
           } else {
-            const r = await agent.runCrr(arm.driver, pair, { duration, payload, signal: opts.signal });
+            const { result: r, cost } = await withCost(
+              reader,
+              pair,
+              () => agent.runCrr(arm.driver, pair, { duration, payload, signal: opts.signal }),
+              opts.signal,
+            );
             values[latencyId('crr', payload, pair.path)] = r.connectionsPerSecond;
-            if (phase === 'sample') keep(roundTrips, key, r.samplesUs);
+            if (cost) values[costId] = cpuPerThousand(cost, r.count);
+            if (phase === 'sample') {
+              keep(roundTrips, key, r.samplesUs);
+              costs.add(armName, pair.path, cost);
+            }
           }
         }
         return values;
@@ -154,6 +184,9 @@ export async function runLatency(
         const count = runs.reduce((a, r) => a + r.length, 0);
         const tool = tools.get(arm.name) ?? { name: 'cnibench-agent' };
         const parameters = { mode, protocol: 'TCP', payloadBytes: payload, duration };
+        const method = readers?.get(arm.name)?.method;
+        const sampleCost = costs.sampleCost(arm.name, path, method);
+        const withSampleCost = sampleCost ? { cost: sampleCost } : {};
         const ms: Measurement[] = [];
         if (mode === 'rr') {
           const tps = rates.get(key) ?? [];
@@ -169,7 +202,7 @@ export async function runLatency(
           const p99Id = latencyId('rr-p99', payload, path);
           ms.push(
             toMeasurement(
-              { ...base, id, metric: 'rtt', parameters: params, details },
+              { ...base, id, metric: 'rtt', parameters: params, details, ...withSampleCost },
               seriesOf(series, arm.name, id),
             ),
             toMeasurement(
@@ -200,6 +233,28 @@ export async function runLatency(
                   sample: 'connections per second of one repetition',
                   connections: count,
                   ...pooled(runs, 'pooledConnect'),
+                },
+                ...withSampleCost,
+              },
+              seriesOf(series, arm.name, id),
+            ),
+          );
+        }
+        if (method !== undefined) {
+          const id = latencyId(costKind, payload, path);
+          const rr = mode === 'rr';
+          ms.push(
+            toMeasurement(
+              {
+                id,
+                workload: rr ? 'latency' : 'connection-rate',
+                path,
+                ...costFigure(rr ? 'cpu-per-transaction' : 'cpu-per-kconn', latencyId(primary, payload, path), method),
+                parameters: rr ? { ...parameters, engine: 'loop' } : parameters,
+                details: {
+                  sample: rr
+                    ? 'CPU microseconds of one repetition per round trip'
+                    : 'CPU seconds of one repetition per thousand connections',
                 },
               },
               seriesOf(series, arm.name, id),

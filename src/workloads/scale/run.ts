@@ -8,6 +8,11 @@
  * Every measurement carries `parameters.policies = N`; ids are `policy-scale/policies=N/<perf id>`
  * and `policy-scale/policies=N/programming/<add-deny|remove-deny>`, so `--resume` skips what is done.
  * The driver is left with no policies at the end.
+ *
+ * Dataplane memory: where the clusters offer cost counters (../cost.ts), the perf runs at each count
+ * read the dataplane's memory before they start; `policy-scale/policies=N/dataplane/memory-per-kpolicy`
+ * is, run for run, (that reading − the reading with no policies, taken once at set-up) per thousand
+ * policies, in MiB (N > 0; from the first perf figure measured at N).
  */
 import type { ClusterDriver, PerfPair, PodHandle, ProbeRequest } from '../../cluster/driver.js';
 import type { Labels, NetworkPolicy, ResolvedPod } from '../../netpol/types.js';
@@ -16,6 +21,7 @@ import type { Repetitions, Workload } from '../../scenario/schema.js';
 import { resolveCase } from '../../netpol/resolve.js';
 import { servePortName } from '../../netpol/types.js';
 import { runLatency, type LatencyWorkload } from '../latency/run.js';
+import { costFigure, costReaders } from '../cost.js';
 import { collectBlocks } from '../sampling.js';
 import { runThroughput, type ThroughputWorkload } from '../throughput/run.js';
 import {
@@ -79,6 +85,44 @@ function perfPodsAsResolved(layout: ScaleLayout, pair: PerfPair): ResolvedPod[] 
   return pair.client.key === pair.server.key
     ? [resolved(pair.client)]
     : [resolved(pair.client), resolved(pair.server)];
+}
+
+const MIB = 1024 * 1024;
+
+/**
+ * Dataplane memory per thousand policies at count `n`, one figure per candidate, from the memory
+ * readings of the first perf measurement that has them (same samples and schedule).
+ */
+function memoryPerKilopolicy(
+  measured: readonly ArmMeasurement[],
+  atZero: ReadonlyMap<string, number>,
+  n: number,
+): ArmMeasurement[] {
+  const out: ArmMeasurement[] = [];
+  for (const [arm, zero] of atZero) {
+    const from = measured.find((x) => x.arm === arm && x.measurement.cost?.dataplaneMemoryBytes)?.measurement;
+    const readings = from?.cost?.dataplaneMemoryBytes;
+    if (!from?.cost || !readings) continue;
+    const perK = (bytes: number) => Math.round(((bytes - zero) / MIB / (n / 1000)) * 1e6) / 1e6;
+    out.push({
+      arm,
+      measurement: toMeasurement(
+        {
+          id: scaleId(n, 'dataplane/memory-per-kpolicy'),
+          workload: 'policy-programming',
+          path: from.path,
+          ...costFigure('memory-per-kpolicy', scaleId(n, from.id), from.cost.method),
+          parameters: { policies: n },
+          details: {
+            sample: 'dataplane memory read before one perf run, less the reading with no policies, per 1000 policies',
+            bytesWithNoPolicies: zero,
+          },
+        },
+        { samples: readings.map(perK), warmup: [], ...(from.schedule ? { schedule: from.schedule } : {}) },
+      ),
+    });
+  }
+  return out;
 }
 
 /** One candidate's sweep set-up: its layout, perf pair and probe. */
@@ -157,6 +201,14 @@ export async function runPolicyScale(
     return st;
   };
   const flipOpts: FlipOptions = { ...opts.flip, signal };
+  // Dataplane memory with no policy installed: what each count's readings are measured against.
+  const readers = costReaders(setups.map((st) => st.arm));
+  const memoryAtZero = new Map<string, number>();
+  for (const st of readers ? setups : []) {
+    await st.arm.driver.setPolicies([], st.allPods, signal);
+    const bytes = await readers?.get(st.arm.name)?.dataplaneMemoryBytes(signal);
+    if (bytes !== undefined) memoryAtZero.set(st.arm.name, bytes);
+  }
   const counts = [...new Set(workload.counts)];
   const isDone = (arm: string, id: string) => tools.isDone?.(arm, id) ?? false;
   const perfArms = setups.map((st) => st.arm);
@@ -214,6 +266,8 @@ export async function runPolicyScale(
         measured.push(...(await runLatency(perfArms, w, repetitions, inner, fixed)));
       }
       for (const x of measured) await emit(out, x.arm, underSweep(x.measurement, n), tools);
+      for (const m of n > 0 ? memoryPerKilopolicy(measured, memoryAtZero, n) : [])
+        await emit(out, m.arm, m.measurement, tools);
 
       const addId = scaleId(n, 'programming/add-deny');
       const removeId = scaleId(n, 'programming/remove-deny');

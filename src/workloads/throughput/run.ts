@@ -9,10 +9,15 @@
  *
  * Ids: `throughput/tcp/streams=N/<path>`, `throughput/udp/streams=N/<path>`,
  * `throughput/udp-loss/streams=N/<path>`, `throughput/udp-jitter/streams=N/<path>`.
+ *
+ * Where the clusters offer cost counters (../cost.ts), each run's CPU is read before and after it and
+ * kept with the throughput sample, and `throughput/tcp-cpu-per-gbit/streams=N/<path>` (or
+ * `udp-cpu-per-gbit`) is a figure of its own: CPU seconds per Gbit received, run for run.
  */
 import type { PathKind } from '../../cluster/driver.js';
 import type { Repetitions, Workload } from '../../scenario/schema.js';
 import { EnvironmentError } from '../../util/errors.js';
+import { CostLog, costFigure, costReaders, cpuPerGbit, withCost } from '../cost.js';
 import { collectBlocks, type FigureSpec, type TurnValues } from '../sampling.js';
 import { iperf3 } from '../tools/iperf3.js';
 import {
@@ -31,13 +36,16 @@ import {
 
 export type ThroughputWorkload = Extract<Workload, { kind: 'throughput' }>;
 
-type Figure = 'tcp' | 'udp' | 'udp-loss' | 'udp-jitter';
+type Figure = 'tcp' | 'udp' | 'udp-loss' | 'udp-jitter' | 'tcp-cpu-per-gbit' | 'udp-cpu-per-gbit';
 
 function throughputId(protocol: Figure, streams: number, path: PathKind) {
   return `throughput/${protocol}/streams=${streams}/${path}`;
 }
 
-const FIGURES: Record<Figure, { metric: string; unit: string; higherIsBetter: boolean }> = {
+const FIGURES: Record<
+  Exclude<Figure, 'tcp-cpu-per-gbit' | 'udp-cpu-per-gbit'>,
+  { metric: string; unit: string; higherIsBetter: boolean }
+> = {
   tcp: { metric: 'throughput', unit: 'Gbit/s', higherIsBetter: true },
   udp: { metric: 'throughput', unit: 'Gbit/s', higherIsBetter: true },
   'udp-loss': { metric: 'udp-loss', unit: '%', higherIsBetter: false },
@@ -58,14 +66,17 @@ export async function runThroughput(
   }
   const out: ArmMeasurement[] = [];
   const udp = workload.protocol === 'UDP';
-  const figures: Figure[] = udp ? ['udp', 'udp-loss', 'udp-jitter'] : ['tcp'];
+  const figures = udp ? (['udp', 'udp-loss', 'udp-jitter'] as const) : (['tcp'] as const);
+  const primary = udp ? 'udp' : 'tcp';
+  const costFig: Figure = udp ? 'udp-cpu-per-gbit' : 'tcp-cpu-per-gbit';
+  const readers = costReaders(arms);
   const duration = Math.max(1, Math.round(workload.duration));
   const paths = workloadPaths(workload);
   const hasBaseline = paths[0] === 'baseline';
   const todo = workload.streams.filter((n) =>
     unitPending(
       arms,
-      paths.flatMap((p) => figures.map((f) => throughputId(f, n, p))),
+      paths.flatMap((p) => [...figures, ...(readers ? [costFig] : [])].map((f) => throughputId(f, n, p))),
       opts,
     ),
   );
@@ -80,15 +91,29 @@ export async function runThroughput(
 
   await withServers(servers, async () => {
     for (const streams of todo) {
-      const specs: FigureSpec[] = paths.flatMap((path) =>
-        figures.map((f) => ({
+      const specs: FigureSpec[] = paths.flatMap((path) => [
+        ...figures.map((f) => ({
           id: throughputId(f, streams, path),
           statistic: FIGURES[f].higherIsBetter ? ('mean' as const) : ('median' as const),
           // The repetition count (or the adaptive rule) is driven by throughput; loss and jitter follow.
           adaptive: f === 'tcp' || f === 'udp',
           ...(hasBaseline && path !== 'baseline' ? { pairedWith: throughputId(f, streams, 'baseline') } : {}),
         })),
-      );
+        // CPU per Gbit follows the runs; lower is better, so it is compared by its median.
+        ...(readers
+          ? [
+              {
+                id: throughputId(costFig, streams, path),
+                statistic: 'median' as const,
+                adaptive: false,
+                ...(hasBaseline && path !== 'baseline'
+                  ? { pairedWith: throughputId(costFig, streams, 'baseline') }
+                  : {}),
+              },
+            ]
+          : []),
+      ]);
+      const costs = new CostLog();
       // Side figures summed over the measured runs, per candidate and path.
       const retransmits = new Map<string, number>();
       const packets = new Map<string, number>();
@@ -109,21 +134,41 @@ export async function runThroughput(
           const armPairs = pairs.get(armName);
           if (!arm || !armPairs) throw new Error(`unknown candidate ${armName}`);
           const values: TurnValues = {};
+          const reader = readers?.get(armName);
           for (const pair of armPairs) {
             const key = `${armName}/${pair.path}`;
             if (!udp) {
-              const r = await iperf3.runTcp(arm.driver, pair, { duration, streams, signal: opts.signal });
-              if (phase === 'sample') add(retransmits, key, r.retransmits);
+              const { result: r, cost } = await withCost(
+                reader,
+                pair,
+                () => iperf3.runTcp(arm.driver, pair, { duration, streams, signal: opts.signal }),
+                opts.signal,
+              );
+              if (phase === 'sample') {
+                add(retransmits, key, r.retransmits);
+                costs.add(armName, pair.path, cost);
+              }
               values[throughputId('tcp', streams, pair.path)] = r.bitsPerSecond / 1e9;
+              if (cost) values[throughputId(costFig, streams, pair.path)] = cpuPerGbit(cost, r.bitsPerSecond, r.seconds);
               continue;
             }
-            const r = await iperf3.runUdp(arm.driver, pair, {
-              duration,
-              streams,
-              rate: workload.udpRate,
-              signal: opts.signal,
-            });
-            if (phase === 'sample') add(packets, key, r.packets);
+            const { result: r, cost } = await withCost(
+              reader,
+              pair,
+              () =>
+                iperf3.runUdp(arm.driver, pair, {
+                  duration,
+                  streams,
+                  rate: workload.udpRate,
+                  signal: opts.signal,
+                }),
+              opts.signal,
+            );
+            if (phase === 'sample') {
+              add(packets, key, r.packets);
+              costs.add(armName, pair.path, cost);
+            }
+            if (cost) values[throughputId(costFig, streams, pair.path)] = cpuPerGbit(cost, r.bitsPerSecond, r.seconds);
             values[throughputId('udp', streams, pair.path)] = r.bitsPerSecond / 1e9;
             values[throughputId('udp-loss', streams, pair.path)] = r.lostPercent;
             values[throughputId('udp-jitter', streams, pair.path)] = r.jitterMs;
@@ -145,6 +190,8 @@ export async function runThroughput(
           const details: Record<string, number> = udp
             ? { packets: packets.get(key) ?? 0 }
             : { retransmits: retransmits.get(key) ?? 0 };
+          const method = readers?.get(arm.name)?.method;
+          const sampleCost = costs.sampleCost(arm.name, path, method);
           for (const f of figures) {
             const id = throughputId(f, streams, path);
             const m = toMeasurement(
@@ -156,6 +203,22 @@ export async function runThroughput(
                 parameters,
                 details,
                 tool: tools.get(arm.name) ?? { name: iperf3.name },
+                ...(f === primary && sampleCost ? { cost: sampleCost } : {}),
+              },
+              seriesOf(series, arm.name, id),
+            );
+            await emit(out, arm.name, m, opts);
+          }
+          if (method !== undefined) {
+            const id = throughputId(costFig, streams, path);
+            const m = toMeasurement(
+              {
+                id,
+                workload: 'throughput',
+                path,
+                ...costFigure('cpu-per-gbit', throughputId(primary, streams, path), method),
+                parameters,
+                details: { sample: 'CPU seconds of one run per Gbit it transferred' },
               },
               seriesOf(series, arm.name, id),
             );
