@@ -243,15 +243,28 @@ for (const probeMode of ['agent', 'agnhost'] as const)
 
     test('throughput and latency: every id and path, 2 samples after 1 warm-up, figures from the tools', () => {
       const ids = [
-        ...[1, 4].flatMap((n) => PATHS.map((p) => `throughput/tcp/streams=${n}/${p}`)),
-        ...PATHS.flatMap((p) => [`latency/rr/payload=1/${p}`, `latency/rr-p99/payload=1/${p}`]),
+        ...[1, 4].flatMap((n) =>
+          PATHS.flatMap((p) => [`throughput/tcp/streams=${n}/${p}`, `throughput/tcp-cpu-per-gbit/streams=${n}/${p}`]),
+        ),
+        ...PATHS.flatMap((p) => [
+          `latency/rr/payload=1/${p}`,
+          `latency/rr-p99/payload=1/${p}`,
+          `latency/rr-cpu-per-transaction/payload=1/${p}`,
+        ]),
       ].sort();
+      const summaryApi = 'kubelet stats/summary (nodes/proxy)';
       for (const c of results.candidates) {
         assert.deepEqual(c.measurements.map((m) => m.id).sort(), ids, c.name);
         for (const m of c.measurements) {
           assert.equal(m.samples.length, 2, m.id);
-          assert.equal(m.warmup?.length, 1, m.id);
           assert.equal(m.path, m.id.split('/').at(-1));
+          if (m.derivedFrom !== undefined) {
+            // Cost figures: CPU from the kubelet summary, read before and after each run.
+            assert.equal(m.tool?.name, summaryApi, m.id);
+            assert.ok(m.samples.every((x) => x > 0), `${m.id}: ${m.samples.join(', ')}`);
+            continue;
+          }
+          assert.equal(m.warmup?.length, 1, m.id);
           assert.equal(m.tool?.name, m.workload === 'throughput' ? 'iperf3' : 'cnibench-agent');
         }
         const tcp = must(
@@ -268,6 +281,12 @@ for (const probeMode of ['agent', 'agnhost'] as const)
         const base = c.measurements.find((m) => m.id === 'throughput/tcp/streams=1/baseline');
         assert.deepEqual(tcp.paired, { id: base?.id, samples: base?.samples });
         assert.equal(tcp.unit, 'Gbit/s');
+        // Every sample has its CPU: the nodes' (the pods' inside), from the summary API's counters.
+        const cost = must(tcp.cost, `${c.name}'s CPU of the TCP runs`);
+        assert.equal(cost.method, summaryApi);
+        assert.equal(cost.cpuSeconds.length, 2);
+        assert.deepEqual(cost.cpuSeconds, cost.cpuParts.nodes);
+        cost.cpuSeconds.forEach((s, i) => assert.ok(s > must(cost.cpuParts.pods?.[i]), 'pods are inside nodes'));
       }
       // Each candidate's figures are what its dataplane answered (the fake gives Cilium 10% more
       // throughput and 10% lower round-trip times).
@@ -496,6 +515,19 @@ describe('credentials that may measure but not install a CNI', () => {
     // Nothing of Calico was applied, and the harness's own namespaces were removed again.
     assert.equal(fk.api.store.list('operator.tigera.io/v1', 'Installation').length, 0);
     assert.equal(fk.api.store.all().length, before);
+  });
+});
+
+describe('credentials that may not read the kubelet summary', () => {
+  test('the run stops at the preflight with exit 3, one line naming nodes/proxy', async (t) => {
+    const fk = await startFakeKind();
+    t.after(() => fk.close());
+    fk.api.deny.push({ verb: 'get', resource: 'nodes', subresource: 'proxy' });
+    const r = await runCalicoOnly(fk, 'kind-no-proxy');
+    assert.equal(r.exitCode, 3, `stdout:\n${r.stdout}\nstderr:\n${r.stderr}`);
+    const lines = r.stderr.trim().split('\n').filter((l) => /error|cannot|lack/i.test(l));
+    assert.equal(lines.length, 1, r.stderr);
+    assert.match(must(lines[0]), /lack 1 permission\(s\) the harness needs: cannot get nodes\/proxy \(cluster-wide\)/);
   });
 });
 

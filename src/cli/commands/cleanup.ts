@@ -54,13 +54,14 @@ function printLocal(report: CleanupReport, json: boolean | undefined): void {
     process.stdout.write(JSON.stringify(report, null, 2) + '\n');
     return;
   }
-  const n = report.netns.length + report.nftTables.length + report.links.length;
+  const n = report.netns.length + report.nftTables.length + report.links.length + report.cgroups.length;
   if (n === 0) {
     process.stdout.write('cleanup: nothing to remove on this machine\n');
     return;
   }
   for (const ns of report.netns) process.stdout.write(`removed network namespace ${ns}\n`);
   for (const t of report.nftTables) process.stdout.write(`removed nft table ${t}\n`);
+  for (const c of report.cgroups) process.stdout.write(`removed cgroup ${c}\n`);
   for (const l of report.links) process.stdout.write(`removed link ${l}\n`);
   if (report.processes.length > 0)
     process.stdout.write(`stopped ${report.processes.length} process(es): ${report.processes.join(' ')}\n`);

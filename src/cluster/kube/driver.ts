@@ -14,6 +14,7 @@ import type {
   AdminTierUnsupported,
   BackgroundProcess,
   ClusterDriver,
+  CostReader,
   DriverCapabilities,
   ExecOptions,
   ExecResult,
@@ -37,6 +38,7 @@ import { PerfPods } from './perf-pods.js';
 import { execIn, routeCommand, spawnIn } from './pod-commands.js';
 import { runPreflight, type PreflightReport } from './preflight.js';
 import { KubeSession, type KubeProgress } from './session.js';
+import { KubeCostReader } from './stats-summary.js';
 
 export type { KubeProgress } from './session.js';
 
@@ -164,6 +166,11 @@ export class KubeDriver implements ClusterDriver {
   /** Which container runs `argv` in `pod`, and the command line there (see pod-commands.ts). */
   route(pod: PodHandle, argv: string[]): { container: string; argv: string[] } {
     return routeCommand(this.session, pod, argv);
+  }
+
+  /** Node and pod CPU and the CNI agents' memory from the kubelet summary API (stats-summary.ts). */
+  cost(): CostReader {
+    return new KubeCostReader(this.session);
   }
 
   exec(pod: PodHandle, argv: string[], opts: ExecOptions = {}): Promise<ExecResult> {

@@ -38,6 +38,14 @@ export const HARNESS_PERMISSIONS: readonly Permission[] = [
   },
   {
     group: '',
+    resource: 'nodes',
+    subresource: 'proxy',
+    verbs: ['get'],
+    namespaced: false,
+    why: "CPU and memory of nodes and pods from the kubelet's summary API (stats/summary), read before and after each perf run",
+  },
+  {
+    group: '',
     resource: 'pods',
     verbs: ['get', 'list', 'watch', 'create', 'patch', 'delete'],
     namespaced: true,

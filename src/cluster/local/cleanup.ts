@@ -5,6 +5,7 @@
  * that crashed or was killed.
  */
 import { readdir, readlink } from 'node:fs/promises';
+import { removeStaleRunCgroups } from './cgroups.js';
 import { NAME_PREFIX } from './names.js';
 import { run } from './sh.js';
 
@@ -21,6 +22,8 @@ export interface CleanupReport {
   processes: number[];
   nftTables: string[];
   links: string[];
+  /** cgroup directories of the runs (cgroups.ts) removed. */
+  cgroups: string[];
 }
 
 /** Names of the network namespaces on this machine. */
@@ -111,5 +114,7 @@ export async function cleanupLocal(opts: CleanupOptions = {}): Promise<CleanupRe
   for (const t of tables) await run(['nft', 'delete', 'table', t.family, t.name], { allowFail: true });
   const links = await hostLinks(prefix);
   for (const l of links) await run(['ip', 'link', 'del', l], { allowFail: true });
-  return { netns, processes, nftTables: tables.map((t) => `${t.family} ${t.name}`), links };
+  // After the namespaces: their processes are gone, so the run cgroups are empty and can go.
+  const cgroups = removeStaleRunCgroups((runId) => !runId.startsWith(prefix));
+  return { netns, processes, nftTables: tables.map((t) => `${t.family} ${t.name}`), links, cgroups };
 }

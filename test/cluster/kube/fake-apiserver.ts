@@ -41,6 +41,9 @@
  *   Running and condition Ready (after `podReadyDelayMs`, emitted as a MODIFIED watch event);
  *   services get a ClusterIP; namespaces get `kubernetes.io/metadata.name`; deleting a namespace
  *   deletes everything in it;
+ * - the node proxy to the kubelet's summary API (`GET /api/v1/nodes/NAME/proxy/stats/summary`,
+ *   authorized as get nodes/proxy): CPU counters that grow with time, pods' working sets
+ *   (fake-kubelet.ts; `api.kubelet` tunes it); any other proxied path is 404;
  * - pod exec over WebSocket: subprotocol v4.channel.k8s.io, channel 1 stdout, 2 stderr, 3 a
  *   `Status` (Success, or Failure/NonZeroExitCode with the exit code in details.causes). The reply
  *   comes from the pluggable `onExec(pod, container, command, ctx)` handler, after `execLatencyMs`
@@ -58,6 +61,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { FakeKubelet } from './fake-kubelet.js';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { hasModel, pruneBuiltin, unknownBuiltinFields, unknownMetadataFields } from './builtin-fields.js';
@@ -474,6 +478,8 @@ export class FakeApiServer {
   execLatencyMs: number;
   crdEstablishDelayMs: number;
   gitVersion: string;
+  /** Answers the node proxy's stats/summary. */
+  readonly kubelet = new FakeKubelet();
   private readonly resources: ResourceDef[] = [...BUILTIN_RESOURCES];
   private readonly server: http.Server;
   private readonly wss = new WebSocketServer({
@@ -712,6 +718,11 @@ export class FakeApiServer {
     }
     const denied = this.forbidden(authz);
     if (denied) throw denied;
+    if (def.plural === 'nodes' && p.subresource === 'proxy' && p.name !== undefined) {
+      // The proxied path: its segments as the API server decodes them (client-node escapes '/' as %2F).
+      const proxied = segments.slice(5).map(decodeURIComponent).join('/');
+      return this.nodeProxy(res, method, p.name, proxied);
+    }
     if (p.subresource && !['status', 'scale'].includes(p.subresource)) {
       throw new ApiError(404, 'NotFound', `subresource ${p.subresource} is served over WebSocket only`);
     }
@@ -816,6 +827,16 @@ export class FakeApiServer {
       });
     }
     throw new ApiError(405, 'MethodNotAllowed', `${method} is not allowed`);
+  }
+
+  /** The node proxy: only the kubelet's stats/summary is served. */
+  private nodeProxy(res: http.ServerResponse, method: string, node: string, proxied: string): void {
+    if (!this.store.get('v1', 'Node', node)) throw notFound('nodes', node);
+    if (method !== 'GET') throw new ApiError(405, 'MethodNotAllowed', `${method} is not allowed`);
+    if (proxied !== 'stats/summary')
+      throw new ApiError(404, 'NotFound', `the kubelet of the fake API server serves only stats/summary (asked: ${proxied})`);
+    const pods = this.store.list('v1', 'Pod', { fieldSelector: `spec.nodeName=${node}` });
+    this.sendJson(res, 200, this.kubelet.summary(node, pods));
   }
 
   /** The 403 a real authorizer answers when a deny rule matches one of the request's attributes. */

@@ -181,6 +181,9 @@ describe('least privilege', () => {
       const topo = await driver.preparePerf(['same-node', 'cross-node', 'service', 'baseline']);
       const pair = must(topo.pairs[0], 'a perf pair');
       await driver.exec(pair.client, ['iperf3', '--version']);
+      // Cost: the kubelet summary of the pair's nodes (nodes/proxy) and of every node (nodes list).
+      await driver.cost().readCpu(pair);
+      await driver.cost().dataplaneMemoryBytes();
       await (await driver.spawn(pair.server, ['iperf3', '-s'])).stop();
       await driver.cleanup();
       assert.deepEqual(observed(fc.api.requests.slice(first)), granted(HARNESS_PERMISSIONS));
