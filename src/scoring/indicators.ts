@@ -186,6 +186,47 @@ export const INDICATORS: readonly Indicator[] = [
     origin: 'measured',
     compute: ({ candidate }) => perf(policyScaleRetention(candidate)),
   },
+  // Cost (docs/cost.md): lower is better, relative to the cheapest candidate on the same path and parameters.
+  {
+    id: 'performance.cpuPerGbit',
+    criterion: 'performance',
+    weight: 2,
+    title: 'CPU per Gbit transferred',
+    scale: '100 × lowest candidate median / this median (CPU seconds per Gbit, same path and parameters), mean over paths',
+    origin: 'measured',
+    compute: ({ candidate, all, ties }) =>
+      perf(relativeToBest(candidate, all, 'cpu-per-gbit', 'median', false, undefined, ties)),
+  },
+  {
+    id: 'performance.cpuPerConnection',
+    criterion: 'performance',
+    weight: 1,
+    title: 'CPU per thousand connections',
+    scale: '100 × lowest candidate median / this median (CPU seconds per 1000 connect/request/response/close), mean over paths',
+    origin: 'measured',
+    compute: ({ candidate, all, ties }) =>
+      perf(relativeToBest(candidate, all, 'cpu-per-kconn', 'median', false, undefined, ties)),
+  },
+  {
+    id: 'performance.cpuPerTransaction',
+    criterion: 'performance',
+    weight: 1,
+    title: 'CPU per request/response transaction',
+    scale: '100 × lowest candidate median / this median (CPU µs per round trip), mean over paths',
+    origin: 'measured',
+    compute: ({ candidate, all, ties }) =>
+      perf(relativeToBest(candidate, all, 'cpu-per-transaction', 'median', false, undefined, ties)),
+  },
+  {
+    id: 'performance.dataplaneMemory',
+    criterion: 'performance',
+    weight: 1,
+    title: 'Dataplane memory per thousand policies',
+    scale: '100 × lowest candidate median / this median (MiB per 1000 policies), mean over the policy counts of the sweep',
+    origin: 'measured',
+    compute: ({ candidate, all, ties }) =>
+      perf(relativeToBest(candidate, all, 'memory-per-kpolicy', 'median', false, undefined, ties, true)),
+  },
 
   // --- maturity (facts) ---
   factIndicator(

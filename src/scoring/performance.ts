@@ -2,11 +2,14 @@
  * Performance indicators from measurements. Each is normalised to 0–100 as documented in
  * docs/scoring.md: throughput as a ratio to the bare baseline path (capped at 100), latency,
  * connection rate and programming latency relative to the best candidate, and the policy-scale
- * retention (value at the largest policy count relative to no policies). Given `ties`, a candidate
+ * retention (value at the largest policy count relative to no policies); the cost figures (CPU per
+ * Gbit, per thousand connections, per transaction; dataplane memory per thousand policies) relative
+ * to the cheapest candidate. Given `ties`, a candidate
  * whose figure is equivalent to the best candidate's, or not shown to differ from it, gets the best
  * candidate's score for that figure (scoring/ties.ts).
  */
 import type { CandidateResult, Measurement } from '../results/schema.js';
+import { isCostMetric } from '../results/cost-metrics.js';
 import { medianOf } from '../stats/quantile.js';
 import type { Ties } from './ties.js';
 
@@ -27,15 +30,19 @@ function groupKey(m: Measurement): string {
   return `${m.path}|${paramKey(m)}`;
 }
 
-/** Measurements of the plain workloads: not the baseline path, not at a policy count, not programming. */
-function plain(c: CandidateResult, metric: string): Measurement[] {
+/**
+ * Measurements of the plain workloads: not the baseline path, not at a policy count, not programming.
+ * `atPolicyCounts`: the figures of the policy-scale sweep instead (dataplane memory per policy).
+ */
+function plain(c: CandidateResult, metric: string, atPolicyCounts = false): Measurement[] {
   return c.measurements.filter(
     (m) =>
       m.metric === metric &&
       m.path !== 'baseline' &&
-      m.workload !== 'policy-programming' &&
-      m.parameters.policies === undefined &&
-      m.summary.n > 0,
+      m.summary.n > 0 &&
+      (atPolicyCounts
+        ? m.parameters.policies !== undefined
+        : m.workload !== 'policy-programming' && m.parameters.policies === undefined),
   );
 }
 
@@ -98,15 +105,16 @@ export function relativeToBest(
   higherIsBetter: boolean,
   note?: string,
   ties?: Ties,
+  atPolicyCounts = false,
 ): PerfValue {
-  const mine = plain(c, metric);
+  const mine = plain(c, metric, atPolicyCounts);
   const [first] = mine;
   if (first === undefined) return { score: null, raw: 'not measured' };
   const scores: number[] = [];
   const values: number[] = [];
   for (const m of mine) {
     const peers = all.flatMap((o) =>
-      plain(o, metric)
+      plain(o, metric, atPolicyCounts)
         .filter((x) => groupKey(x) === groupKey(m) && x.summary[stat] > 0)
         .map((x) => ({ o, x })),
     );
@@ -163,8 +171,13 @@ export function programmingLatencyScore(c: CandidateResult, all: readonly Candid
  * count relative to the smallest (inverted for lower-is-better), ×100 capped at 100; the mean.
  */
 export function policyScaleRetention(c: CandidateResult): PerfValue {
+  // Cost figures (CPU per unit, memory per policy) are scored by their own indicators.
   const ms = c.measurements.filter(
-    (m) => m.parameters.policies !== undefined && m.metric !== 'programming-latency' && m.summary.n > 0,
+    (m) =>
+      m.parameters.policies !== undefined &&
+      m.metric !== 'programming-latency' &&
+      !isCostMetric(m.metric) &&
+      m.summary.n > 0,
   );
   const byMetric = new Map<string, Measurement[]>();
   for (const m of ms) {

@@ -6,7 +6,7 @@ import type { ScoringResult } from '../../src/scoring/types.js';
 import { loadFacts } from '../../src/scoring/facts.js';
 import { scoringSchema } from '../../src/scenario/schema.js';
 import { PROJECT_ROOT } from '../../src/util/version.js';
-import { candidate, syntheticLocal, syntheticTwoCni } from './synthetic.js';
+import { candidate, syntheticLocal, syntheticLocalWithCost, syntheticTwoCni } from './synthetic.js';
 import { must } from '../helpers/must.js';
 
 const close = (a: number | null | undefined, b: number, eps = 1e-9) =>
@@ -211,6 +211,21 @@ describe('scoreResults on synthetic runs', () => {
     assert.ok(r.warnings.some((w) => /rehearsal/.test(w)));
     // Throughput: routed 18/20 → 90, vxlan 12/20 → 60.
     close(indicatorIn(r, 'routed', 'performance.throughput').score, 90);
+  });
+
+  test('cost indicators: the cheapest candidate scores 100, the other by the ratio; ties score alike', () => {
+    const res = syntheticLocalWithCost();
+    const r = scoreResults({ candidates: res.candidates, config: res.scenario.scoring, facts, now });
+    close(indicatorIn(r, 'routed', 'performance.cpuPerGbit').score, 100);
+    close(indicatorIn(r, 'vxlan', 'performance.cpuPerGbit').score, (100 * 0.1) / 0.15);
+    close(indicatorIn(r, 'routed', 'performance.cpuPerConnection').score, 100);
+    close(indicatorIn(r, 'vxlan', 'performance.cpuPerConnection').score, (100 * 0.4) / 0.5);
+    // Same memory per policy: equivalent, both 100.
+    close(indicatorIn(r, 'routed', 'performance.dataplaneMemory').score, 100);
+    close(indicatorIn(r, 'vxlan', 'performance.dataplaneMemory').score, 100);
+    assert.equal(indicatorIn(r, 'vxlan', 'performance.cpuPerTransaction').score, null);
+    // Memory per policy at a policy count is not a retention figure of the scale indicator.
+    assert.equal(indicatorIn(r, 'routed', 'performance.policyScale').score, null);
   });
 
   test('a reference profile next to real CNIs does not take part in the decision', () => {

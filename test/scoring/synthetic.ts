@@ -259,3 +259,75 @@ export function syntheticLocal(): ResultsFile {
     { cluster: { kind: 'local' } },
   );
 }
+
+/** A cost figure as the workloads derive it (lower is better), with the figure it comes from. */
+function costMeasurement(
+  o: { workload: WorkloadKind; path: PathKind; metric: string; unit: string; parameters: Measurement['parameters'] },
+  from: string,
+  samples: number[],
+): Measurement {
+  return { ...measurement({ ...o, higherIsBetter: false }, samples), derivedFrom: from };
+}
+
+/**
+ * Two local profiles with cost figures (SYNTHETIC): routed moves 18 Gbit/s cross-node for 0.10 CPU s
+ * per Gbit, vxlan 12 Gbit/s for 0.15; CPU per thousand connections 0.4 vs 0.5 s; dataplane memory
+ * per thousand policies 2.0 vs 2.0 MiB. Eight samples each, with a little spread.
+ */
+export function syntheticLocalWithCost(): ResultsFile {
+  const spread = (x: number) => [0.98, 1.01, 1, 0.99, 1.02, 1, 0.97, 1.03].map((f) => Math.round(x * f * 1e4) / 1e4);
+  const tcp = { protocol: 'TCP', streams: 1 };
+  const profile = (name: string, cni: string, gbit: number, perGbit: number, perK: number) => {
+    const t = tput('cross-node', 1, spread(gbit));
+    const cpu = spread(perGbit).map((c, i) => Math.round(c * (t.samples[i] ?? 0) * 1e4) / 1e4);
+    return candidate({
+      name,
+      cni,
+      label: `local reference profile (${name})`,
+      conformance: conformance([caseResult('ingress', ['direction:ingress'], 'pass')]),
+      measurements: [
+        tput('baseline', 1, spread(20)),
+        {
+          ...t,
+          cost: {
+            method: 'synthetic counters',
+            cpuSeconds: cpu,
+            cpuParts: { pods: cpu.map((c) => c / 2), softirq: cpu.map((c) => c / 2) },
+            dataplaneMemoryBytes: cpu.map(() => 1_000_000),
+          },
+        },
+        costMeasurement(
+          { workload: 'throughput', path: 'cross-node', metric: 'cpu-per-gbit', unit: 'CPU s/Gbit', parameters: tcp },
+          t.id,
+          spread(perGbit),
+        ),
+        costMeasurement(
+          {
+            workload: 'connection-rate',
+            path: 'cross-node',
+            metric: 'cpu-per-kconn',
+            unit: 'CPU s/1000 conn',
+            parameters: { mode: 'crr', payloadBytes: 1 },
+          },
+          'connection-rate/crr/payload=1/cross-node',
+          spread(perK),
+        ),
+        costMeasurement(
+          {
+            workload: 'policy-programming',
+            path: 'cross-node',
+            metric: 'memory-per-kpolicy',
+            unit: 'MiB/1000 policies',
+            parameters: { policies: 1000 },
+          },
+          'policy-scale/policies=1000/throughput/tcp/streams=1/cross-node',
+          spread(2),
+        ),
+      ],
+    });
+  };
+  return resultsFile(
+    [profile('routed', 'local-routed', 18, 0.1, 0.4), profile('vxlan', 'local-vxlan', 12, 0.15, 0.5)],
+    { cluster: { kind: 'local' } },
+  );
+}
