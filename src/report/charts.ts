@@ -17,7 +17,9 @@ import { quantileSorted, sortedCopy } from '../stats/quantile.js';
 import { cycle } from '../util/arrays.js';
 import type { ChartRef } from './blocks.js';
 import type { ReportModel } from './model.js';
+import { costChart } from './cost.js';
 import { CHART_IDS } from './sections.js';
+import { isCostMetric } from '../results/cost-metrics.js';
 
 const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#17becf', '#7f7f7f'];
 const FONT = 'DejaVu Sans';
@@ -385,8 +387,9 @@ function chartSpecs(m: ReportModel): ChartSpec[] {
       m,
       CHART_IDS.scale,
       'Performance (median) vs. policies installed',
-      (x) => x.metric !== 'programming-latency',
+      (x) => x.metric !== 'programming-latency' && !isCostMetric(x.metric),
     ),
+    costChart(m, FONT),
     heatmapChart(m, CHART_IDS.heatmap, 'Conformance pass rate by tag', isNetworkPolicyCase),
     heatmapChart(m, CHART_IDS.adminHeatmap, 'Admin tier: pass rate by tag', (r) => !isNetworkPolicyCase(r)),
     caseProgrammingChart(m),

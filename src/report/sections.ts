@@ -13,6 +13,8 @@ import type { FeatureCell } from '../scoring/types.js';
 import type { Block, Cell } from './blocks.js';
 import { aaSentence } from '../stats/compare-format.js';
 import { comparisonBlocks } from './comparison.js';
+import { COST_CHART_ID, costBlocks } from './cost.js';
+import { isCostMetric } from '../results/cost-metrics.js';
 import { ci, num, params, pct, score } from './format.js';
 import { hasConformance, isCheckReport, labelOf, type ReportModel } from './model.js';
 
@@ -40,6 +42,7 @@ export const CHART_IDS = {
   heatmap: 'conformance-heatmap',
   adminHeatmap: 'admin-tier-heatmap',
   caseProgramming: 'conformance-programming-latency',
+  cost: COST_CHART_ID,
   radar: (name: string) => `criteria-${name}`,
 };
 
@@ -402,8 +405,13 @@ function adminTierBlocks(m: ReportModel): Block[] {
 }
 
 function performanceBlocks(m: ReportModel): Block[] {
+  // Cost figures have their own section (cost.ts).
   const metrics = [
-    ...new Set(m.candidates.flatMap((c) => c.measurements.filter((x) => !isScale(x)).map((x) => x.metric))),
+    ...new Set(
+      m.candidates.flatMap((c) =>
+        c.measurements.filter((x) => !isScale(x) && !isCostMetric(x.metric)).map((x) => x.metric),
+      ),
+    ),
   ];
   if (metrics.length === 0) return [];
   const out: Block[] = [
@@ -461,7 +469,7 @@ function scaleBlocks(m: ReportModel): Block[] {
   const rows: Cell[][] = [];
   for (const c of m.candidates) {
     const xs = c.measurements
-      .filter(isScale)
+      .filter((x) => isScale(x) && !isCostMetric(x.metric))
       .sort(
         (a, b) =>
           a.metric.localeCompare(b.metric) ||
@@ -714,6 +722,7 @@ export function reportBlocks(m: ReportModel): Block[] {
     ...conformanceBlocks(m),
     ...adminTierBlocks(m),
     ...performanceBlocks(m),
+    ...costBlocks(m),
     ...comparisonBlocks(m),
     ...scaleBlocks(m),
     ...evidenceBlocks(m),

@@ -235,7 +235,7 @@ function reopen(loaded: LoadedScenario, opts: RunOptions): ResultsStore {
   const store = ResultsStore.open(path.join(opts.resultsRoot, id));
   if (store.data.schemaVersion !== RESULTS_SCHEMA_VERSION) {
     throw new InputError(
-      `cannot resume ${id}: it was written by an older cnibench (results schemaVersion ${store.data.schemaVersion}, before interleaved blocks); start a new run`,
+      `cannot resume ${id}: it was written by an older cnibench (results schemaVersion ${store.data.schemaVersion}, before ${store.data.schemaVersion < 2 ? 'interleaved blocks' : 'cost figures'}); start a new run`,
     );
   }
   if ((store.data.aa?.of ?? null) !== (opts.aaOf ?? null)) {
