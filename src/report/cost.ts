@@ -39,7 +39,11 @@ export function costBlocks(m: ReportModel): Block[] {
   );
   if (metrics.length === 0) return [];
   const methods = [
-    ...new Set(m.candidates.flatMap((c) => c.measurements.filter((x) => isCostMetric(x.metric)).map((x) => x.tool.name))),
+    ...new Set(
+      m.candidates.flatMap((c) =>
+        c.measurements.filter((x) => isCostMetric(x.metric)).map((x) => x.tool.name),
+      ),
+    ),
   ];
   const out: Block[] = [
     { kind: 'heading', level: 2, text: 'Cost', id: 'cost' },
@@ -74,7 +78,16 @@ export function costBlocks(m: ReportModel): Block[] {
     out.push({ kind: 'heading', level: 3, text: `${title} (${unit})` });
     out.push({
       kind: 'table',
-      headers: ['Candidate', 'Path', 'Parameters', 'n', 'Median', '95% CI (median)', 'Derived from (median)', 'CPU s per run (median)'],
+      headers: [
+        'Candidate',
+        'Path',
+        'Parameters',
+        'n',
+        'Median',
+        '95% CI (median)',
+        'Derived from (median)',
+        'CPU s per run (median)',
+      ],
       rows,
       align: ['left', 'left', 'left', 'right', 'right', 'right', 'right', 'right'],
     });
@@ -90,10 +103,16 @@ const POINT_STYLES = ['circle', 'rect', 'triangle', 'rectRot', 'star', 'crossRot
  * the 95% CI of both medians as error bars: colour is the candidate, the marker the path. Up and to
  * the left is better.
  */
-export function costChart(m: ReportModel, font: string): { id: string; title: string; config: ChartConfiguration } | null {
+export function costChart(
+  m: ReportModel,
+  font: string,
+): { id: string; title: string; config: ChartConfiguration } | null {
   const points = m.candidates.flatMap((c, ci) =>
     costFigures(c, 'cpu-per-gbit')
-      .filter((p): p is { x: Measurement; from: Measurement } => p.from !== undefined && p.x.parameters.policies === undefined)
+      .filter(
+        (p): p is { x: Measurement; from: Measurement } =>
+          p.from !== undefined && p.x.parameters.policies === undefined,
+      )
       .map((p) => ({ c, ci, ...p })),
   );
   if (points.length === 0) return null;
@@ -108,7 +127,14 @@ export function costChart(m: ReportModel, font: string): { id: string; title: st
   const datasets = points.map((p) => {
     const cpu = interval(p.x);
     const tput = interval(p.from);
-    const point: IErrorBarXYDataPoint = { x: cpu.v, xMin: cpu.lo, xMax: cpu.hi, y: tput.v, yMin: tput.lo, yMax: tput.hi };
+    const point: IErrorBarXYDataPoint = {
+      x: cpu.v,
+      xMin: cpu.lo,
+      xMax: cpu.hi,
+      y: tput.v,
+      yMin: tput.lo,
+      yMax: tput.hi,
+    };
     const colour = PALETTE[p.ci % PALETTE.length] ?? '#333';
     return {
       label: `${p.c.label} · ${labelOf(p.x)}`,
@@ -142,5 +168,9 @@ export function costChart(m: ReportModel, font: string): { id: string; title: st
       },
     },
   };
-  return { id: COST_CHART_ID, title: 'Throughput against CPU per Gbit', config: config as unknown as ChartConfiguration };
+  return {
+    id: COST_CHART_ID,
+    title: 'Throughput against CPU per Gbit',
+    config: config as unknown as ChartConfiguration,
+  };
 }

@@ -14,4 +14,3 @@ export type CostMetric = keyof typeof COST_METRICS;
 export function isCostMetric(metric: string): metric is CostMetric {
   return Object.hasOwn(COST_METRICS, metric);
 }
-

@@ -192,7 +192,8 @@ export const INDICATORS: readonly Indicator[] = [
     criterion: 'performance',
     weight: 2,
     title: 'CPU per Gbit transferred',
-    scale: '100 × lowest candidate median / this median (CPU seconds per Gbit, same path and parameters), mean over paths',
+    scale:
+      '100 × lowest candidate median / this median (CPU seconds per Gbit, same path and parameters), mean over paths',
     origin: 'measured',
     compute: ({ candidate, all, ties }) =>
       perf(relativeToBest(candidate, all, 'cpu-per-gbit', 'median', false, undefined, ties)),
@@ -202,7 +203,8 @@ export const INDICATORS: readonly Indicator[] = [
     criterion: 'performance',
     weight: 1,
     title: 'CPU per thousand connections',
-    scale: '100 × lowest candidate median / this median (CPU seconds per 1000 connect/request/response/close), mean over paths',
+    scale:
+      '100 × lowest candidate median / this median (CPU seconds per 1000 connect/request/response/close), mean over paths',
     origin: 'measured',
     compute: ({ candidate, all, ties }) =>
       perf(relativeToBest(candidate, all, 'cpu-per-kconn', 'median', false, undefined, ties)),
@@ -222,7 +224,8 @@ export const INDICATORS: readonly Indicator[] = [
     criterion: 'performance',
     weight: 1,
     title: 'Dataplane memory per thousand policies',
-    scale: '100 × lowest candidate median / this median (MiB per 1000 policies), mean over the policy counts of the sweep',
+    scale:
+      '100 × lowest candidate median / this median (MiB per 1000 policies), mean over the policy counts of the sweep',
     origin: 'measured',
     compute: ({ candidate, all, ties }) =>
       perf(relativeToBest(candidate, all, 'memory-per-kpolicy', 'median', false, undefined, ties, true)),

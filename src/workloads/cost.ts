@@ -24,7 +24,9 @@ export interface RunCost {
 }
 
 /** Each candidate's CostReader, or undefined when one of them has none (then no cost is recorded). */
-export function costReaders(arms: readonly Pick<PerfArm, 'name' | 'driver'>[]): Map<string, CostReader> | undefined {
+export function costReaders(
+  arms: readonly Pick<PerfArm, 'name' | 'driver'>[],
+): Map<string, CostReader> | undefined {
   const out = new Map<string, CostReader>();
   for (const a of arms) {
     const r = a.driver.cost?.();
@@ -46,7 +48,10 @@ export async function withCost<T>(
   const before = await reader.readCpu(pair, signal);
   const result = await body();
   const after = await reader.readCpu(pair, signal);
-  return { result, cost: { cpu: cpuDelta(before, after), ...(memoryBytes !== undefined ? { memoryBytes } : {}) } };
+  return {
+    result,
+    cost: { cpu: cpuDelta(before, after), ...(memoryBytes !== undefined ? { memoryBytes } : {}) },
+  };
 }
 
 /** The measured runs' costs of each candidate and path, in sample order (warm-up runs are not kept). */
@@ -68,7 +73,9 @@ export class CostLog {
     return {
       method,
       cpuSeconds: runs.map((r) => roundTo(r.cpu.totalSeconds, 6)),
-      cpuParts: Object.fromEntries(partNames.map((p) => [p, runs.map((r) => roundTo(r.cpu.parts[p] ?? 0, 6))])),
+      cpuParts: Object.fromEntries(
+        partNames.map((p) => [p, runs.map((r) => roundTo(r.cpu.parts[p] ?? 0, 6))]),
+      ),
       ...(memory.every((m): m is number => m !== undefined) ? { dataplaneMemoryBytes: memory } : {}),
     };
   }

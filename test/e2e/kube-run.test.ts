@@ -244,7 +244,10 @@ for (const probeMode of ['agent', 'agnhost'] as const)
     test('throughput and latency: every id and path, 2 samples after 1 warm-up, figures from the tools', () => {
       const ids = [
         ...[1, 4].flatMap((n) =>
-          PATHS.flatMap((p) => [`throughput/tcp/streams=${n}/${p}`, `throughput/tcp-cpu-per-gbit/streams=${n}/${p}`]),
+          PATHS.flatMap((p) => [
+            `throughput/tcp/streams=${n}/${p}`,
+            `throughput/tcp-cpu-per-gbit/streams=${n}/${p}`,
+          ]),
         ),
         ...PATHS.flatMap((p) => [
           `latency/rr/payload=1/${p}`,
@@ -261,7 +264,10 @@ for (const probeMode of ['agent', 'agnhost'] as const)
           if (m.derivedFrom !== undefined) {
             // Cost figures: CPU from the kubelet summary, read before and after each run.
             assert.equal(m.tool?.name, summaryApi, m.id);
-            assert.ok(m.samples.every((x) => x > 0), `${m.id}: ${m.samples.join(', ')}`);
+            assert.ok(
+              m.samples.every((x) => x > 0),
+              `${m.id}: ${m.samples.join(', ')}`,
+            );
             continue;
           }
           assert.equal(m.warmup?.length, 1, m.id);
@@ -286,7 +292,9 @@ for (const probeMode of ['agent', 'agnhost'] as const)
         assert.equal(cost.method, summaryApi);
         assert.equal(cost.cpuSeconds.length, 2);
         assert.deepEqual(cost.cpuSeconds, cost.cpuParts.nodes);
-        cost.cpuSeconds.forEach((s, i) => assert.ok(s > must(cost.cpuParts.pods?.[i]), 'pods are inside nodes'));
+        cost.cpuSeconds.forEach((s, i) =>
+          assert.ok(s > must(cost.cpuParts.pods?.[i]), 'pods are inside nodes'),
+        );
       }
       // Each candidate's figures are what its dataplane answered (the fake gives Cilium 10% more
       // throughput and 10% lower round-trip times).
@@ -525,9 +533,15 @@ describe('credentials that may not read the kubelet summary', () => {
     fk.api.deny.push({ verb: 'get', resource: 'nodes', subresource: 'proxy' });
     const r = await runCalicoOnly(fk, 'kind-no-proxy');
     assert.equal(r.exitCode, 3, `stdout:\n${r.stdout}\nstderr:\n${r.stderr}`);
-    const lines = r.stderr.trim().split('\n').filter((l) => /error|cannot|lack/i.test(l));
+    const lines = r.stderr
+      .trim()
+      .split('\n')
+      .filter((l) => /error|cannot|lack/i.test(l));
     assert.equal(lines.length, 1, r.stderr);
-    assert.match(must(lines[0]), /lack 1 permission\(s\) the harness needs: cannot get nodes\/proxy \(cluster-wide\)/);
+    assert.match(
+      must(lines[0]),
+      /lack 1 permission\(s\) the harness needs: cannot get nodes\/proxy \(cluster-wide\)/,
+    );
   });
 });
 

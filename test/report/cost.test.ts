@@ -30,7 +30,10 @@ describe('cost in the report', () => {
 
   test('a cost section with every cost figure per candidate and path, with its interval', () => {
     const md = readFileSync(path.join(out, 'report.md'), 'utf8');
-    const section = must(md.split(/^## /m).find((s) => s.startsWith('Cost')), 'the Cost section');
+    const section = must(
+      md.split(/^## /m).find((s) => s.startsWith('Cost')),
+      'the Cost section',
+    );
     for (const h of [
       'CPU seconds per Gbit transferred (CPU s/Gbit)',
       'CPU seconds per thousand connections (CPU s/1000 conn)',
@@ -49,24 +52,34 @@ describe('cost in the report', () => {
     );
     assert.match(section, /Counters: synthetic\./);
     // Cost figures are not repeated as performance metrics.
-    const perf = must(md.split(/^## /m).find((s) => s.startsWith('Performance')), 'the Performance section');
+    const perf = must(
+      md.split(/^## /m).find((s) => s.startsWith('Performance')),
+      'the Performance section',
+    );
     assert.ok(!perf.includes('cpu-per-gbit'));
   });
 
   test('the throughput-vs-CPU chart is rendered', () => {
-    const png = must(files.find((f) => f.endsWith('cost-throughput-vs-cpu.png')), 'the cost chart');
+    const png = must(
+      files.find((f) => f.endsWith('cost-throughput-vs-cpu.png')),
+      'the cost chart',
+    );
     const buf = readFileSync(png);
     assert.equal(buf.subarray(1, 4).toString(), 'PNG');
     assert.ok(buf.length > 5000);
-    assert.ok(readFileSync(path.join(out, 'report.html'), 'utf8').includes('Throughput against CPU per Gbit'));
+    assert.ok(
+      readFileSync(path.join(out, 'report.html'), 'utf8').includes('Throughput against CPU per Gbit'),
+    );
   });
 
   test('compare gives verdicts on the cost figures like on any other', () => {
     const res = syntheticLocalWithCost();
     const report = compareCandidateResults(res.candidates, { baseline: 'routed' });
     const verdict = (metric: string) =>
-      must(report.rows.find((r) => r.metric === metric), metric).figures.find((f) => f.candidate === 'vxlan')
-        ?.verdict;
+      must(
+        report.rows.find((r) => r.metric === metric),
+        metric,
+      ).figures.find((f) => f.candidate === 'vxlan')?.verdict;
     // vxlan spends 50% more CPU per Gbit and 25% more per thousand connections: worse, 8 against 8.
     assert.equal(verdict('cpu-per-gbit'), 'worse');
     assert.equal(verdict('cpu-per-kconn'), 'worse');

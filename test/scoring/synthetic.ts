@@ -262,7 +262,13 @@ export function syntheticLocal(): ResultsFile {
 
 /** A cost figure as the workloads derive it (lower is better), with the figure it comes from. */
 function costMeasurement(
-  o: { workload: WorkloadKind; path: PathKind; metric: string; unit: string; parameters: Measurement['parameters'] },
+  o: {
+    workload: WorkloadKind;
+    path: PathKind;
+    metric: string;
+    unit: string;
+    parameters: Measurement['parameters'];
+  },
   from: string,
   samples: number[],
 ): Measurement {
@@ -275,7 +281,8 @@ function costMeasurement(
  * per thousand policies 2.0 vs 2.0 MiB. Eight samples each, with a little spread.
  */
 export function syntheticLocalWithCost(): ResultsFile {
-  const spread = (x: number) => [0.98, 1.01, 1, 0.99, 1.02, 1, 0.97, 1.03].map((f) => Math.round(x * f * 1e4) / 1e4);
+  const spread = (x: number) =>
+    [0.98, 1.01, 1, 0.99, 1.02, 1, 0.97, 1.03].map((f) => Math.round(x * f * 1e4) / 1e4);
   const tcp = { protocol: 'TCP', streams: 1 };
   const profile = (name: string, cni: string, gbit: number, perGbit: number, perK: number) => {
     const t = tput('cross-node', 1, spread(gbit));
@@ -297,7 +304,13 @@ export function syntheticLocalWithCost(): ResultsFile {
           },
         },
         costMeasurement(
-          { workload: 'throughput', path: 'cross-node', metric: 'cpu-per-gbit', unit: 'CPU s/Gbit', parameters: tcp },
+          {
+            workload: 'throughput',
+            path: 'cross-node',
+            metric: 'cpu-per-gbit',
+            unit: 'CPU s/Gbit',
+            parameters: tcp,
+          },
           t.id,
           spread(perGbit),
         ),

@@ -76,7 +76,10 @@ describe('cost recording on the local cluster', () => {
     // One second of iperf3 at several Gbit/s costs far more than a few ms of CPU.
     for (const c of cost.cpuSeconds) assert.ok(c > 0.05 && c < 10, `CPU of a 1 s run: ${c} s`);
     for (const part of ['pods', 'softirq', 'dataplane']) assert.equal(cost.cpuParts[part]?.length, 3);
-    assert.ok(must(cost.cpuParts.pods).every((x) => x > 0), 'the pods themselves used CPU');
+    assert.ok(
+      must(cost.cpuParts.pods).every((x) => x > 0),
+      'the pods themselves used CPU',
+    );
     assert.equal(cost.dataplaneMemoryBytes?.length, 3);
 
     const perGbit = byId(ms, 'throughput/tcp-cpu-per-gbit/streams=1/cross-node');
@@ -102,16 +105,23 @@ describe('cost recording on the local cluster', () => {
       duration: 0.5,
       baseline: false,
     };
-    const crr = (await runLatency([arm], { ...base, mode: 'crr' }, reps, { seed: 3 })).map((x) => x.measurement);
+    const crr = (await runLatency([arm], { ...base, mode: 'crr' }, reps, { seed: 3 })).map(
+      (x) => x.measurement,
+    );
     const perK = byId(crr, 'connection-rate/crr-cpu-per-kconn/payload=1/cross-node');
     assert.equal(perK.unit, 'CPU s/1000 conn');
     assert.equal(perK.samples.length, 3);
     assert.ok(perK.samples.every((x) => x > 0 && Number.isFinite(x)));
     assert.equal(byId(crr, 'connection-rate/crr/payload=1/cross-node').cost?.cpuSeconds.length, 3);
-    const rr = (await runLatency([arm], { ...base, mode: 'rr' }, reps, { seed: 3 })).map((x) => x.measurement);
+    const rr = (await runLatency([arm], { ...base, mode: 'rr' }, reps, { seed: 3 })).map(
+      (x) => x.measurement,
+    );
     const perTx = byId(rr, 'latency/rr-cpu-per-transaction/payload=1/cross-node');
     // A round trip on one machine costs microseconds of CPU, not milliseconds.
-    assert.ok(perTx.samples.every((x) => x > 0.5 && x < 1000), perTx.samples.join(', '));
+    assert.ok(
+      perTx.samples.every((x) => x > 0.5 && x < 1000),
+      perTx.samples.join(', '),
+    );
   });
 
   test('dataplane memory: the kernel memory of the nft rules grows with the policies', async () => {

@@ -188,7 +188,9 @@ export class RunCgroups {
     if (!h) return undefined;
     try {
       if (h.version === 1)
-        return Number(readFileSync(path.join(this.dir(h, name), 'memory.kmem.usage_in_bytes'), 'utf8').trim());
+        return Number(
+          readFileSync(path.join(this.dir(h, name), 'memory.kmem.usage_in_bytes'), 'utf8').trim(),
+        );
       return parseKernelMemoryV2(readFileSync(path.join(this.dir(h, name), 'memory.stat'), 'utf8'));
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 0;
@@ -217,7 +219,7 @@ export class RunCgroups {
 
 /** rmdir a run's cgroup directory and its children (cgroup files cannot be unlinked, only rmdir'd). */
 function removeRunDir(dir: string): void {
-  let children: string[] = [];
+  let children: string[];
   try {
     children = readdirSync(dir, { withFileTypes: true })
       .filter((e) => e.isDirectory())
@@ -250,7 +252,7 @@ export function removeStaleRunCgroups(keep: (runId: string) => boolean): string[
   }
   for (const h of [layout.cpu, layout.memory]) {
     if (!h) continue;
-    let names: string[] = [];
+    let names: string[];
     try {
       names = readdirSync(h.own).filter((n) => n.startsWith('cnibench-cnb-'));
     } catch {

@@ -65,7 +65,8 @@ export class NftPolicyDataplane {
 
   private shell(node: string): NftShell {
     let sh = this.shells.get(node);
-    if (!sh) this.shells.set(node, (sh = new NftShell(this.topo.command(this.topo.nodeNetns(node), ['nft', '-i']))));
+    if (!sh)
+      this.shells.set(node, (sh = new NftShell(this.topo.command(this.topo.nodeNetns(node), ['nft', '-i']))));
     return sh;
   }
 

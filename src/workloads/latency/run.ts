@@ -249,7 +249,11 @@ export async function runLatency(
                 id,
                 workload: rr ? 'latency' : 'connection-rate',
                 path,
-                ...costFigure(rr ? 'cpu-per-transaction' : 'cpu-per-kconn', latencyId(primary, payload, path), method),
+                ...costFigure(
+                  rr ? 'cpu-per-transaction' : 'cpu-per-kconn',
+                  latencyId(primary, payload, path),
+                  method,
+                ),
                 parameters: rr ? { ...parameters, engine: 'loop' } : parameters,
                 details: {
                   sample: rr

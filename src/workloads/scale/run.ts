@@ -114,7 +114,8 @@ function memoryPerKilopolicy(
           ...costFigure('memory-per-kpolicy', scaleId(n, from.id), from.cost.method),
           parameters: { policies: n },
           details: {
-            sample: 'dataplane memory read before one perf run, less the reading with no policies, per 1000 policies',
+            sample:
+              'dataplane memory read before one perf run, less the reading with no policies, per 1000 policies',
             bytesWithNoPolicies: zero,
           },
         },

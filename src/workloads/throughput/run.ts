@@ -149,7 +149,12 @@ export async function runThroughput(
                 costs.add(armName, pair.path, cost);
               }
               values[throughputId('tcp', streams, pair.path)] = r.bitsPerSecond / 1e9;
-              if (cost) values[throughputId(costFig, streams, pair.path)] = cpuPerGbit(cost, r.bitsPerSecond, r.seconds);
+              if (cost)
+                values[throughputId(costFig, streams, pair.path)] = cpuPerGbit(
+                  cost,
+                  r.bitsPerSecond,
+                  r.seconds,
+                );
               continue;
             }
             const { result: r, cost } = await withCost(
@@ -168,7 +173,12 @@ export async function runThroughput(
               add(packets, key, r.packets);
               costs.add(armName, pair.path, cost);
             }
-            if (cost) values[throughputId(costFig, streams, pair.path)] = cpuPerGbit(cost, r.bitsPerSecond, r.seconds);
+            if (cost)
+              values[throughputId(costFig, streams, pair.path)] = cpuPerGbit(
+                cost,
+                r.bitsPerSecond,
+                r.seconds,
+              );
             values[throughputId('udp', streams, pair.path)] = r.bitsPerSecond / 1e9;
             values[throughputId('udp-loss', streams, pair.path)] = r.lostPercent;
             values[throughputId('udp-jitter', streams, pair.path)] = r.jitterMs;

@@ -834,7 +834,11 @@ export class FakeApiServer {
     if (!this.store.get('v1', 'Node', node)) throw notFound('nodes', node);
     if (method !== 'GET') throw new ApiError(405, 'MethodNotAllowed', `${method} is not allowed`);
     if (proxied !== 'stats/summary')
-      throw new ApiError(404, 'NotFound', `the kubelet of the fake API server serves only stats/summary (asked: ${proxied})`);
+      throw new ApiError(
+        404,
+        'NotFound',
+        `the kubelet of the fake API server serves only stats/summary (asked: ${proxied})`,
+      );
     const pods = this.store.list('v1', 'Pod', { fieldSelector: `spec.nodeName=${node}` });
     this.sendJson(res, 200, this.kubelet.summary(node, pods));
   }

@@ -33,13 +33,21 @@ export class FakeKubelet {
       node: {
         nodeName: node,
         startTime: time,
-        cpu: { time, usageNanoCores: Math.round(this.nodeCores * 1e9), usageCoreNanoSeconds: Math.round(elapsedNs * this.nodeCores) },
+        cpu: {
+          time,
+          usageNanoCores: Math.round(this.nodeCores * 1e9),
+          usageCoreNanoSeconds: Math.round(elapsedNs * this.nodeCores),
+        },
         memory: { time, workingSetBytes: this.podWorkingSetBytes * (pods.length + 10) },
       },
       pods: pods.map((p) => ({
         podRef: { name: p.metadata.name, namespace: p.metadata.namespace ?? '', uid: p.metadata.uid ?? '' },
         startTime: time,
-        cpu: { time, usageNanoCores: Math.round(this.podCores * 1e9), usageCoreNanoSeconds: Math.round(elapsedNs * this.podCores) },
+        cpu: {
+          time,
+          usageNanoCores: Math.round(this.podCores * 1e9),
+          usageCoreNanoSeconds: Math.round(elapsedNs * this.podCores),
+        },
         memory: { time, workingSetBytes: this.podWorkingSetBytes },
       })),
     };

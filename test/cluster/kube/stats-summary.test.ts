@@ -32,13 +32,18 @@ describe('kubelet summary (kube cost reader)', () => {
       // Two nodes at 1.5 cores for ~0.3 s; two pods at 0.25 cores.
       assert.ok(d.totalSeconds > 2 * 1.5 * 0.25 && d.totalSeconds < 2 * 1.5 * 1.5, `${d.totalSeconds}`);
       assert.equal(d.parts.nodes, d.totalSeconds);
-      assert.ok(must(d.parts.pods) > 2 * 0.25 * 0.25 && must(d.parts.pods) < d.totalSeconds, `${d.parts.pods}`);
+      assert.ok(
+        must(d.parts.pods) > 2 * 0.25 * 0.25 && must(d.parts.pods) < d.totalSeconds,
+        `${d.parts.pods}`,
+      );
       // The same-node pair reads its one node once.
       const s0 = await reader.readCpu(same);
       await sleep(200);
       const s1 = cpuDelta(s0, await reader.readCpu(same));
       assert.ok(s1.totalSeconds < 1.5 * 1.0, `one node: ${s1.totalSeconds}`);
-      const reqs = fc.api.requests.filter((r) => /\/proxy\/stats%2Fsummary$|\/proxy\/stats\/summary$/.test(r.path));
+      const reqs = fc.api.requests.filter((r) =>
+        /\/proxy\/stats%2Fsummary$|\/proxy\/stats\/summary$/.test(r.path),
+      );
       assert.ok(reqs.length >= 6);
       assert.deepEqual(must(reqs[0]).authz, [
         { verb: 'get', group: '', resource: 'nodes', subresource: 'proxy', name: cross.client.node },
@@ -82,7 +87,10 @@ describe('kubelet summary (kube cost reader)', () => {
       await assert.rejects(driver.preflight(), (err: Error) => {
         assert.ok(err instanceof EnvironmentError);
         assert.equal(err.exitCode, 3);
-        assert.match(err.message, /lack 1 permission\(s\) the harness needs: cannot get nodes\/proxy \(cluster-wide\)\./);
+        assert.match(
+          err.message,
+          /lack 1 permission\(s\) the harness needs: cannot get nodes\/proxy \(cluster-wide\)\./,
+        );
         assert.doesNotMatch(err.message, /\n/);
         return true;
       });
@@ -90,7 +98,10 @@ describe('kubelet summary (kube cost reader)', () => {
       await assert.rejects(driver.cost().readCpu(must(topo.pairs[0])), (err: Error) => {
         assert.ok(err instanceof EnvironmentError);
         assert.equal(err.exitCode, 3);
-        assert.match(err.message, /^forbidden: cannot get nodes\/proxy of node \S+ \(the kubelet summary, for CPU and memory\): nodes "\S+" is forbidden: User "fake-user" cannot get resource "nodes\/proxy"/);
+        assert.match(
+          err.message,
+          /^forbidden: cannot get nodes\/proxy of node \S+ \(the kubelet summary, for CPU and memory\): nodes "\S+" is forbidden: User "fake-user" cannot get resource "nodes\/proxy"/,
+        );
         assert.doesNotMatch(err.message, /\n/);
         return true;
       });
@@ -103,9 +114,16 @@ describe('kubelet summary (kube cost reader)', () => {
 
 describe('summary parsing', () => {
   test('a summary without node CPU is refused naming the node and the field', () => {
-    assert.throws(() => parseSummary('n1', { node: { nodeName: 'n1' } }), /node n1 has no node\.cpu\.usageCoreNanoSeconds/);
+    assert.throws(
+      () => parseSummary('n1', { node: { nodeName: 'n1' } }),
+      /node n1 has no node\.cpu\.usageCoreNanoSeconds/,
+    );
     assert.throws(() => parseSummary('n1', '{}'), /node n1 has no "node" object/);
-    assert.equal(parseSummary('n1', '{"node":{"nodeName":"n1","cpu":{"usageCoreNanoSeconds":5}}}').node.cpu?.usageCoreNanoSeconds, 5);
+    assert.equal(
+      parseSummary('n1', '{"node":{"nodeName":"n1","cpu":{"usageCoreNanoSeconds":5}}}').node.cpu
+        ?.usageCoreNanoSeconds,
+      5,
+    );
   });
 
   test('the datapath agents are calico-node and the cilium agent, not the operator or envoy', () => {
