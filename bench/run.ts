@@ -8,6 +8,7 @@ import { describeKubeProbing, runKubeProbingBench } from './kube-probing.bench.j
 import { benchNetpolModel } from './netpol-model.bench.js';
 import { runLocalConformanceBench } from './local-conformance.bench.js';
 import { runPerfOverheadBench } from './perf-overhead.bench.js';
+import { runCostOverheadBench } from './cost-overhead.bench.js';
 import { runScaleBench } from './scale.bench.js';
 
 interface Row {
@@ -67,6 +68,19 @@ if (want('overhead')) {
     figure: `${r.rttUs.ratio.toFixed(3)} (${r.rttUs.harnessMedian.toFixed(1)} vs ${r.rttUs.bareMedian.toFixed(1)} µs)`,
     target: r.rttUs.threshold,
     met: r.rttUs.pass,
+  });
+}
+
+if (want('cost')) {
+  log('== cost recording: throughput with and without CPU/memory counters (paired rounds)');
+  const r = await runCostOverheadBench({ log });
+  raw.cost = r;
+  const pctOf = (x: number) => `${(100 * x).toFixed(1)}%`;
+  rows.push({
+    what: 'cost recording: throughput with / without (cross-node, routed; paired rounds)',
+    figure: `${r.ratio.toFixed(3)} (95% CI ${r.ratioCi95[0].toFixed(3)}–${r.ratioCi95[1].toFixed(3)}, ${r.withCost.length} pairs); MDE of the pairs ±${pctOf(r.mde)}; CPU ${r.cpuPerGbitMedian.toFixed(3)} s/Gbit`,
+    target: '|ratio − 1| < MDE',
+    met: r.pass,
   });
 }
 
