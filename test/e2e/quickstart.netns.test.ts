@@ -90,6 +90,19 @@ test(
           id,
         );
       }
+      // Cost (docs/cost.md): every TCP sample has its CPU, and CPU per Gbit and per thousand
+      // connections are figures of their own, sample for sample, in the same blocks.
+      assert.equal(tcp.cost?.cpuSeconds.length, tcp.samples.length);
+      for (const id of [
+        'throughput/tcp-cpu-per-gbit/streams=1/cross-node',
+        'connection-rate/crr-cpu-per-kconn/payload=1/cross-node',
+      ]) {
+        const m = must(c.measurements.find((x) => x.id === id), `${c.name}: ${id}`);
+        const from = must(c.measurements.find((x) => x.id === m.derivedFrom), `${id} derived from`);
+        assert.equal(m.samples.length, from.samples.length, id);
+        assert.deepEqual(m.schedule, from.schedule, id);
+        assert.ok(m.samples.every((x) => x > 0 && Number.isFinite(x)), `${id}: ${m.samples.join(', ')}`);
+      }
     }
     // The other profile's samples of a block were taken in the same block, one turn each.
     const [ra, rb] = r.candidates.map((c) =>
@@ -115,6 +128,15 @@ test(
       rr?.verdict && ['worse', 'inconclusive', 'equivalent'].includes(rr.verdict),
       `verdict ${rr?.verdict}`,
     );
+    // compare gives verdicts on the cost figures too.
+    for (const id of [
+      'throughput/tcp-cpu-per-gbit/streams=1/cross-node',
+      'connection-rate/crr-cpu-per-kconn/payload=1/cross-node',
+    ]) {
+      const v = report.rows.find((x) => x.id === id)?.figures.find((f) => f.candidate === 'vxlan');
+      console.log(`  VXLAN vs routed, ${id}: ${v?.verdict} (${v?.verdictBasis})`);
+      assert.ok(v?.verdict && ['better', 'worse', 'inconclusive', 'equivalent'].includes(v.verdict), id);
+    }
     assert.equal(
       report.tally.better + report.tally.worse + report.tally.equivalent + report.tally.inconclusive,
       report.rows.filter((x) => !x.environmentCheck && x.figures.length === 2).length,
@@ -132,6 +154,7 @@ test(
       'report.json',
       'measurements.csv',
       'throughput.png',
+      'cost-throughput-vs-cpu.png',
     ]) {
       assert.ok(existsSync(path.join(dir, f)), f);
     }
@@ -149,6 +172,11 @@ test(
     );
     assert.match(dom, /id="admin-tier"/);
     assert.match(dom, /data-chart="admin-tier-heatmap"/);
+    // The cost section: CPU per Gbit and per thousand connections, with intervals, and the chart.
+    assert.match(dom, /id="cost"/);
+    assert.match(dom, /data-chart="cost-throughput-vs-cpu"/);
+    assert.match(dom, /CPU seconds per Gbit transferred/);
+    assert.match(dom, /CPU seconds per thousand connections/);
     const md = readFileSync(path.join(dir, 'report.md'), 'utf8');
     assert.match(
       md,
