@@ -252,4 +252,3 @@ function isGone(err: unknown): boolean {
   return isNotFound(err) || isKindNotServed(err);
 }
 
-export { sleep };

@@ -8,7 +8,7 @@ import type { KubernetesObject } from '@kubernetes/client-node';
 import type { KubeCandidate, KubeClusterConfig } from '../../scenario/schema.js';
 import { applyObjects, deleteObjects, planObjects, waitDeleted } from '../apply.js';
 import { siblingOf } from '../artifacts.js';
-import { rewriteImage } from '../images.js';
+import { rewriteImage } from '../../cluster/kube/images.js';
 import { fetchCommand } from '../release-file.js';
 import { componentVersions } from '../detect.js';
 import { assertSupported, hasFeature } from '../../scenario/cni-versions.js';

@@ -10,7 +10,7 @@ import type { CiliumSettings } from './settings.js';
 import { CILIUM_FEATURES } from './versions.js';
 import { InputError } from '../../util/errors.js';
 import { itemAt } from '../../util/arrays.js';
-import { rewriteImage } from '../images.js';
+import { rewriteImage } from '../../cluster/kube/images.js';
 
 /** An image block of the chart (a values path holding repository/tag/digest/useDigest). */
 export interface ImageBlock {
