@@ -92,7 +92,7 @@ export function groupsFor(
       protocols,
       maxCases: narrowing.maxCases,
       ...timing,
-    }) as ConformanceWorkload;
+    });
   const networkPolicyOnly = [...ADMIN_GROUP_TAGS, ...narrowing.excludeTags];
   return wanted.map((id): CheckGroup => {
     switch (id) {

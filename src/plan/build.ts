@@ -121,7 +121,7 @@ function comparisonDetails(s: Scenario): string[] {
 
 function settingsLines(c: Candidate): string[] {
   return Object.entries(c.settings ?? {}).map(
-    ([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`,
+    ([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`,
   );
 }
 

@@ -55,5 +55,10 @@ export interface ScenarioExtensions {
 export function featureProblem(cni: string, setting: string, f: Feature, version: string): SettingsProblem[] {
   return hasFeature(f, version)
     ? []
-    : [{ path: [setting], message: `needs ${cni} ${f.since} or later (${f.what}); ${version} does not have it` }];
+    : [
+        {
+          path: [setting],
+          message: `needs ${cni} ${f.since} or later (${f.what}); ${version} does not have it`,
+        },
+      ];
 }

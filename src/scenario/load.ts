@@ -8,7 +8,13 @@ import { z } from 'zod';
 import { loadYamlFile, type SourceProblem, type YamlSource } from '../util/yaml-source.js';
 import { unsupportedVersion } from './cni-versions.js';
 import type { ScenarioExtensions } from './extensions.js';
-import { BUILTIN_CRITERIA, isLocalCandidate, scenarioSchemaFor, type Candidate, type Scenario } from './schema.js';
+import {
+  BUILTIN_CRITERIA,
+  isLocalCandidate,
+  scenarioSchemaFor,
+  type Candidate,
+  type Scenario,
+} from './schema.js';
 
 export interface LoadedScenario {
   file: string;

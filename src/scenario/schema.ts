@@ -223,21 +223,21 @@ const conformanceWorkload = z.strictObject({
 /** The throughput workload; `tool` is one of the registered tools (src/workloads/tools/registry.ts). */
 const throughputWorkloadWith = (tool: z.ZodType<string, string | undefined>) =>
   z.strictObject({
-  kind: z.literal('throughput'),
-  tool,
-  protocol: z.enum(['TCP', 'UDP']).default('TCP'),
-  paths: z.array(pathSchema).min(1).default(['same-node', 'cross-node']),
-  streams: z.array(positiveInt.max(128)).min(1).default([1]),
-  duration: seconds('duration').default(5),
-  /** UDP target rate, iperf3 syntax (e.g. 1G, 500M). */
-  udpRate: z
-    .string()
-    .regex(/^\d+(\.\d+)?[KMG]?$/, { error: 'expected a rate like 1G or 500M' })
-    .default('1G'),
-  /** Also measure the bare baseline path (two namespaces on one veth / host network). */
-  baseline: z.boolean().default(true),
-  repetitions: workloadRepetitions,
-});
+    kind: z.literal('throughput'),
+    tool,
+    protocol: z.enum(['TCP', 'UDP']).default('TCP'),
+    paths: z.array(pathSchema).min(1).default(['same-node', 'cross-node']),
+    streams: z.array(positiveInt.max(128)).min(1).default([1]),
+    duration: seconds('duration').default(5),
+    /** UDP target rate, iperf3 syntax (e.g. 1G, 500M). */
+    udpRate: z
+      .string()
+      .regex(/^\d+(\.\d+)?[KMG]?$/, { error: 'expected a rate like 1G or 500M' })
+      .default('1G'),
+    /** Also measure the bare baseline path (two namespaces on one veth / host network). */
+    baseline: z.boolean().default(true),
+    repetitions: workloadRepetitions,
+  });
 
 /** A tool chosen from `names` (the first is the default). */
 function toolSchema(names: readonly string[]): z.ZodType<string, string | undefined> {
@@ -316,35 +316,37 @@ export const reportSchema = z.strictObject({
   charts: z.boolean().default(true),
 });
 
-const scenarioSchemaWith = (candidate: z.ZodType<Candidate, CandidateInput>, tool: z.ZodType<string, string | undefined>) =>
+const scenarioSchemaWith = (
+  candidate: z.ZodType<Candidate, CandidateInput>,
+  tool: z.ZodType<string, string | undefined>,
+) =>
   z
-  .strictObject({
-    name: z.string().min(1),
-    description: z.string().optional(),
-    cluster: clusterSchema.default({
-      kind: 'local',
-      nodes: 2,
-      podCidr: '10.244.0.0/16',
-      probeConcurrency: 64,
-    }),
-    candidates: z.array(candidate).min(1, { error: 'expected at least one candidate' }),
-    workloads: z.array(workloadSchemaWith(tool)).min(1, { error: 'expected at least one workload' }),
-    repetitions: repetitionsSchema.default({ count: 3, warmup: 1, adaptive: { ...DEFAULT_ADAPTIVE } }),
-    statistics: statisticsSchema.default(statisticsSchema.parse({})),
-    scoring: scoringSchema.default(scoringSchema.parse({})),
-    report: reportSchema.default(reportSchema.parse({})),
-  })
-  .describe('A cnibench scenario: what to evaluate, where, how, and how to score it.');
+    .strictObject({
+      name: z.string().min(1),
+      description: z.string().optional(),
+      cluster: clusterSchema.default({
+        kind: 'local',
+        nodes: 2,
+        podCidr: '10.244.0.0/16',
+        probeConcurrency: 64,
+      }),
+      candidates: z.array(candidate).min(1, { error: 'expected at least one candidate' }),
+      workloads: z.array(workloadSchemaWith(tool)).min(1, { error: 'expected at least one workload' }),
+      repetitions: repetitionsSchema.default({ count: 3, warmup: 1, adaptive: { ...DEFAULT_ADAPTIVE } }),
+      statistics: statisticsSchema.default(statisticsSchema.parse({})),
+      scoring: scoringSchema.default(scoringSchema.parse({})),
+      report: reportSchema.default(reportSchema.parse({})),
+    })
+    .describe('A cnibench scenario: what to evaluate, where, how, and how to score it.');
 
 /** The scenario file's schema, with the CNIs and tools the registries declare. */
 export function scenarioSchemaFor(ext: ScenarioExtensions) {
-  return scenarioSchemaWith(
-    candidateSchemaFor(ext.cnis),
-    toolSchema(ext.throughputTools.map((t) => t.name)),
-  );
+  return scenarioSchemaWith(candidateSchemaFor(ext.cnis), toolSchema(ext.throughputTools.map((t) => t.name)));
 }
 
 /** The types every stage after validation sees (no CNI or tool named). */
+// Only its type is used: the shape every stage after validation sees.
+// eslint-disable-next-line @typescript-eslint/no-unused-vars
 const typingSchema = scenarioSchemaWith(
   z.union([...localCandidateSchemas, kubeCandidateShape]),
   z.string().default('iperf3'),
@@ -372,4 +374,3 @@ export type LocalClusterConfig = z.infer<typeof localClusterSchema>;
 export type Repetitions = z.infer<typeof repetitionsSchema>;
 export type StatisticsConfig = z.infer<typeof statisticsSchema>;
 export type ScoringConfig = z.infer<typeof scoringSchema>;
-

@@ -70,10 +70,7 @@ describe('kind cluster config', () => {
       podSubnet: '192.168.0.0/16',
       kubeProxyMode: 'iptables',
     });
-    assert.throws(
-      () => kindSettingsForScenario(scenario, 'nope'),
-      /no real-cluster candidate named "nope"/,
-    );
+    assert.throws(() => kindSettingsForScenario(scenario, 'nope'), /no real-cluster candidate named "nope"/);
   });
 
   test('cnibench cluster kind-config --scenario --workers --out', async (t) => {

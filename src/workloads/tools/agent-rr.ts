@@ -9,13 +9,7 @@ import { PERF_PORTS, type ClusterDriver, type PerfPair, type PodHandle } from '.
 import type { CrrReport, RrReport } from '../../agent/rr.js';
 import { quantileSorted } from '../../stats/quantile.js';
 import { cnibenchVersion } from '../../util/version.js';
-import {
-  MeasurementError,
-  describeRun,
-  parseJsonOutput,
-  withServer,
-  type MeasurementTool,
-} from './tool.js';
+import { MeasurementError, describeRun, parseJsonOutput, withServer, type MeasurementTool } from './tool.js';
 
 export type { CrrReport, RrReport } from '../../agent/rr.js';
 

@@ -24,6 +24,8 @@ export function throughputTools(): readonly ThroughputTool[] {
 export function throughputTool(name: string): ThroughputTool {
   const found = TOOLS.find((t) => t.name === name);
   if (!found)
-    throw new Error(`no throughput tool named "${name}" is registered (have: ${TOOLS.map((t) => t.name).join(', ')})`);
+    throw new Error(
+      `no throughput tool named "${name}" is registered (have: ${TOOLS.map((t) => t.name).join(', ')})`,
+    );
   return found;
 }
