@@ -22,11 +22,13 @@ export interface LoadedScenario {
 }
 
 export function loadScenario(file: string, ext: ScenarioExtensions, text?: string): LoadedScenario {
+  // A null field is read as left out (its default applies), as every validator of cnibench reads it.
   const { value } = loadYamlFile(
     file,
     scenarioSchemaFor(ext),
     (s: Scenario, source: YamlSource) => checkScenario(s, source, ext),
     text,
+    { nullAsAbsent: true },
   );
   return { file, scenario: value };
 }
