@@ -78,12 +78,19 @@ function factIndicator(
           asOf: fact?.asOf,
         };
       const score = map(known.value, ctx, known);
+      const m = known.measured;
       return {
         score: score === null ? null : clamp(score),
         raw: describe(known.value),
-        source: known.source ?? undefined,
+        // A measured fact names its repository and commit in place of a URL.
+        source: known.source ?? (m ? `git ${m.repository}@${m.commit.slice(0, 12)}` : undefined),
         asOf: known.asOf,
-        note: score === null ? `cannot interpret ${JSON.stringify(known.value)}` : known.note,
+        note:
+          score === null
+            ? `cannot interpret ${JSON.stringify(known.value)}`
+            : m
+              ? `measured from git, window ${m.window} (${m.by})`
+              : known.note,
       };
     },
   };

@@ -76,7 +76,7 @@ export async function readHistory(repo: string, opts: ReadOptions = {}): Promise
       tags.push({ name, time: Number(time), annotated: type === 'tag', signed: sig === 'signed' });
     },
   );
-  let origin: string | null = null;
+  let origin: string | null;
   try {
     origin = (await gitText(repo, ['config', '--get', 'remote.origin.url'])).trim() || null;
   } catch {
