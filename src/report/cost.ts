@@ -99,19 +99,21 @@ const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b
 const POINT_STYLES = ['circle', 'rect', 'triangle', 'rectRot', 'star', 'crossRot'] as const;
 
 /**
- * Throughput (y) against CPU seconds per Gbit (x), one point per candidate, path and parameters, with
+ * TCP throughput (y) against CPU seconds per Gbit (x), one point per candidate, path and parameters, with
  * the 95% CI of both medians as error bars: colour is the candidate, the marker the path. Up and to
  * the left is better.
  */
 export function costChart(
   m: ReportModel,
   font: string,
-): { id: string; title: string; config: ChartConfiguration } | null {
+): { id: string; title: string; config: ChartConfiguration; height: number } | null {
   const points = m.candidates.flatMap((c, ci) =>
     costFigures(c, 'cpu-per-gbit')
+      // TCP only: a rate-limited UDP run costs far more CPU per Gbit and would squeeze the TCP points
+      // into one corner (its figures are in the table).
       .filter(
         (p): p is { x: Measurement; from: Measurement } =>
-          p.from !== undefined && p.x.parameters.policies === undefined,
+          p.from !== undefined && p.x.parameters.policies === undefined && p.x.parameters.protocol !== 'UDP',
       )
       .map((p) => ({ c, ci, ...p })),
   );
@@ -154,10 +156,11 @@ export function costChart(
     type: 'scatterWithErrorBars',
     data: { datasets },
     options: {
+      elements: { point: { radius: 6, hoverRadius: 6 } },
       plugins: {
         title: {
           display: true,
-          text: 'Throughput against CPU per Gbit (median, 95% CI of each); up and left is better',
+          text: 'TCP throughput against CPU per Gbit (median, 95% CI of each); up and left is better',
           font: { size: 16, family: font },
         },
         legend: { position: 'bottom', labels: { usePointStyle: true } },
@@ -172,5 +175,6 @@ export function costChart(
     id: COST_CHART_ID,
     title: 'Throughput against CPU per Gbit',
     config: config as unknown as ChartConfiguration,
+    height: 560,
   };
 }

@@ -64,7 +64,13 @@ export function scaleId(policies: number, inner: string): string {
 
 /** Re-files a perf workload's measurement under the sweep: new id, `policies` parameter. */
 function underSweep(m: Measurement, policies: number): Measurement {
-  return { ...m, id: scaleId(policies, m.id), parameters: { ...m.parameters, policies } };
+  return {
+    ...m,
+    id: scaleId(policies, m.id),
+    parameters: { ...m.parameters, policies },
+    // A cost figure names the figure it was derived from, which moves under the sweep with it.
+    ...(m.derivedFrom !== undefined ? { derivedFrom: scaleId(policies, m.derivedFrom) } : {}),
+  };
 }
 
 /**

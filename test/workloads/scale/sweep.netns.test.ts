@@ -72,6 +72,11 @@ describe('policy-scale sweep on the local cluster', () => {
         const positive = m.metric !== 'memory-per-kpolicy' || n >= 1000;
         for (const v of m.samples) assert.ok(Number.isFinite(v) && (!positive || v > 0), `${m.id}: ${v}`);
       }
+      const perGbit = must(
+        at.find((m) => m.metric === 'cpu-per-gbit'),
+        `CPU per Gbit at N=${n}`,
+      );
+      assert.equal(perGbit.derivedFrom, scaleId(n, 'throughput/tcp/streams=1/cross-node'));
       const thr = must(
         at.find((m) => m.metric === 'throughput'),
         `throughput at N=${n}`,
