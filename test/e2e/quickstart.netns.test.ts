@@ -97,11 +97,20 @@ test(
         'throughput/tcp-cpu-per-gbit/streams=1/cross-node',
         'connection-rate/crr-cpu-per-kconn/payload=1/cross-node',
       ]) {
-        const m = must(c.measurements.find((x) => x.id === id), `${c.name}: ${id}`);
-        const from = must(c.measurements.find((x) => x.id === m.derivedFrom), `${id} derived from`);
+        const m = must(
+          c.measurements.find((x) => x.id === id),
+          `${c.name}: ${id}`,
+        );
+        const from = must(
+          c.measurements.find((x) => x.id === m.derivedFrom),
+          `${id} derived from`,
+        );
         assert.equal(m.samples.length, from.samples.length, id);
         assert.deepEqual(m.schedule, from.schedule, id);
-        assert.ok(m.samples.every((x) => x > 0 && Number.isFinite(x)), `${id}: ${m.samples.join(', ')}`);
+        assert.ok(
+          m.samples.every((x) => x > 0 && Number.isFinite(x)),
+          `${id}: ${m.samples.join(', ')}`,
+        );
       }
     }
     // The other profile's samples of a block were taken in the same block, one turn each.
