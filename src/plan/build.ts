@@ -3,6 +3,16 @@
  * touching anything, and `cnibench run` executes the same steps, so what is printed is what happens.
  */
 import type { Candidate, Scenario, Workload } from '../scenario/schema.js';
+import { localPolicyEngine, localProfileName, localRoutingMode } from '../scenario/local-profile.js';
+import { localPolicyEngineOf } from '../cluster/local/engines/registry.js';
+
+/** What setting up a local profile does, and whether it needs BPF (`plan` and `validate` say so). */
+export function localSetupTitle(c: Candidate): string {
+  if (c.cni !== 'local-routed' && c.cni !== 'local-vxlan') return '';
+  const engine = localPolicyEngineOf(localPolicyEngine(c.cni, c.settings));
+  const routing = c.cni === 'local-vxlan' ? 'VXLAN overlay between nodes' : 'plain routes between nodes';
+  return `${routing}, ${engine.name} policy dataplane (${engine.capabilities.enforcement})${engine.capabilities.needsBpf ? '; needs BPF' : ''}`;
+}
 
 type StepKind = 'preflight' | 'cluster' | 'install' | 'workload' | 'uninstall' | 'report' | 'cleanup';
 
@@ -31,9 +41,8 @@ function workloadStepId(candidate: string, index: number, w: Workload): string {
 export function candidateLabel(c: Candidate): string {
   switch (c.cni) {
     case 'local-routed':
-      return 'local reference profile (routed)';
     case 'local-vxlan':
-      return 'local reference profile (vxlan)';
+      return localProfileName(localRoutingMode(c.cni), localPolicyEngine(c.cni, c.settings));
     case 'calico':
       return `Calico ${c.version}`;
     case 'cilium':
@@ -69,7 +78,7 @@ export function buildPlan(s: Scenario, sources: PlanDetailSources = {}): PlanSte
       candidate: c.name,
       title:
         cluster.kind === 'local'
-          ? `set up ${candidateLabel(c)}: ${c.cni === 'local-vxlan' ? 'VXLAN overlay between nodes' : 'plain routes between nodes'}, nftables policy dataplane`
+          ? `set up ${candidateLabel(c)}: ${localSetupTitle(c)}`
           : `install ${candidateLabel(c)}${c.force ? ' (even over another CNI)' : ''}`,
       details: sources.install?.(c, s) ?? settingsLines(c),
     });

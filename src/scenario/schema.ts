@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { DNS1123_LABEL_PATTERN } from '../util/k8s-names.js';
+import { LOCAL_POLICY_ENGINES } from './local-profile.js';
 
 const seconds = (what: string) =>
   z.number({ error: `expected a positive number of seconds (${what})` }).positive({
@@ -83,6 +84,12 @@ const clusterSchema = z.discriminatedUnion('kind', [localClusterSchema, kubeClus
 const localProfileSettings = z.strictObject({
   /** MTU of pod interfaces. */
   mtu: positiveInt.max(65535).optional(),
+  policyEngine: z
+    .enum(LOCAL_POLICY_ENGINES)
+    .optional()
+    .describe(
+      'The policy engine of this local reference profile: nftables (in the nodes\' forward hook) or ebpf (tc programs on the pod veths, needs BPF). Default: nftables for local-routed, ebpf for local-vxlan.',
+    ),
 });
 
 const calicoSettings = z.strictObject({

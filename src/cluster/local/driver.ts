@@ -4,8 +4,9 @@
  * NetworkPolicies and the admin tier (ClusterNetworkPolicy, AdminNetworkPolicy,
  * BaselineAdminNetworkPolicy) are compiled to nftables in the nodes' forward hooks (nft-compile.ts,
  * nft-tiers.ts).
- * Profiles: `local-routed` (plain routes between nodes) and `local-vxlan` (a VXLAN overlay);
- * reports call them "local reference profile (routed|vxlan)".
+ * A profile is a routing mode (`routed`: plain routes between nodes; `vxlan`: a VXLAN overlay) and a
+ * policy engine (engines/registry.ts: nftables in the nodes' forward hooks, or eBPF on the pod
+ * veths); reports call them "local reference profile (<mode>, <engine>)".
  */
 import { readFileSync } from 'node:fs';
 import type {
@@ -32,7 +33,9 @@ import type {
 import { PodAgent, type AgentPorts } from './agent-client.js';
 import { newRunId } from './names.js';
 import { cycle, itemAt } from '../../util/arrays.js';
-import { NftPolicyDataplane } from './nft-apply.js';
+import { localPolicyEngineOf } from './engines/registry.js';
+import type { PolicyDataplane } from './engines/types.js';
+import { localProfileName, type LocalPolicyEngineName } from '../../scenario/local-profile.js';
 import type { NftPod } from './nft-compile.js';
 import { perfExecTarget, preparePerfTopology } from './perf.js';
 import { AGENT_PROTOCOLS, localPreflight } from './preflight.js';
@@ -42,6 +45,8 @@ export interface LocalDriverOptions {
   /** Default: a fresh `cnb-<6 hex>`. */
   runId?: string;
   mode: LocalNetworkMode;
+  /** Default nftables. */
+  engine?: LocalPolicyEngineName;
   /** Default 2. */
   nodes?: number;
   podCidr?: string;
@@ -53,15 +58,16 @@ export interface LocalDriverOptions {
 }
 
 /** How reports name a local profile (never as a real CNI). */
-export function localProfileLabel(mode: LocalNetworkMode): string {
-  return `local reference profile (${mode})`;
+export function localProfileLabel(mode: LocalNetworkMode, engine: LocalPolicyEngineName = 'nftables'): string {
+  return localProfileName(mode, engine);
 }
 
 export class LocalDriver implements ClusterDriver {
   readonly kind = 'local' as const;
   readonly runId: string;
   readonly topology: LocalTopology;
-  private readonly dataplane: NftPolicyDataplane;
+  readonly engine: LocalPolicyEngineName;
+  readonly dataplane: PolicyDataplane;
   private readonly agents = new Map<string, PodAgent>();
   /** Pods made by ensureLayout (as opposed to perf pods other workloads add to the same topology). */
   private readonly layoutKeys = new Set<string>();
@@ -77,15 +83,17 @@ export class LocalDriver implements ClusterDriver {
       mode: opts.mode,
       mtu: opts.mtu,
     });
-    this.dataplane = new NftPolicyDataplane(this.topology);
+    this.engine = opts.engine ?? 'nftables';
+    this.dataplane = localPolicyEngineOf(this.engine).create(this.topology);
   }
 
   get label(): string {
-    return localProfileLabel(this.opts.mode);
+    return localProfileLabel(this.opts.mode, this.engine);
   }
 
   async preflight(): Promise<void> {
     await localPreflight({ nodeBinary: this.opts.nodeBinary });
+    await localPolicyEngineOf(this.engine).preflight();
   }
 
   capabilities(): DriverCapabilities {
@@ -171,6 +179,7 @@ export class LocalDriver implements ClusterDriver {
         this.agents.set(pod.key, agent);
       }),
     );
+    await this.dataplane.podsChanged(signal);
     return c.pods.map((p) => {
       const pod = this.topology.pod(p.key);
       if (!pod) throw new Error(`pod ${p.key} was not created in the local cluster`);
@@ -259,7 +268,9 @@ export class LocalDriver implements ClusterDriver {
 
   async preparePerf(paths: PathKind[], signal?: AbortSignal): Promise<PerfTopology> {
     await this.ensureCreated(signal);
-    return preparePerfTopology(this.topology, paths, signal);
+    const perf = await preparePerfTopology(this.topology, paths, signal);
+    await this.dataplane.podsChanged(signal);
+    return perf;
   }
 
   exec(pod: PodHandle, argv: string[], opts?: ExecOptions): Promise<ExecResult> {
