@@ -50,6 +50,17 @@ export function candidateLabel(c: Candidate): string {
   }
 }
 
+/** Candidates whose local profile loads BPF programs (`validate` and `plan` name them). */
+export function localProfilesNeedingBpf(s: Scenario): string[] {
+  if (s.cluster.kind !== 'local') return [];
+  return s.candidates.flatMap((c) =>
+    (c.cni === 'local-routed' || c.cni === 'local-vxlan') &&
+    localPolicyEngineOf(localPolicyEngine(c.cni, c.settings)).capabilities.needsBpf
+      ? [`${c.name} (${candidateLabel(c)})`]
+      : [],
+  );
+}
+
 export function buildPlan(s: Scenario, sources: PlanDetailSources = {}): PlanStep[] {
   const steps: PlanStep[] = [];
   const cluster = s.cluster;
@@ -58,9 +69,9 @@ export function buildPlan(s: Scenario, sources: PlanDetailSources = {}): PlanSte
     kind: 'preflight',
     title:
       cluster.kind === 'local'
-        ? 'check root, iproute2, nftables, iperf3'
+        ? `check root, iproute2, nftables, iperf3${localProfilesNeedingBpf(s).length > 0 ? ', and that BPF programs load (eBPF policy engine)' : ''}`
         : 'check API reachability, server version and RBAC permissions',
-    details: [],
+    details: localProfilesNeedingBpf(s).map((c) => `needs BPF: ${c}`),
   });
   steps.push({
     id: 'cluster',

@@ -38,6 +38,35 @@ export interface EbpfApplyStats {
   ipcacheEntries: number;
 }
 
+/** What the maps hold: the ipcache and each endpoint's policy entries (resolve.ts's key text). */
+export interface LoadedMaps {
+  ipcache: ReadonlyMap<string, number>;
+  endpoints: ReadonlyMap<string, ReadonlyMap<string, number>>;
+}
+
+/**
+ * The writer commands that take the maps from `have` to `want`, changing only the difference, in
+ * the order stated at the top of this file.
+ */
+export function updateLines(have: LoadedMaps, want: LoadedMaps): string[] {
+  const lines: string[] = [];
+  for (const [k, id] of want.ipcache) if (!have.ipcache.has(k)) lines.push(`ip+ ${k} ${id}`);
+  for (const [ep, entries] of want.endpoints) {
+    const old = have.endpoints.get(ep);
+    const ops: string[] = [];
+    for (const [k, v] of entries) if (old?.get(k) !== v) ops.push(`p+ ${k} ${v}`);
+    if (old) for (const k of old.keys()) if (!entries.has(k)) ops.push(`p- ${k}`);
+    if (ops.length > 0) lines.push(`ep ${ep}`, ...ops, 'swap');
+  }
+  for (const ep of have.endpoints.keys()) if (!want.endpoints.has(ep)) lines.push(`epdel ${ep}`);
+  for (const [k, id] of want.ipcache) {
+    const had = have.ipcache.get(k);
+    if (had !== undefined && had !== id) lines.push(`ip+ ${k} ${id}`);
+  }
+  for (const k of have.ipcache.keys()) if (!want.ipcache.has(k)) lines.push(`ip- ${k}`);
+  return lines;
+}
+
 export class EbpfPolicyDataplane implements PolicyDataplane {
   private writerPromise: Promise<BpfWriter> | undefined;
   private readonly alloc = new IdentityAllocator();
@@ -78,21 +107,7 @@ export class EbpfPolicyDataplane implements PolicyDataplane {
     const t0 = performance.now();
     const desired = resolvePolicy({ policies, adminTier, pods, namespaces }, this.alloc);
     const t1 = performance.now();
-    const lines: string[] = [];
-    for (const [k, id] of desired.ipcache) if (!this.ipcache.has(k)) lines.push(`ip+ ${k} ${id}`);
-    for (const [ep, want] of desired.endpoints) {
-      const have = this.endpoints.get(ep);
-      const ops: string[] = [];
-      for (const [k, v] of want) if (have?.get(k) !== v) ops.push(`p+ ${k} ${v}`);
-      if (have) for (const k of have.keys()) if (!want.has(k)) ops.push(`p- ${k}`);
-      if (ops.length > 0) lines.push(`ep ${ep}`, ...ops, 'swap');
-    }
-    for (const ep of this.endpoints.keys()) if (!desired.endpoints.has(ep)) lines.push(`epdel ${ep}`);
-    for (const [k, id] of desired.ipcache) {
-      const had = this.ipcache.get(k);
-      if (had !== undefined && had !== id) lines.push(`ip+ ${k} ${id}`);
-    }
-    for (const k of this.ipcache.keys()) if (!desired.ipcache.has(k)) lines.push(`ip- ${k}`);
+    const lines = updateLines({ ipcache: this.ipcache, endpoints: this.endpoints }, desired);
     signal?.throwIfAborted();
     try {
       w.send(lines.join('\n'));
