@@ -160,6 +160,11 @@ export interface ClusterDriver {
    * else), or undefined when it can. Optional: a driver without it takes whatever its version allows.
    */
   adminTierRefusal?(objects: AdminTierPolicies): AdminTierUnsupported | undefined;
+  /**
+   * Optional: the kernel memory the loaded policy takes (bytes), and what the figure counts, for the
+   * policy-scale sweep; undefined when the driver cannot tell.
+   */
+  policyMemory?(): Promise<{ bytes: number; what: string } | undefined>;
   /** Probes every request, in parallel with bounded concurrency. */
   probe(requests: ProbeRequest[], opts: ProbeOptions): Promise<ProbeResult[]>;
   /**

@@ -88,7 +88,7 @@ const localProfileSettings = z.strictObject({
     .enum(LOCAL_POLICY_ENGINES)
     .optional()
     .describe(
-      'The policy engine of this local reference profile: nftables (in the nodes\' forward hook) or ebpf (tc programs on the pod veths, needs BPF). Default: nftables for local-routed, ebpf for local-vxlan.',
+      "The policy engine of this local reference profile: nftables (in the nodes' forward hook) or ebpf (tc programs on the pod veths, needs BPF). Default: nftables for local-routed, ebpf for local-vxlan.",
     ),
 });
 
@@ -279,6 +279,11 @@ const policyScaleWorkload = z.strictObject({
     .default(['throughput', 'rr', 'crr', 'programming']),
   path: pathSchema.default('cross-node'),
   duration: seconds('duration').default(3),
+  maxInstallSeconds: seconds('maxInstallSeconds')
+    .default(300)
+    .describe(
+      'A candidate stops climbing the sweep before a count whose install would take longer than this (extrapolated linearly from the last count it installed), or at the first count it fails to install; the run says where and why.',
+    ),
   /** The sweep takes exactly `count` samples per figure (adaptive sampling does not apply). */
   repetitions: workloadRepetitions,
 });

@@ -58,7 +58,10 @@ export interface LocalDriverOptions {
 }
 
 /** How reports name a local profile (never as a real CNI). */
-export function localProfileLabel(mode: LocalNetworkMode, engine: LocalPolicyEngineName = 'nftables'): string {
+export function localProfileLabel(
+  mode: LocalNetworkMode,
+  engine: LocalPolicyEngineName = 'nftables',
+): string {
   return localProfileName(mode, engine);
 }
 
@@ -226,6 +229,12 @@ export class LocalDriver implements ClusterDriver {
       signal,
       adminTier ? normalizeAdminTier(adminTier) : undefined,
     );
+  }
+
+  async policyMemory(): Promise<{ bytes: number; what: string } | undefined> {
+    const bytes = await this.dataplane.memoryBytes();
+    if (bytes === undefined) return undefined;
+    return { bytes, what: localPolicyEngineOf(this.engine).capabilities.memory };
   }
 
   async probe(requests: ProbeRequest[], opts: ProbeOptions): Promise<ProbeResult[]> {

@@ -52,8 +52,14 @@ describe('built-in suite on the local cluster', () => {
     drivers.push(driver);
     await driver.preflight();
     const cases = filterByTags(builtinSuite(), { protocols: ['TCP', 'UDP'] });
-    assert.ok(cases.some((c) => c.clusterNetworkPolicies && c.adminNetworkPolicies === undefined), 'v1alpha2 cases');
-    assert.ok(cases.some((c) => c.adminNetworkPolicies ?? c.baselineAdminNetworkPolicy), 'v1alpha1 cases');
+    assert.ok(
+      cases.some((c) => c.clusterNetworkPolicies && c.adminNetworkPolicies === undefined),
+      'v1alpha2 cases',
+    );
+    assert.ok(
+      cases.some((c) => c.adminNetworkPolicies ?? c.baselineAdminNetworkPolicy),
+      'v1alpha1 cases',
+    );
     const result = await runConformance(driver, cases, opts);
     assert.equal(result.failed, 0, failuresText(result.failures));
     assert.equal(result.passed, cases.length);

@@ -28,6 +28,7 @@ describe('policy-scale sweep on the local cluster', () => {
   test(`0 → ${COUNTS.at(-1)} policies: throughput, rr, crr and programming latency at every N`, async () => {
     const workload: PolicyScaleWorkload = {
       kind: 'policy-scale',
+      maxInstallSeconds: 300,
       counts: COUNTS,
       measure: ['throughput', 'rr', 'crr', 'programming'],
       path: 'cross-node',

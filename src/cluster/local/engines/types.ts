@@ -16,6 +16,8 @@ export interface PolicyEngineCapabilities {
   requires: string[];
   /** Where the verdict is taken. */
   enforcement: string;
+  /** What memoryBytes() counts. */
+  memory: string;
 }
 
 export interface PolicyDataplane {

@@ -46,10 +46,46 @@ function packet(
 ): Buffer {
   const l4 =
     proto === 'TCP'
-      ? [sport >> 8, sport & 255, dport >> 8, dport & 255, 0, 0, 0, 7, 0, 0, 0, 0, 0x50, tcpFlags, 0xff, 0xff, 0, 0, 0, 0]
+      ? [
+          sport >> 8,
+          sport & 255,
+          dport >> 8,
+          dport & 255,
+          0,
+          0,
+          0,
+          7,
+          0,
+          0,
+          0,
+          0,
+          0x50,
+          tcpFlags,
+          0xff,
+          0xff,
+          0,
+          0,
+          0,
+          0,
+        ]
       : [sport >> 8, sport & 255, dport >> 8, dport & 255, 0, 12, 0, 0, 1, 2, 3, 4];
   const total = 20 + l4.length;
-  const ip = [0x45, 0, total >> 8, total & 255, 0, 1, 0x40, 0, 64, proto === 'TCP' ? 6 : 17, 0, 0, ...ipBytes(src), ...ipBytes(dst)];
+  const ip = [
+    0x45,
+    0,
+    total >> 8,
+    total & 255,
+    0,
+    1,
+    0x40,
+    0,
+    64,
+    proto === 'TCP' ? 6 : 17,
+    0,
+    0,
+    ...ipBytes(src),
+    ...ipBytes(dst),
+  ];
   const c = csum(ip);
   ip[10] = c >> 8;
   ip[11] = c & 255;
@@ -173,7 +209,9 @@ describe('eBPF verdict program (BPF_PROG_TEST_RUN)', { skip }, () => {
     const next = [
       np('b-in', {
         podSelector: { matchLabels: { app: 'b' } },
-        ingress: [{ from: [{ podSelector: { matchLabels: { app: 'a' } } }], ports: [{ protocol: 'TCP', port: 81 }] }],
+        ingress: [
+          { from: [{ podSelector: { matchLabels: { app: 'a' } } }], ports: [{ protocol: 'TCP', port: 81 }] },
+        ],
       }),
     ];
     const want = resolvePolicy({ policies: next, pods: [A, B, C], namespaces: { x: {} } }, alloc);
@@ -181,13 +219,29 @@ describe('eBPF verdict program (BPF_PROG_TEST_RUN)', { skip }, () => {
     const swapAt = lines.indexOf('swap');
     assert.ok(swapAt > 0, 'b changes');
     w.send(lines.slice(0, swapAt).join('\n'));
-    assert.equal((await run('to_pod', packet('TCP', A.ip, B.ip, 43000, 80))).retval, TC_ACT_OK, 'old: 80 open');
-    assert.equal((await run('to_pod', packet('TCP', A.ip, B.ip, 43001, 81))).retval, TC_ACT_REDIRECT, 'old: 81 shut');
+    assert.equal(
+      (await run('to_pod', packet('TCP', A.ip, B.ip, 43000, 80))).retval,
+      TC_ACT_OK,
+      'old: 80 open',
+    );
+    assert.equal(
+      (await run('to_pod', packet('TCP', A.ip, B.ip, 43001, 81))).retval,
+      TC_ACT_REDIRECT,
+      'old: 81 shut',
+    );
     w.send(lines.slice(swapAt).join('\n'));
     await w.sync();
     loaded = want;
-    assert.equal((await run('to_pod', packet('TCP', A.ip, B.ip, 43002, 80))).retval, TC_ACT_REDIRECT, 'new: 80 shut');
-    assert.equal((await run('to_pod', packet('TCP', A.ip, B.ip, 43003, 81))).retval, TC_ACT_OK, 'new: 81 open');
+    assert.equal(
+      (await run('to_pod', packet('TCP', A.ip, B.ip, 43002, 80))).retval,
+      TC_ACT_REDIRECT,
+      'new: 80 shut',
+    );
+    assert.equal(
+      (await run('to_pod', packet('TCP', A.ip, B.ip, 43003, 81))).retval,
+      TC_ACT_OK,
+      'new: 81 open',
+    );
     // Both maps of b now hold the new entries: a second change only writes its own difference.
     const back = resolvePolicy({ policies, pods: [A, B, C], namespaces: { x: {} } }, alloc);
     const diff = updateLines(loaded, back).filter((l) => l.startsWith('p'));

@@ -133,7 +133,7 @@ export class EbpfPolicyDataplane implements PolicyDataplane {
   }
 
   async memoryBytes(): Promise<number | undefined> {
-    return (await this.writer()).memoryBytes();
+    return (await this.writer()).policyMemoryBytes();
   }
 
   async close(): Promise<void> {
@@ -150,8 +150,13 @@ export const ebpfEngine: LocalPolicyEngine = {
   name: 'ebpf',
   capabilities: {
     needsBpf: true,
-    requires: ['BPF (CAP_BPF and CAP_NET_ADMIN, tc clsact)', 'the BPF object built by scripts/setup.sh local'],
+    requires: [
+      'BPF (CAP_BPF and CAP_NET_ADMIN, tc clsact)',
+      'the BPF object built by scripts/setup.sh local',
+    ],
     enforcement: "tc programs on each pod's veth (both directions) looking up per-endpoint policy maps",
+    memory:
+      'kernel memory of the ipcache and every policy map (both of each endpoint), as the kernel charges it',
   },
   async preflight() {
     (await BpfWriter.start()).close();

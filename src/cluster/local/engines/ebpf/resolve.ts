@@ -108,7 +108,8 @@ function v4Prefix(text: string): Prefix | undefined {
 
 const contains = (outer: Prefix, inner: Prefix) =>
   outer.len <= inner.len &&
-  (outer.len === 0 || Math.floor(inner.net / 2 ** (32 - outer.len)) === Math.floor(outer.net / 2 ** (32 - outer.len)));
+  (outer.len === 0 ||
+    Math.floor(inner.net / 2 ** (32 - outer.len)) === Math.floor(outer.net / 2 ** (32 - outer.len)));
 
 interface IdentityInfo {
   id: number;
@@ -148,7 +149,11 @@ function tierPorts(rule: TierRule): PortSpec[] | null {
 }
 
 /** Port intervals of one protocol a rule's ports admit towards a destination with `dstPorts`. */
-function intervals(ports: readonly PortSpec[], proto: Protocol, dstPorts: readonly ContainerPort[]): Array<[number, number]> {
+function intervals(
+  ports: readonly PortSpec[],
+  proto: Protocol,
+  dstPorts: readonly ContainerPort[],
+): Array<[number, number]> {
   const out: Array<[number, number]> = [];
   for (const p of ports) {
     if (p.kind === 'range') {
@@ -243,7 +248,13 @@ export function resolvePolicy(input: ResolveInput, alloc: IdentityAllocator): De
       .map((c) => `${c.name ?? ''}/${c.protocol}/${c.port}`)
       .sort()
       .join(',');
-    const key = JSON.stringify([pod.namespace, sorted(nsLabels(pod.namespace)), sorted(pod.labels), ports, within.at(-1) ?? '']);
+    const key = JSON.stringify([
+      pod.namespace,
+      sorted(nsLabels(pod.namespace)),
+      sorted(pod.labels),
+      ports,
+      within.at(-1) ?? '',
+    ]);
     const id = alloc.get(`pod:${key}`);
     podIdentity.set(pod.key, id);
     ipcache.set(`${pod.ip} 32`, id);
@@ -323,14 +334,18 @@ export function resolvePolicy(input: ResolveInput, alloc: IdentityAllocator): De
         for (const pol of set) {
           const rs = dir === 'ingress' ? pol.ingress : pol.egress;
           if (rs.length === 0 || !selectionMatches(pol.subject, ep)) continue;
-          for (const r of rs) rules.push({ phase, effect: r.effect, peers: tierPeerIds(r), ports: tierPorts(r) });
+          for (const r of rs)
+            rules.push({ phase, effect: r.effect, peers: tierPeerIds(r), ports: tierPorts(r) });
         }
       };
       tierRules(admin, 'admin');
       let isolated = false;
       for (const pol of input.policies) {
         if (!effectivePolicyTypes(pol)[dir]) continue;
-        if (pol.metadata.namespace !== ep.namespace || !labelSelectorMatches(pol.spec.podSelector ?? {}, ep.labels))
+        if (
+          pol.metadata.namespace !== ep.namespace ||
+          !labelSelectorMatches(pol.spec.podSelector ?? {}, ep.labels)
+        )
           continue;
         isolated = true;
         const rs = (dir === 'ingress' ? pol.spec.ingress : pol.spec.egress) ?? [];
@@ -366,7 +381,11 @@ export function resolvePolicy(input: ResolveInput, alloc: IdentityAllocator): De
         }
       }
 
-      const steps = (list: readonly FlatRule[], proto: Protocol | 'other', remote: BpfPod | undefined): Steps => {
+      const steps = (
+        list: readonly FlatRule[],
+        proto: Protocol | 'other',
+        remote: BpfPod | undefined,
+      ): Steps => {
         const dstPorts = dir === 'ingress' ? ep.ports : (remote?.ports ?? []);
         if (proto === 'other') return [[0, 65535, verdictOf(list, isolated, () => true)]];
         const cuts = new Set<number>([0]);
@@ -404,7 +423,8 @@ export function resolvePolicy(input: ResolveInput, alloc: IdentityAllocator): De
         const base = cover[VERDICT.allow] >= cover[VERDICT.deny] ? VERDICT.allow : VERDICT.deny;
         entries.set(`${id} ${d} ${pn} 0 0`, base);
         for (const [a, b, v] of st)
-          if (v !== base) for (const [port, bits] of portPrefixes(a, b)) entries.set(`${id} ${d} ${pn} ${port} ${bits}`, v);
+          if (v !== base)
+            for (const [port, bits] of portPrefixes(a, b)) entries.set(`${id} ${d} ${pn} ${port} ${bits}`, v);
       };
       const anySteps = new Map<Protocol | 'other', Steps>();
       for (const proto of [...PORTED, 'other'] as const) {

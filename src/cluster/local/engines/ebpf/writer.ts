@@ -26,7 +26,9 @@ export class BpfWriter {
     createInterface({ input: this.child.stdout }).on('line', (line) => this.waiting.shift()?.resolve(line));
     this.child.stderr.on('data', (b: Buffer) => (this.stderr = (this.stderr + b.toString()).slice(-2000)));
     const gone = (why: string) => {
-      this.exited ??= new Error(`cnb-bpf-writer ${why}${this.stderr.trim() ? `: ${this.stderr.trim()}` : ''}`);
+      this.exited ??= new Error(
+        `cnb-bpf-writer ${why}${this.stderr.trim() ? `: ${this.stderr.trim()}` : ''}`,
+      );
       for (const w of this.waiting.splice(0)) w.reject(this.exited);
     };
     this.child.on('error', (e) => gone(`failed: ${e.message}`));
@@ -41,7 +43,9 @@ export class BpfWriter {
   static async start(): Promise<BpfWriter> {
     for (const f of [BPF_OBJECT, BPF_WRITER])
       if (!existsSync(f))
-        throw new EnvironmentError(`the eBPF policy engine is not built (${f} missing): run scripts/setup.sh local`);
+        throw new EnvironmentError(
+          `the eBPF policy engine is not built (${f} missing): run scripts/setup.sh local`,
+        );
     const w = new BpfWriter();
     const answer = await w.ask(`load ${BPF_OBJECT}`).catch((e: unknown) => `err ${String(e)}`);
     if (!answer.startsWith('ok')) {
@@ -77,10 +81,16 @@ export class BpfWriter {
     if (!a.startsWith('ok')) throw new Error(`BPF attach failed: ${a.slice(4)}`);
   }
 
-  /** Bytes the kernel charges for all the dataplane's maps. */
+  /** Bytes the kernel charges for all the dataplane's maps (connection tracking included). */
   async memoryBytes(): Promise<number> {
     const a = await this.ask('mem');
     return Number(a.split(' ')[1] ?? 0);
+  }
+
+  /** Bytes of the policy state only: the ipcache and the endpoints' policy maps. */
+  async policyMemoryBytes(): Promise<number> {
+    const a = await this.ask('mem');
+    return Number(a.split(' ')[2] ?? 0);
   }
 
   /** Runs a program on one packet (BPF_PROG_TEST_RUN): its return code and the packet it leaves. */

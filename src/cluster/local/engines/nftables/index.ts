@@ -9,6 +9,8 @@ export const nftablesEngine: LocalPolicyEngine = {
     needsBpf: false,
     requires: ['nftables (nft)'],
     enforcement: "nftables chains in each node's forward hook, one atomic table per node",
+    memory:
+      "bytes of the loaded ruleset as `nft list table` prints it on every node (the kernel does not report a table's memory)",
   },
   // The local preflight already checks for nft.
   preflight: () => Promise.resolve(),

@@ -14,7 +14,7 @@
  *   swap                           publish the standby map, then repeat the changes on the other one
  *   epdel ADDR                     forget an endpoint (it allows everything again)
  *   sync                           `ok` or `err` with the first failure since the last sync
- *   mem                            bytes the kernel charges for all maps
+ *   mem                            bytes the kernel charges: all maps, then the policy state alone
  *   test PROG HEX                  BPF_PROG_TEST_RUN on a packet: `ok RETVAL HEX_OUT`
  *
  * Each endpoint has two policy maps. Changes go to the standby one; `swap` replaces the endpoint's
@@ -331,10 +331,11 @@ int main(void)
 		} else if (sscanf(line, "attach %255s %255s", a, b) == 2) {
 			cmd_attach(a, b);
 		} else if (strncmp(line, "mem", 3) == 0) {
-			long total = memlock_of(ipcache_fd) + memlock_of(endpoints_fd) + memlock_of(ct_fd);
+			long policy = memlock_of(ipcache_fd);
 			for (struct endpoint *e = eps; e; e = e->next)
-				total += memlock_of(e->maps[0]) + memlock_of(e->maps[1]);
-			printf("ok %ld\n", total);
+				policy += memlock_of(e->maps[0]) + memlock_of(e->maps[1]);
+			long total = policy + memlock_of(endpoints_fd) + memlock_of(ct_fd);
+			printf("ok %ld %ld\n", total, policy);
 		} else if (sscanf(line, "test %255s %4095s", a, b) == 2) {
 			cmd_test(a, b);
 		} else {
