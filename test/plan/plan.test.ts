@@ -31,8 +31,14 @@ test('the plan lists every step in order, with one workload step per candidate a
     ],
   );
   const text = formatPlan(steps);
-  assert.match(text, /set up local reference profile \(vxlan, ebpf\): VXLAN overlay between nodes, ebpf policy/);
-  assert.match(text, /set up local reference profile \(routed, nftables\): plain routes between nodes, nftables/);
+  assert.match(
+    text,
+    /set up local reference profile \(vxlan, ebpf\): VXLAN overlay between nodes, ebpf policy/,
+  );
+  assert.match(
+    text,
+    /set up local reference profile \(routed, nftables\): plain routes between nodes, nftables/,
+  );
   // The profiles that load BPF programs are named before anything is touched.
   assert.match(text, /needs BPF: vxlan \(local reference profile \(vxlan, ebpf\)\)/);
   assert.doesNotMatch(text, /needs BPF: routed/);

@@ -117,5 +117,8 @@ workloads:
 `;
   const problems = problemsOf('s.yaml', text);
   assert.equal(problems.length, 1, problems.join('\n'));
-  assert.match(problems[0] ?? '', /^s\.yaml:6:21 candidates\[0\]\.settings\.policyEngine: .*"nftables".*"ebpf"/);
+  assert.match(
+    problems[0] ?? '',
+    /^s\.yaml:6:21 candidates\[0\]\.settings\.policyEngine: .*"nftables".*"ebpf"/,
+  );
 });
