@@ -2,13 +2,20 @@
  * Turns a scenario into the ordered list of steps a run performs. `cnibench plan` prints it without
  * touching anything, and `cnibench run` executes the same steps, so what is printed is what happens.
  */
-import type { Candidate, Scenario, Workload } from '../scenario/schema.js';
+import { cniTitle } from '../cni/registry.js';
+import {
+  isKubeCandidate,
+  isLocalCandidate,
+  type Candidate,
+  type Scenario,
+  type Workload,
+} from '../scenario/schema.js';
 import { localPolicyEngine, localProfileName, localRoutingMode } from '../scenario/local-profile.js';
 import { localPolicyEngineOf } from '../cluster/local/engines/registry.js';
 
 /** What setting up a local profile does, and whether it needs BPF (`plan` and `validate` say so). */
 export function localSetupTitle(c: Candidate): string {
-  if (c.cni !== 'local-routed' && c.cni !== 'local-vxlan') return '';
+  if (!isLocalCandidate(c)) return '';
   const engine = localPolicyEngineOf(localPolicyEngine(c.cni, c.settings));
   const routing = c.cni === 'local-vxlan' ? 'VXLAN overlay between nodes' : 'plain routes between nodes';
   return `${routing}, ${engine.name} policy dataplane (${engine.capabilities.enforcement})${engine.capabilities.needsBpf ? '; needs BPF' : ''}`;
@@ -39,23 +46,15 @@ function workloadStepId(candidate: string, index: number, w: Workload): string {
 }
 
 export function candidateLabel(c: Candidate): string {
-  switch (c.cni) {
-    case 'local-routed':
-    case 'local-vxlan':
-      return localProfileName(localRoutingMode(c.cni), localPolicyEngine(c.cni, c.settings));
-    case 'calico':
-      return `Calico ${c.version}`;
-    case 'cilium':
-      return `Cilium ${c.version}`;
-  }
+  if (isKubeCandidate(c)) return `${cniTitle(c.cni)} ${c.version}`;
+  return localProfileName(localRoutingMode(c.cni), localPolicyEngine(c.cni, c.settings));
 }
 
 /** Candidates whose local profile loads BPF programs (`validate` and `plan` name them). */
 export function localProfilesNeedingBpf(s: Scenario): string[] {
   if (s.cluster.kind !== 'local') return [];
   return s.candidates.flatMap((c) =>
-    (c.cni === 'local-routed' || c.cni === 'local-vxlan') &&
-    localPolicyEngineOf(localPolicyEngine(c.cni, c.settings)).capabilities.needsBpf
+    isLocalCandidate(c) && localPolicyEngineOf(localPolicyEngine(c.cni, c.settings)).capabilities.needsBpf
       ? [`${c.name} (${candidateLabel(c)})`]
       : [],
   );
@@ -147,7 +146,7 @@ function comparisonDetails(s: Scenario): string[] {
 
 function settingsLines(c: Candidate): string[] {
   return Object.entries(c.settings ?? {}).map(
-    ([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`,
+    ([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`,
   );
 }
 

@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { LocalDriver } from '../cluster/local/driver.js';
-import type { Candidate, LocalClusterConfig } from '../scenario/schema.js';
+import { isLocalCandidate, type Candidate, type LocalClusterConfig } from '../scenario/schema.js';
 import { shortRunId, type ResultsStore } from '../results/store.js';
 import { PROJECT_ROOT } from '../util/version.js';
 import { localPolicyEngine, localRoutingMode } from '../scenario/local-profile.js';
@@ -36,7 +36,7 @@ export async function openLocalCandidate(
   store: ResultsStore,
   progress: Progress,
 ): Promise<CandidateCluster> {
-  if (c.cni !== 'local-routed' && c.cni !== 'local-vxlan') {
+  if (!isLocalCandidate(c)) {
     throw new Error(`${c.cni} cannot run on the local cluster`);
   }
   const swept = await sweepDeadRuns();
