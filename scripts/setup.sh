@@ -20,7 +20,7 @@ source scripts/node-env.sh
 cnb_use_node
 
 chart_pkgs=(build-essential libcairo2-dev libpango1.0-dev libjpeg-dev libgif-dev librsvg2-dev)
-local_pkgs=(iproute2 nftables iperf3 iputils-ping)
+local_pkgs=(iproute2 nftables iperf3 iputils-ping util-linux)
 case "$profile" in
   core) pkgs=() ;;
   report) pkgs=("${chart_pkgs[@]}") ;;

@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import type {
   BackgroundProcess,
   ClusterDriver,
+  CpuPlacement,
   DriverCapabilities,
   ExecOptions,
   ExecResult,
@@ -34,7 +35,8 @@ import { newRunId } from './names.js';
 import { cycle, itemAt } from '../../util/arrays.js';
 import { NftPolicyDataplane } from './nft-apply.js';
 import type { NftPod } from './nft-compile.js';
-import { perfExecTarget, preparePerfTopology } from './perf.js';
+import { BASELINE_NAMESPACE, PERF_NAMESPACE, perfExecTarget, preparePerfTopology } from './perf.js';
+import { capPodIngress } from './rate-cap.js';
 import { AGENT_PROTOCOLS, localPreflight } from './preflight.js';
 import { LocalTopology, type LocalNetworkMode } from './topology.js';
 
@@ -67,6 +69,7 @@ export class LocalDriver implements ClusterDriver {
   private readonly layoutKeys = new Set<string>();
   private namespaces: Record<string, Labels> = {};
   private created = false;
+  private placement: CpuPlacement | undefined;
 
   constructor(private readonly opts: LocalDriverOptions) {
     this.runId = opts.runId ?? newRunId();
@@ -262,14 +265,30 @@ export class LocalDriver implements ClusterDriver {
     return preparePerfTopology(this.topology, paths, signal);
   }
 
+  placePerf(placement: CpuPlacement | undefined): void {
+    this.placement = placement ? { ...placement } : undefined;
+  }
+
+  capRate(pod: PodHandle, bitsPerSecond: number, signal?: AbortSignal): Promise<() => Promise<void>> {
+    return capPodIngress(this.topology, pod, bitsPerSecond, signal);
+  }
+
+  /** argv under `taskset` when the pod is a perf pod and a placement is set (placePerf). */
+  private pinned(pod: PodHandle, argv: string[]): string[] {
+    const perf = pod.namespace === PERF_NAMESPACE || pod.namespace === BASELINE_NAMESPACE;
+    if (!perf || !this.placement) return argv;
+    const cpus = pod.name === 'client' ? this.placement.client : this.placement.server;
+    return ['taskset', '-c', cpus, ...argv];
+  }
+
   exec(pod: PodHandle, argv: string[], opts?: ExecOptions): Promise<ExecResult> {
     // Baseline "pods" are bare namespaces outside the topology's pods; perfExecTarget maps them.
-    return this.topology.exec(perfExecTarget(this.topology, pod), argv, opts);
+    return this.topology.exec(perfExecTarget(this.topology, pod), this.pinned(pod, argv), opts);
   }
 
   spawn(pod: PodHandle, argv: string[]): Promise<BackgroundProcess> {
     // Starting the process is synchronous; the interface is async for drivers that start it remotely.
-    return Promise.resolve(this.topology.spawn(perfExecTarget(this.topology, pod), argv));
+    return Promise.resolve(this.topology.spawn(perfExecTarget(this.topology, pod), this.pinned(pod, argv)));
   }
 
   async cleanup(): Promise<void> {

@@ -11,10 +11,12 @@
  * `throughput/udp-loss/streams=N/<path>`, `throughput/udp-jitter/streams=N/<path>`.
  */
 import type { PathKind } from '../../cluster/driver.js';
-import type { Repetitions, Workload } from '../../scenario/schema.js';
+import { isDuet, type Repetitions, type Workload } from '../../scenario/schema.js';
 import { EnvironmentError } from '../../util/errors.js';
 import { collectBlocks, type FigureSpec, type TurnValues } from '../sampling.js';
 import { iperf3 } from '../tools/iperf3.js';
+import { rateCapBitsPerSecond, warmupFigure } from '../tools/planted.js';
+import { unitTurn, type WarmupValues } from '../tools/turns.js';
 import {
   emit,
   prepareArms,
@@ -94,6 +96,33 @@ export async function runThroughput(
       const packets = new Map<string, number>();
       const add = (m: Map<string, number>, k: string, v: number) => m.set(k, (m.get(k) ?? 0) + v);
       const label = `throughput ${workload.protocol} streams=${streams}`;
+      const primary: Figure = udp ? 'udp' : 'tcp';
+      // The planted handicap: the handicapped copy's server pods capped at (100 − P) % of the warm-up.
+      const lifts: Array<() => Promise<void>> = [];
+      const planted = opts.planted;
+      const handicapped = planted ? arms.find((a) => a.name === planted.arm) : undefined;
+      const plant =
+        planted && handicapped
+          ? async (warmups: WarmupValues) => {
+              const capRate = handicapped.driver.capRate?.bind(handicapped.driver);
+              if (!capRate) throw new EnvironmentError(`--planted: this cluster cannot cap a pod's rate`);
+              for (const pair of pairs.get(handicapped.name) ?? []) {
+                if (pair.path === 'baseline') continue;
+                const id = throughputId(primary, streams, pair.path);
+                const warmup = warmupFigure(warmups, id);
+                const cap = rateCapBitsPerSecond(warmup, planted.percent);
+                lifts.push(await capRate(pair.server, cap, opts.signal));
+                planted.onPlanted?.({
+                  figure: `${opts.unitPrefix ?? ''}${id}`,
+                  mechanism: 'rate-cap',
+                  warmup,
+                  unit: 'Gbit/s',
+                  capBitsPerSecond: cap,
+                  intendedPercent: -planted.percent,
+                });
+              }
+            }
+          : undefined;
       const series = await collectBlocks({
         unit: `${opts.unitPrefix ?? ''}throughput/${udp ? 'udp' : 'tcp'}/streams=${streams}`,
         ...unitSampling(arms, repetitions, opts, sampling),
@@ -104,32 +133,38 @@ export async function runThroughput(
               .map((p) => `${p} ${(values[throughputId(udp ? 'udp' : 'tcp', streams, p)] ?? NaN).toFixed(3)}`)
               .join(', ')} Gbit/s`,
           ),
-        turn: async (armName, phase) => {
-          const arm = arms.find((a) => a.name === armName);
-          const armPairs = pairs.get(armName);
-          if (!arm || !armPairs) throw new Error(`unknown candidate ${armName}`);
-          const values: TurnValues = {};
-          for (const pair of armPairs) {
-            const key = `${armName}/${pair.path}`;
-            if (!udp) {
-              const r = await iperf3.runTcp(arm.driver, pair, { duration, streams, signal: opts.signal });
-              if (phase === 'sample') add(retransmits, key, r.retransmits);
-              values[throughputId('tcp', streams, pair.path)] = r.bitsPerSecond / 1e9;
-              continue;
+        turn: unitTurn(
+          arms.map((a) => a.name),
+          async (armName, phase) => {
+            const arm = arms.find((a) => a.name === armName);
+            const armPairs = pairs.get(armName);
+            if (!arm || !armPairs) throw new Error(`unknown candidate ${armName}`);
+            const values: TurnValues = {};
+            for (const pair of armPairs) {
+              const key = `${armName}/${pair.path}`;
+              if (!udp) {
+                const r = await iperf3.runTcp(arm.driver, pair, { duration, streams, signal: opts.signal });
+                if (phase === 'sample') add(retransmits, key, r.retransmits);
+                values[throughputId('tcp', streams, pair.path)] = r.bitsPerSecond / 1e9;
+                continue;
+              }
+              const r = await iperf3.runUdp(arm.driver, pair, {
+                duration,
+                streams,
+                rate: workload.udpRate,
+                signal: opts.signal,
+              });
+              if (phase === 'sample') add(packets, key, r.packets);
+              values[throughputId('udp', streams, pair.path)] = r.bitsPerSecond / 1e9;
+              values[throughputId('udp-loss', streams, pair.path)] = r.lostPercent;
+              values[throughputId('udp-jitter', streams, pair.path)] = r.jitterMs;
             }
-            const r = await iperf3.runUdp(arm.driver, pair, {
-              duration,
-              streams,
-              rate: workload.udpRate,
-              signal: opts.signal,
-            });
-            if (phase === 'sample') add(packets, key, r.packets);
-            values[throughputId('udp', streams, pair.path)] = r.bitsPerSecond / 1e9;
-            values[throughputId('udp-loss', streams, pair.path)] = r.lostPercent;
-            values[throughputId('udp-jitter', streams, pair.path)] = r.jitterMs;
-          }
-          return values;
-        },
+            return values;
+          },
+          { duet: isDuet(repetitions), ...(plant ? { plant } : {}) },
+        ),
+      }).finally(async () => {
+        for (const lift of lifts) await lift();
       });
 
       for (const path of paths) {
