@@ -182,10 +182,11 @@ export interface ClusterDriver {
   caseLanes?(): readonly CaseLane[];
 
   /**
-   * Optional (the local cluster): pins the perf clients and servers started from now on (undefined:
-   * no pinning). Drivers without it run them where the cluster's scheduler puts them.
+   * Optional (the local cluster): pins the perf clients and servers started from now on, and moves the
+   * perf servers already running (undefined: no pinning from now on). Drivers without it run them
+   * where the cluster's scheduler puts them.
    */
-  placePerf?(placement: CpuPlacement | undefined): void;
+  placePerf?(placement: CpuPlacement | undefined, signal?: AbortSignal): Promise<void>;
   /**
    * Optional (the local cluster): caps the rate of the traffic delivered to a perf server pod — the
    * planted handicap of `run --planted` — and returns the function that lifts the cap.

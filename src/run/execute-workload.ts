@@ -86,7 +86,11 @@ export async function executeWorkload(
   if (w.kind !== 'conformance') {
     // Perf processes pinned per candidate: apart (duet) or client and server on their own CPUs.
     const cpus = os.availableParallelism();
-    arms.forEach((a, i) => a.driver.placePerf?.(cpuPlacement(i, isDuet(reps), cpus)));
+    await Promise.all(
+      arms.map(
+        (a, i) => a.driver.placePerf?.(cpuPlacement(i, isDuet(reps), cpus), ctx.signal) ?? Promise.resolve(),
+      ),
+    );
   }
   const perfArms = async (paths: PathKind[]): Promise<PerfArm[]> => {
     const out: PerfArm[] = [];

@@ -37,6 +37,7 @@ import { NftPolicyDataplane } from './nft-apply.js';
 import type { NftPod } from './nft-compile.js';
 import { BASELINE_NAMESPACE, PERF_NAMESPACE, perfExecTarget, preparePerfTopology } from './perf.js';
 import { capPodIngress } from './rate-cap.js';
+import { run } from './sh.js';
 import { AGENT_PROTOCOLS, localPreflight } from './preflight.js';
 import { LocalTopology, type LocalNetworkMode } from './topology.js';
 
@@ -70,6 +71,8 @@ export class LocalDriver implements ClusterDriver {
   private namespaces: Record<string, Labels> = {};
   private created = false;
   private placement: CpuPlacement | undefined;
+  /** Perf servers started by spawn(), so placePerf can move them. */
+  private perfServers = new Set<{ pid: number; running: () => boolean }>();
 
   constructor(private readonly opts: LocalDriverOptions) {
     this.runId = opts.runId ?? newRunId();
@@ -265,8 +268,21 @@ export class LocalDriver implements ClusterDriver {
     return preparePerfTopology(this.topology, paths, signal);
   }
 
-  placePerf(placement: CpuPlacement | undefined): void {
+  async placePerf(placement: CpuPlacement | undefined, signal?: AbortSignal): Promise<void> {
     this.placement = placement ? { ...placement } : undefined;
+    if (!placement) return;
+    // Servers run for a whole unit: duet mode moves them when it swaps the candidates' cores.
+    const live = [...this.perfServers].filter((s) => s.running());
+    this.perfServers = new Set(live);
+    await Promise.all(
+      live.map((s) =>
+        run(['taskset', '-a', '-p', '-c', placement.server, String(s.pid)], {
+          signal,
+          allowFail: true,
+          timeoutMs: 10_000,
+        }),
+      ),
+    );
   }
 
   capRate(pod: PodHandle, bitsPerSecond: number, signal?: AbortSignal): Promise<() => Promise<void>> {
@@ -275,8 +291,7 @@ export class LocalDriver implements ClusterDriver {
 
   /** argv under `taskset` when the pod is a perf pod and a placement is set (placePerf). */
   private pinned(pod: PodHandle, argv: string[]): string[] {
-    const perf = pod.namespace === PERF_NAMESPACE || pod.namespace === BASELINE_NAMESPACE;
-    if (!perf || !this.placement) return argv;
+    if (!isPerfPod(pod) || !this.placement) return argv;
     const cpus = pod.name === 'client' ? this.placement.client : this.placement.server;
     return ['taskset', '-c', cpus, ...argv];
   }
@@ -288,7 +303,13 @@ export class LocalDriver implements ClusterDriver {
 
   spawn(pod: PodHandle, argv: string[]): Promise<BackgroundProcess> {
     // Starting the process is synchronous; the interface is async for drivers that start it remotely.
-    return Promise.resolve(this.topology.spawn(perfExecTarget(this.topology, pod), this.pinned(pod, argv)));
+    const proc = this.topology.spawn(perfExecTarget(this.topology, pod), this.pinned(pod, argv));
+    if (isPerfPod(pod) && pod.name !== 'client') {
+      let running = true;
+      void proc.exited.then(() => (running = false));
+      this.perfServers.add({ pid: proc.pid, running: () => running });
+    }
+    return Promise.resolve(proc);
   }
 
   async cleanup(): Promise<void> {
@@ -302,6 +323,11 @@ export class LocalDriver implements ClusterDriver {
     await this.topology.destroy();
     this.created = false;
   }
+}
+
+/** The perf workloads' pods (and the baseline path's namespaces): the processes placePerf pins. */
+function isPerfPod(pod: PodHandle): boolean {
+  return pod.namespace === PERF_NAMESPACE || pod.namespace === BASELINE_NAMESPACE;
 }
 
 function agentPorts(p: ResolvedPod): AgentPorts {

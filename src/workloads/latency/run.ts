@@ -24,6 +24,7 @@ import { collectBlocks, type FigureSpec, type TurnValues } from '../sampling.js'
 import { AgentRrTool, latencyPercentiles } from '../tools/agent-rr.js';
 import { connectionServiceUs, roundTripServiceUs, warmupFigure } from '../tools/planted.js';
 import { unitTurn, type WarmupValues } from '../tools/turns.js';
+import { placeDuetBlock } from '../tools/cpu-placement.js';
 import {
   emit,
   prepareArms,
@@ -190,7 +191,16 @@ export async function runLatency(
           }
           return values;
         },
-        { duet: isDuet(repetitions), ...(plant ? { plant } : {}) },
+        {
+          duet: isDuet(repetitions),
+          beforeDuetBlock: (_phase, block) =>
+            placeDuetBlock(
+              arms.map((a) => a.driver),
+              block,
+              opts.signal,
+            ),
+          ...(plant ? { plant } : {}),
+        },
       ),
     });
 

@@ -17,6 +17,7 @@ import { collectBlocks, type FigureSpec, type TurnValues } from '../sampling.js'
 import { iperf3 } from '../tools/iperf3.js';
 import { rateCapBitsPerSecond, warmupFigure } from '../tools/planted.js';
 import { unitTurn, type WarmupValues } from '../tools/turns.js';
+import { placeDuetBlock } from '../tools/cpu-placement.js';
 import {
   emit,
   prepareArms,
@@ -161,7 +162,16 @@ export async function runThroughput(
             }
             return values;
           },
-          { duet: isDuet(repetitions), ...(plant ? { plant } : {}) },
+          {
+            duet: isDuet(repetitions),
+            beforeDuetBlock: (_phase, block) =>
+              placeDuetBlock(
+                arms.map((a) => a.driver),
+                block,
+                opts.signal,
+              ),
+            ...(plant ? { plant } : {}),
+          },
         ),
       }).finally(async () => {
         for (const lift of lifts) await lift();

@@ -18,16 +18,24 @@ import type { BlockSamplingOptions, TurnValues } from '../sampling.js';
 export type Turn = BlockSamplingOptions['turn'];
 type Phase = Parameters<Turn>[1];
 
-/** Starts every candidate's turn of a block together when the first one is asked for. */
-export function duetTurns(arms: readonly string[], turn: Turn): Turn {
+/**
+ * Starts every candidate's turn of a block together when the first one is asked for, after
+ * `beforeBlock` (duet mode swaps the candidates' CPUs there).
+ */
+export function duetTurns(
+  arms: readonly string[],
+  turn: Turn,
+  beforeBlock?: (phase: Phase, block: number) => Promise<void>,
+): Turn {
   const running = new Map<string, Map<string, Promise<TurnValues>>>();
   return (arm, phase, block) => {
     const key = `${phase}#${block}`;
     let batch = running.get(key);
     if (!batch) {
+      const ready = beforeBlock ? beforeBlock(phase, block) : Promise.resolve();
       batch = new Map(
         arms.map((a) => {
-          const p = turn(a, phase, block);
+          const p = ready.then(() => turn(a, phase, block));
           // A failed turn the sampler never asks for (it stopped at an earlier failure) is not unhandled.
           p.catch(() => undefined);
           return [a, p] as const;
@@ -68,8 +76,12 @@ export function plantedTurns(turn: Turn, install: (warmups: WarmupValues) => Pro
 export function unitTurn(
   arms: readonly string[],
   turn: Turn,
-  opts: { duet: boolean; plant?: (warmups: WarmupValues) => Promise<void> },
+  opts: {
+    duet: boolean;
+    beforeDuetBlock?: (phase: Phase, block: number) => Promise<void>;
+    plant?: (warmups: WarmupValues) => Promise<void>;
+  },
 ): Turn {
-  const measured = opts.duet && arms.length > 1 ? duetTurns(arms, turn) : turn;
+  const measured = opts.duet && arms.length > 1 ? duetTurns(arms, turn, opts.beforeDuetBlock) : turn;
   return opts.plant ? plantedTurns(measured, opts.plant) : measured;
 }

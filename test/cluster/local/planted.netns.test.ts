@@ -6,6 +6,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import type { PerfTopology } from '../../../src/cluster/driver.js';
 import { iperf3 } from '../../../src/workloads/tools/iperf3.js';
 import { AgentRrTool } from '../../../src/workloads/tools/agent-rr.js';
@@ -75,12 +76,24 @@ describe('planted handicap on the local cluster', () => {
       const r = await driver.exec(pod, ['grep', 'Cpus_allowed_list', '/proc/self/status']);
       return r.stdout.split(':')[1]?.trim();
     };
-    driver.placePerf({ client: '0', server: '1' });
+    await driver.placePerf({ client: '0', server: '1' });
     assert.equal(await allowed(pair.client), '0');
     assert.equal(await allowed(pair.server), '1');
-    driver.placePerf({ client: '1', server: '1' });
+    await driver.placePerf({ client: '1', server: '1' });
     assert.equal(await allowed(pair.client), '1');
-    driver.placePerf(undefined);
+    // A server already running moves with the next placement (duet mode swaps cores every block).
+    const server = await driver.spawn(pair.server, ['sleep', '30']);
+    const pid = (server as unknown as { pid: number }).pid;
+    const cpusOf = () => /Cpus_allowed_list:\s*(\S+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    // Until `ip netns exec` and taskset have exec'd into sleep, the pid is not yet pinned.
+    for (let i = 0; i < 200 && !readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('sleep'); i++) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    assert.equal(cpusOf(), '1');
+    await driver.placePerf({ client: '0', server: '0' });
+    assert.equal(cpusOf(), '0');
+    await server.stop();
+    await driver.placePerf(undefined);
     assert.notEqual(await allowed(pair.client), '1');
   });
 });

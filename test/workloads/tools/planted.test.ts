@@ -122,6 +122,13 @@ describe('CPU placement', () => {
     assert.deepEqual(cpuPlacement(1, true, 2), { client: '1', server: '1' });
     assert.deepEqual(cpuPlacement(2, true, 2), { client: '0', server: '0' });
   });
+  test('duet: the candidates swap cores every block, so a slower core is no candidate’s bias', () => {
+    const cores = (block: number) => [0, 1].map((i) => cpuPlacement(i, true, 2, block)?.client);
+    assert.deepEqual(cores(0), ['0', '1']);
+    assert.deepEqual(cores(1), ['1', '0']);
+    assert.deepEqual(cores(2), ['0', '1']);
+    assert.deepEqual(cpuPlacement(1, false, 2, 1), { client: '0', server: '1' });
+  });
   test('one CPU: no pinning', () => {
     assert.equal(cpuPlacement(0, true, 1), undefined);
     assert.equal(cpuPlacement(0, false, 1), undefined);
@@ -168,6 +175,25 @@ describe('turn wrappers', () => {
     const duet = duetTurns(['a', 'b'], turn);
     await assert.rejects(duet('a', 'sample', 0), /a failed/);
     await new Promise((r) => setImmediate(r)); // an unhandled rejection would end the test process here
+  });
+
+  test('duet: the hook before each block runs before that block’s turns start', async () => {
+    const { turn, log } = timedTurn(1);
+    const duet = duetTurns(['a', 'b'], turn, (phase, block) => {
+      log.push(`before ${phase}${block}`);
+      return Promise.resolve();
+    });
+    await collectBlocks({
+      unit: 'u',
+      arms: ['a', 'b'],
+      reps: { count: 2, warmup: 0, adaptive: false },
+      seed: 1,
+      figures: [{ id: 'x', statistic: 'mean', adaptive: false }],
+      turn: duet,
+    });
+    assert.equal(log[0], 'before sample0');
+    assert.ok(log.indexOf('before sample1') > log.lastIndexOf('end sample0 a'), log.join(', '));
+    assert.ok(log.indexOf('before sample1') < log.indexOf('start sample1 a'), log.join(', '));
   });
 
   test('planted: the handicap is installed once, after every warm-up and before the first measured turn', async () => {
