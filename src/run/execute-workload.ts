@@ -88,7 +88,10 @@ export async function executeWorkload(
     const cpus = os.availableParallelism();
     await Promise.all(
       arms.map(
-        (a, i) => a.driver.placePerf?.(cpuPlacement(i, isDuet(reps), cpus), ctx.signal) ?? Promise.resolve(),
+        // Duet needs two candidates measured together; one alone keeps its client and server apart.
+        (a, i) =>
+          a.driver.placePerf?.(cpuPlacement(i, isDuet(reps) && arms.length > 1, cpus), ctx.signal) ??
+          Promise.resolve(),
       ),
     );
   }
