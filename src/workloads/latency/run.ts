@@ -20,11 +20,11 @@
 import type { PathKind } from '../../cluster/driver.js';
 import type { Measurement } from '../../results/schema.js';
 import { isDuet, type Repetitions, type Workload } from '../../scenario/schema.js';
-import { collectBlocks, type FigureSpec, type TurnValues } from '../sampling.js';
+import { collectBlocks, type BlockSamplingOptions, type FigureSpec, type TurnValues } from '../sampling.js';
 import { AgentRrTool, latencyPercentiles } from '../tools/agent-rr.js';
-import { connectionServiceUs, roundTripServiceUs, warmupFigure } from '../tools/planted.js';
-import { unitTurn, type WarmupValues } from '../tools/turns.js';
 import { placeDuetBlock } from '../tools/cpu-placement.js';
+import { connectionServiceUs, roundTripServiceUs, warmupFigure } from '../tools/planted.js';
+import { withUnitTurns, type WarmupValues } from '../tools/turns.js';
 import {
   emit,
   prepareArms,
@@ -141,8 +141,19 @@ export async function runLatency(
   const serviceOf = (arm: string, path: PathKind) =>
     arm === handicapped?.name ? (serviceUs.get(path) ?? 0) : 0;
 
+  const wrap = {
+    duet: isDuet(repetitions),
+    beforeDuetBlock: (_: string, block: number) =>
+      placeDuetBlock(
+        arms.map((a) => a.driver),
+        block,
+        opts.signal,
+      ),
+    ...(plant ? { plant } : {}),
+  };
+
   await withServers(servers, async () => {
-    const series = await collectBlocks({
+    const blocks: BlockSamplingOptions = {
       unit: `${opts.unitPrefix ?? ''}${latencyId(primary, payload, 'baseline').replace(/\/baseline$/, '')}`,
       ...unitSampling(arms, repetitions, opts, sampling),
       figures: specs,
@@ -154,55 +165,45 @@ export async function runLatency(
           );
         }
       },
-      turn: unitTurn(
-        arms.map((a) => a.name),
-        async (armName, phase) => {
-          const arm = arms.find((a) => a.name === armName);
-          const armPairs = pairs.get(armName);
-          if (!arm || !armPairs) throw new Error(`unknown candidate ${armName}`);
-          const agent = agentOf(armName);
-          const values: TurnValues = {};
-          for (const pair of armPairs) {
-            const key = `${armName}/${pair.path}`;
-            if (mode === 'rr') {
-              const r = await agent.runRr(arm.driver, pair, {
-                duration,
-                payload,
-                serviceUs: serviceOf(armName, pair.path),
-                signal: opts.signal,
-              });
-              const [p50, p99] = latencyPercentiles(r.samplesUs, [0.5, 0.99]);
-              values[latencyId('rr', payload, pair.path)] = p50 ?? NaN;
-              values[latencyId('rr-p99', payload, pair.path)] = p99 ?? NaN;
-              if (phase === 'sample') {
-                keep(roundTrips, key, r.samplesUs);
-                keep(rates, key, r.transactionsPerSecond);
-              }
-            } else {
-              const r = await agent.runCrr(arm.driver, pair, {
-                duration,
-                payload,
-                serviceUs: serviceOf(armName, pair.path),
-                signal: opts.signal,
-              });
-              values[latencyId('crr', payload, pair.path)] = r.connectionsPerSecond;
-              if (phase === 'sample') keep(roundTrips, key, r.samplesUs);
+      turn: async (armName, phase) => {
+        const arm = arms.find((a) => a.name === armName);
+        const armPairs = pairs.get(armName);
+        if (!arm || !armPairs) throw new Error(`unknown candidate ${armName}`);
+        const agent = agentOf(armName);
+        const values: TurnValues = {};
+        for (const pair of armPairs) {
+          const key = `${armName}/${pair.path}`;
+          if (mode === 'rr') {
+            const serviceUs = serviceOf(armName, pair.path);
+            const r = await agent.runRr(arm.driver, pair, {
+              duration,
+              payload,
+              serviceUs,
+              signal: opts.signal,
+            });
+            const [p50, p99] = latencyPercentiles(r.samplesUs, [0.5, 0.99]);
+            values[latencyId('rr', payload, pair.path)] = p50 ?? NaN;
+            values[latencyId('rr-p99', payload, pair.path)] = p99 ?? NaN;
+            if (phase === 'sample') {
+              keep(roundTrips, key, r.samplesUs);
+              keep(rates, key, r.transactionsPerSecond);
             }
+          } else {
+            const serviceUs = serviceOf(armName, pair.path);
+            const r = await agent.runCrr(arm.driver, pair, {
+              duration,
+              payload,
+              serviceUs,
+              signal: opts.signal,
+            });
+            values[latencyId('crr', payload, pair.path)] = r.connectionsPerSecond;
+            if (phase === 'sample') keep(roundTrips, key, r.samplesUs);
           }
-          return values;
-        },
-        {
-          duet: isDuet(repetitions),
-          beforeDuetBlock: (_phase, block) =>
-            placeDuetBlock(
-              arms.map((a) => a.driver),
-              block,
-              opts.signal,
-            ),
-          ...(plant ? { plant } : {}),
-        },
-      ),
-    });
+        }
+        return values;
+      },
+    };
+    const series = await collectBlocks(withUnitTurns(blocks, wrap));
 
     for (const path of paths) {
       for (const arm of arms) {

@@ -13,11 +13,11 @@
 import type { PathKind } from '../../cluster/driver.js';
 import { isDuet, type Repetitions, type Workload } from '../../scenario/schema.js';
 import { EnvironmentError } from '../../util/errors.js';
-import { collectBlocks, type FigureSpec, type TurnValues } from '../sampling.js';
+import { collectBlocks, type BlockSamplingOptions, type FigureSpec, type TurnValues } from '../sampling.js';
 import { iperf3 } from '../tools/iperf3.js';
-import { rateCapBitsPerSecond, warmupFigure } from '../tools/planted.js';
-import { unitTurn, type WarmupValues } from '../tools/turns.js';
 import { placeDuetBlock } from '../tools/cpu-placement.js';
+import { rateCapBitsPerSecond, warmupFigure } from '../tools/planted.js';
+import { withUnitTurns, type WarmupValues } from '../tools/turns.js';
 import {
   emit,
   prepareArms,
@@ -124,7 +124,7 @@ export async function runThroughput(
               }
             }
           : undefined;
-      const series = await collectBlocks({
+      const blocks: BlockSamplingOptions = {
         unit: `${opts.unitPrefix ?? ''}throughput/${udp ? 'udp' : 'tcp'}/streams=${streams}`,
         ...unitSampling(arms, repetitions, opts, sampling),
         figures: specs,
@@ -134,46 +134,44 @@ export async function runThroughput(
               .map((p) => `${p} ${(values[throughputId(udp ? 'udp' : 'tcp', streams, p)] ?? NaN).toFixed(3)}`)
               .join(', ')} Gbit/s`,
           ),
-        turn: unitTurn(
-          arms.map((a) => a.name),
-          async (armName, phase) => {
-            const arm = arms.find((a) => a.name === armName);
-            const armPairs = pairs.get(armName);
-            if (!arm || !armPairs) throw new Error(`unknown candidate ${armName}`);
-            const values: TurnValues = {};
-            for (const pair of armPairs) {
-              const key = `${armName}/${pair.path}`;
-              if (!udp) {
-                const r = await iperf3.runTcp(arm.driver, pair, { duration, streams, signal: opts.signal });
-                if (phase === 'sample') add(retransmits, key, r.retransmits);
-                values[throughputId('tcp', streams, pair.path)] = r.bitsPerSecond / 1e9;
-                continue;
-              }
-              const r = await iperf3.runUdp(arm.driver, pair, {
-                duration,
-                streams,
-                rate: workload.udpRate,
-                signal: opts.signal,
-              });
-              if (phase === 'sample') add(packets, key, r.packets);
-              values[throughputId('udp', streams, pair.path)] = r.bitsPerSecond / 1e9;
-              values[throughputId('udp-loss', streams, pair.path)] = r.lostPercent;
-              values[throughputId('udp-jitter', streams, pair.path)] = r.jitterMs;
+        turn: async (armName, phase) => {
+          const arm = arms.find((a) => a.name === armName);
+          const armPairs = pairs.get(armName);
+          if (!arm || !armPairs) throw new Error(`unknown candidate ${armName}`);
+          const values: TurnValues = {};
+          for (const pair of armPairs) {
+            const key = `${armName}/${pair.path}`;
+            if (!udp) {
+              const r = await iperf3.runTcp(arm.driver, pair, { duration, streams, signal: opts.signal });
+              if (phase === 'sample') add(retransmits, key, r.retransmits);
+              values[throughputId('tcp', streams, pair.path)] = r.bitsPerSecond / 1e9;
+              continue;
             }
-            return values;
-          },
-          {
-            duet: isDuet(repetitions),
-            beforeDuetBlock: (_phase, block) =>
-              placeDuetBlock(
-                arms.map((a) => a.driver),
-                block,
-                opts.signal,
-              ),
-            ...(plant ? { plant } : {}),
-          },
-        ),
-      }).finally(async () => {
+            const r = await iperf3.runUdp(arm.driver, pair, {
+              duration,
+              streams,
+              rate: workload.udpRate,
+              signal: opts.signal,
+            });
+            if (phase === 'sample') add(packets, key, r.packets);
+            values[throughputId('udp', streams, pair.path)] = r.bitsPerSecond / 1e9;
+            values[throughputId('udp-loss', streams, pair.path)] = r.lostPercent;
+            values[throughputId('udp-jitter', streams, pair.path)] = r.jitterMs;
+          }
+          return values;
+        },
+      };
+      const wrap = {
+        duet: isDuet(repetitions),
+        beforeDuetBlock: (_: string, block: number) =>
+          placeDuetBlock(
+            arms.map((a) => a.driver),
+            block,
+            opts.signal,
+          ),
+        ...(plant ? { plant } : {}),
+      };
+      const series = await collectBlocks(withUnitTurns(blocks, wrap)).finally(async () => {
         for (const lift of lifts) await lift();
       });
 

@@ -72,16 +72,24 @@ export function plantedTurns(turn: Turn, install: (warmups: WarmupValues) => Pro
   };
 }
 
+export interface UnitTurnOptions {
+  duet: boolean;
+  /** Duet mode: called before each block's turns start (the CPU swap). */
+  beforeDuetBlock?: (phase: Phase, block: number) => Promise<void>;
+  /** The planted handicap's installation, from the unit's warm-up values. */
+  plant?: (warmups: WarmupValues) => Promise<void>;
+}
+
 /** A unit's turn function as the sampler gets it: duet when asked, the planted handicap when given. */
-export function unitTurn(
-  arms: readonly string[],
-  turn: Turn,
-  opts: {
-    duet: boolean;
-    beforeDuetBlock?: (phase: Phase, block: number) => Promise<void>;
-    plant?: (warmups: WarmupValues) => Promise<void>;
-  },
-): Turn {
+export function unitTurn(arms: readonly string[], turn: Turn, opts: UnitTurnOptions): Turn {
   const measured = opts.duet && arms.length > 1 ? duetTurns(arms, turn, opts.beforeDuetBlock) : turn;
   return opts.plant ? plantedTurns(measured, opts.plant) : measured;
+}
+
+/** Block-sampling options with their turn function wrapped by unitTurn. */
+export function withUnitTurns<O extends Pick<BlockSamplingOptions, 'arms' | 'turn'>>(
+  options: O,
+  wrap: UnitTurnOptions,
+): O {
+  return { ...options, turn: unitTurn(options.arms, options.turn, wrap) };
 }
