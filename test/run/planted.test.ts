@@ -16,7 +16,7 @@ import {
   plantedScenario,
   plantedTally,
 } from '../../src/run/planted.js';
-import { loadScenario } from '../../src/scenario/load.js';
+import { loadScenario } from '../../src/run/scenario-file.js';
 import type { ResultsFile } from '../../src/results/schema.js';
 import type { CompareReport } from '../../src/stats/results-compare.js';
 import { InputError } from '../../src/util/errors.js';

@@ -7,7 +7,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import type { PerfTopology } from '../../../src/cluster/driver.js';
+import type { PerfPair, PerfTopology } from '../../../src/cluster/driver.js';
 import { iperf3 } from '../../../src/workloads/tools/iperf3.js';
 import { AgentRrTool } from '../../../src/workloads/tools/agent-rr.js';
 import { pairFor } from '../../../src/workloads/tools/measure.js';
@@ -26,15 +26,20 @@ describe('planted handicap on the local cluster', () => {
     await driver.cleanup();
   });
 
+  const tcp = async (pair: PerfPair, duration: number) => {
+    const t = { protocol: 'TCP', streams: 1, duration, udpRate: '1G' } as const;
+    return iperf3.parse(t, await iperf3.run(driver, pair, t));
+  };
+
   test('a tbf cap at X Mbit/s caps iperf3 near X, and lifting it lifts the cap', async () => {
     const X = 300e6; // far below what one veth carries even on a loaded machine (≥ 1 Gbit/s)
     for (const path of ['same-node', 'cross-node'] as const) {
       const pair = pairFor(topo, path);
       await iperf3.withServer(driver, pair, async () => {
         const lift = await driver.capRate(pair.server, X);
-        const capped = await iperf3.runTcp(driver, pair, { duration: 2, streams: 1 });
+        const capped = await tcp(pair, 2);
         await lift();
-        const free = await iperf3.runTcp(driver, pair, { duration: 1, streams: 1 });
+        const free = await tcp(pair, 1);
         console.log(
           `  ${path}: capped at ${X / 1e6} Mbit/s: ${(capped.bitsPerSecond / 1e6).toFixed(0)} Mbit/s; lifted: ${(free.bitsPerSecond / 1e6).toFixed(0)} Mbit/s`,
         );
