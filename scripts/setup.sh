@@ -22,7 +22,7 @@ cnb_use_node
 
 chart_pkgs=(build-essential libcairo2-dev libpango1.0-dev libjpeg-dev libgif-dev librsvg2-dev)
 # clang builds the eBPF policy engine's program and writer (libbpf-dev); bpftool and llvm inspect them.
-local_pkgs=(iproute2 nftables iperf3 iputils-ping clang llvm libbpf-dev bpftool)
+local_pkgs=(iproute2 nftables iperf3 iputils-ping util-linux clang llvm libbpf-dev bpftool)
 case "$profile" in
   core) pkgs=() ;;
   report) pkgs=("${chart_pkgs[@]}") ;;

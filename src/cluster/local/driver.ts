@@ -12,6 +12,7 @@ import { readFileSync } from 'node:fs';
 import type {
   BackgroundProcess,
   ClusterDriver,
+  CpuPlacement,
   DriverCapabilities,
   ExecOptions,
   ExecResult,
@@ -37,7 +38,9 @@ import { localPolicyEngineOf } from './engines/registry.js';
 import type { PolicyDataplane } from './engines/types.js';
 import { localProfileName, type LocalPolicyEngineName } from '../../scenario/local-profile.js';
 import type { NftPod } from './nft-compile.js';
-import { perfExecTarget, preparePerfTopology } from './perf.js';
+import { BASELINE_NAMESPACE, PERF_NAMESPACE, perfExecTarget, preparePerfTopology } from './perf.js';
+import { capPodIngress } from './rate-cap.js';
+import { run } from './sh.js';
 import { AGENT_PROTOCOLS, localPreflight } from './preflight.js';
 import { LocalTopology, type LocalNetworkMode } from './topology.js';
 
@@ -76,6 +79,9 @@ export class LocalDriver implements ClusterDriver {
   private readonly layoutKeys = new Set<string>();
   private namespaces: Record<string, Labels> = {};
   private created = false;
+  private placement: CpuPlacement | undefined;
+  /** Perf servers started by spawn(), so placePerf can move them. */
+  private perfServers = new Set<{ pid: number; running: () => boolean }>();
 
   constructor(private readonly opts: LocalDriverOptions) {
     this.runId = opts.runId ?? newRunId();
@@ -282,14 +288,48 @@ export class LocalDriver implements ClusterDriver {
     return perf;
   }
 
+  async placePerf(placement: CpuPlacement | undefined, signal?: AbortSignal): Promise<void> {
+    this.placement = placement ? { ...placement } : undefined;
+    if (!placement) return;
+    // Servers run for a whole unit: duet mode moves them when it swaps the candidates' cores.
+    const live = [...this.perfServers].filter((s) => s.running());
+    this.perfServers = new Set(live);
+    await Promise.all(
+      live.map((s) =>
+        run(['taskset', '-a', '-p', '-c', placement.server, String(s.pid)], {
+          signal,
+          allowFail: true,
+          timeoutMs: 10_000,
+        }),
+      ),
+    );
+  }
+
+  capRate(pod: PodHandle, bitsPerSecond: number, signal?: AbortSignal): Promise<() => Promise<void>> {
+    return capPodIngress(this.topology, pod, bitsPerSecond, signal);
+  }
+
+  /** argv under `taskset` when the pod is a perf pod and a placement is set (placePerf). */
+  private pinned(pod: PodHandle, argv: string[]): string[] {
+    if (!isPerfPod(pod) || !this.placement) return argv;
+    const cpus = pod.name === 'client' ? this.placement.client : this.placement.server;
+    return ['taskset', '-c', cpus, ...argv];
+  }
+
   exec(pod: PodHandle, argv: string[], opts?: ExecOptions): Promise<ExecResult> {
     // Baseline "pods" are bare namespaces outside the topology's pods; perfExecTarget maps them.
-    return this.topology.exec(perfExecTarget(this.topology, pod), argv, opts);
+    return this.topology.exec(perfExecTarget(this.topology, pod), this.pinned(pod, argv), opts);
   }
 
   spawn(pod: PodHandle, argv: string[]): Promise<BackgroundProcess> {
     // Starting the process is synchronous; the interface is async for drivers that start it remotely.
-    return Promise.resolve(this.topology.spawn(perfExecTarget(this.topology, pod), argv));
+    const proc = this.topology.spawn(perfExecTarget(this.topology, pod), this.pinned(pod, argv));
+    if (isPerfPod(pod) && pod.name !== 'client') {
+      let running = true;
+      void proc.exited.then(() => (running = false));
+      this.perfServers.add({ pid: proc.pid, running: () => running });
+    }
+    return Promise.resolve(proc);
   }
 
   async cleanup(): Promise<void> {
@@ -303,6 +343,11 @@ export class LocalDriver implements ClusterDriver {
     await this.topology.destroy();
     this.created = false;
   }
+}
+
+/** The perf workloads' pods (and the baseline path's namespaces): the processes placePerf pins. */
+function isPerfPod(pod: PodHandle): boolean {
+  return pod.namespace === PERF_NAMESPACE || pod.namespace === BASELINE_NAMESPACE;
 }
 
 function agentPorts(p: ResolvedPod): AgentPorts {
