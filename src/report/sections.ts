@@ -15,6 +15,7 @@ import { aaSentence } from '../stats/compare-format.js';
 import { comparisonBlocks } from './comparison.js';
 import { COST_CHART_ID, costBlocks } from './cost.js';
 import { isCostMetric } from '../results/cost-metrics.js';
+import { plantedSentence } from './planted.js';
 import { ci, num, params, pct, score, scoreWithInterval } from './format.js';
 import { hasConformance, isCheckReport, labelOf, type ReportModel } from './model.js';
 
@@ -662,6 +663,7 @@ function provenanceBlocks(m: ReportModel): Block[] {
         ['Started', p.startedAt],
         ['Ended', p.endedAt ?? '—'],
         ...(r.analysis?.aa ? [['A/A check', aaSentence(r.analysis.aa)] as Cell[]] : []),
+        ...(r.analysis?.planted ? [['Planted check', plantedSentence(r.analysis.planted)] as Cell[]] : []),
       ],
     });
     const cands = m.candidates.filter((c) => m.runOf.get(c.name) === r.runId);
