@@ -73,8 +73,10 @@ export function checkCaseText(file: string, text: string): CaseCheck {
 /** A step's NetworkPolicy as the API server decodes it (a missing podSelector is the empty one). */
 function withDefaults(a: StepAction): StepAction {
   const np = (o: unknown) => networkPolicySchema.parse(o);
-  if ('create' in a && (a.create.kind ?? 'NetworkPolicy') === 'NetworkPolicy') return { create: np(a.create) };
-  if ('update' in a && (a.update.kind ?? 'NetworkPolicy') === 'NetworkPolicy') return { update: np(a.update) };
+  if ('create' in a && (a.create.kind ?? 'NetworkPolicy') === 'NetworkPolicy')
+    return { create: np(a.create) };
+  if ('update' in a && (a.update.kind ?? 'NetworkPolicy') === 'NetworkPolicy')
+    return { update: np(a.update) };
   return a;
 }
 

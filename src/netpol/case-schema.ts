@@ -111,7 +111,9 @@ export const policyCaseSchema = z.strictObject({
     .array(
       z.strictObject({
         name: z.string().optional(),
-        actions: z.array(z.custom<StepAction>(() => true)).min(1, { error: 'a step needs at least one action' }),
+        actions: z
+          .array(z.custom<StepAction>(() => true))
+          .min(1, { error: 'a step needs at least one action' }),
       }),
     )
     .min(1, { error: 'steps: give at least one step, or leave steps out' })

@@ -42,7 +42,9 @@ export function stepShapeProblems(source: YamlSource, data: unknown): SourceProb
   const out: SourceProblem[] = [];
   data.steps.forEach((step: unknown, i) => {
     if (!isObject(step) || !Array.isArray(step.actions)) return; // the zod shape reports these
-    step.actions.forEach((action: unknown, j) => out.push(...actionProblems(source, action, ['steps', i, 'actions', j])));
+    step.actions.forEach((action: unknown, j) =>
+      out.push(...actionProblems(source, action, ['steps', i, 'actions', j])),
+    );
   });
   return out;
 }
@@ -56,16 +58,25 @@ function actionProblems(source: YamlSource, action: unknown, at: Path): SourcePr
   for (const k of present.filter((x) => !keys.includes(x))) {
     const hint = suggestKey(k, keys);
     out.push(
-      source.problem([...at, k], `unknown action "${k}"${hint ? ` (did you mean "${hint}"?)` : ''}; actions: ${keys.join(', ')}`, {
-        key: k,
-      }),
+      source.problem(
+        [...at, k],
+        `unknown action "${k}"${hint ? ` (did you mean "${hint}"?)` : ''}; actions: ${keys.join(', ')}`,
+        {
+          key: k,
+        },
+      ),
     );
   }
   const known = present.filter((x) => keys.includes(x));
   if (known.length === 0 && out.length === 0)
     return [source.problem(at, `an action needs one of: ${keys.join(', ')}`)];
   if (known.length > 1) {
-    out.push(source.problem(at, `an action has exactly one key; this one has ${known.join(' and ')} (split it into several actions)`));
+    out.push(
+      source.problem(
+        at,
+        `an action has exactly one key; this one has ${known.join(' and ')} (split it into several actions)`,
+      ),
+    );
     return out;
   }
   const key = known[0];
@@ -75,28 +86,41 @@ function actionProblems(source: YamlSource, action: unknown, at: Path): SourcePr
   if (key === 'create' || key === 'update') return [...out, ...objectProblems(source, value, path)];
   const fields = ACTION_FIELDS[key];
   if (!fields) return out;
-  if (!isObject(value)) return [...out, source.problem(path, `${key} takes a map with ${fields.required.join(', ')}`)];
+  if (!isObject(value))
+    return [...out, source.problem(path, `${key} takes a map with ${fields.required.join(', ')}`)];
   const allowed = [...fields.required, ...fields.optional];
   for (const k of Object.keys(value).filter((x) => !allowed.includes(x))) {
     const hint = suggestKey(k, allowed);
-    out.push(source.problem([...path, k], `unknown key "${k}"${hint ? ` (did you mean "${hint}"?)` : ''}`, { key: k }));
+    out.push(
+      source.problem([...path, k], `unknown key "${k}"${hint ? ` (did you mean "${hint}"?)` : ''}`, {
+        key: k,
+      }),
+    );
   }
   for (const k of fields.required)
     if (value[k] === undefined) out.push(source.problem(path, `${key} needs ${k}`));
   const str = (k: string) => {
     const v = value[k];
-    if (v !== undefined && (typeof v !== 'string' || v === '')) out.push(source.problem([...path, k], 'expected a non-empty string'));
+    if (v !== undefined && (typeof v !== 'string' || v === ''))
+      out.push(source.problem([...path, k], 'expected a non-empty string'));
   };
   if (key === 'delete') {
     str('name');
     str('namespace');
     const kind = value.kind ?? 'NetworkPolicy';
     if (!(STEP_OBJECT_KINDS as readonly unknown[]).includes(kind))
-      out.push(source.problem([...path, 'kind'], `unknown kind ${JSON.stringify(kind)}: must be one of ${STEP_OBJECT_KINDS.join(', ')}`));
+      out.push(
+        source.problem(
+          [...path, 'kind'],
+          `unknown kind ${JSON.stringify(kind)}: must be one of ${STEP_OBJECT_KINDS.join(', ')}`,
+        ),
+      );
     else if (kind === 'NetworkPolicy' && value.namespace === undefined)
       out.push(source.problem(path, 'deleting a NetworkPolicy needs its namespace'));
     else if (kind !== 'NetworkPolicy' && value.namespace !== undefined)
-      out.push(source.problem([...path, 'namespace'], `a ${String(kind)} is cluster-scoped: it has no namespace`));
+      out.push(
+        source.problem([...path, 'namespace'], `a ${String(kind)} is cluster-scoped: it has no namespace`),
+      );
     return out;
   }
   if (key === 'setPodLabels' || key === 'removePodLabels') {
@@ -104,7 +128,8 @@ function actionProblems(source: YamlSource, action: unknown, at: Path): SourcePr
     if (typeof value.pod === 'string' && value.pod !== '' && !/^[^/]+\/[^/]+$/.test(value.pod))
       out.push(source.problem([...path, 'pod'], `pod "${value.pod}" must be written namespace/name`));
   } else str('namespace');
-  if (key === 'setPodLabels' || key === 'setNamespaceLabels') out.push(...labelProblems(source, value.labels, [...path, 'labels']));
+  if (key === 'setPodLabels' || key === 'setNamespaceLabels')
+    out.push(...labelProblems(source, value.labels, [...path, 'labels']));
   else out.push(...keyListProblems(source, value.keys, [...path, 'keys']));
   return out;
 }
@@ -115,30 +140,42 @@ function labelProblems(source: YamlSource, labels: unknown, path: Path): SourceP
     return [source.problem(path, 'expected a non-empty map of label keys to values')];
   const out: SourceProblem[] = [];
   for (const [k, v] of Object.entries(labels)) {
-    for (const m of labelKeyProblems(k)) out.push(source.problem([...path, k], `label key "${k}": ${m}`, { key: k }));
-    if (typeof v !== 'string') out.push(source.problem([...path, k], 'a label value must be a string (quote it)'));
-    else for (const m of labelValueProblems(v)) out.push(source.problem([...path, k], `label value "${v}": ${m}`));
+    for (const m of labelKeyProblems(k))
+      out.push(source.problem([...path, k], `label key "${k}": ${m}`, { key: k }));
+    if (typeof v !== 'string')
+      out.push(source.problem([...path, k], 'a label value must be a string (quote it)'));
+    else
+      for (const m of labelValueProblems(v))
+        out.push(source.problem([...path, k], `label value "${v}": ${m}`));
   }
   return out;
 }
 
 function keyListProblems(source: YamlSource, keys: unknown, path: Path): SourceProblem[] {
   if (keys === undefined) return [];
-  if (!Array.isArray(keys) || keys.length === 0) return [source.problem(path, 'expected a non-empty list of label keys')];
+  if (!Array.isArray(keys) || keys.length === 0)
+    return [source.problem(path, 'expected a non-empty list of label keys')];
   const out: SourceProblem[] = [];
   keys.forEach((k: unknown, i) => {
     if (typeof k !== 'string') out.push(source.problem([...path, i], 'expected a label key'));
-    else for (const m of labelKeyProblems(k)) out.push(source.problem([...path, i], `label key "${k}": ${m}`));
+    else
+      for (const m of labelKeyProblems(k)) out.push(source.problem([...path, i], `label key "${k}": ${m}`));
   });
   return out;
 }
 
 /** A created or updated object: its kind, then the API server's checks for that kind. */
 function objectProblems(source: YamlSource, obj: unknown, path: Path): SourceProblem[] {
-  if (!isObject(obj)) return [source.problem(path, 'expected a policy object (NetworkPolicy unless kind says otherwise)')];
+  if (!isObject(obj))
+    return [source.problem(path, 'expected a policy object (NetworkPolicy unless kind says otherwise)')];
   const kind = obj.kind ?? 'NetworkPolicy';
   if (!(STEP_OBJECT_KINDS as readonly unknown[]).includes(kind))
-    return [source.problem([...path, 'kind'], `unknown kind ${JSON.stringify(kind)}: must be one of ${STEP_OBJECT_KINDS.join(', ')}`)];
+    return [
+      source.problem(
+        [...path, 'kind'],
+        `unknown kind ${JSON.stringify(kind)}: must be one of ${STEP_OBJECT_KINDS.join(', ')}`,
+      ),
+    ];
   if (kind === 'NetworkPolicy') {
     const out = validateNetworkPolicy(obj).map((p) => source.problem([...path, ...p.path], p.message));
     const seen = new Set(out.map((p) => p.path.join('.')));

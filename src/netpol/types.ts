@@ -236,10 +236,7 @@ export interface PolicyCase {
 
 /** The kinds of policy object a step can create, update or delete. */
 export type StepObjectKind =
-  | 'NetworkPolicy'
-  | 'ClusterNetworkPolicy'
-  | 'AdminNetworkPolicy'
-  | 'BaselineAdminNetworkPolicy';
+  'NetworkPolicy' | 'ClusterNetworkPolicy' | 'AdminNetworkPolicy' | 'BaselineAdminNetworkPolicy';
 export const STEP_OBJECT_KINDS: readonly StepObjectKind[] = [
   'NetworkPolicy',
   'ClusterNetworkPolicy',
@@ -248,7 +245,8 @@ export const STEP_OBJECT_KINDS: readonly StepObjectKind[] = [
 ];
 
 /** An object a step creates or updates; `kind` says which (absent: NetworkPolicy). */
-export type StepObject = NetworkPolicy | ClusterNetworkPolicy | AdminNetworkPolicy | BaselineAdminNetworkPolicy;
+export type StepObject =
+  NetworkPolicy | ClusterNetworkPolicy | AdminNetworkPolicy | BaselineAdminNetworkPolicy;
 
 /** What names an object to delete: kind (default NetworkPolicy), name, and namespace for a NetworkPolicy. */
 export interface StepObjectRef {

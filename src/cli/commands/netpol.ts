@@ -122,7 +122,7 @@ export function netpolCommands(
     handler: (argv) => {
       const c = loadCaseFile(argv.case);
       out.write(
-        `${argv.case}: valid case "${c.name}" (${c.pods.length} pods, ${c.policies.length} policies${adminTierSummary(c)}, ${c.probes.length} probes${c.steps?.length ? `, ${c.steps.length} steps` : ""})\n`,
+        `${argv.case}: valid case "${c.name}" (${c.pods.length} pods, ${c.policies.length} policies${adminTierSummary(c)}, ${c.probes.length} probes${c.steps?.length ? `, ${c.steps.length} steps` : ''})\n`,
       );
     },
   });
@@ -209,7 +209,8 @@ export function netpolCommands(
         .option('protocol', { type: 'string', default: 'TCP', describe: 'TCP, UDP or SCTP' })
         .option('step', {
           type: 'number',
-          describe: 'a multi-step case: explain the state after step N (0: before any step; default the last)',
+          describe:
+            'a multi-step case: explain the state after step N (0: before any step; default the last)',
         })
         .option('json', { type: 'boolean', default: false, describe: 'print the explanation as JSON' }),
     handler: (argv) => {
@@ -240,7 +241,7 @@ export function netpolCommands(
       }
       if (!probe) throw new InputError('Missing required arguments: from, to, port');
       const c = loadCaseArg(argv.case);
-      const step = argv.step ?? (c.steps?.length ?? 0);
+      const step = argv.step ?? c.steps?.length ?? 0;
       const e = explain(resolveCase(stateAt(c, step)), probe.from, probe.to, probe);
       if (c.steps?.length && !argv.json) out.write(`step ${step} of ${c.steps.length}\n`);
       out.write(argv.json ? `${JSON.stringify(e, null, 2)}\n` : `${formatExplanation(e)}\n`);
@@ -310,7 +311,11 @@ export function netpolCommands(
         const counts = caseStates(c)
           .map((state) => countTruthTable(computeTruthTable(resolveCase(state))))
           .reduce((acc, cur) =>
-            acc.map((p, i) => ({ ...p, allowed: p.allowed + (cur[i]?.allowed ?? 0), total: p.total + (cur[i]?.total ?? 0) })),
+            acc.map((p, i) => ({
+              ...p,
+              allowed: p.allowed + (cur[i]?.allowed ?? 0),
+              total: p.total + (cur[i]?.total ?? 0),
+            })),
           );
         return {
           name: c.name,
