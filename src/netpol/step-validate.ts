@@ -119,7 +119,7 @@ function actionProblems(source: YamlSource, action: unknown, at: Path): SourcePr
       out.push(source.problem(path, 'deleting a NetworkPolicy needs its namespace'));
     else if (kind !== 'NetworkPolicy' && value.namespace !== undefined)
       out.push(
-        source.problem([...path, 'namespace'], `a ${String(kind)} is cluster-scoped: it has no namespace`),
+        source.problem([...path, 'namespace'], `a ${kind as string} is cluster-scoped: it has no namespace`),
       );
     return out;
   }
@@ -225,7 +225,7 @@ export function stepReplayProblems(source: YamlSource, c: PolicyCase): SourcePro
         );
         return;
       }
-      api ??= now as AdminTierApi | null;
+      api ??= now;
     });
   });
   return out;

@@ -16,6 +16,8 @@ import type {
   ExecResult,
   PathKind,
   PerfTopology,
+  HeldFlowRequest,
+  HeldFlows,
   PodHandle,
   ProbeOptions,
   ProbeRequest,
@@ -29,7 +31,8 @@ import type {
   ResolvedCase,
   ResolvedPod,
 } from '../../netpol/types.js';
-import { PodAgent, type AgentPorts } from './agent-client.js';
+import { holdBySource } from '../held-flows.js';
+import { PodAgent, agentMainPath, type AgentPorts } from './agent-client.js';
 import { newRunId } from './names.js';
 import { cycle, itemAt } from '../../util/arrays.js';
 import { NftPolicyDataplane } from './nft-apply.js';
@@ -255,6 +258,20 @@ export class LocalDriver implements ClusterDriver {
       }),
     );
     return results;
+  }
+
+  /** One `agent hold` process per source pod, in its network namespace (docs/policy-change.md). */
+  holdFlows(flows: HeldFlowRequest[], signal?: AbortSignal): Promise<HeldFlows> {
+    if (signal?.aborted) return Promise.reject(signal.reason as Error);
+    return holdBySource(flows, (from, args) => {
+      const pod = this.topology.pod(from);
+      if (!pod || !this.layoutKeys.has(from))
+        throw new Error(`holdFlows: no pod ${from} in the local cluster`);
+      const node = this.opts.nodeBinary ?? process.execPath;
+      return Promise.resolve(
+        this.topology.spawn(pod, [node, this.opts.agentPath ?? agentMainPath(), ...args]),
+      );
+    });
   }
 
   async preparePerf(paths: PathKind[], signal?: AbortSignal): Promise<PerfTopology> {

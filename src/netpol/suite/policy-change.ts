@@ -9,8 +9,7 @@
  * of a namespace. The shape (a case is a list of steps, each a list of actions followed by a probe)
  * follows policy-assistant's generator; the cases are cnibench's own.
  *
- * Probes are TCP and UDP on port 80 (81 where a case changes ports), to keep the group quick: every
- * step probes all 72 ordered pairs.
+ * Probes are the layout's (TCP and UDP on ports 80 and 81); every step probes all 72 ordered pairs.
  */
 import type {
   AdminNetworkPolicy,
@@ -40,7 +39,6 @@ import {
 } from './builders.js';
 import { layoutCase, nsCidr, podCidr, probesFor } from './layout.js';
 
-const PROBES_80: readonly Probe[] = probesFor(['TCP', 'UDP'], [80]);
 const PROBES_80_81: readonly Probe[] = probesFor(['TCP', 'UDP'], [80, 81]);
 
 interface ChangeSpec {
@@ -56,7 +54,6 @@ interface ChangeSpec {
   /** Extra labels on layout namespaces at step 0. */
   namespaceLabels?: Record<string, Record<string, string>>;
   steps: PolicyStep[];
-  probes?: readonly Probe[];
 }
 
 function change(spec: ChangeSpec): PolicyCase {
@@ -65,7 +62,7 @@ function change(spec: ChangeSpec): PolicyCase {
     description: spec.description,
     tags: ['policy-change', ...spec.tags],
     policies: spec.policies ?? [],
-    probes: spec.probes ?? PROBES_80,
+    probes: PROBES_80_81,
   });
   for (const p of c.pods) {
     const extra = spec.podLabels?.[`${p.namespace}/${p.name}`];
@@ -359,7 +356,6 @@ function denyAndAllow(): PolicyCase[] {
       description:
         'x admits everything on any port; the rule is narrowed to port 81, so port 80 turns to deny.',
       tags: ['direction:ingress', 'port:numbered', 'change:update-policy', 'change:allow-to-deny'],
-      probes: PROBES_80_81,
       policies: [policy('allow-any-port', 'x', {}, ingressOnly([ingressRule(undefined, [])]))],
       steps: [
         step(
@@ -1000,7 +996,6 @@ function sequences(): PolicyCase[] {
         'change:allow-to-deny',
         'change:deny-to-allow',
       ],
-      probes: PROBES_80_81,
       policies: [policy('named', 'x', {}, ingressOnly([ingressRule(undefined, [tcp('serve-80-tcp')])]))],
       steps: [
         step(
