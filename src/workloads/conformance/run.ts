@@ -82,6 +82,9 @@ export interface ConformanceOptions {
    * lane drained) and stopped before the next static one, so static cases never run under it.
    */
   load?: ConformanceLoadSource;
+  /** Multi-step cases: hold flows across new denials (default true) and for how long after enforcement (default 1000 ms). */
+  holdFlows?: boolean;
+  heldFlowWindowMs?: number;
 }
 
 /** One case: the model's answer against the dataplane's, round after round until they agree. */

@@ -34,6 +34,8 @@ export interface StepsOptions extends ProbeLoopOptions {
   includeSelf?: boolean;
   /** Throughput runs on the same nodes meanwhile (recorded on each step). */
   underLoad?: boolean;
+  /** Hold flows across new denials; default true. */
+  holdFlows?: boolean;
   /** How long held flows stay open after a change was enforced; default 1000 ms. */
   heldFlowWindowMs?: number;
   /** The agent's send interval on held flows; default 50 ms (the agent's own default). */
@@ -107,7 +109,7 @@ export async function runSteps(
     const newDenials = prevTruth && expected ? changedPairs(prevTruth, expected).length : 0;
     let held: HeldFlows | undefined;
     let heldWhy: string | undefined;
-    if (prevTruth && expected && newDenials > 0) {
+    if (prevTruth && expected && newDenials > 0 && opts.holdFlows !== false) {
       const heldPlan = flowsToHold(prevTruth, expected, pods);
       if (!lane.holdFlows) heldWhy = 'this driver cannot hold flows';
       else if (heldPlan.length > 0) {
