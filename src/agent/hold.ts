@@ -9,7 +9,9 @@
  * echoes instead of closing, serve.ts) and a `ping` line every interval, each echo an answer.
  * UDP: one connected socket per target sending a datagram every interval; each reply is an answer
  * (conntrack sees the flow as established after the first reply, as for any UDP client).
- * Runs until SIGTERM/SIGINT or stdin closes, then prints one JSON line
+ * Prints `{"ready":true}` once every flow has had an answer (`{"ready":false}` if that takes longer than
+ * --ready-timeout-ms), so the harness makes its change only on established flows.
+ * Runs until SIGTERM/SIGINT (stdin is not watched: an exec on a real cluster has none), then prints one JSON line
  *   {"flows":[{"to","port","protocol","established","sent","received","answersAtMs":[...],"error"?,"durationMs"}]}
  * where answersAtMs are times since the start (ms) of every answer, so the harness can align them
  * with the change it made by counting back from the end (clocks need not agree).
@@ -46,6 +48,7 @@ export interface HoldReport {
 const round1 = (x: number) => Math.round(x * 10) / 10;
 
 interface Flow {
+  established(): boolean;
   report(): HoldReport;
   close(): void;
 }
@@ -97,6 +100,7 @@ function holdTcp(t: HoldTarget, intervalMs: number, start: number): Flow {
   );
   sock.connect({ host: t.host, port: t.port });
   return {
+    established: () => r.established,
     report: () => ({ ...r }),
     close: () => {
       clearInterval(timer);
@@ -136,6 +140,7 @@ function holdUdp(t: HoldTarget, intervalMs: number, start: number): Flow {
     timer = setInterval(send, intervalMs);
   });
   return {
+    established: () => r.established,
     report: () => ({ ...r }),
     close: () => {
       clearInterval(timer);
@@ -172,13 +177,33 @@ export function parseHoldTargets(text: string): HoldTarget[] {
   });
 }
 
-/** Opens every flow; the returned function closes them and gives the reports. */
-export function startHolds(targets: HoldTarget[], intervalMs: number): () => HoldReport[] {
+/**
+ * Opens every flow; `onReady` is called once, when all are established (true) or after
+ * `readyTimeoutMs` (false). The returned function closes them and gives the reports.
+ */
+export function startHolds(
+  targets: HoldTarget[],
+  intervalMs: number,
+  onReady: (established: boolean) => void = () => undefined,
+  readyTimeoutMs = 5000,
+): () => HoldReport[] {
   const start = performance.now();
   const flows = targets.map((t) =>
     t.protocol === 'TCP' ? holdTcp(t, intervalMs, start) : holdUdp(t, intervalMs, start),
   );
+  let told = false;
+  const watch = setInterval(
+    () => {
+      const ok = flows.every((f) => f.established());
+      if (told || (!ok && performance.now() - start < readyTimeoutMs)) return;
+      told = true;
+      clearInterval(watch);
+      onReady(ok);
+    },
+    Math.min(20, intervalMs),
+  );
   return () => {
+    clearInterval(watch);
     const durationMs = round1(performance.now() - start);
     const reports = flows.map((f) => ({ ...f.report(), durationMs }));
     for (const f of flows) f.close();
@@ -190,15 +215,22 @@ export async function runHold(args: string[]): Promise<number> {
   const flags = parseFlags('hold', args, {
     targets: { type: 'string' },
     'interval-ms': { type: 'string' },
+    'ready-timeout-ms': { type: 'string' },
   } as const);
   const targets = parseHoldTargets(stringFlag('hold', flags.targets, 'targets'));
   const intervalMs = numberFlag('hold', flags['interval-ms'], 'interval-ms', 50, { positive: true });
-  const finish = startHolds(targets, intervalMs);
+  const readyTimeoutMs = numberFlag('hold', flags['ready-timeout-ms'], 'ready-timeout-ms', 5000, {
+    positive: true,
+  });
+  const finish = startHolds(
+    targets,
+    intervalMs,
+    (ok) => process.stdout.write(`${JSON.stringify({ ready: ok })}\n`),
+    readyTimeoutMs,
+  );
   await new Promise<void>((resolve) => {
     process.once('SIGTERM', resolve);
     process.once('SIGINT', resolve);
-    process.stdin.once('end', resolve);
-    process.stdin.resume();
   });
   process.stdout.write(`${JSON.stringify({ flows: finish() })}\n`);
   return 0;

@@ -40,13 +40,37 @@ export function parseHoldOutput(flows: HeldFlowRequest[], stdout: string, stderr
   });
 }
 
+/** A started hold process, and a stdout watcher for its ready line (stdout text as it arrives). */
+export interface StartedHold {
+  proc: BackgroundProcess;
+  /** Resolves once the process printed its `{"ready":…}` line. */
+  ready: Promise<void>;
+}
+
+/** A ready promise fed by stdout chunks: call `feed` with each chunk. */
+export function readyWatcher(): { ready: Promise<void>; feed: (chunk: string) => void } {
+  let seen = '';
+  let resolve: () => void = () => undefined;
+  const ready = new Promise<void>((r) => (resolve = r));
+  return {
+    ready,
+    feed: (chunk) => {
+      seen += chunk;
+      if (/\{"ready":(true|false)\}/.test(seen)) resolve();
+    },
+  };
+}
+
+/** How long holdBySource waits for the flows to be established (the agent gives up after 5 s itself). */
+const READY_WAIT_MS = 15_000;
+
 /**
- * Starts one hold process per source pod with `start` and gathers their reports on stop(), in
- * request order.
+ * Starts one hold process per source pod with `start`, waits until each says its flows are
+ * established (or gave up), and gathers their reports on stop(), in request order.
  */
 export async function holdBySource(
   flows: HeldFlowRequest[],
-  start: (from: string, args: string[]) => Promise<BackgroundProcess>,
+  start: (from: string, args: string[]) => Promise<StartedHold>,
 ): Promise<HeldFlows> {
   const bySource = new Map<string, number[]>();
   flows.forEach((f, i) => {
@@ -54,12 +78,18 @@ export async function holdBySource(
     list.push(i);
     bySource.set(f.from, list);
   });
-  const running: Array<{ idxs: number[]; proc: BackgroundProcess }> = [];
+  const running: Array<{ idxs: number[]; proc: BackgroundProcess; ready: Promise<void> }> = [];
   try {
     for (const [from, idxs] of bySource) {
       const mine = idxs.map((i) => flows[i] as HeldFlowRequest);
-      running.push({ idxs, proc: await start(from, holdArgs(mine)) });
+      running.push({ idxs, ...(await start(from, holdArgs(mine))) });
     }
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all(running.map((r) => r.ready)),
+      new Promise<void>((r) => (timer = setTimeout(r, READY_WAIT_MS))),
+    ]);
+    clearTimeout(timer);
   } catch (err) {
     await Promise.all(running.map((r) => r.proc.stop().catch(() => undefined)));
     throw err;

@@ -13,6 +13,7 @@ import type { FeatureCell } from '../scoring/types.js';
 import type { Block, Cell } from './blocks.js';
 import { aaSentence } from '../stats/compare-format.js';
 import { comparisonBlocks } from './comparison.js';
+import { policyChangeBlocks } from './policy-change.js';
 import { ci, num, params, pct, score } from './format.js';
 import { hasConformance, isCheckReport, labelOf, type ReportModel } from './model.js';
 
@@ -23,6 +24,7 @@ const STATUS: Record<FeatureCell['status'], string> = {
   unknown: '? unknown',
   'not-measured': 'not measured',
   'not-applicable': 'n/a',
+  observed: '●',
 };
 
 const FIT: Record<string, string> = {
@@ -713,6 +715,7 @@ export function reportBlocks(m: ReportModel): Block[] {
     ...standardsBlocks(m),
     ...conformanceBlocks(m),
     ...adminTierBlocks(m),
+    ...policyChangeBlocks(m),
     ...performanceBlocks(m),
     ...comparisonBlocks(m),
     ...scaleBlocks(m),

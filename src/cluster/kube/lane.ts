@@ -14,7 +14,7 @@ import type {
   ProbeRequest,
   ProbeResult,
 } from '../driver.js';
-import { holdBySource } from '../held-flows.js';
+import { holdBySource, readyWatcher } from '../held-flows.js';
 import { hasAdminTier } from '../../netpol/admin-tier.js';
 import type { AdminTierPolicies, NetworkPolicy, ResolvedCase, ResolvedPod } from '../../netpol/types.js';
 import { KubeAdminTierObjects } from './admin-policies.js';
@@ -101,7 +101,8 @@ export class KubeLane implements CaseLane {
         throw new Error(
           `holdFlows from ${from}: probeMode ${s.config.probeMode} pods have no cnibench agent to hold a flow`,
         );
-      return spawnIn(s, r.handle, ['agent', ...args]);
+      const w = readyWatcher();
+      return spawnIn(s, r.handle, ['agent', ...args], w.feed).then((proc) => ({ proc, ready: w.ready }));
     });
   }
 

@@ -31,7 +31,7 @@ import type {
   ResolvedCase,
   ResolvedPod,
 } from '../../netpol/types.js';
-import { holdBySource } from '../held-flows.js';
+import { holdBySource, readyWatcher } from '../held-flows.js';
 import { PodAgent, agentMainPath, type AgentPorts } from './agent-client.js';
 import { newRunId } from './names.js';
 import { cycle, itemAt } from '../../util/arrays.js';
@@ -268,9 +268,10 @@ export class LocalDriver implements ClusterDriver {
       if (!pod || !this.layoutKeys.has(from))
         throw new Error(`holdFlows: no pod ${from} in the local cluster`);
       const node = this.opts.nodeBinary ?? process.execPath;
-      return Promise.resolve(
-        this.topology.spawn(pod, [node, this.opts.agentPath ?? agentMainPath(), ...args]),
-      );
+      const proc = this.topology.spawn(pod, [node, this.opts.agentPath ?? agentMainPath(), ...args]);
+      const w = readyWatcher();
+      proc.child.stdout.on('data', (d: Buffer | string) => w.feed(String(d)));
+      return Promise.resolve({ proc, ready: w.ready });
     });
   }
 

@@ -74,7 +74,8 @@ export function flowsToHold(before: TruthTable, after: TruthTable, pods: Resolve
   const ip = new Map(pods.map((p) => [p.key, p.ip]));
   const out: HeldFlowRequest[] = [];
   for (const protocol of ['TCP', 'UDP'] as const) {
-    const pair = changedPairs(before, after).find((p) => p.protocol === protocol);
+    // Pod-to-self traffic never leaves the pod: no dataplane can police it (run.ts).
+    const pair = changedPairs(before, after).find((p) => p.protocol === protocol && p.from !== p.to);
     const toIp = pair ? ip.get(pair.to) : undefined;
     if (pair && toIp) out.push({ from: pair.from, to: pair.to, toIp, port: pair.port, protocol });
   }
@@ -114,9 +115,9 @@ export async function runSteps(
       if (!lane.holdFlows) heldWhy = 'this driver cannot hold flows';
       else if (heldPlan.length > 0) {
         try {
+          // Resolves once the flows are established; a few answers more before the change.
           held = await lane.holdFlows(heldPlan, opts.signal);
-          // Long enough for the flows to be established (a few answers) before the change.
-          await sleep(Math.max(300, 6 * (opts.heldFlowIntervalMs ?? 50)), opts.signal);
+          await sleep(4 * (opts.heldFlowIntervalMs ?? 50), opts.signal);
         } catch (err) {
           if (opts.signal?.aborted) throw err;
           heldWhy = (err as Error).message;
