@@ -29,7 +29,14 @@ export function throughputLoad(driver: ClusterDriver, pair: () => Promise<PerfPa
       const loop = iperf3
         .withServer(driver, p, async () => {
           while (!stopper.signal.aborted) {
-            const r = await iperf3.runTcp(driver, p, { duration: 1, streams: 1, signal: stopper.signal });
+            const test = {
+              protocol: 'TCP' as const,
+              streams: 1,
+              duration: 1,
+              udpRate: '',
+              signal: stopper.signal,
+            };
+            const r = iperf3.parse(test, await iperf3.run(driver, p, test));
             gbps.push(Math.round(r.bitsPerSecond / 1e7) / 100);
           }
         })
