@@ -23,7 +23,7 @@ import {
   type PerfArm,
   type PerfRunOptions,
 } from '../workloads/tools/measure.js';
-import type { Progress } from './progress.js';
+import type { Progress } from '../context/progress.js';
 
 /** One candidate's cluster as a workload sees it. */
 export interface WorkloadArm {
