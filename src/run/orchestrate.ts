@@ -7,7 +7,12 @@ import path from 'node:path';
 import { buildPlan, candidateLabel, describeWorkload, type PlanStep } from '../plan/build.js';
 import type { LoadedScenario } from '../scenario/load.js';
 import type { Candidate, Scenario, Workload } from '../scenario/schema.js';
-import { RESULTS_SCHEMA_VERSION, type CandidateResult, type Measurement } from '../results/schema.js';
+import {
+  RESULTS_SCHEMA_VERSION,
+  type CandidateResult,
+  type Measurement,
+  type ResultsFile,
+} from '../results/schema.js';
 import { ResultsStore } from '../results/store.js';
 import { InputError } from '../util/errors.js';
 import {
