@@ -16,6 +16,7 @@ import { comparisonBlocks } from './comparison.js';
 import { COST_CHART_ID, costBlocks } from './cost.js';
 import { isCostMetric } from '../results/cost-metrics.js';
 import { plantedSentence } from './planted.js';
+import { policyChangeBlocks } from './policy-change.js';
 import { ci, num, params, pct, score, scoreWithInterval } from './format.js';
 import { hasConformance, isCheckReport, labelOf, type ReportModel } from './model.js';
 
@@ -26,6 +27,7 @@ const STATUS: Record<FeatureCell['status'], string> = {
   unknown: '? unknown',
   'not-measured': 'not measured',
   'not-applicable': 'n/a',
+  observed: '●',
 };
 
 const FIT: Record<string, string> = {
@@ -794,6 +796,7 @@ export function reportBlocks(m: ReportModel): Block[] {
     ...standardsBlocks(m),
     ...conformanceBlocks(m),
     ...adminTierBlocks(m),
+    ...policyChangeBlocks(m),
     ...performanceBlocks(m),
     ...costBlocks(m),
     ...comparisonBlocks(m),
