@@ -8,14 +8,18 @@ import type { AdminTierCrdState } from '../cluster/kube/admin-policies.js';
 import type { AdminTierApi, Protocol } from '../netpol/types.js';
 import type { Scenario } from '../scenario/schema.js';
 
-export const RESULTS_SCHEMA_VERSION = 2;
+export const RESULTS_SCHEMA_VERSION = 3;
 
 /**
  * Versions this cnibench reads. Version 1 files (written before interleaved blocks and paired
  * baselines) are read as they are: they have no `schedule` or `paired`, so compare reports their
- * absolute figures only. `--resume` continues version-2 runs only.
+ * absolute figures only. Version 2 files recorded the old adaptive rule (a CI-width target per
+ * candidate, `LegacyAdaptiveOutcome`): compare reads their samples as a fixed design (one look).
+ * Version 3 records the sequential design (`AdaptiveOutcome`), the analysis's figure comparisons with
+ * their minimum detectable effect, and A/A counts of figure verdicts. `--resume` continues runs of
+ * the current version only.
  */
-export const READABLE_SCHEMA_VERSIONS: readonly number[] = [1, 2];
+export const READABLE_SCHEMA_VERSIONS: readonly number[] = [1, 2, 3];
 
 /**
  * Summary statistics of one measurement's samples (warm-up samples excluded), as stored in the results
@@ -201,7 +205,7 @@ export interface Measurement {
   /** Warm-up samples: run and kept, excluded from the summary. */
   warmup: number[];
   summary: Summary;
-  adaptive?: AdaptiveOutcome;
+  adaptive?: AdaptiveOutcome | LegacyAdaptiveOutcome;
   /** Block and position of each sample (same index as `samples`); absent in version-1 files. */
   schedule?: SamplePlacement[];
   /** The paired baseline sample of each sample; absent for the baseline path and without a baseline. */
@@ -226,13 +230,33 @@ export interface PairedBaseline {
   samples: number[];
 }
 
-/** How the adaptive rule ended for a measurement (docs/statistics.md, "Adaptive stopping"). */
+/**
+ * How sequential sampling ended for a measurement (docs/statistics.md, "Sequential sampling"). The
+ * design (first look, planned maximum) is what compare needs to read the looks back.
+ */
 export interface AdaptiveOutcome {
+  rule: 'group-sequential';
+  /** First look: the blocks measured before any stop (the scenario's `count`). */
+  minBlocks: number;
+  /** The planned maximum (`adaptive.maxSamples`): information fraction = blocks / maxBlocks. */
+  maxBlocks: number;
+  /** Level the stopping rule decided at (alpha over the unit's comparisons). */
+  alpha: number;
+  /** Blocks measured. */
+  blocks: number;
+  /** Why sampling stopped. */
+  stopped: 'decided' | 'max-blocks' | 'budget' | 'single-candidate';
+  /** Whether this figure's comparisons were all decided when sampling stopped. */
+  decided: boolean;
+  /** The time budget of the workload's blocks, seconds (scenario `repetitions.maxDuration`). */
+  maxDurationSeconds?: number;
+}
+
+/** The old adaptive rule's record (results version 2): each candidate's own CI width. */
+export interface LegacyAdaptiveOutcome {
   targetCiPercent: number;
   maxSamples: number;
-  /** Whether the CI half-width was within the target when sampling stopped. */
   reached: boolean;
-  /** The CI half-width when sampling stopped, % of the compared statistic (absent when not estimable). */
   ciPercent?: number;
 }
 

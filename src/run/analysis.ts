@@ -4,7 +4,7 @@
  * comparisons called better or worse although both candidates are the same.
  */
 import type { ResultsFile, RunAnalysis } from '../results/schema.js';
-import { compareRuns, type CompareReport } from '../stats/results-compare.js';
+import { compareRuns, type CompareReport } from '../compare/results-compare.js';
 
 /** compare's view of one results file, with the scenario's statistics settings. */
 export function compareOwnRun(r: ResultsFile): CompareReport {

@@ -19,6 +19,7 @@ import {
   type PerfArm,
   type PerfRunOptions,
 } from '../workloads/tools/measure.js';
+import { workloadBudget } from '../workloads/sampling.js';
 import type { Progress } from './progress.js';
 
 /** One candidate's cluster as a workload sees it. */
@@ -75,8 +76,11 @@ export async function executeWorkload(
     isDone: ctx.isDone,
     onMeasurement: ctx.onMeasurement,
     onProgress: (line: string) => ctx.progress.info(line),
+    decision: { alpha: s.statistics.alpha, margin: s.statistics.equivalenceMargin / 100 },
   };
   const reps = workloadRepetitions(w, s);
+  // The time budget is the workload's; its units (one per stream count) share it in turn.
+  perfOpts.budget = workloadBudget(reps, w.kind === 'throughput' ? w.streams.length : 1);
   const perfArms = async (paths: PathKind[]): Promise<PerfArm[]> => {
     const out: PerfArm[] = [];
     for (const a of arms) {
