@@ -279,7 +279,10 @@ export interface DriftWarning {
   sentence: string;
 }
 
-/** The A/A check of `cnibench run --aa`: the same candidate twice, so every better/worse is false. */
+/**
+ * The A/A check of `cnibench run --aa`: the same candidate twice, so every better/worse is false.
+ * Counts figure verdicts (one per figure; version 3), not tests.
+ */
 export interface AaCheck {
   /** The scenario candidate that ran twice. */
   candidate: string;
@@ -302,10 +305,38 @@ export interface RunAnalysis {
   adjust: string;
   margin: number;
   driftTolerance: number;
+  /** Comparisons in the family: one per figure and candidate. */
   comparisons: number;
   verdicts: Record<string, number>;
   drift: DriftWarning[];
+  /** One per figure and candidate compared (version 3). */
+  figures?: FigureAnalysis[];
+  /** Level the minimum detectable effects are stated at (alpha / comparisons). */
+  mdeLevel?: number;
   aa?: AaCheck;
+}
+
+/** One figure's comparison as the run's analysis recorded it (docs/statistics.md). */
+export interface FigureAnalysis {
+  measurement: string;
+  candidate: string;
+  against: string;
+  verdict: 'better' | 'worse' | 'equivalent' | 'inconclusive';
+  /** 'paired' (interleaved blocks) or 'unpaired' (separate runs). */
+  design: 'paired' | 'unpaired';
+  basis: 'absolute' | 'normalized';
+  /** Blocks paired. */
+  n: number;
+  /** Geometric-mean ratio − 1 (or mean difference / baseline mean for figures that can be 0). */
+  relativeDifference: number | null;
+  relativeDifferenceCi: [number, number] | null;
+  ciLevel: number;
+  p: number | null;
+  pAdjusted: number | null;
+  /** Smallest relative difference detectable with 80% power at mdeLevel with these samples. */
+  minimumDetectableEffect: number | null;
+  /** Blocks a difference of the margin's size would need (80% power, mdeLevel). */
+  blocksForMargin: number | null;
 }
 
 export interface CandidateResult {
