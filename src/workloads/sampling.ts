@@ -51,8 +51,11 @@ export interface BlockSamplingOptions {
   /** False: exactly `count` blocks even when the repetitions are adaptive (the policy-scale sweep). */
   adaptive?: boolean;
   signal?: AbortSignal;
-  /** Level and equivalence margin of the comparisons (the scenario's statistics); default 0.05, 5%. */
-  decision?: { alpha: number; margin: number };
+  /**
+   * Level and equivalence margin of the comparisons (the scenario's statistics; default 0.05, 5%), and
+   * how many comparisons the run's family will hold (default: this unit's).
+   */
+  decision?: { alpha: number; margin: number; familySize?: number };
   /**
    * When no further block may start (ms since the epoch; the workload's time budget for this unit).
    * The first `count` blocks run regardless.
@@ -141,11 +144,11 @@ export async function collectBlocks(
   const comparisons = driving.length * others.length;
   const alpha = opts.decision?.alpha ?? 0.05;
   const margin = opts.decision?.margin ?? DEFAULT_MARGIN;
-  // The stopping rule asks each comparison to be decided at the level Holm would test the most
-  // significant of the unit's comparisons at (alpha / m): stopping earlier would often leave the
-  // verdict undecided after adjustment. This choice affects when sampling stops, not the validity
-  // of the verdicts (the sequential p-values are valid under any stopping rule).
-  const stopAlpha = alpha / Math.max(1, comparisons);
+  // The stopping rule asks each comparison to be decided at the level Holm tests the most significant
+  // of the run's comparisons at (alpha / m): stopping at alpha would often leave the verdict
+  // undecided after adjustment. This choice affects when sampling stops, not the validity of the
+  // verdicts (the sequential p-values are valid under any stopping rule).
+  const stopAlpha = alpha / Math.max(1, opts.decision?.familySize ?? comparisons);
   const design = { minBlocks: reps.count, maxBlocks: max };
   const decided = (f: FigureSpec): boolean =>
     first !== undefined &&

@@ -34,7 +34,7 @@ export interface PerfRunOptions {
   /** One line per step, for progress output. */
   onProgress?: (message: string) => void;
   /** Level and equivalence margin the sequential stopping rule decides at (scenario statistics). */
-  decision?: { alpha: number; margin: number };
+  decision?: { alpha: number; margin: number; familySize?: number };
   /** The deadline of the next unit's blocks (the workload's time budget, workloads/sampling.ts). */
   budget?: () => number | undefined;
 }
