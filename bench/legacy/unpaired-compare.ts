@@ -10,7 +10,12 @@
  * A lone comparison decides on its raw p-values; `cnibench compare` and the report adjust the p-values
  * of all rows together first (family.ts) and then decide with `decideVerdict`.
  */
-import { bootstrapRelativeDifferenceCi, meanStat, medianStat, type BootstrapOptions } from '../../src/stats/bootstrap.js';
+import {
+  bootstrapRelativeDifferenceCi,
+  meanStat,
+  medianStat,
+  type BootstrapOptions,
+} from '../../src/stats/bootstrap.js';
 import { statisticFor, type FigureStatistic } from '../../src/stats/ci.js';
 import { assertFiniteSamples } from '../../src/stats/errors.js';
 import { medianOf } from '../../src/stats/quantile.js';

@@ -205,14 +205,17 @@ function mdTable(report: CompareReport): string {
         c ? `${c.test}${c.verdict && f.verdictBasis === 'normalized' ? ' (÷ baseline)' : ''}` : '',
         c ? fmtP(c.p) : '',
         c ? fmtP(c.pAdjusted) : '',
-        c?.minimumDetectableEffect != null ? `${(Math.abs(c.minimumDetectableEffect) * 100).toFixed(1)}%` : '',
+        c?.minimumDetectableEffect != null
+          ? `${(Math.abs(c.minimumDetectableEffect) * 100).toFixed(1)}%`
+          : '',
         c?.blocksForMargin != null ? String(c.blocksForMargin) : '',
         stopCell(f.adaptive),
         verdictText(r, f, report),
         notesOf(f).join(' '),
       ]);
     }
-    for (const m of r.missing) lines.push([r.id, rowTitle(r), m, 'not measured', '', '', '', '', '', '', '', '', '']);
+    for (const m of r.missing)
+      lines.push([r.id, rowTitle(r), m, 'not measured', '', '', '', '', '', '', '', '', '']);
   }
   const t = report.tally;
   return [

@@ -289,8 +289,11 @@ function validateSamples(run: CandidateSource): void {
         xs.forEach((x: unknown, k) => {
           const where = `${run.source}: ${field}.${what}[${k}] (${m.id}, candidate ${c.name})`;
           if (typeof x !== 'number' || !Number.isFinite(x))
-            throw new InputError(`${where}: ${x === null ? 'null' : JSON.stringify(x)} is not a finite number`);
-          if (x < 0) throw new InputError(`${where}: ${x} is negative, which a ${m.metric} in ${m.unit} cannot be`);
+            throw new InputError(
+              `${where}: ${x === null ? 'null' : JSON.stringify(x)} is not a finite number`,
+            );
+          if (x < 0)
+            throw new InputError(`${where}: ${x} is negative, which a ${m.metric} in ${m.unit} cannot be`);
         });
       };
       check(m.samples, 'samples');
@@ -488,7 +491,8 @@ function compareSources(runs: readonly CandidateSource[], opts: CompareRunsOptio
       cand: ComparedCandidate,
     ): { samples: number[]; blocks?: number[]; paired: boolean } | null => {
       if (environmentCheck) return { samples: meas.samples, blocks: blocksOf(meas), paired: false };
-      if (pairRatios(meas)) return { samples: meas.paired?.samples ?? [], blocks: blocksOf(meas), paired: true };
+      if (pairRatios(meas))
+        return { samples: meas.paired?.samples ?? [], blocks: blocksOf(meas), paired: true };
       const bm = baselinePath.get(cand.id)?.get(pathlessKey(meas));
       if (!bm) return null;
       summaryOf(bm, cand);
@@ -524,7 +528,8 @@ function compareSources(runs: readonly CandidateSource[], opts: CompareRunsOptio
         c.runId === baseCand.runId && c.source === baseCand.source && meas.schedule && baseM.schedule
           ? 'paired'
           : 'unpaired';
-      const basis: 'absolute' | 'normalized' = design === 'unpaired' && ratios && baseRatios ? 'normalized' : 'absolute';
+      const basis: 'absolute' | 'normalized' =
+        design === 'unpaired' && ratios && baseRatios ? 'normalized' : 'absolute';
       const fcOpts = {
         higherIsBetter: meas.higherIsBetter,
         alpha,
@@ -543,7 +548,9 @@ function compareSources(runs: readonly CandidateSource[], opts: CompareRunsOptio
         const d = compareFigure(baseBaseline, own, {
           ...fcOpts,
           margin: driftTolerance,
-          ...(design === 'paired' && own.blocks && baseBaseline.blocks ? {} : { design: 'unpaired' as const }),
+          ...(design === 'paired' && own.blocks && baseBaseline.blocks
+            ? {}
+            : { design: 'unpaired' as const }),
         });
         const dci = d.relativeDifferenceCi;
         if (dci && (dci[0] > driftTolerance || dci[1] < -driftTolerance)) {
@@ -571,7 +578,11 @@ function compareSources(runs: readonly CandidateSource[], opts: CompareRunsOptio
       if (environmentCheck) return out;
       out.comparison = compareFigure(seriesOf(baseM, baseRatios), seriesOf(meas, ratios), fcOpts);
       out.verdictBasis = basis;
-      family.push({ f: out, name: `${rowTitle(rowInfo)}: ${c.id} vs ${baseline}`, higherIsBetter: meas.higherIsBetter });
+      family.push({
+        f: out,
+        name: `${rowTitle(rowInfo)}: ${c.id} vs ${baseline}`,
+        higherIsBetter: meas.higherIsBetter,
+      });
       return out;
     });
     rows.push({

@@ -56,7 +56,12 @@ function adaptiveCell(f: CandidateFigure): string {
   const a = f.adaptive;
   if (!a) return 'fixed';
   if (!('rule' in a)) return a.reached ? `CI target reached (n=${f.n})` : `CI target not reached (n=${f.n})`;
-  const why = { decided: 'decided', 'max-blocks': 'planned maximum', budget: 'time budget', 'single-candidate': 'one candidate' }[a.stopped];
+  const why = {
+    decided: 'decided',
+    'max-blocks': 'planned maximum',
+    budget: 'time budget',
+    'single-candidate': 'one candidate',
+  }[a.stopped];
   return `${a.blocks} blocks (${a.minBlocks}–${a.maxBlocks}): ${why}`;
 }
 

@@ -75,7 +75,8 @@ export function comparisonsOf(s: Scenario, candidates: number): number {
     if (w.kind === 'throughput') figures += w.streams.length * paths * (w.protocol === 'UDP' ? 3 : 1);
     else if (w.kind === 'latency') figures += paths * (w.mode === 'rr' ? 2 : 1);
     else if (w.kind === 'policy-scale')
-      figures += w.counts.length * w.measure.reduce((n, m) => n + (m === 'rr' ? 2 : m === 'programming' ? 2 : 1), 0);
+      figures +=
+        w.counts.length * w.measure.reduce((n, m) => n + (m === 'rr' ? 2 : m === 'programming' ? 2 : 1), 0);
   }
   return Math.max(1, figures * Math.max(1, candidates - 1));
 }

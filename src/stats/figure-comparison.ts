@@ -181,11 +181,16 @@ export function compareFigure(
       note: `fewer than ${MIN_BLOCKS} ${design === 'paired' ? 'blocks with both candidates' : 'samples a side'}: no test`,
     };
   }
-  const maxBlocks = design === 'paired' ? Math.max(opts.sequential?.maxBlocks ?? 0, first + looks.length - 1) : first;
+  const maxBlocks =
+    design === 'paired' ? Math.max(opts.sequential?.maxBlocks ?? 0, first + looks.length - 1) : first;
   const [lower, upper] = marginBounds(margin, scale, baseMean);
   const tests = looks.map((e) => testsOf(e, lower, upper));
   const lastTests = tests.at(-1);
-  const p = sequentialP(first, maxBlocks, tests.map((t) => t.p));
+  const p = sequentialP(
+    first,
+    maxBlocks,
+    tests.map((t) => t.p),
+  );
   // TOST at level a ⇔ each one-sided test at a ⇔ two-sided boundaries at 2a: seqP over 2·max(p).
   const eqSeq = sequentialP(
     first,
@@ -221,7 +226,9 @@ export function compareFigure(
     blocksForMargin: need,
   };
   let note =
-    final.se > 0 ? undefined : 'no variation between blocks: the noise cannot be estimated, so there is no test';
+    final.se > 0
+      ? undefined
+      : 'no variation between blocks: the noise cannot be estimated, so there is no test';
   // The look with the strongest evidence must point the way the final estimate does; else the
   // significance and the direction shown could disagree, and no direction is claimed.
   let strongest = -1;

@@ -94,7 +94,10 @@ export function welchEstimate(a: readonly number[], b: readonly number[]): Estim
   const va = sampleVariance([...a]) / a.length;
   const vb = sampleVariance([...b]) / b.length;
   const se = Math.sqrt(va + vb);
-  const df = se === 0 ? a.length + b.length - 2 : (va + vb) ** 2 / (va ** 2 / (a.length - 1) + vb ** 2 / (b.length - 1));
+  const df =
+    se === 0
+      ? a.length + b.length - 2
+      : (va + vb) ** 2 / (va ** 2 / (a.length - 1) + vb ** 2 / (b.length - 1));
   return { estimate: mean([...b]) - mean([...a]), se, df, n: Math.min(a.length, b.length) };
 }
 
@@ -113,7 +116,8 @@ export interface Tests {
  * so there is no test (null): constant samples never give p = 0.
  */
 export function testsOf(e: Estimate | null, lower: number, upper: number): Tests {
-  if (!e || !(e.se > 0) || !Number.isFinite(e.se)) return { p: null, pEquivalence: null, pLower: null, pUpper: null };
+  if (!e || !(e.se > 0) || !Number.isFinite(e.se))
+    return { p: null, pEquivalence: null, pLower: null, pUpper: null };
   const t = e.estimate / e.se;
   const p = Math.min(1, 2 * (1 - tCdf(Math.abs(t), e.df)));
   const pLower = 1 - tCdf((e.estimate - lower) / e.se, e.df);

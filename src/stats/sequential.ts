@@ -151,7 +151,9 @@ export function nominalLevels(first: number, last: number, maxBlocks: number, le
   if (!v) {
     const looks: number[] = [];
     for (let n = first; n <= max; n++) looks.push(n);
-    v = zBoundaries(looks, max, level * T_APPROXIMATION_FACTOR).map((c) => (c >= NO_BOUNDARY ? 0 : 2 * upper(c)));
+    v = zBoundaries(looks, max, level * T_APPROXIMATION_FACTOR).map((c) =>
+      c >= NO_BOUNDARY ? 0 : 2 * upper(c),
+    );
     if (cache.size > 20_000) cache.clear();
     cache.set(key, v);
   }
@@ -172,11 +174,7 @@ const LEVELS = levelGrid();
  * boundary. Valid under any stopping rule: P(p ≤ a) = P(some look crosses at level a) ≤ a. With one
  * look it is the nominal p itself.
  */
-export function sequentialP(
-  first: number,
-  maxBlocks: number,
-  p: readonly (number | null)[],
-): number | null {
+export function sequentialP(first: number, maxBlocks: number, p: readonly (number | null)[]): number | null {
   if (p.length === 0 || p.every((x) => x === null)) return null;
   const last = first + p.length - 1;
   if (p.length === 1 && last >= maxBlocks) return p[0] ?? null;

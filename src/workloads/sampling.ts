@@ -188,7 +188,11 @@ export async function collectBlocks(
     }
     // The next block would likely end after the deadline: its duration is guessed from the mean so far.
     const perBlock = (now() - started) / blocks;
-    if (opts.deadline !== undefined && blocks < max && now() + Math.max(perBlock, now() - blockStart) > opts.deadline) {
+    if (
+      opts.deadline !== undefined &&
+      blocks < max &&
+      now() + Math.max(perBlock, now() - blockStart) > opts.deadline
+    ) {
       stopped = 'budget';
       break;
     }
@@ -220,7 +224,11 @@ export async function collectBlocks(
  * The time budget of one workload's blocks, shared by its units in turn: each unit may use the
  * budget left divided by the units left (a unit that stops early leaves time to the next).
  */
-export function workloadBudget(reps: Repetitions, units: number, now: () => number = Date.now): () => number | undefined {
+export function workloadBudget(
+  reps: Repetitions,
+  units: number,
+  now: () => number = Date.now,
+): () => number | undefined {
   if (!reps.maxDuration || !reps.adaptive) return () => undefined;
   const total = durationSeconds(reps.maxDuration) * 1000;
   let start: number | undefined;

@@ -17,7 +17,13 @@ import { syntheticMeasurement, syntheticResults } from '../stats/fixtures.js';
 type Kind = 'rate' | 'latency';
 
 /** A measurement measured in blocks 0…n−1 (one sample per block), with optional paired baselines. */
-function blocked(id: string, kind: Kind, samples: number[], paired?: number[], pathKind = 'cross-node'): Measurement {
+function blocked(
+  id: string,
+  kind: Kind,
+  samples: number[],
+  paired?: number[],
+  pathKind = 'cross-node',
+): Measurement {
   const rate = kind === 'rate';
   return {
     ...syntheticMeasurement({
@@ -64,8 +70,14 @@ describe('issue 18 defects', () => {
   test('3: one comparison per figure enters the family, even with paired baselines', () => {
     const base = [10, 10.2, 9.9, 10.1, 10, 9.8];
     const rep = report(
-      [blocked('f', 'rate', [9, 9.1, 8.9, 9.2, 9, 8.8], base), blocked('g', 'latency', [40, 41, 39, 40, 42, 40], base)],
-      [blocked('f', 'rate', [8, 8.1, 7.9, 8.2, 8, 7.8], base), blocked('g', 'latency', [44, 45, 43, 44, 46, 44], base)],
+      [
+        blocked('f', 'rate', [9, 9.1, 8.9, 9.2, 9, 8.8], base),
+        blocked('g', 'latency', [40, 41, 39, 40, 42, 40], base),
+      ],
+      [
+        blocked('f', 'rate', [8, 8.1, 7.9, 8.2, 8, 7.8], base),
+        blocked('g', 'latency', [44, 45, 43, 44, 46, 44], base),
+      ],
     );
     assert.equal(rep.comparisons, 2);
   });
@@ -96,7 +108,7 @@ describe('issue 18 defects', () => {
     const z = normals(6);
     let covered = 0;
     let aaExcludes = 0;
-    const runs = 400;
+    const runs = 250;
     let level = 0;
     for (let r = 0; r < runs; r++) {
       const blocks = Array.from({ length: 6 }, () => 0.1 * z());
@@ -104,9 +116,13 @@ describe('issue 18 defects', () => {
       const a = blocks.map((e) => 10 * Math.exp(e + 0.07 * z()));
       const b = blocks.map((e) => 10 * truth * Math.exp(e + 0.07 * z()));
       const aa = blocks.map((e) => 10 * Math.exp(e + 0.07 * z()));
-      const rep = report([blocked('f', 'rate', a), blocked('g', 'rate', a)], [blocked('f', 'rate', b), blocked('g', 'rate', aa)], {
-        adjust: 'holm',
-      });
+      const rep = report(
+        [blocked('f', 'rate', a), blocked('g', 'rate', a)],
+        [blocked('f', 'rate', b), blocked('g', 'rate', aa)],
+        {
+          adjust: 'holm',
+        },
+      );
       const c = fig(rep, 'f')?.comparison;
       const ci = c?.relativeDifferenceCi;
       assert.ok(c && ci);
@@ -154,7 +170,10 @@ describe('issue 18 defects', () => {
     const two = report([blocked('f', 'rate', [10, 10])], [blocked('f', 'rate', [11, 11])]);
     assert.equal(fig(two, 'f')?.verdict, 'inconclusive');
     assert.equal(fig(two, 'f')?.comparison?.p, null);
-    const flat = report([blocked('f', 'rate', [10, 10, 10, 10, 10])], [blocked('f', 'rate', [11, 11, 11, 11, 11])]);
+    const flat = report(
+      [blocked('f', 'rate', [10, 10, 10, 10, 10])],
+      [blocked('f', 'rate', [11, 11, 11, 11, 11])],
+    );
     assert.equal(fig(flat, 'f')?.verdict, 'inconclusive');
     assert.match(fig(flat, 'f')?.comparison?.note ?? '', /noise cannot be estimated/);
   });
@@ -186,13 +205,19 @@ describe('issue 18 defect 10: impossible samples are bad input (exit 2) naming f
     const file = write('negative', -5.1);
     const r = await cli(['compare', file]);
     assert.equal(r.code, 2, r.stderr);
-    assert.match(r.stderr, /negative\.json: candidates\[1\]\.measurements\[0\]\.samples\[1\] .*-5\.1 is negative/);
+    assert.match(
+      r.stderr,
+      /negative\.json: candidates\[1\]\.measurements\[0\]\.samples\[1\] .*-5\.1 is negative/,
+    );
   });
 
   test('a null sample (NaN written by JSON)', async () => {
     const file = write('null', null);
     const r = await cli(['compare', file]);
     assert.equal(r.code, 2, r.stderr);
-    assert.match(r.stderr, /null\.json: candidates\[1\]\.measurements\[0\]\.samples\[1\] .*null is not a finite number/);
+    assert.match(
+      r.stderr,
+      /null\.json: candidates\[1\]\.measurements\[0\]\.samples\[1\] .*null is not a finite number/,
+    );
   });
 });

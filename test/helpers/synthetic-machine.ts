@@ -28,7 +28,12 @@ export interface MachineNoise {
 }
 
 /** Per-run CV ≈ 13%: √(0.10² + 0.07² + 0.05²/2) ≈ 0.127. */
-export const THIS_MACHINE: MachineNoise = { blockSd: 0.1, runSd: 0.07, driftAmplitude: 0.05, driftPeriod: 40 };
+export const THIS_MACHINE: MachineNoise = {
+  blockSd: 0.1,
+  runSd: 0.07,
+  driftAmplitude: 0.05,
+  driftPeriod: 40,
+};
 
 /** A seeded standard normal generator (Box–Muller on the project's PRNG). */
 export function normals(seed: number): () => number {

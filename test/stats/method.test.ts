@@ -78,7 +78,9 @@ describe('sequential stopping rule on seeded synthetic data', () => {
         reps: { count: 6, warmup: 0, adaptive: false },
         seed,
       });
-      const ps = old.measurements.a.map((m, i) => welchTTest(m.samples, old.measurements.b[i]?.samples ?? []).p);
+      const ps = old.measurements.a.map(
+        (m, i) => welchTTest(m.samples, old.measurements.b[i]?.samples ?? []).p,
+      );
       oldRight += adjustPValues(ps, 'holm').filter((p) => p !== null && p < 0.05).length;
     }
     assert.equal(newWrong, 0, 'never the wrong sign');

@@ -85,7 +85,10 @@ describe('collectBlocks', () => {
   test('sequential: stops once the comparison is decided (a clear 20% difference), not before count', async () => {
     // b is 20% above a in every block, with 2% noise: decided after the first look.
     const noise = [1, 1.02, 0.98, 1.01, 0.99, 1, 1.02, 0.98, 1.01, 0.99];
-    const { turn, calls } = sequences({ a: [50, ...noise.map((x) => 10 * x)], b: [50, ...noise.map((x, i) => 12 * x * (i % 2 ? 1.01 : 0.99))] });
+    const { turn, calls } = sequences({
+      a: [50, ...noise.map((x) => 10 * x)],
+      b: [50, ...noise.map((x, i) => 12 * x * (i % 2 ? 1.01 : 0.99))],
+    });
     const r = await collectBlocks({
       unit: 'u',
       arms: ['a', 'b'],
@@ -165,7 +168,11 @@ describe('collectBlocks', () => {
 
   test('workloadBudget: the units of a workload share its time in turn', () => {
     let t = 0;
-    const next = workloadBudget({ count: 3, warmup: 0, adaptive: { maxSamples: 10 }, maxDuration: '90s' }, 3, () => t);
+    const next = workloadBudget(
+      { count: 3, warmup: 0, adaptive: { maxSamples: 10 }, maxDuration: '90s' },
+      3,
+      () => t,
+    );
     assert.equal(next(), 30_000);
     t = 10_000; // the first unit stopped early: the rest share what is left
     assert.equal(next(), 10_000 + 40_000);
