@@ -335,7 +335,7 @@ export async function runScs0219Check(opts: CheckOptions, io: CheckIo): Promise<
         }
         progress.done();
       } catch (err) {
-        if (guard.signal.aborted) throw err;
+        if (await guard.failedByInterrupt()) throw err;
         const message = messageOf(err);
         outcome.error = message;
         progress.warn(`${group.id} stopped: ${message}`);

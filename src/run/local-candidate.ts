@@ -7,7 +7,7 @@ import { LocalDriver } from '../cluster/local/driver.js';
 import type { Candidate, LocalClusterConfig } from '../scenario/schema.js';
 import { shortRunId, type ResultsStore } from '../results/store.js';
 import { PROJECT_ROOT } from '../util/version.js';
-import { candidateCluster, type CandidateCluster } from './cluster-handle.js';
+import { candidateCluster, once, type CandidateCluster } from './cluster-handle.js';
 import type { Progress } from './progress.js';
 import { claimRun, sweepDeadRuns } from './run-registry.js';
 
@@ -54,9 +54,9 @@ export async function openLocalCandidate(
   const handle = candidateCluster(driver, [process.execPath, agentPath], async () => {});
   return {
     ...handle,
-    async close() {
+    close: once(async () => {
       await handle.close();
       release();
-    },
+    }),
   };
 }

@@ -19,7 +19,8 @@ export interface LoadedScenario {
 }
 
 export function loadScenario(file: string, text?: string): LoadedScenario {
-  const { value } = loadYamlFile(file, scenarioSchema, checkScenario, text);
+  // A null field is read as left out (its default applies), as every validator of cnibench reads it.
+  const { value } = loadYamlFile(file, scenarioSchema, checkScenario, text, { nullAsAbsent: true });
   return { file, scenario: value };
 }
 

@@ -6,7 +6,8 @@ import path from 'node:path';
 import { renderReports } from '../../src/report/render.js';
 import { chromium } from '../helpers/chromium.js';
 import { PROJECT_ROOT } from '../../src/util/version.js';
-import { syntheticLocal, syntheticTwoCni } from '../scoring/synthetic.js';
+import { syntheticLocal, syntheticScheduledLocal, syntheticTwoCni } from '../scoring/synthetic.js';
+import { seededRandom } from '../../src/stats/prng.js';
 import type { ReportJson } from '../../src/report/json.js';
 import { must } from '../helpers/must.js';
 
@@ -175,6 +176,40 @@ describe('renderReports on the local reference profiles', () => {
         json.scoring.candidates.map((c: { name: string }) => c.name),
         ['routed@synthetic-run', 'vxlan@synthetic-run', 'routed@second-run', 'vxlan@second-run'],
       );
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+
+  test('candidates the measurements cannot separate: no winner, the difference with its interval', async () => {
+    const out = mkdtempSync(path.join(tmpdir(), 'cnibench-report-'));
+    try {
+      // SYNTHETIC: the same level with ±25 % independent noise, 6 blocks: a difference of a few
+      // percent that the data cannot separate.
+      const rand = seededRandom(11);
+      const noisy = (scale: number) => Array.from({ length: 6 }, () => scale * 10 * (0.75 + 0.5 * rand()));
+      const res = syntheticScheduledLocal(
+        noisy(1),
+        noisy(0.97),
+        Array.from({ length: 6 }, () => 20),
+      );
+      await renderReports([res], {
+        outDir: out,
+        formats: ['md', 'json'],
+        charts: false,
+        facts: null,
+        now: NOW,
+      });
+      const json = JSON.parse(readFileSync(path.join(out, 'report.json'), 'utf8')) as ReportJson;
+      assert.equal(json.summary.winner, null);
+      const sep = must(json.summary.separation, 'separation');
+      assert.equal(sep.separated, false);
+      assert.ok(sep.untiedInterval.lo <= 0 && sep.untiedInterval.hi >= 0);
+      assert.ok(sep.untiedInterval.hi > sep.untiedInterval.lo, 'untied: the medians could differ either way');
+      const md = readFileSync(path.join(out, 'report.md'), 'utf8');
+      assert.match(md, /No (winner|best reference profile): .* are not separated/);
+      assert.match(md, /Measurement uncertainty: over 400 block-bootstrap replicates/);
+      assert.doesNotMatch(md, /Best reference profile \(a rehearsal/);
     } finally {
       rmSync(out, { recursive: true, force: true });
     }

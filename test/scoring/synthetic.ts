@@ -259,3 +259,23 @@ export function syntheticLocal(): ResultsFile {
     { cluster: { kind: 'local' } },
   );
 }
+
+/**
+ * The two local profiles with one cross-node throughput sample per interleaved block: candidate
+ * samples `a` and `b`, a shared `baseline`; every sample in its own block (0, 1, …).
+ */
+export function syntheticScheduledLocal(a: number[], b: number[], baseline: number[]): ResultsFile {
+  const res = syntheticLocal();
+  const scheduled = (path: PathKind, samples: number[]): Measurement => ({
+    ...tput(path, 1, samples),
+    id: `throughput/tcp/streams=1/${path}`,
+    schedule: samples.map((_, block) => ({ block, position: 0 })),
+  });
+  const [routed, vxlan] = res.candidates;
+  if (!routed || !vxlan) throw new Error('syntheticLocal has two candidates');
+  res.candidates = [
+    { ...routed, measurements: [scheduled('baseline', baseline), scheduled('cross-node', a)] },
+    { ...vxlan, measurements: [scheduled('baseline', baseline), scheduled('cross-node', b)] },
+  ];
+  return res;
+}
