@@ -110,10 +110,12 @@ describe('collectBlocks', () => {
     // one samples on until the comparison is decided (here: equivalent) or the maximum is reached.
     const vals = [40, 40.4, 39.8, 40.2, 39.9, 40.1, 40.3, 39.7, 40, 40.2];
     const { turn } = sequences({ a: vals, b: [...vals].reverse() });
+    // The old scenario field is passed along: the old rule stopped on it, the new one ignores it.
+    const adaptive = { maxSamples: 10, targetCiPercent: 5 } as { maxSamples: number };
     const r = await collectBlocks({
       unit: 'u',
       arms: ['a', 'b'],
-      reps: { count: 3, warmup: 0, adaptive: { maxSamples: 10 } },
+      reps: { count: 3, warmup: 0, adaptive },
       seed: 1,
       figures: [{ id: 'x', statistic: 'median', adaptive: true }],
       turn,
