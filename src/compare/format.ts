@@ -19,21 +19,41 @@ function valueCell(unit: string, v: { value: number; ci: [number, number] | null
   return `${fmtNumber(v.value)}${ci}${unit ? ` ${unit}` : ''}`;
 }
 
+/** Three significant digits: the terminal table's numbers. */
+function short(x: number): string {
+  if (!Number.isFinite(x)) return String(x);
+  const a = Math.abs(x);
+  if (a >= 1e5 || (a > 0 && a < 1e-3)) return x.toExponential(1);
+  return String(Number(x.toPrecision(3)));
+}
+
+function shortValue(v: { value: number; ci: [number, number] | null }): string {
+  return `${short(v.value)}${v.ci ? ` [${short(v.ci[0])}, ${short(v.ci[1])}]` : ''}`;
+}
+
+/** A relative difference for the terminal: ±12.3%, or ">+999%" beyond what a table needs. */
+function pct(x: number): string {
+  if (x > 9.99) return '>+999%';
+  if (Math.abs(x) >= 0.1) return `${x > 0 ? '+' : ''}${(x * 100).toFixed(0)}%`;
+  return fmtPercent(x);
+}
+
 function deltaCell(report: CompareReport, r: CompareRow, f: CandidateFigure): string {
   if (f.candidate === report.baseline) return '(baseline)';
   const c = f.comparison;
   if (!c) return r.environmentCheck ? '' : 'n/a';
   if (c.relativeDifference === null) return 'n/a';
   const ci = c.relativeDifferenceCi;
-  return `${fmtPercent(c.relativeDifference)}${ci ? ` [${fmtPercent(ci[0])}, ${fmtPercent(ci[1])}]` : ''}`;
+  return `${pct(c.relativeDifference)}${ci ? ` [${pct(ci[0])}, ${pct(ci[1])}]` : ''}`;
 }
 
 /** "±8.1% / 23": the smallest difference the samples could show, and blocks the margin would need. */
 function mdeCell(f: CandidateFigure): string {
   const c = f.comparison;
   if (!c || c.minimumDetectableEffect === null) return '';
-  const need = c.blocksForMargin === null ? '' : ` / ${c.blocksForMargin}`;
-  return `${(Math.abs(c.minimumDetectableEffect) * 100).toFixed(1)}%${need}`;
+  const need = c.blocksForMargin === null ? ' / >10k' : ` / ${c.blocksForMargin}`;
+  const mde = Math.abs(c.minimumDetectableEffect);
+  return `${mde > 9.99 ? '>999%' : `${(mde * 100).toFixed(mde >= 0.1 ? 0 : 1)}%`}${need}`;
 }
 
 function stopCell(a: AdaptiveOutcome | LegacyAdaptiveOutcome | undefined): string {
@@ -58,12 +78,10 @@ function header(report: CompareReport): string[] {
   return [
     'figure',
     'candidate',
-    'n',
     'value [95% CI]',
     `Δ vs ${report.baseline} [${level}% CI]`,
-    `p adj.`,
+    'p adj',
     'MDE / blocks',
-    'stop',
     'verdict',
   ];
 }
@@ -82,16 +100,14 @@ function tableRows(report: CompareReport, footnotes: string[]): string[][] {
       out.push([
         r.id,
         f.candidate,
-        String(f.n),
-        valueCell(r.unit, f),
+        shortValue(f),
         deltaCell(report, r, f),
         f.comparison ? fmtP(f.comparison.pAdjusted) : '',
         mdeCell(f),
-        stopCell(f.adaptive),
         [verdictText(r, f, report), ...marks].filter(Boolean).join(' '),
       ]);
     }
-    for (const m of r.missing) out.push([r.id, m, '0', 'not measured', '', '', '', '', '']);
+    for (const m of r.missing) out.push([r.id, m, 'not measured', '', '', '', '']);
   }
   return out;
 }
@@ -111,7 +127,7 @@ export function methodLines(report: CompareReport): string[] {
   return [
     `Baseline candidate: ${report.baseline}. One comparison per figure: candidates measured in the same run's interleaved blocks are compared block by block (paired t on log ratios, looks after every block with group-sequential boundaries); candidates from separate runs by Welch's t on the per-turn ratios to their paired baseline.`,
     `Verdicts use p-values adjusted over all ${report.comparisons} comparisons (${ADJUST_LABELS[report.adjust]}) at alpha ${report.alpha}: better/worse when the difference is significant, equivalent when its ${level}% interval lies inside the ±${(report.margin * 100).toFixed(1)}% margin (two one-sided tests), inconclusive otherwise. Δ is the geometric-mean ratio − 1.`,
-    `MDE: the smallest difference these samples detect with 80% power at alpha/${report.comparisons}; blocks: how many the ±${(report.margin * 100).toFixed(1)}% margin would need.`,
+    `MDE: the smallest difference these samples detect with 80% power at alpha/${report.comparisons}; blocks: how many the ±${(report.margin * 100).toFixed(1)}% margin would need. Values in the figure's unit (see the id); samples, units and sampling in --output md|json.`,
   ];
 }
 

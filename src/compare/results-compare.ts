@@ -397,10 +397,11 @@ interface CandidateSource {
 }
 
 /** The sequential design a measurement was sampled with (absent: a fixed number of blocks). */
-function sequentialDesignOf(m: Measurement): SequentialDesign | undefined {
+function sequentialDesignOf(m: Measurement): (SequentialDesign & { final: boolean }) | undefined {
   const a = m.adaptive;
   if (!a || !('rule' in a)) return undefined;
-  return { minBlocks: a.minBlocks, maxBlocks: a.maxBlocks };
+  // Stopped by the budget or at the maximum: not by the data, so the last look spends what is left.
+  return { minBlocks: a.minBlocks, maxBlocks: a.maxBlocks, final: a.stopped !== 'decided' };
 }
 
 function blocksOf(m: Measurement): number[] | undefined {

@@ -49,8 +49,12 @@ export interface FigureComparisonOptions {
   /** Equivalence margin, fraction. */
   margin: number;
   design: Design;
-  /** Sequential design of the paired looks; absent: one look (fixed number of blocks). */
-  sequential?: SequentialDesign;
+  /**
+   * Sequential design of the paired looks; absent: one look (fixed number of blocks). `final`: the
+   * sampling ended for a reason that is not the data (time budget, planned maximum), so the last look
+   * spends the rest of the level.
+   */
+  sequential?: SequentialDesign & { final?: boolean };
   /** Level the minimum detectable effect is stated at (default alpha). */
   mdeLevel?: number;
 }
@@ -183,6 +187,7 @@ export function compareFigure(
   }
   const maxBlocks =
     design === 'paired' ? Math.max(opts.sequential?.maxBlocks ?? 0, first + looks.length - 1) : first;
+  const lastSpends = opts.sequential?.final === true;
   const [lower, upper] = marginBounds(margin, scale, baseMean);
   const tests = looks.map((e) => testsOf(e, lower, upper));
   const lastTests = tests.at(-1);
@@ -190,22 +195,25 @@ export function compareFigure(
     first,
     maxBlocks,
     tests.map((t) => t.p),
+    lastSpends,
   );
   // TOST at level a ⇔ each one-sided test at a ⇔ two-sided boundaries at 2a: seqP over 2·max(p).
   const eqSeq = sequentialP(
     first,
     maxBlocks,
     tests.map((t) => (t.pEquivalence === null ? null : Math.min(1, 2 * t.pEquivalence))),
+    lastSpends,
   );
   const pEquivalence = eqSeq === null ? null : eqSeq / 2;
   const lastLook = first + looks.length - 1;
   // Repeated CI at the final look: two-sided level 1 − ν(2α), the interval TOST at α reads.
-  const nu2 = nominalLevels(first, lastLook, maxBlocks, Math.min(0.999, 2 * alpha)).at(-1) ?? 2 * alpha;
+  const nu2 =
+    nominalLevels(first, lastLook, maxBlocks, Math.min(0.999, 2 * alpha), lastSpends).at(-1) ?? 2 * alpha;
   const ciLevel = 1 - nu2;
   const ci = final.se > 0 ? ciOf(final, ciLevel) : null;
   const rel = relative(final.estimate, scale, baseMean);
   const relCi = ci ? ([relative(ci[0], scale, baseMean), relative(ci[1], scale, baseMean)] as const) : null;
-  const mdeNu = nominalLevels(first, lastLook, maxBlocks, mdeLevel).at(-1) ?? mdeLevel;
+  const mdeNu = nominalLevels(first, lastLook, maxBlocks, mdeLevel, lastSpends).at(-1) ?? mdeLevel;
   const mdeRaw = final.se > 0 ? detectable(final.se, final.df, Math.max(mdeNu, 1e-12)) : null;
   const mde = mdeRaw === null ? null : relative(mdeRaw, scale, baseMean);
   const marginEffect = scale === 'log' ? Math.log(1 + margin) : margin * Math.abs(baseMean);

@@ -66,14 +66,19 @@ function phi(x: number): number {
  * Two-sided z boundaries c_k of looks at information n_k (blocks), spending `level` with the
  * O'Brien–Fleming-like function over t_k = n_k / maxBlocks.
  */
-export function zBoundaries(looks: readonly number[], maxBlocks: number, level: number): number[] {
+export function zBoundaries(
+  looks: readonly number[],
+  maxBlocks: number,
+  level: number,
+  spendRestAtLast = false,
+): number[] {
   const out: number[] = [];
   // Sub-density of S = Z·√n on the continuation region of the previous look (grid points x, weights w).
   let dens: { x: number[]; w: number[]; f: number[] } | null = null;
   let prevN = 0;
   let spent = 0;
-  for (const n of looks) {
-    const total = obfSpending(n / maxBlocks, level);
+  for (const [k, n] of looks.entries()) {
+    const total = spendRestAtLast && k === looks.length - 1 ? level : obfSpending(n / maxBlocks, level);
     const inc = Math.max(0, total - spent);
     const sd = Math.sqrt(n);
     let c: number;
@@ -142,10 +147,31 @@ export function looksOf(design: SequentialDesign, blocks: number): number[] {
  * the levels of a design are computed once up to its maximum and any run stopped earlier reads a
  * prefix. Looks beyond the planned maximum make that the new maximum.
  */
-export function nominalLevels(first: number, last: number, maxBlocks: number, level: number): number[] {
+export function nominalLevels(
+  first: number,
+  last: number,
+  maxBlocks: number,
+  level: number,
+  final = false,
+): number[] {
   if (last < first) return [];
   const max = Math.max(maxBlocks, last);
-  if (first === last && last === max) return [level];
+  if (first === last && (last === max || final)) return [level];
+  if (final && last < max) {
+    // Sampling ended before the planned maximum for a reason that is not the data (the time budget):
+    // the earlier looks keep the boundaries they were tested at, and the last one spends what is left.
+    const key = `${level}|${first}|${max}|final${last}`;
+    let v = cache.get(key);
+    if (!v) {
+      const looks: number[] = [];
+      for (let n = first; n <= last; n++) looks.push(n);
+      v = zBoundaries(looks, max, level * T_APPROXIMATION_FACTOR, true).map((c) =>
+        c >= NO_BOUNDARY ? 0 : 2 * upper(c),
+      );
+      cache.set(key, v);
+    }
+    return v;
+  }
   const key = `${level}|${first}|${max}`;
   let v = cache.get(key);
   if (!v) {
@@ -174,12 +200,17 @@ const LEVELS = levelGrid();
  * boundary. Valid under any stopping rule: P(p ≤ a) = P(some look crosses at level a) ≤ a. With one
  * look it is the nominal p itself.
  */
-export function sequentialP(first: number, maxBlocks: number, p: readonly (number | null)[]): number | null {
+export function sequentialP(
+  first: number,
+  maxBlocks: number,
+  p: readonly (number | null)[],
+  final = false,
+): number | null {
   if (p.length === 0 || p.every((x) => x === null)) return null;
   const last = first + p.length - 1;
-  if (p.length === 1 && last >= maxBlocks) return p[0] ?? null;
+  if (p.length === 1 && (last >= maxBlocks || final)) return p[0] ?? null;
   const crosses = (a: number) =>
-    nominalLevels(first, last, maxBlocks, a).some((nu, k) => {
+    nominalLevels(first, last, maxBlocks, a, final).some((nu, k) => {
       const pk = p[k];
       return pk !== null && pk !== undefined && pk <= nu;
     });

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Measurement } from '../../src/results/schema.js';
 import { compareRuns, type CompareReport } from '../../src/compare/results-compare.js';
+import { formatCompareReport } from '../../src/compare/format.js';
 import { analyzeRun } from '../../src/run/analysis.js';
 import { PROJECT_ROOT } from '../../src/util/version.js';
 import { normals } from '../helpers/synthetic-machine.js';
@@ -221,5 +222,22 @@ describe('issue 18 defect 10: impossible samples are bad input (exit 2) naming f
       r.stderr,
       /null\.json: candidates\[1\]\.measurements\[0\]\.samples\[1\] .*null is not a finite number/,
     );
+  });
+});
+
+describe('compare in a terminal', () => {
+  test('figures are named by id and every line fits 160 columns, long notes as footnotes', () => {
+    const id = 'policy-scale/policies=1000/latency/rr-p99/payload=1';
+    const a = [
+      blocked(id, 'latency', [4002, 3185, 6753, 4100, 3900, 4500]),
+      blocked('throughput/tcp/streams=4', 'rate', [1.97, 1.53, 2.41, 2.2]),
+    ];
+    const b = [
+      blocked(id, 'latency', [7384, 3719, 26848, 9000, 5000, 12000]),
+      blocked('throughput/tcp/streams=4', 'rate', [2.5, 1.46, 3.53, 2.1]),
+    ];
+    const text = formatCompareReport(report(a, b), 'table');
+    assert.match(text, /^policy-scale\/policies=1000\/latency\/rr-p99\/payload=1\/cross-node +b /m);
+    for (const line of text.split('\n')) assert.ok(line.length <= 160, `${line.length} columns: ${line}`);
   });
 });
