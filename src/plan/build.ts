@@ -2,7 +2,24 @@
  * Turns a scenario into the ordered list of steps a run performs. `cnibench plan` prints it without
  * touching anything, and `cnibench run` executes the same steps, so what is printed is what happens.
  */
-import type { Candidate, Scenario, Workload } from '../scenario/schema.js';
+import { cniTitle } from '../cni/registry.js';
+import {
+  isKubeCandidate,
+  isLocalCandidate,
+  type Candidate,
+  type Scenario,
+  type Workload,
+} from '../scenario/schema.js';
+import { localPolicyEngine, localProfileName, localRoutingMode } from '../scenario/local-profile.js';
+import { localPolicyEngineOf } from '../cluster/local/engines/registry.js';
+
+/** What setting up a local profile does, and whether it needs BPF (`plan` and `validate` say so). */
+export function localSetupTitle(c: Candidate): string {
+  if (!isLocalCandidate(c)) return '';
+  const engine = localPolicyEngineOf(localPolicyEngine(c.cni, c.settings));
+  const routing = c.cni === 'local-vxlan' ? 'VXLAN overlay between nodes' : 'plain routes between nodes';
+  return `${routing}, ${engine.name} policy dataplane (${engine.capabilities.enforcement})${engine.capabilities.needsBpf ? '; needs BPF' : ''}`;
+}
 
 type StepKind = 'preflight' | 'cluster' | 'install' | 'workload' | 'uninstall' | 'report' | 'cleanup';
 
@@ -29,16 +46,18 @@ function workloadStepId(candidate: string, index: number, w: Workload): string {
 }
 
 export function candidateLabel(c: Candidate): string {
-  switch (c.cni) {
-    case 'local-routed':
-      return 'local reference profile (routed)';
-    case 'local-vxlan':
-      return 'local reference profile (vxlan)';
-    case 'calico':
-      return `Calico ${c.version}`;
-    case 'cilium':
-      return `Cilium ${c.version}`;
-  }
+  if (isKubeCandidate(c)) return `${cniTitle(c.cni)} ${c.version}`;
+  return localProfileName(localRoutingMode(c.cni), localPolicyEngine(c.cni, c.settings));
+}
+
+/** Candidates whose local profile loads BPF programs (`validate` and `plan` name them). */
+export function localProfilesNeedingBpf(s: Scenario): string[] {
+  if (s.cluster.kind !== 'local') return [];
+  return s.candidates.flatMap((c) =>
+    isLocalCandidate(c) && localPolicyEngineOf(localPolicyEngine(c.cni, c.settings)).capabilities.needsBpf
+      ? [`${c.name} (${candidateLabel(c)})`]
+      : [],
+  );
 }
 
 export function buildPlan(s: Scenario, sources: PlanDetailSources = {}): PlanStep[] {
@@ -49,9 +68,9 @@ export function buildPlan(s: Scenario, sources: PlanDetailSources = {}): PlanSte
     kind: 'preflight',
     title:
       cluster.kind === 'local'
-        ? 'check root, iproute2, nftables, iperf3'
+        ? `check root, iproute2, nftables, iperf3${localProfilesNeedingBpf(s).length > 0 ? ', and that BPF programs load (eBPF policy engine)' : ''}`
         : 'check API reachability, server version and RBAC permissions',
-    details: [],
+    details: localProfilesNeedingBpf(s).map((c) => `needs BPF: ${c}`),
   });
   steps.push({
     id: 'cluster',
@@ -69,7 +88,7 @@ export function buildPlan(s: Scenario, sources: PlanDetailSources = {}): PlanSte
       candidate: c.name,
       title:
         cluster.kind === 'local'
-          ? `set up ${candidateLabel(c)}: ${c.cni === 'local-vxlan' ? 'VXLAN overlay between nodes' : 'plain routes between nodes'}, nftables policy dataplane`
+          ? `set up ${candidateLabel(c)}: ${localSetupTitle(c)}`
           : `install ${candidateLabel(c)}${c.force ? ' (even over another CNI)' : ''}`,
       details: sources.install?.(c, s) ?? settingsLines(c),
     });
@@ -127,7 +146,7 @@ function comparisonDetails(s: Scenario): string[] {
 
 function settingsLines(c: Candidate): string[] {
   return Object.entries(c.settings ?? {}).map(
-    ([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`,
+    ([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`,
   );
 }
 

@@ -13,6 +13,7 @@ import type { FeatureCell, ScoreSeparation } from '../scoring/types.js';
 import type { Block, Cell } from './blocks.js';
 import { aaSentence } from '../compare/format.js';
 import { comparisonBlocks } from './comparison.js';
+import { plantedSentence } from './planted.js';
 import { ci, num, params, pct, score, scoreWithInterval } from './format.js';
 import { hasConformance, isCheckReport, labelOf, type ReportModel } from './model.js';
 
@@ -41,6 +42,8 @@ export const CHART_IDS = {
   adminHeatmap: 'admin-tier-heatmap',
   caseProgramming: 'conformance-programming-latency',
   radar: (name: string) => `criteria-${name}`,
+  activity: 'project-activity',
+  releases: 'release-timeline',
 };
 
 function summaryBlocks(m: ReportModel): Block[] {
@@ -556,7 +559,7 @@ function evidenceBlocks(m: ReportModel): Block[] {
         i.indicator,
         score(i.score),
         i.raw,
-        i.source ? { text: i.source, href: i.source } : '—',
+        i.source ? (/^https?:\/\//.test(i.source) ? { text: i.source, href: i.source } : i.source) : '—',
         i.asOf ?? '—',
         i.note ?? '',
       ]),
@@ -593,6 +596,34 @@ function factsBlocks(m: ReportModel): Block[] {
   return out;
 }
 
+/** Maturity and OSS-health figures measured from git, with their commit, and the charts. */
+function projectHistoryBlocks(m: ReportModel): Block[] {
+  if (m.projectHistory.length === 0) return [];
+  const out: Block[] = [
+    { kind: 'heading', level: 2, text: 'Project activity measured from git', id: 'project-activity' },
+    {
+      kind: 'p',
+      text: 'Measured offline from each project’s own repository with `cnibench facts measure` (docs/scoring.md): pinned to a commit, so anyone with a clone can recompute them.',
+    },
+  ];
+  for (const h of m.projectHistory) {
+    const p = h.history.measured;
+    out.push({ kind: 'heading', level: 3, text: `${h.label}: ${p.repository}` });
+    out.push({
+      kind: 'p',
+      text: `Commit ${p.commit}, window ${p.window.replace('..', ' to ')}, computed by ${p.by}.`,
+    });
+    out.push({
+      kind: 'table',
+      headers: ['Measured fact', 'Value'],
+      rows: h.measured.map((f) => [f.key, f.value]),
+    });
+  }
+  out.push({ kind: 'chart', id: CHART_IDS.activity, title: 'Commits and contributors per month' });
+  out.push({ kind: 'chart', id: CHART_IDS.releases, title: 'Releases on a time line' });
+  return out;
+}
+
 function provenanceBlocks(m: ReportModel): Block[] {
   const out: Block[] = [{ kind: 'heading', level: 2, text: 'Provenance', id: 'provenance' }];
   for (const r of m.runs) {
@@ -624,6 +655,7 @@ function provenanceBlocks(m: ReportModel): Block[] {
         ['Started', p.startedAt],
         ['Ended', p.endedAt ?? '—'],
         ...(r.analysis?.aa ? [['A/A check', aaSentence(r.analysis.aa)] as Cell[]] : []),
+        ...(r.analysis?.planted ? [['Planted check', plantedSentence(r.analysis.planted)] as Cell[]] : []),
       ],
     });
     const cands = m.candidates.filter((c) => m.runOf.get(c.name) === r.runId);
@@ -758,6 +790,7 @@ export function reportBlocks(m: ReportModel): Block[] {
     ...comparisonBlocks(m),
     ...scaleBlocks(m),
     ...evidenceBlocks(m),
+    ...projectHistoryBlocks(m),
     ...factsBlocks(m),
     ...provenanceBlocks(m),
     ...scenarioBlocks(m),

@@ -6,6 +6,7 @@
  */
 import type { FigureAnalysis, ResultsFile, RunAnalysis } from '../results/schema.js';
 import { compareRuns, type CompareReport } from '../compare/results-compare.js';
+import { plantedTally } from './planted.js';
 
 /** compare's view of one results file, with the scenario's statistics settings. */
 export function compareOwnRun(r: ResultsFile): CompareReport {
@@ -80,5 +81,6 @@ export function analyzeRun(r: ResultsFile): RunAnalysis {
           },
         }
       : {}),
+    ...(r.planted ? { planted: plantedTally(report, r.planted) } : {}),
   };
 }

@@ -4,9 +4,10 @@
  */
 import path from 'node:path';
 import { LocalDriver } from '../cluster/local/driver.js';
-import type { Candidate, LocalClusterConfig } from '../scenario/schema.js';
+import { isLocalCandidate, type Candidate, type LocalClusterConfig } from '../scenario/schema.js';
 import { shortRunId, type ResultsStore } from '../results/store.js';
 import { PROJECT_ROOT } from '../util/version.js';
+import { localPolicyEngine, localRoutingMode } from '../scenario/local-profile.js';
 import { candidateCluster, once, type CandidateCluster } from './cluster-handle.js';
 import type { Progress } from './progress.js';
 import { claimRun, sweepDeadRuns } from './run-registry.js';
@@ -35,7 +36,7 @@ export async function openLocalCandidate(
   store: ResultsStore,
   progress: Progress,
 ): Promise<CandidateCluster> {
-  if (c.cni !== 'local-routed' && c.cni !== 'local-vxlan') {
+  if (!isLocalCandidate(c)) {
     throw new Error(`${c.cni} cannot run on the local cluster`);
   }
   const swept = await sweepDeadRuns();
@@ -43,7 +44,8 @@ export async function openLocalCandidate(
   const agentPath = path.join(PROJECT_ROOT, 'dist', 'src', 'agent', 'main.js');
   const driver = new LocalDriver({
     runId: candidateObjectId(store.data.runId, index),
-    mode: c.cni === 'local-vxlan' ? 'vxlan' : 'routed',
+    mode: localRoutingMode(c.cni),
+    engine: localPolicyEngine(c.cni, c.settings),
     nodes: cluster.nodes,
     podCidr: cluster.podCidr,
     mtu: c.settings.mtu,

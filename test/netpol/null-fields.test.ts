@@ -14,7 +14,7 @@ import { validateAdminTierObject } from '../../src/netpol/admin-validate.js';
 import { checkCaseText, parseCaseText } from '../../src/netpol/case-file.js';
 import { resolveCase } from '../../src/netpol/resolve.js';
 import { computeTruthTable } from '../../src/netpol/truth-table.js';
-import { loadScenario } from '../../src/scenario/load.js';
+import { loadScenario } from '../../src/run/scenario-file.js';
 
 const lines = (ps: Array<{ path: (string | number)[]; message: string }>) =>
   ps.map((p) => `${formatPath(p.path)}: ${p.message}`);

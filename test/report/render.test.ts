@@ -40,8 +40,9 @@ describe('renderReports on a synthetic two-CNI run', () => {
     }
     const pngs = files.filter((f) => f.endsWith('.png'));
     // throughput, latency, programming latency, scale, heat map, case programming latency, radar of
-    // all + one per candidate.
-    assert.equal(pngs.length, 9);
+    // all + one per candidate, and the git activity and release time line of the shipped facts
+    // (Calico's are measured from git).
+    assert.equal(pngs.length, 11);
     for (const p of pngs) {
       const buf = readFileSync(p);
       assert.equal(buf.subarray(1, 4).toString(), 'PNG');
@@ -67,8 +68,8 @@ describe('renderReports on a synthetic two-CNI run', () => {
     const url = `file://${path.join(out, 'report.html')}`;
     const dom = await chromium(['--virtual-time-budget=5000', '--dump-dom', url]);
     const attr = (name: string) => new RegExp(`<body[^>]*\\s${name}="([^"]*)"`).exec(dom)?.[1];
-    assert.equal(attr('data-images-total'), '9');
-    assert.equal(attr('data-images-loaded'), '9');
+    assert.equal(attr('data-images-total'), '11');
+    assert.equal(attr('data-images-loaded'), '11');
     assert.equal(attr('data-images-ok'), 'true');
     const summary = /<p class="summary">([^<]*)<\/p>/.exec(dom)?.[1] ?? '';
     assert.ok(summary.startsWith(`Winner: ${winnerLabel} with a score of`), summary);
@@ -105,6 +106,20 @@ describe('renderReports on a synthetic two-CNI run', () => {
       'the cilium programming-latency row at 100 policies',
     );
     assert.ok(row.endsWith(',260 270 280,'), row);
+  });
+
+  test('Markdown: the facts measured from git, with their commit', () => {
+    const md = readFileSync(path.join(out, 'report.md'), 'utf8');
+    assert.match(md, /## Project activity measured from git/);
+    assert.match(md, /: projectcalico\/calico\n\nCommit [0-9a-f]{40}, window \d{4}-\d{2}-\d{2} to /);
+    assert.match(md, /\| contributorAbsenceFactor \| \d+ \|/);
+    // The evidence names the commit in place of a URL.
+    assert.match(
+      md,
+      /\| ossHealth\.contributors \| [\d.]+ \| \d+ \| git projectcalico\/calico@[0-9a-f]{12} \|/,
+    );
+    assert.ok(files.includes(path.join(out, 'project-activity.png')));
+    assert.ok(files.includes(path.join(out, 'release-timeline.png')));
   });
 
   test('Markdown: sections, labels and the decision record', () => {

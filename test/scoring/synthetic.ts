@@ -10,7 +10,8 @@ import type {
   ResultsFile,
   WorkloadKind,
 } from '../../src/results/schema.js';
-import { scenarioSchema, type ScenarioInput } from '../../src/scenario/schema.js';
+import { scenarioSchema } from '../../src/run/scenario-file.js';
+import type { ScenarioInput } from '../../src/scenario/schema.js';
 import { summarize } from '../../src/stats/summary.js';
 import type { PathKind } from '../../src/cluster/driver.js';
 
@@ -97,7 +98,7 @@ export function resultsFile(
     schemaVersion: 1,
     runId: 'synthetic-run',
     scenarioFile: 'scenarios/synthetic.yaml',
-    scenario: scenarioSchema.parse(input),
+    scenario: scenarioSchema().parse(input),
     status: 'complete',
     provenance: {
       cnibenchVersion: '0.1.0',

@@ -6,7 +6,7 @@
  * pins the subset generated here.
  */
 import type { KubernetesObject } from '@kubernetes/client-node';
-import type { CalicoSettings } from '../../scenario/schema.js';
+import type { CalicoSettings } from './settings.js';
 import { registryPrefix } from '../images.js';
 
 export interface InstallationInput {

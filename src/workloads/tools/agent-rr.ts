@@ -5,18 +5,11 @@
  * `node <repo>/dist/src/agent/main.js`, in a Node.js pod whatever the image has), so it is passed in.
  */
 import path from 'node:path';
-import type { ClusterDriver, PerfPair, PodHandle } from '../../cluster/driver.js';
+import { PERF_PORTS, type ClusterDriver, type PerfPair, type PodHandle } from '../../cluster/driver.js';
 import type { CrrReport, RrReport } from '../../agent/rr.js';
 import { quantileSorted } from '../../stats/quantile.js';
 import { cnibenchVersion } from '../../util/version.js';
-import {
-  MeasurementError,
-  PERF_PORTS,
-  describeRun,
-  parseJsonOutput,
-  withServer,
-  type MeasurementTool,
-} from './tool.js';
+import { MeasurementError, describeRun, parseJsonOutput, withServer, type MeasurementTool } from './tool.js';
 
 export type { CrrReport, RrReport } from '../../agent/rr.js';
 
@@ -26,6 +19,8 @@ export interface AgentRrRunOptions {
   /** Request = response size in bytes. */
   payload: number;
   port?: number;
+  /** A busy-wait of this many µs inside every round trip (the planted handicap); default none. */
+  serviceUs?: number;
   signal?: AbortSignal;
 }
 
@@ -81,6 +76,7 @@ export class AgentRrTool implements MeasurementTool {
       String(opts.duration),
       '--payload',
       String(opts.payload),
+      ...(opts.serviceUs ? ['--service-us', String(opts.serviceUs)] : []),
     ];
     const r = await driver.exec(pair.client, argv, {
       timeoutMs: Math.ceil(opts.duration * 1000) + 30_000,

@@ -9,6 +9,7 @@ import { summarize } from '../../stats/summary.js';
 import { EnvironmentError } from '../../util/errors.js';
 import type { Repetitions } from '../../scenario/schema.js';
 import type { BlockSamplingOptions, FigureSeries } from '../sampling.js';
+import type { PlantedHandicap } from './planted.js';
 import type { MeasurementTool } from './tool.js';
 
 /** One candidate as the perf workloads measure it: its cluster and its perf pods. */
@@ -37,6 +38,8 @@ export interface PerfRunOptions {
   decision?: { alpha: number; margin: number; familySize?: number };
   /** The deadline of the next unit's blocks (the workload's time budget, workloads/sampling.ts). */
   budget?: () => number | undefined;
+  /** `run --planted P`: the candidate that carries a known handicap, and how much (planted.ts). */
+  planted?: PlantedHandicap;
 }
 
 /** A measurement and the candidate it belongs to. */
