@@ -24,14 +24,9 @@
  * (on the local cluster and on real CNIs alike), so no dataplane can police it; this matches
  * cyclonus' --ignore-loopback. `includeSelf: true` probes them anyway.
  */
-import type {
-  AdminTierUnsupported,
-  CaseLane,
-  ClusterDriver,
-  ProbeRequest,
-  ProbeResult,
-} from '../../cluster/driver.js';
+import type { AdminTierUnsupported, CaseLane, ClusterDriver, ProbeResult } from '../../cluster/driver.js';
 import { adminTierApi } from '../../netpol/admin-tier.js';
+import { adminTierApiOverSteps, adminTierOverSteps } from '../../netpol/steps.js';
 import { rebaseAdminNetworks } from '../../netpol/rebase-networks.js';
 import { resolveCase } from '../../netpol/resolve.js';
 import { withProtocolTags } from '../../netpol/suite/layout.js';
@@ -46,12 +41,19 @@ import type {
   ResolvedPod,
   TruthTable,
 } from '../../netpol/types.js';
-import type { AdminTierCanary, CaseResult, ConformanceResult, Mismatch } from '../../results/schema.js';
-import { sleep } from '../../util/sleep.js';
+import type {
+  AdminTierCanary,
+  CaseResult,
+  ConformanceLoad as ConformanceLoadResult,
+  ConformanceResult,
+} from '../../results/schema.js';
 import { canaryReason, canaryWithoutPair, planCanary, runCanary } from './canary.js';
-import { compareRound } from './compare.js';
+import type { ConformanceLoadSource, RunningLoad } from './load.js';
+import { runSteps } from './steps.js';
+import { probeRequests, probeUntilMatch } from './probe-loop.js';
 
 export { compareRound, observedAllowed } from './compare.js';
+export { probeRequests } from './probe-loop.js';
 
 export interface ConformanceProgress {
   index: number;
@@ -74,6 +76,15 @@ export interface ConformanceOptions {
   pollIntervalMs?: number;
   /** Called when an admin-tier canary has decided (see canary.ts). */
   onCanary?: (c: AdminTierCanary) => void;
+  /**
+   * Throughput to run on the same nodes while the multi-step cases run (their steps' time to enforce
+   * is then measured under load, docs/policy-change.md); started before the first such case (every
+   * lane drained) and stopped before the next static one, so static cases never run under it.
+   */
+  load?: ConformanceLoadSource;
+  /** Multi-step cases: hold flows across new denials (default true) and for how long after enforcement (default 1000 ms). */
+  holdFlows?: boolean;
+  heldFlowWindowMs?: number;
 }
 
 /** One case: the model's answer against the dataplane's, round after round until they agree. */
@@ -102,6 +113,8 @@ export async function runConformance(
   opts.signal?.addEventListener('abort', onAbort, { once: true });
   const laneOpts: ConformanceOptions = { ...opts, signal: stop.signal };
   let failure: { err: unknown } | undefined;
+  let load: RunningLoad | undefined;
+  let loadResult: ConformanceLoadResult | undefined;
   const fail = (err: unknown) => {
     failure ??= { err };
     stop.abort(err);
@@ -146,10 +159,19 @@ export async function runConformance(
         );
         continue;
       }
+      // Load runs beside the multi-step cases only; switching it on or off waits for every lane.
+      const wantLoad = opts.load !== undefined && (c.steps?.length ?? 0) > 0;
+      if (wantLoad !== (load !== undefined)) {
+        await drain();
+        if (stop.signal.aborted) break;
+        if (load) loadResult = await load.stop();
+        load = undefined;
+        if (wantLoad && opts.load) load = await opts.load.start(stop.signal);
+      }
       const k = await freeLane(lanes.length, busy, laneZeroOnly(c));
       const lane = lanes[k];
       if (!lane || stop.signal.aborted) break;
-      const running = executeCase(lane, c, g, laneOpts).then((run) => {
+      const running = executeCase(lane, c, g, { ...laneOpts, underLoad: load !== undefined }).then((run) => {
         lastPods.set(k, run.pods);
         finish(index, c, run.result);
       }, fail);
@@ -162,6 +184,10 @@ export async function runConformance(
     fail(err);
   } finally {
     await drain();
+    if (load)
+      loadResult = await load
+        .stop()
+        .catch((err: unknown) => ({ path: '', tool: '', gbps: [], error: String(err) }));
     opts.signal?.removeEventListener('abort', onAbort);
   }
   if (opts.signal?.aborted) throw opts.signal.reason;
@@ -172,7 +198,10 @@ export async function runConformance(
       if (k === 0 || lastPods.has(k)) await lane.setPolicies([], lastPods.get(k) ?? [], opts.signal);
   }
   const caseResults = results.filter((r): r is CaseResult => r !== undefined);
-  const summary = summarizeCases(caseResults, Math.round(performance.now() - start));
+  const summary = {
+    ...summarizeCases(caseResults, Math.round(performance.now() - start)),
+    ...(loadResult ? { load: loadResult } : {}),
+  };
   return canaries.size > 0 ? { ...summary, adminTierCanaries: [...canaries.values()] } : summary;
 }
 
@@ -186,7 +215,8 @@ function caseLanes(driver: ClusterDriver): readonly CaseLane[] {
  * Cases that must run in lane 0: a BaselineAdminNetworkPolicy is a cluster-wide singleton (named
  * `default`, the CRD's CEL rule), so two lanes cannot each hold one; in lane 0 they run one at a time.
  */
-const laneZeroOnly = (c: PolicyCase): boolean => c.baselineAdminNetworkPolicy !== undefined;
+const laneZeroOnly = (c: PolicyCase): boolean =>
+  (c.steps?.length ? adminTierOverSteps(c) : c).baselineAdminNetworkPolicy !== undefined;
 
 /** The first free lane (lane 0 when `zeroOnly`), once there is one. */
 async function freeLane(count: number, busy: Map<number, Promise<void>>, zeroOnly: boolean): Promise<number> {
@@ -245,20 +275,20 @@ const API_NAMES = {
 
 /** Why the case's admin-tier policies cannot be applied here, or undefined when they can (or there are none). */
 function adminTierUnsupported(driver: ClusterDriver, c: PolicyCase): AdminTierUnsupported | undefined {
-  const api = adminTierApi(c);
+  const api = adminTierApiOverSteps(c);
   if (api === null) return undefined;
   if (api === 'mixed')
     return { reason: 'the case mixes v1alpha1 and v1alpha2 admin-tier objects', by: 'driver' };
   const caps = driver.capabilities();
   const why = (caps.adminTier ?? []).includes(api)
-    ? driver.adminTierRefusal?.(adminTierOf(c) ?? {})
+    ? driver.adminTierRefusal?.(adminTierOf(c.steps?.length ? adminTierOverSteps(c) : c) ?? {})
     : (caps.adminTierUnsupportedApis?.[api] ??
       caps.adminTierUnsupported ?? { by: 'driver', reason: `not supported by the ${driver.kind} driver` });
   return why ? { reason: `${API_NAMES[api]}: ${why.reason}`, by: why.by } : undefined;
 }
 
 /** The case's admin-tier objects, to pass to the driver (undefined when it has none). */
-function adminTierOf(c: PolicyCase): AdminTierPolicies | undefined {
+function adminTierOf(c: AdminTierPolicies): AdminTierPolicies | undefined {
   if (adminTierApi(c) === null) return undefined;
   return {
     ...(c.clusterNetworkPolicies ? { clusterNetworkPolicies: c.clusterNetworkPolicies } : {}),
@@ -291,18 +321,6 @@ function notRun(
   };
 }
 
-/** Every ordered pair × every probe. */
-export function probeRequests(pods: ResolvedPod[], probes: Probe[], includeSelf: boolean): ProbeRequest[] {
-  const out: ProbeRequest[] = [];
-  for (const probe of probes)
-    for (const from of pods)
-      for (const to of pods) {
-        if (!includeSelf && from.key === to.key) continue;
-        out.push({ from: from.key, to: to.key, toIp: to.ip, port: probe.port, protocol: probe.protocol });
-      }
-  return out;
-}
-
 /** What runs of a case, or why it does not. */
 type Gate =
   | { run: false; notRun: CaseRun }
@@ -327,7 +345,7 @@ function gate(driver: ClusterDriver, c: PolicyCase, opts: ConformanceOptions): G
   const missing = unprobeable(driver, wanted);
   const probes = wanted.filter((p) => !missing.includes(p.protocol));
   if (probes.length === 0) return { run: false, notRun: notRun(c, 'skip', protocolReason(missing)) };
-  const api = adminTierApi(c);
+  const api = adminTierApiOverSteps(c);
   return {
     run: true,
     probes,
@@ -355,10 +373,11 @@ async function executeCase(
   driver: CaseLane,
   c: PolicyCase,
   g: Extract<Gate, { run: true }>,
-  opts: ConformanceOptions,
+  opts: ConformanceOptions & { underLoad?: boolean },
 ): Promise<CaseRun & { pods: ResolvedPod[] }> {
   const { probes, probesNotRun } = g;
   const caseStart = performance.now();
+  if (c.steps?.length) return executeStepsCase(driver, c, g, opts, caseStart);
   const resolved = resolveCase({ ...c, probes });
   const pods = await driver.ensureLayout(resolved, opts.signal);
   // The model is evaluated on the pods as they really are (IPs the cluster assigned); admin-tier
@@ -374,25 +393,11 @@ async function executeCase(
 
   const applyStart = performance.now();
   await driver.setPolicies(real.policies, pods, opts.signal, adminTierOf(real));
-  let mismatches: Mismatch[];
-  let lastRound: ProbeResult[];
-  let latency: number | null = null;
-  for (;;) {
-    if (opts.signal?.aborted) throw opts.signal.reason;
-    lastRound = await driver.probe(requests, {
-      timeoutMs: opts.probeTimeoutMs,
-      concurrency: opts.concurrency,
-      signal: opts.signal,
-    });
-    mismatches = compareRound(truth, lastRound);
-    const elapsed = performance.now() - applyStart;
-    if (mismatches.length === 0) {
-      latency = Math.round(elapsed * 1000) / 1000;
-      break;
-    }
-    if (elapsed >= opts.convergenceTimeoutMs) break;
-    await sleep(opts.pollIntervalMs ?? 100, opts.signal);
-  }
+  const {
+    latencyMs: latency,
+    mismatches,
+    lastRound,
+  } = await probeUntilMatch(driver, truth, requests, applyStart, opts);
   return {
     result: {
       name: c.name,
@@ -409,5 +414,35 @@ async function executeCase(
     lastRound,
     truth,
     pods,
+  };
+}
+
+/** A multi-step case (steps.ts): passes when every step does; step 0's latency is its programming latency. */
+async function executeStepsCase(
+  lane: CaseLane,
+  c: PolicyCase,
+  g: Extract<Gate, { run: true }>,
+  opts: ConformanceOptions & { underLoad?: boolean },
+  caseStart: number,
+): Promise<CaseRun & { pods: ResolvedPod[] }> {
+  const { probes, probesNotRun } = g;
+  const run = await runSteps(lane, c, probes, { ...opts, underLoad: opts.underLoad ?? false });
+  const pass = run.steps.length === (c.steps?.length ?? 0) + 1 && run.steps.every((s) => s.status === 'pass');
+  return {
+    result: {
+      name: c.name,
+      tags: probesNotRun ? withProtocolTags(c.tags ?? [], probes) : [...(c.tags ?? [])],
+      status: pass ? 'pass' : 'fail',
+      programmingLatencyMs: run.steps[0]?.timeToEnforceMs ?? null,
+      mismatches: run.mismatches,
+      probes: run.probes,
+      ...(probesNotRun ? { probesNotRun } : {}),
+      durationMs: Math.round(performance.now() - caseStart),
+      pods: run.pods.map((p) => ({ key: p.key, ip: p.ip })),
+      steps: run.steps,
+    },
+    lastRound: [],
+    truth: run.truth,
+    pods: run.pods,
   };
 }
