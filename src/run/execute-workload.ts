@@ -24,7 +24,7 @@ import {
   type PerfRunOptions,
 } from '../workloads/tools/measure.js';
 import { workloadBudget } from '../workloads/sampling.js';
-import type { Progress } from './progress.js';
+import type { Progress } from '../context/progress.js';
 
 /** One candidate's cluster as a workload sees it. */
 export interface WorkloadArm {
