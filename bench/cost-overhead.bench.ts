@@ -10,7 +10,7 @@
  * noise it is held against is the minimum detectable effect of these paired samples: the smallest
  * true difference a two-sided paired t test at α = 0.05 finds with 80% power,
  * (t₀.₉₇₅,ₙ₋₁ + t₀.₈₀,ₙ₋₁) · sd / √n of the log-ratios (computed here from the bench's own pairs;
- * stats has no MDE of its own yet). Pass: |effect| < MDE.
+ * a paired design, which src/stats's figure MDE does not cover). Pass: |effect| < MDE.
  *
  * Run alone: `node dist/bench/cost-overhead.bench.js [--rounds N] [--duration S]` (root; exit 1 if
  * the effect is not within the MDE). bench/run.ts calls runCostOverheadBench().

@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { renderReports } from '../../src/report/render.js';
-import { compareCandidateResults } from '../../src/stats/results-compare.js';
+import { compareCandidateResults } from '../../src/compare/results-compare.js';
 import { PROJECT_ROOT } from '../../src/util/version.js';
 import { syntheticLocalWithCost } from '../scoring/synthetic.js';
 import { must } from '../helpers/must.js';
