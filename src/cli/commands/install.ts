@@ -27,16 +27,24 @@ type CommonArgs = ArgsOf<typeof candidateOptions>;
 export function selectCandidate(args: CommonArgs): { candidate: KubeCandidate; cluster: KubeClusterConfig } {
   let candidate: KubeCandidate;
   let base: KubeClusterConfig;
+  // Checked before anything parses the candidate, so a malformed --version is the same one-line exit 2
+  // with or without --scenario.
+  if (args.version !== undefined) assertPinned(args.version);
   if (args.scenario === undefined) {
     if (args.candidate !== 'calico' && args.candidate !== 'cilium')
       throw new InputError(
         `without --scenario the candidate is calico or cilium (default settings), not "${args.candidate}"`,
       );
-    candidate = candidateSchema.parse({
+    const parsed = candidateSchema.safeParse({
       name: args.candidate,
       cni: args.candidate,
       version: args.version ?? newestSupported(args.candidate),
-    }) as KubeCandidate;
+    });
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new InputError(`${issue?.path.join('.') || args.candidate}: ${issue?.message ?? 'invalid'}`);
+    }
+    candidate = parsed.data as KubeCandidate;
     base = kubeClusterSchema.parse({ kind: 'kube' });
   } else {
     const { scenario } = loadScenario(args.scenario);
@@ -56,8 +64,7 @@ export function selectCandidate(args: CommonArgs): { candidate: KubeCandidate; c
     candidate = args.version !== undefined ? { ...found, version: args.version } : found;
     base = scenario.cluster;
   }
-  if (!/^v?\d+\.\d+\.\d+$/.test(candidate.version))
-    throw new InputError(`--version: expected a pinned version like v3.32.1, got "${candidate.version}"`);
+  assertPinned(candidate.version);
   assertSupported(candidate.cni, candidate.version);
   const cluster: KubeClusterConfig = {
     ...base,
@@ -66,6 +73,11 @@ export function selectCandidate(args: CommonArgs): { candidate: KubeCandidate; c
     ...(args.kubeconfig !== undefined ? { kubeconfig: args.kubeconfig } : {}),
   };
   return { candidate, cluster };
+}
+
+function assertPinned(version: string): void {
+  if (!/^v?\d+\.\d+\.\d+$/.test(version))
+    throw new InputError(`--version: expected a pinned version like v3.32.1, got "${version}"`);
 }
 
 function stderrProgress(p: InstallProgress): void {

@@ -231,16 +231,17 @@ export class KubeAccessError extends EnvironmentError implements ApiFailure {
 }
 
 /**
- * client-node's KubernetesObjectApi looks a kind up through discovery before every request and throws
- * its own Error (no HTTP status) when the server does not serve that apiVersion/kind: typically a
- * custom resource whose CRD is gone or not yet Established.
+ * client-node's KubernetesObjectApi looks a kind up through discovery before every request. When the
+ * server answers the discovery request but does not list the kind, it throws "Unrecognized API version
+ * and kind"; when the discovery request itself fails it rethrows that failure with the prefix "Failed to
+ * fetch resource metadata" — for a 404 (the group/version is not served: a CRD gone or not yet
+ * Established), but also for a network error or a 5xx. Only the first two mean "not served"; an
+ * unreachable server or a discovery 503 is the environment and must not pass for "already gone".
  */
 export function isKindNotServed(err: unknown): boolean {
-  return (
-    err instanceof Error &&
-    !(err instanceof CnibenchError) &&
-    /^Unrecognized API version and kind|^Failed to fetch resource metadata/.test(err.message)
-  );
+  if (!(err instanceof Error) || err instanceof CnibenchError) return false;
+  if (err.message.startsWith('Unrecognized API version and kind')) return true;
+  return err.message.startsWith('Failed to fetch resource metadata') && httpStatus(err) === 404;
 }
 
 /**
