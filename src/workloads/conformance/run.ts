@@ -20,6 +20,10 @@
  * run in lane 0 only, and a canary runs alone, every lane drained. Ctrl-C or an error in one lane
  * stops them all.
  *
+ * A kind of mismatch (protocol, expected and observed verdict) that outlasted the convergence timeout
+ * in one case is not waited out again by later cases of the workload (budget.ts): a dataplane that
+ * enforces nothing fails each case after a short wait instead of the full timeout.
+ *
  * Pod-to-self pairs are not probed by default: that traffic never leaves the pod's network namespace
  * (on the local cluster and on real CNIs alike), so no dataplane can police it; this matches
  * cyclonus' --ignore-loopback. `includeSelf: true` probes them anyway.
@@ -50,6 +54,7 @@ import type { AdminTierCanary, CaseResult, ConformanceResult, Mismatch } from '.
 import { sleep } from '../../util/sleep.js';
 import { canaryReason, canaryWithoutPair, planCanary, runCanary } from './canary.js';
 import { compareRound } from './compare.js';
+import { ConvergenceBudget, kindOf } from './budget.js';
 
 export { compareRound, observedAllowed } from './compare.js';
 
@@ -74,6 +79,11 @@ export interface ConformanceOptions {
   pollIntervalMs?: number;
   /** Called when an admin-tier canary has decided (see canary.ts). */
   onCanary?: (c: AdminTierCanary) => void;
+  /**
+   * Shared by the cases of one workload: a kind of mismatch that outlasted the convergence timeout once
+   * is not waited out again (budget.ts). runConformance makes one; a single runCase waits in full.
+   */
+  budget?: ConvergenceBudget;
 }
 
 /** One case: the model's answer against the dataplane's, round after round until they agree. */
@@ -100,7 +110,11 @@ export async function runConformance(
   const onAbort = () => stop.abort(opts.signal?.reason);
   if (opts.signal?.aborted) throw opts.signal.reason;
   opts.signal?.addEventListener('abort', onAbort, { once: true });
-  const laneOpts: ConformanceOptions = { ...opts, signal: stop.signal };
+  const laneOpts: ConformanceOptions = {
+    ...opts,
+    signal: stop.signal,
+    budget: opts.budget ?? new ConvergenceBudget(opts.convergenceTimeoutMs),
+  };
   let failure: { err: unknown } | undefined;
   const fail = (err: unknown) => {
     failure ??= { err };
@@ -377,6 +391,8 @@ async function executeCase(
   let mismatches: Mismatch[];
   let lastRound: ProbeResult[];
   let latency: number | null = null;
+  let elapsed = 0;
+  let limit = opts.convergenceTimeoutMs;
   for (;;) {
     if (opts.signal?.aborted) throw opts.signal.reason;
     lastRound = await driver.probe(requests, {
@@ -385,14 +401,24 @@ async function executeCase(
       signal: opts.signal,
     });
     mismatches = compareRound(truth, lastRound);
-    const elapsed = performance.now() - applyStart;
+    elapsed = performance.now() - applyStart;
     if (mismatches.length === 0) {
       latency = Math.round(elapsed * 1000) / 1000;
       break;
     }
-    if (elapsed >= opts.convergenceTimeoutMs) break;
+    limit = opts.budget?.limitFor(mismatches) ?? opts.convergenceTimeoutMs;
+    if (elapsed >= limit) break;
     await sleep(opts.pollIntervalMs ?? 100, opts.signal);
   }
+  if (latency !== null) opts.budget?.matched(latency);
+  else if (limit >= opts.convergenceTimeoutMs) opts.budget?.timedOutWith(mismatches);
+  const cutShort =
+    latency === null && limit < opts.convergenceTimeoutMs
+      ? {
+          afterMs: Math.round(elapsed),
+          reason: `every mismatch is of a kind an earlier case showed for the full ${opts.convergenceTimeoutMs / 1000} s convergence timeout (${[...new Set(mismatches.map(kindOf))].join('; ')})`,
+        }
+      : undefined;
   return {
     result: {
       name: c.name,
@@ -403,6 +429,7 @@ async function executeCase(
       mismatches,
       probes: requests.length,
       ...(probesNotRun ? { probesNotRun } : {}),
+      ...(cutShort ? { convergenceCutShort: cutShort } : {}),
       durationMs: Math.round(performance.now() - caseStart),
       pods: pods.map((p) => ({ key: p.key, ip: p.ip })),
     },
