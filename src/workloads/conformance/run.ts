@@ -353,8 +353,8 @@ function gate(driver: ClusterDriver, c: PolicyCase, opts: ConformanceOptions): G
 }
 
 /**
- * Runs one case (exported for the differential test and for `cnibench` commands that run one case).
- * No canary: runConformance runs that before a version's first case.
+ * Runs one case, waiting out the full convergence timeout when it fails (exported for the
+ * differential test). No canary: runConformance runs that before a version's first case.
  */
 export async function runCase(
   driver: ClusterDriver,
