@@ -12,6 +12,7 @@ import path from 'node:path';
 import { KubeDriver, type KubeProgress } from '../cluster/kube/driver.js';
 import { KubeAccessError, type KubeConnection } from '../cluster/kube/client.js';
 import { detectCnis, type DetectedCni } from '../cni/detect.js';
+import { cniTitle as registeredTitle } from '../cni/registry.js';
 import { builtinSuite } from '../netpol/suite/index.js';
 import { renderReports } from '../report/render.js';
 import { adminTierApisRecord, describeAdminTierApis } from '../results/admin-tier-apis.js';
@@ -161,13 +162,9 @@ function createStore(root: string, scenario: Scenario, cluster: KubeClusterConfi
   }
 }
 
-const TITLES: Record<string, string> = {
-  calico: 'Calico',
-  cilium: 'Cilium',
-  kindnet: 'kindnet',
-  flannel: 'Flannel',
-};
-const cniTitle = (d: DetectedCni) => `${TITLES[d.cni] ?? d.cni} ${d.version}`;
+/** CNIs cnibench detects but does not install (the installed ones are titled by the CNI registry). */
+const TITLES: Record<string, string> = { flannel: 'Flannel' };
+const cniTitle = (d: DetectedCni) => `${TITLES[d.cni] ?? registeredTitle(d.cni)} ${d.version}`;
 
 /** Names the CNI; a cluster that forbids listing DaemonSets still gets checked, with a warning. */
 async function detect(conn: KubeConnection): Promise<{ found: DetectedCni[]; warning?: string }> {
@@ -354,7 +351,7 @@ export async function runScs0219Check(opts: CheckOptions, io: CheckIo): Promise<
         }
         progress.done();
       } catch (err) {
-        if (guard.signal.aborted) throw err;
+        if (await guard.failedByInterrupt()) throw err;
         const message = messageOf(err);
         outcome.error = message;
         progress.warn(`${group.id} stopped: ${message}`);

@@ -14,7 +14,7 @@
  * kaas-networking-check runs all three and its verdict is the MUST's.
  */
 import { ADMIN_TIER_GROUP_TAGS } from '../netpol/suite/index.js';
-import { workloadSchema } from '../scenario/schema.js';
+import { conformanceWorkloadSchema } from '../scenario/schema.js';
 import type { ConformanceWorkload } from '../workloads/conformance/select.js';
 
 export const STANDARD = 'scs-0219-v1';
@@ -85,14 +85,14 @@ export function groupsFor(
   const all = requested.length === 0 || requested.includes(AGGREGATE_ID);
   const wanted = GROUP_IDS.filter((g) => all || requested.includes(g));
   const workload = (tags: string[], excludeTags: string[], protocols: Array<'TCP' | 'UDP' | 'SCTP'>) =>
-    workloadSchema.parse({
+    conformanceWorkloadSchema.parse({
       kind: 'conformance',
       ...(tags.length > 0 ? { tags } : {}),
       excludeTags,
       protocols,
       maxCases: narrowing.maxCases,
       ...timing,
-    }) as ConformanceWorkload;
+    });
   const networkPolicyOnly = [...ADMIN_GROUP_TAGS, ...narrowing.excludeTags];
   return wanted.map((id): CheckGroup => {
     switch (id) {

@@ -7,7 +7,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { loadScenario } from '../scenario/load.js';
+import { loadScenario } from '../run/scenario-file.js';
 
 export type SetupProfile = 'core' | 'report' | 'local';
 

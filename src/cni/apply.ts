@@ -251,5 +251,3 @@ function header(o: KubernetesObject) {
 function isGone(err: unknown): boolean {
   return isNotFound(err) || isKindNotServed(err);
 }
-
-export { sleep };

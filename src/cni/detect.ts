@@ -7,7 +7,8 @@ import type { V1DaemonSet, V1Deployment } from '@kubernetes/client-node';
 import { EnvironmentError } from '../util/errors.js';
 import { imageVersion } from './images.js';
 import { apiCall, isNotFound, translateError, type KubeConnection } from '../cluster/kube/client.js';
-import type { InstalledComponent, KubeCandidate, WorkloadRef } from './installer.js';
+import type { KubeCandidate } from '../scenario/schema.js';
+import type { InstalledComponent, WorkloadRef } from './installer.js';
 
 interface Signature {
   cni: string;

@@ -1,15 +1,16 @@
 /**
  * The human-readable rendering of an install plan for `cnibench install --dry-run` and `cnibench plan`:
  * the apply sequence exactly as the install runs it (third-party manifests and cnibench's own objects,
- * every CRD first and Established before any object of its kinds), for Cilium the exact helm command and
- * values file, and every image the install deploys. Nothing here touches the network or a cluster.
+ * every CRD first and Established before any object of its kinds), for a Helm release the exact helm
+ * command and values file, and every image the install deploys. Nothing here touches the network or a cluster.
  */
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
 import { applySteps } from './apply.js';
-import { helmInstallArgs, helmUninstallArgs, shellQuote } from './cilium/helm.js';
+import { helmInstallArgs, shellQuote } from './helm.js';
 import type { InstallPlan } from './installer.js';
 import { objectRef, objectsToYaml } from './manifest.js';
+import { installerFor } from './registry.js';
 
 export interface RenderOptions {
   /** Print CRD schemas in full. */
@@ -93,24 +94,5 @@ export function renderPlan(plan: InstallPlan, opts: RenderOptions = {}): string 
 
 /** What uninstalling the plan does, step by step (the plan's uninstall step prints it). */
 export function describeUninstall(plan: InstallPlan, timeoutMs: number): string[] {
-  const own = plan.objects.map(objectRef);
-  const manifestObjects = plan.manifests.reduce((n, m) => n + m.objects.length, 0);
-  const third = plan.manifests.map((m) => m.file).join(', ');
-  if (plan.cni === 'calico') {
-    const crs = plan.objects.filter((o) => o.apiVersion === 'operator.tigera.io/v1').map(objectRef);
-    return [
-      `delete ${crs.join(' and ')}; wait until the operator has removed calico-system (calico-node gone)`,
-      `delete ${[...own.filter((o) => !crs.includes(o)), `the ${manifestObjects || 'applied'} objects of ${third}`].join(', ')} in reverse apply order`,
-      'delete namespace calico-system if the operator left it',
-    ];
-  }
-  return [
-    plan.helm
-      ? ['helm', ...helmUninstallArgs(plan.helm, timeoutMs)].map(shellQuote).join(' ')
-      : 'helm uninstall',
-    ...(own.length + plan.manifests.length > 0
-      ? [`delete ${[...own, ...plan.manifests.map((m) => `the objects of ${m.file}`)].join(', ')}`]
-      : []),
-    'delete every cilium.io CRD (cilium-operator creates them at run time; helm leaves them) and so their objects',
-  ];
+  return installerFor(plan.cni).describeUninstall(plan, timeoutMs);
 }

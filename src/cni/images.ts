@@ -1,11 +1,9 @@
 /**
  * Image helpers for the CNI installers. The rewrite itself is the cluster driver's `rewriteImage`
- * (one rule for harness and CNI images alike); this adds what the installers need on top: the
+ * (cluster/kube/images.ts; one rule for harness and CNI images alike); this adds what the installers need on top: the
  * operator's `registry` prefix form, the version an image tag states, and the public-registry check.
  */
-import { parseImageRef, rewriteImage } from '../cluster/kube/images.js';
-
-export { rewriteImage };
+import { parseImageRef } from '../cluster/kube/images.js';
 
 /** The Tigera operator wants `<registry>/` with a trailing slash (InstallationSpec.registry). */
 export function registryPrefix(registry: string): string {

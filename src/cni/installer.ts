@@ -1,20 +1,22 @@
 /**
- * The contract every real-cluster CNI installer (Calico through the Tigera operator, Cilium through its
- * Helm chart) implements. `plan` is pure — it turns a candidate and the cluster settings into everything
- * that will be applied — so `cnibench install --dry-run` can print it offline and tests can check it
- * without a cluster; the other methods act on a cluster through the Kubernetes API.
+ * The contract every real-cluster CNI implements (Calico through the Tigera operator, Cilium through its
+ * Helm chart), one folder each (src/cni/<name>/) and one line in registry.ts. A CNI is a scenario
+ * descriptor (its name, settings schema and version matrix: what validation and `cnibench cni versions`
+ * read) plus everything that differs between CNIs: the release files, what a plan needs from outside
+ * (prepare), the plan, the permissions, what a kind cluster must provide, and the cluster operations.
+ * `plan` is pure — it turns a candidate and the cluster settings into everything that will be applied —
+ * so `cnibench install --dry-run` can print it offline and tests can check it without a cluster; the
+ * cluster methods act through the Kubernetes API. Nothing outside a CNI's folder names it.
  */
 import type { KubernetesObject } from '@kubernetes/client-node';
-import type { Candidate, KubeClusterConfig } from '../scenario/schema.js';
+import type { KubeCandidate, KubeClusterConfig } from '../scenario/schema.js';
+import type { CniDescriptor } from '../scenario/extensions.js';
 import type { KubeConnection } from '../cluster/kube/client.js';
+import type { Permission } from '../cluster/kube/permissions.js';
+import type { ReleaseFile } from './release-file.js';
 
-/** Candidates that install a real CNI (the local reference profiles have no installer). */
-export type KubeCandidate = Extract<Candidate, { cni: 'calico' | 'cilium' }>;
-export type CniName = KubeCandidate['cni'];
-
-export function isKubeCandidate(c: Candidate): c is KubeCandidate {
-  return c.cni === 'calico' || c.cni === 'cilium';
-}
+/** A registered CNI's name (a candidate's `cni`). */
+export type CniName = string;
 
 /** A downloaded or local file the plan is built from (operator manifest, Helm chart). */
 export interface Artifact {
@@ -141,9 +143,50 @@ export interface InstalledComponent {
   version: string;
 }
 
-export interface CniInstaller {
-  readonly cni: CniName;
+/** What `prepare` may use: release files (a given path, the cache, or a download), and the cluster. */
+export interface PrepareEnv {
+  /** Real install: download a missing file, read the cluster, generate secrets. Dry runs are offline. */
+  online: boolean;
+  /** The cluster, when online. */
+  kube?: KubeConnection;
+  /**
+   * A release file from `explicit` (a path or URL the settings name), else the cache, else — when
+   * `download` (default: online) — downloaded into the cache; undefined when not available offline.
+   */
+  resolve(file: ReleaseFile, opts?: { explicit?: string; download?: boolean }): Promise<Artifact | undefined>;
+}
+
+/** What a cluster made for the candidate (kind) must provide. */
+export interface ClusterNeeds {
+  /** The pod subnet the CNI allocates from; undefined: the cluster's own (kind's default). */
+  podSubnet?: string;
+  /** The CNI replaces kube-proxy, so the cluster must run without it. */
+  withoutKubeProxy: boolean;
+}
+
+/** Builds a permission on a kind, as `installPermissions` resolves kinds (the plan's CRDs included). */
+export type PermissionNeed = (
+  kind: string,
+  verbs: string[],
+  namespace: string | undefined,
+  why: string,
+  apiVersion?: string,
+) => Permission;
+
+export interface CniInstaller extends CniDescriptor {
+  /** Every file a version is installed from (`cnibench cni fetch` caches them all). */
+  releaseFiles(version: string): ReleaseFile[];
+  /** Everything the plan needs that takes I/O (release files, cluster facts, generated secrets). */
+  prepare(candidate: KubeCandidate, env: PrepareEnv): Promise<PlanInputs>;
   plan(candidate: KubeCandidate, cluster: KubeClusterConfig, inputs?: PlanInputs): InstallPlan;
+  /** What uninstalling the plan does, step by step (the printed plan's uninstall step). */
+  describeUninstall(plan: InstallPlan, timeoutMs: number): string[];
+  /** The permissions install and uninstall need beyond applying and deleting the plan's objects. */
+  permissions(plan: InstallPlan, need: PermissionNeed): Permission[];
+  /** The namespace namespaced permissions without one of their own are checked in. */
+  permissionNamespace(plan: InstallPlan): string;
+  /** What a kind cluster made for this candidate must provide (`cnibench cluster kind-config`). */
+  clusterNeeds(candidate: KubeCandidate): ClusterNeeds;
   install(plan: InstallPlan, kube: KubeConnection, progress?: ProgressFn): Promise<void>;
   waitReady(plan: InstallPlan, kube: KubeConnection, opts: WaitOptions): Promise<void>;
   installedVersions(kube: KubeConnection): Promise<InstalledComponent[]>;

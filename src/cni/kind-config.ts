@@ -1,12 +1,14 @@
 /**
  * A kind cluster configuration (kind.x-k8s.io/v1alpha4) ready for a CNI candidate: the default CNI
  * (kindnet) disabled so the candidate is the only dataplane, the pod subnet the candidate expects,
- * kube-proxy in the mode it needs (none for Cilium's kube-proxy replacement) and N workers.
+ * kube-proxy in the mode it needs (none when the CNI replaces it) and N workers; what a candidate needs
+ * comes from its installer (CniInstaller.clusterNeeds).
  */
 import type { Scenario } from '../scenario/schema.js';
 import { InputError } from '../util/errors.js';
 import { itemAt } from '../util/arrays.js';
-import { isKubeCandidate, type KubeCandidate } from './installer.js';
+import { isKubeCandidate, type KubeCandidate } from '../scenario/schema.js';
+import { installerFor } from './registry.js';
 
 export type KubeProxyMode = 'iptables' | 'ipvs' | 'nftables' | 'none';
 export const KUBE_PROXY_MODES: KubeProxyMode[] = ['iptables', 'ipvs', 'nftables', 'none'];
@@ -43,12 +45,12 @@ export function kindConfig(opts: KindConfigOptions): Record<string, unknown> {
 }
 
 /** The pod subnet a candidate allocates from. */
-export function podSubnetFor(c: KubeCandidate): string {
-  return c.cni === 'calico' ? c.settings.podCidr : KIND_DEFAULT_POD_SUBNET;
+function podSubnetFor(c: KubeCandidate): string {
+  return installerFor(c.cni).clusterNeeds(c).podSubnet ?? KIND_DEFAULT_POD_SUBNET;
 }
 
-export function kubeProxyModeFor(c: KubeCandidate): KubeProxyMode {
-  return c.cni === 'cilium' && c.settings.kubeProxyReplacement ? 'none' : 'iptables';
+function kubeProxyModeFor(c: KubeCandidate): KubeProxyMode {
+  return installerFor(c.cni).clusterNeeds(c).withoutKubeProxy ? 'none' : 'iptables';
 }
 
 /**
@@ -63,17 +65,17 @@ export function kindSettingsForScenario(
   const chosen = candidateName ? all.filter((c) => c.name === candidateName) : all;
   if (candidateName && chosen.length === 0) {
     throw new InputError(
-      `--candidate: no Calico or Cilium candidate named "${candidateName}" (have: ${all.map((c) => c.name).join(', ') || 'none'})`,
+      `--candidate: no real-cluster candidate named "${candidateName}" (have: ${all.map((c) => c.name).join(', ') || 'none'})`,
     );
   }
   if (chosen.length === 0)
-    throw new InputError('the scenario has no Calico or Cilium candidate to size a kind cluster for');
+    throw new InputError('the scenario has no real-cluster candidate to size a kind cluster for');
   const subnets = [...new Set(chosen.map(podSubnetFor))];
   const modes = [...new Set(chosen.map(kubeProxyModeFor))];
   if (subnets.length > 1) {
     throw new InputError(
       `the candidates expect different pod subnets (${chosen.map((c) => `${c.name}: ${podSubnetFor(c)}`).join(', ')}); ` +
-        'give calico settings.podCidr the same value, or choose one with --candidate',
+        'give their pod CIDR settings the same value, or choose one with --candidate',
     );
   }
   if (modes.length > 1) {

@@ -1,18 +1,18 @@
 /**
  * What installing and uninstalling a CNI needs, derived from the install plan itself: every object the
- * plan applies (server-side apply = patch; removal = delete), every object Helm renders from the Cilium
- * chart at that version, and every call the installer makes around them (detecting other CNIs, reading
- * the API server endpoint and the nodes, the rollout check, waiting for deletions, removing Cilium's
- * run-time CRDs). Checked with SelfSubjectAccessReviews before anything is applied, so missing rights
+ * plan applies (server-side apply = patch; removal = delete), every call made around them (detecting
+ * other CNIs, reading the API server endpoint and the nodes, the rollout check), and what the CNI's
+ * installer adds (`CniInstaller.permissions`: e.g. the objects Helm renders from a chart, waiting for
+ * deletions, removing run-time CRDs). Checked with SelfSubjectAccessReviews before anything is applied, so missing rights
  * fail the run at once, naming every one, instead of half-way through an install.
  */
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { KubeConnection } from '../cluster/kube/client.js';
 import type { Permission } from '../cluster/kube/permissions.js';
 import { runPreflight } from '../cluster/kube/preflight.js';
-import { CILIUM_FEATURES, hasFeature } from '../scenario/cni-versions.js';
 import { planObjects } from './apply.js';
-import type { InstallPlan } from './installer.js';
+import type { InstallPlan, PermissionNeed } from './installer.js';
+import { installerFor } from './registry.js';
 
 /** Kinds the installers apply, delete or read, with their resource name and scope. */
 const RESOURCES: Record<string, { group: string; resource: string; namespaced: boolean }> = {
@@ -67,44 +67,6 @@ const ESCALATION: Record<string, string[]> = {
   roles: ['bind', 'escalate'],
 };
 
-/** What Helm does with the objects of a release: reads the live state, creates, updates, waits, deletes. */
-const HELM_VERBS = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'];
-
-/**
- * The kinds the Cilium chart renders at each supported version with the values cnibench writes
- * (`helm template` of the real charts 1.16.5, 1.17.18, 1.18.12, 1.19.6 and 1.20.0 with helm v4.1.4):
- * in kube-system service accounts, secrets (certificates), config maps, services, the agent and Envoy
- * DaemonSets, the operator (and Hubble) Deployments, a Role and RoleBinding; cluster roles and bindings;
- * from 1.17 also Namespace cilium-secrets with Roles and RoleBindings in it. Helm keeps its release
- * records as Secrets in the release namespace.
- */
-function chartPermissions(plan: InstallPlan): Permission[] {
-  const ns = plan.helm?.namespace ?? 'kube-system';
-  const why = 'rendered by the Cilium chart (helm)';
-  const inNs = (kind: string, namespace = ns): Permission => {
-    const r = RESOURCES[kind] ?? resourceOf(kind, 'v1', []);
-    return { ...r, verbs: [...HELM_VERBS, ...(ESCALATION[r.resource] ?? [])], namespace, why };
-  };
-  const perms = [
-    ...[
-      'ServiceAccount',
-      'Secret',
-      'ConfigMap',
-      'Service',
-      'DaemonSet',
-      'Deployment',
-      'Role',
-      'RoleBinding',
-    ].map((k) => inNs(k)),
-    inNs('ClusterRole'),
-    inNs('ClusterRoleBinding'),
-  ];
-  if (hasFeature(CILIUM_FEATURES.ciliumSecretsNamespace, plan.version)) {
-    perms.push(inNs('Namespace'), inNs('Role', 'cilium-secrets'), inNs('RoleBinding', 'cilium-secrets'));
-  }
-  return perms;
-}
-
 /** Merges permissions on the same resource and namespace (verbs united, first reason kept). */
 function merge(perms: Permission[]): Permission[] {
   const out = new Map<string, Permission>();
@@ -121,23 +83,23 @@ function merge(perms: Permission[]): Permission[] {
 export function installPermissions(plan: InstallPlan): Permission[] {
   const objects = planObjects(plan);
   const crds = objects.filter((o) => o.kind === 'CustomResourceDefinition');
+  const installer = installerFor(plan.cni);
   const perms: Permission[] = [];
-  const need = (
-    kind: string,
-    verbs: string[],
-    namespace: string | undefined,
-    why: string,
-    apiVersion = 'v1',
-  ) => {
+  const permission: PermissionNeed = (kind, verbs, namespace, why, apiVersion = 'v1') => {
     const r = resourceOf(kind, apiVersion, crds);
-    perms.push({
+    return {
       group: r.group,
       resource: r.resource,
       verbs: [...verbs, ...(verbs.includes('patch') ? (ESCALATION[r.resource] ?? []) : [])],
       namespaced: r.namespaced,
       ...(r.namespaced ? { namespace } : {}),
       why,
-    });
+    };
+  };
+  const need: PermissionNeed = (...args) => {
+    const p = permission(...args);
+    perms.push(p);
+    return p;
   };
   for (const o of objects) {
     // Server-side apply is a patch; uninstall deletes. CRDs are read until Established; the operator's
@@ -163,22 +125,8 @@ export function installPermissions(plan: InstallPlan): Permission[] {
   // The rollout check and the versions that ran.
   for (const r of plan.readiness)
     need(r.kind, ['get'], r.namespace, `rollout check of ${r.kind} ${r.namespace}/${r.name}`, 'apps/v1');
-  need('Node', ['list'], undefined, 'every node Ready (and, for Cilium, how many nodes there are)');
-  if (plan.cni === 'calico') {
-    // Uninstall waits for calico-node to go, then removes calico-system if the operator left it.
-    need('DaemonSet', ['get'], 'calico-system', 'wait until the operator removed calico-node', 'apps/v1');
-    need('Namespace', ['delete'], undefined, 'remove calico-system after the operator');
-  } else {
-    perms.push(...chartPermissions(plan));
-    // cilium-operator creates the cilium.io CRDs at run time; helm does not remove them.
-    need(
-      'CustomResourceDefinition',
-      ['list', 'get', 'delete'],
-      undefined,
-      'remove the cilium.io CRDs cilium-operator created',
-      'apiextensions.k8s.io/v1',
-    );
-  }
+  need('Node', ['list'], undefined, 'every node Ready (and how many nodes there are)');
+  perms.push(...installer.permissions(plan, permission));
   const needsApiServer =
     objects.some((o) => o.kind === 'ConfigMap' && o.metadata?.name === 'kubernetes-services-endpoint') ||
     plan.helm?.values.k8sServiceHost !== undefined;
@@ -188,7 +136,7 @@ export function installPermissions(plan: InstallPlan): Permission[] {
 
 /** The namespace namespaced permissions without one of their own are checked in. */
 export function installNamespace(plan: InstallPlan): string {
-  return plan.cni === 'calico' ? 'tigera-operator' : (plan.helm?.namespace ?? 'kube-system');
+  return installerFor(plan.cni).permissionNamespace(plan);
 }
 
 export const INSTALLER_REMEDY =

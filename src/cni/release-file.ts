@@ -1,10 +1,8 @@
 /**
  * One file a CNI release is installed from (a manifest, a chart, a CRD), as the cache keeps it, and
- * the command that fetches a release's files. Kept apart from release-files.ts, which lists the
- * files per CNI and imports the CNIs' own modules (those import this one).
+ * the command that fetches a release's files. Each CNI lists its own files (CniInstaller.releaseFiles).
  */
 import type { CacheKey } from './cache.js';
-import type { CniName } from './installer.js';
 
 export interface ReleaseFile {
   key: CacheKey;
@@ -16,6 +14,6 @@ export interface ReleaseFile {
 }
 
 /** The command that fills the cache with every file of a version. */
-export function fetchCommand(cni: CniName, version: string): string {
+export function fetchCommand(cni: string, version: string): string {
   return `cnibench cni fetch ${cni} --version ${version}`;
 }

@@ -5,7 +5,7 @@
  */
 import type { V1DaemonSet, V1Deployment, V1Node } from '@kubernetes/client-node';
 import { EnvironmentError } from '../util/errors.js';
-import { sleep } from './apply.js';
+import { sleep } from '../util/sleep.js';
 import { apiCall, isNotFound, translateError, type KubeConnection } from '../cluster/kube/client.js';
 import type { WaitOptions, WorkloadRef } from './installer.js';
 

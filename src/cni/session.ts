@@ -3,9 +3,9 @@
  * it: refuse to install over a different CNI, resolve inputs, plan, apply, wait, and record what is
  * actually running. Uninstall reuses the same plan so it removes exactly what was applied.
  */
-import type { KubeClusterConfig } from '../scenario/schema.js';
+import type { KubeCandidate, KubeClusterConfig } from '../scenario/schema.js';
 import { assertNoConflictingCni, detectCnis, type DetectedCni } from './detect.js';
-import type { InstallPlan, InstalledComponent, KubeCandidate, ProgressFn } from './installer.js';
+import type { InstallPlan, InstalledComponent, ProgressFn } from './installer.js';
 import type { KubeConnection } from '../cluster/kube/client.js';
 import { prepareInputs } from './prepare.js';
 import { checkInstallPermissions } from './permissions.js';

@@ -15,6 +15,7 @@ import { suggestKey } from '../util/suggest.js';
 import { cidrError, parseIp } from './cidr.js';
 import type { AdminTierApi } from './types.js';
 import { dnsSubdomainProblems } from '../util/k8s-names.js';
+import { nullFieldsAbsent } from '../util/null-fields.js';
 import { validateSelector, type PolicyProblem } from './validate.js';
 
 type Path = (string | number)[];
@@ -397,9 +398,15 @@ function header(ck: Checker, o: Raw, kind: AdminTierKind): void {
 }
 
 /** Every problem the API server (and strict field validation) would reject this object for. */
-export function validateAdminTierObject(kind: AdminTierKind, obj: unknown): PolicyProblem[] {
+export function validateAdminTierObject(kind: AdminTierKind, raw: unknown): PolicyProblem[] {
   const ck = new Checker();
-  const o = ck.object(obj, [], ['apiVersion', 'kind', 'metadata', 'spec'], `a ${kind} object`);
+  // A null field is an absent one, as the API server decodes it.
+  const o = ck.object(
+    nullFieldsAbsent(raw),
+    [],
+    ['apiVersion', 'kind', 'metadata', 'spec'],
+    `a ${kind} object`,
+  );
   if (!o) return ck.out;
   header(ck, o, kind);
   metadata(ck, o.metadata, kind);

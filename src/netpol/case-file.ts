@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { InputError } from '../util/errors.js';
 import { isDnsLabel } from '../util/k8s-names.js';
+import { nullFieldsAbsent } from '../util/null-fields.js';
 import {
   formatPath,
   problemsError,
@@ -37,7 +38,7 @@ export interface CaseCheck {
 export function checkCaseText(file: string, text: string): CaseCheck {
   const { source, problems: syntax } = YamlSource.parse(file, text);
   if (syntax.length > 0) return { problems: syntax };
-  const data = source.toJS();
+  const data = caseData(source.toJS());
   const parsed = policyCaseSchema.safeParse(data);
   const shape = parsed.success ? [] : zodProblems(source, policyCaseSchema, parsed.error.issues);
   const semantic = semanticProblems(source, data);
@@ -126,6 +127,17 @@ function sortProblems(ps: SourceProblem[]): SourceProblem[] {
 
 type Raw = Record<string, unknown>;
 const isObject = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * The case as the API server would decode its objects: a null field is an absent one
+ * (`baselineAdminNetworkPolicy: null`, a policy's `podSelector:` left empty). `namespaces` is a map
+ * whose null value means a namespace without labels (case-schema.ts), so it is kept as written.
+ */
+function caseData(raw: unknown): unknown {
+  if (!isObject(raw)) return raw;
+  const data = nullFieldsAbsent(raw) as Raw;
+  return raw.namespaces === undefined ? data : { ...data, namespaces: raw.namespaces };
+}
 
 /** Same wording as validateNetworkPolicy uses for policy ports, for probes and container ports. */
 function protocolProblem(source: YamlSource, holder: Raw, path: (string | number)[]): SourceProblem[] {

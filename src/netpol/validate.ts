@@ -6,6 +6,7 @@
  */
 import { InputError } from '../util/errors.js';
 import { dnsLabelProblems, dnsSubdomainProblems } from '../util/k8s-names.js';
+import { nullFieldsAbsent } from '../util/null-fields.js';
 import { cidrError, parseCidr, cidrContains } from './cidr.js';
 import type {
   IPBlock,
@@ -296,7 +297,9 @@ const shown = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringif
 
 /** Every problem the API server would reject this policy for; empty when the policy is valid. */
 // Takes unknown: it checks policies read from files and fixtures before they are NetworkPolicies.
-export function validateNetworkPolicy(p: unknown): PolicyProblem[] {
+export function validateNetworkPolicy(raw: unknown): PolicyProblem[] {
+  // A null field is an absent one, as the API server decodes it (`podSelector:` left empty: all pods).
+  const p = nullFieldsAbsent(raw);
   const out: PolicyProblem[] = [];
   if (!isPlainObject(p)) return [{ path: [], message: 'must be a NetworkPolicy object' }];
   if (p.apiVersion !== undefined && p.apiVersion !== 'networking.k8s.io/v1') {

@@ -2,6 +2,7 @@
  * Turns a scenario into the ordered list of steps a run performs. `cnibench plan` prints it without
  * touching anything, and `cnibench run` executes the same steps, so what is printed is what happens.
  */
+import { cniTitle } from '../cni/registry.js';
 import type { Candidate, Scenario, Workload } from '../scenario/schema.js';
 
 type StepKind = 'preflight' | 'cluster' | 'install' | 'workload' | 'uninstall' | 'report' | 'cleanup';
@@ -29,16 +30,9 @@ function workloadStepId(candidate: string, index: number, w: Workload): string {
 }
 
 export function candidateLabel(c: Candidate): string {
-  switch (c.cni) {
-    case 'local-routed':
-      return 'local reference profile (routed)';
-    case 'local-vxlan':
-      return 'local reference profile (vxlan)';
-    case 'calico':
-      return `Calico ${c.version}`;
-    case 'cilium':
-      return `Cilium ${c.version}`;
-  }
+  if (c.cni === 'local-routed') return 'local reference profile (routed)';
+  if (c.cni === 'local-vxlan') return 'local reference profile (vxlan)';
+  return 'version' in c ? `${cniTitle(c.cni)} ${c.version}` : c.cni;
 }
 
 export function buildPlan(s: Scenario, sources: PlanDetailSources = {}): PlanStep[] {
@@ -127,7 +121,7 @@ function comparisonDetails(s: Scenario): string[] {
 
 function settingsLines(c: Candidate): string[] {
   return Object.entries(c.settings ?? {}).map(
-    ([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`,
+    ([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`,
   );
 }
 

@@ -5,10 +5,9 @@
  */
 import { resolveImages } from '../cluster/kube/images.js';
 import { describeUninstall, renderPlan } from '../cni/dry-run.js';
-import { isKubeCandidate } from '../cni/installer.js';
 import { prepareInputs } from '../cni/prepare.js';
 import { installerFor } from '../cni/registry.js';
-import type { Scenario } from '../scenario/schema.js';
+import { isKubeCandidate, type Scenario } from '../scenario/schema.js';
 import type { PlanDetailSources } from './build.js';
 
 export async function planDetailSources(s: Scenario): Promise<PlanDetailSources> {

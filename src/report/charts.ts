@@ -371,6 +371,98 @@ function heatmapChart(
   };
 }
 
+/** Commits (left axis) and contributors (right axis) per month, one line each per project. */
+function activityChart(m: ReportModel): ChartSpec | null {
+  const hs = m.projectHistory.filter((h) => h.history.monthly.length > 0);
+  if (hs.length === 0) return null;
+  const months = [...new Set(hs.flatMap((h) => h.history.monthly.map((x) => x.month)))].sort();
+  const datasets = hs.flatMap((h, i) => {
+    const at = (mo: string) => h.history.monthly.find((x) => x.month === mo);
+    const colour = cycle(PALETTE, i);
+    return [
+      {
+        label: `${h.label}: commits`,
+        data: months.map((mo) => at(mo)?.commits ?? null),
+        borderColor: colour,
+        backgroundColor: colour,
+        yAxisID: 'commits',
+      },
+      {
+        label: `${h.label}: contributors`,
+        data: months.map((mo) => at(mo)?.contributors ?? null),
+        borderColor: colour,
+        backgroundColor: colour,
+        borderDash: [6, 4],
+        yAxisID: 'people',
+      },
+    ];
+  });
+  const heading = 'Commits and contributors per month (measured from git)';
+  return {
+    id: CHART_IDS.activity,
+    title: heading,
+    config: {
+      type: 'line',
+      data: { labels: months, datasets },
+      options: {
+        plugins: { title: title(heading), legend: { position: 'bottom' } },
+        scales: {
+          commits: { position: 'left', beginAtZero: true, title: { display: true, text: 'commits' } },
+          people: {
+            position: 'right',
+            beginAtZero: true,
+            title: { display: true, text: 'contributors' },
+            grid: { drawOnChartArea: false },
+          },
+        },
+      },
+    },
+  };
+}
+
+/** Releases as points on a time line (x: date as a decimal year), one row per project. */
+function releaseTimeline(m: ReportModel): ChartSpec | null {
+  const hs = m.projectHistory.filter((h) => h.history.releases.length > 0);
+  if (hs.length === 0) return null;
+  const year = (d: string) => {
+    const t = Date.parse(`${d}T00:00:00Z`);
+    const y = new Date(t).getUTCFullYear();
+    return y + (t - Date.UTC(y, 0, 1)) / (Date.UTC(y + 1, 0, 1) - Date.UTC(y, 0, 1));
+  };
+  const datasets = hs.map((h, i) => ({
+    label: h.label,
+    data: h.history.releases.map((r) => ({ x: year(r.date), y: i, patch: !/\.0$/.test(r.tag) })),
+    borderColor: cycle(PALETTE, i),
+    backgroundColor: cycle(PALETTE, i),
+    // Minor releases (x.y.0) large, patches small.
+    pointRadius: h.history.releases.map((r) => (/\.0$/.test(r.tag) ? 7 : 3)),
+  }));
+  const heading = 'Releases on a time line (large: x.y.0, small: patches; measured from git tags)';
+  return {
+    id: CHART_IDS.releases,
+    title: heading,
+    height: 120 + 60 * hs.length,
+    config: {
+      type: 'scatter',
+      data: { datasets },
+      options: {
+        plugins: { title: title(heading), legend: { position: 'bottom' } },
+        scales: {
+          x: {
+            title: { display: true, text: 'year' },
+            ticks: { stepSize: 1, callback: (v: string | number) => String(Math.round(Number(v))) },
+          },
+          y: {
+            min: -0.5,
+            max: hs.length - 0.5,
+            ticks: { stepSize: 1, callback: (v: string | number) => hs[Number(v)]?.label ?? '' },
+          },
+        },
+      },
+    },
+  };
+}
+
 function chartSpecs(m: ReportModel): ChartSpec[] {
   return [
     throughputChart(m),
@@ -391,6 +483,8 @@ function chartSpecs(m: ReportModel): ChartSpec[] {
     heatmapChart(m, CHART_IDS.adminHeatmap, 'Admin tier: pass rate by tag', (r) => !isNetworkPolicyCase(r)),
     caseProgrammingChart(m),
     ...radarCharts(m),
+    activityChart(m),
+    releaseTimeline(m),
   ].filter((c): c is ChartSpec => c !== null);
 }
 

@@ -6,7 +6,7 @@
  * what was declared, and says plainly when only reference profiles were compared.
  */
 import { escapeMarkdown as e } from './escape.js';
-import { num, pct, score } from './format.js';
+import { num, pct, score, scoreWithInterval } from './format.js';
 import { labelOf, type ReportModel } from './model.js';
 
 export function renderDecisionRecord(m: ReportModel): string {
@@ -72,9 +72,14 @@ export function renderDecisionRecord(m: ReportModel): string {
     `| --- | ---: | ---: | ${s.comparedCriteria.map(() => '---:').join(' | ')} | --- |`,
     ...eligible.map((c) => {
       const np = s.standards.candidates.find((x) => x.name === c.name)?.checks[0];
-      const crit = s.comparedCriteria.map((k) => score(c.criteria.find((x) => x.criterion === k)?.score));
-      return `| ${e(c.label)} | ${score(c.total)} | ${pct(c.confidence)} | ${crit.join(' | ')} | ${np ? `${np.status}: ${e(np.evidence)}` : 'n/a'} |`;
+      const crit = s.comparedCriteria.map((k) => {
+        const x = c.criteria.find((y) => y.criterion === k);
+        return x ? scoreWithInterval(x.score, x.interval) : score(null);
+      });
+      return `| ${e(c.label)} | ${scoreWithInterval(c.total, c.totalInterval)} | ${pct(c.confidence)} | ${crit.join(' | ')} | ${np ? `${np.status}: ${e(np.evidence)}` : 'n/a'} |`;
     }),
+    '',
+    'Totals and criterion scores are given with their 95 % interval over block-bootstrap replicates of the measurements, where measurements enter them.',
     '',
   ];
   const shift = s.sensitivity.minimalShift;
@@ -107,6 +112,14 @@ export function renderDecisionRecord(m: ReportModel): string {
         '',
       );
     }
+  } else if (s.separation && s.leader) {
+    const sep = s.separation;
+    lines.push(
+      `No decision on the evidence alone: ${e(labelOf(m, sep.leader))} leads ${e(labelOf(m, sep.runnerUp))} by ${sep.difference.toFixed(1)} points, ` +
+        `but with the measurements' uncertainty the difference lies between ${sep.interval.lo.toFixed(1)} and ${sep.interval.hi.toFixed(1)} points (95 %), so the two are not separated. ` +
+        'Decide on criteria outside this record, or measure again with more blocks.',
+      '',
+    );
   } else lines.push('No decision: no option could be scored.', '');
   lines.push(
     '## Consequences',

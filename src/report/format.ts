@@ -18,6 +18,15 @@ export function score(x: number | null | undefined): string {
   return x === null || x === undefined ? 'n/a' : x.toFixed(1);
 }
 
+/** A score with its 95 % interval, when the interval is wider than the score's last digit. */
+export function scoreWithInterval(
+  x: number | null,
+  iv: { lo: number; hi: number } | null | undefined,
+): string {
+  if (x === null || !iv || iv.hi - iv.lo < 0.05) return score(x);
+  return `${score(x)} [${score(iv.lo)}, ${score(iv.hi)}]`;
+}
+
 export function params(p: Measurement['parameters']): string {
   const entries = Object.entries(p).sort(([a], [b]) => a.localeCompare(b));
   return entries.length === 0 ? '—' : entries.map(([k, v]) => `${k}=${v}`).join(', ');

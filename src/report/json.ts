@@ -18,7 +18,17 @@ export interface ReportJson {
     referenceOnly: boolean;
     decisiveCriteria: ScoringResult['decisiveCriteria'];
     minimalWeightShift: ScoringResult['sensitivity']['minimalShift'];
-    ranking: Array<{ rank: number; name: string; label: string; total: number; confidence: number }>;
+    /** Leader against runner-up with measurement uncertainty (winner is null when not separated). */
+    separation: ScoringResult['separation'];
+    ranking: Array<{
+      rank: number;
+      name: string;
+      label: string;
+      total: number;
+      /** 95 % block-bootstrap interval of the total. */
+      totalInterval: { lo: number; hi: number } | null;
+      confidence: number;
+    }>;
     conformance: Array<{
       name: string;
       label: string;
@@ -56,11 +66,21 @@ export function renderJson(m: ReportModel): string {
       referenceOnly: s.referenceOnly,
       decisiveCriteria: s.decisiveCriteria,
       minimalWeightShift: s.sensitivity.minimalShift,
+      separation: s.separation,
       ranking: s.candidates
         .flatMap((c) =>
           c.rank === null || c.total === null
             ? []
-            : [{ rank: c.rank, name: c.name, label: c.label, total: c.total, confidence: c.confidence }],
+            : [
+                {
+                  rank: c.rank,
+                  name: c.name,
+                  label: c.label,
+                  total: c.total,
+                  totalInterval: c.totalInterval ?? null,
+                  confidence: c.confidence,
+                },
+              ],
         )
         .sort((a, b) => a.rank - b.rank),
       conformance: m.candidates.filter(hasConformance).map((c) => ({

@@ -13,7 +13,7 @@ import type {
   RunAnalysis,
 } from '../results/schema.js';
 import type { Candidate, Scenario, ScoringConfig } from '../scenario/schema.js';
-import { loadFacts, type LoadedFacts } from '../scoring/facts.js';
+import { factsFor, loadFacts, type FactsHistory, type LoadedFacts } from '../scoring/facts.js';
 import { scoreResults } from '../scoring/score.js';
 import { compareRuns, type CompareReport } from '../stats/results-compare.js';
 import type { ScoringResult } from '../scoring/types.js';
@@ -49,6 +49,43 @@ export interface ReportModel {
   scoring: ScoringResult;
   /** Every candidate against the first, as `cnibench compare` computes it; null when it cannot be made. */
   comparison: CompareReport | null;
+  /** Activity and releases measured from git (`facts measure`), per candidate whose project has them. */
+  projectHistory: ProjectHistory[];
+}
+
+export interface ProjectHistory {
+  /** Candidate name and label, and the facts key of its project. */
+  name: string;
+  label: string;
+  project: string;
+  history: FactsHistory;
+  /** The project's measured facts (key → value), for the report's table. */
+  measured: Array<{ key: string; value: string }>;
+}
+
+function projectHistoryOf(
+  candidates: readonly CandidateResult[],
+  scenarioCandidates: readonly Candidate[],
+  facts: LoadedFacts | undefined,
+): ProjectHistory[] {
+  const out: ProjectHistory[] = [];
+  const seen = new Set<string>();
+  for (const c of candidates) {
+    const key = scenarioCandidates.find((x) => x.name === c.name)?.facts ?? c.cni;
+    const lookup = factsFor(facts?.facts, key);
+    if (lookup.kind !== 'project' || !lookup.project.history || seen.has(key)) continue;
+    seen.add(key);
+    out.push({
+      name: c.name,
+      label: c.label,
+      project: key,
+      history: lookup.project.history,
+      measured: Object.entries(lookup.project.facts)
+        .filter(([, f]) => f.measured)
+        .map(([k, f]) => ({ key: k, value: Array.isArray(f.value) ? f.value.join(', ') : String(f.value) })),
+    });
+  }
+  return out;
 }
 
 function mergeResults(results: ResultsFile[]): {
@@ -149,6 +186,7 @@ export function buildModel(results: ResultsFile[], opts: ModelOptions = {}): Rep
     runOf: merged.runOf,
     scoring,
     comparison,
+    projectHistory: projectHistoryOf(merged.candidates, merged.scenarioCandidates, facts),
   };
 }
 

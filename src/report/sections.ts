@@ -9,11 +9,11 @@ import { describeAdminTierApis } from '../results/admin-tier-apis.js';
 import type { AdminTierApisRecord, CandidateResult, CaseResult, Measurement } from '../results/schema.js';
 import { ADMIN_TIER_API_TITLE, adminTierResults, readAdminTier } from '../scoring/admin-tier.js';
 import { allTags, isNetworkPolicyCase, tallyCases } from '../scoring/features.js';
-import type { FeatureCell } from '../scoring/types.js';
+import type { FeatureCell, ScoreSeparation } from '../scoring/types.js';
 import type { Block, Cell } from './blocks.js';
 import { aaSentence } from '../stats/compare-format.js';
 import { comparisonBlocks } from './comparison.js';
-import { ci, num, params, pct, score } from './format.js';
+import { ci, num, params, pct, score, scoreWithInterval } from './format.js';
 import { hasConformance, isCheckReport, labelOf, type ReportModel } from './model.js';
 
 const STATUS: Record<FeatureCell['status'], string> = {
@@ -41,23 +41,40 @@ export const CHART_IDS = {
   adminHeatmap: 'admin-tier-heatmap',
   caseProgramming: 'conformance-programming-latency',
   radar: (name: string) => `criteria-${name}`,
+  activity: 'project-activity',
+  releases: 'release-timeline',
 };
 
 function summaryBlocks(m: ReportModel): Block[] {
   const s = m.scoring;
   const out: Block[] = [{ kind: 'heading', level: 2, text: 'Executive summary', id: 'summary' }];
   const winner = s.candidates.find((c) => c.name === s.winner);
+  const leader = s.candidates.find((c) => c.name === s.leader);
+  const sep = s.separation;
+  const decisive = s.decisiveCriteria
+    .slice(0, 3)
+    .map((d) => `${d.criterion} (+${d.contribution.toFixed(1)} points)`);
   if (winner) {
-    const decisive = s.decisiveCriteria
-      .slice(0, 3)
-      .map((d) => `${d.criterion} (+${d.contribution.toFixed(1)} points)`);
     out.push({
       kind: 'p',
       tone: 'summary',
       text:
-        `${s.referenceOnly ? 'Best reference profile (a rehearsal of the method, not a decision)' : 'Winner'}: ${winner.label} with a score of ${score(winner.total)} / 100 at ${pct(winner.confidence)} confidence` +
+        `${s.referenceOnly ? 'Best reference profile (a rehearsal of the method, not a decision)' : 'Winner'}: ${winner.label} with a score of ${scoreWithInterval(winner.total, winner.totalInterval)} / 100 at ${pct(winner.confidence)} confidence` +
         ` (share of indicator weight backed by data).` +
+        (sep
+          ? ` Ahead of ${labelOf(m, sep.runnerUp)} by ${differenceText(sep)}, separated once measurement uncertainty is counted.`
+          : '') +
         (decisive.length > 0 ? ` Decisive criteria against the runner-up: ${decisive.join(', ')}.` : ''),
+    });
+  } else if (leader && sep) {
+    out.push({
+      kind: 'p',
+      tone: 'summary',
+      text:
+        `No ${s.referenceOnly ? 'best reference profile' : 'winner'}: ${leader.label} (${scoreWithInterval(leader.total, leader.totalInterval)}) and ${labelOf(m, sep.runnerUp)} (${runnerUpScore(m, sep.runnerUp)}) are not separated. ` +
+        `Their totals differ by ${differenceText(sep)}: the measurements cannot exclude a difference anywhere in that range, ` +
+        `and ${leader.label} ranks first in ${pct(sep.leaderFirstShare)} of ${sep.resamples} block-bootstrap replicates.` +
+        (decisive.length > 0 ? ` Point estimates favour ${leader.label} on ${decisive.join(', ')}.` : ''),
     });
   } else {
     out.push({
@@ -70,9 +87,9 @@ function summaryBlocks(m: ReportModel): Block[] {
   if (shift) {
     out.push({
       kind: 'p',
-      text: `Sensitivity: moving ${num(shift.amount)} weight points (${pct(shift.share)} of all weight) from ${shift.from.map((f) => f.criterion).join(' and ')} to ${shift.to} would make ${labelOf(m, shift.newWinner)} tie with the winner.`,
+      text: `Sensitivity: moving ${num(shift.amount)} weight points (${pct(shift.share)} of all weight) from ${shift.from.map((f) => f.criterion).join(' and ')} to ${shift.to} would make ${labelOf(m, shift.newWinner)} tie with the ${winner ? 'winner' : 'leader'}.`,
     });
-  } else if (winner) out.push({ kind: 'p', text: `Sensitivity: ${s.sensitivity.note}.` });
+  } else if (leader) out.push({ kind: 'p', text: `Sensitivity: ${s.sensitivity.note}.` });
   const admin = adminTierSentence(m);
   if (admin) out.push({ kind: 'p', text: admin });
   for (const w of s.warnings) out.push({ kind: 'p', tone: 'warning', text: w });
@@ -97,6 +114,22 @@ function adminTierSentence(m: ReportModel): string | undefined {
   return `Admin tier (ClusterNetworkPolicy or AdminNetworkPolicy/BaselineAdminNetworkPolicy, an SCS-0219 SHOULD), measured: ${parts.join('; ')}.`;
 }
 
+function differenceText(sep: ScoreSeparation): string {
+  const f = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(1)}`;
+  if (sep.resamples === 0)
+    return `${f(sep.difference)} points (facts and single measurements only: no sampling interval)`;
+  const tied = `${f(sep.difference)} points (95 % interval ${f(sep.interval.lo)} to ${f(sep.interval.hi)})`;
+  const u = sep.untiedInterval;
+  return u.lo === sep.interval.lo && u.hi === sep.interval.hi
+    ? tied
+    : `${tied}; if the figures the comparison could not tell apart differed as their medians do, ${f(u.lo)} to ${f(u.hi)}`;
+}
+
+function runnerUpScore(m: ReportModel, name: string): string {
+  const c = m.scoring.candidates.find((x) => x.name === name);
+  return c ? scoreWithInterval(c.total, c.totalInterval) : '—';
+}
+
 function scoreBlocks(m: ReportModel): Block[] {
   const s = m.scoring;
   const criteria = Object.keys(s.weights);
@@ -105,18 +138,18 @@ function scoreBlocks(m: ReportModel): Block[] {
     .map((c) => [
       c.rank === null ? (c.eligible ? '—' : 'not ranked') : String(c.rank),
       c.label,
-      score(c.total),
+      scoreWithInterval(c.total, c.totalInterval),
       pct(c.confidence),
       ...criteria.map((k) => {
         const x = c.criteria.find((y) => y.criterion === k);
-        return x ? `${score(x.score)} (${pct(x.coverage)} data)` : '—';
+        return x ? `${scoreWithInterval(x.score, x.interval)} (${pct(x.coverage)} data)` : '—';
       }),
     ]);
   const out: Block[] = [
     { kind: 'heading', level: 2, text: 'Scores', id: 'scores' },
     {
       kind: 'p',
-      text: 'Each criterion is the weighted mean of its indicators (0–100); the total is the weighted mean of the compared criteria. Confidence is the share of all indicator weight with data for the candidate. Indicators without data for every compared candidate are left out for all of them, never scored as zero.',
+      text: 'Each criterion is the weighted mean of its indicators (0–100); the total is the weighted mean of the compared criteria. Brackets give the 95 % interval over block-bootstrap replicates of the measurements (facts carry no sampling noise). Confidence is the share of all indicator weight with data for the candidate. Indicators without data for every compared candidate are left out for all of them, never scored as zero.',
     },
     {
       kind: 'table',
@@ -162,6 +195,16 @@ function sensitivityBlocks(m: ReportModel): Block[] {
       text: `Smallest change of weights that changes the winner (${s.note}): move ${num(sh.amount)} weight points in total — ${sh.from.map((f) => `${num(f.amount)} from ${f.criterion}`).join(', ')} — to ${sh.to}. Then ${labelOf(m, sh.newWinner)} ties with ${labelOf(m, s.winner ?? '')}; any further shift makes it win. That is ${pct(sh.share)} of the total weight (L1 distance of the normalised weights ${num(2 * sh.share)}).`,
     });
   } else out.push({ kind: 'p', text: s.note });
+  const sep = m.scoring.separation;
+  if (sep) {
+    out.push({
+      kind: 'p',
+      text:
+        sep.resamples > 0
+          ? `Measurement uncertainty: over ${sep.resamples} block-bootstrap replicates of the measurements (seed ${sep.seed}), ${labelOf(m, sep.leader)} ranks first in ${pct(sep.leaderFirstShare)}; its lead over ${labelOf(m, sep.runnerUp)} is ${differenceText(sep)}, so the order is ${sep.separated ? 'separated' : 'not separated'}.`
+          : `Measurement uncertainty: no measurement has more than one sample, so the totals carry no sampling interval; the lead of ${labelOf(m, sep.leader)} over ${labelOf(m, sep.runnerUp)} is ${differenceText(sep)}.`,
+    });
+  }
   out.push({ kind: 'p', text: 'Ranking under each criterion alone:' });
   out.push({
     kind: 'table',
@@ -515,7 +558,7 @@ function evidenceBlocks(m: ReportModel): Block[] {
         i.indicator,
         score(i.score),
         i.raw,
-        i.source ? { text: i.source, href: i.source } : '—',
+        i.source ? (/^https?:\/\//.test(i.source) ? { text: i.source, href: i.source } : i.source) : '—',
         i.asOf ?? '—',
         i.note ?? '',
       ]),
@@ -549,6 +592,34 @@ function factsBlocks(m: ReportModel): Block[] {
       rows: s.staleFacts.map((f) => [f.project, f.key, f.asOf, String(f.ageDays)]),
     });
   } else if (s.factsFile) out.push({ kind: 'p', text: 'No stale facts.' });
+  return out;
+}
+
+/** Maturity and OSS-health figures measured from git, with their commit, and the charts. */
+function projectHistoryBlocks(m: ReportModel): Block[] {
+  if (m.projectHistory.length === 0) return [];
+  const out: Block[] = [
+    { kind: 'heading', level: 2, text: 'Project activity measured from git', id: 'project-activity' },
+    {
+      kind: 'p',
+      text: 'Measured offline from each project’s own repository with `cnibench facts measure` (docs/scoring.md): pinned to a commit, so anyone with a clone can recompute them.',
+    },
+  ];
+  for (const h of m.projectHistory) {
+    const p = h.history.measured;
+    out.push({ kind: 'heading', level: 3, text: `${h.label}: ${p.repository}` });
+    out.push({
+      kind: 'p',
+      text: `Commit ${p.commit}, window ${p.window.replace('..', ' to ')}, computed by ${p.by}.`,
+    });
+    out.push({
+      kind: 'table',
+      headers: ['Measured fact', 'Value'],
+      rows: h.measured.map((f) => [f.key, f.value]),
+    });
+  }
+  out.push({ kind: 'chart', id: CHART_IDS.activity, title: 'Commits and contributors per month' });
+  out.push({ kind: 'chart', id: CHART_IDS.releases, title: 'Releases on a time line' });
   return out;
 }
 
@@ -717,6 +788,7 @@ export function reportBlocks(m: ReportModel): Block[] {
     ...comparisonBlocks(m),
     ...scaleBlocks(m),
     ...evidenceBlocks(m),
+    ...projectHistoryBlocks(m),
     ...factsBlocks(m),
     ...provenanceBlocks(m),
     ...scenarioBlocks(m),

@@ -1,7 +1,9 @@
 /**
  * The admin-tier detection of a real cluster as a results record and as one progress line: `run`
  * (after each install) and `check` (on the cluster as it is) both record what the cluster served, so
- * a report that says "unsupported by the cluster" carries the evidence read from its CRDs.
+ * a report that says "unsupported by the cluster" carries the evidence read from its CRDs. The saved
+ * form is this room's own (schema.ts); this is where the kube driver's detection is mapped to it (the
+ * driver, a room below, cannot know the results format).
  */
 import type { AdminTierDetection } from '../cluster/kube/admin-policies.js';
 import type { AdminTierApisRecord } from './schema.js';

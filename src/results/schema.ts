@@ -4,7 +4,6 @@
  * RESULTS_SCHEMA_VERSION on any incompatible change.
  */
 import type { PathKind } from '../cluster/driver.js';
-import type { AdminTierCrdState } from '../cluster/kube/admin-policies.js';
 import type { AdminTierApi, Protocol } from '../netpol/types.js';
 import type { Scenario } from '../scenario/schema.js';
 
@@ -313,16 +312,23 @@ export interface AdminTierApisRecord {
   served: AdminTierApi[];
   /** Why each other version could not be applied. */
   missing: Partial<Record<AdminTierApi, string>>;
-  /**
-   * The CRDs as read: name, installed, served versions, Established, network-policy-api bundle version
-   * and channel (the kube driver's own record of them, without the kind and the schemas).
-   */
-  crds: Array<
-    Pick<
-      AdminTierCrdState,
-      'crd' | 'installed' | 'servedVersions' | 'established' | 'bundleVersion' | 'channel'
-    >
-  >;
+  /** The CRDs as read (admin-tier-apis.ts maps the kube driver's detection to this saved form). */
+  crds: AdminTierCrdRecord[];
+}
+
+/** One admin-tier CRD as a real cluster served it, as results.json keeps it. */
+export interface AdminTierCrdRecord {
+  /** The CRD's name (adminnetworkpolicies.policy.networking.k8s.io). */
+  crd: string;
+  /** False: the CRD is not installed. */
+  installed: boolean;
+  /** Versions the CRD serves (served: true). */
+  servedVersions: string[];
+  established: boolean;
+  /** The network-policy-api release that generated it (annotation policy.networking.k8s.io/bundle-version). */
+  bundleVersion?: string;
+  /** Its channel (annotation policy.networking.k8s.io/channel): standard or experimental. */
+  channel?: string;
 }
 
 export interface ResultsFile {

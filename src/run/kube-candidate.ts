@@ -4,11 +4,10 @@
  * The versions actually running are recorded in the results.
  */
 import { KubeDriver } from '../cluster/kube/driver.js';
-import { isKubeCandidate } from '../cni/installer.js';
 import { installCandidate, uninstallCandidate } from '../cni/session.js';
 import { adminTierApisRecord, describeAdminTierApis } from '../results/admin-tier-apis.js';
 import { shortRunId, type ResultsStore } from '../results/store.js';
-import type { Candidate, KubeClusterConfig } from '../scenario/schema.js';
+import { isKubeCandidate, type Candidate, type KubeClusterConfig } from '../scenario/schema.js';
 import { InputError } from '../util/errors.js';
 import { candidateCluster, type CandidateCluster } from './cluster-handle.js';
 import type { Progress } from './progress.js';

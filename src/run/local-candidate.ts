@@ -4,10 +4,10 @@
  */
 import path from 'node:path';
 import { LocalDriver } from '../cluster/local/driver.js';
-import type { Candidate, LocalClusterConfig } from '../scenario/schema.js';
+import { isLocalCandidate, type Candidate, type LocalClusterConfig } from '../scenario/schema.js';
 import { shortRunId, type ResultsStore } from '../results/store.js';
 import { PROJECT_ROOT } from '../util/version.js';
-import { candidateCluster, type CandidateCluster } from './cluster-handle.js';
+import { candidateCluster, once, type CandidateCluster } from './cluster-handle.js';
 import type { Progress } from './progress.js';
 import { claimRun, sweepDeadRuns } from './run-registry.js';
 
@@ -35,7 +35,7 @@ export async function openLocalCandidate(
   store: ResultsStore,
   progress: Progress,
 ): Promise<CandidateCluster> {
-  if (c.cni !== 'local-routed' && c.cni !== 'local-vxlan') {
+  if (!isLocalCandidate(c)) {
     throw new Error(`${c.cni} cannot run on the local cluster`);
   }
   const swept = await sweepDeadRuns();
@@ -54,9 +54,9 @@ export async function openLocalCandidate(
   const handle = candidateCluster(driver, [process.execPath, agentPath], async () => {});
   return {
     ...handle,
-    async close() {
+    close: once(async () => {
       await handle.close();
       release();
-    },
+    }),
   };
 }

@@ -89,16 +89,22 @@ export async function runScenario(loaded: LoadedScenario, opts: RunOptions): Pro
     if (active.length === 0) continue;
 
     const clusters = new Map<string, CandidateCluster>();
+    // A cluster still being opened when Ctrl-C comes is closed once it is open: the clean-up waits for
+    // the opening, not only for clusters already in the map.
+    const opening = new Map<string, Promise<CandidateCluster>>();
     const removeCleanups = active.map((c) =>
       guard.add(`${c.name} cluster`, async () => {
-        await clusters.get(c.name)?.close();
+        const cluster = await opening.get(c.name)?.catch(() => undefined);
+        await cluster?.close();
       }),
     );
     try {
       for (const c of active) {
         guard.signal.throwIfAborted();
         progress.step(`${candidateLabel(c)}: preparing the cluster`);
-        clusters.set(c.name, await openCandidateCluster(scenario, c, store, progress, guard.signal));
+        const open = openCandidateCluster(scenario, c, store, progress, guard.signal);
+        opening.set(c.name, open);
+        clusters.set(c.name, await open);
         progress.done();
       }
       for (const [wi, workload] of scenario.workloads.entries()) {
@@ -194,7 +200,7 @@ async function runStep(
     }
     progress.done(summaries.join('; '));
   } catch (err) {
-    if (guard.signal.aborted) throw err;
+    if (await guard.failedByInterrupt()) throw err;
     const message = err instanceof Error ? err.message : String(err);
     progress.warn(`${title} failed: ${message}`);
     store.update((r) => {

@@ -12,6 +12,14 @@ export interface InterruptGuard {
   readonly signal: AbortSignal;
   /** Registers a clean-up; returns a function that unregisters it (after a normal clean-up). */
   add(name: string, fn: Cleanup): () => void;
+  /**
+   * Whether a failure that just happened is the interrupt's doing: true once SIGINT or SIGTERM has
+   * been seen, waiting at most `graceMs` for it. A terminal's Ctrl-C reaches the whole foreground
+   * process group, and a command cnibench is starting at that very moment (before it leaves the
+   * group) dies of it; its failure can reach a step before cnibench's own handler has run, and must
+   * not be recorded as the step failing.
+   */
+  failedByInterrupt(graceMs?: number): Promise<boolean>;
   /** Runs the remaining clean-ups now (normal end of a run), newest first. */
   runAll(): Promise<void>;
   /** Stops listening for signals. */
@@ -74,6 +82,21 @@ export function installInterruptGuard(opts: InterruptOptions = {}): InterruptGua
         const i = cleanups.indexOf(entry);
         if (i >= 0) cleanups.splice(i, 1);
       };
+    },
+    failedByInterrupt(graceMs = 2000) {
+      const { signal } = controller;
+      if (signal.aborted) return Promise.resolve(true);
+      return new Promise((resolve) => {
+        const timer = setTimeout(() => {
+          signal.removeEventListener('abort', onAbort);
+          resolve(false);
+        }, graceMs);
+        const onAbort = () => {
+          clearTimeout(timer);
+          resolve(true);
+        };
+        signal.addEventListener('abort', onAbort, { once: true });
+      });
     },
     runAll,
     dispose() {

@@ -1,15 +1,10 @@
 /**
- * The declared support matrix: which Calico and Cilium releases a scenario may name, what each minor
- * changes for cnibench, and from which release a feature exists. The installers decide everything
- * version-dependent from here (the manifest set, Helm values, image blocks), scenario validation refuses
- * versions outside it (exit 2, naming the range), and `cnibench cni versions` prints it.
- *
- * Every entry was read from the projects' release artifacts: Calico's `manifests/` at each tag
- * (projectcalico/calico), the Tigera operator's CRDs, and the packaged Cilium charts (cilium/charts).
+ * The shape of a CNI's support matrix — which releases a scenario may name, what each minor changes for
+ * cnibench, and from which release a feature exists — and the rules every matrix is read by. The
+ * matrices themselves live with their CNI (src/cni/<name>/versions.ts) and reach scenario validation
+ * through the CNI descriptors the loader is given (cni-descriptor.ts): this room knows no CNI by name.
  */
 import { InputError } from '../util/errors.js';
-
-export type MatrixCni = 'calico' | 'cilium';
 
 /** [major, minor, patch] of "v3.29.1" or "1.16.5" ([0,0,0] for anything else). */
 function versionParts(version: string): [number, number, number] {
@@ -27,7 +22,7 @@ export function compareVersions(a: string, b: string): number {
 const versionAtLeast = (version: string, since: string): boolean => compareVersions(version, since) >= 0;
 
 /** One minor release line the installers support. */
-interface SupportedMinor {
+export interface SupportedMinor {
   /** "v3.32" or "1.20". */
   minor: string;
   /** Newest patch release of the line when the matrix was last reviewed, with its date. */
@@ -47,136 +42,12 @@ export interface Feature {
 }
 
 export interface CniMatrix {
-  cni: MatrixCni;
+  cni: string;
   project: string;
   /** Where `newest` and the dates were read. */
   source: string;
   asOf: string;
   minors: SupportedMinor[];
-}
-
-const CALICO_MATRIX: CniMatrix = {
-  cni: 'calico',
-  project: 'Calico (Tigera operator)',
-  source: 'https://github.com/projectcalico/calico/tags',
-  asOf: '2026-11-30',
-  minors: [
-    {
-      minor: 'v3.28',
-      newest: 'v3.28.5',
-      newestDate: '2025-06-11',
-      changes: ['oldest supported: its Installation CRD is the first with ipPools[].name (v3.27 has none)'],
-    },
-    {
-      minor: 'v3.29',
-      newest: 'v3.29.7',
-      newestDate: '2025-11-19',
-      changes: [
-        'linuxDataplane: Nftables',
-        'the operator manifest carries the AdminNetworkPolicy CRD (policy.networking.k8s.io/v1alpha1)',
-      ],
-    },
-    {
-      minor: 'v3.30',
-      newest: 'v3.30.7',
-      newestDate: '2026-03-18',
-      changes: [
-        'the CRDs move out of tigera-operator.yaml into operator-crds.yaml, applied (and Established) first',
-        'tigera-operator.yaml adds ClusterRole and RoleBinding tigera-operator-secrets',
-        'BaselineAdminNetworkPolicy CRD; Goldmane and Whisker (flow logs, UI) exist but cnibench does not create them',
-      ],
-    },
-    {
-      minor: 'v3.31',
-      newest: 'v3.31.7',
-      newestDate: '2026-08-20',
-      changes: ['no change to what cnibench applies (operator v1.40)'],
-    },
-    {
-      minor: 'v3.32',
-      newest: 'v3.32.1',
-      newestDate: '2026-06-24',
-      changes: [
-        'ClusterNetworkPolicy (policy.networking.k8s.io/v1alpha2, network-policy-api v0.2.0 standard CRD) in operator-crds.yaml',
-        'the AdminNetworkPolicy and BaselineAdminNetworkPolicy CRDs are gone',
-      ],
-    },
-  ],
-};
-
-const CILIUM_MATRIX: CniMatrix = {
-  cni: 'cilium',
-  project: 'Cilium (Helm chart)',
-  source: 'https://github.com/cilium/charts',
-  asOf: '2026-11-30',
-  minors: [
-    {
-      minor: '1.16',
-      newest: '1.16.19',
-      newestDate: '2026-01-13',
-      changes: [
-        'oldest supported: standalone cilium-envoy DaemonSet by default; kubeProxyReplacement is a documented but commented-out value',
-      ],
-    },
-    {
-      minor: '1.17',
-      newest: '1.17.18',
-      newestDate: '2026-07-16',
-      changes: ['the chart creates Namespace cilium-secrets with Roles and RoleBindings in it'],
-    },
-    {
-      minor: '1.18',
-      newest: '1.18.12',
-      newestDate: '2026-07-16',
-      changes: [
-        'image block preflight.envoy.image',
-        'kubeProxyReplacement becomes a value of its own (from 1.18.5)',
-      ],
-    },
-    {
-      minor: '1.19',
-      newest: '1.19.6',
-      newestDate: '2026-07-16',
-      changes: [
-        'image block standaloneDnsProxy.image (no default image)',
-        'image block encryption.ztunnel.image (from 1.19.2)',
-      ],
-    },
-    {
-      minor: '1.20',
-      newest: '1.20.0',
-      newestDate: '2026-07-29',
-      changes: [
-        'ClusterNetworkPolicy: value k8sClusterNetworkPolicy.enabled (default false) plus the network-policy-api v0.2.0 CRD, installed by cnibench',
-        'encryption.ztunnel.image moves to quay.io/cilium/ztunnel',
-      ],
-    },
-  ],
-};
-
-export const CALICO_FEATURES = {
-  ipPoolName: { since: 'v3.28.0', what: 'Installation spec.calicoNetwork.ipPools[].name' },
-  nftablesDataplane: { since: 'v3.29.0', what: 'Installation spec.calicoNetwork.linuxDataplane: Nftables' },
-  separateCrdManifest: {
-    since: 'v3.30.0',
-    what: 'CRDs in manifests/operator-crds.yaml, none in tigera-operator.yaml',
-  },
-  clusterNetworkPolicy: {
-    since: 'v3.32.0',
-    what: 'ClusterNetworkPolicy (policy.networking.k8s.io/v1alpha2), CRD in operator-crds.yaml',
-  },
-} as const satisfies Record<string, Feature>;
-
-export const CILIUM_FEATURES = {
-  ciliumSecretsNamespace: { since: '1.17.0', what: 'the chart creates Namespace cilium-secrets' },
-  clusterNetworkPolicy: {
-    since: '1.20.0',
-    what: 'ClusterNetworkPolicy: value k8sClusterNetworkPolicy.enabled, CRD from network-policy-api v0.2.0',
-  },
-} as const satisfies Record<string, Feature>;
-
-export function matrixFor(cni: MatrixCni): CniMatrix {
-  return cni === 'calico' ? CALICO_MATRIX : CILIUM_MATRIX;
 }
 
 const minorOf = (version: string) => {
@@ -190,20 +61,19 @@ export function supportedRange(m: CniMatrix): string {
 }
 
 /** The minor line of `version`, or undefined when it is outside the matrix. */
-function supportedMinor(cni: MatrixCni, version: string): SupportedMinor | undefined {
-  return matrixFor(cni).minors.find((m) => minorOf(m.minor.concat('.0')) === minorOf(version));
+function supportedMinor(m: CniMatrix, version: string): SupportedMinor | undefined {
+  return m.minors.find((x) => minorOf(x.minor.concat('.0')) === minorOf(version));
 }
 
 /** Why `version` cannot be used, or undefined when it is in the matrix. */
-export function unsupportedVersion(cni: MatrixCni, version: string): string | undefined {
-  if (supportedMinor(cni, version)) return undefined;
-  const m = matrixFor(cni);
-  return `${cni} ${version} is outside the supported range: cnibench supports ${m.project} ${supportedRange(m)} (newest ${m.minors.at(-1)?.newest ?? '?'}); \`cnibench cni versions\` lists what each version changes`;
+export function unsupportedVersion(m: CniMatrix, version: string): string | undefined {
+  if (supportedMinor(m, version)) return undefined;
+  return `${m.cni} ${version} is outside the supported range: cnibench supports ${m.project} ${supportedRange(m)} (newest ${m.minors.at(-1)?.newest ?? '?'}); \`cnibench cni versions\` lists what each version changes`;
 }
 
 /** Refuses (exit 2) a version outside the matrix. */
-export function assertSupported(cni: MatrixCni, version: string): void {
-  const why = unsupportedVersion(cni, version);
+export function assertSupported(m: CniMatrix, version: string): void {
+  const why = unsupportedVersion(m, version);
   if (why) throw new InputError(why);
 }
 
@@ -215,6 +85,6 @@ export function hasFeature(f: Feature, version: string): boolean {
 }
 
 /** The newest supported release of a CNI (what a candidate without a version gets). */
-export function newestSupported(cni: MatrixCni): string {
-  return matrixFor(cni).minors.at(-1)?.newest ?? '';
+export function newestSupported(m: CniMatrix): string {
+  return m.minors.at(-1)?.newest ?? '';
 }

@@ -1,30 +1,40 @@
 /**
  * Reads a scenario file: YAML with positions → zod shape → cross-field checks. Every problem is
  * reported at once with file, line, column and field path; nothing is touched before this passes.
+ * The CNIs and throughput tools a scenario may name come from the registries above this room, handed
+ * down as descriptors (`ScenarioExtensions`, extensions.ts).
  */
 import { z } from 'zod';
 import { loadYamlFile, type SourceProblem, type YamlSource } from '../util/yaml-source.js';
-import { BUILTIN_CRITERIA, scenarioSchema, type Candidate, type Scenario } from './schema.js';
+import { unsupportedVersion } from './cni-versions.js';
+import type { ScenarioExtensions } from './extensions.js';
 import {
-  CALICO_FEATURES,
-  CILIUM_FEATURES,
-  hasFeature,
-  unsupportedVersion,
-  type Feature,
-} from './cni-versions.js';
+  BUILTIN_CRITERIA,
+  isLocalCandidate,
+  scenarioSchemaFor,
+  type Candidate,
+  type Scenario,
+} from './schema.js';
 
 export interface LoadedScenario {
   file: string;
   scenario: Scenario;
 }
 
-export function loadScenario(file: string, text?: string): LoadedScenario {
-  const { value } = loadYamlFile(file, scenarioSchema, checkScenario, text);
+export function loadScenario(file: string, ext: ScenarioExtensions, text?: string): LoadedScenario {
+  // A null field is read as left out (its default applies), as every validator of cnibench reads it.
+  const { value } = loadYamlFile(
+    file,
+    scenarioSchemaFor(ext),
+    (s: Scenario, source: YamlSource) => checkScenario(s, source, ext),
+    text,
+    { nullAsAbsent: true },
+  );
   return { file, scenario: value };
 }
 
 /** Rules that span several fields, which the shape alone cannot express. */
-function checkScenario(s: Scenario, source: YamlSource): SourceProblem[] {
+function checkScenario(s: Scenario, source: YamlSource, ext: ScenarioExtensions): SourceProblem[] {
   const problems: SourceProblem[] = [];
   const seen = new Map<string, number>();
   s.candidates.forEach((c, i) => {
@@ -37,7 +47,7 @@ function checkScenario(s: Scenario, source: YamlSource): SourceProblem[] {
         ),
       );
     } else seen.set(c.name, i);
-    const isLocalProfile = c.cni === 'local-routed' || c.cni === 'local-vxlan';
+    const isLocalProfile = isLocalCandidate(c);
     if (s.cluster.kind === 'local' && !isLocalProfile) {
       problems.push(
         source.problem(
@@ -46,15 +56,7 @@ function checkScenario(s: Scenario, source: YamlSource): SourceProblem[] {
         ),
       );
     }
-    if (c.cni === 'cilium' && c.settings.routingMode === 'native' && !c.settings.ipv4NativeRoutingCidr) {
-      problems.push(
-        source.problem(
-          ['candidates', i, 'settings'],
-          'routingMode: native needs ipv4NativeRoutingCidr (the CIDR reachable without masquerading, usually the pod CIDR)',
-        ),
-      );
-    }
-    problems.push(...versionProblems(c, i, source));
+    problems.push(...versionProblems(c, i, source, ext));
     if (s.cluster.kind === 'kube' && isLocalProfile) {
       problems.push(
         source.problem(
@@ -101,6 +103,10 @@ function checkScenario(s: Scenario, source: YamlSource): SourceProblem[] {
         );
       }
     }
+    if (w.kind === 'throughput') {
+      const why = ext.throughputTools.find((t) => t.name === w.tool)?.isSupported(w);
+      if (why) problems.push(source.problem(['workloads', i, 'protocol'], why));
+    }
     if ((w.kind === 'throughput' || w.kind === 'latency') && new Set(w.paths).size !== w.paths.length) {
       problems.push(source.problem(['workloads', i, 'paths'], 'a path is listed twice'));
     }
@@ -109,35 +115,25 @@ function checkScenario(s: Scenario, source: YamlSource): SourceProblem[] {
 }
 
 /** A version outside the support matrix, and settings the candidate's version does not have. */
-function versionProblems(c: Candidate, i: number, source: YamlSource): SourceProblem[] {
-  if (c.cni !== 'calico' && c.cni !== 'cilium') return [];
-  const outside = unsupportedVersion(c.cni, c.version);
+function versionProblems(
+  c: Candidate,
+  i: number,
+  source: YamlSource,
+  ext: ScenarioExtensions,
+): SourceProblem[] {
+  if (isLocalCandidate(c)) return [];
+  const cni = ext.cnis.find((d) => d.name === c.cni);
+  if (!cni) return [];
+  const outside = unsupportedVersion(cni.matrix, c.version);
   if (outside) return [source.problem(['candidates', i, 'version'], outside)];
-  const needs = (setting: string, f: Feature) =>
-    hasFeature(f, c.version)
-      ? []
-      : [
-          source.problem(
-            ['candidates', i, 'settings', setting],
-            `needs ${c.cni} ${f.since} or later (${f.what}); ${c.version} does not have it`,
-          ),
-        ];
-  if (c.cni === 'calico') {
-    return [
-      ...(c.settings.dataplane === 'Nftables' ? needs('dataplane', CALICO_FEATURES.nftablesDataplane) : []),
-      ...(c.settings.clusterNetworkPolicy
-        ? needs('clusterNetworkPolicy', CALICO_FEATURES.clusterNetworkPolicy)
-        : []),
-    ];
-  }
-  return c.settings.clusterNetworkPolicy
-    ? needs('clusterNetworkPolicy', CILIUM_FEATURES.clusterNetworkPolicy)
-    : [];
+  return (cni.checkSettings?.(c.settings, c.version) ?? []).map((p) =>
+    source.problem(['candidates', i, 'settings', ...p.path], p.message),
+  );
 }
 
 /** The JSON Schema of scenario files, for editors' autocompletion (`cnibench schema`). */
-export function scenarioJsonSchema(): object {
-  const schema = z.toJSONSchema(scenarioSchema, { io: 'input', unrepresentable: 'any' }) as Record<
+export function scenarioJsonSchema(ext: ScenarioExtensions): object {
+  const schema = z.toJSONSchema(scenarioSchemaFor(ext), { io: 'input', unrepresentable: 'any' }) as Record<
     string,
     unknown
   >;

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { DNS1123_LABEL_PATTERN } from '../util/k8s-names.js';
+import type { CniDescriptor, ScenarioExtensions } from './extensions.js';
 
 const seconds = (what: string) =>
   z.number({ error: `expected a positive number of seconds (${what})` }).positive({
@@ -21,6 +22,7 @@ const imagesSchema = z
     agent: z.string().min(1).optional(),
     iperf3: z.string().min(1).optional(),
     agnhost: z.string().min(1).optional(),
+    /** A netperf container in the perf pods, for a netperf tool driver (none is registered yet). */
     netperf: z.string().min(1).optional(),
   })
   .describe('Container images used on real clusters; each rewritten by imageRegistry when set.');
@@ -85,42 +87,6 @@ const localProfileSettings = z.strictObject({
   mtu: positiveInt.max(65535).optional(),
 });
 
-const calicoSettings = z.strictObject({
-  encapsulation: z.enum(['VXLAN', 'VXLANCrossSubnet', 'IPIP', 'IPIPCrossSubnet', 'None']).default('VXLAN'),
-  dataplane: z.enum(['Iptables', 'Nftables', 'BPF']).default('Iptables'),
-  podCidr: z.string().default('192.168.0.0/16'),
-  mtu: positiveInt.max(65535).optional(),
-  /**
-   * Local file or URL of the tigera-operator manifest (for sites without internet). From v3.30 the
-   * CRDs are a second file, operator-crds.yaml, looked for next to it (or from `cnibench cni fetch`).
-   */
-  manifest: z.string().optional(),
-  apiServer: z.boolean().default(true),
-  /**
-   * Evaluate with ClusterNetworkPolicy (network-policy-api v1alpha2) served: from v3.32 the operator's
-   * own CRDs carry it, so nothing extra is installed. Refused for older versions.
-   */
-  clusterNetworkPolicy: z.boolean().default(false),
-});
-
-const ciliumSettings = z.strictObject({
-  routingMode: z.enum(['tunnel', 'native']).default('tunnel'),
-  tunnelProtocol: z.enum(['vxlan', 'geneve']).default('vxlan'),
-  kubeProxyReplacement: z.boolean().default(false),
-  encryption: z.enum(['none', 'wireguard', 'ipsec']).default('none'),
-  hubble: z.boolean().default(false),
-  ipv4NativeRoutingCidr: z.string().optional(),
-  /** Local path or URL of the chart (.tgz) for sites without internet. */
-  chart: z.string().optional(),
-  /** Extra Helm values merged last. */
-  values: z.record(z.string(), z.unknown()).optional(),
-  /**
-   * Enable ClusterNetworkPolicy (1.20+): chart value k8sClusterNetworkPolicy.enabled, and cnibench
-   * installs the network-policy-api v0.2.0 CRD. Refused for older versions.
-   */
-  clusterNetworkPolicy: z.boolean().default(false),
-});
-
 const candidateBase = {
   name: z
     .string()
@@ -134,30 +100,49 @@ const candidateBase = {
   facts: z.string().optional(),
 };
 
-export const candidateSchema = z.discriminatedUnion('cni', [
-  z.strictObject({
+/** The local reference profiles of the embedded cluster (src/cluster/local), built in. */
+export const LOCAL_PROFILES = ['local-routed', 'local-vxlan'] as const;
+export type LocalProfile = (typeof LOCAL_PROFILES)[number];
+
+const localCandidateSchemas = LOCAL_PROFILES.map((cni) =>
+  z.strictObject({ ...candidateBase, cni: z.literal(cni), settings: localProfileSettings.default({}) }),
+);
+
+/** A pinned release: "v3.32.1" or "1.20.0" (a leading v is optional). */
+export const PINNED_VERSION = /^v?\d+\.\d+\.\d+$/;
+
+/** A candidate of a real-cluster CNI, as its descriptor's settings schema reads it. */
+function kubeCandidateSchema(d: CniDescriptor) {
+  return z.strictObject({
     ...candidateBase,
-    cni: z.literal('local-routed'),
-    settings: localProfileSettings.default({}),
-  }),
-  z.strictObject({
-    ...candidateBase,
-    cni: z.literal('local-vxlan'),
-    settings: localProfileSettings.default({}),
-  }),
-  z.strictObject({
-    ...candidateBase,
-    cni: z.literal('calico'),
-    version: z.string().regex(/^v?\d+\.\d+\.\d+$/, { error: 'expected a pinned version like v3.32.1' }),
-    settings: calicoSettings.default(calicoSettings.parse({})),
-  }),
-  z.strictObject({
-    ...candidateBase,
-    cni: z.literal('cilium'),
-    version: z.string().regex(/^v?\d+\.\d+\.\d+$/, { error: 'expected a pinned version like 1.20.0' }),
-    settings: ciliumSettings.default(ciliumSettings.parse({})),
-  }),
-]);
+    cni: z.literal(d.name),
+    version: z
+      .string()
+      .regex(PINNED_VERSION, { error: `expected a pinned version like ${d.versionExample}` }),
+    settings: d.settings.default(d.settings.parse({})),
+  });
+}
+
+/**
+ * The candidate of a real-cluster CNI as the stages after validation see it: a CNI's installer reads
+ * its own settings with its own schema (src/cni/<name>/settings.ts), so nothing between knows them.
+ */
+const kubeCandidateShape = z.strictObject({
+  ...candidateBase,
+  cni: z.string(),
+  version: z.string(),
+  settings: z.record(z.string(), z.unknown()).default({}),
+});
+
+/** Every candidate a scenario may name: the local profiles and each described real-cluster CNI. */
+export function candidateSchemaFor(cnis: readonly CniDescriptor[]): z.ZodType<Candidate, CandidateInput> {
+  const [first, ...rest] = localCandidateSchemas;
+  if (!first) throw new Error('no local profile');
+  return z.discriminatedUnion('cni', [first, ...rest, ...cnis.map(kubeCandidateSchema)]) as z.ZodType<
+    Candidate,
+    CandidateInput
+  >;
+}
 
 const adaptiveSchema = z
   .strictObject({
@@ -235,22 +220,31 @@ const conformanceWorkload = z.strictObject({
   convergenceTimeout: seconds('convergenceTimeout').default(10),
 });
 
-const throughputWorkload = z.strictObject({
-  kind: z.literal('throughput'),
-  tool: z.enum(['iperf3', 'netperf']).default('iperf3'),
-  protocol: z.enum(['TCP', 'UDP']).default('TCP'),
-  paths: z.array(pathSchema).min(1).default(['same-node', 'cross-node']),
-  streams: z.array(positiveInt.max(128)).min(1).default([1]),
-  duration: seconds('duration').default(5),
-  /** UDP target rate, iperf3 syntax (e.g. 1G, 500M). */
-  udpRate: z
-    .string()
-    .regex(/^\d+(\.\d+)?[KMG]?$/, { error: 'expected a rate like 1G or 500M' })
-    .default('1G'),
-  /** Also measure the bare baseline path (two namespaces on one veth / host network). */
-  baseline: z.boolean().default(true),
-  repetitions: workloadRepetitions,
-});
+/** The throughput workload; `tool` is one of the registered tools (src/workloads/tools/registry.ts). */
+const throughputWorkloadWith = (tool: z.ZodType<string, string | undefined>) =>
+  z.strictObject({
+    kind: z.literal('throughput'),
+    tool,
+    protocol: z.enum(['TCP', 'UDP']).default('TCP'),
+    paths: z.array(pathSchema).min(1).default(['same-node', 'cross-node']),
+    streams: z.array(positiveInt.max(128)).min(1).default([1]),
+    duration: seconds('duration').default(5),
+    /** UDP target rate, iperf3 syntax (e.g. 1G, 500M). */
+    udpRate: z
+      .string()
+      .regex(/^\d+(\.\d+)?[KMG]?$/, { error: 'expected a rate like 1G or 500M' })
+      .default('1G'),
+    /** Also measure the bare baseline path (two namespaces on one veth / host network). */
+    baseline: z.boolean().default(true),
+    repetitions: workloadRepetitions,
+  });
+
+/** A tool chosen from `names` (the first is the default). */
+function toolSchema(names: readonly string[]): z.ZodType<string, string | undefined> {
+  const [first, ...rest] = names;
+  if (first === undefined) throw new Error('no throughput tool is registered');
+  return z.enum([first, ...rest]).default(first);
+}
 
 const latencyWorkload = z.strictObject({
   kind: z.literal('latency'),
@@ -276,12 +270,21 @@ const policyScaleWorkload = z.strictObject({
   repetitions: workloadRepetitions,
 });
 
-export const workloadSchema = z.discriminatedUnion('kind', [
-  conformanceWorkload,
-  throughputWorkload,
-  latencyWorkload,
-  policyScaleWorkload,
-]);
+const workloadSchemaWith = (tool: z.ZodType<string, string | undefined>) =>
+  z.discriminatedUnion('kind', [
+    conformanceWorkload,
+    throughputWorkloadWith(tool),
+    latencyWorkload,
+    policyScaleWorkload,
+  ]);
+
+/** The conformance workload alone (what `cnibench check` runs; it names no extension). */
+export const conformanceWorkloadSchema = conformanceWorkload;
+
+/** The workloads with `tool` one of `toolNames`. */
+export function workloadSchemaFor(toolNames: readonly string[]) {
+  return workloadSchemaWith(toolSchema(toolNames));
+}
 
 export const BUILTIN_CRITERIA = ['features', 'performance', 'maturity', 'acceptance', 'ossHealth'] as const;
 
@@ -313,33 +316,61 @@ export const reportSchema = z.strictObject({
   charts: z.boolean().default(true),
 });
 
-export const scenarioSchema = z
-  .strictObject({
-    name: z.string().min(1),
-    description: z.string().optional(),
-    cluster: clusterSchema.default({
-      kind: 'local',
-      nodes: 2,
-      podCidr: '10.244.0.0/16',
-      probeConcurrency: 64,
-    }),
-    candidates: z.array(candidateSchema).min(1, { error: 'expected at least one candidate' }),
-    workloads: z.array(workloadSchema).min(1, { error: 'expected at least one workload' }),
-    repetitions: repetitionsSchema.default({ count: 3, warmup: 1, adaptive: { ...DEFAULT_ADAPTIVE } }),
-    statistics: statisticsSchema.default(statisticsSchema.parse({})),
-    scoring: scoringSchema.default(scoringSchema.parse({})),
-    report: reportSchema.default(reportSchema.parse({})),
-  })
-  .describe('A cnibench scenario: what to evaluate, where, how, and how to score it.');
+const scenarioSchemaWith = (
+  candidate: z.ZodType<Candidate, CandidateInput>,
+  tool: z.ZodType<string, string | undefined>,
+) =>
+  z
+    .strictObject({
+      name: z.string().min(1),
+      description: z.string().optional(),
+      cluster: clusterSchema.default({
+        kind: 'local',
+        nodes: 2,
+        podCidr: '10.244.0.0/16',
+        probeConcurrency: 64,
+      }),
+      candidates: z.array(candidate).min(1, { error: 'expected at least one candidate' }),
+      workloads: z.array(workloadSchemaWith(tool)).min(1, { error: 'expected at least one workload' }),
+      repetitions: repetitionsSchema.default({ count: 3, warmup: 1, adaptive: { ...DEFAULT_ADAPTIVE } }),
+      statistics: statisticsSchema.default(statisticsSchema.parse({})),
+      scoring: scoringSchema.default(scoringSchema.parse({})),
+      report: reportSchema.default(reportSchema.parse({})),
+    })
+    .describe('A cnibench scenario: what to evaluate, where, how, and how to score it.');
 
-export type Scenario = z.infer<typeof scenarioSchema>;
-export type ScenarioInput = z.input<typeof scenarioSchema>;
-export type Candidate = z.infer<typeof candidateSchema>;
-export type Workload = z.infer<typeof workloadSchema>;
+/** The scenario file's schema, with the CNIs and tools the registries declare. */
+export function scenarioSchemaFor(ext: ScenarioExtensions) {
+  return scenarioSchemaWith(candidateSchemaFor(ext.cnis), toolSchema(ext.throughputTools.map((t) => t.name)));
+}
+
+/** The types every stage after validation sees (no CNI or tool named). */
+// Only its type is used: the shape every stage after validation sees.
+// eslint-disable-next-line @typescript-eslint/no-unused-vars
+const typingSchema = scenarioSchemaWith(
+  z.union([...localCandidateSchemas, kubeCandidateShape]),
+  z.string().default('iperf3'),
+);
+
+export type LocalCandidate = z.infer<(typeof localCandidateSchemas)[number]>;
+export type KubeCandidate = z.infer<typeof kubeCandidateShape>;
+export type Candidate = LocalCandidate | KubeCandidate;
+type CandidateInput = z.input<(typeof localCandidateSchemas)[number]> | z.input<typeof kubeCandidateShape>;
+
+export function isLocalCandidate(c: Candidate): c is LocalCandidate {
+  return (LOCAL_PROFILES as readonly string[]).includes(c.cni);
+}
+
+/** A candidate that installs a real CNI (the local reference profiles have no installer). */
+export function isKubeCandidate(c: Candidate): c is KubeCandidate {
+  return !isLocalCandidate(c);
+}
+
+export type Scenario = z.infer<typeof typingSchema>;
+export type ScenarioInput = z.input<typeof typingSchema>;
+export type Workload = z.infer<ReturnType<typeof workloadSchemaWith>>;
 export type KubeClusterConfig = z.infer<typeof kubeClusterSchema>;
 export type LocalClusterConfig = z.infer<typeof localClusterSchema>;
 export type Repetitions = z.infer<typeof repetitionsSchema>;
 export type StatisticsConfig = z.infer<typeof statisticsSchema>;
 export type ScoringConfig = z.infer<typeof scoringSchema>;
-export type CalicoSettings = z.infer<typeof calicoSettings>;
-export type CiliumSettings = z.infer<typeof ciliumSettings>;

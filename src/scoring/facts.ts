@@ -6,18 +6,45 @@
 import { z } from 'zod';
 import { loadYamlFile, type SourceProblem, type YamlSource } from '../util/yaml-source.js';
 
-const FACTS_VERSION = 2;
+const FACTS_VERSION = 3;
 
 const dateString = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'expected a date YYYY-MM-DD' });
 
 const factValueSchema = z.union([z.string(), z.number(), z.boolean(), z.array(z.string())]);
 
+/**
+ * Where a measured fact comes from (`cnibench facts measure`): the repository and commit it was read
+ * from, the window of history, and the cnibench that computed it. It stands in for a source URL:
+ * anyone with a clone can recompute the value.
+ */
+const measuredSchema = z.strictObject({
+  repository: z.string().min(1),
+  commit: z.string().regex(/^[0-9a-f]{40}$/, { error: 'expected a 40-digit commit id' }),
+  /** First day of the window .. the as-of day, e.g. 2025-09-01..2026-08-22. */
+  window: z.string().regex(/^\d{4}-\d{2}-\d{2}\.\.\d{4}-\d{2}-\d{2}$/, { error: 'expected FROM..TO dates' }),
+  by: z.string().min(1),
+});
+
 const factSchema = z.strictObject({
   /** The literal string "unknown" marks a value nobody could source. */
   value: factValueSchema,
-  source: z.url({ error: 'expected a URL (or null for an unknown value)' }).nullable(),
+  source: z.url({ error: 'expected a URL (or null for an unknown or measured value)' }).nullable(),
   asOf: dateString,
   note: z.string().optional(),
+  measured: measuredSchema.optional(),
+});
+
+/** The time series `facts measure` keeps for the report's charts. */
+const historySchema = z.strictObject({
+  measured: measuredSchema,
+  monthly: z.array(
+    z.strictObject({
+      month: z.string().regex(/^\d{4}-\d{2}$/),
+      commits: z.number().int().nonnegative(),
+      contributors: z.number().int().nonnegative(),
+    }),
+  ),
+  releases: z.array(z.strictObject({ tag: z.string().min(1), date: dateString })),
 });
 
 /**
@@ -49,6 +76,8 @@ const projectSchema = z.strictObject({
   capabilities: z.record(z.string(), factSchema).default({}),
   /** factsVersion 2: the admin-tier APIs by release. */
   adminTier: z.array(adminTierFactSchema).default([]),
+  /** factsVersion 3: activity and releases measured from git (`facts measure`). */
+  history: historySchema.optional(),
 });
 
 const factsFileSchema = z.strictObject({
@@ -59,6 +88,8 @@ const factsFileSchema = z.strictObject({
 });
 
 export type Fact = z.infer<typeof factSchema>;
+export type MeasuredProvenance = z.infer<typeof measuredSchema>;
+export type FactsHistory = z.infer<typeof historySchema>;
 export type FactValue = z.infer<typeof factValueSchema>;
 type ProjectFacts = z.infer<typeof projectSchema>;
 export type FactsFile = z.infer<typeof factsFileSchema>;
@@ -99,11 +130,11 @@ function checkFacts(f: FactsFile, source: YamlSource): SourceProblem[] {
     for (const group of ['facts', 'capabilities'] as const) {
       for (const [key, fact] of Object.entries(p[group])) {
         const known = fact.value !== UNKNOWN;
-        if (known && fact.source === null) {
+        if (known && fact.source === null && !fact.measured) {
           problems.push(
             source.problem(
               ['projects', project, group, key, 'source'],
-              'a known value needs a source URL (or set value: unknown)',
+              'a known value needs a source URL or measured provenance (or set value: unknown)',
             ),
           );
         }

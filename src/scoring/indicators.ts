@@ -78,12 +78,19 @@ function factIndicator(
           asOf: fact?.asOf,
         };
       const score = map(known.value, ctx, known);
+      const m = known.measured;
       return {
         score: score === null ? null : clamp(score),
         raw: describe(known.value),
-        source: known.source ?? undefined,
+        // A measured fact names its repository and commit in place of a URL.
+        source: known.source ?? (m ? `git ${m.repository}@${m.commit.slice(0, 12)}` : undefined),
         asOf: known.asOf,
-        note: score === null ? `cannot interpret ${JSON.stringify(known.value)}` : known.note,
+        note:
+          score === null
+            ? `cannot interpret ${JSON.stringify(known.value)}`
+            : m
+              ? `measured from git, window ${m.window} (${m.by})`
+              : known.note,
       };
     },
   };
@@ -131,7 +138,7 @@ const declaredFeatureIndicators: Indicator[] = DECLARED_CAPABILITIES.map((c) =>
   ),
 );
 
-export const INDICATORS: readonly Indicator[] = [
+const BASE_INDICATORS: readonly Indicator[] = [
   ...measuredFeatureIndicators,
   ...declaredFeatureIndicators,
 
@@ -245,6 +252,23 @@ export const INDICATORS: readonly Indicator[] = [
       if (y === null) return null;
       const days = y * 365.25;
       return days <= 90 ? 100 : days >= 365 ? 0 : (100 * (365 - days)) / 275;
+    },
+  ),
+
+  factIndicator(
+    {
+      id: 'maturity.supportWindow',
+      criterion: 'maturity',
+      weight: 1,
+      title: 'Support window of a minor release line (measured from git)',
+      scale:
+        '100 × median days from a closed minor line’s first release to its last patch / 365, capped at 100',
+      origin: 'facts',
+      fact: 'supportWindowDays',
+    },
+    (v) => {
+      const n = num(v);
+      return n === null ? null : (100 * n) / 365;
     },
   ),
 
@@ -472,6 +496,128 @@ export const INDICATORS: readonly Indicator[] = [
     (v) => (typeof v !== 'string' ? null : PERMISSIVE.has(v) ? 100 : OSI_LICENSES.has(v) ? 70 : 0),
   ),
 ];
+
+/** OSS-health indicators measured from the project's own git history (`facts measure`). */
+const GIT_HEALTH: Indicator[] = [
+  factIndicator(
+    {
+      id: 'ossHealth.contributorAbsence',
+      criterion: 'ossHealth',
+      weight: 2,
+      title: 'Activity: contributor absence factor (CHAOSS)',
+      scale: '100 × fewest authors who made 50 % of the window’s commits / 10, capped at 100',
+      origin: 'facts',
+      fact: 'contributorAbsenceFactor',
+    },
+    (v) => {
+      const n = num(v);
+      return n === null ? null : 10 * n;
+    },
+  ),
+  factIndicator(
+    {
+      id: 'ossHealth.organisationalDiversity',
+      criterion: 'ossHealth',
+      weight: 2,
+      title: 'Lock-in: organisational diversity of commits',
+      scale:
+        '100 × (1 − largest organisation’s share of commits) / 0.6, capped at 100 (a share of 40 % or less scores 100)',
+      origin: 'facts',
+      fact: 'largestOrganisationShare',
+    },
+    (v) => {
+      const n = num(v);
+      return n === null || n < 0 || n > 1 ? null : (100 * (1 - n)) / 0.6;
+    },
+    (v) => `${Math.round(100 * (num(v) ?? 0))}% of commits from the largest organisation`,
+  ),
+  factIndicator(
+    {
+      id: 'ossHealth.newContributors',
+      criterion: 'ossHealth',
+      weight: 1,
+      title: 'Activity: new contributors in the window',
+      scale: '100 × authors whose first commit falls in the window / 50, capped at 100',
+      origin: 'facts',
+      fact: 'newContributorsLastYear',
+    },
+    (v) => {
+      const n = num(v);
+      return n === null ? null : 2 * n;
+    },
+  ),
+  factIndicator(
+    {
+      id: 'ossHealth.continuity',
+      criterion: 'ossHealth',
+      weight: 1,
+      title: 'Activity: months without commits',
+      scale: '100 × (1 − months without a commit / 12)',
+      origin: 'facts',
+      fact: 'monthsWithoutCommits',
+    },
+    (v) => {
+      const n = num(v);
+      return n === null ? null : 100 * (1 - n / 12);
+    },
+  ),
+  factIndicator(
+    {
+      id: 'ossHealth.codeOfConduct',
+      criterion: 'ossHealth',
+      weight: 1,
+      title: 'Open community: code of conduct in the repository',
+      scale: 'yes 100, no 0',
+      origin: 'facts',
+      fact: 'codeOfConduct',
+    },
+    bool,
+  ),
+  factIndicator(
+    {
+      id: 'ossHealth.fuzzing',
+      criterion: 'ossHealth',
+      weight: 1,
+      title: 'Security: fuzzing (oss-fuzz or Go fuzz targets)',
+      scale: 'yes 100, no 0',
+      origin: 'facts',
+      fact: 'fuzzing',
+    },
+    bool,
+  ),
+  factIndicator(
+    {
+      id: 'ossHealth.pinnedActions',
+      criterion: 'ossHealth',
+      weight: 1,
+      title: 'Security: CI actions pinned by commit SHA',
+      scale: '100 × share of GitHub Actions `uses:` pinned by a full commit SHA',
+      origin: 'facts',
+      fact: 'pinnedActionsShare',
+    },
+    (v) => {
+      const n = num(v);
+      return n === null ? null : 100 * n;
+    },
+  ),
+  factIndicator(
+    {
+      id: 'ossHealth.signedReleases',
+      criterion: 'ossHealth',
+      weight: 1,
+      title: 'Security: signed release tags',
+      scale: '100 × share of the window’s release tags that carry a signature',
+      origin: 'facts',
+      fact: 'signedTagsShare',
+    },
+    (v) => {
+      const n = num(v);
+      return n === null ? null : 100 * n;
+    },
+  ),
+];
+
+export const INDICATORS: readonly Indicator[] = [...BASE_INDICATORS, ...GIT_HEALTH];
 
 export function indicatorsOf(criterion: string): Indicator[] {
   return INDICATORS.filter((i) => i.criterion === criterion);

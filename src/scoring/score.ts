@@ -19,8 +19,65 @@ import { featureMatrix } from './features.js';
 import { customIndicator, indicatorsOf, type Indicator } from './indicators.js';
 import { minimalWeightShift, perCriterionRankings } from './sensitivity.js';
 import { standardsFit } from './standards.js';
-import { performanceTies } from './ties.js';
-import type { CandidateScore, CriterionScore, IndicatorValue, ScoringResult } from './types.js';
+import { performanceTies, type Ties } from './ties.js';
+import type {
+  CandidateScore,
+  CriterionScore,
+  IndicatorValue,
+  ScoreSeparation,
+  ScoringResult,
+} from './types.js';
+import {
+  bootstrapScores,
+  hasMeasurementNoise,
+  percentileInterval,
+  SCORE_SEED,
+  type ReplicateScores,
+} from './uncertainty.js';
+
+const NO_SCORES: ReplicateScores = { total: null, criteria: {} };
+
+/**
+ * Leader against runner-up over the replicates: the difference of totals with its 95 % interval, and
+ * how often the leader ranks first. Without replicates (nothing measured twice) the point difference
+ * is exact: facts carry no sampling noise.
+ */
+function separationOf(
+  ranked: ReadonlyArray<CandidateScore & { total: number }>,
+  replicates: ReadonlyArray<Map<string, ReplicateScores>>,
+  untied: () => ReadonlyArray<Map<string, ReplicateScores>>,
+): ScoreSeparation | null {
+  const [first, second] = ranked;
+  if (!first || !second) return null;
+  const diffOf = (rep: Map<string, ReplicateScores>): number[] => {
+    const a = rep.get(first.name)?.total ?? null;
+    const b = rep.get(second.name)?.total ?? null;
+    return a === null || b === null ? [] : [a - b];
+  };
+  const difference = first.total - second.total;
+  const diffs = replicates.flatMap(diffOf);
+  const interval = percentileInterval(diffs) ?? { lo: difference, hi: difference };
+  const free = replicates.length > 0 ? untied() : [];
+  const untiedInterval = percentileInterval(free.flatMap(diffOf)) ?? interval;
+  // Strictly ahead of every other candidate, in replicates where no figure ties.
+  const firstIn = (rep: Map<string, ReplicateScores>): boolean => {
+    const a = rep.get(first.name)?.total ?? null;
+    return a !== null && ranked.every((c) => c === first || (rep.get(c.name)?.total ?? -Infinity) < a);
+  };
+  return {
+    leader: first.name,
+    runnerUp: second.name,
+    difference,
+    interval,
+    untiedInterval,
+    // Strictly above 0, with and without ties: an interval touching 0 does not separate, and neither
+    // does a lead that figures not yet told apart could undo.
+    separated: difference > 0 && interval.lo > 0 && untiedInterval.lo > 0,
+    leaderFirstShare: free.length > 0 ? free.filter(firstIn).length / free.length : difference > 0 ? 1 : 0,
+    resamples: replicates.length,
+    seed: SCORE_SEED,
+  };
+}
 
 export interface ScoreInput {
   candidates: CandidateResult[];
@@ -77,17 +134,28 @@ export function scoreResults(input: ScoreInput): ScoringResult {
 
   // Every indicator for every candidate.
   const ties = performanceTies(input.candidates, input.statistics);
-  const values = new Map<string, IndicatorValue[]>();
-  for (const e of entries) {
-    const list: IndicatorValue[] = [];
-    for (const c of criteria) {
-      for (const ind of c.indicators) {
-        const v = ind.compute({ candidate: e.result, all: input.candidates, lookup: e.lookup, now, ties });
-        list.push({ indicator: ind.id, criterion: c.name, weight: ind.weight, ...v });
+  const valuesOf = (results: readonly CandidateResult[], tieRule: Ties | null = ties) => {
+    const out = new Map<string, IndicatorValue[]>();
+    entries.forEach((e, i) => {
+      const candidate = results[i] ?? e.result;
+      const list: IndicatorValue[] = [];
+      for (const c of criteria) {
+        for (const ind of c.indicators) {
+          const v = ind.compute({
+            candidate,
+            all: results,
+            lookup: e.lookup,
+            now,
+            ties: tieRule ?? undefined,
+          });
+          list.push({ indicator: ind.id, criterion: c.name, weight: ind.weight, ...v });
+        }
       }
-    }
-    values.set(e.result.name, list);
-  }
+      out.set(e.result.name, list);
+    });
+    return out;
+  };
+  const values: Map<string, IndicatorValue[]> = valuesOf(input.candidates);
   // Every criterion has a weight (0 when the config names none); see the loop above.
   const weightOf = (criterion: string): number => weights[criterion] ?? 0;
   const scoreOf = (name: string, id: string): number | null =>
@@ -119,8 +187,9 @@ export function scoreResults(input: ScoreInput): ScoringResult {
     } else comparedCriteria.push(c.name);
   }
 
-  const candidates: CandidateScore[] = entries.map(({ result, lookup }) => {
-    const vals = values.get(result.name) ?? [];
+  const allW = criteria.reduce((s, c) => s + weightOf(c.name), 0);
+  /** Criterion scores and the total of one candidate's indicator values. */
+  const scoresOf = (vals: IndicatorValue[]): { crit: CriterionScore[]; total: number | null } => {
     const crit: CriterionScore[] = criteria.map((c) => {
       const mine = vals.filter((v) => v.criterion === c.name);
       const totalW = mine.reduce((s, v) => s + v.weight, 0);
@@ -136,8 +205,45 @@ export function scoreResults(input: ScoreInput): ScoringResult {
         ? [{ weight: weightOf(c.criterion), score: c.score }]
         : [],
     );
-    const total = weightedMean(counted);
-    const allW = criteria.reduce((s, c) => s + weightOf(c.name), 0);
+    return { crit, total: weightedMean(counted) };
+  };
+
+  // Measurement uncertainty: the same scoring on block-bootstrap replicates (scoring/uncertainty.ts).
+  // Once with the ties of the point estimate (the intervals of the scores shown), once without any
+  // (how far the totals could differ if the figures the comparison could not tell apart did differ).
+  const replicatesOf = (tieRule: Ties | null) =>
+    hasMeasurementNoise(input.candidates)
+      ? bootstrapScores(input.candidates, (rep) => {
+          const repValues = valuesOf(rep, tieRule);
+          return new Map(
+            entries.map(({ result }) => {
+              const { crit, total } = scoresOf(repValues.get(result.name) ?? []);
+              return [
+                result.name,
+                { total, criteria: Object.fromEntries(crit.map((c) => [c.criterion, c.score])) },
+              ] as const;
+            }),
+          );
+        })
+      : [];
+  const replicates = replicatesOf(ties);
+  const intervalOf = (name: string, point: number | null, pick: (r: ReplicateScores) => number | null) => {
+    if (point === null) return null;
+    if (replicates.length === 0) return { lo: point, hi: point };
+    return percentileInterval(
+      replicates.flatMap((rep) => {
+        const v = pick(rep.get(name) ?? NO_SCORES);
+        return v === null ? [] : [v];
+      }),
+    );
+  };
+
+  const candidates: CandidateScore[] = entries.map(({ result, lookup }) => {
+    const vals = values.get(result.name) ?? [];
+    const { crit, total } = scoresOf(vals);
+    for (const c of crit)
+      c.interval = intervalOf(result.name, c.score, (r) => r.criteria[c.criterion] ?? null);
+    const totalInterval = intervalOf(result.name, total, (r) => r.total);
     const confidence = allW > 0 ? crit.reduce((s, c) => s + weightOf(c.criterion) * c.coverage, 0) / allW : 0;
     return {
       name: result.name,
@@ -148,6 +254,7 @@ export function scoreResults(input: ScoreInput): ScoringResult {
       indicators: vals,
       criteria: crit,
       total,
+      totalInterval,
       confidence,
       rank: null,
     };
@@ -157,7 +264,10 @@ export function scoreResults(input: ScoreInput): ScoringResult {
     .filter((c): c is CandidateScore & { total: number } => c.eligible && c.total !== null)
     .sort((a, b) => b.total - a.total || b.confidence - a.confidence || a.name.localeCompare(b.name));
   ranked.forEach((c, i) => (c.rank = i + 1));
-  const winner = ranked[0]?.name ?? null;
+  const leader = ranked[0]?.name ?? null;
+  const separation = separationOf(ranked, replicates, () => replicatesOf(null));
+  // A winner is named only where measurement uncertainty cannot reverse the order.
+  const winner = separation ? (separation.separated ? leader : null) : leader;
 
   const scoreMap = new Map<string, Record<string, number>>();
   for (const c of ranked) {
@@ -167,8 +277,8 @@ export function scoreResults(input: ScoreInput): ScoringResult {
     );
   }
   const sens =
-    winner && ranked.length > 1
-      ? minimalWeightShift({ criteria: comparedCriteria, weights, scores: scoreMap, winner })
+    leader && ranked.length > 1
+      ? minimalWeightShift({ criteria: comparedCriteria, weights, scores: scoreMap, winner: leader })
       : null;
   const perCriterion = perCriterionRankings(
     criteria.map((c) => c.name),
@@ -222,11 +332,13 @@ export function scoreResults(input: ScoreInput): ScoringResult {
     ),
     candidates,
     winner,
+    leader,
+    separation,
     referenceOnly,
     sensitivity: {
-      winner,
+      winner: leader,
       minimalShift: sens?.shift ?? null,
-      note: sens?.note ?? (winner ? 'only one candidate compared' : 'no candidate could be scored'),
+      note: sens?.note ?? (leader ? 'only one candidate compared' : 'no candidate could be scored'),
       perCriterion,
     },
     decisiveCriteria,

@@ -33,6 +33,16 @@ export interface CriterionScore {
   score: number | null;
   /** Share (0–1) of this criterion's indicator weight for which this candidate has data. */
   coverage: number;
+  /**
+   * 95 % interval of the score over block-bootstrap replicates of the measurements
+   * (scoring/uncertainty.ts); equal to [score, score] where nothing measured enters it.
+   */
+  interval?: ScoreInterval | null;
+}
+
+export interface ScoreInterval {
+  lo: number;
+  hi: number;
 }
 
 export interface CandidateScore {
@@ -48,6 +58,8 @@ export interface CandidateScore {
   criteria: CriterionScore[];
   /** Weighted total over the criteria compared (0–100); null when no criterion could be compared. */
   total: number | null;
+  /** 95 % interval of the total over block-bootstrap replicates of the measurements. */
+  totalInterval?: ScoreInterval | null;
   /** Share (0–1) of all indicator weight (criterion weight × indicator weight) with data. */
   confidence: number;
   rank: number | null;
@@ -63,6 +75,30 @@ export interface WeightShift {
   share: number;
   /** The candidate that would then tie with (and beyond it overtake) the winner. */
   newWinner: string;
+}
+
+/**
+ * Whether the leader's total is separated from the runner-up's once measurement uncertainty is
+ * counted: the 95 % bootstrap intervals of the difference of totals, with and without ties, both lie
+ * above 0.
+ */
+export interface ScoreSeparation {
+  leader: string;
+  runnerUp: string;
+  /** Leader's total − runner-up's total (points of 100), from the point estimates. */
+  difference: number;
+  /** 95 % interval of that difference over the replicates. */
+  interval: ScoreInterval;
+  /**
+   * 95 % interval of the difference when no figure ties: figures the comparison could not tell apart
+   * score by their medians. How far the totals could differ — what the measurements cannot exclude.
+   */
+  untiedInterval: ScoreInterval;
+  separated: boolean;
+  /** Share (0–1) of untied replicates in which the leader ranks strictly first. */
+  leaderFirstShare: number;
+  resamples: number;
+  seed: number;
 }
 
 export interface SensitivityResult {
@@ -124,7 +160,15 @@ export interface ScoringResult {
   excludedIndicators: Array<{ indicator: string; missingFor: string[] }>;
   indicatorDefinitions: IndicatorDefinition[];
   candidates: CandidateScore[];
+  /**
+   * The candidate named the winner: the leader, when its total is separated from the runner-up's
+   * (see `separation`); null when they cannot be told apart or nothing could be scored.
+   */
   winner: string | null;
+  /** The highest total by point estimate, separated or not. */
+  leader: string | null;
+  /** Leader against runner-up with measurement uncertainty; null with fewer than two ranked. */
+  separation: ScoreSeparation | null;
   /** True when only reference profiles were compared: a rehearsal, not a product decision. */
   referenceOnly: boolean;
   sensitivity: SensitivityResult;

@@ -8,6 +8,7 @@ import { LineCounter, parseDocument, isMap, isNode, isPair, isScalar, type Docum
 import { z } from 'zod';
 import { InputError } from './errors.js';
 import { suggestKey } from './suggest.js';
+import { nullFieldsAbsent } from './null-fields.js';
 
 export type PathSegment = string | number;
 
@@ -220,13 +221,16 @@ function firstLine(message: string): string {
 
 /**
  * Reads and validates a file. Throws one InputError listing every problem (syntax, shape, and any
- * extra semantic problems `check` adds). `check` runs only when the shape is valid.
+ * extra semantic problems `check` adds). `check` runs only when the shape is valid. With
+ * `nullAsAbsent`, a field set to null (`description:` with nothing after it) is read as left out,
+ * so its default applies (util/null-fields.ts).
  */
 export function loadYamlFile<S extends z.ZodType>(
   file: string,
   schema: S,
   check?: (value: z.infer<S>, source: YamlSource) => SourceProblem[],
   text?: string,
+  opts: { nullAsAbsent?: boolean } = {},
 ): { value: z.infer<S>; source: YamlSource } {
   let body = text;
   if (body === undefined) {
@@ -241,7 +245,8 @@ export function loadYamlFile<S extends z.ZodType>(
   }
   const { source, problems } = YamlSource.parse(file, body);
   if (problems.length > 0) throw problemsError(problems);
-  const parsed = schema.safeParse(source.toJS());
+  const data = source.toJS();
+  const parsed = schema.safeParse(opts.nullAsAbsent ? nullFieldsAbsent(data) : data);
   if (!parsed.success) throw problemsError(zodProblems(source, schema, parsed.error.issues));
   const more = check ? check(parsed.data, source) : [];
   if (more.length > 0) throw problemsError(more);

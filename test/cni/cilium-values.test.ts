@@ -2,7 +2,8 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { planCilium, IPSEC_KEY_PLACEHOLDER } from '../../src/cni/cilium/installer.js';
 import { ciliumValues, getPath, imageBlocks, mergeValues } from '../../src/cni/cilium/values.js';
-import { helmInstallArgs } from '../../src/cni/cilium/helm.js';
+import { ciliumSettingsOf } from '../../src/cni/cilium/settings.js';
+import { helmInstallArgs } from '../../src/cni/helm.js';
 import { InputError } from '../../src/util/errors.js';
 import { cilium, kubeCluster, PUBLIC_REGISTRY_PATTERN } from './helpers.js';
 import { must } from '../helpers/must.js';
@@ -22,7 +23,7 @@ describe('Cilium Helm values', () => {
   for (const v of variants) {
     test(`settings ${JSON.stringify(v.settings)} are written as the chart names them`, () => {
       const { values } = ciliumValues({
-        settings: cilium(v.settings).settings,
+        settings: ciliumSettingsOf(cilium(v.settings)),
         version: '1.20.0',
         uninstallAfter: true,
         imagePullSecrets: ['creds'],
@@ -38,7 +39,7 @@ describe('Cilium Helm values', () => {
 
   test('defaults: VXLAN tunnel, kube-proxy kept, no encryption, Hubble off (the chart defaults it on)', () => {
     const { values, warnings } = ciliumValues({
-      settings: cilium().settings,
+      settings: ciliumSettingsOf(cilium()),
       version: '1.20.0',
       imagePullSecrets: [],
     });
@@ -55,7 +56,7 @@ describe('Cilium Helm values', () => {
 
   test('native routing needs the native CIDR and installs direct node routes', () => {
     const { values } = ciliumValues({
-      settings: cilium({ routingMode: 'native', ipv4NativeRoutingCidr: '10.244.0.0/16' }).settings,
+      settings: ciliumSettingsOf(cilium({ routingMode: 'native', ipv4NativeRoutingCidr: '10.244.0.0/16' })),
       version: '1.20.0',
       imagePullSecrets: [],
     });
@@ -66,7 +67,7 @@ describe('Cilium Helm values', () => {
     assert.throws(
       () =>
         ciliumValues({
-          settings: cilium({ routingMode: 'native' }).settings,
+          settings: ciliumSettingsOf(cilium({ routingMode: 'native' })),
           version: '1.20.0',
           imagePullSecrets: [],
         }),
@@ -76,7 +77,7 @@ describe('Cilium Helm values', () => {
 
   test('kube-proxy replacement points the agent at the API server, or warns in a dry run', () => {
     const known = ciliumValues({
-      settings: cilium({ kubeProxyReplacement: true }).settings,
+      settings: ciliumSettingsOf(cilium({ kubeProxyReplacement: true })),
       version: '1.20.0',
       imagePullSecrets: [],
       apiServer: { host: '172.18.0.2', port: 6443 },
@@ -85,7 +86,7 @@ describe('Cilium Helm values', () => {
     assert.equal(known.values.k8sServiceHost, '172.18.0.2');
     assert.equal(known.values.k8sServicePort, 6443);
     const unknown = ciliumValues({
-      settings: cilium({ kubeProxyReplacement: true }).settings,
+      settings: ciliumSettingsOf(cilium({ kubeProxyReplacement: true })),
       version: '1.20.0',
       imagePullSecrets: [],
     });
@@ -103,7 +104,7 @@ describe('Cilium Helm values', () => {
   test('encryption type and Hubble with relay and UI', () => {
     for (const type of ['wireguard', 'ipsec'] as const) {
       const { values } = ciliumValues({
-        settings: cilium({ encryption: type, hubble: true }).settings,
+        settings: ciliumSettingsOf(cilium({ encryption: type, hubble: true })),
         version: '1.20.0',
         imagePullSecrets: [],
       });
@@ -124,7 +125,7 @@ describe('Cilium Helm values', () => {
 
   test('a registry moves every image block of the version, with digests off', () => {
     const { values } = ciliumValues({
-      settings: cilium({ hubble: true }).settings,
+      settings: ciliumSettingsOf(cilium({ hubble: true })),
       version: '1.20.0',
       imageRegistry: 'mirror.corp:5000/cache',
       imagePullSecrets: ['creds'],
@@ -140,9 +141,11 @@ describe('Cilium Helm values', () => {
 
   test('settings.values are merged last (maps merge, lists replace)', () => {
     const { values } = ciliumValues({
-      settings: cilium({
-        values: { hubble: { relay: { replicas: 2 } }, operator: { replicas: 1 }, tunnelProtocol: 'geneve' },
-      }).settings,
+      settings: ciliumSettingsOf(
+        cilium({
+          values: { hubble: { relay: { replicas: 2 } }, operator: { replicas: 1 }, tunnelProtocol: 'geneve' },
+        }),
+      ),
       version: '1.20.0',
       imagePullSecrets: [],
     });

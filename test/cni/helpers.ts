@@ -3,8 +3,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { candidateSchema, kubeClusterSchema, type KubeClusterConfig } from '../../src/scenario/schema.js';
-import type { Artifact, KubeCandidate, PlanInputs } from '../../src/cni/installer.js';
+import { candidateSchema } from '../../src/run/scenario-file.js';
+import {
+  isKubeCandidate,
+  kubeClusterSchema,
+  type KubeCandidate,
+  type KubeClusterConfig,
+} from '../../src/scenario/schema.js';
+import type { Artifact, PlanInputs } from '../../src/cni/installer.js';
 import { createWriteStream, readFileSync } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
@@ -50,30 +56,25 @@ export async function cacheCalico(cacheRoot: string, version: string): Promise<v
     await fetchToCache(cacheRoot, f.key, calicoFixture(version, f.key.file));
 }
 
+/** A candidate of a registered CNI, parsed as the scenario loader parses it. */
+export function kubeCandidate(input: Record<string, unknown>): KubeCandidate {
+  const c = candidateSchema().parse(input);
+  if (!isKubeCandidate(c)) throw new Error(`${c.cni} is not a real-cluster CNI`);
+  return c;
+}
+
 export function calico(
   settings: Record<string, unknown> = {},
   extra: Record<string, unknown> = {},
-): Extract<KubeCandidate, { cni: 'calico' }> {
-  return candidateSchema.parse({
-    name: 'calico',
-    cni: 'calico',
-    version: 'v3.32.1',
-    settings,
-    ...extra,
-  }) as Extract<KubeCandidate, { cni: 'calico' }>;
+): KubeCandidate {
+  return kubeCandidate({ name: 'calico', cni: 'calico', version: 'v3.32.1', settings, ...extra });
 }
 
 export function cilium(
   settings: Record<string, unknown> = {},
   extra: Record<string, unknown> = {},
-): Extract<KubeCandidate, { cni: 'cilium' }> {
-  return candidateSchema.parse({
-    name: 'cilium',
-    cni: 'cilium',
-    version: '1.20.0',
-    settings,
-    ...extra,
-  }) as Extract<KubeCandidate, { cni: 'cilium' }>;
+): KubeCandidate {
+  return kubeCandidate({ name: 'cilium', cni: 'cilium', version: '1.20.0', settings, ...extra });
 }
 
 export function kubeCluster(overrides: Record<string, unknown> = {}): KubeClusterConfig {

@@ -9,7 +9,7 @@ import { describe, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse } from 'yaml';
 import { connect } from '../../src/cluster/kube/client.js';
-import { findHelm, helmVersion } from '../../src/cni/cilium/helm.js';
+import { findHelm, helmVersion } from '../../src/cni/helm.js';
 import { detectCnis, installedVersionsRecord } from '../../src/cni/detect.js';
 import type { InstallProgress } from '../../src/cni/installer.js';
 import { installCandidate, uninstallCandidate } from '../../src/cni/session.js';

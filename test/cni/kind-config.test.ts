@@ -4,7 +4,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse } from 'yaml';
 import { kindConfig, kindSettingsForScenario } from '../../src/cni/kind-config.js';
-import { loadScenario } from '../../src/scenario/load.js';
+import { loadScenario } from '../../src/run/scenario-file.js';
 import { InputError } from '../../src/util/errors.js';
 import { runCli, tempDir } from './helpers.js';
 import { repoPath } from '../helpers/paths.js';
@@ -70,10 +70,7 @@ describe('kind cluster config', () => {
       podSubnet: '192.168.0.0/16',
       kubeProxyMode: 'iptables',
     });
-    assert.throws(
-      () => kindSettingsForScenario(scenario, 'nope'),
-      /no Calico or Cilium candidate named "nope"/,
-    );
+    assert.throws(() => kindSettingsForScenario(scenario, 'nope'), /no real-cluster candidate named "nope"/);
   });
 
   test('cnibench cluster kind-config --scenario --workers --out', async (t) => {

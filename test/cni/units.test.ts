@@ -4,7 +4,7 @@ import type { KubernetesObject, V1DaemonSet, V1Deployment } from '@kubernetes/cl
 import { applyOrder, toClientModel } from '../../src/cni/apply.js';
 import { imageVersion, isPublicImage, registryPrefix } from '../../src/cni/images.js';
 import { daemonSetReady, deploymentReady } from '../../src/cni/rollout.js';
-import { shellQuote } from '../../src/cni/cilium/helm.js';
+import { shellQuote } from '../../src/cni/helm.js';
 import { EnvironmentError } from '../../src/util/errors.js';
 
 describe('rollout checks', () => {

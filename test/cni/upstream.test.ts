@@ -27,12 +27,15 @@ import {
   calicoManifests,
   operatorCalicoRegistry,
 } from '../../src/cni/calico/release.js';
+import { ciliumSettingsOf } from '../../src/cni/cilium/settings.js';
 import { planCilium } from '../../src/cni/cilium/installer.js';
 import { clusterNetworkPolicyCrd } from '../../src/cni/cilium/release.js';
 import { ciliumValues, imageBlocks, mergeValues } from '../../src/cni/cilium/values.js';
 import type { Artifact, PlanInputs } from '../../src/cni/installer.js';
 import { parseManifest } from '../../src/cni/manifest.js';
-import { CALICO_FEATURES, CILIUM_FEATURES, hasFeature } from '../../src/scenario/cni-versions.js';
+import { hasFeature } from '../../src/scenario/cni-versions.js';
+import { CALICO_FEATURES } from '../../src/cni/calico/versions.js';
+import { CILIUM_FEATURES } from '../../src/cni/cilium/versions.js';
 import { crdVersionSchema, unknownFields, valueProblems } from '../cluster/kube/crd-schema.js';
 import { FakeApiServer } from '../cluster/kube/fake-apiserver.js';
 import { calico, cilium, kubeCluster, tempDir } from './helpers.js';
@@ -273,7 +276,7 @@ describe('Cilium: generated values against the real chart', { skip: SKIP }, () =
         for (const imageRegistry of [undefined, 'mirror.corp:5000']) {
           for (const nodeCount of [undefined, 1]) {
             const { values } = ciliumValues({
-              settings: cilium(settings, { version }).settings,
+              settings: ciliumSettingsOf(cilium(settings, { version })),
               version,
               nodeCount,
               uninstallAfter: true,

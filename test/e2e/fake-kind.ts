@@ -12,7 +12,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { parse, stringify } from 'yaml';
-import { scenarioSchema, type ScenarioInput } from '../../src/scenario/schema.js';
+import { scenarioSchema } from '../../src/run/scenario-file.js';
+import type { ScenarioInput } from '../../src/scenario/schema.js';
 import { startControllers } from '../cni/fake-controllers.js';
 import { cacheCalico } from '../cni/helpers.js';
 import { FakeApiServer } from '../cluster/kube/fake-apiserver.js';
@@ -139,7 +140,7 @@ export function writeScenario(fk: FakeKind, name: string, edit: (doc: ScenarioIn
 }
 
 /** A document the scenario schema accepts is a scenario as written (before defaults are applied). */
-const isScenarioInput = (doc: unknown): doc is ScenarioInput => scenarioSchema.safeParse(doc).success;
+const isScenarioInput = (doc: unknown): doc is ScenarioInput => scenarioSchema().safeParse(doc).success;
 
 /** The scenario's kube cluster block (the kind scenario's), for edits. */
 export function kubeClusterOf(doc: ScenarioInput) {

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildPlan, formatPlan } from '../../src/plan/build.js';
 import { planDetailSources } from '../../src/plan/details.js';
-import { loadScenario } from '../../src/scenario/load.js';
+import { loadScenario } from '../../src/run/scenario-file.js';
 
 test('the plan lists every step in order, with one workload step per candidate and workload', () => {
   const { scenario } = loadScenario('scenarios/quickstart.yaml');

@@ -6,7 +6,8 @@ import path from 'node:path';
 import { renderReports } from '../../src/report/render.js';
 import { chromium } from '../helpers/chromium.js';
 import { PROJECT_ROOT } from '../../src/util/version.js';
-import { syntheticLocal, syntheticTwoCni } from '../scoring/synthetic.js';
+import { syntheticLocal, syntheticScheduledLocal, syntheticTwoCni } from '../scoring/synthetic.js';
+import { seededRandom } from '../../src/stats/prng.js';
 import type { ReportJson } from '../../src/report/json.js';
 import { must } from '../helpers/must.js';
 
@@ -39,8 +40,9 @@ describe('renderReports on a synthetic two-CNI run', () => {
     }
     const pngs = files.filter((f) => f.endsWith('.png'));
     // throughput, latency, programming latency, scale, heat map, case programming latency, radar of
-    // all + one per candidate.
-    assert.equal(pngs.length, 9);
+    // all + one per candidate, and the git activity and release time line of the shipped facts
+    // (Calico's are measured from git).
+    assert.equal(pngs.length, 11);
     for (const p of pngs) {
       const buf = readFileSync(p);
       assert.equal(buf.subarray(1, 4).toString(), 'PNG');
@@ -66,8 +68,8 @@ describe('renderReports on a synthetic two-CNI run', () => {
     const url = `file://${path.join(out, 'report.html')}`;
     const dom = await chromium(['--virtual-time-budget=5000', '--dump-dom', url]);
     const attr = (name: string) => new RegExp(`<body[^>]*\\s${name}="([^"]*)"`).exec(dom)?.[1];
-    assert.equal(attr('data-images-total'), '9');
-    assert.equal(attr('data-images-loaded'), '9');
+    assert.equal(attr('data-images-total'), '11');
+    assert.equal(attr('data-images-loaded'), '11');
     assert.equal(attr('data-images-ok'), 'true');
     const summary = /<p class="summary">([^<]*)<\/p>/.exec(dom)?.[1] ?? '';
     assert.ok(summary.startsWith(`Winner: ${winnerLabel} with a score of`), summary);
@@ -104,6 +106,20 @@ describe('renderReports on a synthetic two-CNI run', () => {
       'the cilium programming-latency row at 100 policies',
     );
     assert.ok(row.endsWith(',260 270 280,'), row);
+  });
+
+  test('Markdown: the facts measured from git, with their commit', () => {
+    const md = readFileSync(path.join(out, 'report.md'), 'utf8');
+    assert.match(md, /## Project activity measured from git/);
+    assert.match(md, /: projectcalico\/calico\n\nCommit [0-9a-f]{40}, window \d{4}-\d{2}-\d{2} to /);
+    assert.match(md, /\| contributorAbsenceFactor \| \d+ \|/);
+    // The evidence names the commit in place of a URL.
+    assert.match(
+      md,
+      /\| ossHealth\.contributors \| [\d.]+ \| \d+ \| git projectcalico\/calico@[0-9a-f]{12} \|/,
+    );
+    assert.ok(files.includes(path.join(out, 'project-activity.png')));
+    assert.ok(files.includes(path.join(out, 'release-timeline.png')));
   });
 
   test('Markdown: sections, labels and the decision record', () => {
@@ -179,6 +195,40 @@ describe('renderReports on the local reference profiles', () => {
         json.scoring.candidates.map((c: { name: string }) => c.name),
         ['routed@synthetic-run', 'vxlan@synthetic-run', 'routed@second-run', 'vxlan@second-run'],
       );
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+
+  test('candidates the measurements cannot separate: no winner, the difference with its interval', async () => {
+    const out = mkdtempSync(path.join(tmpdir(), 'cnibench-report-'));
+    try {
+      // SYNTHETIC: the same level with ±25 % independent noise, 6 blocks: a difference of a few
+      // percent that the data cannot separate.
+      const rand = seededRandom(11);
+      const noisy = (scale: number) => Array.from({ length: 6 }, () => scale * 10 * (0.75 + 0.5 * rand()));
+      const res = syntheticScheduledLocal(
+        noisy(1),
+        noisy(0.97),
+        Array.from({ length: 6 }, () => 20),
+      );
+      await renderReports([res], {
+        outDir: out,
+        formats: ['md', 'json'],
+        charts: false,
+        facts: null,
+        now: NOW,
+      });
+      const json = JSON.parse(readFileSync(path.join(out, 'report.json'), 'utf8')) as ReportJson;
+      assert.equal(json.summary.winner, null);
+      const sep = must(json.summary.separation, 'separation');
+      assert.equal(sep.separated, false);
+      assert.ok(sep.untiedInterval.lo <= 0 && sep.untiedInterval.hi >= 0);
+      assert.ok(sep.untiedInterval.hi > sep.untiedInterval.lo, 'untied: the medians could differ either way');
+      const md = readFileSync(path.join(out, 'report.md'), 'utf8');
+      assert.match(md, /No (winner|best reference profile): .* are not separated/);
+      assert.match(md, /Measurement uncertainty: over 400 block-bootstrap replicates/);
+      assert.doesNotMatch(md, /Best reference profile \(a rehearsal/);
     } finally {
       rmSync(out, { recursive: true, force: true });
     }

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { newRunId, readResultsFile, ResultsStore, shortRunId } from '../../src/results/store.js';
 import { RESULTS_SCHEMA_VERSION, type ResultsFile } from '../../src/results/schema.js';
-import { loadScenario } from '../../src/scenario/load.js';
+import { loadScenario } from '../../src/run/scenario-file.js';
 import { collectProvenance } from '../../src/results/provenance.js';
 import { InputError } from '../../src/util/errors.js';
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadScenario, scenarioJsonSchema } from '../../src/scenario/load.js';
+import { loadScenario, scenarioJsonSchema } from '../../src/run/scenario-file.js';
 import { InputError } from '../../src/util/errors.js';
 
 function problemsOf(file: string, text?: string): string[] {

@@ -21,10 +21,13 @@ describe('the shipped facts file', () => {
     assert.equal(factAt(facts, 'cilium', 'license').value, 'Apache-2.0');
   });
 
-  test('every known value has a source URL; every project declares every capability (maybe unknown)', () => {
+  test('every known value has a source URL or measured provenance; every project declares every capability (maybe unknown)', () => {
     for (const [name, p] of Object.entries(facts.projects)) {
       for (const [key, f] of Object.entries({ ...p.facts, ...p.capabilities })) {
-        if (f.value !== UNKNOWN) assert.match(String(f.source), /^https:\/\//, `${name}.${key}`);
+        if (f.value === UNKNOWN) continue;
+        // A measured fact names its repository and commit in place of a URL.
+        if (f.measured) assert.match(f.measured.commit, /^[0-9a-f]{40}$/, `${name}.${key}`);
+        else assert.match(String(f.source), /^https:\/\//, `${name}.${key}`);
       }
       for (const c of [...DECLARED_CAPABILITIES.map((d) => d.id), 'ingressController']) {
         assert.ok(p.capabilities[c], `${name} lacks capability ${c}`);

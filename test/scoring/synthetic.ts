@@ -10,7 +10,8 @@ import type {
   ResultsFile,
   WorkloadKind,
 } from '../../src/results/schema.js';
-import { scenarioSchema, type ScenarioInput } from '../../src/scenario/schema.js';
+import { scenarioSchema } from '../../src/run/scenario-file.js';
+import type { ScenarioInput } from '../../src/scenario/schema.js';
 import { summarize } from '../../src/stats/summary.js';
 import type { PathKind } from '../../src/cluster/driver.js';
 
@@ -97,7 +98,7 @@ export function resultsFile(
     schemaVersion: 1,
     runId: 'synthetic-run',
     scenarioFile: 'scenarios/synthetic.yaml',
-    scenario: scenarioSchema.parse(input),
+    scenario: scenarioSchema().parse(input),
     status: 'complete',
     provenance: {
       cnibenchVersion: '0.1.0',
@@ -258,4 +259,24 @@ export function syntheticLocal(): ResultsFile {
     ],
     { cluster: { kind: 'local' } },
   );
+}
+
+/**
+ * The two local profiles with one cross-node throughput sample per interleaved block: candidate
+ * samples `a` and `b`, a shared `baseline`; every sample in its own block (0, 1, …).
+ */
+export function syntheticScheduledLocal(a: number[], b: number[], baseline: number[]): ResultsFile {
+  const res = syntheticLocal();
+  const scheduled = (path: PathKind, samples: number[]): Measurement => ({
+    ...tput(path, 1, samples),
+    id: `throughput/tcp/streams=1/${path}`,
+    schedule: samples.map((_, block) => ({ block, position: 0 })),
+  });
+  const [routed, vxlan] = res.candidates;
+  if (!routed || !vxlan) throw new Error('syntheticLocal has two candidates');
+  res.candidates = [
+    { ...routed, measurements: [scheduled('baseline', baseline), scheduled('cross-node', a)] },
+    { ...vxlan, measurements: [scheduled('baseline', baseline), scheduled('cross-node', b)] },
+  ];
+  return res;
 }

@@ -3,7 +3,7 @@
  * any real system. They exist only to exercise pairing, statistics and warnings.
  */
 import type { Measurement, ResultsFile } from '../../src/results/schema.js';
-import { scenarioSchema } from '../../src/scenario/schema.js';
+import { scenarioSchema } from '../../src/run/scenario-file.js';
 import { summarize } from '../../src/stats/summary.js';
 
 export function syntheticMeasurement(
@@ -66,7 +66,7 @@ export function syntheticResults(
     schemaVersion: 1,
     runId,
     scenarioFile: 'synthetic.yaml',
-    scenario: scenarioSchema.parse({
+    scenario: scenarioSchema().parse({
       name: 'synthetic',
       candidates: candidates.map((c) => ({ name: c.name, cni: 'local-routed' })),
       workloads: [{ kind: 'throughput' }],

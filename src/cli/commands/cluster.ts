@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { defineCommand } from '../command.js';
 import { stringify } from 'yaml';
 import { KUBE_PROXY_MODES, kindConfig, kindSettingsForScenario } from '../../cni/kind-config.js';
-import { loadScenario } from '../../scenario/load.js';
+import { loadScenario } from '../../run/scenario-file.js';
 
 const kindConfigCmd = defineCommand({
   command: 'kind-config',

@@ -1,6 +1,6 @@
 /**
- * `cnibench cni versions`: the support matrix (which Calico and Cilium releases cnibench installs, and
- * what each minor changes). `cnibench cni fetch calico|cilium --version V [--from DIR|URL|FILE]`:
+ * `cnibench cni versions`: the support matrix of every registered CNI (which releases cnibench installs,
+ * and what each minor changes). `cnibench cni fetch <cni> --version V [--from DIR|URL|FILE]`:
  * download every file a release needs (manifests, chart, CRDs) into the cache (~/.cache/cnibench or
  * $CNIBENCH_CACHE) on a connected machine, so runs on machines without internet can use it.
  * `cnibench cni cache` lists what is cached.
@@ -10,18 +10,10 @@ import { basename, join } from 'node:path';
 import type { CommandModule } from 'yargs';
 import { defineCommand } from '../command.js';
 import { cacheRoot, fetchToCache, isUrl, readCacheEntry } from '../../cni/cache.js';
-import type { CniName } from '../../cni/installer.js';
 import { collectImages, parseManifest } from '../../cni/manifest.js';
 import type { ReleaseFile } from '../../cni/release-file.js';
-import { releaseFiles } from '../../cni/release-files.js';
-import {
-  assertSupported,
-  CALICO_FEATURES,
-  CILIUM_FEATURES,
-  matrixFor,
-  supportedRange,
-  type Feature,
-} from '../../scenario/cni-versions.js';
+import { cniNames, installerFor, installers } from '../../cni/registry.js';
+import { assertSupported, supportedRange } from '../../scenario/cni-versions.js';
 import { InputError } from '../../util/errors.js';
 
 const VERSION = /^v?\d+\.\d+\.\d+$/;
@@ -42,12 +34,12 @@ function sourceOf(file: ReleaseFile, from: string | undefined, all: ReleaseFile[
 
 const fetchCmd = defineCommand({
   command: 'fetch <cni>',
-  describe: 'Download every file a Calico or Cilium release needs (manifests, chart, CRDs) into the cache',
+  describe: 'Download every file a CNI release needs (manifests, chart, CRDs) into the cache',
   // The brief's flag is --version, which yargs reserves for the program version: free it here.
   builder: (y) =>
     y
       .version(false)
-      .positional('cni', { type: 'string', choices: ['calico', 'cilium'] as const, demandOption: true })
+      .positional('cni', { type: 'string', choices: cniNames(), demandOption: true })
       .option('version', {
         type: 'string',
         demandOption: true,
@@ -60,9 +52,10 @@ const fetchCmd = defineCommand({
   handler: async (argv) => {
     if (!VERSION.test(argv.version))
       throw new InputError(`--version: expected a pinned version like v3.32.1, got "${argv.version}"`);
-    assertSupported(argv.cni, argv.version);
+    const installer = installerFor(argv.cni);
+    assertSupported(installer.matrix, argv.version);
     const root = cacheRoot();
-    const files = releaseFiles(argv.cni, argv.version);
+    const files = installer.releaseFiles(argv.version);
     const lines: string[] = [];
     for (const file of files) {
       const entry = await fetchToCache(root, file.key, sourceOf(file, argv.from, files));
@@ -106,26 +99,21 @@ const cacheCmd: CommandModule<object, object> = {
   },
 };
 
-const FEATURES: Record<CniName, Record<string, Feature>> = {
-  calico: CALICO_FEATURES,
-  cilium: CILIUM_FEATURES,
-};
-
 /** The support matrix as text. */
 export function formatMatrix(): string {
   const out: string[] = [];
-  for (const cni of ['calico', 'cilium'] as const) {
-    const m = matrixFor(cni);
+  for (const installer of installers()) {
+    const m = installer.matrix;
     out.push(`${m.project}: ${supportedRange(m)} (newest patches as of ${m.asOf}, ${m.source})`);
     for (const minor of m.minors) {
-      const files = releaseFiles(cni, minor.newest).map((f) => f.key.file);
+      const files = installer.releaseFiles(minor.newest).map((f) => f.key.file);
       out.push(
         `  ${minor.minor.padEnd(6)} newest ${minor.newest} (${minor.newestDate}); files: ${files.join(', ')}`,
       );
       for (const c of minor.changes) out.push(`         - ${c}`);
     }
     out.push('  features by version:');
-    for (const [name, f] of Object.entries(FEATURES[cni]))
+    for (const [name, f] of Object.entries(installer.features))
       out.push(`    ${name}: since ${f.since}${f.until ? `, until ${f.until}` : ''} (${f.what})`);
     out.push('');
   }
@@ -135,13 +123,13 @@ export function formatMatrix(): string {
 
 const versionsCmd = defineCommand({
   command: 'versions',
-  describe: 'Print the Calico and Cilium releases cnibench supports and what changes between them',
+  describe: 'Print the CNI releases cnibench supports (Calico, Cilium) and what changes between them',
   builder: (y) => y.option('json', { type: 'boolean', default: false, describe: 'print JSON' }),
   handler: (argv) => {
     process.stdout.write(
       argv.json
         ? `${JSON.stringify(
-            (['calico', 'cilium'] as const).map((cni) => ({ ...matrixFor(cni), features: FEATURES[cni] })),
+            installers().map((i) => ({ ...i.matrix, features: i.features })),
             null,
             2,
           )}\n`

@@ -1,5 +1,5 @@
 /**
- * `cnibench install CANDIDATE [--scenario FILE] [--version V]` installs one Calico or Cilium candidate
+ * `cnibench install CANDIDATE [--scenario FILE] [--version V]` installs one real-cluster CNI candidate
  * (of a scenario, or with default settings) on its cluster and waits until it is ready; `--dry-run`
  * prints everything it would apply, in order, offline.
  * `cnibench uninstall CANDIDATE --scenario FILE` removes it again.
@@ -8,21 +8,27 @@ import type { Argv } from 'yargs';
 import { defineCommand, type ArgsOf } from '../command.js';
 import { connect } from '../../cluster/kube/client.js';
 import { renderPlan } from '../../cni/dry-run.js';
-import type { InstallProgress, KubeCandidate } from '../../cni/installer.js';
-import { isKubeCandidate } from '../../cni/installer.js';
+import type { InstallProgress } from '../../cni/installer.js';
 import { prepareInputs } from '../../cni/prepare.js';
-import { installerFor } from '../../cni/registry.js';
+import { cniNames, installerFor } from '../../cni/registry.js';
 import { installCandidate, uninstallCandidate } from '../../cni/session.js';
-import { loadScenario } from '../../scenario/load.js';
+import { candidateSchema, loadScenario } from '../../run/scenario-file.js';
 import { assertSupported, newestSupported } from '../../scenario/cni-versions.js';
-import { candidateSchema, kubeClusterSchema, type KubeClusterConfig } from '../../scenario/schema.js';
+import {
+  isKubeCandidate,
+  kubeClusterSchema,
+  PINNED_VERSION,
+  type KubeCandidate,
+  type KubeClusterConfig,
+} from '../../scenario/schema.js';
 import { InputError } from '../../util/errors.js';
 
 type CommonArgs = ArgsOf<typeof candidateOptions>;
 
 /**
  * The candidate and its cluster settings, with command-line overrides applied. Without a scenario the
- * candidate is `calico` or `cilium` with default settings on the current kubeconfig context.
+ * candidate is a registered CNI (`calico`, `cilium`, …) with default settings on the current kubeconfig
+ * context.
  */
 export function selectCandidate(args: CommonArgs): { candidate: KubeCandidate; cluster: KubeClusterConfig } {
   let candidate: KubeCandidate;
@@ -31,20 +37,16 @@ export function selectCandidate(args: CommonArgs): { candidate: KubeCandidate; c
   // with or without --scenario.
   if (args.version !== undefined) assertPinned(args.version);
   if (args.scenario === undefined) {
-    if (args.candidate !== 'calico' && args.candidate !== 'cilium')
+    if (!cniNames().includes(args.candidate))
       throw new InputError(
-        `without --scenario the candidate is calico or cilium (default settings), not "${args.candidate}"`,
+        `without --scenario the candidate is one of ${cniNames().join(', ')} (default settings), not "${args.candidate}"`,
       );
-    const parsed = candidateSchema.safeParse({
-      name: args.candidate,
-      cni: args.candidate,
-      version: args.version ?? newestSupported(args.candidate),
-    });
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new InputError(`${issue?.path.join('.') || args.candidate}: ${issue?.message ?? 'invalid'}`);
-    }
-    candidate = parsed.data as KubeCandidate;
+    const version = args.version ?? newestSupported(installerFor(args.candidate).matrix);
+    // The format first: the schema would refuse a malformed version with a ZodError, not one line.
+    assertPinned(version);
+    const parsed = candidateSchema().parse({ name: args.candidate, cni: args.candidate, version });
+    if (!isKubeCandidate(parsed)) throw new InputError(`${args.candidate} is not a real-cluster CNI`);
+    candidate = parsed;
     base = kubeClusterSchema.parse({ kind: 'kube' });
   } else {
     const { scenario } = loadScenario(args.scenario);
@@ -56,7 +58,7 @@ export function selectCandidate(args: CommonArgs): { candidate: KubeCandidate; c
     }
     if (!isKubeCandidate(found)) {
       throw new InputError(
-        `${args.scenario}: candidate "${found.name}" is ${found.cni}, a local profile; only calico and cilium are installed on clusters`,
+        `${args.scenario}: candidate "${found.name}" is ${found.cni}, a local profile; only ${cniNames().join(', ')} are installed on clusters`,
       );
     }
     if (scenario.cluster.kind !== 'kube')
@@ -65,7 +67,7 @@ export function selectCandidate(args: CommonArgs): { candidate: KubeCandidate; c
     base = scenario.cluster;
   }
   assertPinned(candidate.version);
-  assertSupported(candidate.cni, candidate.version);
+  assertSupported(installerFor(candidate.cni).matrix, candidate.version);
   const cluster: KubeClusterConfig = {
     ...base,
     ...(args['image-registry'] !== undefined ? { imageRegistry: args['image-registry'] } : {}),
@@ -76,7 +78,7 @@ export function selectCandidate(args: CommonArgs): { candidate: KubeCandidate; c
 }
 
 function assertPinned(version: string): void {
-  if (!/^v?\d+\.\d+\.\d+$/.test(version))
+  if (!PINNED_VERSION.test(version))
     throw new InputError(`--version: expected a pinned version like v3.32.1, got "${version}"`);
 }
 
@@ -89,7 +91,7 @@ const commonOptions = {
   scenario: {
     type: 'string',
     describe:
-      'scenario YAML file naming the candidate and the cluster (without it: calico or cilium, defaults)',
+      'scenario YAML file naming the candidate and the cluster (without it: a CNI such as calico, defaults)',
   },
   version: {
     type: 'string',
@@ -111,7 +113,7 @@ function candidateOptions(y: Argv) {
       .positional('candidate', {
         type: 'string',
         demandOption: true,
-        describe: 'candidate name in the scenario (without --scenario: calico or cilium)',
+        describe: 'candidate name in the scenario (without --scenario: a CNI, e.g. calico or cilium)',
       })
       // --version is the release here, not the program version.
       .version(false)
@@ -121,7 +123,7 @@ function candidateOptions(y: Argv) {
 
 const install = defineCommand({
   command: 'install <candidate>',
-  describe: 'Install a Calico or Cilium candidate of a scenario on its cluster and wait until it is ready',
+  describe: 'Install a real-cluster CNI candidate (Calico, Cilium) on its cluster and wait until it is ready',
   builder: (y) =>
     candidateOptions(y)
       .option('dry-run', {
@@ -172,7 +174,7 @@ const install = defineCommand({
 
 const uninstall = defineCommand({
   command: 'uninstall <candidate>',
-  describe: 'Remove a Calico or Cilium candidate that cnibench installed',
+  describe: 'Remove a real-cluster CNI candidate (Calico, Cilium) that cnibench installed',
   builder: (y) =>
     candidateOptions(y).option('timeout', {
       type: 'number',

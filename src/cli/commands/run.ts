@@ -2,7 +2,8 @@
 import path from 'node:path';
 import type { Argv } from 'yargs';
 import { defineCommand, type ArgsOf } from '../command.js';
-import { loadScenario, type LoadedScenario } from '../../scenario/load.js';
+import type { LoadedScenario } from '../../scenario/load.js';
+import { loadScenario } from '../../run/scenario-file.js';
 import { runScenario } from '../../run/orchestrate.js';
 import { createProgress } from '../../run/progress.js';
 import { installInterruptGuard } from '../../run/signals.js';

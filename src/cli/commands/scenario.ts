@@ -1,7 +1,7 @@
 /** `cnibench validate`, `cnibench plan` and `cnibench schema`: scenario files without touching anything. */
 import type { CommandModule } from 'yargs';
 import { defineCommand } from '../command.js';
-import { loadScenario, scenarioJsonSchema } from '../../scenario/load.js';
+import { loadScenario, scenarioJsonSchema } from '../../run/scenario-file.js';
 import { buildPlan, formatPlan } from '../../plan/build.js';
 import { planDetailSources } from '../../plan/details.js';
 

@@ -21,6 +21,8 @@ import type {
 import { NAMESPACE_NAME_LABEL, type Labels, type ResolvedPod } from '../../netpol/types.js';
 import { InputError } from '../../util/errors.js';
 import type { HarnessImages } from './images.js';
+// The ports of the performance servers: the service path exposes exactly these.
+import { PERF_PORTS } from '../driver.js';
 import {
   LANE_LABEL,
   LOGICAL_NAMESPACE_LABEL,
@@ -68,10 +70,6 @@ export interface AgentVolume {
   /** key → path items of the agent ConfigMap. */
   items: Array<{ key: string; path: string }>;
 }
-
-/** Ports of the performance servers (the service path exposes exactly these). */
-import { PERF_PORTS } from '../driver.js';
-export { PERF_PORTS };
 
 export interface PodContext {
   ns: NamespaceMap;

@@ -10,9 +10,10 @@
  * so a harness that dies leaves no nft behind.
  */
 import { execa, type ResultPromise } from 'execa';
+import { OWN_PROCESS_GROUP } from './sh.js';
 
 /** nft's output is read as it comes (never buffered by execa); its end is a result, never a rejection. */
-const NFT_OPTIONS = { reject: false, buffer: false } as const;
+const NFT_OPTIONS = { reject: false, buffer: false, ...OWN_PROCESS_GROUP } as const;
 type NftProcess = ResultPromise<typeof NFT_OPTIONS>;
 
 export class NftShellError extends Error {

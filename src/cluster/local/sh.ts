@@ -6,6 +6,15 @@
 import { execa } from 'execa';
 import type { ExecResult } from '../driver.js';
 
+/**
+ * Every command of the local cluster runs in a process group of its own. A Ctrl-C in a terminal goes
+ * to the whole foreground group: were the commands in cnibench's, each would die of that SIGINT
+ * before cnibench has read its own, and the step would be recorded as failed ("command failed (exit
+ * 128)") instead of interrupted. This way only cnibench gets it, aborts what runs through the abort
+ * signal and cleans up in order.
+ */
+export const OWN_PROCESS_GROUP = { detached: true } as const;
+
 export interface RunOptions {
   /** Written to the process's stdin, then stdin is closed. */
   input?: string;
@@ -41,6 +50,7 @@ export async function run(argv: string[], opts: RunOptions = {}): Promise<ExecRe
     reject: false,
     stripFinalNewline: false,
     killSignal: 'SIGKILL',
+    ...OWN_PROCESS_GROUP,
     ...(opts.timeoutMs ? { timeout: opts.timeoutMs } : {}),
     ...(opts.signal ? { cancelSignal: opts.signal } : {}),
   });
@@ -49,7 +59,11 @@ export async function run(argv: string[], opts: RunOptions = {}): Promise<ExecRe
   if (res.exitCode === undefined && !res.timedOut && res.signal === undefined) {
     throw new Error(`cannot run ${cmd}: ${res.originalMessage || res.shortMessage}`);
   }
-  const killedBy = res.timedOut ? `timed out after ${opts.timeoutMs} ms` : undefined;
+  const killedBy = res.timedOut
+    ? `timed out after ${opts.timeoutMs} ms`
+    : res.signal !== undefined
+      ? `killed by ${res.signal}`
+      : undefined;
   const result: ExecResult = {
     stdout: res.stdout,
     stderr: res.stderr + (killedBy ? `\n(${killedBy})` : ''),

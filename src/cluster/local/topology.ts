@@ -31,7 +31,7 @@ import type { BackgroundProcess, ExecOptions, ExecResult, PodHandle } from '../d
 import type { Labels } from '../../netpol/types.js';
 import { deleteNetns, listNetns } from './cleanup.js';
 import { NODE_NAME, checkRunId, netnsNames, podHostIf } from './names.js';
-import { inNetns, ipBatch, run } from './sh.js';
+import { inNetns, ipBatch, OWN_PROCESS_GROUP, run } from './sh.js';
 
 export type LocalNetworkMode = 'routed' | 'vxlan';
 
@@ -68,10 +68,15 @@ export interface LocalPod extends PodHandle {
 
 /**
  * How long-running commands are started: their exit status is a result, never a rejection; output keeps
- * its final newline; stop() sends SIGTERM and, 2 s later, SIGKILL. execa also kills them if the
- * harness itself exits.
+ * its final newline; stop() sends SIGTERM and, 2 s later, SIGKILL. They run in their own process
+ * group (sh.ts says why), which execa does not kill when the harness exits: `killOnExit` does.
  */
-const SPAWN_OPTIONS = { reject: false, stripFinalNewline: false, forceKillAfterDelay: 2000 } as const;
+const SPAWN_OPTIONS = {
+  reject: false,
+  stripFinalNewline: false,
+  forceKillAfterDelay: 2000,
+  ...OWN_PROCESS_GROUP,
+} as const;
 type SpawnedChild = ResultPromise<typeof SPAWN_OPTIONS & { buffer: boolean }>;
 
 export interface LocalProcess extends BackgroundProcess {
@@ -87,6 +92,20 @@ export interface LocalProcess extends BackgroundProcess {
 export interface SpawnOptions {
   /** Keep stdout/stderr in memory for stop()'s result; default true. Off for chatty protocol streams. */
   collectOutput?: boolean;
+}
+
+/** Long-running commands still running; killed if the harness exits without stopping them (a crash). */
+const running = new Set<{ kill(signal: NodeJS.Signals): boolean }>();
+let killOnExit = false;
+function trackUntilExit(child: { kill(signal: NodeJS.Signals): boolean }, exited: Promise<unknown>): void {
+  if (!killOnExit) {
+    killOnExit = true;
+    process.once('exit', () => {
+      for (const c of running) c.kill('SIGKILL');
+    });
+  }
+  running.add(child);
+  void exited.finally(() => running.delete(child));
 }
 
 const UNDERLAY = (i: number) => `172.30.0.${i + 1}`;
@@ -117,6 +136,12 @@ export class LocalTopology {
   private created = false;
   /** Set while destroy() runs, so that work still in flight creates nothing new. */
   private destroying = false;
+  /**
+   * The operations that create namespaces, links and routes, while they run. destroy() waits for
+   * them before it lists what to delete: a Ctrl-C that lands while `ip netns add` runs would
+   * otherwise see the namespace listed after the list was taken, and leave it behind.
+   */
+  private readonly inflight = new Set<Promise<unknown>>();
 
   constructor(opts: LocalTopologyOptions) {
     this.runId = checkRunId(opts.runId);
@@ -133,6 +158,20 @@ export class LocalTopology {
   async create(signal?: AbortSignal): Promise<void> {
     if (this.created) return;
     this.created = true;
+    await this.track(() => this.createFabricAndNodes(signal));
+  }
+
+  /** Runs one creating operation, refused once destroy() has begun; destroy() waits for it. */
+  private track<T>(work: () => Promise<T>): Promise<T> {
+    if (this.destroying) return Promise.reject(new Error(`the local cluster ${this.runId} is being removed`));
+    const p = work();
+    const settled = () => this.inflight.delete(p);
+    this.inflight.add(p);
+    p.then(settled, settled);
+    return p;
+  }
+
+  private async createFabricAndNodes(signal?: AbortSignal): Promise<void> {
     const fab = netnsNames.fabric(this.runId);
     await run(['ip', 'netns', 'add', fab], { signal });
     await ipBatch(fab, ['link set lo up', 'link add br0 type bridge', 'link set br0 up'], { signal });
@@ -226,8 +265,12 @@ export class LocalTopology {
   }
 
   /** Creates a pod namespace, its veth to the node, its addresses and the routes on every node. */
-  async addPod(spec: LocalPodSpec, signal?: AbortSignal): Promise<LocalPod> {
-    if (!this.created || this.destroying) throw new Error('LocalTopology.create() must run before addPod()');
+  addPod(spec: LocalPodSpec, signal?: AbortSignal): Promise<LocalPod> {
+    if (!this.created) return Promise.reject(new Error('LocalTopology.create() must run before addPod()'));
+    return this.track(() => this.createPod(spec, signal));
+  }
+
+  private async createPod(spec: LocalPodSpec, signal?: AbortSignal): Promise<LocalPod> {
     const key = `${spec.namespace}/${spec.name}`;
     if (this.podsByKey.has(key)) throw new Error(`pod ${key} already exists`);
     this.nodeIndex(spec.node);
@@ -344,19 +387,21 @@ export class LocalTopology {
   }
 
   /** An extra namespace (not a pod) that destroy() removes with the rest; returns its name. */
-  async addNetns(suffix: string, signal?: AbortSignal): Promise<string> {
-    if (this.destroying) throw new Error('the topology is being destroyed');
+  addNetns(suffix: string, signal?: AbortSignal): Promise<string> {
     if (!/^[a-z0-9-]{1,20}$/.test(suffix))
-      throw new Error(`netns suffix "${suffix}" must be [a-z0-9-]{1,20}`);
-    const ns = netnsNames.extra(this.runId, suffix);
-    this.extraNetns.add(ns);
-    await run(['ip', 'netns', 'add', ns], { signal });
-    await ipBatch(ns, ['link set lo up'], { signal });
-    return ns;
+      return Promise.reject(new Error(`netns suffix "${suffix}" must be [a-z0-9-]{1,20}`));
+    return this.track(async () => {
+      const ns = netnsNames.extra(this.runId, suffix);
+      this.extraNetns.add(ns);
+      await run(['ip', 'netns', 'add', ns], { signal });
+      await ipBatch(ns, ['link set lo up'], { signal });
+      return ns;
+    });
   }
 
   /** Runs a command in a pod (or a namespace by name) to completion; a non-zero exit is returned, not thrown. */
   async exec(target: PodHandle | string, argv: string[], opts: ExecOptions = {}): Promise<ExecResult> {
+    if (this.destroying) throw new Error(`the local cluster ${this.runId} is being removed`);
     return run(inNetns(this.netnsOf(target), argv), {
       timeoutMs: opts.timeoutMs,
       signal: opts.signal,
@@ -366,6 +411,8 @@ export class LocalTopology {
 
   /** Starts a long-running command in a pod (or a namespace by name). */
   spawn(target: PodHandle | string, argv: string[], opts: SpawnOptions = {}): LocalProcess {
+    // A process started while destroy() runs could outlive it (its namespace's pids already listed).
+    if (this.destroying) throw new Error(`the local cluster ${this.runId} is being removed`);
     const collect = opts.collectOutput ?? true;
     const netns = this.netnsOf(target);
     const [cmd, ...args] = inNetns(netns, argv);
@@ -375,11 +422,12 @@ export class LocalTopology {
     child.stdin.on('error', () => {
       /* the process exited; its exit status tells why */
     });
-    let running = true;
+    let alive = true;
     const exited = child.then((r) => {
-      running = false;
+      alive = false;
       return spawnResult(r);
     });
+    trackUntilExit(child, exited);
     const processes = this.processes;
     const proc: LocalProcess = {
       child,
@@ -387,7 +435,7 @@ export class LocalTopology {
       netns,
       exited,
       async stop(): Promise<ExecResult> {
-        if (running) child.kill('SIGTERM');
+        if (alive) child.kill('SIGTERM');
         const r = await exited;
         processes.delete(proc);
         return r;
@@ -400,6 +448,9 @@ export class LocalTopology {
   /** Stops every process and deletes every namespace of this run (also ones from a crashed earlier attempt). */
   async destroy(): Promise<void> {
     this.destroying = true;
+    // Creation still under way (Ctrl-C mid-run) ends first; its commands see the aborted signal and
+    // fail fast. Nothing new starts from here on (track() and spawn() refuse).
+    await Promise.allSettled([...this.inflight]);
     await Promise.all([...this.processes].map((p) => p.stop()));
     // An interrupted run may still have an `ip netns add` in flight: delete until none is left.
     for (let attempt = 0; attempt < 5; attempt++) {

@@ -6,7 +6,7 @@
  * generated Installation and APIServer against the CRD schema of each real release in ../shared/upstream.
  */
 import type { KubernetesObject } from '@kubernetes/client-node';
-import type { CalicoSettings } from '../../scenario/schema.js';
+import type { CalicoSettings } from './settings.js';
 import { registryPrefix } from '../images.js';
 
 export interface InstallationInput {

@@ -5,32 +5,33 @@
  * tear its components down before the operator itself goes.
  */
 import type { KubernetesObject } from '@kubernetes/client-node';
-import type { KubeClusterConfig } from '../../scenario/schema.js';
+import type { KubeCandidate, KubeClusterConfig } from '../../scenario/schema.js';
 import { applyObjects, deleteObjects, planObjects, waitDeleted } from '../apply.js';
 import { siblingOf } from '../artifacts.js';
-import { rewriteImage } from '../images.js';
+import { rewriteImage } from '../../cluster/kube/images.js';
 import { fetchCommand } from '../release-file.js';
 import { componentVersions } from '../detect.js';
-import { assertSupported, CALICO_FEATURES, hasFeature } from '../../scenario/cni-versions.js';
+import { assertSupported, hasFeature } from '../../scenario/cni-versions.js';
+import { featureProblem } from '../../scenario/extensions.js';
 import { EnvironmentError, InputError } from '../../util/errors.js';
 import type {
   CniInstaller,
   InstallPlan,
   ManifestPlan,
   PlannedImage,
-  KubeCandidate,
   PlanInputs,
   ProgressFn,
   WaitOptions,
   WorkloadRef,
 } from '../installer.js';
 import type { KubeConnection } from '../../cluster/kube/client.js';
-import { addImagePullSecrets, collectImages, parseManifest, rewriteImages } from '../manifest.js';
+import { addImagePullSecrets, collectImages, objectRef, parseManifest, rewriteImages } from '../manifest.js';
 import { waitForRollout } from '../rollout.js';
 import { calicoApiServer, calicoInstallation, calicoServicesEndpoint } from './installation.js';
+import { prepareCalico } from './prepare.js';
 import { calicoImageRegistry, calicoManifests, calicoTag } from './release.js';
-
-type CalicoCandidate = Extract<KubeCandidate, { cni: 'calico' }>;
+import { calicoSettings, calicoSettingsOf, type CalicoSettings } from './settings.js';
+import { CALICO_FEATURES, CALICO_MATRIX } from './versions.js';
 
 const READINESS: WorkloadRef[] = [
   { kind: 'Deployment', namespace: 'tigera-operator', name: 'tigera-operator' },
@@ -56,11 +57,11 @@ const OPERATOR_DEPLOYED = [
 ];
 
 export function planCalico(
-  candidate: CalicoCandidate,
+  candidate: KubeCandidate,
   cluster: KubeClusterConfig,
   inputs: PlanInputs = {},
 ): InstallPlan {
-  const s = candidate.settings;
+  const s = calicoSettingsOf(candidate);
   const warnings: string[] = [];
   const registry = cluster.imageRegistry;
   const tag = calicoTag(candidate.version);
@@ -104,7 +105,7 @@ export function planCalico(
     );
   }
   // Scenario validation refuses these already; a candidate built in code must not slip past either.
-  assertSupported('calico', tag);
+  assertSupported(CALICO_MATRIX, tag);
   if (s.dataplane === 'Nftables' && !hasFeature(CALICO_FEATURES.nftablesDataplane, tag))
     throw new InputError(
       `linuxDataplane Nftables needs Calico ${CALICO_FEATURES.nftablesDataplane.since} or later`,
@@ -149,8 +150,44 @@ export function planCalico(
 const isOperatorResource = (o: KubernetesObject) => o.apiVersion === 'operator.tigera.io/v1';
 
 export const calicoInstaller: CniInstaller = {
-  cni: 'calico',
-  plan: (candidate, cluster, inputs) => planCalico(candidate as CalicoCandidate, cluster, inputs),
+  name: 'calico',
+  title: 'Calico',
+  settings: calicoSettings,
+  versionExample: 'v3.32.1',
+  matrix: CALICO_MATRIX,
+  features: CALICO_FEATURES,
+  checkSettings: (settings, version) => {
+    const s = settings as CalicoSettings;
+    return [
+      ...(s.dataplane === 'Nftables'
+        ? featureProblem('calico', 'dataplane', CALICO_FEATURES.nftablesDataplane, version)
+        : []),
+      ...(s.clusterNetworkPolicy
+        ? featureProblem('calico', 'clusterNetworkPolicy', CALICO_FEATURES.clusterNetworkPolicy, version)
+        : []),
+    ];
+  },
+  releaseFiles: calicoManifests,
+  prepare: prepareCalico,
+  plan: planCalico,
+  describeUninstall(plan) {
+    const own = plan.objects.map(objectRef);
+    const crs = plan.objects.filter(isOperatorResource).map(objectRef);
+    const manifestObjects = plan.manifests.reduce((n, m) => n + m.objects.length, 0);
+    const third = plan.manifests.map((m) => m.file).join(', ');
+    return [
+      `delete ${crs.join(' and ')}; wait until the operator has removed calico-system (calico-node gone)`,
+      `delete ${[...own.filter((o) => !crs.includes(o)), `the ${manifestObjects || 'applied'} objects of ${third}`].join(', ')} in reverse apply order`,
+      'delete namespace calico-system if the operator left it',
+    ];
+  },
+  // Uninstall waits for calico-node to go, then removes calico-system if the operator left it.
+  permissions: (_plan, need) => [
+    need('DaemonSet', ['get'], 'calico-system', 'wait until the operator removed calico-node', 'apps/v1'),
+    need('Namespace', ['delete'], undefined, 'remove calico-system after the operator'),
+  ],
+  permissionNamespace: () => 'tigera-operator',
+  clusterNeeds: (candidate) => ({ podSubnet: calicoSettingsOf(candidate).podCidr, withoutKubeProxy: false }),
 
   async install(plan: InstallPlan, kube: KubeConnection, progress?: ProgressFn) {
     const missing = plan.manifests.filter((m) => m.objects.length === 0).map((m) => m.file);

@@ -3,7 +3,8 @@
  * their own manifest, operator-crds.yaml, and tigera-operator.yaml no longer contains any (v3.28 and
  * v3.29 ship them inside tigera-operator.yaml, and operator-crds.yaml only as a duplicate).
  */
-import { CALICO_FEATURES, compareVersions, hasFeature } from '../../scenario/cni-versions.js';
+import { compareVersions, hasFeature } from '../../scenario/cni-versions.js';
+import { CALICO_FEATURES } from './versions.js';
 import type { ReleaseFile } from '../release-file.js';
 
 /** Calico tags carry a leading "v" (v3.29.1); scenarios may omit it. */

@@ -5,8 +5,9 @@
  */
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { apiCall } from '../../cluster/kube/client.js';
-import { assertSupported } from '../../scenario/cni-versions.js';
-import type { CiliumSettings, KubeClusterConfig } from '../../scenario/schema.js';
+import { assertSupported, hasFeature } from '../../scenario/cni-versions.js';
+import { featureProblem } from '../../scenario/extensions.js';
+import type { KubeCandidate, KubeClusterConfig } from '../../scenario/schema.js';
 import { EnvironmentError } from '../../util/errors.js';
 import { applyObjects, deleteObjects, planObjects, waitDeleted } from '../apply.js';
 import { componentVersions } from '../detect.js';
@@ -17,21 +18,31 @@ import type {
   InstallPlan,
   ManifestPlan,
   PlannedImage,
-  KubeCandidate,
   PlanInputs,
+  PermissionNeed,
   ProgressFn,
   WaitOptions,
   WorkloadRef,
 } from '../installer.js';
+import type { Permission } from '../../cluster/kube/permissions.js';
 import type { KubeConnection } from '../../cluster/kube/client.js';
 import { waitForRollout } from '../rollout.js';
-import { parseManifest } from '../manifest.js';
+import { objectRef, parseManifest } from '../manifest.js';
 import { fetchCommand } from '../release-file.js';
-import { checkHelm, helmInstallArgs, helmUninstallArgs, runHelm, withValuesFile } from './helm.js';
-import { CILIUM_HELM_REPO, ciliumChartVersion, clusterNetworkPolicyCrd } from './release.js';
+import {
+  checkHelm,
+  HELM_VERBS,
+  helmInstallArgs,
+  helmUninstallArgs,
+  runHelm,
+  shellQuote,
+  withValuesFile,
+} from '../helm.js';
+import { CILIUM_HELM_REPO, ciliumChartVersion, ciliumFiles, clusterNetworkPolicyCrd } from './release.js';
+import { prepareCilium } from './prepare.js';
+import { ciliumSettings, ciliumSettingsOf, type CiliumSettings } from './settings.js';
 import { CHART_OPERATOR_REPLICAS, ciliumValues, getPath, imageBlocks, mergeValues } from './values.js';
-
-type CiliumCandidate = Extract<KubeCandidate, { cni: 'cilium' }>;
+import { CILIUM_FEATURES, CILIUM_MATRIX } from './versions.js';
 
 export const IPSEC_SECRET = 'cilium-ipsec-keys';
 /** Shown instead of the key wherever a plan is printed. */
@@ -100,12 +111,12 @@ function plannedImages(
 }
 
 export function planCilium(
-  candidate: CiliumCandidate,
+  candidate: KubeCandidate,
   cluster: KubeClusterConfig,
   inputs: PlanInputs = {},
 ): InstallPlan {
-  const s = candidate.settings;
-  assertSupported('cilium', candidate.version);
+  const s = ciliumSettingsOf(candidate);
+  assertSupported(CILIUM_MATRIX, candidate.version);
   const { values, warnings } = ciliumValues({
     settings: s,
     version: ciliumChartVersion(candidate.version),
@@ -198,8 +209,57 @@ export function planCilium(
 }
 
 export const ciliumInstaller: CniInstaller = {
-  cni: 'cilium',
-  plan: (candidate, cluster, inputs) => planCilium(candidate as CiliumCandidate, cluster, inputs),
+  name: 'cilium',
+  title: 'Cilium',
+  settings: ciliumSettings,
+  versionExample: '1.20.0',
+  matrix: CILIUM_MATRIX,
+  features: CILIUM_FEATURES,
+  checkSettings: (settings, version) => {
+    const s = settings as CiliumSettings;
+    return [
+      ...(s.routingMode === 'native' && !s.ipv4NativeRoutingCidr
+        ? [
+            {
+              path: [],
+              message:
+                'routingMode: native needs ipv4NativeRoutingCidr (the CIDR reachable without masquerading, usually the pod CIDR)',
+            },
+          ]
+        : []),
+      ...(s.clusterNetworkPolicy
+        ? featureProblem('cilium', 'clusterNetworkPolicy', CILIUM_FEATURES.clusterNetworkPolicy, version)
+        : []),
+    ];
+  },
+  releaseFiles: ciliumFiles,
+  prepare: prepareCilium,
+  plan: planCilium,
+  describeUninstall(plan, timeoutMs) {
+    const own = plan.objects.map(objectRef);
+    return [
+      plan.helm
+        ? ['helm', ...helmUninstallArgs(plan.helm, timeoutMs)].map(shellQuote).join(' ')
+        : 'helm uninstall',
+      ...(own.length + plan.manifests.length > 0
+        ? [`delete ${[...own, ...plan.manifests.map((m) => `the objects of ${m.file}`)].join(', ')}`]
+        : []),
+      'delete every cilium.io CRD (cilium-operator creates them at run time; helm leaves them) and so their objects',
+    ];
+  },
+  permissions: (plan, need) => [
+    ...chartPermissions(plan, need),
+    // cilium-operator creates the cilium.io CRDs at run time; helm does not remove them.
+    need(
+      'CustomResourceDefinition',
+      ['list', 'get', 'delete'],
+      undefined,
+      'remove the cilium.io CRDs cilium-operator created',
+      'apiextensions.k8s.io/v1',
+    ),
+  ],
+  permissionNamespace: (plan) => plan.helm?.namespace ?? 'kube-system',
+  clusterNeeds: (candidate) => ({ withoutKubeProxy: ciliumSettingsOf(candidate).kubeProxyReplacement }),
 
   async install(plan: InstallPlan, kube: KubeConnection, progress?: ProgressFn) {
     const helm = releaseOf(plan);
@@ -249,6 +309,40 @@ export const ciliumInstaller: CniInstaller = {
     await waitDeleted(leftovers, kube, opts.timeoutMs, opts.pollMs, opts.progress);
   },
 };
+
+/**
+ * The kinds the Cilium chart renders at each supported version with the values cnibench writes
+ * (`helm template` of the real charts 1.16.5, 1.17.18, 1.18.12, 1.19.6 and 1.20.0 with helm v4.1.4):
+ * in kube-system service accounts, secrets (certificates), config maps, services, the agent and Envoy
+ * DaemonSets, the operator (and Hubble) Deployments, a Role and RoleBinding; cluster roles and bindings;
+ * from 1.17 also Namespace cilium-secrets with Roles and RoleBindings in it. Helm keeps its release
+ * records as Secrets in the release namespace.
+ */
+function chartPermissions(plan: InstallPlan, need: PermissionNeed): Permission[] {
+  const ns = plan.helm?.namespace ?? 'kube-system';
+  const why = 'rendered by the Cilium chart (helm)';
+  const kinds = [
+    'ServiceAccount',
+    'Secret',
+    'ConfigMap',
+    'Service',
+    'DaemonSet',
+    'Deployment',
+    'Role',
+    'RoleBinding',
+    'ClusterRole',
+    'ClusterRoleBinding',
+  ];
+  const perms = kinds.map((k) => need(k, HELM_VERBS, ns, why));
+  if (hasFeature(CILIUM_FEATURES.ciliumSecretsNamespace, plan.version)) {
+    perms.push(
+      need('Namespace', HELM_VERBS, ns, why),
+      need('Role', HELM_VERBS, 'cilium-secrets', why),
+      need('RoleBinding', HELM_VERBS, 'cilium-secrets', why),
+    );
+  }
+  return perms;
+}
 
 function releaseOf(plan: InstallPlan): HelmRelease {
   if (!plan.helm) throw new Error(`plan for ${plan.candidate} has no Helm release`);

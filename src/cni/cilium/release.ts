@@ -2,7 +2,8 @@
  * The files a Cilium release is installed from: its packaged Helm chart and, for ClusterNetworkPolicy
  * (1.20+), the network-policy-api v0.2.0 CRD, which the chart does not ship.
  */
-import { CILIUM_FEATURES, hasFeature } from '../../scenario/cni-versions.js';
+import { hasFeature } from '../../scenario/cni-versions.js';
+import { CILIUM_FEATURES } from './versions.js';
 import type { ReleaseFile } from '../release-file.js';
 
 export const CILIUM_HELM_REPO = 'https://helm.cilium.io/';

@@ -5,11 +5,12 @@
  * image registry, every image repository the chart can deploy at that version is moved to it, with
  * digests off (a mirror's digests need not match upstream's).
  */
-import type { CiliumSettings } from '../../scenario/schema.js';
-import { CILIUM_FEATURES, compareVersions, hasFeature } from '../../scenario/cni-versions.js';
+import { compareVersions, hasFeature } from '../../scenario/cni-versions.js';
+import type { CiliumSettings } from './settings.js';
+import { CILIUM_FEATURES } from './versions.js';
 import { InputError } from '../../util/errors.js';
 import { itemAt } from '../../util/arrays.js';
-import { rewriteImage } from '../images.js';
+import { rewriteImage } from '../../cluster/kube/images.js';
 
 /** An image block of the chart (a values path holding repository/tag/digest/useDigest). */
 export interface ImageBlock {

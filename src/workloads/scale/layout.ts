@@ -9,7 +9,7 @@
  */
 import type { PerfPair } from '../../cluster/driver.js';
 import type { CasePod, Labels, PolicyCase, Probe, Protocol } from '../../netpol/types.js';
-import { PERF_PORTS } from '../tools/tool.js';
+import { PERF_PORTS } from '../../cluster/driver.js';
 import { cycle } from '../../util/arrays.js';
 
 export interface PerfEndpoints {

@@ -1,7 +1,7 @@
 /**
- * The throughput workload: iperf3 between the client and server pod of each path, TCP with each
- * configured stream count, or UDP at a target rate. One sample = one iperf3 run of `duration`
- * seconds; its figure is what the *receiver* got (Gbit/s). For UDP one run also yields loss % and
+ * The throughput workload: the workload's tool (iperf3 by default; any registered ThroughputTool,
+ * ../tools/registry.ts) between the client and server pod of each path, TCP with each configured
+ * stream count, or UDP at a target rate. One sample = one tool run of `duration` seconds; its figure is what the *receiver* got (Gbit/s). For UDP one run also yields loss % and
  * jitter ms, recorded as their own measurements run for run alongside the throughput samples.
  *
  * One unit per stream count (sampling.ts): in each candidate's turn, one run on the baseline path
@@ -12,9 +12,10 @@
  */
 import type { PathKind } from '../../cluster/driver.js';
 import type { Repetitions, Workload } from '../../scenario/schema.js';
-import { EnvironmentError } from '../../util/errors.js';
+import { InputError } from '../../util/errors.js';
 import { collectBlocks, type FigureSpec, type TurnValues } from '../sampling.js';
-import { iperf3 } from '../tools/iperf3.js';
+import { throughputTool } from '../tools/registry.js';
+import type { ThroughputTest } from '../tools/throughput-tool.js';
 import {
   emit,
   prepareArms,
@@ -51,11 +52,10 @@ export async function runThroughput(
   opts: PerfRunOptions,
   sampling: { adaptive?: boolean } = {},
 ): Promise<ArmMeasurement[]> {
-  if (workload.tool !== 'iperf3') {
-    throw new EnvironmentError(
-      `throughput tool "${workload.tool}" is not available in this build; use iperf3`,
-    );
-  }
+  const tool = throughputTool(workload.tool);
+  // Validation refuses these already; a workload built in code must not get past either.
+  const unsupported = tool.isSupported(workload);
+  if (unsupported) throw new InputError(`throughput tool ${tool.name}: ${unsupported}`);
   const out: ArmMeasurement[] = [];
   const udp = workload.protocol === 'UDP';
   const figures: Figure[] = udp ? ['udp', 'udp-loss', 'udp-jitter'] : ['tcp'];
@@ -74,8 +74,8 @@ export async function runThroughput(
   const { pairs, tools, servers } = await prepareArms(
     arms,
     paths,
-    () => iperf3,
-    (a, pair) => (body) => iperf3.withServer(a.driver, pair, body),
+    () => tool,
+    (a, pair) => (body) => tool.withServer(a.driver, pair, body),
   );
 
   await withServers(servers, async () => {
@@ -109,20 +109,21 @@ export async function runThroughput(
           const armPairs = pairs.get(armName);
           if (!arm || !armPairs) throw new Error(`unknown candidate ${armName}`);
           const values: TurnValues = {};
+          const test: ThroughputTest = {
+            protocol: workload.protocol,
+            streams,
+            duration,
+            udpRate: workload.udpRate,
+            signal: opts.signal,
+          };
           for (const pair of armPairs) {
             const key = `${armName}/${pair.path}`;
-            if (!udp) {
-              const r = await iperf3.runTcp(arm.driver, pair, { duration, streams, signal: opts.signal });
+            const r = tool.parse(test, await tool.run(arm.driver, pair, test));
+            if (r.protocol === 'TCP') {
               if (phase === 'sample') add(retransmits, key, r.retransmits);
               values[throughputId('tcp', streams, pair.path)] = r.bitsPerSecond / 1e9;
               continue;
             }
-            const r = await iperf3.runUdp(arm.driver, pair, {
-              duration,
-              streams,
-              rate: workload.udpRate,
-              signal: opts.signal,
-            });
             if (phase === 'sample') add(packets, key, r.packets);
             values[throughputId('udp', streams, pair.path)] = r.bitsPerSecond / 1e9;
             values[throughputId('udp-loss', streams, pair.path)] = r.lostPercent;
@@ -139,7 +140,7 @@ export async function runThroughput(
             protocol: workload.protocol,
             streams,
             duration,
-            tool: 'iperf3',
+            tool: tool.name,
             ...(udp ? { udpRate: workload.udpRate } : {}),
           };
           const details: Record<string, number> = udp
@@ -155,7 +156,7 @@ export async function runThroughput(
                 ...FIGURES[f],
                 parameters,
                 details,
-                tool: tools.get(arm.name) ?? { name: iperf3.name },
+                tool: tools.get(arm.name) ?? { name: tool.name },
               },
               seriesOf(series, arm.name, id),
             );

@@ -5,18 +5,11 @@
  * `node <repo>/dist/src/agent/main.js`, in a Node.js pod whatever the image has), so it is passed in.
  */
 import path from 'node:path';
-import type { ClusterDriver, PerfPair, PodHandle } from '../../cluster/driver.js';
+import { PERF_PORTS, type ClusterDriver, type PerfPair, type PodHandle } from '../../cluster/driver.js';
 import type { CrrReport, RrReport } from '../../agent/rr.js';
 import { quantileSorted } from '../../stats/quantile.js';
 import { cnibenchVersion } from '../../util/version.js';
-import {
-  MeasurementError,
-  PERF_PORTS,
-  describeRun,
-  parseJsonOutput,
-  withServer,
-  type MeasurementTool,
-} from './tool.js';
+import { MeasurementError, describeRun, parseJsonOutput, withServer, type MeasurementTool } from './tool.js';
 
 export type { CrrReport, RrReport } from '../../agent/rr.js';
 

@@ -9,16 +9,10 @@
  * iperf3 reports failures as an `error` field in the JSON, sometimes with exit status 0, so the error
  * field is what decides.
  */
-import type { ClusterDriver, PerfPair, PodHandle } from '../../cluster/driver.js';
-import {
-  MeasurementError,
-  PERF_PORTS,
-  describeRun,
-  parseJsonOutput,
-  sleep,
-  withServer,
-  type MeasurementTool,
-} from './tool.js';
+import { PERF_PORTS, type ClusterDriver, type PerfPair, type PodHandle } from '../../cluster/driver.js';
+import { sleep } from '../../util/sleep.js';
+import type { RawRun, ThroughputResult, ThroughputTest, ThroughputTool } from './throughput-tool.js';
+import { MeasurementError, describeRun, parseJsonOutput, withServer } from './tool.js';
 
 export interface Iperf3TcpResult {
   /** Received bits per second, all streams summed. */
@@ -48,15 +42,9 @@ interface Iperf3RunOptions {
   /** Seconds; iperf3 takes whole seconds, so this is rounded (at least 1). */
   duration: number;
   streams: number;
-  port?: number;
   /** How long a refused/busy connection is retried while the server starts. Default 5000 ms. */
   connectWaitMs?: number;
   signal?: AbortSignal;
-}
-
-interface Iperf3UdpOptions extends Iperf3RunOptions {
-  /** Target rate per stream, iperf3 syntax: 1G, 500M, 100K. */
-  rate: string;
 }
 
 /** The parts of iperf3's JSON report that are read. */
@@ -190,38 +178,56 @@ async function runClient(
   }
 }
 
-class Iperf3Tool implements MeasurementTool {
+class Iperf3Tool implements ThroughputTool {
   readonly name = 'iperf3';
+
+  /** iperf3 measures TCP and UDP alike. */
+  isSupported(): string | undefined {
+    return undefined;
+  }
 
   async version(driver: ClusterDriver, pod: PodHandle): Promise<string | undefined> {
     const r = await driver.exec(pod, ['iperf3', '--version'], { timeoutMs: 10_000 });
     return /iperf\s+(\S+)/.exec(r.stdout)?.[1];
   }
 
+  /** One client run of the test (TCP, or UDP at the test's rate per stream). */
+  async run(driver: ClusterDriver, pair: PerfPair, test: ThroughputTest): Promise<RawRun> {
+    const port = PERF_PORTS.iperf3;
+    const udp = test.protocol === 'UDP';
+    const what = describeRun(
+      udp ? `iperf3 UDP -b ${test.udpRate} -P ${test.streams}` : `iperf3 TCP -P ${test.streams}`,
+      pair,
+      port,
+    );
+    const argv = iperf3ClientArgv(pair.target, {
+      duration: test.duration,
+      streams: test.streams,
+      port,
+      ...(udp ? { udpRate: test.udpRate } : {}),
+    });
+    const opts = { duration: test.duration, streams: test.streams, signal: test.signal };
+    return { what, output: await runClient(driver, pair, argv, what, opts) };
+  }
+
+  parse(test: ThroughputTest, raw: RawRun): ThroughputResult {
+    if (test.protocol === 'TCP') {
+      const r = parseIperf3Tcp(raw.output, raw.what);
+      return { protocol: 'TCP', bitsPerSecond: r.bitsPerSecond, retransmits: r.retransmits };
+    }
+    const r = parseIperf3Udp(raw.output, raw.what);
+    return {
+      protocol: 'UDP',
+      bitsPerSecond: r.bitsPerSecond,
+      lostPercent: r.lostPercent,
+      jitterMs: r.jitterMs,
+      packets: r.packets,
+    };
+  }
+
   /** Runs `body` with an iperf3 server listening in the pair's server pod. */
-  withServer<T>(
-    driver: ClusterDriver,
-    pair: PerfPair,
-    body: () => Promise<T>,
-    port: number = PERF_PORTS.iperf3,
-  ) {
-    return withServer(driver, pair.server, iperf3ServerArgv(port), body);
-  }
-
-  /** One TCP test (the server must be running: see withServer). */
-  async runTcp(driver: ClusterDriver, pair: PerfPair, opts: Iperf3RunOptions): Promise<Iperf3TcpResult> {
-    const port = opts.port ?? PERF_PORTS.iperf3;
-    const what = describeRun(`iperf3 TCP -P ${opts.streams}`, pair, port);
-    const argv = iperf3ClientArgv(pair.target, { ...opts, port });
-    return parseIperf3Tcp(await runClient(driver, pair, argv, what, opts), what);
-  }
-
-  /** One UDP test at a target rate per stream. */
-  async runUdp(driver: ClusterDriver, pair: PerfPair, opts: Iperf3UdpOptions): Promise<Iperf3UdpResult> {
-    const port = opts.port ?? PERF_PORTS.iperf3;
-    const what = describeRun(`iperf3 UDP -b ${opts.rate} -P ${opts.streams}`, pair, port);
-    const argv = iperf3ClientArgv(pair.target, { ...opts, port, udpRate: opts.rate });
-    return parseIperf3Udp(await runClient(driver, pair, argv, what, opts), what);
+  withServer<T>(driver: ClusterDriver, pair: PerfPair, body: () => Promise<T>): Promise<T> {
+    return withServer(driver, pair.server, iperf3ServerArgv(PERF_PORTS.iperf3), body);
   }
 }
 

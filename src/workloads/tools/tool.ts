@@ -1,12 +1,10 @@
 /**
- * One driver per measurement tool, behind one small interface (the k8s-netperf way): a tool knows its
- * name, how to read its version inside a pod, and has typed run functions that start its server in
- * the server pod, run its client in the client pod and return plain typed records. Tools only use
- * the ClusterDriver interface (exec/spawn), so they run unchanged on the local cluster and on real
- * Kubernetes clusters.
+ * What every measurement tool is, and the helpers tools share. A tool knows its name and how to read its
+ * version inside a pod; a throughput tool is a full driver (throughput-tool.ts: isSupported, run, parse,
+ * the k8s-netperf way), registered in registry.ts. Tools only use the ClusterDriver interface
+ * (exec/spawn), so they run unchanged on the local cluster and on real Kubernetes clusters.
  */
 import type { BackgroundProcess, ClusterDriver, PerfPair, PodHandle } from '../../cluster/driver.js';
-import { sleep } from '../../util/sleep.js';
 
 export interface MeasurementTool {
   /** As recorded in Measurement.tool.name. */
@@ -14,13 +12,6 @@ export interface MeasurementTool {
   /** The tool's version as installed in `pod` (undefined when it cannot be read). */
   version(driver: ClusterDriver, pod: PodHandle): Promise<string | undefined>;
 }
-
-/**
- * Ports the perf servers listen on; the local service VIP and the kube Service expose exactly these
- * (src/cluster/kube/manifests.ts has the same numbers). rr and crr servers share the rr port: one
- * measurement series runs at a time, and each stops its server before the next starts.
- */
-export { PERF_PORTS } from '../../cluster/driver.js';
 
 /** A measurement failed: the message names the tool, the path and the endpoints. */
 export class MeasurementError extends Error {
@@ -69,5 +60,3 @@ export function parseJsonOutput<T>(what: string, stdout: string, stderr: string)
     throw new MeasurementError(`${what}: output is not JSON: ${shown}`);
   }
 }
-
-export { sleep };

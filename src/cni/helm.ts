@@ -1,5 +1,5 @@
 /**
- * The helm command line for the Cilium release. cnibench shells out to helm (only for the chart: the
+ * The helm command line for a CNI installed from its Helm chart (Cilium). cnibench shells out to helm (only for the chart: the
  * templates are helm's business) and checks for it up front so a missing binary is an environment
  * error with install instructions instead of a spawn failure halfway through a run.
  */
@@ -8,15 +8,18 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { execa } from 'execa';
 import { stringify } from 'yaml';
-import { EnvironmentError } from '../../util/errors.js';
-import type { HelmRelease } from '../installer.js';
+import { EnvironmentError } from '../util/errors.js';
+import type { HelmRelease } from './installer.js';
+
+/** What Helm does with the objects of a release: reads the live state, creates, updates, waits, deletes. */
+export const HELM_VERBS = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'];
 
 const HELM_GET =
   'Debian has no helm package: either download the release binary (https://github.com/helm/helm/releases, ' +
   "helm-v3.x or v4.x linux-amd64.tar.gz) on a connected machine and copy `helm` onto this machine's PATH, or add " +
   'the helm apt repository (https://helm.sh/docs/intro/install/) and `apt-get install helm`.';
 
-export const HELM_MISSING = `helm is not installed (needed to install Cilium from its chart). ${HELM_GET}`;
+export const HELM_MISSING = `helm is not installed (needed to install a CNI from its Helm chart, such as Cilium). ${HELM_GET}`;
 
 /** The helm binary on PATH, or an EnvironmentError saying how to get it. */
 export function findHelm(env: NodeJS.ProcessEnv = process.env): string {
