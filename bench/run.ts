@@ -10,6 +10,7 @@ import { benchNetpolModel } from './netpol-model.bench.js';
 import { runLocalConformanceBench } from './local-conformance.bench.js';
 import { runPerfOverheadBench } from './perf-overhead.bench.js';
 import { runScaleBench } from './scale.bench.js';
+import { describeCheckRun, runPowerCheckBench } from './power-check.bench.js';
 
 interface Row {
   what: string;
@@ -128,6 +129,32 @@ if (want('check')) {
     target: `≤ ${r.targetSeconds} s`,
     met: r.met,
   });
+}
+
+if (want('power')) {
+  log(
+    '== A/A false discoveries and --planted 10 detection, duet off and on (bench/scenarios/power-check.yaml); the quickstart with --planted 10',
+  );
+  const r = await runPowerCheckBench({ percent: 10, quickstart: true, log });
+  raw.power = r;
+  for (const c of r) {
+    const share =
+      c.check === 'aa'
+        ? c.calls / Math.max(1, c.figures)
+        : (c.planted?.detected ?? 0) / Math.max(1, c.planted?.figures ?? 0);
+    const target =
+      c.check === 'aa'
+        ? '< 5% false discoveries'
+        : c.scenario === 'quickstart.yaml'
+          ? '≥ 80% quiet, ≥ 50% loaded'
+          : '';
+    rows.push({
+      what: `${c.check === 'aa' ? '--aa' : '--planted 10'} on ${c.scenario}, duet ${c.duet ? 'on' : 'off'} (load ${c.load[0].toFixed(1)})`,
+      figure: `${(100 * share).toFixed(0)}%: ${describeCheckRun(c)}`,
+      target,
+      met: c.check === 'aa' ? share < 0.05 : target ? share >= 0.5 : null,
+    });
+  }
 }
 
 const cpu = os.cpus()[0]?.model ?? 'unknown CPU';

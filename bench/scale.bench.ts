@@ -3,17 +3,21 @@
  *   generator  tinybench timing of generateScalePolicies + the model check at 100, 1,000 and 5,000
  *              policies (what every sweep step pays before touching the cluster), and of summarize()
  *              on 1,000 samples (2,000 bootstrap resamples);
- *   sweep      runPolicyScale on the LOCAL cluster (routed profile) at 0, 100, 1,000, 2,000 and 5,000
- *              policies: TCP throughput, RR latency, CRR rate and the programming latency of one extra
+ *   sweep      runPolicyScale on the LOCAL cluster (routed profile, nftables unless --engine ebpf) at
+ *              0, 100, 1,000, 2,000 and 5,000 policies: TCP throughput, RR latency, CRR rate, the time
+ *              to install the whole set, the policy memory, and the programming latency of one extra
  *              policy, cross-node — the numbers behind "does the dataplane slow down with policy count".
+ *              A count whose install would take longer than --max-install seconds is not tried.
  *
- * Run alone: `node dist/bench/scale.bench.js [--counts 0,100,1000,2000,5000] [--duration S] [--samples N]`
- * (root). The lead's bench/run.ts calls runScaleBench().
+ * Run alone: `node dist/bench/scale.bench.js [--counts 0,100,1000,2000,5000] [--duration S] [--samples N]
+ * [--engine nftables|ebpf] [--mode routed|vxlan] [--max-install S]` (root). The lead's bench/run.ts
+ * calls runScaleBench().
  */
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Bench } from 'tinybench';
 import { LocalDriver } from '../src/cluster/local/driver.js';
+import type { LocalPolicyEngineName } from '../src/scenario/local-profile.js';
 import type { Measurement } from '../src/results/schema.js';
 import { summarize } from '../src/stats/summary.js';
 import { generateScalePolicies } from '../src/workloads/scale/generate.js';
@@ -29,6 +33,9 @@ export interface ScaleBenchOptions {
   duration?: number;
   /** Samples per measurement (after one warm-up); default 3. */
   samples?: number;
+  engine?: LocalPolicyEngineName;
+  mode?: 'routed' | 'vxlan';
+  maxInstallSeconds?: number;
   /** Skip the local-cluster sweep (generator timings only). */
   generatorOnly?: boolean;
   log?: (line: string) => void;
@@ -37,6 +44,9 @@ export interface ScaleBenchOptions {
 export interface ScaleBenchRow {
   policies: number;
   setPoliciesMs: number;
+  installMs: number | null;
+  memoryBytes: number | null;
+  stopped: string | null;
   throughputGbps: number | null;
   rttUs: number | null;
   crrPerSec: number | null;
@@ -87,14 +97,16 @@ export async function runScaleBench(opts: ScaleBenchOptions = {}): Promise<Scale
   const generator = await generatorTimings(log);
   if (opts.generatorOnly) return { generator, rows: [], measurements: [] };
 
-  const driver = new LocalDriver({ mode: 'routed', nodes: 2 });
+  const engine = opts.engine ?? 'nftables';
+  const mode = opts.mode ?? 'routed';
+  const driver = new LocalDriver({ mode, engine, nodes: 2 });
   const setMs = new Map<number, number>();
   try {
     await driver.preflight();
     const measured = await runPolicyScale(
       [
         {
-          name: 'routed',
+          name: `${mode}-${engine}`,
           driver,
           agentCommand: [process.execPath, path.join(PROJECT_ROOT, 'dist', 'src', 'agent', 'main.js')],
         },
@@ -105,6 +117,7 @@ export async function runScaleBench(opts: ScaleBenchOptions = {}): Promise<Scale
         measure: ['throughput', 'rr', 'crr', 'programming'],
         path: 'cross-node',
         duration,
+        maxInstallSeconds: opts.maxInstallSeconds ?? 300,
       },
       { count: samples, warmup: 1, adaptive: false },
       { seed: 0, onProgress: (m) => log(`  ${m}`) },
@@ -113,9 +126,17 @@ export async function runScaleBench(opts: ScaleBenchOptions = {}): Promise<Scale
     const measurements = measured.map((x) => x.measurement);
     const med = (n: number, pred: (m: Measurement) => boolean) =>
       measurements.find((m) => m.parameters.policies === n && pred(m))?.summary.median ?? null;
+    const install = (n: number) =>
+      measurements.find((m) => m.parameters.policies === n && m.parameters.change === 'install');
     const rows = counts.map((n) => ({
       policies: n,
       setPoliciesMs: setMs.get(n) ?? NaN,
+      installMs: install(n)?.summary.median ?? null,
+      memoryBytes: med(n, (m) => m.metric === 'policy-memory'),
+      stopped: ((): string | null => {
+        const s = measurements.find((m) => typeof m.parameters.sweepStopped === 'string');
+        return s && Number(s.parameters.policies) < n ? String(s.parameters.sweepStopped) : null;
+      })(),
       throughputGbps: med(n, (m) => m.metric === 'throughput'),
       rttUs: med(n, (m) => m.metric === 'rtt'),
       crrPerSec: med(n, (m) => m.metric === 'connections'),
@@ -123,10 +144,17 @@ export async function runScaleBench(opts: ScaleBenchOptions = {}): Promise<Scale
       programmingRemoveMs: med(n, (m) => m.parameters.change === 'remove-deny'),
     }));
     const f = (x: number | null, d: number) => (x === null ? 'n/a' : x.toFixed(d));
-    log('policies  setPolicies ms  TCP Gbit/s  RR p50 us  CRR conn/s  +1 policy ms  -1 policy ms');
+    log(`${mode}, ${engine}`);
+    log(
+      'policies  setPolicies ms  install ms  memory KiB  TCP Gbit/s  RR p50 us  CRR conn/s  +1 policy ms  -1 policy ms',
+    );
     for (const r of rows) {
+      if (r.stopped) {
+        log(`${String(r.policies).padStart(8)}  stopped: ${r.stopped}`);
+        continue;
+      }
       log(
-        `${String(r.policies).padStart(8)}  ${f(r.setPoliciesMs, 1).padStart(14)}  ${f(r.throughputGbps, 3).padStart(10)}  ${f(r.rttUs, 1).padStart(9)}  ${f(r.crrPerSec, 0).padStart(10)}  ${f(r.programmingAddMs, 1).padStart(12)}  ${f(r.programmingRemoveMs, 1).padStart(12)}`,
+        `${String(r.policies).padStart(8)}  ${f(r.setPoliciesMs, 1).padStart(14)}  ${f(r.installMs, 1).padStart(10)}  ${f(r.memoryBytes === null ? null : r.memoryBytes / 1024, 0).padStart(10)}  ${f(r.throughputGbps, 3).padStart(10)}  ${f(r.rttUs, 1).padStart(9)}  ${f(r.crrPerSec, 0).padStart(10)}  ${f(r.programmingAddMs, 1).padStart(12)}  ${f(r.programmingRemoveMs, 1).padStart(12)}`,
       );
     }
     return { generator, rows, measurements };
@@ -146,6 +174,9 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     counts,
     duration: flag('duration') ? Number(flag('duration')) : undefined,
     samples: flag('samples') ? Number(flag('samples')) : undefined,
+    engine: flag('engine') === 'ebpf' ? 'ebpf' : 'nftables',
+    mode: flag('mode') === 'vxlan' ? 'vxlan' : 'routed',
+    maxInstallSeconds: flag('max-install') ? Number(flag('max-install')) : undefined,
     generatorOnly: process.argv.includes('--generator-only'),
   }).catch((err: unknown) => {
     console.error(err instanceof Error ? err.stack : err);

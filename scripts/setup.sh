@@ -6,7 +6,8 @@
 #   scripts/setup.sh core     npm packages and the build: enough for validate, plan, schema, netpol,
 #                             compare, install --dry-run and every real-cluster command but reports
 #   scripts/setup.sh report   + the native chart renderer (canvas, built from source: cairo/pango headers)
-#   scripts/setup.sh local    + the embedded local cluster's dataplane tools (run on the local cluster)
+#   scripts/setup.sh local    + the embedded local cluster's dataplane tools (run on the local cluster),
+#                             the BPF toolchain, and the eBPF policy engine's object and map writer
 #   scripts/setup.sh bench    + sockperf (the latency reference of `npm run bench`)
 #   scripts/setup.sh test     everything the test suite uses, Chromium included (the default)
 #
@@ -20,7 +21,8 @@ source scripts/node-env.sh
 cnb_use_node
 
 chart_pkgs=(build-essential libcairo2-dev libpango1.0-dev libjpeg-dev libgif-dev librsvg2-dev)
-local_pkgs=(iproute2 nftables iperf3 iputils-ping)
+# clang builds the eBPF policy engine's program and writer (libbpf-dev); bpftool and llvm inspect them.
+local_pkgs=(iproute2 nftables iperf3 iputils-ping util-linux clang llvm libbpf-dev bpftool)
 case "$profile" in
   core) pkgs=() ;;
   report) pkgs=("${chart_pkgs[@]}") ;;
@@ -74,4 +76,20 @@ if [ ! -f "$stamp_build" ] ||
   rm -rf dist
   npx tsc -p tsconfig.json
   touch "$stamp_build"
+fi
+
+# The eBPF policy engine: the tc program (BPF target) and the writer that programs its maps, rebuilt
+# when their C sources are newer than what was built.
+if [ "$profile" = local ] || [ "$profile" = bench ] || [ "$profile" = test ]; then
+  src=src/cluster/local/engines/ebpf/c
+  out=.cache/bpf
+  if [ ! -f "$out/policy.bpf.o" ] || [ ! -f "$out/cnb-bpf-writer" ] ||
+    [ -n "$(find "$src" -newer "$out/policy.bpf.o" -print -quit)" ] ||
+    [ -n "$(find "$src" -newer "$out/cnb-bpf-writer" -print -quit)" ]; then
+    echo "setup: building the eBPF policy engine" >&2
+    mkdir -p "$out"
+    clang -O2 -g -Wall -target bpf -I"/usr/include/$(gcc -dumpmachine 2>/dev/null || echo x86_64-linux-gnu)" \
+      -c "$src/policy.bpf.c" -o "$out/policy.bpf.o"
+    clang -O2 -Wall -Wno-fortify-source -o "$out/cnb-bpf-writer" "$src/writer.c" -lbpf
+  fi
 fi

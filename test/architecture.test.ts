@@ -18,8 +18,12 @@ const DOC = readFileSync(repoPath('docs/architecture.md'), 'utf8');
 const ROOMS = [
   ['cli'],
   ['check', 'run'],
+  // What check and run share (results store, provenance, clean-up, interrupt guard): branch runctx.
+  ['context'],
   ['report'],
   ['workloads', 'scoring'],
+  // The compare core, out of stats/ (branch stats).
+  ['compare'],
   ['stats', 'plan'],
   ['results', 'cni'],
   ['cluster'],

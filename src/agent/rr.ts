@@ -10,6 +10,10 @@
  *   (TCP_RR-like).
  * - `crr --target IP --port P --duration S [--payload N]`: connect, send, receive, close,
  *   repeat, one connection at a time (TCP_CRR-like).
+ * - Both clients take `--service-us U`: a busy-wait of U µs inside every timed round trip (rr) or
+ *   transaction (crr), before the request is sent — the known added service time of the planted-effect
+ *   check (busy-wait.ts). The client is started afresh for every run, so the harness sizes U from the
+ *   warm-up without reconfiguring a running server; 0 (the default) adds nothing.
  *
  * Round trips are timed with `process.hrtime.bigint()` around a callback-driven loop (no promise
  * and no allocation per round trip).
@@ -21,6 +25,7 @@
  */
 import net from 'node:net';
 import { numberFlag, parseFlags, stringFlag } from './args.js';
+import { busyWaitUs } from './busy-wait.js';
 
 export interface RrReport {
   mode: 'rr';
@@ -62,6 +67,7 @@ const CLIENT_OPTIONS = {
   duration: { type: 'string' },
   payload: { type: 'string' },
   'connect-wait-ms': { type: 'string' },
+  'service-us': { type: 'string' },
 } as const;
 
 /** A growable Float64Array of samples (µs): no per-sample allocation in the hot loop. */
@@ -187,7 +193,7 @@ interface Receiver {
  * One ping-pong round trip machine over an open socket: `fire(cb)` sends the payload and calls
  * `cb(rttUs)` once the whole echo is back. Callback-based so the hot path allocates nothing.
  */
-function pingPong(sock: net.Socket, rx: Receiver, payload: Buffer) {
+function pingPong(sock: net.Socket, rx: Receiver, payload: Buffer, serviceUs = 0) {
   let pending = 0;
   let t0 = 0n;
   let done: ((us: number) => void) | null = null;
@@ -212,6 +218,7 @@ function pingPong(sock: net.Socket, rx: Receiver, payload: Buffer) {
       pending = payload.length;
       done = cb;
       t0 = process.hrtime.bigint();
+      if (serviceUs > 0) busyWaitUs(serviceUs);
       sock.write(payload);
     },
     get failure(): Error | null {
@@ -226,8 +233,9 @@ async function rrLoop(
   payload: Buffer,
   durationMs: number,
   samples: SampleBuffer,
+  serviceUs = 0,
 ) {
-  const pp = pingPong(sock, rx, payload);
+  const pp = pingPong(sock, rx, payload, serviceUs);
   const end = process.hrtime.bigint() + BigInt(Math.round(durationMs * 1e6));
   await new Promise<void>((resolve, reject) => {
     // A watchdog turns a stalled connection (server gone, packets dropped) into an error, not a hang.
@@ -263,6 +271,7 @@ export async function runRrClient(args: string[]): Promise<number> {
   const durationS = numberFlag('rr', flags.duration, 'duration', 3);
   const payloadBytes = Math.max(1, numberFlag('rr', flags.payload, 'payload', 1));
   const waitMs = numberFlag('rr', flags['connect-wait-ms'], 'connect-wait-ms', 5000);
+  const serviceUs = numberFlag('rr', flags['service-us'], 'service-us', 0);
 
   const rx: Receiver = { onBytes: () => undefined };
   const sock = await connectWithRetry(target, port, waitMs, (n) => rx.onBytes(n));
@@ -270,7 +279,7 @@ export async function runRrClient(args: string[]): Promise<number> {
   const samples = new SampleBuffer();
   const t0 = process.hrtime.bigint();
   try {
-    await rrLoop(sock, rx, payload, durationS * 1000, samples);
+    await rrLoop(sock, rx, payload, durationS * 1000, samples, serviceUs);
   } finally {
     sock.destroy();
   }
@@ -292,9 +301,10 @@ export async function runRrClient(args: string[]): Promise<number> {
 }
 
 /** One connect/request/response/close transaction; resolves with connect→reply µs once closed. */
-function oneTransaction(host: string, port: number, payload: Buffer): Promise<number> {
+function oneTransaction(host: string, port: number, payload: Buffer, serviceUs = 0): Promise<number> {
   return new Promise((resolve, reject) => {
     const t0 = process.hrtime.bigint();
+    if (serviceUs > 0) busyWaitUs(serviceUs);
     let replyUs = -1;
     let got = 0;
     const s = net.connect({ host, port, noDelay: true });
@@ -323,6 +333,7 @@ export async function runCrrClient(args: string[]): Promise<number> {
   const durationS = numberFlag('crr', flags.duration, 'duration', 3);
   const payloadBytes = Math.max(1, numberFlag('crr', flags.payload, 'payload', 1));
   const waitMs = numberFlag('crr', flags['connect-wait-ms'], 'connect-wait-ms', 5000);
+  const serviceUs = numberFlag('crr', flags['service-us'], 'service-us', 0);
   const payload = Buffer.alloc(payloadBytes, 0x61);
 
   // Wait for the server (refused connections retried), then one untimed transaction warms the path.
@@ -332,7 +343,7 @@ export async function runCrrClient(args: string[]): Promise<number> {
   const samples = new SampleBuffer();
   const t0 = process.hrtime.bigint();
   const end = t0 + BigInt(Math.round(durationS * 1e9));
-  while (process.hrtime.bigint() < end) samples.push(await oneTransaction(target, port, payload));
+  while (process.hrtime.bigint() < end) samples.push(await oneTransaction(target, port, payload, serviceUs));
   const elapsedS = Number(process.hrtime.bigint() - t0) / 1e9;
   if (samples.length === 0) throw new Error('no connection completed');
   const report: CrrReport = {

@@ -69,6 +69,16 @@ export interface PerfTopology {
   pairs: PerfPair[];
 }
 
+/**
+ * Where the perf clients and servers run: CPU lists in taskset syntax ("0", "1", "0-1"). Pinning keeps
+ * a measurement's processes off each other's core and off the scheduler's migrations; duet mode gives
+ * each candidate its own core (docs/statistics.md, "Pinning and duet mode").
+ */
+export interface CpuPlacement {
+  client: string;
+  server: string;
+}
+
 export interface ProbeRequest {
   from: string;
   to: string;
@@ -160,6 +170,11 @@ export interface ClusterDriver {
    * else), or undefined when it can. Optional: a driver without it takes whatever its version allows.
    */
   adminTierRefusal?(objects: AdminTierPolicies): AdminTierUnsupported | undefined;
+  /**
+   * Optional: the kernel memory the loaded policy takes (bytes), and what the figure counts, for the
+   * policy-scale sweep; undefined when the driver cannot tell.
+   */
+  policyMemory?(): Promise<{ bytes: number; what: string } | undefined>;
   /** Probes every request, in parallel with bounded concurrency. */
   probe(requests: ProbeRequest[], opts: ProbeOptions): Promise<ProbeResult[]>;
   /**
@@ -170,6 +185,18 @@ export interface ClusterDriver {
    * call; cleanup() removes all of them. Absent (or one lane): cases run one after another.
    */
   caseLanes?(): readonly CaseLane[];
+
+  /**
+   * Optional (the local cluster): pins the perf clients and servers started from now on, and moves the
+   * perf servers already running (undefined: no pinning from now on). Drivers without it run them
+   * where the cluster's scheduler puts them.
+   */
+  placePerf?(placement: CpuPlacement | undefined, signal?: AbortSignal): Promise<void>;
+  /**
+   * Optional (the local cluster): caps the rate of the traffic delivered to a perf server pod — the
+   * planted handicap of `run --planted` — and returns the function that lifts the cap.
+   */
+  capRate?(pod: PodHandle, bitsPerSecond: number, signal?: AbortSignal): Promise<() => Promise<void>>;
 
   /** Creates (or reuses) the client/server pods for performance workloads on the paths asked for. */
   preparePerf(paths: PathKind[], signal?: AbortSignal): Promise<PerfTopology>;

@@ -3,7 +3,23 @@
  * touching anything, and `cnibench run` executes the same steps, so what is printed is what happens.
  */
 import { cniTitle } from '../cni/registry.js';
-import type { Candidate, Scenario, Workload } from '../scenario/schema.js';
+import {
+  isKubeCandidate,
+  isLocalCandidate,
+  type Candidate,
+  type Scenario,
+  type Workload,
+} from '../scenario/schema.js';
+import { localPolicyEngine, localProfileName, localRoutingMode } from '../scenario/local-profile.js';
+import { localPolicyEngineOf } from '../cluster/local/engines/registry.js';
+
+/** What setting up a local profile does, and whether it needs BPF (`plan` and `validate` say so). */
+export function localSetupTitle(c: Candidate): string {
+  if (!isLocalCandidate(c)) return '';
+  const engine = localPolicyEngineOf(localPolicyEngine(c.cni, c.settings));
+  const routing = c.cni === 'local-vxlan' ? 'VXLAN overlay between nodes' : 'plain routes between nodes';
+  return `${routing}, ${engine.name} policy dataplane (${engine.capabilities.enforcement})${engine.capabilities.needsBpf ? '; needs BPF' : ''}`;
+}
 
 type StepKind = 'preflight' | 'cluster' | 'install' | 'workload' | 'uninstall' | 'report' | 'cleanup';
 
@@ -30,9 +46,18 @@ function workloadStepId(candidate: string, index: number, w: Workload): string {
 }
 
 export function candidateLabel(c: Candidate): string {
-  if (c.cni === 'local-routed') return 'local reference profile (routed)';
-  if (c.cni === 'local-vxlan') return 'local reference profile (vxlan)';
-  return 'version' in c ? `${cniTitle(c.cni)} ${c.version}` : c.cni;
+  if (isKubeCandidate(c)) return `${cniTitle(c.cni)} ${c.version}`;
+  return localProfileName(localRoutingMode(c.cni), localPolicyEngine(c.cni, c.settings));
+}
+
+/** Candidates whose local profile loads BPF programs (`validate` and `plan` name them). */
+export function localProfilesNeedingBpf(s: Scenario): string[] {
+  if (s.cluster.kind !== 'local') return [];
+  return s.candidates.flatMap((c) =>
+    isLocalCandidate(c) && localPolicyEngineOf(localPolicyEngine(c.cni, c.settings)).capabilities.needsBpf
+      ? [`${c.name} (${candidateLabel(c)})`]
+      : [],
+  );
 }
 
 export function buildPlan(s: Scenario, sources: PlanDetailSources = {}): PlanStep[] {
@@ -43,9 +68,9 @@ export function buildPlan(s: Scenario, sources: PlanDetailSources = {}): PlanSte
     kind: 'preflight',
     title:
       cluster.kind === 'local'
-        ? 'check root, iproute2, nftables, iperf3'
+        ? `check root, iproute2, nftables, iperf3${localProfilesNeedingBpf(s).length > 0 ? ', and that BPF programs load (eBPF policy engine)' : ''}`
         : 'check API reachability, server version and RBAC permissions',
-    details: [],
+    details: localProfilesNeedingBpf(s).map((c) => `needs BPF: ${c}`),
   });
   steps.push({
     id: 'cluster',
@@ -63,7 +88,7 @@ export function buildPlan(s: Scenario, sources: PlanDetailSources = {}): PlanSte
       candidate: c.name,
       title:
         cluster.kind === 'local'
-          ? `set up ${candidateLabel(c)}: ${c.cni === 'local-vxlan' ? 'VXLAN overlay between nodes' : 'plain routes between nodes'}, nftables policy dataplane`
+          ? `set up ${candidateLabel(c)}: ${localSetupTitle(c)}`
           : `install ${candidateLabel(c)}${c.force ? ' (even over another CNI)' : ''}`,
       details: sources.install?.(c, s) ?? settingsLines(c),
     });

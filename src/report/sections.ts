@@ -13,6 +13,7 @@ import type { FeatureCell, ScoreSeparation } from '../scoring/types.js';
 import type { Block, Cell } from './blocks.js';
 import { aaSentence } from '../stats/compare-format.js';
 import { comparisonBlocks } from './comparison.js';
+import { plantedSentence } from './planted.js';
 import { ci, num, params, pct, score, scoreWithInterval } from './format.js';
 import { hasConformance, isCheckReport, labelOf, type ReportModel } from './model.js';
 
@@ -654,6 +655,7 @@ function provenanceBlocks(m: ReportModel): Block[] {
         ['Started', p.startedAt],
         ['Ended', p.endedAt ?? '—'],
         ...(r.analysis?.aa ? [['A/A check', aaSentence(r.analysis.aa)] as Cell[]] : []),
+        ...(r.analysis?.planted ? [['Planted check', plantedSentence(r.analysis.planted)] as Cell[]] : []),
       ],
     });
     const cands = m.candidates.filter((c) => m.runOf.get(c.name) === r.runId);

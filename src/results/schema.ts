@@ -274,6 +274,55 @@ export interface AaCheck {
   margin: number;
 }
 
+/** A handicap `run --planted` put in place (docs/statistics.md, "Planted-effect check"). */
+export interface PlantedHandicapRecord {
+  /** Measurement id of the figure it worsens, e.g. `throughput/tcp/streams=1/cross-node`. */
+  figure: string;
+  /** rate-cap: tbf on the server pod's veth; service-time: a busy-wait in the agent client. */
+  mechanism: 'rate-cap' | 'service-time';
+  /** The warm-up figure it was sized from (median of every candidate's warm-up runs of the unit). */
+  warmup: number;
+  /** Unit of `warmup`: Gbit/s, us or conn/s. */
+  unit: string;
+  /** rate-cap: the cap, bit/s. */
+  capBitsPerSecond?: number;
+  /** service-time: µs of busy-wait added to every round trip or connection. */
+  serviceUs?: number;
+  /** The figure's intended change in %: −P for throughput and connection rate, +P for round trips. */
+  intendedPercent: number;
+}
+
+/** Set by `run --planted P`: the first candidate twice, the second copy with a known handicap. */
+export interface PlantedRun {
+  /** The scenario candidate that ran twice. */
+  of: string;
+  /** The copy that carries the handicap (the second). */
+  handicapped: string;
+  /** P, %. */
+  percent: number;
+  /** Every handicap as put in place, in order (a figure measured again appears again; the last counts). */
+  handicaps: PlantedHandicapRecord[];
+}
+
+/** What the run's comparison made of the planted handicap: how many handicapped figures it saw. */
+export interface PlantedCheck {
+  candidate: string;
+  handicapped: string;
+  percent: number;
+  /** Figures that carried a handicap (and were compared). */
+  figures: number;
+  /** Of them, called worse for the handicapped copy: detected with the right sign. */
+  detected: number;
+  /** Called better: the wrong sign. */
+  wrongSign: number;
+  /** Equivalent or inconclusive: not seen. */
+  missed: number;
+  /** The same counts per workload kind (throughput, latency, connection-rate). */
+  byWorkload: Record<string, { figures: number; detected: number; wrongSign: number }>;
+  /** Each handicapped figure and its verdict. */
+  outcomes: Array<{ figure: string; verdict: string; intendedPercent: number }>;
+}
+
 /** The comparison computed when the run finished (what compare prints for this file alone). */
 export interface RunAnalysis {
   generatedAt: string;
@@ -286,6 +335,7 @@ export interface RunAnalysis {
   verdicts: Record<string, number>;
   drift: DriftWarning[];
   aa?: AaCheck;
+  planted?: PlantedCheck;
 }
 
 export interface CandidateResult {
@@ -345,6 +395,8 @@ export interface ResultsFile {
   interleaving?: { seed: number; candidates: string[] };
   /** Set by `run --aa`: the run measured this scenario candidate twice, as two candidates. */
   aa?: { of: string };
+  /** Set by `run --planted P`: as `aa`, but the second copy carries a known handicap of P %. */
+  planted?: PlantedRun;
   /** Drift warnings, verdict counts and the A/A check, computed when the run finished. */
   analysis?: RunAnalysis;
   /**

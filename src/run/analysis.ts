@@ -5,6 +5,7 @@
  */
 import type { ResultsFile, RunAnalysis } from '../results/schema.js';
 import { compareRuns, type CompareReport } from '../stats/results-compare.js';
+import { plantedTally } from './planted.js';
 
 /** compare's view of one results file, with the scenario's statistics settings. */
 export function compareOwnRun(r: ResultsFile): CompareReport {
@@ -54,5 +55,6 @@ export function analyzeRun(r: ResultsFile): RunAnalysis {
           },
         }
       : {}),
+    ...(r.planted ? { planted: plantedTally(report, r.planted) } : {}),
   };
 }

@@ -4,15 +4,18 @@
  * candidate given in interleaved blocks (workloads/sampling.ts). The workloads themselves know nothing
  * of scenarios' repetitions defaults, progress displays or results files; this is where those meet.
  */
+import os from 'node:os';
 import type { ClusterDriver, PathKind, PerfTopology } from '../cluster/driver.js';
 import { workloadRepetitions } from '../plan/build.js';
 import type { ConformanceResult, Measurement } from '../results/schema.js';
-import type { Scenario, Workload } from '../scenario/schema.js';
+import { isDuet, type Scenario, type Workload } from '../scenario/schema.js';
 import { runConformance } from '../workloads/conformance/run.js';
 import { conformanceOptions, selectCases } from '../workloads/conformance/select.js';
 import { runLatency } from '../workloads/latency/run.js';
 import { runPolicyScale } from '../workloads/scale/run.js';
 import { runThroughput } from '../workloads/throughput/run.js';
+import { cpuPlacement } from '../workloads/tools/cpu-placement.js';
+import type { PlantedHandicap } from '../workloads/tools/planted.js';
 import {
   workloadPaths,
   type ArmMeasurement,
@@ -41,6 +44,8 @@ export interface WorkloadContext {
   isDone?: (candidate: string, id: string) => boolean;
   /** Saves a measurement the moment it is complete. */
   onMeasurement?: (candidate: string, m: Measurement) => void;
+  /** `run --planted P`: the candidate with a known handicap. */
+  planted?: PlantedHandicap;
 }
 
 export interface WorkloadOutcome {
@@ -75,8 +80,21 @@ export async function executeWorkload(
     isDone: ctx.isDone,
     onMeasurement: ctx.onMeasurement,
     onProgress: (line: string) => ctx.progress.info(line),
+    ...(ctx.planted ? { planted: ctx.planted } : {}),
   };
   const reps = workloadRepetitions(w, s);
+  if (w.kind !== 'conformance') {
+    // Perf processes pinned per candidate: apart (duet) or client and server on their own CPUs.
+    const cpus = os.availableParallelism();
+    await Promise.all(
+      arms.map(
+        // Duet needs two candidates measured together; one alone keeps its client and server apart.
+        (a, i) =>
+          a.driver.placePerf?.(cpuPlacement(i, isDuet(reps) && arms.length > 1, cpus), ctx.signal) ??
+          Promise.resolve(),
+      ),
+    );
+  }
   const perfArms = async (paths: PathKind[]): Promise<PerfArm[]> => {
     const out: PerfArm[] = [];
     for (const a of arms) {

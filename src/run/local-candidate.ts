@@ -7,6 +7,7 @@ import { LocalDriver } from '../cluster/local/driver.js';
 import { isLocalCandidate, type Candidate, type LocalClusterConfig } from '../scenario/schema.js';
 import { shortRunId, type ResultsStore } from '../results/store.js';
 import { PROJECT_ROOT } from '../util/version.js';
+import { localPolicyEngine, localRoutingMode } from '../scenario/local-profile.js';
 import { candidateCluster, once, type CandidateCluster } from './cluster-handle.js';
 import type { Progress } from './progress.js';
 import { claimRun, sweepDeadRuns } from './run-registry.js';
@@ -43,7 +44,8 @@ export async function openLocalCandidate(
   const agentPath = path.join(PROJECT_ROOT, 'dist', 'src', 'agent', 'main.js');
   const driver = new LocalDriver({
     runId: candidateObjectId(store.data.runId, index),
-    mode: c.cni === 'local-vxlan' ? 'vxlan' : 'routed',
+    mode: localRoutingMode(c.cni),
+    engine: localPolicyEngine(c.cni, c.settings),
     nodes: cluster.nodes,
     podCidr: cluster.podCidr,
     mtu: c.settings.mtu,

@@ -29,6 +29,8 @@ export interface RunOptions {
   resume?: string;
   /** `--aa`: the scenario's first candidate twice, as two candidates (loaded.scenario is already so). */
   aaOf?: string;
+  /** `--planted P`: as aaOf, and the second copy carries a handicap of P % (planted.ts). */
+  planted?: { of: string; handicapped: string; percent: number };
   progress: Progress;
   guard: InterruptGuard;
 }
@@ -177,10 +179,27 @@ async function runStep(
       // Drivers make the perf pods once and reuse them; every perf workload asks for its paths.
       perf: (paths) => cluster.driver.preparePerf(paths, guard.signal),
     }));
+    const planted = store.data.planted;
     const outcomes = await executeWorkload(arms, workload, scenario, {
       progress,
       signal: guard.signal,
       seed,
+      ...(planted
+        ? {
+            planted: {
+              arm: planted.handicapped,
+              percent: planted.percent,
+              onPlanted: (h) => {
+                store.update((r) => {
+                  r.planted?.handicaps.push(h);
+                });
+                progress.info(
+                  `planted: ${h.figure} of ${planted.handicapped}: ${h.mechanism === 'rate-cap' ? `rate cap ${((h.capBitsPerSecond ?? 0) / 1e9).toFixed(3)} Gbit/s` : `busy-wait ${h.serviceUs ?? 0} µs`} (warm-up ${h.warmup.toFixed(2)} ${h.unit})`,
+                );
+              },
+            },
+          }
+        : {}),
       // Measurements of a killed attempt at this step are kept and not measured again.
       isDone: (name, id) => saved.get(name)?.has(id) ?? false,
       onMeasurement: (name, m) => saveMeasurements(store, name, [m]),
@@ -232,6 +251,7 @@ function createStore(loaded: LoadedScenario, opts: RunOptions): ResultsStore {
       candidates: candidateGroups(s).flatMap((g) => (g.length > 1 ? g.map((c) => c.name) : [])),
     },
     ...(opts.aaOf ? { aa: { of: opts.aaOf } } : {}),
+    ...(opts.planted ? { planted: { ...opts.planted, handicaps: [] } } : {}),
   };
   return ResultsStore.create(opts.resultsRoot, initial);
 }
@@ -247,6 +267,12 @@ function reopen(loaded: LoadedScenario, opts: RunOptions): ResultsStore {
   if ((store.data.aa?.of ?? null) !== (opts.aaOf ?? null)) {
     throw new InputError(
       `cannot resume ${id}: ${store.data.aa ? 'it is an A/A run: give --aa again' : 'it is not an A/A run: leave out --aa'}`,
+    );
+  }
+  const was = store.data.planted;
+  if ((was?.percent ?? null) !== (opts.planted?.percent ?? null)) {
+    throw new InputError(
+      `cannot resume ${id}: ${was ? `it is a planted run: give --planted ${was.percent} again` : 'it is not a planted run: leave out --planted'}`,
     );
   }
   if (JSON.stringify(store.data.scenario) !== JSON.stringify(loaded.scenario)) {
@@ -289,8 +315,7 @@ function ensureCandidateEntry(store: ResultsStore, c: Candidate): void {
     r.candidates.push({
       name: c.name,
       cni: c.cni,
-      // The two copies of an A/A run must not look like one candidate in reports.
-      label: store.data.aa ? `${candidateLabel(c)} [${c.name}]` : candidateLabel(c),
+      label: candidateCopyLabel(store.data, c),
       ...('version' in c ? { version: c.version } : {}),
       settings: { ...(c.settings as Record<string, unknown>) },
       measurements: [],
@@ -298,6 +323,15 @@ function ensureCandidateEntry(store: ResultsStore, c: Candidate): void {
       errors: [],
     });
   });
+}
+
+/** Copies of one candidate (A/A, planted) must not look like one candidate in reports. */
+function candidateCopyLabel(r: ResultsFile, c: Candidate): string {
+  if (r.planted) {
+    const handicap = c.name === r.planted.handicapped ? `, ${r.planted.percent}% planted handicap` : '';
+    return `${candidateLabel(c)} [${c.name}${handicap}]`;
+  }
+  return r.aa ? `${candidateLabel(c)} [${c.name}]` : candidateLabel(c);
 }
 
 export type { Scenario };

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { DNS1123_LABEL_PATTERN } from '../util/k8s-names.js';
+import { LOCAL_POLICY_ENGINES } from './local-profile.js';
 import type { CniDescriptor, ScenarioExtensions } from './extensions.js';
 
 const seconds = (what: string) =>
@@ -85,6 +86,12 @@ const clusterSchema = z.discriminatedUnion('kind', [localClusterSchema, kubeClus
 const localProfileSettings = z.strictObject({
   /** MTU of pod interfaces. */
   mtu: positiveInt.max(65535).optional(),
+  policyEngine: z
+    .enum(LOCAL_POLICY_ENGINES)
+    .optional()
+    .describe(
+      "The policy engine of this local reference profile: nftables (in the nodes' forward hook) or ebpf (tc programs on the pod veths, needs BPF). Default: nftables for local-routed, ebpf for local-vxlan.",
+    ),
 });
 
 const candidateBase = {
@@ -157,6 +164,17 @@ const adaptiveSchema = z
 
 const DEFAULT_ADAPTIVE = { targetCiPercent: 5, maxSamples: 10 } as const;
 
+/**
+ * Whether perf turns run in duet mode when a scenario does not say: the setting the A/A and planted
+ * checks on this machine showed to be better (docs/statistics.md, "Pinning and duet mode").
+ */
+export const DEFAULT_DUET = false;
+
+/** The duet setting of some repetitions, with the default applied. */
+export function isDuet(r: { duet?: boolean | undefined }): boolean {
+  return r.duet ?? DEFAULT_DUET;
+}
+
 export const repetitionsSchema = z
   .strictObject({
     /** Samples per measurement; the minimum when adaptive. */
@@ -164,6 +182,12 @@ export const repetitionsSchema = z
     warmup: z.number().int().min(0).max(100).default(1),
     /** On by default for throughput and latency; `false` takes exactly `count` samples. */
     adaptive: z.union([z.literal(false), adaptiveSchema]).default({ ...DEFAULT_ADAPTIVE }),
+    duet: z
+      .boolean()
+      .optional()
+      .describe(
+        `Duet mode (local cluster, interleaved candidates): every candidate's turn of a block runs at the same time, each candidate's perf processes pinned to a CPU of its own, so that interference shared by the machine cancels in their ratio (docs/statistics.md). Absent: ${DEFAULT_DUET}.`,
+      ),
   })
   .superRefine((r, ctx) => {
     if (r.adaptive !== false && r.count > r.adaptive.maxSamples) {
@@ -266,6 +290,11 @@ const policyScaleWorkload = z.strictObject({
     .default(['throughput', 'rr', 'crr', 'programming']),
   path: pathSchema.default('cross-node'),
   duration: seconds('duration').default(3),
+  maxInstallSeconds: seconds('maxInstallSeconds')
+    .default(300)
+    .describe(
+      'A candidate stops climbing the sweep before a count whose install would take longer than this (extrapolated linearly from the last count it installed), or at the first count it fails to install; the run says where and why.',
+    ),
   /** The sweep takes exactly `count` samples per figure (adaptive sampling does not apply). */
   repetitions: workloadRepetitions,
 });
@@ -336,6 +365,27 @@ const scenarioSchemaWith = (
       statistics: statisticsSchema.default(statisticsSchema.parse({})),
       scoring: scoringSchema.default(scoringSchema.parse({})),
       report: reportSchema.default(reportSchema.parse({})),
+    })
+    .superRefine((s, ctx) => {
+      // Duet runs the candidates' turns side by side: only the local cluster has them all at once.
+      if (s.cluster.kind === 'local') return;
+      const duet: Array<{ on: boolean | undefined; path: (string | number)[] }> = [
+        { on: s.repetitions.duet, path: ['repetitions', 'duet'] },
+        ...s.workloads.map((w, i) => ({
+          on: 'repetitions' in w ? w.repetitions?.duet : undefined,
+          path: ['workloads', i, 'repetitions', 'duet'],
+        })),
+      ];
+      for (const d of duet) {
+        if (d.on) {
+          ctx.addIssue({
+            code: 'custom',
+            path: d.path,
+            message:
+              'duet mode needs the local cluster (a real cluster runs one CNI at a time, so candidates cannot be measured side by side)',
+          });
+        }
+      }
     })
     .describe('A cnibench scenario: what to evaluate, where, how, and how to score it.');
 

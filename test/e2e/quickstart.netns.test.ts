@@ -46,7 +46,7 @@ test(
     console.log(`  provenance: Node ${r.provenance.nodeVersion}`);
     assert.deepEqual(
       r.candidates.map((c) => c.label),
-      ['local reference profile (routed)', 'local reference profile (vxlan)'],
+      ['local reference profile (routed, nftables)', 'local reference profile (vxlan, ebpf)'],
     );
     for (const c of r.candidates) {
       assert.deepEqual(c.errors, []);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildPlan, formatPlan } from '../../src/plan/build.js';
+import { buildPlan, candidateLabel, formatPlan, localProfilesNeedingBpf } from '../../src/plan/build.js';
 import { planDetailSources } from '../../src/plan/details.js';
 import { loadScenario } from '../../src/run/scenario-file.js';
 
@@ -31,7 +31,17 @@ test('the plan lists every step in order, with one workload step per candidate a
     ],
   );
   const text = formatPlan(steps);
-  assert.match(text, /set up local reference profile \(vxlan\): VXLAN overlay between nodes/);
+  assert.match(
+    text,
+    /set up local reference profile \(vxlan, ebpf\): VXLAN overlay between nodes, ebpf policy/,
+  );
+  assert.match(
+    text,
+    /set up local reference profile \(routed, nftables\): plain routes between nodes, nftables/,
+  );
+  // The profiles that load BPF programs are named before anything is touched.
+  assert.match(text, /needs BPF: vxlan \(local reference profile \(vxlan, ebpf\)\)/);
+  assert.doesNotMatch(text, /needs BPF: routed/);
   assert.match(text, /iperf3 TCP throughput, streams 1\/4, on same-node, cross-node, service, baseline/);
   assert.doesNotMatch(text, /Calico|Cilium/);
 });
@@ -69,4 +79,21 @@ test('a real-cluster plan shows the conformance lanes', async () => {
     (await lanesLine(3)) ?? '',
     /^conformance lanes: 3 cases at once, lane k in cnb-<run id>-l<k>-x, -y, -z .*BaselineAdminNetworkPolicy cases in lane 0 only/,
   );
+});
+
+test('any pairing of routing and policy engine can be named; validate names the profiles needing BPF', () => {
+  const { scenario } = loadScenario('scenarios/local-engines.yaml');
+  assert.deepEqual(
+    scenario.candidates.map((c) => candidateLabel(c)),
+    [
+      'local reference profile (routed, nftables)',
+      'local reference profile (routed, ebpf)',
+      'local reference profile (vxlan, nftables)',
+      'local reference profile (vxlan, ebpf)',
+    ],
+  );
+  assert.deepEqual(localProfilesNeedingBpf(scenario), [
+    'routed-ebpf (local reference profile (routed, ebpf))',
+    'vxlan-ebpf (local reference profile (vxlan, ebpf))',
+  ]);
 });

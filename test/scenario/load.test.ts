@@ -104,3 +104,21 @@ workloads:
     's.yaml:9:7 candidates[0].settings: routingMode: native needs ipv4NativeRoutingCidr (the CIDR reachable without masquerading, usually the pod CIDR)',
   ]);
 });
+
+test('a local profile names its policy engine; an unknown engine is an error at its position', () => {
+  const text = `name: t
+candidates:
+  - name: a
+    cni: local-vxlan
+    settings:
+      policyEngine: bpf
+workloads:
+  - kind: conformance
+`;
+  const problems = problemsOf('s.yaml', text);
+  assert.equal(problems.length, 1, problems.join('\n'));
+  assert.match(
+    problems[0] ?? '',
+    /^s\.yaml:6:21 candidates\[0\]\.settings\.policyEngine: .*"nftables".*"ebpf"/,
+  );
+});

@@ -13,6 +13,8 @@ import { ExitCode, InputError } from '../../util/errors.js';
 import type { ResultsFile } from '../../results/schema.js';
 import { aaSentence } from '../../stats/compare-format.js';
 import { aaScenario } from '../../run/aa.js';
+import { checkPlantedPercent, plantedScenario } from '../../run/planted.js';
+import { plantedSentence } from '../../report/planted.js';
 
 const runOptions = (y: Argv) =>
   y
@@ -38,6 +40,11 @@ const runOptions = (y: Argv) =>
       describe:
         'A/A check: run the first candidate twice, as two candidates, and report how many comparisons were falsely called better or worse',
     })
+    .option('planted', {
+      type: 'string',
+      describe:
+        'planted-effect power check (local cluster): run the first candidate twice, the second copy with a known handicap of this many % (1-90), and report how many figures detect it with the right sign',
+    })
     .option('context', {
       type: 'string',
       describe: 'real clusters: kubeconfig context (overrides cluster.context)',
@@ -60,9 +67,13 @@ const run = defineCommand({
   builder: runOptions,
   handler: async (argv) => {
     // Nothing is created before the scenario has passed every check.
+    const percent = argv.planted === undefined ? undefined : checkPlantedPercent(argv.planted);
+    if (percent !== undefined && argv.aa)
+      throw new InputError('--aa and --planted are two checks: give one of them');
     const given = withClusterOverrides(loadScenario(argv.scenario), argv);
     const aa = argv.aa ? aaScenario(given) : undefined;
-    const loaded = aa?.loaded ?? given;
+    const planted = percent !== undefined ? plantedScenario(given, percent) : undefined;
+    const loaded = aa?.loaded ?? planted?.loaded ?? given;
     const progress = createProgress({ quiet: argv.quiet });
     const guard = installInterruptGuard();
     try {
@@ -70,6 +81,9 @@ const run = defineCommand({
         resultsRoot: path.resolve(argv['results-dir']),
         resume: argv.resume,
         ...(aa ? { aaOf: aa.of } : {}),
+        ...(planted
+          ? { planted: { of: planted.of, handicapped: planted.handicapped, percent: planted.percent } }
+          : {}),
         progress,
         guard,
       });
@@ -98,6 +112,7 @@ function analysisLines(r: ResultsFile, dir: string): string[] {
     `compare (against ${a.baseline}, ${a.adjust}-adjusted): ${v.better ?? 0} better, ${v.worse ?? 0} worse, ${v.equivalent ?? 0} equivalent, ${v.inconclusive ?? 0} inconclusive; environment drift on ${a.drift.length} figure(s) (cnibench compare ${path.relative(process.cwd(), dir) || '.'} for details)`,
   ];
   if (a.aa) lines.push(aaSentence(a.aa));
+  if (a.planted) lines.push(plantedSentence(a.planted));
   return [...lines.map((l) => `${l}\n`), '\n'];
 }
 

@@ -2,7 +2,7 @@
 import type { CommandModule } from 'yargs';
 import { defineCommand } from '../command.js';
 import { loadScenario, scenarioJsonSchema } from '../../run/scenario-file.js';
-import { buildPlan, formatPlan } from '../../plan/build.js';
+import { buildPlan, formatPlan, localProfilesNeedingBpf } from '../../plan/build.js';
 import { planDetailSources } from '../../plan/details.js';
 
 const validate = defineCommand({
@@ -15,6 +15,11 @@ const validate = defineCommand({
     process.stdout.write(
       `${argv.file}: valid scenario "${scenario.name}" (${scenario.candidates.length} candidates, ${scenario.workloads.length} workloads, cluster ${scenario.cluster.kind})\n`,
     );
+    const bpf = localProfilesNeedingBpf(scenario);
+    if (bpf.length > 0)
+      process.stdout.write(
+        `needs BPF (CAP_BPF and CAP_NET_ADMIN, tc clsact; scripts/setup.sh local builds the object): ${bpf.join(', ')}\n`,
+      );
   },
 });
 

@@ -4,13 +4,15 @@
  * NetworkPolicies and the admin tier (ClusterNetworkPolicy, AdminNetworkPolicy,
  * BaselineAdminNetworkPolicy) are compiled to nftables in the nodes' forward hooks (nft-compile.ts,
  * nft-tiers.ts).
- * Profiles: `local-routed` (plain routes between nodes) and `local-vxlan` (a VXLAN overlay);
- * reports call them "local reference profile (routed|vxlan)".
+ * A profile is a routing mode (`routed`: plain routes between nodes; `vxlan`: a VXLAN overlay) and a
+ * policy engine (engines/registry.ts: nftables in the nodes' forward hooks, or eBPF on the pod
+ * veths); reports call them "local reference profile (<mode>, <engine>)".
  */
 import { readFileSync } from 'node:fs';
 import type {
   BackgroundProcess,
   ClusterDriver,
+  CpuPlacement,
   DriverCapabilities,
   ExecOptions,
   ExecResult,
@@ -32,9 +34,13 @@ import type {
 import { PodAgent, type AgentPorts } from './agent-client.js';
 import { newRunId } from './names.js';
 import { cycle, itemAt } from '../../util/arrays.js';
-import { NftPolicyDataplane } from './nft-apply.js';
+import { localPolicyEngineOf } from './engines/registry.js';
+import type { PolicyDataplane } from './engines/types.js';
+import { localProfileName, type LocalPolicyEngineName } from '../../scenario/local-profile.js';
 import type { NftPod } from './nft-compile.js';
-import { perfExecTarget, preparePerfTopology } from './perf.js';
+import { BASELINE_NAMESPACE, PERF_NAMESPACE, perfExecTarget, preparePerfTopology } from './perf.js';
+import { capPodIngress } from './rate-cap.js';
+import { run } from './sh.js';
 import { AGENT_PROTOCOLS, localPreflight } from './preflight.js';
 import { LocalTopology, type LocalNetworkMode } from './topology.js';
 
@@ -42,6 +48,8 @@ export interface LocalDriverOptions {
   /** Default: a fresh `cnb-<6 hex>`. */
   runId?: string;
   mode: LocalNetworkMode;
+  /** Default nftables. */
+  engine?: LocalPolicyEngineName;
   /** Default 2. */
   nodes?: number;
   podCidr?: string;
@@ -53,20 +61,27 @@ export interface LocalDriverOptions {
 }
 
 /** How reports name a local profile (never as a real CNI). */
-export function localProfileLabel(mode: LocalNetworkMode): string {
-  return `local reference profile (${mode})`;
+export function localProfileLabel(
+  mode: LocalNetworkMode,
+  engine: LocalPolicyEngineName = 'nftables',
+): string {
+  return localProfileName(mode, engine);
 }
 
 export class LocalDriver implements ClusterDriver {
   readonly kind = 'local' as const;
   readonly runId: string;
   readonly topology: LocalTopology;
-  private readonly dataplane: NftPolicyDataplane;
+  readonly engine: LocalPolicyEngineName;
+  readonly dataplane: PolicyDataplane;
   private readonly agents = new Map<string, PodAgent>();
   /** Pods made by ensureLayout (as opposed to perf pods other workloads add to the same topology). */
   private readonly layoutKeys = new Set<string>();
   private namespaces: Record<string, Labels> = {};
   private created = false;
+  private placement: CpuPlacement | undefined;
+  /** Perf servers started by spawn(), so placePerf can move them. */
+  private perfServers = new Set<{ pid: number; running: () => boolean }>();
 
   constructor(private readonly opts: LocalDriverOptions) {
     this.runId = opts.runId ?? newRunId();
@@ -77,15 +92,17 @@ export class LocalDriver implements ClusterDriver {
       mode: opts.mode,
       mtu: opts.mtu,
     });
-    this.dataplane = new NftPolicyDataplane(this.topology);
+    this.engine = opts.engine ?? 'nftables';
+    this.dataplane = localPolicyEngineOf(this.engine).create(this.topology);
   }
 
   get label(): string {
-    return localProfileLabel(this.opts.mode);
+    return localProfileLabel(this.opts.mode, this.engine);
   }
 
   async preflight(): Promise<void> {
     await localPreflight({ nodeBinary: this.opts.nodeBinary });
+    await localPolicyEngineOf(this.engine).preflight();
   }
 
   capabilities(): DriverCapabilities {
@@ -171,6 +188,7 @@ export class LocalDriver implements ClusterDriver {
         this.agents.set(pod.key, agent);
       }),
     );
+    await this.dataplane.podsChanged(signal);
     return c.pods.map((p) => {
       const pod = this.topology.pod(p.key);
       if (!pod) throw new Error(`pod ${p.key} was not created in the local cluster`);
@@ -219,6 +237,12 @@ export class LocalDriver implements ClusterDriver {
     );
   }
 
+  async policyMemory(): Promise<{ bytes: number; what: string } | undefined> {
+    const bytes = await this.dataplane.memoryBytes();
+    if (bytes === undefined) return undefined;
+    return { bytes, what: localPolicyEngineOf(this.engine).capabilities.memory };
+  }
+
   async probe(requests: ProbeRequest[], opts: ProbeOptions): Promise<ProbeResult[]> {
     const bySource = new Map<string, number[]>();
     requests.forEach((r, i) => {
@@ -259,17 +283,53 @@ export class LocalDriver implements ClusterDriver {
 
   async preparePerf(paths: PathKind[], signal?: AbortSignal): Promise<PerfTopology> {
     await this.ensureCreated(signal);
-    return preparePerfTopology(this.topology, paths, signal);
+    const perf = await preparePerfTopology(this.topology, paths, signal);
+    await this.dataplane.podsChanged(signal);
+    return perf;
+  }
+
+  async placePerf(placement: CpuPlacement | undefined, signal?: AbortSignal): Promise<void> {
+    this.placement = placement ? { ...placement } : undefined;
+    if (!placement) return;
+    // Servers run for a whole unit: duet mode moves them when it swaps the candidates' cores.
+    const live = [...this.perfServers].filter((s) => s.running());
+    this.perfServers = new Set(live);
+    await Promise.all(
+      live.map((s) =>
+        run(['taskset', '-a', '-p', '-c', placement.server, String(s.pid)], {
+          signal,
+          allowFail: true,
+          timeoutMs: 10_000,
+        }),
+      ),
+    );
+  }
+
+  capRate(pod: PodHandle, bitsPerSecond: number, signal?: AbortSignal): Promise<() => Promise<void>> {
+    return capPodIngress(this.topology, pod, bitsPerSecond, signal);
+  }
+
+  /** argv under `taskset` when the pod is a perf pod and a placement is set (placePerf). */
+  private pinned(pod: PodHandle, argv: string[]): string[] {
+    if (!isPerfPod(pod) || !this.placement) return argv;
+    const cpus = pod.name === 'client' ? this.placement.client : this.placement.server;
+    return ['taskset', '-c', cpus, ...argv];
   }
 
   exec(pod: PodHandle, argv: string[], opts?: ExecOptions): Promise<ExecResult> {
     // Baseline "pods" are bare namespaces outside the topology's pods; perfExecTarget maps them.
-    return this.topology.exec(perfExecTarget(this.topology, pod), argv, opts);
+    return this.topology.exec(perfExecTarget(this.topology, pod), this.pinned(pod, argv), opts);
   }
 
   spawn(pod: PodHandle, argv: string[]): Promise<BackgroundProcess> {
     // Starting the process is synchronous; the interface is async for drivers that start it remotely.
-    return Promise.resolve(this.topology.spawn(perfExecTarget(this.topology, pod), argv));
+    const proc = this.topology.spawn(perfExecTarget(this.topology, pod), this.pinned(pod, argv));
+    if (isPerfPod(pod) && pod.name !== 'client') {
+      let running = true;
+      void proc.exited.then(() => (running = false));
+      this.perfServers.add({ pid: proc.pid, running: () => running });
+    }
+    return Promise.resolve(proc);
   }
 
   async cleanup(): Promise<void> {
@@ -283,6 +343,11 @@ export class LocalDriver implements ClusterDriver {
     await this.topology.destroy();
     this.created = false;
   }
+}
+
+/** The perf workloads' pods (and the baseline path's namespaces): the processes placePerf pins. */
+function isPerfPod(pod: PodHandle): boolean {
+  return pod.namespace === PERF_NAMESPACE || pod.namespace === BASELINE_NAMESPACE;
 }
 
 function agentPorts(p: ResolvedPod): AgentPorts {

@@ -1,6 +1,6 @@
 /**
  * What the local cluster needs from this machine: root (network namespaces, nftables) and the tools
- * `ip`, `nft`, `iperf3`, `ping` and `node`. Missing pieces become one EnvironmentError (exit 3) that
+ * `ip`, `tc`, `nft`, `iperf3`, `ping`, `taskset` and `node`. Missing pieces become one EnvironmentError (exit 3) that
  * names the Debian packages to install.
  */
 import { access, constants, readFile } from 'node:fs/promises';
@@ -15,9 +15,12 @@ export const REQUIRED_TOOLS: Record<string, string> = {
   nft: 'nftables',
   iperf3: 'iperf3',
   ping: 'iputils-ping',
+  // tc: the planted handicap's rate cap; taskset: pinning perf processes to CPUs (docs/statistics.md).
+  tc: 'iproute2',
+  taskset: 'util-linux',
 };
 
-export const INSTALL_HINT = 'apt-get install iproute2 nftables iperf3 iputils-ping';
+export const INSTALL_HINT = 'apt-get install iproute2 nftables iperf3 iputils-ping util-linux';
 
 /** Absolute path of an executable on PATH, or undefined. */
 export async function findExecutable(

@@ -19,9 +19,12 @@
  */
 import type { PathKind } from '../../cluster/driver.js';
 import type { Measurement } from '../../results/schema.js';
-import type { Repetitions, Workload } from '../../scenario/schema.js';
-import { collectBlocks, type FigureSpec, type TurnValues } from '../sampling.js';
+import { isDuet, type Repetitions, type Workload } from '../../scenario/schema.js';
+import { collectBlocks, type BlockSamplingOptions, type FigureSpec, type TurnValues } from '../sampling.js';
 import { AgentRrTool, latencyPercentiles } from '../tools/agent-rr.js';
+import { placeDuetBlock } from '../tools/cpu-placement.js';
+import { connectionServiceUs, roundTripServiceUs, warmupFigure } from '../tools/planted.js';
+import { withUnitTurns, type WarmupValues } from '../tools/turns.js';
 import {
   emit,
   prepareArms,
@@ -107,8 +110,50 @@ export async function runLatency(
   const primary = mode === 'rr' ? 'rr' : 'crr';
   const unitLabel = `${mode} payload=${payload}`;
 
+  // The planted handicap: a busy-wait in the handicapped copy's clients, per pod path, from the warm-up.
+  const planted = opts.planted;
+  const serviceUs = new Map<PathKind, number>();
+  const handicapped = planted ? arms.find((a) => a.name === planted.arm) : undefined;
+  const plant =
+    planted && handicapped
+      ? (warmups: WarmupValues) => {
+          for (const pair of pairs.get(handicapped.name) ?? []) {
+            if (pair.path === 'baseline') continue;
+            const id = latencyId(primary, payload, pair.path);
+            const warmup = warmupFigure(warmups, id);
+            const us =
+              mode === 'rr'
+                ? roundTripServiceUs(warmup, planted.percent)
+                : connectionServiceUs(warmup, planted.percent);
+            serviceUs.set(pair.path, us);
+            planted.onPlanted?.({
+              figure: `${opts.unitPrefix ?? ''}${id}`,
+              mechanism: 'service-time',
+              warmup,
+              unit: mode === 'rr' ? 'us' : 'conn/s',
+              serviceUs: us,
+              intendedPercent: mode === 'rr' ? planted.percent : -planted.percent,
+            });
+          }
+          return Promise.resolve();
+        }
+      : undefined;
+  const serviceOf = (arm: string, path: PathKind) =>
+    arm === handicapped?.name ? (serviceUs.get(path) ?? 0) : 0;
+
+  const wrap = {
+    duet: isDuet(repetitions),
+    beforeDuetBlock: (_: string, block: number) =>
+      placeDuetBlock(
+        arms.map((a) => a.driver),
+        block,
+        opts.signal,
+      ),
+    ...(plant ? { plant } : {}),
+  };
+
   await withServers(servers, async () => {
-    const series = await collectBlocks({
+    const blocks: BlockSamplingOptions = {
       unit: `${opts.unitPrefix ?? ''}${latencyId(primary, payload, 'baseline').replace(/\/baseline$/, '')}`,
       ...unitSampling(arms, repetitions, opts, sampling),
       figures: specs,
@@ -129,7 +174,13 @@ export async function runLatency(
         for (const pair of armPairs) {
           const key = `${armName}/${pair.path}`;
           if (mode === 'rr') {
-            const r = await agent.runRr(arm.driver, pair, { duration, payload, signal: opts.signal });
+            const serviceUs = serviceOf(armName, pair.path);
+            const r = await agent.runRr(arm.driver, pair, {
+              duration,
+              payload,
+              serviceUs,
+              signal: opts.signal,
+            });
             const [p50, p99] = latencyPercentiles(r.samplesUs, [0.5, 0.99]);
             values[latencyId('rr', payload, pair.path)] = p50 ?? NaN;
             values[latencyId('rr-p99', payload, pair.path)] = p99 ?? NaN;
@@ -138,14 +189,21 @@ export async function runLatency(
               keep(rates, key, r.transactionsPerSecond);
             }
           } else {
-            const r = await agent.runCrr(arm.driver, pair, { duration, payload, signal: opts.signal });
+            const serviceUs = serviceOf(armName, pair.path);
+            const r = await agent.runCrr(arm.driver, pair, {
+              duration,
+              payload,
+              serviceUs,
+              signal: opts.signal,
+            });
             values[latencyId('crr', payload, pair.path)] = r.connectionsPerSecond;
             if (phase === 'sample') keep(roundTrips, key, r.samplesUs);
           }
         }
         return values;
       },
-    });
+    };
+    const series = await collectBlocks(withUnitTurns(blocks, wrap));
 
     for (const path of paths) {
       for (const arm of arms) {

@@ -159,7 +159,7 @@ export async function runPolicyScale(
   const flipOpts: FlipOptions = { ...opts.flip, signal };
   const counts = [...new Set(workload.counts)];
   const isDone = (arm: string, id: string) => tools.isDone?.(arm, id) ?? false;
-  const perfArms = setups.map((st) => st.arm);
+  const perfArmsOf = (active: readonly ScaleSetup[]) => active.map((st) => st.arm);
   /** Applies `policies` and times until the probe pair is allowed (or denied) as expected. */
   const flipTo = (st: ScaleSetup, allowed: boolean, policies: NetworkPolicy[], what: string) =>
     measureFlip(
@@ -172,20 +172,108 @@ export async function runPolicyScale(
       flipOpts,
     );
 
+  /** Why a candidate stopped climbing, by name; it takes no part in larger counts. */
+  const stopped = new Map<string, string>();
+  const lastInstall = new Map<string, { n: number; ms: number }>();
+  /** Each candidate's install measurement of its last count, emitted once the next count is decided. */
+  const pendingInstall = new Map<string, Measurement>();
+  const flushInstall = async (name: string, stopReason?: string) => {
+    const m = pendingInstall.get(name);
+    pendingInstall.delete(name);
+    if (!m) return;
+    const parameters = stopReason ? { ...m.parameters, sweepStopped: stopReason } : m.parameters;
+    await emit(out, name, { ...m, parameters }, tools);
+  };
+  const stop = async (name: string, reason: string) => {
+    stopped.set(name, reason);
+    tools.onProgress?.(`policy-scale: ${name} stops here: ${reason}`);
+    await flushInstall(name, reason);
+  };
+  const maxInstallMs = (workload.maxInstallSeconds ?? 300) * 1000;
+
   try {
     for (const n of counts) {
       signal?.throwIfAborted();
       const policiesOf = new Map<string, NetworkPolicy[]>();
       for (const st of setups) {
+        const name = st.arm.name;
+        if (stopped.has(name)) continue;
+        // Extrapolate from the last install: a count that would take longer than allowed is not tried.
+        const last = lastInstall.get(name);
+        if (last && last.n > 0) {
+          const predicted = (last.ms * n) / last.n;
+          if (predicted > maxInstallMs) {
+            await stop(
+              name,
+              `not tried at ${n} policies: installing ${last.n} took ${(last.ms / 1000).toFixed(1)} s, so ${n} would take about ${(predicted / 1000).toFixed(0)} s, over maxInstallSeconds ${maxInstallMs / 1000}`,
+            );
+            continue;
+          }
+        }
         const policies = generateScalePolicies(n, st.layout, seed);
         assertScalePolicies(st.layout, policies, true, st.allPods);
         assertScalePolicies(st.layout, [...policies, probeDenyPolicy(st.layout)], false, st.allPods);
-        policiesOf.set(st.arm.name, policies);
-        tools.onProgress?.(`policy-scale: installing ${n} policies (${st.arm.name})`);
+        tools.onProgress?.(`policy-scale: installing ${n} policies (${name})`);
         // Installing N and waiting for the probe pair to answer: the dataplane holds the N policies.
-        const settle = await flipTo(st, true, policies, `installing ${n} policies`);
+        let settle;
+        try {
+          settle = await flipTo(st, true, policies, `installing ${n} policies`);
+        } catch (e) {
+          if (signal?.aborted) throw e;
+          await stop(
+            name,
+            `installing ${n} policies failed: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`,
+          );
+          continue;
+        }
+        policiesOf.set(name, policies);
         opts.onStep?.({ policies: n, setPoliciesMs: settle.applyMs });
+        lastInstall.set(name, { n, ms: settle.applyMs });
+        await flushInstall(name);
+        const memory = await st.arm.driver.policyMemory?.().catch(() => undefined);
+        pendingInstall.set(
+          name,
+          toMeasurement(
+            {
+              id: scaleId(n, 'programming/install'),
+              workload: 'policy-programming',
+              path,
+              metric: 'install-time',
+              unit: 'ms',
+              higherIsBetter: false,
+              tool: { name: 'cnibench-probe' },
+              parameters: {
+                policies: n,
+                change: 'install',
+                seed,
+                ...(memory ? { policyMemoryBytes: memory.bytes, policyMemoryCounts: memory.what } : {}),
+              },
+            },
+            { samples: [Math.round(settle.latencyMs * 100) / 100], warmup: [] },
+          ),
+        );
+        if (memory)
+          await emit(
+            out,
+            name,
+            toMeasurement(
+              {
+                id: scaleId(n, 'policy-memory'),
+                workload: 'policy-programming',
+                path,
+                metric: 'policy-memory',
+                unit: 'bytes',
+                higherIsBetter: false,
+                tool: { name: 'cnibench-driver' },
+                parameters: { policies: n, counts: memory.what, seed },
+              },
+              { samples: [memory.bytes], warmup: [] },
+            ),
+            tools,
+          );
       }
+      const active = setups.filter((st) => !stopped.has(st.arm.name));
+      if (active.length === 0) break;
       const policies = (name: string) => policiesOf.get(name) ?? [];
 
       const inner: PerfRunOptions = {
@@ -206,22 +294,23 @@ export async function runPolicyScale(
           udpRate: '1G',
           ...base,
         };
-        measured.push(...(await runThroughput(perfArms, w, repetitions, inner, fixed)));
+        measured.push(...(await runThroughput(perfArmsOf(active), w, repetitions, inner, fixed)));
       }
       for (const mode of ['rr', 'crr'] as const) {
         if (!workload.measure.includes(mode)) continue;
         const w: LatencyWorkload = { kind: 'latency', mode, payloadBytes: 1, ...base };
-        measured.push(...(await runLatency(perfArms, w, repetitions, inner, fixed)));
+        measured.push(...(await runLatency(perfArmsOf(active), w, repetitions, inner, fixed)));
       }
       for (const x of measured) await emit(out, x.arm, underSweep(x.measurement, n), tools);
 
       const addId = scaleId(n, 'programming/add-deny');
       const removeId = scaleId(n, 'programming/remove-deny');
-      if (!workload.measure.includes('programming') || arms.every((a) => isDone(a.name, addId))) continue;
+      if (!workload.measure.includes('programming') || active.every((a) => isDone(a.arm.name, addId)))
+        continue;
       const applyMs = new Map<string, number[]>();
       const series = await collectBlocks({
         unit: `policy-scale/policies=${n}/programming`,
-        arms: arms.map((a) => a.name),
+        arms: active.map((a) => a.arm.name),
         reps: repetitions,
         seed: tools.seed,
         figures: [
@@ -242,7 +331,7 @@ export async function runPolicyScale(
           return { [addId]: add.latencyMs, [removeId]: remove.latencyMs };
         },
       });
-      for (const st of setups) {
+      for (const st of active) {
         const name = st.arm.name;
         const { request } = st;
         const parameters = {
@@ -287,6 +376,7 @@ export async function runPolicyScale(
         );
       }
     }
+    for (const st of setups) await flushInstall(st.arm.name);
   } finally {
     for (const st of setups) await st.arm.driver.setPolicies([], st.allPods).catch(() => undefined);
   }

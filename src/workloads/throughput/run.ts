@@ -11,11 +11,14 @@
  * `throughput/udp-loss/streams=N/<path>`, `throughput/udp-jitter/streams=N/<path>`.
  */
 import type { PathKind } from '../../cluster/driver.js';
-import type { Repetitions, Workload } from '../../scenario/schema.js';
-import { InputError } from '../../util/errors.js';
-import { collectBlocks, type FigureSpec, type TurnValues } from '../sampling.js';
+import { isDuet, type Repetitions, type Workload } from '../../scenario/schema.js';
+import { EnvironmentError, InputError } from '../../util/errors.js';
+import { collectBlocks, type BlockSamplingOptions, type FigureSpec, type TurnValues } from '../sampling.js';
+import { placeDuetBlock } from '../tools/cpu-placement.js';
+import { rateCapBitsPerSecond, warmupFigure } from '../tools/planted.js';
 import { throughputTool } from '../tools/registry.js';
 import type { ThroughputTest } from '../tools/throughput-tool.js';
+import { withUnitTurns, type WarmupValues } from '../tools/turns.js';
 import {
   emit,
   prepareArms,
@@ -94,7 +97,34 @@ export async function runThroughput(
       const packets = new Map<string, number>();
       const add = (m: Map<string, number>, k: string, v: number) => m.set(k, (m.get(k) ?? 0) + v);
       const label = `throughput ${workload.protocol} streams=${streams}`;
-      const series = await collectBlocks({
+      const primary: Figure = udp ? 'udp' : 'tcp';
+      // The planted handicap: the handicapped copy's server pods capped at (100 − P) % of the warm-up.
+      const lifts: Array<() => Promise<void>> = [];
+      const planted = opts.planted;
+      const handicapped = planted ? arms.find((a) => a.name === planted.arm) : undefined;
+      const plant =
+        planted && handicapped
+          ? async (warmups: WarmupValues) => {
+              const capRate = handicapped.driver.capRate?.bind(handicapped.driver);
+              if (!capRate) throw new EnvironmentError(`--planted: this cluster cannot cap a pod's rate`);
+              for (const pair of pairs.get(handicapped.name) ?? []) {
+                if (pair.path === 'baseline') continue;
+                const id = throughputId(primary, streams, pair.path);
+                const warmup = warmupFigure(warmups, id);
+                const cap = rateCapBitsPerSecond(warmup, planted.percent);
+                lifts.push(await capRate(pair.server, cap, opts.signal));
+                planted.onPlanted?.({
+                  figure: `${opts.unitPrefix ?? ''}${id}`,
+                  mechanism: 'rate-cap',
+                  warmup,
+                  unit: 'Gbit/s',
+                  capBitsPerSecond: cap,
+                  intendedPercent: -planted.percent,
+                });
+              }
+            }
+          : undefined;
+      const blocks: BlockSamplingOptions = {
         unit: `${opts.unitPrefix ?? ''}throughput/${udp ? 'udp' : 'tcp'}/streams=${streams}`,
         ...unitSampling(arms, repetitions, opts, sampling),
         figures: specs,
@@ -131,6 +161,19 @@ export async function runThroughput(
           }
           return values;
         },
+      };
+      const wrap = {
+        duet: isDuet(repetitions),
+        beforeDuetBlock: (_: string, block: number) =>
+          placeDuetBlock(
+            arms.map((a) => a.driver),
+            block,
+            opts.signal,
+          ),
+        ...(plant ? { plant } : {}),
+      };
+      const series = await collectBlocks(withUnitTurns(blocks, wrap)).finally(async () => {
+        for (const lift of lifts) await lift();
       });
 
       for (const path of paths) {

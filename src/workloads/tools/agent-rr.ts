@@ -19,6 +19,8 @@ export interface AgentRrRunOptions {
   /** Request = response size in bytes. */
   payload: number;
   port?: number;
+  /** A busy-wait of this many µs inside every round trip (the planted handicap); default none. */
+  serviceUs?: number;
   signal?: AbortSignal;
 }
 
@@ -74,6 +76,7 @@ export class AgentRrTool implements MeasurementTool {
       String(opts.duration),
       '--payload',
       String(opts.payload),
+      ...(opts.serviceUs ? ['--service-us', String(opts.serviceUs)] : []),
     ];
     const r = await driver.exec(pair.client, argv, {
       timeoutMs: Math.ceil(opts.duration * 1000) + 30_000,

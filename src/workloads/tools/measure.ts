@@ -9,6 +9,7 @@ import { summarize } from '../../stats/summary.js';
 import { EnvironmentError } from '../../util/errors.js';
 import type { Repetitions } from '../../scenario/schema.js';
 import type { BlockSamplingOptions, FigureSeries } from '../sampling.js';
+import type { PlantedHandicap } from './planted.js';
 import type { MeasurementTool } from './tool.js';
 
 /** One candidate as the perf workloads measure it: its cluster and its perf pods. */
@@ -33,6 +34,8 @@ export interface PerfRunOptions {
   onMeasurement?: (arm: string, m: Measurement) => void | Promise<void>;
   /** One line per step, for progress output. */
   onProgress?: (message: string) => void;
+  /** `run --planted P`: the candidate that carries a known handicap, and how much (planted.ts). */
+  planted?: PlantedHandicap;
 }
 
 /** A measurement and the candidate it belongs to. */

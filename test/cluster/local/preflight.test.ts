@@ -18,8 +18,8 @@ test('preflight names the Debian packages when tools are missing, and root when 
     assert.ok(err instanceof EnvironmentError);
     assert.equal(err.exitCode, ExitCode.environment);
     assert.match(err.message, /needs root/);
-    assert.match(err.message, /apt-get install iproute2 nftables iperf3 iputils-ping/);
-    assert.match(err.message, /missing tools: ip, bridge, nft, iperf3, ping/);
+    assert.match(err.message, /apt-get install iproute2 nftables iperf3 iputils-ping util-linux/);
+    assert.match(err.message, /missing tools: ip, bridge, nft, iperf3, ping, tc, taskset/);
     return true;
   });
 });

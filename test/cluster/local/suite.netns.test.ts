@@ -1,7 +1,7 @@
 /**
  * The built-in conformance suite on the local cluster: every TCP/UDP case must pass on the routed
- * profile (the whole suite) and on the VXLAN profile (a slice, to keep CI fast; the benchmark runs
- * all of it); SCTP cases are skipped with the driver's reason, since this kernel/agent has no SCTP.
+ * profile (the whole suite), on the VXLAN + eBPF profile (the whole suite: NetworkPolicy and both
+ * admin-tier groups) and on the VXLAN + nftables profile (a slice, to keep CI fast); SCTP cases are skipped with the driver's reason, since this kernel/agent has no SCTP.
  */
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -47,8 +47,26 @@ describe('built-in suite on the local cluster', () => {
     assert.ok(cases.some((c) => c.policies.length > 0));
   });
 
+  test('vxlan + ebpf profile (Cilium-like): every TCP/UDP case passes, admin tier included', async () => {
+    const driver = new LocalDriver({ runId: testRunId(), mode: 'vxlan', engine: 'ebpf' });
+    drivers.push(driver);
+    await driver.preflight();
+    const cases = filterByTags(builtinSuite(), { protocols: ['TCP', 'UDP'] });
+    assert.ok(
+      cases.some((c) => c.clusterNetworkPolicies && c.adminNetworkPolicies === undefined),
+      'v1alpha2 cases',
+    );
+    assert.ok(
+      cases.some((c) => c.adminNetworkPolicies ?? c.baselineAdminNetworkPolicy),
+      'v1alpha1 cases',
+    );
+    const result = await runConformance(driver, cases, opts);
+    assert.equal(result.failed, 0, failuresText(result.failures));
+    assert.equal(result.passed, cases.length);
+  });
+
   test('vxlan profile: a slice of the suite passes; SCTP cases are skipped with a reason', async () => {
-    const driver = new LocalDriver({ runId: testRunId(), mode: 'vxlan' });
+    const driver = new LocalDriver({ runId: testRunId(), mode: 'vxlan', engine: 'nftables' });
     drivers.push(driver);
     await driver.preflight();
     assert.ok(!driver.capabilities().protocols.includes('SCTP'));

@@ -28,6 +28,7 @@ describe('policy-scale sweep on the local cluster', () => {
   test(`0 → ${COUNTS.at(-1)} policies: throughput, rr, crr and programming latency at every N`, async () => {
     const workload: PolicyScaleWorkload = {
       kind: 'policy-scale',
+      maxInstallSeconds: 300,
       counts: COUNTS,
       measure: ['throughput', 'rr', 'crr', 'programming'],
       path: 'cross-node',
@@ -55,12 +56,19 @@ describe('policy-scale sweep on the local cluster', () => {
         scaleId(n, 'connection-rate/crr/payload=1/cross-node'),
         scaleId(n, 'latency/rr-p99/payload=1/cross-node'),
         scaleId(n, 'latency/rr/payload=1/cross-node'),
+        scaleId(n, 'policy-memory'),
         scaleId(n, 'programming/add-deny'),
+        scaleId(n, 'programming/install'),
         scaleId(n, 'programming/remove-deny'),
         scaleId(n, 'throughput/tcp/streams=1/cross-node'),
       ]);
       for (const m of at) {
-        assert.equal(m.samples.length, 2, `${m.id}: exactly count samples, adaptive does not apply`);
+        const once = m.id.endsWith('/install') || m.id.endsWith('/policy-memory');
+        assert.equal(
+          m.samples.length,
+          once ? 1 : 2,
+          `${m.id}: exactly count samples, adaptive does not apply`,
+        );
         for (const v of m.samples) assert.ok(Number.isFinite(v) && v > 0, `${m.id}: ${v}`);
       }
       const thr = must(
@@ -83,6 +91,44 @@ describe('policy-scale sweep on the local cluster', () => {
       console.log(
         `  N=${String(m.parameters.policies).padStart(5)} ${m.id.split('/').slice(2).join('/').padEnd(40)} median ${m.summary.median.toFixed(3)} ${m.unit}`,
       );
+    }
+  });
+
+  test('each engine side by side; a candidate whose next install would take too long stops and says why', async () => {
+    const ebpf = new LocalDriver({ mode: 'vxlan', engine: 'ebpf', nodes: 2 });
+    try {
+      await ebpf.preflight();
+      const measured = await runPolicyScale(
+        [
+          { name: 'nft', driver, agentCommand: AGENT_COMMAND },
+          { name: 'ebpf', driver: ebpf, agentCommand: AGENT_COMMAND },
+        ],
+        // 0.001 s: no engine installs 100 policies that fast, so both stop after 10 (nothing at 0 to extrapolate from).
+        {
+          kind: 'policy-scale',
+          maxInstallSeconds: 0.001,
+          counts: [0, 10, 100],
+          measure: ['rr'],
+          path: 'cross-node',
+          duration: 0.2,
+        },
+        { count: 1, warmup: 0, adaptive: false },
+        { seed: 1 },
+        { flip: { probeTimeoutMs: 500, timeoutMs: 20_000 } },
+      );
+      for (const arm of ['nft', 'ebpf']) {
+        const ms = measured.filter((x) => x.arm === arm).map((x) => x.measurement);
+        assert.deepEqual([...new Set(ms.map((m) => m.parameters.policies))], [0, 10], arm);
+        const install = must(ms.find((m) => m.id === scaleId(10, 'programming/install')));
+        assert.match(
+          String(install.parameters.sweepStopped),
+          /not tried at 100 policies: installing 10 took .* over maxInstallSeconds 0.001/,
+        );
+        const mem = must(ms.find((m) => m.id === scaleId(10, 'policy-memory')));
+        assert.ok((mem.samples[0] ?? 0) > 0, `${arm}: policy memory`);
+      }
+    } finally {
+      await ebpf.cleanup();
     }
   });
 });
