@@ -7,6 +7,7 @@
 import { UsageError } from './args.js';
 import { runServe } from './serve.js';
 import { runProbe } from './probe.js';
+import { runHold } from './hold.js';
 import { runRrServer, runRrClient, runCrrClient } from './rr.js';
 
 const modes: Record<string, (args: string[]) => Promise<number>> = {
@@ -20,6 +21,8 @@ const modes: Record<string, (args: string[]) => Promise<number>> = {
   rr: runRrClient,
   /** TCP_CRR-like connect/request/response/close rate; prints JSON samples. */
   crr: runCrrClient,
+  /** Long-lived TCP connections and UDP flows held open across a policy change (docs/policy-change.md). */
+  hold: runHold,
 };
 
 const [mode, ...rest] = process.argv.slice(2);

@@ -3,8 +3,9 @@
  *
  *   serve --name x/a --tcp 80,81 --udp 80,81 [--control]
  *
- * TCP: on each connection writes the pod name and a newline, then closes. UDP: answers every datagram
- * with the pod name. Prints `{"ready":true,...}` once every port is bound.
+ * TCP: on each connection writes the pod name and a newline, then closes, unless the client asks to
+ * hold the connection (`hold` mode, hold.ts: it sends `hold\n` right after the name line), in which
+ * case it echoes whatever comes until the client closes. UDP: answers every datagram with the pod name. Prints `{"ready":true,...}` once every port is bound.
  *
  * With --control the agent also reads JSON lines on stdin, so one long-lived process per pod serves
  * and probes (spawning node per probe would dominate the suite's run time):
@@ -15,7 +16,11 @@
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { createServer, type Server } from 'node:net';
 import { numberFlag, parseFlags, stringFlag, UsageError } from './args.js';
+import { HOLD_REQUEST } from './hold.js';
 import { serveProbeBatches } from './probe.js';
+
+/** How long a TCP connection that does not ask to be held stays open after the name line. */
+const HOLD_GRACE_MS = 500;
 
 const SERVE_OPTIONS = {
   name: { type: 'string' },
@@ -75,7 +80,30 @@ export class PodServer {
       conn.on('error', () => {
         /* the prober may reset; nothing to do */
       });
-      conn.end(`${this.name}\n`);
+      conn.write(`${this.name}\n`);
+      // Probes close as soon as they have the name; a hold client asks to keep the connection. One
+      // that says nothing is closed after a grace period long enough for a round trip on any cluster.
+      const grace = setTimeout(() => conn.end(), HOLD_GRACE_MS);
+      let holding = false;
+      let got = '';
+      conn.on('close', () => clearTimeout(grace));
+      conn.on('data', (d: Buffer) => {
+        if (holding) {
+          conn.write(d);
+          return;
+        }
+        got += d.toString('utf8');
+        if (got.length < HOLD_REQUEST.length) return;
+        clearTimeout(grace);
+        if (!got.startsWith(HOLD_REQUEST)) {
+          conn.end();
+          return;
+        }
+        holding = true;
+        const rest = got.slice(HOLD_REQUEST.length);
+        if (rest) conn.write(rest);
+      });
+      conn.on('end', () => conn.end());
     });
     this.tcp.set(port, server);
     return new Promise((resolve, reject) => {

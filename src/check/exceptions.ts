@@ -18,8 +18,8 @@
  *     for that behaviour.
  *   - `none`: no ipBlock exception; an ipBlock peer must cover pods like any other peer.
  * - "should allow ingress access from updated namespace" (a flaky test, fixed in the test for
- *   Kubernetes 1.36): no cnibench case transcribes it (a case is one static configuration; the label
- *   change at run time is left out), so it excepts nothing here.
+ *   Kubernetes 1.36) maps to the multi-step case that transcribes it; `sonobuoy` excepts it whole,
+ *   `narrow` and `none` do not except it.
  */
 import { resolveWithAddresses } from '../netpol/resolve.js';
 import { isAllowed } from '../netpol/truth-table.js';
@@ -62,8 +62,7 @@ export const SONOBUOY_OK_TO_FAIL: readonly SonobuoyException[] = [
   {
     test: 'should allow ingress access from updated namespace',
     reason: 'flaky test, fixed in Kubernetes 1.36 (kubernetes/kubernetes#136715)',
-    cases: [],
-    note: 'no cnibench case transcribes it: a case is one static configuration, and the test changes a namespace label at run time',
+    cases: ['change-upstream-updated-namespace'],
   },
 ];
 
@@ -82,8 +81,7 @@ const SCTP_EXCEPTION: StandingException = {
 };
 const IPBLOCK_SOURCE =
   'scs-sonobuoy-config-v1.yaml okToFail: the three ipBlock tests ("egress access to server in CIDR block", "except clause", "IP overlapping both IPBlock.CIDR and IPBlock.Except")';
-const ipBlockMapped = SONOBUOY_OK_TO_FAIL.filter((x) => x.reason === 'cilium/cilium#9209');
-const mappedCases = new Map(ipBlockMapped.flatMap((x) => x.cases.map((c) => [c, x.test] as const)));
+const mappedCases = new Map(SONOBUOY_OK_TO_FAIL.flatMap((x) => x.cases.map((c) => [c, x] as const)));
 
 /** The exceptions a check applies in this mode (recorded with its results). */
 export function standingExceptions(mode: IpBlockMode): StandingException[] {
@@ -91,7 +89,7 @@ export function standingExceptions(mode: IpBlockMode): StandingException[] {
   if (mode === 'sonobuoy')
     out.push({
       id: SONOBUOY_IPBLOCK_EXCEPTION,
-      text: `the cases transcribing the three excepted ipBlock tests (${[...mappedCases.keys()].join(', ')}) are excepted whole, as the Sonobuoy entry excepts the tests`,
+      text: `the cases transcribing the e2e tests the Sonobuoy entry excepts (${[...mappedCases.keys()].join(', ')}) are excepted whole, as the entry excepts the tests`,
       source: IPBLOCK_SOURCE,
     });
   if (mode !== 'none')
@@ -113,11 +111,11 @@ export function exceptionFor(
   mode: IpBlockMode,
 ): Omit<ExceptedCase, 'case'> | undefined {
   if (result.status !== 'fail' || mode === 'none') return undefined;
-  const test = mappedCases.get(c.name);
-  if (mode === 'sonobuoy' && test !== undefined)
+  const entry = mappedCases.get(c.name);
+  if (mode === 'sonobuoy' && entry !== undefined)
     return {
       exception: SONOBUOY_IPBLOCK_EXCEPTION,
-      reason: `transcribes the e2e test "${test}", which scs-sonobuoy-config-v1.yaml excepts (okToFail, cilium/cilium#9209)`,
+      reason: `transcribes the e2e test "${entry.test}", which scs-sonobuoy-config-v1.yaml excepts (okToFail: ${entry.reason})`,
     };
   return exceptedByIpBlock(c, result) ? { exception: IPBLOCK_EXCEPTION, reason: IPBLOCK_REASON } : undefined;
 }

@@ -16,17 +16,9 @@ import { cniTitle as registeredTitle } from '../cni/registry.js';
 import { builtinSuite } from '../netpol/suite/index.js';
 import { renderReports } from '../report/render.js';
 import { adminTierApisRecord, describeAdminTierApis } from '../results/admin-tier-apis.js';
-import { collectProvenance } from '../results/provenance.js';
-import {
-  RESULTS_SCHEMA_VERSION,
-  type AdminTierCanary,
-  type CaseResult,
-  type ComplianceCheck,
-  type ResultsFile,
-} from '../results/schema.js';
-import { newRunId, ResultsStore, shortRunId } from '../results/store.js';
-import type { Progress } from '../run/progress.js';
-import type { InterruptGuard } from '../run/signals.js';
+import type { AdminTierCanary, CaseResult, ComplianceCheck } from '../results/schema.js';
+import { shortRunId } from '../results/store.js';
+import { startRun, type InterruptGuard, type Progress, type RunContext } from '../context/run-context.js';
 import {
   kubeClusterSchema,
   reportSchema,
@@ -133,33 +125,36 @@ function checkScenario(cluster: KubeClusterConfig, groups: CheckGroup[], request
   };
 }
 
-function createStore(root: string, scenario: Scenario, cluster: KubeClusterConfig): ResultsStore {
-  const runId = newRunId();
-  const initial: ResultsFile = {
-    schemaVersion: RESULTS_SCHEMA_VERSION,
-    runId,
-    scenarioFile: 'cnibench check scs-0219',
-    scenario,
-    status: 'running',
-    provenance: collectProvenance({ kind: 'kube', ...(cluster.context ? { context: cluster.context } : {}) }),
-    candidates: [
-      {
-        name: CANDIDATE,
-        cni: 'unknown',
-        label: 'the cluster as it is',
-        settings: {},
-        measurements: [],
-        completedSteps: [],
-        errors: [],
-      },
-    ],
-  };
-  try {
-    return ResultsStore.create(root, initial);
-  } catch (err) {
-    if (err instanceof CnibenchError) throw err;
-    throw new EnvironmentError(`cannot write the results to ${root}: ${(err as Error).message}`);
-  }
+/** The check's results directory, opened through the run context `run` uses too. */
+function startCheck(
+  root: string,
+  scenario: Scenario,
+  cluster: KubeClusterConfig,
+  progress: Progress,
+  guard: InterruptGuard,
+): RunContext {
+  return startRun({
+    resultsRoot: root,
+    command: 'check',
+    record: {
+      scenarioFile: 'cnibench check scs-0219',
+      scenario,
+      candidates: [
+        {
+          name: CANDIDATE,
+          cni: 'unknown',
+          label: 'the cluster as it is',
+          settings: {},
+          measurements: [],
+          completedSteps: [],
+          errors: [],
+        },
+      ],
+    },
+    cluster: { kind: 'kube', ...(cluster.context ? { context: cluster.context } : {}) },
+    progress,
+    guard,
+  });
 }
 
 /** CNIs cnibench detects but does not install (the installed ones are titled by the CNI registry). */
@@ -212,9 +207,15 @@ export async function runScs0219Check(opts: CheckOptions, io: CheckIo): Promise<
   });
   const { progress, guard } = io;
 
-  let store: ResultsStore;
+  let ctx: RunContext;
   try {
-    store = createStore(path.resolve(opts.resultsRoot), checkScenario(cluster, groups, requested), cluster);
+    ctx = startCheck(
+      path.resolve(opts.resultsRoot),
+      checkScenario(cluster, groups, requested),
+      cluster,
+      progress,
+      guard,
+    );
   } catch (err) {
     if (!(err instanceof EnvironmentError)) throw err;
     const ev = evaluateCheck({
@@ -229,14 +230,11 @@ export async function runScs0219Check(opts: CheckOptions, io: CheckIo): Promise<
     io.out.write(verdictLines(ev.verdicts, requested));
     return { exitCode: ev.exitCode };
   }
-  progress.info(`check ${store.data.runId}: results in ${store.dir}`);
+  const { store } = ctx;
 
-  // Ctrl-C: clean-ups run newest first, so this one, registered first, says ABORT last.
+  // Ctrl-C: clean-ups run newest first, so this one, registered before the driver's, says ABORT
+  // after the namespaces are gone (the context then marks the results interrupted).
   const removeAbortLines = guard.add('verdict lines', () => {
-    store.update((r) => {
-      r.status = 'interrupted';
-      r.provenance.endedAt = new Date().toISOString();
-    });
     const ev = evaluateCheck({
       requested,
       groups: [],
@@ -403,9 +401,8 @@ export async function runScs0219Check(opts: CheckOptions, io: CheckIo): Promise<
   };
   store.update((r) => {
     r.check = check;
-    r.status = abort !== undefined ? 'failed' : 'complete';
-    r.provenance.endedAt = new Date().toISOString();
   });
+  ctx.end(abort !== undefined ? 'failed' : 'complete');
   removeAbortLines();
 
   const written: string[] = [];

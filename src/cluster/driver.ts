@@ -104,6 +104,35 @@ export interface ProbeOptions {
   signal?: AbortSignal;
 }
 
+/** A long-lived flow to hold open across a policy change (docs/policy-change.md). */
+export interface HeldFlowRequest {
+  from: string;
+  to: string;
+  /** The address to dial (the destination pod's IP). */
+  toIp: string;
+  port: number;
+  protocol: 'TCP' | 'UDP';
+}
+
+/** What the source pod saw of a held flow (the agent's `hold` report, src/agent/hold.ts). */
+export interface HeldFlowReport extends HeldFlowRequest {
+  /** An answer came back before the hold ended. */
+  established: boolean;
+  sent: number;
+  received: number;
+  /** Every answer's time since the flow started (ms). */
+  answersAtMs: number[];
+  /** How the flow ended early (reset, closed by the other side), if it did. */
+  error?: string;
+  /** How long the flow was held (ms), start to stop. */
+  durationMs: number;
+}
+
+/** Flows being held; stop() closes them and returns what each saw, in request order. */
+export interface HeldFlows {
+  stop(): Promise<HeldFlowReport[]>;
+}
+
 /** Why admin-tier objects cannot be enforced here, and who lacks the support. */
 export interface AdminTierUnsupported {
   /**
@@ -139,7 +168,7 @@ export interface DriverCapabilities {
  * that can run several cases at once on disjoint namespaces offers one of these per lane
  * (ClusterDriver.caseLanes); the driver itself is the lane of a driver that cannot.
  */
-export type CaseLane = Pick<ClusterDriver, 'ensureLayout' | 'setPolicies' | 'probe'>;
+export type CaseLane = Pick<ClusterDriver, 'ensureLayout' | 'setPolicies' | 'probe' | 'holdFlows'>;
 
 export interface ClusterDriver {
   readonly kind: 'local' | 'kube';
@@ -177,6 +206,13 @@ export interface ClusterDriver {
   policyMemory?(): Promise<{ bytes: number; what: string } | undefined>;
   /** Probes every request, in parallel with bounded concurrency. */
   probe(requests: ProbeRequest[], opts: ProbeOptions): Promise<ProbeResult[]>;
+  /**
+   * Optional: opens long-lived TCP connections and UDP flows between pods of the current layout (the
+   * agent's `hold` mode) and keeps them open until stop(), so a multi-step case can record whether a
+   * change that denies them cuts them or leaves them running. Resolves once the flows are started.
+   * Absent: established connections are not measured on this driver (reported as such).
+   */
+  holdFlows?(flows: HeldFlowRequest[], signal?: AbortSignal): Promise<HeldFlows>;
   /**
    * Optional: the lanes on which conformance cases may run at the same time, each with its own
    * namespaces, NetworkPolicies and (lane-scoped, distinctly named) admin-tier objects, so that what

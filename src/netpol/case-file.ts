@@ -21,10 +21,12 @@ import {
   zodProblems,
   type SourceProblem,
 } from '../util/yaml-source.js';
-import { policyCaseSchema } from './case-schema.js';
+import { networkPolicySchema, policyCaseSchema } from './case-schema.js';
 import { parseIp, canonicalIp } from './cidr.js';
 import { resolveCase } from './resolve.js';
-import { PROTOCOLS, type PolicyCase } from './types.js';
+import { caseStates } from './steps.js';
+import { stepReplayProblems, stepShapeProblems } from './step-validate.js';
+import { PROTOCOLS, type PolicyCase, type StepAction } from './types.js';
 import { adminObjectLabel, validateAdminTierObject, type AdminTierKind } from './admin-validate.js';
 import { labelKeyProblems, labelValueProblems, portNameProblems, validateNetworkPolicy } from './validate.js';
 
@@ -53,16 +55,30 @@ export function checkCaseText(file: string, text: string): CaseCheck {
     ...semantic.filter((p) => !misspeltIn.has(formatPath(p.path))),
   ];
   if (problems.length > 0 || !parsed.success) return { problems: sortProblems(problems) };
+  const value: PolicyCase = { ...parsed.data };
+  if (value.steps) value.steps = value.steps.map((s) => ({ ...s, actions: s.actions.map(withDefaults) }));
+  const replay = stepReplayProblems(source, value);
+  if (replay.length > 0) return { problems: sortProblems(replay) };
   // resolveCase catches what only shows after defaults, e.g. an explicit ip equal to an assigned one.
   try {
-    resolveCase(parsed.data);
+    for (const state of caseStates(value)) resolveCase(state);
   } catch (err) {
     if (!(err instanceof InputError)) throw err;
     const at = /pods\[(\d+)\]/.exec(err.message);
     const path = at ? ['pods', Number(at[1])] : [];
     return { problems: [source.problem(path, err.message.replace(/^case "[^"]*": (pods\[\d+\]:? ?)?/, ''))] };
   }
-  return { value: parsed.data, problems: [] };
+  return { value, problems: [] };
+}
+
+/** A step's NetworkPolicy as the API server decodes it (a missing podSelector is the empty one). */
+function withDefaults(a: StepAction): StepAction {
+  const np = (o: unknown) => networkPolicySchema.parse(o);
+  if ('create' in a && (a.create.kind ?? 'NetworkPolicy') === 'NetworkPolicy')
+    return { create: np(a.create) };
+  if ('update' in a && (a.update.kind ?? 'NetworkPolicy') === 'NetworkPolicy')
+    return { update: np(a.update) };
+  return a;
 }
 
 /** Parses and validates case text; throws one InputError (exit 2) listing every problem. */
@@ -99,6 +115,7 @@ export function caseToYaml(c: PolicyCase): string {
   if (c.baselineAdminNetworkPolicy !== undefined)
     ordered.baselineAdminNetworkPolicy = c.baselineAdminNetworkPolicy;
   ordered.probes = c.probes;
+  if (c.steps !== undefined) ordered.steps = c.steps;
   return stringify(ordered, { lineWidth: 0, aliasDuplicateObjects: false });
 }
 
@@ -274,6 +291,7 @@ function semanticProblems(source: YamlSource, data: unknown): SourceProblem[] {
   }
 
   out.push(...adminTierProblems(source, data));
+  out.push(...stepShapeProblems(source, data));
 
   if (Array.isArray(data.probes)) {
     const firstAt = new Map<string, number>();

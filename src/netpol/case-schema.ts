@@ -11,6 +11,7 @@ import type {
   ClusterNetworkPolicy,
   NetworkPolicy,
   PolicyCase,
+  StepAction,
 } from './types.js';
 
 const protocolSchema = z.enum(['TCP', 'UDP', 'SCTP']);
@@ -49,7 +50,7 @@ const policyPortSchema = z.strictObject({
   endPort: z.number().int().optional(),
 });
 
-const networkPolicySchema = z.strictObject({
+export const networkPolicySchema = z.strictObject({
   apiVersion: z.literal('networking.k8s.io/v1').optional(),
   kind: z.literal('NetworkPolicy').optional(),
   metadata: z.strictObject({
@@ -104,6 +105,19 @@ export const policyCaseSchema = z.strictObject({
   adminNetworkPolicies: z.array(z.custom<AdminNetworkPolicy>(() => true)).optional(),
   baselineAdminNetworkPolicy: z.custom<BaselineAdminNetworkPolicy>(() => true).optional(),
   probes: z.array(probeSchema).min(1, { error: 'a case needs at least one probe' }),
+  // Each action is checked by step-validate.ts (one known key, its fields, the object it carries),
+  // which names the action in its messages; here a step only needs its list of actions.
+  steps: z
+    .array(
+      z.strictObject({
+        name: z.string().optional(),
+        actions: z
+          .array(z.custom<StepAction>(() => true))
+          .min(1, { error: 'a step needs at least one action' }),
+      }),
+    )
+    .min(1, { error: 'steps: give at least one step, or leave steps out' })
+    .optional(),
 });
 
 // Compile-time proof that what the schema produces is what the rest of cnibench consumes.

@@ -226,6 +226,62 @@ export interface PolicyCase {
   adminNetworkPolicies?: AdminNetworkPolicy[];
   baselineAdminNetworkPolicy?: BaselineAdminNetworkPolicy;
   probes: Probe[];
+  /**
+   * A multi-step case (policy change under live traffic, docs/policy-change.md): the fields above
+   * are step 0, and each step's actions change that state; the model computes one truth table per
+   * step for the state after it (steps.ts).
+   */
+  steps?: PolicyStep[];
+}
+
+/** The kinds of policy object a step can create, update or delete. */
+export type StepObjectKind =
+  'NetworkPolicy' | 'ClusterNetworkPolicy' | 'AdminNetworkPolicy' | 'BaselineAdminNetworkPolicy';
+export const STEP_OBJECT_KINDS: readonly StepObjectKind[] = [
+  'NetworkPolicy',
+  'ClusterNetworkPolicy',
+  'AdminNetworkPolicy',
+  'BaselineAdminNetworkPolicy',
+];
+
+/** An object a step creates or updates; `kind` says which (absent: NetworkPolicy). */
+export type StepObject =
+  NetworkPolicy | ClusterNetworkPolicy | AdminNetworkPolicy | BaselineAdminNetworkPolicy;
+
+/** What names an object to delete: kind (default NetworkPolicy), name, and namespace for a NetworkPolicy. */
+export interface StepObjectRef {
+  kind?: StepObjectKind;
+  name: string;
+  namespace?: string;
+}
+
+/**
+ * One action of a step; exactly one key. Labels are merged (`set…`: add or overwrite, as
+ * `kubectl label --overwrite`) or removed by key (`remove…`).
+ */
+export type StepAction =
+  | { create: StepObject }
+  | { update: StepObject }
+  | { delete: StepObjectRef }
+  | { setPodLabels: { pod: string; labels: Labels } }
+  | { removePodLabels: { pod: string; keys: string[] } }
+  | { setNamespaceLabels: { namespace: string; labels: Labels } }
+  | { removeNamespaceLabels: { namespace: string; keys: string[] } };
+
+export const STEP_ACTION_KEYS = [
+  'create',
+  'update',
+  'delete',
+  'setPodLabels',
+  'removePodLabels',
+  'setNamespaceLabels',
+  'removeNamespaceLabels',
+] as const;
+
+export interface PolicyStep {
+  /** What the step does, in words (shown by `netpol expect` and in reports). */
+  name?: string;
+  actions: StepAction[];
 }
 
 /** A pod after defaults: the namespace label is implicit, ip assigned, ports filled in. */

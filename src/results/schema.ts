@@ -120,6 +120,69 @@ export interface CaseResult {
    * and in results written before it existed.
    */
   pods?: CasePodAddress[];
+  /**
+   * A multi-step case (docs/policy-change.md): one entry per step, step 0 being the case before any
+   * change. The case passes when every step does; `programmingLatencyMs` is step 0's and
+   * `mismatches` those of the first step that failed. Absent for static cases and in files written
+   * before multi-step cases existed.
+   */
+  steps?: StepResult[];
+}
+
+/** One step of a multi-step case. */
+export interface StepResult {
+  /** 0: the case before any change; n: after the case's n-th step. */
+  step: number;
+  name?: string;
+  /** What the step changes, e.g. `label:pod`, `create:NetworkPolicy`, `update:ClusterNetworkPolicy+label:namespace`; `initial` for step 0. */
+  kind: string;
+  status: 'pass' | 'fail';
+  /**
+   * Time to enforce: from the first API call (or local dataplane call) of the change to the first
+   * probe round that matches the model for the state after it; null if none did within the
+   * convergence timeout. For step 0 this is the programming latency.
+   */
+  timeToEnforceMs: number | null;
+  /** Throughput ran on the same nodes during the step (`load` of the conformance result). */
+  underLoad: boolean;
+  /** Mismatches of the step's last probe round (empty on pass). */
+  mismatches: Mismatch[];
+  probes: number;
+  /** Pairs the step turned from allowed to denied (per probe port and protocol). */
+  newDenials?: number;
+  /** Established flows held open across the change, for steps that turn an allow into a deny. */
+  heldFlows?: HeldFlowOutcome[];
+  /** Why flows could not be held on this step (e.g. the driver has no agent to hold them). */
+  heldFlowsNotMeasured?: string;
+}
+
+/**
+ * What happened to a long-lived flow, established before a change that denies it: `cut` (no answer
+ * after the change was enforced), `kept` (answers went on, e.g. connection tracking lets the flow
+ * through), `not-established` (it never got an answer before the change: nothing to judge). A
+ * behaviour, not a verdict: upstream leaves it to the implementation.
+ */
+export interface HeldFlowOutcome {
+  from: string;
+  to: string;
+  port: number;
+  protocol: 'TCP' | 'UDP';
+  outcome: 'cut' | 'kept' | 'not-established';
+  /** Answers received before the change and after it was enforced. */
+  answersBefore: number;
+  answersAfter: number;
+  /** How the flow ended, if it did (reset, closed by the other side). */
+  error?: string;
+}
+
+/** The throughput that ran beside the multi-step cases (their steps' time to enforce is under this load). */
+export interface ConformanceLoad {
+  path: string;
+  tool: string;
+  /** Gbit/s of each finished load run, in order. */
+  gbps: number[];
+  /** Why the load stopped early or could not run, if it did. */
+  error?: string;
 }
 
 export interface CasePodAddress {
@@ -137,6 +200,8 @@ export interface ConformanceResult {
   durationMs: number;
   failures: CaseResult[];
   caseResults: CaseResult[];
+  /** The throughput run beside the multi-step cases (absent when none ran, or none was asked for). */
+  load?: ConformanceLoad;
   /**
    * The admin-tier canaries run before the first case of each admin-tier API version the driver can
    * apply (docs/admin-tier.md); absent when no admin-tier case ran.

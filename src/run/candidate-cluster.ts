@@ -8,7 +8,7 @@ import type { ResultsStore } from '../results/store.js';
 import type { CandidateCluster } from './cluster-handle.js';
 import { openKubeCandidate } from './kube-candidate.js';
 import { openLocalCandidate } from './local-candidate.js';
-import type { Progress } from './progress.js';
+import type { Progress } from '../context/progress.js';
 
 export type { CandidateCluster } from './cluster-handle.js';
 

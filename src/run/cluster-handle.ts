@@ -3,7 +3,7 @@
  * pod agent there, and how to end the evaluation. Made by local-candidate.ts and kube-candidate.ts.
  */
 import type { ClusterDriver } from '../cluster/driver.js';
-import type { Progress } from './progress.js';
+import type { Progress } from '../context/progress.js';
 
 export interface CandidateCluster {
   driver: ClusterDriver;

@@ -9,6 +9,7 @@ import type { ClusterDriver, PathKind, PerfTopology } from '../cluster/driver.js
 import { workloadRepetitions } from '../plan/build.js';
 import type { ConformanceResult, Measurement } from '../results/schema.js';
 import { isDuet, type Scenario, type Workload } from '../scenario/schema.js';
+import { throughputLoad } from '../workloads/conformance/load.js';
 import { runConformance } from '../workloads/conformance/run.js';
 import { conformanceOptions, selectCases } from '../workloads/conformance/select.js';
 import { runLatency } from '../workloads/latency/run.js';
@@ -22,7 +23,7 @@ import {
   type PerfArm,
   type PerfRunOptions,
 } from '../workloads/tools/measure.js';
-import type { Progress } from './progress.js';
+import type { Progress } from '../context/progress.js';
 
 /** One candidate's cluster as a workload sees it. */
 export interface WorkloadArm {
@@ -113,8 +114,20 @@ export async function executeWorkload(
       const out = new Map<string, WorkloadOutcome>();
       for (const a of arms) {
         let done = 0; // cases finish out of suite order when the driver runs lanes
-        const result = await runConformance(a.driver, selectCases(w), {
+        const cases = selectCases(w);
+        // Multi-step cases measure their time to enforce with throughput on the same nodes
+        // (docs/policy-change.md); the cross-node perf pair is the one that crosses both nodes.
+        const load = cases.some((c) => (c.steps?.length ?? 0) > 0)
+          ? throughputLoad(a.driver, async () => {
+              const t = await a.perf(['cross-node']);
+              const pair = t.pairs.find((p) => p.path === 'cross-node');
+              if (!pair) throw new Error('no cross-node perf pair for the policy-change load');
+              return pair;
+            })
+          : undefined;
+        const result = await runConformance(a.driver, cases, {
           ...conformanceOptions(w, s.cluster.probeConcurrency),
+          ...(load ? { load } : {}),
           signal: ctx.signal,
           onProgress: (p) => ctx.progress.update(++done, p.total, `${p.name}: ${p.result.status}`),
           onCanary: (k) =>

@@ -10,7 +10,7 @@ import { shortRunId, type ResultsStore } from '../results/store.js';
 import { isKubeCandidate, type Candidate, type KubeClusterConfig } from '../scenario/schema.js';
 import { InputError } from '../util/errors.js';
 import { candidateCluster, type CandidateCluster } from './cluster-handle.js';
-import type { Progress } from './progress.js';
+import type { Progress } from '../context/progress.js';
 
 export async function openKubeCandidate(
   cluster: KubeClusterConfig,

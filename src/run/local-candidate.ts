@@ -9,7 +9,7 @@ import { shortRunId, type ResultsStore } from '../results/store.js';
 import { PROJECT_ROOT } from '../util/version.js';
 import { localPolicyEngine, localRoutingMode } from '../scenario/local-profile.js';
 import { candidateCluster, once, type CandidateCluster } from './cluster-handle.js';
-import type { Progress } from './progress.js';
+import type { Progress } from '../context/progress.js';
 import { claimRun, sweepDeadRuns } from './run-registry.js';
 
 /** The netns-safe id of a run's objects: cnb- and the 6 hex digits of the run id. */

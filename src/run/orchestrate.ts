@@ -7,17 +7,21 @@ import path from 'node:path';
 import { buildPlan, candidateLabel, describeWorkload, type PlanStep } from '../plan/build.js';
 import type { LoadedScenario } from '../scenario/load.js';
 import type { Candidate, Scenario, Workload } from '../scenario/schema.js';
-import { collectProvenance } from '../results/provenance.js';
 import {
   RESULTS_SCHEMA_VERSION,
   type CandidateResult,
   type Measurement,
   type ResultsFile,
 } from '../results/schema.js';
-import { newRunId, ResultsStore } from '../results/store.js';
+import { ResultsStore } from '../results/store.js';
 import { InputError } from '../util/errors.js';
-import type { Progress } from './progress.js';
-import type { InterruptGuard } from './signals.js';
+import {
+  resumeRun,
+  startRun,
+  type InterruptGuard,
+  type Progress,
+  type RunContext,
+} from '../context/run-context.js';
 import { newBlockSeed } from '../workloads/sampling.js';
 import { analyzeRun } from './analysis.js';
 import { openCandidateCluster, type CandidateCluster } from './candidate-cluster.js';
@@ -63,14 +67,8 @@ function candidateGroups(s: Scenario): Candidate[][] {
 export async function runScenario(loaded: LoadedScenario, opts: RunOptions): Promise<RunOutcome> {
   const { scenario } = loaded;
   const { progress, guard } = opts;
-  const store = opts.resume ? reopen(loaded, opts) : createStore(loaded, opts);
-  progress.info(`run ${store.data.runId}: results in ${store.dir}`);
-  const unmark = guard.add('results status', () =>
-    store.update((r) => {
-      r.status = 'interrupted';
-      r.provenance.endedAt = new Date().toISOString();
-    }),
-  );
+  const ctx = opts.resume ? reopen(loaded, opts) : start(loaded, opts);
+  const { store } = ctx;
   const seed = store.data.interleaving?.seed ?? 0;
 
   const plan = buildPlan(scenario);
@@ -128,10 +126,7 @@ export async function runScenario(loaded: LoadedScenario, opts: RunOptions): Pro
     }
   }
 
-  store.update((r) => {
-    r.status = 'complete';
-    r.provenance.endedAt = new Date().toISOString();
-  });
+  ctx.end('complete');
   try {
     const analysis = analyzeRun(store.data);
     store.update((r) => {
@@ -140,7 +135,6 @@ export async function runScenario(loaded: LoadedScenario, opts: RunOptions): Pro
   } catch (err) {
     progress.warn(`comparison of the candidates failed: ${err instanceof Error ? err.message : String(err)}`);
   }
-  unmark();
   const checksFailed = store.data.candidates.some(
     (c) => (c.conformance?.failed ?? 0) > 0 || c.errors.length > 0,
   );
@@ -230,33 +224,33 @@ async function runStep(
   }
 }
 
-function createStore(loaded: LoadedScenario, opts: RunOptions): ResultsStore {
+function start(loaded: LoadedScenario, opts: RunOptions): RunContext {
   const s = loaded.scenario;
-  const runId = newRunId();
-  const initial: ResultsFile = {
-    schemaVersion: RESULTS_SCHEMA_VERSION,
-    runId,
-    scenarioFile: loaded.file,
-    scenario: s,
-    status: 'running',
-    provenance: collectProvenance(
+  return startRun({
+    resultsRoot: opts.resultsRoot,
+    command: 'run',
+    record: {
+      scenarioFile: loaded.file,
+      scenario: s,
+      candidates: [],
+      interleaving: {
+        seed: s.statistics.seed ?? newBlockSeed(),
+        candidates: candidateGroups(s).flatMap((g) => (g.length > 1 ? g.map((c) => c.name) : [])),
+      },
+      ...(opts.aaOf ? { aa: { of: opts.aaOf } } : {}),
+      ...(opts.planted ? { planted: { ...opts.planted, handicaps: [] } } : {}),
+    },
+    cluster:
       s.cluster.kind === 'local'
         ? { kind: 'local', nodes: s.cluster.nodes }
         : { kind: 'kube', ...(s.cluster.context ? { context: s.cluster.context } : {}) },
-      s.cluster.kind === 'local' ? ['iperf3', 'nft', 'ip'] : ['helm'],
-    ),
-    candidates: [],
-    interleaving: {
-      seed: s.statistics.seed ?? newBlockSeed(),
-      candidates: candidateGroups(s).flatMap((g) => (g.length > 1 ? g.map((c) => c.name) : [])),
-    },
-    ...(opts.aaOf ? { aa: { of: opts.aaOf } } : {}),
-    ...(opts.planted ? { planted: { ...opts.planted, handicaps: [] } } : {}),
-  };
-  return ResultsStore.create(opts.resultsRoot, initial);
+    tools: s.cluster.kind === 'local' ? ['iperf3', 'nft', 'ip'] : ['helm'],
+    progress: opts.progress,
+    guard: opts.guard,
+  });
 }
 
-function reopen(loaded: LoadedScenario, opts: RunOptions): ResultsStore {
+function reopen(loaded: LoadedScenario, opts: RunOptions): RunContext {
   const id = opts.resume ?? '';
   const store = ResultsStore.open(path.join(opts.resultsRoot, id));
   if (store.data.schemaVersion !== RESULTS_SCHEMA_VERSION) {
@@ -282,10 +276,7 @@ function reopen(loaded: LoadedScenario, opts: RunOptions): ResultsStore {
   }
   if (store.data.status === 'complete')
     throw new InputError(`run ${opts.resume} is already complete; nothing to resume`);
-  store.update((r) => {
-    r.status = 'running';
-  });
-  return store;
+  return resumeRun(store, 'run', opts.progress, opts.guard);
 }
 
 /** Adds measurements, replacing any saved under the same id (the same figure measured again). */

@@ -6,6 +6,7 @@
  */
 import type { CandidateResult, CaseResult } from '../results/schema.js';
 import { adminTierCell } from './admin-tier.js';
+import { ESTABLISHED_ON_DENY, establishedOnDenyCell } from './established-on-deny.js';
 import { type FactsLookup, knownFact } from './facts.js';
 import { isNetworkPolicyCase, tallyCases } from './tally.js';
 import type { FeatureCell, FeatureMatrix } from './types.js';
@@ -127,12 +128,14 @@ export function featureMatrix(
   return {
     features: [
       ...MEASURED_FEATURES.map((f) => ({ id: f.id, title: f.title, origin: 'measured' as const })),
+      { ...ESTABLISHED_ON_DENY, origin: 'measured' as const },
       ...DECLARED_CAPABILITIES.map((f) => ({ id: f.id, title: f.title, origin: 'declared' as const })),
     ],
     candidates: candidates.map(({ result, lookup }) => ({
       name: result.name,
       cells: [
         ...MEASURED_FEATURES.map((f) => measuredCell(result, f)),
+        establishedOnDenyCell(result),
         ...DECLARED_CAPABILITIES.map((f) => declaredCell(lookup, f.id)),
       ],
     })),

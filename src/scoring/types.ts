@@ -134,7 +134,9 @@ export interface FeatureCell {
   feature: string;
   /** measured: pass rate over non-skipped cases with the tag; declared: from the facts file. */
   origin: 'measured' | 'declared';
-  status: 'supported' | 'partial' | 'unsupported' | 'unknown' | 'not-measured' | 'not-applicable';
+  /** `observed`: a behaviour recorded as it is (e.g. cut or kept), neither good nor bad, never scored. */
+  status:
+    'supported' | 'partial' | 'unsupported' | 'unknown' | 'not-measured' | 'not-applicable' | 'observed';
   /** For measured features, e.g. "12/12 passed (3 skipped)"; for declared ones the note. */
   detail: string;
   source?: string;

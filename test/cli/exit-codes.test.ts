@@ -9,7 +9,7 @@ import {
   signalExitCode,
 } from '../../src/cli/exit-codes.js';
 import { CheckFailedError, EnvironmentError, InputError } from '../../src/util/errors.js';
-import { installInterruptGuard } from '../../src/run/signals.js';
+import { installInterruptGuard } from '../../src/context/signals.js';
 import { repoPath } from '../helpers/paths.js';
 
 const DOC = repoPath('docs/exit-codes.md');

@@ -33,6 +33,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { parseHoldTargets } from '../../src/agent/hold.js';
 import { parseProbeArgs, type AgentProbeResult, type ProbeTarget } from '../../src/agent/probe.js';
 import { isAllowed } from '../../src/netpol/truth-table.js';
 import type {
@@ -89,6 +90,8 @@ export interface ExecLogEntry {
 }
 
 export interface DataplaneOptions {
+  /** Held flows (`agent hold`) on a new deny: `cut` (default: each answer decided anew) or `kept` (conntrack). */
+  heldFlows?: 'cut' | 'kept';
   /**
    * A broken dataplane: return true to drop a probe the model allows (the test of a failing
    * candidate). Called with the real source pod, destination pod and probe.
@@ -238,6 +241,8 @@ export function fakeDataplane(api: FakeApiServer, opts: DataplaneOptions = {}): 
         'stdout',
         `-----------------------------------------------------------\nServer listening on ${port} (test #1)\n`,
       );
+    } else if (argv[0] === 'node' && argv[2] === 'hold') {
+      return holdFlows(pod, pidFile, argv.slice(3), ctx);
     } else if (argv[0] === 'node' && argv[2] === 'rr-server') {
       tool = 'agent';
       port = Number(flag(argv, '--port'));
@@ -249,6 +254,53 @@ export function fakeDataplane(api: FakeApiServer, opts: DataplaneOptions = {}): 
     return new Promise((resolve) => {
       const stop = () => resolve({ exitCode: 0 });
       servers.set(pidFile, { pod, tool, port, mode, stop });
+      ctx.signal.addEventListener('abort', () => {
+        servers.delete(pidFile);
+        stop();
+      });
+    });
+  }
+
+  /**
+   * `agent hold` (src/agent/hold.ts): every 50 ms each target answers when the stored state allows it,
+   * or — with `heldFlows: 'kept'` (a CNI whose connection tracking keeps established flows) — when it
+   * was ever allowed since the flow started. Ready at once; the report when the stop exec arrives.
+   */
+  function holdFlows(pod: KubeObject, pidFile: string, args: string[], ctx: ExecContext): Promise<ExecReply> {
+    const targets = parseHoldTargets(flag(args, '--targets') ?? '[]');
+    const start = performance.now();
+    const state = targets.map((t) => ({ ...t, established: false, sent: 0, answersAtMs: [] as number[] }));
+    const tick = () => {
+      for (const f of state) {
+        const p: Probe = { port: f.port, protocol: f.protocol };
+        const now = decide(clusterAsCase(api, p, enforced()), pod, f.host, p).kind === 'connected';
+        f.sent++;
+        if (now || (opts.heldFlows === 'kept' && f.established)) {
+          f.established = true;
+          f.answersAtMs.push(Math.round((performance.now() - start) * 10) / 10);
+        }
+      }
+    };
+    tick();
+    const timer = setInterval(tick, 50);
+    ctx.write('stdout', `${JSON.stringify({ ready: state.every((f) => f.established) })}\n`);
+    return new Promise((resolve) => {
+      const stop = () => {
+        clearInterval(timer);
+        const durationMs = Math.round((performance.now() - start) * 10) / 10;
+        const flows = state.map((f) => ({
+          to: f.to,
+          port: f.port,
+          protocol: f.protocol,
+          established: f.established,
+          sent: f.sent,
+          received: f.answersAtMs.length,
+          answersAtMs: f.answersAtMs,
+          durationMs,
+        }));
+        resolve({ stdout: `${JSON.stringify({ flows })}\n`, exitCode: 0 });
+      };
+      servers.set(pidFile, { pod, tool: 'agent', port: 0, stop });
       ctx.signal.addEventListener('abort', () => {
         servers.delete(pidFile);
         stop();

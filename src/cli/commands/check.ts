@@ -7,8 +7,8 @@ import { CHECK_LANES, runScs0219Check, type CheckIo } from '../../check/run-chec
 import { IPBLOCK_MODES } from '../../check/exceptions.js';
 import { TESTCASE_IDS } from '../../check/scs-0219.js';
 import { CONFORMANCE_LANES } from '../../scenario/schema.js';
-import { createProgress } from '../../run/progress.js';
-import { installInterruptGuard } from '../../run/signals.js';
+import { createProgress } from '../../context/progress.js';
+import { installInterruptGuard } from '../../context/signals.js';
 import { InputError } from '../../util/errors.js';
 import { defineCommand } from '../command.js';
 import { checkTags } from './netpol.js';

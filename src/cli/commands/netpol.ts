@@ -18,6 +18,7 @@ import { resolveCase } from '../../netpol/resolve.js';
 import { computeTruthTable, computeTruthTableWithTies } from '../../netpol/truth-table.js';
 import { formatTies } from '../../netpol/tiers.js';
 import { explain, formatExplanation } from '../../netpol/explain.js';
+import { caseStates, describeAction, stateAt } from '../../netpol/steps.js';
 import { explainRunCase, formatRunExplanation } from '../explain-run.js';
 import { builtinSuite, filterByTags, SUITE_TAGS, type SuiteFilter } from '../../netpol/suite/index.js';
 import { PROTOCOLS, type PolicyCase, type Protocol, type TruthTable } from '../../netpol/types.js';
@@ -121,7 +122,7 @@ export function netpolCommands(
     handler: (argv) => {
       const c = loadCaseFile(argv.case);
       out.write(
-        `${argv.case}: valid case "${c.name}" (${c.pods.length} pods, ${c.policies.length} policies${adminTierSummary(c)}, ${c.probes.length} probes)\n`,
+        `${argv.case}: valid case "${c.name}" (${c.pods.length} pods, ${c.policies.length} policies${adminTierSummary(c)}, ${c.probes.length} probes${c.steps?.length ? `, ${c.steps.length} steps` : ''})\n`,
       );
     },
   });
@@ -138,10 +139,42 @@ export function netpolCommands(
         })
         .option('output', { choices: ['table', 'json'], default: 'table', describe: 'output format' }),
     handler: (argv) => {
-      const { table, ties } = computeTruthTableWithTies(resolveCase(loadCaseArg(argv.case)));
-      // Ties are implementation-defined pairs: say so on stderr, never change the table's format.
-      for (const line of formatTies(ties)) err.write(`warning: ${line}\n`);
-      out.write(argv.output === 'json' ? truthTableJson(table) : `${formatTruthTable(table)}\n`);
+      const c = loadCaseArg(argv.case);
+      if (!c.steps?.length) {
+        const { table, ties } = computeTruthTableWithTies(resolveCase(c));
+        // Ties are implementation-defined pairs: say so on stderr, never change the table's format.
+        for (const line of formatTies(ties)) err.write(`warning: ${line}\n`);
+        out.write(argv.output === 'json' ? truthTableJson(table) : `${formatTruthTable(table)}\n`);
+        return;
+      }
+      // A multi-step case: one table per step, step 0 being the case before any step.
+      const tables = caseStates(c).map((state, n) => {
+        const { table, ties } = computeTruthTableWithTies(resolveCase(state));
+        for (const line of formatTies(ties)) err.write(`warning: step ${n}: ${line}\n`);
+        return table;
+      });
+      if (argv.output === 'json') {
+        const steps = tables.map((t, n) => {
+          const step = n === 0 ? undefined : c.steps?.[n - 1];
+          return {
+            step: n,
+            ...(step?.name !== undefined ? { name: step.name } : {}),
+            actions: step ? step.actions.map(describeAction) : [],
+            probes: t.probes.map((p) => ({ port: p.port, protocol: p.protocol, allowed: p.allowed })),
+          };
+        });
+        out.write(`${JSON.stringify({ name: c.name, steps }, null, 2)}\n`);
+        return;
+      }
+      const parts = tables.map((t, n) => {
+        const step = n === 0 ? undefined : c.steps?.[n - 1];
+        const head =
+          n === 0
+            ? 'step 0: before any change'
+            : `step ${n}${step?.name ? `: ${step.name}` : ''}\n${(step?.actions ?? []).map((a) => `  ${describeAction(a)}`).join('\n')}`;
+        return `${head}\n${formatTruthTable(t)}\n`;
+      });
+      out.write(parts.join('\n'));
     },
   });
 
@@ -174,6 +207,11 @@ export function netpolCommands(
         .option('to', { type: 'string', describe: 'destination pod, namespace/name' })
         .option('port', { type: 'number', describe: 'destination port' })
         .option('protocol', { type: 'string', default: 'TCP', describe: 'TCP, UDP or SCTP' })
+        .option('step', {
+          type: 'number',
+          describe:
+            'a multi-step case: explain the state after step N (0: before any step; default the last)',
+        })
         .option('json', { type: 'boolean', default: false, describe: 'print the explanation as JSON' }),
     handler: (argv) => {
       if (argv.case === undefined)
@@ -202,7 +240,10 @@ export function netpolCommands(
         return;
       }
       if (!probe) throw new InputError('Missing required arguments: from, to, port');
-      const e = explain(resolveCase(loadCaseArg(argv.case)), probe.from, probe.to, probe);
+      const c = loadCaseArg(argv.case);
+      const step = argv.step ?? c.steps?.length ?? 0;
+      const e = explain(resolveCase(stateAt(c, step)), probe.from, probe.to, probe);
+      if (c.steps?.length && !argv.json) out.write(`step ${step} of ${c.steps.length}\n`);
       out.write(argv.json ? `${JSON.stringify(e, null, 2)}\n` : `${formatExplanation(e)}\n`);
     },
   });
@@ -220,15 +261,23 @@ export function netpolCommands(
         (c.clusterNetworkPolicies?.length ?? 0) +
         (c.adminNetworkPolicies?.length ?? 0) +
         (c.baselineAdminNetworkPolicy ? 1 : 0);
-      const rows = cases.map((c) => ({ name: c.name, tags: c.tags ?? [], policies: count(c) }));
+      const rows = cases.map((c) => ({
+        name: c.name,
+        tags: c.tags ?? [],
+        policies: count(c),
+        ...(c.steps?.length ? { steps: c.steps.length } : {}),
+      }));
       if (argv.json) {
         out.write(`${JSON.stringify(rows, null, 2)}\n`);
         return;
       }
       const w = Math.max(4, ...rows.map((r) => r.name.length));
-      const lines = [`${pad('name', w)}  policies  tags`];
+      const anySteps = rows.some((r) => r.steps !== undefined);
+      const lines = [`${pad('name', w)}  policies  ${anySteps ? 'steps  ' : ''}tags`];
       for (const r of rows)
-        lines.push(`${pad(r.name, w)}  ${pad(String(r.policies), 8)}  ${r.tags.join(' ')}`);
+        lines.push(
+          `${pad(r.name, w)}  ${pad(String(r.policies), 8)}  ${anySteps ? pad(String(r.steps ?? 0), 5) + '  ' : ''}${r.tags.join(' ')}`,
+        );
       lines.push(`${rows.length} cases`);
       out.write(`${lines.join('\n')}\n`);
     },
@@ -258,7 +307,16 @@ export function netpolCommands(
     handler: (argv) => {
       const cases = selectSuite(argv);
       const rows = cases.map((c) => {
-        const counts = countTruthTable(computeTruthTable(resolveCase(c)));
+        // A multi-step case counts the pairs of every step's table.
+        const counts = caseStates(c)
+          .map((state) => countTruthTable(computeTruthTable(resolveCase(state))))
+          .reduce((acc, cur) =>
+            acc.map((p, i) => ({
+              ...p,
+              allowed: p.allowed + (cur[i]?.allowed ?? 0),
+              total: p.total + (cur[i]?.total ?? 0),
+            })),
+          );
         return {
           name: c.name,
           probes: counts,

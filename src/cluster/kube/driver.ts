@@ -20,6 +20,8 @@ import type {
   PathKind,
   PerfTopology,
   PodHandle,
+  HeldFlowRequest,
+  HeldFlows,
   ProbeOptions,
   ProbeRequest,
   ProbeResult,
@@ -154,6 +156,10 @@ export class KubeDriver implements ClusterDriver {
   /** One probe round in lane 0 (lane.ts). */
   probe(requests: ProbeRequest[], opts: ProbeOptions): Promise<ProbeResult[]> {
     return this.lane0.probe(requests, opts);
+  }
+
+  holdFlows(flows: HeldFlowRequest[], signal?: AbortSignal): Promise<HeldFlows> {
+    return this.lane0.holdFlows(flows, signal);
   }
 
   async preparePerf(paths: PathKind[], signal?: AbortSignal): Promise<PerfTopology> {

@@ -6,12 +6,20 @@
  * caseLanes() when the scenario asks for `conformanceLanes` > 1; docs/probing.md says why cases in
  * different lanes cannot decide each other's probes.
  */
-import type { CaseLane, ProbeOptions, ProbeRequest, ProbeResult } from '../driver.js';
+import type {
+  CaseLane,
+  HeldFlowRequest,
+  HeldFlows,
+  ProbeOptions,
+  ProbeRequest,
+  ProbeResult,
+} from '../driver.js';
+import { holdBySource, readyWatcher } from '../held-flows.js';
 import { hasAdminTier } from '../../netpol/admin-tier.js';
 import type { AdminTierPolicies, NetworkPolicy, ResolvedCase, ResolvedPod } from '../../netpol/types.js';
 import { KubeAdminTierObjects } from './admin-policies.js';
 import { ensureCaseLayout } from './case-layout.js';
-import { AGENT_COMMAND, execIn } from './pod-commands.js';
+import { AGENT_COMMAND, execIn, spawnIn } from './pod-commands.js';
 import { NetworkPolicySync } from './policy-sync.js';
 import { runProbeRound, type ProbeSource } from './probe-round.js';
 import type { KubeSession } from './session.js';
@@ -76,6 +84,26 @@ export class KubeLane implements CaseLane {
       },
       opts,
     );
+  }
+
+  /**
+   * Held flows (docs/policy-change.md): the agent's `hold` mode in each source pod's agent container,
+   * started and stopped through the exec API. Needs the agent (probeMode agent): agnhost pods have no
+   * process that can hold a flow and report it.
+   */
+  holdFlows(flows: HeldFlowRequest[], signal?: AbortSignal): Promise<HeldFlows> {
+    const s = this.session;
+    if (signal?.aborted) return Promise.reject(signal.reason as Error);
+    return holdBySource(flows, (from, args) => {
+      const r = s.pods.get(from);
+      if (!r) throw new Error(`holdFlows from ${from}: no such pod in the current layout`);
+      if (!r.containers.includes('agent'))
+        throw new Error(
+          `holdFlows from ${from}: probeMode ${s.config.probeMode} pods have no cnibench agent to hold a flow`,
+        );
+      const w = readyWatcher();
+      return spawnIn(s, r.handle, ['agent', ...args], w.feed).then((proc) => ({ proc, ready: w.ready }));
+    });
   }
 
   /** Forgets what it applied (the run's namespaces were deleted). */

@@ -72,7 +72,13 @@ export async function execIn(
  * started through `sh` writing its pid to a file; stop() kills that pid with a second exec (SIGTERM,
  * so iperf3 and the agent exit cleanly) and returns what the first one printed.
  */
-export async function spawnIn(s: KubeSession, pod: PodHandle, argv: string[]): Promise<BackgroundProcess> {
+export async function spawnIn(
+  s: KubeSession,
+  pod: PodHandle,
+  argv: string[],
+  /** Sees stdout as it arrives (e.g. a ready line), besides stop()'s collected output. */
+  onStdout?: (chunk: string) => void,
+): Promise<BackgroundProcess> {
   const { container, argv: cmd } = routeCommand(s, pod, argv);
   const pidFile = `/tmp/cnibench-${randomBytes(6).toString('hex')}.pid`;
   let out = '';
@@ -83,7 +89,10 @@ export async function spawnIn(s: KubeSession, pod: PodHandle, argv: string[]): P
     container,
     ['/bin/sh', '-c', `echo $$ > ${pidFile}; exec "$@"`, 'sh', ...cmd],
     {
-      onStdout: (x) => (out += x),
+      onStdout: (x) => {
+        out += x;
+        onStdout?.(x);
+      },
       onStderr: (x) => (err += x),
     },
   );

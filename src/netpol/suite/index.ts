@@ -1,6 +1,7 @@
 /**
  * cnibench's built-in conformance suite: NetworkPolicy (generated combinations plus hand-written
- * upstream-e2e, pathological, multi-policy and SCTP cases, all on the 3×3 layout, see layout.ts),
+ * upstream-e2e, pathological, multi-policy and SCTP cases, and the multi-step policy-change group,
+ * all on the 3×3 layout, see layout.ts),
  * then the admin tier (groups cluster-network-policy for v1alpha2 and admin-network-policy for
  * v1alpha1, on network-policy-api's conformance layout, see admin-layout.ts). The admin tier comes
  * last so a driver switches layouts once. Deterministic: the same cases, names and order on every
@@ -13,6 +14,7 @@ import { upstreamAdminDrafts } from './admin-upstream.js';
 import { generatedCases } from './generated.js';
 import { multiPolicyCases } from './multi-policy.js';
 import { pathologicalCases } from './pathological.js';
+import { policyChangeCases } from './policy-change.js';
 import { sctpCases } from './sctp.js';
 import { upstreamCases } from './upstream-e2e.js';
 
@@ -28,6 +30,7 @@ export function builtinSuite(): PolicyCase[] {
     ...pathologicalCases(),
     ...multiPolicyCases(),
     ...sctpCases(),
+    ...policyChangeCases(),
     ...adminTierSuite('v1alpha2'),
     ...adminTierSuite('v1alpha1'),
   ];

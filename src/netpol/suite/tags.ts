@@ -46,6 +46,17 @@ export const SUITE_TAGS = [
   'admin-peer:networks',
   'admin-peer:nodes',
   'admin-peer:domain-names',
+  // Multi-step cases (policy-change.ts): the group, its admin-tier subgroups, and what a step changes.
+  'policy-change',
+  'cluster-network-policy-change',
+  'admin-network-policy-change',
+  'change:create-policy',
+  'change:update-policy',
+  'change:delete-policy',
+  'change:pod-labels',
+  'change:namespace-labels',
+  'change:allow-to-deny',
+  'change:deny-to-allow',
 ] as const;
 
 /** The group tag of each admin-tier API version's cases. */

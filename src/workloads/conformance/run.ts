@@ -21,21 +21,16 @@
  * stops them all.
  *
  * A kind of mismatch (protocol, expected and observed verdict) that outlasted the convergence timeout
- * in one case is not waited out again by later cases of the workload (budget.ts): a dataplane that
- * enforces nothing fails each case after two rounds instead of the full timeout.
+ * in one static case is not waited out again by later cases of the workload (budget.ts): a dataplane
+ * that enforces nothing fails each case after two rounds instead of the full timeout.
  *
  * Pod-to-self pairs are not probed by default: that traffic never leaves the pod's network namespace
  * (on the local cluster and on real CNIs alike), so no dataplane can police it; this matches
  * cyclonus' --ignore-loopback. `includeSelf: true` probes them anyway.
  */
-import type {
-  AdminTierUnsupported,
-  CaseLane,
-  ClusterDriver,
-  ProbeRequest,
-  ProbeResult,
-} from '../../cluster/driver.js';
+import type { AdminTierUnsupported, CaseLane, ClusterDriver, ProbeResult } from '../../cluster/driver.js';
 import { adminTierApi } from '../../netpol/admin-tier.js';
+import { adminTierApiOverSteps, adminTierOverSteps } from '../../netpol/steps.js';
 import { rebaseAdminNetworks } from '../../netpol/rebase-networks.js';
 import { resolveCase } from '../../netpol/resolve.js';
 import { withProtocolTags } from '../../netpol/suite/layout.js';
@@ -50,13 +45,20 @@ import type {
   ResolvedPod,
   TruthTable,
 } from '../../netpol/types.js';
-import type { AdminTierCanary, CaseResult, ConformanceResult, Mismatch } from '../../results/schema.js';
-import { sleep } from '../../util/sleep.js';
+import type {
+  AdminTierCanary,
+  CaseResult,
+  ConformanceLoad as ConformanceLoadResult,
+  ConformanceResult,
+} from '../../results/schema.js';
 import { canaryReason, canaryWithoutPair, planCanary, runCanary } from './canary.js';
-import { compareRound } from './compare.js';
-import { ConvergenceBudget, kindOf } from './budget.js';
+import type { ConformanceLoadSource, RunningLoad } from './load.js';
+import { runSteps } from './steps.js';
+import { probeRequests, probeUntilMatch } from './probe-loop.js';
+import { ConvergenceBudget } from './budget.js';
 
 export { compareRound, observedAllowed } from './compare.js';
+export { probeRequests } from './probe-loop.js';
 
 export interface ConformanceProgress {
   index: number;
@@ -80,10 +82,19 @@ export interface ConformanceOptions {
   /** Called when an admin-tier canary has decided (see canary.ts). */
   onCanary?: (c: AdminTierCanary) => void;
   /**
-   * Shared by the cases of one workload: a kind of mismatch that outlasted the convergence timeout once
-   * is not waited out again (budget.ts). runConformance makes one; a single runCase waits in full.
+   * Shared by the static cases of one workload: a kind of mismatch that outlasted the convergence
+   * timeout once is not waited out again (budget.ts). runConformance makes one; a single runCase waits in full.
    */
   budget?: ConvergenceBudget;
+  /**
+   * Throughput to run on the same nodes while the multi-step cases run (their steps' time to enforce
+   * is then measured under load, docs/policy-change.md); started before the first such case (every
+   * lane drained) and stopped before the next static one, so static cases never run under it.
+   */
+  load?: ConformanceLoadSource;
+  /** Multi-step cases: hold flows across new denials (default true) and for how long after enforcement (default 1000 ms). */
+  holdFlows?: boolean;
+  heldFlowWindowMs?: number;
 }
 
 /** One case: the model's answer against the dataplane's, round after round until they agree. */
@@ -116,6 +127,8 @@ export async function runConformance(
     budget: opts.budget ?? new ConvergenceBudget(),
   };
   let failure: { err: unknown } | undefined;
+  let load: RunningLoad | undefined;
+  let loadResult: ConformanceLoadResult | undefined;
   const fail = (err: unknown) => {
     failure ??= { err };
     stop.abort(err);
@@ -160,10 +173,19 @@ export async function runConformance(
         );
         continue;
       }
+      // Load runs beside the multi-step cases only; switching it on or off waits for every lane.
+      const wantLoad = opts.load !== undefined && (c.steps?.length ?? 0) > 0;
+      if (wantLoad !== (load !== undefined)) {
+        await drain();
+        if (stop.signal.aborted) break;
+        if (load) loadResult = await load.stop();
+        load = undefined;
+        if (wantLoad && opts.load) load = await opts.load.start(stop.signal);
+      }
       const k = await freeLane(lanes.length, busy, laneZeroOnly(c));
       const lane = lanes[k];
       if (!lane || stop.signal.aborted) break;
-      const running = executeCase(lane, c, g, laneOpts).then((run) => {
+      const running = executeCase(lane, c, g, { ...laneOpts, underLoad: load !== undefined }).then((run) => {
         lastPods.set(k, run.pods);
         finish(index, c, run.result);
       }, fail);
@@ -176,6 +198,10 @@ export async function runConformance(
     fail(err);
   } finally {
     await drain();
+    if (load)
+      loadResult = await load
+        .stop()
+        .catch((err: unknown) => ({ path: '', tool: '', gbps: [], error: String(err) }));
     opts.signal?.removeEventListener('abort', onAbort);
   }
   if (opts.signal?.aborted) throw opts.signal.reason;
@@ -186,7 +212,10 @@ export async function runConformance(
       if (k === 0 || lastPods.has(k)) await lane.setPolicies([], lastPods.get(k) ?? [], opts.signal);
   }
   const caseResults = results.filter((r): r is CaseResult => r !== undefined);
-  const summary = summarizeCases(caseResults, Math.round(performance.now() - start));
+  const summary = {
+    ...summarizeCases(caseResults, Math.round(performance.now() - start)),
+    ...(loadResult ? { load: loadResult } : {}),
+  };
   return canaries.size > 0 ? { ...summary, adminTierCanaries: [...canaries.values()] } : summary;
 }
 
@@ -200,7 +229,8 @@ function caseLanes(driver: ClusterDriver): readonly CaseLane[] {
  * Cases that must run in lane 0: a BaselineAdminNetworkPolicy is a cluster-wide singleton (named
  * `default`, the CRD's CEL rule), so two lanes cannot each hold one; in lane 0 they run one at a time.
  */
-const laneZeroOnly = (c: PolicyCase): boolean => c.baselineAdminNetworkPolicy !== undefined;
+const laneZeroOnly = (c: PolicyCase): boolean =>
+  (c.steps?.length ? adminTierOverSteps(c) : c).baselineAdminNetworkPolicy !== undefined;
 
 /** The first free lane (lane 0 when `zeroOnly`), once there is one. */
 async function freeLane(count: number, busy: Map<number, Promise<void>>, zeroOnly: boolean): Promise<number> {
@@ -259,20 +289,20 @@ const API_NAMES = {
 
 /** Why the case's admin-tier policies cannot be applied here, or undefined when they can (or there are none). */
 function adminTierUnsupported(driver: ClusterDriver, c: PolicyCase): AdminTierUnsupported | undefined {
-  const api = adminTierApi(c);
+  const api = adminTierApiOverSteps(c);
   if (api === null) return undefined;
   if (api === 'mixed')
     return { reason: 'the case mixes v1alpha1 and v1alpha2 admin-tier objects', by: 'driver' };
   const caps = driver.capabilities();
   const why = (caps.adminTier ?? []).includes(api)
-    ? driver.adminTierRefusal?.(adminTierOf(c) ?? {})
+    ? driver.adminTierRefusal?.(adminTierOf(c.steps?.length ? adminTierOverSteps(c) : c) ?? {})
     : (caps.adminTierUnsupportedApis?.[api] ??
       caps.adminTierUnsupported ?? { by: 'driver', reason: `not supported by the ${driver.kind} driver` });
   return why ? { reason: `${API_NAMES[api]}: ${why.reason}`, by: why.by } : undefined;
 }
 
 /** The case's admin-tier objects, to pass to the driver (undefined when it has none). */
-function adminTierOf(c: PolicyCase): AdminTierPolicies | undefined {
+function adminTierOf(c: AdminTierPolicies): AdminTierPolicies | undefined {
   if (adminTierApi(c) === null) return undefined;
   return {
     ...(c.clusterNetworkPolicies ? { clusterNetworkPolicies: c.clusterNetworkPolicies } : {}),
@@ -305,18 +335,6 @@ function notRun(
   };
 }
 
-/** Every ordered pair × every probe. */
-export function probeRequests(pods: ResolvedPod[], probes: Probe[], includeSelf: boolean): ProbeRequest[] {
-  const out: ProbeRequest[] = [];
-  for (const probe of probes)
-    for (const from of pods)
-      for (const to of pods) {
-        if (!includeSelf && from.key === to.key) continue;
-        out.push({ from: from.key, to: to.key, toIp: to.ip, port: probe.port, protocol: probe.protocol });
-      }
-  return out;
-}
-
 /** What runs of a case, or why it does not. */
 type Gate =
   | { run: false; notRun: CaseRun }
@@ -341,7 +359,7 @@ function gate(driver: ClusterDriver, c: PolicyCase, opts: ConformanceOptions): G
   const missing = unprobeable(driver, wanted);
   const probes = wanted.filter((p) => !missing.includes(p.protocol));
   if (probes.length === 0) return { run: false, notRun: notRun(c, 'skip', protocolReason(missing)) };
-  const api = adminTierApi(c);
+  const api = adminTierApiOverSteps(c);
   return {
     run: true,
     probes,
@@ -353,8 +371,8 @@ function gate(driver: ClusterDriver, c: PolicyCase, opts: ConformanceOptions): G
 }
 
 /**
- * Runs one case, waiting out the full convergence timeout when it fails (exported for the
- * differential test). No canary: runConformance runs that before a version's first case.
+ * Runs one case (exported for the differential test and for `cnibench` commands that run one case).
+ * No canary: runConformance runs that before a version's first case.
  */
 export async function runCase(
   driver: ClusterDriver,
@@ -369,10 +387,11 @@ async function executeCase(
   driver: CaseLane,
   c: PolicyCase,
   g: Extract<Gate, { run: true }>,
-  opts: ConformanceOptions,
+  opts: ConformanceOptions & { underLoad?: boolean },
 ): Promise<CaseRun & { pods: ResolvedPod[] }> {
   const { probes, probesNotRun } = g;
   const caseStart = performance.now();
+  if (c.steps?.length) return executeStepsCase(driver, c, g, opts, caseStart);
   const resolved = resolveCase({ ...c, probes });
   const pods = await driver.ensureLayout(resolved, opts.signal);
   // The model is evaluated on the pods as they really are (IPs the cluster assigned); admin-tier
@@ -388,40 +407,12 @@ async function executeCase(
 
   const applyStart = performance.now();
   await driver.setPolicies(real.policies, pods, opts.signal, adminTierOf(real));
-  let mismatches: Mismatch[];
-  let lastRound: ProbeResult[];
-  let latency: number | null = null;
-  let elapsed: number;
-  let rounds = 0;
-  let cutShort = false;
-  for (;;) {
-    if (opts.signal?.aborted) throw opts.signal.reason;
-    lastRound = await driver.probe(requests, {
-      timeoutMs: opts.probeTimeoutMs,
-      concurrency: opts.concurrency,
-      signal: opts.signal,
-    });
-    rounds++;
-    mismatches = compareRound(truth, lastRound);
-    elapsed = performance.now() - applyStart;
-    if (mismatches.length === 0) {
-      latency = Math.round(elapsed * 1000) / 1000;
-      break;
-    }
-    if (elapsed >= opts.convergenceTimeoutMs) break;
-    if (opts.budget?.stopsEarly(mismatches, rounds)) {
-      cutShort = true;
-      break;
-    }
-    await sleep(opts.pollIntervalMs ?? 100, opts.signal);
-  }
-  if (latency === null && !cutShort) opts.budget?.timedOutWith(mismatches);
-  const shortened = cutShort
-    ? {
-        afterMs: Math.round(elapsed),
-        reason: `after ${rounds} rounds every mismatch is of a kind an earlier case showed for the full ${opts.convergenceTimeoutMs / 1000} s convergence timeout (${[...new Set(mismatches.map(kindOf))].join('; ')})`,
-      }
-    : undefined;
+  const {
+    latencyMs: latency,
+    mismatches,
+    lastRound,
+    cutShort,
+  } = await probeUntilMatch(driver, truth, requests, applyStart, opts, opts.budget);
   return {
     result: {
       name: c.name,
@@ -432,12 +423,42 @@ async function executeCase(
       mismatches,
       probes: requests.length,
       ...(probesNotRun ? { probesNotRun } : {}),
-      ...(shortened ? { convergenceCutShort: shortened } : {}),
+      ...(cutShort ? { convergenceCutShort: cutShort } : {}),
       durationMs: Math.round(performance.now() - caseStart),
       pods: pods.map((p) => ({ key: p.key, ip: p.ip })),
     },
     lastRound,
     truth,
     pods,
+  };
+}
+
+/** A multi-step case (steps.ts): passes when every step does; step 0's latency is its programming latency. */
+async function executeStepsCase(
+  lane: CaseLane,
+  c: PolicyCase,
+  g: Extract<Gate, { run: true }>,
+  opts: ConformanceOptions & { underLoad?: boolean },
+  caseStart: number,
+): Promise<CaseRun & { pods: ResolvedPod[] }> {
+  const { probes, probesNotRun } = g;
+  const run = await runSteps(lane, c, probes, { ...opts, underLoad: opts.underLoad ?? false });
+  const pass = run.steps.length === (c.steps?.length ?? 0) + 1 && run.steps.every((s) => s.status === 'pass');
+  return {
+    result: {
+      name: c.name,
+      tags: probesNotRun ? withProtocolTags(c.tags ?? [], probes) : [...(c.tags ?? [])],
+      status: pass ? 'pass' : 'fail',
+      programmingLatencyMs: run.steps[0]?.timeToEnforceMs ?? null,
+      mismatches: run.mismatches,
+      probes: run.probes,
+      ...(probesNotRun ? { probesNotRun } : {}),
+      durationMs: Math.round(performance.now() - caseStart),
+      pods: run.pods.map((p) => ({ key: p.key, ip: p.ip })),
+      steps: run.steps,
+    },
+    lastRound: [],
+    truth: run.truth,
+    pods: run.pods,
   };
 }

@@ -4,7 +4,7 @@
  * interrupt guard owns the signals and calls the driver's cleanup (the driver installs no handler).
  */
 import { KubeDriver } from '../../../src/cluster/kube/driver.js';
-import { installInterruptGuard } from '../../../src/run/signals.js';
+import { installInterruptGuard } from '../../../src/context/signals.js';
 import { clusterConfig, sampleCase } from './helpers.js';
 
 const guard = installInterruptGuard();

@@ -5,7 +5,7 @@
  */
 import { LocalDriver } from '../../../src/cluster/local/driver.js';
 import { builtinSuite, filterByTags } from '../../../src/netpol/suite/index.js';
-import { installInterruptGuard } from '../../../src/run/signals.js';
+import { installInterruptGuard } from '../../../src/context/signals.js';
 import { runConformance } from '../../../src/workloads/conformance/run.js';
 
 const runId = process.env.CNB_SIGINT_CHILD_RUN_ID;

@@ -1,5 +1,5 @@
 // A child process for the signal test: registers clean-ups, says it is ready, then waits to be killed.
-import { installInterruptGuard } from '../../src/run/signals.js';
+import { installInterruptGuard } from '../../src/context/signals.js';
 
 const guard = installInterruptGuard({ log: (l) => process.stdout.write(`log: ${l}\n`) });
 guard.add('first', () => {

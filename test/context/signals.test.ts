@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { installInterruptGuard } from '../../src/run/signals.js';
+import { installInterruptGuard } from '../../src/context/signals.js';
 
 const child = path.join(path.dirname(fileURLToPath(import.meta.url)), 'interrupt-child.js');
 
