@@ -10,6 +10,9 @@ import { benchNetpolModel } from './netpol-model.bench.js';
 import { runLocalConformanceBench } from './local-conformance.bench.js';
 import { runPerfOverheadBench } from './perf-overhead.bench.js';
 import { runScaleBench } from './scale.bench.js';
+import { runAaBench } from './aa.bench.js';
+import { runDriftBench } from './drift.bench.js';
+import { runStatsMethodBench } from './stats-method.bench.js';
 import { describeCheckRun, runPowerCheckBench } from './power-check.bench.js';
 
 interface Row {
@@ -168,5 +171,44 @@ const table = [
   ),
 ].join('\n');
 process.stdout.write(`${table}\n`);
+if (want('stats-method')) {
+  log('== statistical method: old unpaired vs new block-paired sequential, seeded synthetic machine');
+  const r = await runStatsMethodBench({ log });
+  raw.statsMethod = r;
+  for (const row of r) {
+    const aa = row.effect === 0;
+    rows.push({
+      what: `synthetic ${row.machine}, ${aa ? 'A/A' : `planted ${row.effect * 100}%`}, ${row.method} method: figures called better/worse`,
+      figure: `${(100 * row.called).toFixed(1)}% of ${row.figures} (${(100 * row.wrongSign).toFixed(1)}% wrong sign), ${row.meanBlocks.toFixed(1)} blocks a figure`,
+      target: aa ? '< 5%' : '',
+      met: aa ? row.called < 0.05 : null,
+    });
+  }
+}
+
+if (want('aa')) {
+  log('== A/A on this machine: the same local profile twice (cnibench run --aa)');
+  const r = await runAaBench({ log });
+  raw.aa = r;
+  rows.push({
+    what: `A/A run on this machine (the same profile twice; ${r.figures} figures, 6 blocks)`,
+    figure: `${r.falseDiscoveries} of ${r.figures} figures better or worse after Holm (${r.seconds.toFixed(0)} s)`,
+    target: '< 5%',
+    met: r.falseDiscoveries / Math.max(1, r.figures) < 0.05,
+  });
+}
+
+if (want('drift')) {
+  log('== drift injected: one candidate’s whole environment 40% slower');
+  const r = await runDriftBench({ log });
+  raw.drift = r;
+  rows.push({
+    what: 'drift injected (one candidate 40% slower everywhere, RR, 8 blocks): detected, slowed candidate never better',
+    figure: `drift ${r.driftDetected ? 'detected' : 'not detected'}${r.driftCi ? ` [${(100 * r.driftCi[0]).toFixed(1)}%, ${(100 * r.driftCi[1]).toFixed(1)}%]` : ''}; verdict ${r.verdict}`,
+    target: 'detected, not better',
+    met: r.driftDetected && r.verdict !== 'better',
+  });
+}
+
 writeFileSync('bench-results.json', `${JSON.stringify(raw, null, 2)}\n`);
 if (rows.some((r) => r.met === false)) process.exitCode = 1;

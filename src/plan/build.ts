@@ -182,7 +182,7 @@ function workloadDetails(w: Workload, s: Scenario): string[] {
   // The policy-scale sweep takes exactly `count` samples: it compares policy counts, not candidates.
   const sampling =
     reps.adaptive && w.kind !== 'policy-scale'
-      ? `${reps.count} to ${reps.adaptive.maxSamples} samples, until the 95% CI half-width is within ${reps.adaptive.targetCiPercent}% of the compared figure, after ${reps.warmup} warm-up`
+      ? `${reps.count} to ${reps.adaptive.maxSamples} blocks${reps.maxDuration ? ` within ${reps.maxDuration}` : ''}, until every comparison between candidates is decided (group-sequential), after ${reps.warmup} warm-up`
       : `${reps.count} samples after ${reps.warmup} warm-up`;
   switch (w.kind) {
     case 'conformance':

@@ -1,19 +1,19 @@
 /**
  * The report's comparison section: one sentence per figure and candidate in the verdict words
- * (better, worse, equivalent, inconclusive), the table behind them with absolute and
- * baseline-normalized differences, the adaptive target each figure reached or not, and the drift
- * warning next to every figure whose baselines drifted. Computed by the statistics stage's compare
+ * (better, worse, equivalent, inconclusive) with what the samples could not see (the minimum
+ * detectable effect and the blocks the margin would need), the table behind them, how sequential
+ * sampling ended for each figure, and the drift warning next to every figure whose baselines drifted. Computed by the statistics stage's compare
  * (the same function as `cnibench compare`), over every candidate of the report.
  */
-import type { Verdict } from '../stats/compare.js';
-import { methodLines } from '../stats/compare-format.js';
+import type { Verdict } from '../stats/figure-comparison.js';
+import { mdeSentence, methodLines } from '../compare/format.js';
 import { fmtNumber, fmtP, fmtPercent } from '../stats/numbers.js';
 import {
   rowTitle,
   type CandidateFigure,
   type CompareReport,
   type CompareRow,
-} from '../stats/results-compare.js';
+} from '../compare/results-compare.js';
 import type { Block, Cell } from './blocks.js';
 import type { ReportModel } from './model.js';
 
@@ -37,14 +37,15 @@ function delta(c: CandidateFigure['comparison']): string {
 /** "local reference profile (vxlan) is worse than … on latency rtt cross-node (…): +4.1% […], adjusted p = 0.003." */
 function verdictSentence(report: CompareReport, row: CompareRow, f: CandidateFigure): string {
   const verdict = f.verdict ?? 'inconclusive';
-  const basis = f.verdictBasis === 'normalized' ? f.normalizedComparison : f.comparison;
+  const basis = f.comparison;
   const margin = `±${(report.margin * 100).toFixed(1)}%`;
   const what =
     verdict === 'equivalent' ? `within the ${margin} equivalence margin: ${delta(basis)}` : delta(basis);
   const normalized =
-    f.verdictBasis === 'normalized' ? ' (baseline-normalized figures: the baselines drifted)' : '';
+    f.verdictBasis === 'normalized' ? ' (per-turn ratios to the paired baseline: separate runs)' : '';
   const note = f.verdictNote ? ` — ${f.verdictNote}` : '';
-  return `${labelIn(report, f.candidate)} is ${PHRASE[verdict]} ${labelIn(report, report.baseline)} on ${rowTitle(row)}${normalized}: ${what}${note}.`;
+  const mde = verdict === 'inconclusive' ? mdeSentence(f, report.margin) : null;
+  return `${labelIn(report, f.candidate)} is ${PHRASE[verdict]} ${labelIn(report, report.baseline)} on ${row.id}${normalized}: ${what}${note}${mde ? `; ${mde}` : ''}.`;
 }
 
 function valueWithCi(v: { value: number; ci: [number, number] | null }): string {
@@ -53,11 +54,22 @@ function valueWithCi(v: { value: number; ci: [number, number] | null }): string 
 
 function adaptiveCell(f: CandidateFigure): string {
   const a = f.adaptive;
-  if (!a) return '—';
-  const ci = a.ciPercent === undefined ? 'n/a' : `±${fmtNumber(a.ciPercent)}%`;
-  return a.reached
-    ? `reached (${ci} ≤ ${a.targetCiPercent}%, n=${f.n})`
-    : `not reached (${ci} > ${a.targetCiPercent}% after ${f.n} samples)`;
+  if (!a) return 'fixed';
+  if (!('rule' in a)) return a.reached ? `CI target reached (n=${f.n})` : `CI target not reached (n=${f.n})`;
+  const why = {
+    decided: 'decided',
+    'max-blocks': 'planned maximum',
+    budget: 'time budget',
+    'single-candidate': 'one candidate',
+  }[a.stopped];
+  return `${a.blocks} blocks (${a.minBlocks}–${a.maxBlocks}): ${why}`;
+}
+
+function mdeCell(f: CandidateFigure): string {
+  const c = f.comparison;
+  if (!c || c.minimumDetectableEffect === null) return '—';
+  const need = c.blocksForMargin === null ? '' : `; margin needs ${c.blocksForMargin} blocks`;
+  return `${fmtPercent(Math.abs(c.minimumDetectableEffect)).replace('+', '±')}${need}`;
 }
 
 export function comparisonBlocks(m: ReportModel): Block[] {
@@ -91,14 +103,14 @@ export function comparisonBlocks(m: ReportModel): Block[] {
         `${f.statistic} ${valueWithCi(f)} ${r.unit}`,
         f.normalized ? valueWithCi(f.normalized) : '—',
         isBase ? '(baseline)' : r.environmentCheck ? '' : delta(f.comparison),
-        isBase ? '' : f.normalizedComparison ? delta(f.normalizedComparison) : '—',
+        isBase || r.environmentCheck ? '' : mdeCell(f),
         isBase
           ? ''
           : r.environmentCheck
             ? f.drift
               ? 'environment check: drift'
               : 'environment check: no drift'
-            : `${f.verdict ?? ''}${f.verdictBasis === 'normalized' ? ' (normalized)' : ''}${f.drift && f.comparison ? '; absolute confounded by environment drift' : ''}`,
+            : `${f.verdict ?? ''}${f.verdictBasis === 'normalized' ? ' (÷ baseline)' : ''}${f.verdictNote ? `; ${f.verdictNote}` : ''}`,
         adaptiveCell(f),
         f.drift ? `⚠ ${f.drift.sentence}` : '',
       ]);
@@ -111,10 +123,10 @@ export function comparisonBlocks(m: ReportModel): Block[] {
       'Candidate',
       'Value (95% CI)',
       '÷ baseline (95% CI)',
-      'Δ absolute (95% CI), adj. p',
-      'Δ normalized (95% CI), adj. p',
+      `Δ (${Math.round((1 - 2 * report.alpha) * 100)}% CI), adj. p`,
+      'Smallest detectable Δ (80% power)',
       'Verdict',
-      'Adaptive target',
+      'Sampling',
       'Drift',
     ],
     rows: table,

@@ -15,7 +15,7 @@ import type {
 import type { Candidate, Scenario, ScoringConfig } from '../scenario/schema.js';
 import { factsFor, loadFacts, type FactsHistory, type LoadedFacts } from '../scoring/facts.js';
 import { scoreResults } from '../scoring/score.js';
-import { compareRuns, type CompareReport } from '../stats/results-compare.js';
+import { compareRuns, type CompareReport } from '../compare/results-compare.js';
 import type { ScoringResult } from '../scoring/types.js';
 import { PROJECT_ROOT } from '../util/version.js';
 

@@ -11,7 +11,7 @@ import { ADMIN_TIER_API_TITLE, adminTierResults, readAdminTier } from '../scorin
 import { allTags, isNetworkPolicyCase, tallyCases } from '../scoring/features.js';
 import type { FeatureCell, ScoreSeparation } from '../scoring/types.js';
 import type { Block, Cell } from './blocks.js';
-import { aaSentence } from '../stats/compare-format.js';
+import { aaSentence } from '../compare/format.js';
 import { comparisonBlocks } from './comparison.js';
 import { plantedSentence } from './planted.js';
 import { policyChangeBlocks } from './policy-change.js';

@@ -7,14 +7,18 @@ import type { PathKind } from '../cluster/driver.js';
 import type { AdminTierApi, Protocol } from '../netpol/types.js';
 import type { Scenario } from '../scenario/schema.js';
 
-export const RESULTS_SCHEMA_VERSION = 2;
+export const RESULTS_SCHEMA_VERSION = 3;
 
 /**
  * Versions this cnibench reads. Version 1 files (written before interleaved blocks and paired
  * baselines) are read as they are: they have no `schedule` or `paired`, so compare reports their
- * absolute figures only. `--resume` continues version-2 runs only.
+ * absolute figures only. Version 2 files recorded the old adaptive rule (a CI-width target per
+ * candidate, `LegacyAdaptiveOutcome`): compare reads their samples as a fixed design (one look).
+ * Version 3 records the sequential design (`AdaptiveOutcome`), the analysis's figure comparisons with
+ * their minimum detectable effect, and A/A counts of figure verdicts. `--resume` continues runs of
+ * the current version only.
  */
-export const READABLE_SCHEMA_VERSIONS: readonly number[] = [1, 2];
+export const READABLE_SCHEMA_VERSIONS: readonly number[] = [1, 2, 3];
 
 /**
  * Summary statistics of one measurement's samples (warm-up samples excluded), as stored in the results
@@ -270,7 +274,7 @@ export interface Measurement {
   /** Warm-up samples: run and kept, excluded from the summary. */
   warmup: number[];
   summary: Summary;
-  adaptive?: AdaptiveOutcome;
+  adaptive?: AdaptiveOutcome | LegacyAdaptiveOutcome;
   /** Block and position of each sample (same index as `samples`); absent in version-1 files. */
   schedule?: SamplePlacement[];
   /** The paired baseline sample of each sample; absent for the baseline path and without a baseline. */
@@ -295,13 +299,33 @@ export interface PairedBaseline {
   samples: number[];
 }
 
-/** How the adaptive rule ended for a measurement (docs/statistics.md, "Adaptive stopping"). */
+/**
+ * How sequential sampling ended for a measurement (docs/statistics.md, "Sequential sampling"). The
+ * design (first look, planned maximum) is what compare needs to read the looks back.
+ */
 export interface AdaptiveOutcome {
+  rule: 'group-sequential';
+  /** First look: the blocks measured before any stop (the scenario's `count`). */
+  minBlocks: number;
+  /** The planned maximum (`adaptive.maxSamples`): information fraction = blocks / maxBlocks. */
+  maxBlocks: number;
+  /** Level the stopping rule decided at (alpha over the unit's comparisons). */
+  alpha: number;
+  /** Blocks measured. */
+  blocks: number;
+  /** Why sampling stopped. */
+  stopped: 'decided' | 'max-blocks' | 'budget' | 'single-candidate';
+  /** Whether this figure's comparisons were all decided when sampling stopped. */
+  decided: boolean;
+  /** The time budget of the workload's blocks, seconds (scenario `repetitions.maxDuration`). */
+  maxDurationSeconds?: number;
+}
+
+/** The old adaptive rule's record (results version 2): each candidate's own CI width. */
+export interface LegacyAdaptiveOutcome {
   targetCiPercent: number;
   maxSamples: number;
-  /** Whether the CI half-width was within the target when sampling stopped. */
   reached: boolean;
-  /** The CI half-width when sampling stopped, % of the compared statistic (absent when not estimable). */
   ciPercent?: number;
 }
 
@@ -324,7 +348,10 @@ export interface DriftWarning {
   sentence: string;
 }
 
-/** The A/A check of `cnibench run --aa`: the same candidate twice, so every better/worse is false. */
+/**
+ * The A/A check of `cnibench run --aa`: the same candidate twice, so every better/worse is false.
+ * Counts figure verdicts (one per figure; version 3), not tests.
+ */
 export interface AaCheck {
   /** The scenario candidate that ran twice. */
   candidate: string;
@@ -396,11 +423,39 @@ export interface RunAnalysis {
   adjust: string;
   margin: number;
   driftTolerance: number;
+  /** Comparisons in the family: one per figure and candidate. */
   comparisons: number;
   verdicts: Record<string, number>;
   drift: DriftWarning[];
+  /** One per figure and candidate compared (version 3). */
+  figures?: FigureAnalysis[];
+  /** Level the minimum detectable effects are stated at (alpha / comparisons). */
+  mdeLevel?: number;
   aa?: AaCheck;
   planted?: PlantedCheck;
+}
+
+/** One figure's comparison as the run's analysis recorded it (docs/statistics.md). */
+export interface FigureAnalysis {
+  measurement: string;
+  candidate: string;
+  against: string;
+  verdict: 'better' | 'worse' | 'equivalent' | 'inconclusive';
+  /** 'paired' (interleaved blocks) or 'unpaired' (separate runs). */
+  design: 'paired' | 'unpaired';
+  basis: 'absolute' | 'normalized';
+  /** Blocks paired. */
+  n: number;
+  /** Geometric-mean ratio − 1 (or mean difference / baseline mean for figures that can be 0). */
+  relativeDifference: number | null;
+  relativeDifferenceCi: [number, number] | null;
+  ciLevel: number;
+  p: number | null;
+  pAdjusted: number | null;
+  /** Smallest relative difference detectable with 80% power at mdeLevel with these samples. */
+  minimumDetectableEffect: number | null;
+  /** Blocks a difference of the margin's size would need (80% power, mdeLevel). */
+  blocksForMargin: number | null;
 }
 
 export interface CandidateResult {

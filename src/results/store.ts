@@ -104,7 +104,7 @@ export function readResultsFile(dirOrFile: string): ResultsFile {
   if (r === null || typeof r !== 'object') throw new InputError(`${file}: not a cnibench results file`);
   if (typeof r.schemaVersion !== 'number' || !READABLE_SCHEMA_VERSIONS.includes(r.schemaVersion)) {
     throw new InputError(
-      `${file}: results schemaVersion ${String(r.schemaVersion)} is not supported (this cnibench reads ${READABLE_SCHEMA_VERSIONS.join(' and ')}; it writes ${RESULTS_SCHEMA_VERSION})`,
+      `${file}: results schemaVersion ${String(r.schemaVersion)} is not supported (this cnibench reads ${READABLE_SCHEMA_VERSIONS.slice(0, -1).join(', ')} and ${String(READABLE_SCHEMA_VERSIONS.at(-1))}; it writes ${RESULTS_SCHEMA_VERSION})`,
     );
   }
   if (!Array.isArray(r.candidates) || !r.scenario || !r.provenance) {

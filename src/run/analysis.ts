@@ -1,10 +1,11 @@
 /**
  * What a finished run records about its own comparison (results.json `analysis`): the drift
- * warnings, the figure verdicts counted, and for an A/A run (`--aa`) the false-discovery count — the
- * comparisons called better or worse although both candidates are the same.
+ * warnings, every figure's comparison with its minimum detectable effect, the figure verdicts counted,
+ * and for an A/A run (`--aa`) the false-discovery count — the figures called better or worse
+ * although both candidates are the same (one verdict per figure, never the tests behind it).
  */
-import type { ResultsFile, RunAnalysis } from '../results/schema.js';
-import { compareRuns, type CompareReport } from '../stats/results-compare.js';
+import type { FigureAnalysis, ResultsFile, RunAnalysis } from '../results/schema.js';
+import { compareRuns, type CompareReport } from '../compare/results-compare.js';
 import { plantedTally } from './planted.js';
 
 /** compare's view of one results file, with the scenario's statistics settings. */
@@ -28,7 +29,32 @@ export function analyzeRun(r: ResultsFile): RunAnalysis {
     margin: report.margin,
     driftTolerance: report.driftTolerance,
     comparisons: report.comparisons,
+    mdeLevel: report.mdeLevel,
     verdicts: { ...report.tally },
+    figures: report.rows.flatMap((row) =>
+      row.figures.flatMap((f): FigureAnalysis[] => {
+        const c = f.comparison;
+        if (!c || !f.verdict) return [];
+        return [
+          {
+            measurement: row.id,
+            candidate: f.candidate,
+            against: report.baseline,
+            verdict: f.verdict,
+            design: c.design,
+            basis: f.verdictBasis ?? 'absolute',
+            n: c.n,
+            relativeDifference: c.relativeDifference,
+            relativeDifferenceCi: c.relativeDifferenceCi,
+            ciLevel: c.ciLevel,
+            p: c.p,
+            pAdjusted: c.pAdjusted,
+            minimumDetectableEffect: c.minimumDetectableEffect,
+            blocksForMargin: c.blocksForMargin,
+          },
+        ];
+      }),
+    ),
     drift: report.drift.map((d) => {
       const row = report.rows.find((x) => x.key === d.key);
       return {

@@ -23,6 +23,7 @@ import {
   type PerfArm,
   type PerfRunOptions,
 } from '../workloads/tools/measure.js';
+import { workloadBudget } from '../workloads/sampling.js';
 import type { Progress } from '../context/progress.js';
 
 /** One candidate's cluster as a workload sees it. */
@@ -69,6 +70,23 @@ function byArm(
   );
 }
 
+/**
+ * About how many comparisons `compare` will adjust together for this scenario: one per figure and
+ * candidate besides the baseline (the sequential stopping rule decides at alpha over this many).
+ */
+export function comparisonsOf(s: Scenario, candidates: number): number {
+  let figures = 0;
+  for (const w of s.workloads) {
+    const paths = 'paths' in w ? w.paths.length : 1;
+    if (w.kind === 'throughput') figures += w.streams.length * paths * (w.protocol === 'UDP' ? 3 : 1);
+    else if (w.kind === 'latency') figures += paths * (w.mode === 'rr' ? 2 : 1);
+    else if (w.kind === 'policy-scale')
+      figures +=
+        w.counts.length * w.measure.reduce((n, m) => n + (m === 'rr' ? 2 : m === 'programming' ? 2 : 1), 0);
+  }
+  return Math.max(1, figures * Math.max(1, candidates - 1));
+}
+
 export async function executeWorkload(
   arms: readonly WorkloadArm[],
   w: Workload,
@@ -81,9 +99,16 @@ export async function executeWorkload(
     isDone: ctx.isDone,
     onMeasurement: ctx.onMeasurement,
     onProgress: (line: string) => ctx.progress.info(line),
+    decision: {
+      alpha: s.statistics.alpha,
+      margin: s.statistics.equivalenceMargin / 100,
+      familySize: comparisonsOf(s, arms.length),
+    },
     ...(ctx.planted ? { planted: ctx.planted } : {}),
   };
   const reps = workloadRepetitions(w, s);
+  // The time budget is the workload's; its units (one per stream count) share it in turn.
+  perfOpts.budget = workloadBudget(reps, w.kind === 'throughput' ? w.streams.length : 1);
   if (w.kind !== 'conformance') {
     // Perf processes pinned per candidate: apart (duet) or client and server on their own CPUs.
     const cpus = os.availableParallelism();

@@ -13,7 +13,7 @@ import { workloadRepetitions } from '../plan/build.js';
 import type { PlantedCheck, ResultsFile } from '../results/schema.js';
 import type { LoadedScenario } from '../scenario/load.js';
 import type { Candidate } from '../scenario/schema.js';
-import type { CompareReport } from '../stats/results-compare.js';
+import type { CompareReport } from '../compare/results-compare.js';
 import { InputError } from '../util/errors.js';
 import { aaNames } from './aa.js';
 

@@ -153,16 +153,25 @@ export function candidateSchemaFor(cnis: readonly CniDescriptor[]): z.ZodType<Ca
 
 const adaptiveSchema = z
   .strictObject({
-    /** Stop once the 95% CI half-width is at most this % of the compared statistic. */
-    targetCiPercent: z.number().positive().max(100).default(5),
-    /** ...or when this many samples were taken. */
+    /** The planned maximum of measured blocks: sampling stops here at the latest. */
     maxSamples: positiveInt.max(1000).default(10),
   })
   .describe(
-    'Adaptive sampling: after `count` samples, keep sampling until the 95% CI half-width of the compared figure is within targetCiPercent % of it, or maxSamples were taken.',
+    'Sequential sampling: after `count` blocks, keep adding blocks while a comparison between candidates is undecided (neither better, worse nor equivalent, with group-sequential boundaries), up to maxSamples blocks or maxDuration.',
   );
 
-const DEFAULT_ADAPTIVE = { targetCiPercent: 5, maxSamples: 10 } as const;
+const DEFAULT_ADAPTIVE = { maxSamples: 10 } as const;
+
+/** "90s", "6m", "1h", "1.5m": a duration in seconds, minutes or hours. */
+export const DURATION_PATTERN = /^(\d+(?:\.\d+)?)(s|m|h)$/;
+
+/** Seconds of a duration string matching DURATION_PATTERN. */
+export function durationSeconds(text: string): number {
+  const m = DURATION_PATTERN.exec(text);
+  if (!m) throw new RangeError(`not a duration: ${text}`);
+  const unit = m[2] === 'h' ? 3600 : m[2] === 'm' ? 60 : 1;
+  return Number(m[1]) * unit;
+}
 
 /**
  * Whether perf turns run in duet mode when a scenario does not say: the setting the A/A and planted
@@ -177,11 +186,20 @@ export function isDuet(r: { duet?: boolean | undefined }): boolean {
 
 export const repetitionsSchema = z
   .strictObject({
-    /** Samples per measurement; the minimum when adaptive. */
+    /** Blocks per measurement; the minimum (first look) when adaptive. */
     count: positiveInt.max(1000).default(3),
     warmup: z.number().int().min(0).max(100).default(1),
-    /** On by default for throughput and latency; `false` takes exactly `count` samples. */
+    /** On by default for throughput and latency; `false` takes exactly `count` blocks. */
     adaptive: z.union([z.literal(false), adaptiveSchema]).default({ ...DEFAULT_ADAPTIVE }),
+    /**
+     * Time budget of the workload's measured blocks when adaptive ("6m", "90s"): no block is started
+     * that would end after it (the first `count` blocks always run). Split evenly over the workload's
+     * units (one per stream count or payload).
+     */
+    maxDuration: z
+      .string()
+      .regex(DURATION_PATTERN, { error: 'expected a duration like "90s", "6m" or "1h"' })
+      .optional(),
     duet: z
       .boolean()
       .optional()

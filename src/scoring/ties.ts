@@ -6,7 +6,7 @@
  */
 import type { CandidateResult, Measurement } from '../results/schema.js';
 import type { StatisticsConfig } from '../scenario/schema.js';
-import { compareCandidateResults, measurementKey, type CompareReport } from '../stats/results-compare.js';
+import { compareCandidateResults, measurementKey, type CompareReport } from '../compare/results-compare.js';
 
 /** Whether candidates `a` and `b` tie on the figure of measurement `m`. */
 export type Ties = (a: string, b: string, m: Measurement) => boolean;

@@ -18,7 +18,7 @@ import {
 } from '../../src/run/planted.js';
 import { loadScenario } from '../../src/run/scenario-file.js';
 import type { ResultsFile } from '../../src/results/schema.js';
-import type { CompareReport } from '../../src/stats/results-compare.js';
+import type { CompareReport } from '../../src/compare/results-compare.js';
 import { InputError } from '../../src/util/errors.js';
 import { plantedSentence } from '../../src/report/planted.js';
 import { CLI_MAIN, repoPath } from '../helpers/paths.js';

@@ -1,6 +1,6 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { blockOrder, collectBlocks, type FigureSpec } from '../../src/workloads/sampling.js';
+import { blockOrder, collectBlocks, workloadBudget, type FigureSpec } from '../../src/workloads/sampling.js';
 import { ciHalfWidthPercent, tCritical } from '../../src/stats/ci.js';
 
 const FIG: FigureSpec = { id: 'x', statistic: 'mean', adaptive: true };
@@ -82,44 +82,107 @@ describe('collectBlocks', () => {
     assert.equal(r.get('a')?.get('base')?.paired, undefined);
   });
 
-  test('adaptive: stops once every arm’s figure is within the target, after the minimum count', async () => {
+  test('sequential: stops once the comparison is decided (a clear 20% difference), not before count', async () => {
+    // b is 20% above a in every block, with 2% noise: decided after the first look.
+    const noise = [1, 1.02, 0.98, 1.01, 0.99, 1, 1.02, 0.98, 1.01, 0.99];
     const { turn, calls } = sequences({
-      a: [50, 10, 10.1, 9.9, 10, 10, 10],
-      b: [50, 20, 20.1, 19.9, 20, 20, 20],
+      a: [50, ...noise.map((x) => 10 * x)],
+      b: [50, ...noise.map((x, i) => 12 * x * (i % 2 ? 1.01 : 0.99))],
     });
     const r = await collectBlocks({
       unit: 'u',
       arms: ['a', 'b'],
-      reps: { count: 3, warmup: 1, adaptive: { targetCiPercent: 5, maxSamples: 20 } },
+      reps: { count: 4, warmup: 1, adaptive: { maxSamples: 10 } },
       seed: 1,
       figures: [FIG],
       turn,
     });
-    assert.deepEqual(r.get('a')?.get('x')?.samples, [10, 10.1, 9.9]);
-    const a = r.get('a')?.get('x')?.adaptive;
-    assert.equal(a?.reached, true);
-    assert.ok((a?.ciPercent ?? 99) <= 5);
-    assert.equal(calls.length, 8);
+    const a = r.get('b')?.get('x')?.adaptive;
+    assert.ok(a && a.stopped === 'decided' && a.decided, JSON.stringify(a));
+    assert.equal(a.minBlocks, 4);
+    assert.equal(a.maxBlocks, 10);
+    assert.ok(a.blocks >= 4 && a.blocks < 10, `${a.blocks} blocks`);
+    assert.equal(calls.length, 2 * (1 + a.blocks));
   });
 
-  test('adaptive: one noisy arm keeps every arm sampling, up to maxSamples; reached is per figure', async () => {
+  test('sequential: latency figures never stop at n = 3 "target reached": an undecided comparison keeps sampling', async () => {
+    // Two identical latency arms with tight values: the old rule stopped at 3 (CI within 5%). The new
+    // one samples on until the comparison is decided (here: equivalent) or the maximum is reached.
+    const vals = [40, 40.4, 39.8, 40.2, 39.9, 40.1, 40.3, 39.7, 40, 40.2];
+    const { turn } = sequences({ a: vals, b: [...vals].reverse() });
+    // The old scenario field is passed along: the old rule stopped on it, the new one ignores it.
+    const adaptive = { maxSamples: 10, targetCiPercent: 5 } as { maxSamples: number };
+    const r = await collectBlocks({
+      unit: 'u',
+      arms: ['a', 'b'],
+      reps: { count: 3, warmup: 0, adaptive },
+      seed: 1,
+      figures: [{ id: 'x', statistic: 'median', adaptive: true }],
+      turn,
+    });
+    const a = r.get('b')?.get('x')?.adaptive;
+    assert.ok(a, 'recorded');
+    assert.ok(a.blocks > 3, `stopped at ${a.blocks} blocks`);
+  });
+
+  test('sequential: an undecidable comparison runs to maxSamples; noise alone never stops it early', async () => {
     const { turn } = sequences({
-      a: [10, 10, 10, 10, 10, 10, 10, 10],
+      a: [10, 1, 10, 1, 10, 1, 10, 1],
       b: [1, 10, 1, 10, 1, 10, 1, 10],
     });
     const r = await collectBlocks({
       unit: 'u',
       arms: ['a', 'b'],
-      reps: { count: 3, warmup: 0, adaptive: { targetCiPercent: 1, maxSamples: 7 } },
+      reps: { count: 3, warmup: 0, adaptive: { maxSamples: 7 } },
       seed: 1,
       figures: [FIG],
       turn,
     });
     assert.equal(r.get('a')?.get('x')?.samples.length, 7);
-    assert.equal(r.get('b')?.get('x')?.samples.length, 7);
-    assert.equal(r.get('a')?.get('x')?.adaptive?.reached, true);
-    assert.equal(r.get('b')?.get('x')?.adaptive?.reached, false);
-    assert.equal(r.get('b')?.get('x')?.adaptive?.maxSamples, 7);
+    assert.equal(r.get('b')?.get('x')?.adaptive?.stopped, 'max-blocks');
+    assert.equal(r.get('b')?.get('x')?.adaptive?.decided, false);
+  });
+
+  test('sequential: the time budget stops adding blocks (the first count blocks always run)', async () => {
+    let clock = 0;
+    const { turn } = sequences({
+      a: [10, 1, 10, 1, 10, 1, 10, 1, 10, 1],
+      b: [1, 10, 1, 10, 1, 10, 1, 10, 1, 10],
+    });
+    const r = await collectBlocks({
+      unit: 'u',
+      arms: ['a', 'b'],
+      reps: { count: 3, warmup: 0, adaptive: { maxSamples: 10 }, maxDuration: '50s' },
+      seed: 1,
+      figures: [FIG],
+      now: () => clock,
+      deadline: 50_000,
+      turn: (arm, phase, block) => {
+        clock += 5_000; // 10 s per block of two turns
+        return turn(arm, phase, block);
+      },
+    });
+    const a = r.get('a')?.get('x')?.adaptive;
+    assert.equal(a?.stopped, 'budget');
+    assert.equal(a?.blocks, 5, 'blocks 1–3 unconditionally; the 5th ends at 50 s, a 6th would end after it');
+    assert.equal(a?.maxDurationSeconds, 50);
+  });
+
+  test('workloadBudget: the units of a workload share its time in turn', () => {
+    let t = 0;
+    const next = workloadBudget(
+      { count: 3, warmup: 0, adaptive: { maxSamples: 10 }, maxDuration: '90s' },
+      3,
+      () => t,
+    );
+    assert.equal(next(), 30_000);
+    t = 10_000; // the first unit stopped early: the rest share what is left
+    assert.equal(next(), 10_000 + 40_000);
+    assert.equal(
+      workloadBudget({ count: 3, warmup: 0, adaptive: false, maxDuration: '90s' }, 1)(),
+      undefined,
+      'no budget without sequential sampling',
+    );
   });
 
   test('adaptive: false (the policy-scale sweep) takes exactly count blocks', async () => {
@@ -127,7 +190,7 @@ describe('collectBlocks', () => {
     const r = await collectBlocks({
       unit: 'u',
       arms: ['a'],
-      reps: { count: 2, warmup: 0, adaptive: { targetCiPercent: 1, maxSamples: 5 } },
+      reps: { count: 2, warmup: 0, adaptive: { maxSamples: 5 } },
       seed: 1,
       adaptive: false,
       figures: [FIG],

@@ -3,8 +3,8 @@ import path from 'node:path';
 import { defineCommand } from '../command.js';
 import { readResultsFile } from '../../results/store.js';
 import { ADJUST_METHODS } from '../../stats/adjust.js';
-import { formatCompareReport, warningBanner } from '../../stats/compare-format.js';
-import { compareRuns, type LoadedRun } from '../../stats/results-compare.js';
+import { formatCompareReport, warningBanner } from '../../compare/format.js';
+import { compareRuns, type LoadedRun } from '../../compare/results-compare.js';
 import { InputError } from '../../util/errors.js';
 
 /** Accepts a run directory or a results.json path. */

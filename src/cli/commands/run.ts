@@ -11,7 +11,7 @@ import { formatSummaryTable } from '../../run/summary-table.js';
 import { renderRunReports } from '../../run/render.js';
 import { ExitCode, InputError } from '../../util/errors.js';
 import type { ResultsFile } from '../../results/schema.js';
-import { aaSentence } from '../../stats/compare-format.js';
+import { aaSentence } from '../../compare/format.js';
 import { aaScenario } from '../../run/aa.js';
 import { checkPlantedPercent, plantedScenario } from '../../run/planted.js';
 import { plantedSentence } from '../../report/planted.js';

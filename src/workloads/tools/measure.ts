@@ -34,6 +34,10 @@ export interface PerfRunOptions {
   onMeasurement?: (arm: string, m: Measurement) => void | Promise<void>;
   /** One line per step, for progress output. */
   onProgress?: (message: string) => void;
+  /** Level and equivalence margin the sequential stopping rule decides at (scenario statistics). */
+  decision?: { alpha: number; margin: number; familySize?: number };
+  /** The deadline of the next unit's blocks (the workload's time budget, workloads/sampling.ts). */
+  budget?: () => number | undefined;
   /** `run --planted P`: the candidate that carries a known handicap, and how much (planted.ts). */
   planted?: PlantedHandicap;
 }
@@ -94,11 +98,14 @@ export function unitSampling(
   reps: Repetitions,
   opts: PerfRunOptions,
   sampling: { adaptive?: boolean },
-): Pick<BlockSamplingOptions, 'arms' | 'reps' | 'seed' | 'adaptive' | 'signal'> {
+): Pick<BlockSamplingOptions, 'arms' | 'reps' | 'seed' | 'adaptive' | 'signal' | 'decision' | 'deadline'> {
+  const deadline = opts.budget?.();
   return {
     arms: arms.map((a) => a.name),
     reps,
     seed: opts.seed,
+    ...(opts.decision ? { decision: opts.decision } : {}),
+    ...(deadline !== undefined ? { deadline } : {}),
     ...(sampling.adaptive !== undefined ? { adaptive: sampling.adaptive } : {}),
     ...(opts.signal ? { signal: opts.signal } : {}),
   };

@@ -39,7 +39,7 @@ describe('policy-scale sweep on the local cluster', () => {
     const measured = await runPolicyScale(
       [{ name: 'routed', driver, agentCommand: AGENT_COMMAND }],
       workload,
-      { count: 2, warmup: 0, adaptive: { targetCiPercent: 0.001, maxSamples: 10 } },
+      { count: 2, warmup: 0, adaptive: { maxSamples: 10 } },
       { seed: 1, onMeasurement: (_arm, m) => void saved.push(m) },
       { flip: { probeTimeoutMs: 500, timeoutMs: 20_000 }, onStep: (s) => void steps.push(s) },
     );

@@ -39,7 +39,15 @@ test('toMeasurement: summary over samples only, adaptive outcome kept', () => {
     {
       samples: [10, 11, 12],
       warmup: [1],
-      adaptive: { targetCiPercent: 5, maxSamples: 10, reached: false, ciPercent: 12.5 },
+      adaptive: {
+        rule: 'group-sequential' as const,
+        minBlocks: 3,
+        maxBlocks: 10,
+        alpha: 0.05,
+        blocks: 10,
+        stopped: 'max-blocks' as const,
+        decided: false,
+      },
     },
   );
   assert.equal(m.summary.n, 3);
@@ -47,7 +55,15 @@ test('toMeasurement: summary over samples only, adaptive outcome kept', () => {
   assert.equal(m.summary.min, 10, 'the warm-up sample is not in the summary');
   assert.deepEqual(m.warmup, [1]);
   // The CI half-width is part of the adaptive outcome, not a parameter (parameters identify a figure).
-  assert.deepEqual(m.adaptive, { targetCiPercent: 5, maxSamples: 10, reached: false, ciPercent: 12.5 });
+  assert.deepEqual(m.adaptive, {
+    rule: 'group-sequential' as const,
+    minBlocks: 3,
+    maxBlocks: 10,
+    alpha: 0.05,
+    blocks: 10,
+    stopped: 'max-blocks' as const,
+    decided: false,
+  });
   assert.equal(m.parameters.ciHalfWidthPercent, undefined);
   assert.equal(m.schedule, undefined);
   assert.equal(m.paired, undefined);

@@ -1,27 +1,44 @@
 /**
  * `cnibench compare` core: pairs measurements of several runs' candidates by (workload, path, metric,
- * parameters) and compares each candidate with the baseline candidate twice — the absolute figures,
- * and the per-pair ratios path / paired baseline (the baseline sample measured in the same turn) —
- * detects environment drift (the candidates' baselines differ), adjusts the p-values of all rows
- * together (Holm or Benjamini–Hochberg) and decides the verdicts on the adjusted values. Pure (no
- * I/O) so it is tested on synthetic ResultsFile objects; formatting lives in compare-format.ts.
- * docs/statistics.md describes every step.
+ * parameters) and makes ONE comparison per figure and candidate against the baseline candidate, in
+ * the design the runs used (docs/statistics.md):
+ *
+ * - candidates measured in the same run's interleaved blocks: paired t over blocks on the absolute
+ *   figures (the block pairs the candidates; drift common to a block cancels), with the sequential
+ *   looks the sampling made;
+ * - candidates from separate runs: Welch's t on the per-turn ratios path / paired baseline when both
+ *   have paired baselines (the baseline absorbs the machine's state at each turn), else on the
+ *   absolute figures.
+ *
+ * The basis is chosen from the design, never from the data. The comparisons of every row are then
+ * adjusted together (Holm or Benjamini–Hochberg) and the verdicts decided on the adjusted values.
+ * Drift (the candidates' baseline-path figures differ) is decided on its interval and reported; it
+ * makes an unpaired absolute comparison inconclusive, and changes nothing else. Pure (no I/O);
+ * formatting lives in format.ts.
  */
 import type {
   AdaptiveOutcome,
+  LegacyAdaptiveOutcome,
   CandidateResult,
   Measurement,
   Provenance,
   ResultsFile,
 } from '../results/schema.js';
 import { InputError } from '../util/errors.js';
-import { ADJUST_LABELS, adjustPValues, type AdjustMethod } from './adjust.js';
-import { figureCi, statisticFor, type FigureStatistic } from './ci.js';
-import { DEFAULT_MARGIN, compareSamples, decideVerdict, type Comparison, type Verdict } from './compare.js';
-import { InvalidSampleError } from './errors.js';
-import { fmtNumber, fmtP, fmtPercent } from './numbers.js';
-import { summarize } from './summary.js';
-import type { Summary } from './types.js';
+import { ADJUST_LABELS, adjustPValues, type AdjustMethod } from '../stats/adjust.js';
+import { figureCi, statisticFor, type FigureStatistic } from '../stats/ci.js';
+import {
+  DEFAULT_MARGIN,
+  compareFigure,
+  decide,
+  type Design,
+  type FigureComparison,
+  type Verdict,
+} from '../stats/figure-comparison.js';
+import { fmtNumber, fmtP, fmtPercent } from '../stats/numbers.js';
+import type { SequentialDesign } from '../stats/sequential.js';
+import { summarize } from '../stats/summary.js';
+import type { Summary } from '../stats/types.js';
 
 export interface LoadedRun {
   /** Where it was read from (for messages). */
@@ -46,10 +63,16 @@ interface FigureValue {
   n: number;
 }
 
-/** The candidates' baselines of one figure differ: the environment changed between their turns. */
+/**
+ * The candidates' baseline-path figures differ beyond the tolerance, shown with their interval: the
+ * (1 − 2α) CI of the baseline ratio lies wholly outside ±tolerance. A point estimate beyond the
+ * tolerance is not enough (at CV 13% and 6 blocks it is that by chance half the time).
+ */
 interface DriftFinding {
   /** candidate's baseline / baseline candidate's baseline − 1. */
   relativeDifference: number | null;
+  /** Its CI (the comparison's level, 1 − 2α). */
+  ci: [number, number] | null;
   /** Raw p-value of the test between the two baseline series. */
   p: number | null;
   tolerance: number;
@@ -60,7 +83,7 @@ interface DriftFinding {
 
 export interface CandidateFigure {
   candidate: string;
-  /** "median" for lower-is-better metrics, "mean" for higher-is-better ones (what is compared). */
+  /** "median" for lower-is-better metrics, "mean" for higher-is-better ones (the figure shown). */
   statistic: FigureStatistic;
   value: number;
   /** 95% CI of that statistic; null with a single sample. */
@@ -73,19 +96,17 @@ export interface CandidateFigure {
   normalized?: FigureValue;
   /** This candidate's paired baseline samples, summarized. */
   pairedBaseline?: FigureValue;
-  /** How the adaptive rule ended for this figure, when it applied. */
-  adaptive?: AdaptiveOutcome;
-  /** Absolute figures against the baseline candidate (absent for the baseline candidate itself). */
-  comparison?: Comparison;
-  /** Per-pair ratios against the baseline candidate's. */
-  normalizedComparison?: Comparison;
-  /** Present when this candidate's baseline differs from the baseline candidate's. */
+  /** How sequential sampling ended for this figure, when it applied. */
+  adaptive?: AdaptiveOutcome | LegacyAdaptiveOutcome;
+  /** THE comparison against the baseline candidate (absent for the baseline candidate itself). */
+  comparison?: FigureComparison;
+  /** Present when this candidate's baseline is shown to differ from the baseline candidate's. */
   drift?: DriftFinding;
   /** The figure's verdict against the baseline candidate. */
   verdict?: Verdict;
-  /** What the verdict rests on: the absolute figures, or the baseline-normalized ones under drift. */
+  /** What the comparison compares, chosen from the design: absolute figures or per-turn ratios. */
   verdictBasis?: 'absolute' | 'normalized';
-  /** Why the verdict is inconclusive beyond the tests (drift with nothing to normalize by). */
+  /** Why the verdict is inconclusive beyond the tests (drift on an unpaired absolute comparison). */
   verdictNote?: string;
 }
 
@@ -131,11 +152,13 @@ export interface CompareReport {
   adjust: AdjustMethod;
   /** Drift tolerance (fraction). */
   driftTolerance: number;
-  /** Difference tests adjusted together (absolute and normalized comparisons of every row). */
+  /** Comparisons adjusted together: one per figure and candidate. */
   comparisons: number;
-  /** Comparisons called better or worse after adjustment, named (what an A/A run counts as false). */
+  /** Level the minimum detectable effects are stated at (alpha / comparisons: Holm's first step). */
+  mdeLevel: number;
+  /** Figures called better or worse after adjustment, named (what an A/A run counts as false). */
   discoveries: string[];
-  /** Figure verdicts (what each figure's verdict rests on), counted. */
+  /** Figure verdicts counted. */
   tally: Record<Verdict, number>;
   /** Machine/kernel differences between the runs; non-empty means the numbers may not be comparable. */
   warnings: string[];
@@ -252,16 +275,35 @@ function resolveBaseline(cands: readonly ComparedCandidate[], wanted: string | u
   throw new InputError(`--baseline ${wanted}: no such candidate (candidates: ${known})`);
 }
 
-/** Checks the samples (JSON turns NaN into null) and summarizes them, naming file and measurement. */
-function summarizeMeasurement(m: Measurement, where: string): Summary {
-  const label = `${where}: ${m.workload}/${m.path}/${m.metric}`;
-  if (!Array.isArray(m.samples)) throw new InputError(`${label}: "samples" is not a list`);
-  const samples = m.samples.map((s, i) => {
-    if (typeof s !== 'number' || !Number.isFinite(s))
-      throw new InvalidSampleError(label, i, s === null ? NaN : Number(s));
-    return s;
+/**
+ * Checks every sample of a run before anything is computed: a sample must be a finite number, and no
+ * figure cnibench measures (rates, latencies, loss, jitter, times) can be negative. JSON turns NaN
+ * into null, so a null is a broken file: bad input (exit 2), named by file and field.
+ */
+function validateSamples(run: CandidateSource): void {
+  run.candidates.forEach((c, ci) => {
+    (c.measurements ?? []).forEach((m, mi) => {
+      const field = `candidates[${ci}].measurements[${mi}]`;
+      const check = (xs: unknown, what: string) => {
+        if (!Array.isArray(xs)) throw new InputError(`${run.source}: ${field}.${what} (${m.id}): not a list`);
+        xs.forEach((x: unknown, k) => {
+          const where = `${run.source}: ${field}.${what}[${k}] (${m.id}, candidate ${c.name})`;
+          if (typeof x !== 'number' || !Number.isFinite(x))
+            throw new InputError(
+              `${where}: ${x === null ? 'null' : JSON.stringify(x)} is not a finite number`,
+            );
+          if (x < 0)
+            throw new InputError(`${where}: ${x} is negative, which a ${m.metric} in ${m.unit} cannot be`);
+        });
+      };
+      check(m.samples, 'samples');
+      if (m.paired) check(m.paired.samples, 'paired.samples');
+    });
   });
-  return summarize(samples, { label });
+}
+
+function summarizeMeasurement(m: Measurement, where: string): Summary {
+  return summarize(m.samples, { label: `${where}: ${m.workload}/${m.path}/${m.metric}` });
 }
 
 /** "throughput throughput cross-node (protocol=TCP, streams=1)": how rows are named in sentences. */
@@ -305,21 +347,18 @@ function driftSentence(
   against: string,
   base: FigureValue,
   cand: FigureValue,
-  c: Comparison,
+  c: FigureComparison,
   tolerance: number,
-  normalizable: boolean,
+  consequence: string,
 ): string {
-  const diff = c.relativeDifference === null ? '' : `${fmtPercent(c.relativeDifference)}, `;
-  const why =
-    c.p !== null && c.p < c.alpha
-      ? `a significant difference`
-      : `more than the ${(tolerance * 100).toFixed(0)}% tolerance`;
-  const consequence = normalizable
-    ? 'the verdict rests on the baseline-normalized figure; the absolute difference is confounded by environment drift'
-    : 'the absolute difference is confounded by environment drift and there is no paired baseline to normalize it, so the verdict is inconclusive';
+  const ci = c.relativeDifferenceCi;
+  const diff =
+    c.relativeDifference === null
+      ? ''
+      : `${fmtPercent(c.relativeDifference)}${ci ? ` [${fmtPercent(ci[0])}, ${fmtPercent(ci[1])}]` : ''}, `;
   return (
     `${rowTitle(row)}: the baseline path measured ${fmtNumber(cand.value)} ${row.unit} for ${candidate} ` +
-    `against ${fmtNumber(base.value)} ${row.unit} for ${against} (${diff}p = ${fmtP(c.p)}: ${why}) — ` +
+    `against ${fmtNumber(base.value)} ${row.unit} for ${against} (${diff}beyond the ±${(tolerance * 100).toFixed(0)}% tolerance with its ${Math.round(c.ciLevel * 100)}% interval) — ` +
     `environment drift; ${consequence}.`
   );
 }
@@ -357,6 +396,18 @@ interface CandidateSource {
   candidates: readonly CandidateResult[];
 }
 
+/** The sequential design a measurement was sampled with (absent: a fixed number of blocks). */
+function sequentialDesignOf(m: Measurement): (SequentialDesign & { final: boolean }) | undefined {
+  const a = m.adaptive;
+  if (!a || !('rule' in a)) return undefined;
+  // Stopped by the budget or at the maximum: not by the data, so the last look spends what is left.
+  return { minBlocks: a.minBlocks, maxBlocks: a.maxBlocks, final: a.stopped !== 'decided' };
+}
+
+function blocksOf(m: Measurement): number[] | undefined {
+  return m.schedule?.map((p) => p.block);
+}
+
 function compareSources(runs: readonly CandidateSource[], opts: CompareRunsOptions): CompareReport {
   const {
     alpha = 0.05,
@@ -364,7 +415,9 @@ function compareSources(runs: readonly CandidateSource[], opts: CompareRunsOptio
     adjust = 'holm',
     driftTolerance = DEFAULT_DRIFT_TOLERANCE,
   } = opts;
-  if (!(alpha > 0 && alpha < 1)) throw new InputError(`alpha must be between 0 and 1 (got ${alpha})`);
+  if (!(alpha > 0 && alpha < 0.5)) throw new InputError(`alpha must be between 0 and 0.5 (got ${alpha})`);
+  if (!(margin >= 0 && margin < 1)) throw new InputError(`margin must be from 0 to below 1 (got ${margin})`);
+  for (const r of runs) validateSamples(r);
   const cands = candidateIds(runs);
   if (cands.length === 0) throw new InputError('the results files hold no candidates');
   const baseline = resolveBaseline(cands, opts.baseline);
@@ -397,21 +450,28 @@ function compareSources(runs: readonly CandidateSource[], opts: CompareRunsOptio
     }
   }
 
+  // The family: one comparison per figure (row that is not an environment check) and candidate.
+  let m = 0;
+  for (const key of order) {
+    const b = byCandidate.get(baseline)?.get(key);
+    if (!b || b.path === 'baseline') continue;
+    m += cands.filter((c) => c.id !== baseline && byCandidate.get(c.id)?.has(key)).length;
+  }
+  const mdeLevel = alpha / Math.max(1, m);
+
   const summaries = new Map<Measurement, Summary>();
-  const summaryOf = (m: Measurement, cand: ComparedCandidate) => {
-    let s = summaries.get(m);
+  const summaryOf = (meas: Measurement, cand: ComparedCandidate) => {
+    let s = summaries.get(meas);
     if (!s) {
-      s = summarizeMeasurement(m, `${cand.source} candidate ${cand.name}`);
-      summaries.set(m, s);
+      s = summarizeMeasurement(meas, `${cand.source} candidate ${cand.name}`);
+      summaries.set(meas, s);
     }
     return s;
   };
-  const cmpOpts = (higherIsBetter: boolean, label: string) => ({ higherIsBetter, alpha, margin, label });
 
   const rows: CompareRow[] = [];
   const drift: DriftNotice[] = [];
-  // Every comparison that enters the family, with a name for the A/A count.
-  const family: Array<{ c: Comparison; name: string }> = [];
+  const family: Array<{ f: CandidateFigure; name: string; higherIsBetter: boolean }> = [];
   for (const key of order) {
     const present = cands.filter((c) => byCandidate.get(c.id)?.has(key));
     const first = present[0] ? byCandidate.get(present[0].id)?.get(key) : undefined;
@@ -428,86 +488,102 @@ function compareSources(runs: readonly CandidateSource[], opts: CompareRunsOptio
     };
     /** The baseline series a figure's drift is judged on: its paired samples, else the run's baseline path. */
     const baselineSeries = (
-      m: Measurement,
+      meas: Measurement,
       cand: ComparedCandidate,
-    ): { samples: number[]; paired: boolean } | null => {
-      if (environmentCheck) return { samples: m.samples, paired: false };
-      if (pairRatios(m)) return { samples: m.paired?.samples ?? [], paired: true };
-      const bm = baselinePath.get(cand.id)?.get(pathlessKey(m));
+    ): { samples: number[]; blocks?: number[]; paired: boolean } | null => {
+      if (environmentCheck) return { samples: meas.samples, blocks: blocksOf(meas), paired: false };
+      if (pairRatios(meas))
+        return { samples: meas.paired?.samples ?? [], blocks: blocksOf(meas), paired: true };
+      const bm = baselinePath.get(cand.id)?.get(pathlessKey(meas));
       if (!bm) return null;
       summaryOf(bm, cand);
-      return { samples: bm.samples, paired: false };
+      return { samples: bm.samples, blocks: blocksOf(bm), paired: false };
     };
     const baseRatios = baseM ? pairRatios(baseM) : null;
     const baseBaseline = baseM ? baselineSeries(baseM, baseCand) : null;
     const figures: CandidateFigure[] = present.map((c) => {
-      const m = byCandidate.get(c.id)?.get(key);
-      if (!m) throw new Error(`lost measurement ${key} of ${c.id}`);
-      const s = summaryOf(m, c);
-      const fig = figureValue(m.samples, statistic);
-      const bm = m.path === 'baseline' ? undefined : baselinePath.get(c.id)?.get(pathlessKey(m));
+      const meas = byCandidate.get(c.id)?.get(key);
+      if (!meas) throw new Error(`lost measurement ${key} of ${c.id}`);
+      const s = summaryOf(meas, c);
+      const fig = figureValue(meas.samples, statistic);
+      const bm = meas.path === 'baseline' ? undefined : baselinePath.get(c.id)?.get(pathlessKey(meas));
       if (bm) summaryOf(bm, c);
       const bval = bm ? figureValue(bm.samples, statistic).value : 0;
-      const ratios = pairRatios(m);
+      const ratios = pairRatios(meas);
       const out: CandidateFigure = {
         candidate: c.id,
         statistic,
         value: fig.value,
         ci: fig.ci,
-        n: m.samples.length,
+        n: meas.samples.length,
         outliers: s.outliers.length,
         ofBaselinePath: bm && bval !== 0 ? fig.value / bval : null,
         ...(ratios ? { normalized: figureValue(ratios, statistic) } : {}),
-        ...(ratios && m.paired ? { pairedBaseline: figureValue(m.paired.samples, statistic) } : {}),
-        ...(m.adaptive ? { adaptive: m.adaptive } : {}),
+        ...(ratios && meas.paired ? { pairedBaseline: figureValue(meas.paired.samples, statistic) } : {}),
+        ...(meas.adaptive ? { adaptive: meas.adaptive } : {}),
       };
       if (!baseM || c.id === baseline) return out;
-      summaryOf(baseM, baseCand); // validates the baseline's samples with its own file name
-      const name = `${rowTitle(rowInfo)}: ${c.id} vs ${baseline}`;
-      // Drift: the candidates' baseline series differ significantly or beyond the tolerance.
-      const own = baselineSeries(m, c);
+      summaryOf(baseM, baseCand);
+      // The design decides the test and its basis, before any value is looked at.
+      const design: Design =
+        c.runId === baseCand.runId && c.source === baseCand.source && meas.schedule && baseM.schedule
+          ? 'paired'
+          : 'unpaired';
+      const basis: 'absolute' | 'normalized' =
+        design === 'unpaired' && ratios && baseRatios ? 'normalized' : 'absolute';
+      const fcOpts = {
+        higherIsBetter: meas.higherIsBetter,
+        alpha,
+        margin,
+        design,
+        mdeLevel,
+        ...(design === 'paired' ? { sequential: sequentialDesignOf(meas) ?? sequentialDesignOf(baseM) } : {}),
+      };
+      if (fcOpts.sequential === undefined) delete fcOpts.sequential;
+      const seriesOf = (x: Measurement, r: number[] | null) =>
+        basis === 'normalized' && r ? { samples: r } : { samples: x.samples, blocks: blocksOf(x) };
+      // Drift: the candidates' baseline series differ beyond the tolerance, interval and all.
+      const own = baselineSeries(meas, c);
+      let driftFinding: DriftFinding | undefined;
       if (own && baseBaseline && own.samples.length > 0 && baseBaseline.samples.length > 0) {
-        const d = compareSamples(
-          baseBaseline.samples,
-          own.samples,
-          cmpOpts(first.higherIsBetter, `${key} baseline`),
-        );
-        const significant = d.p !== null && d.p < alpha;
-        const beyond = d.relativeDifference !== null && Math.abs(d.relativeDifference) > driftTolerance;
-        if (significant || beyond) {
-          const finding: DriftFinding = {
+        const d = compareFigure(baseBaseline, own, {
+          ...fcOpts,
+          margin: driftTolerance,
+          ...(design === 'paired' && own.blocks && baseBaseline.blocks
+            ? {}
+            : { design: 'unpaired' as const }),
+        });
+        const dci = d.relativeDifferenceCi;
+        if (dci && (dci[0] > driftTolerance || dci[1] < -driftTolerance)) {
+          const baseFig = figureValue(baseBaseline.samples, statistic);
+          const ownFig = figureValue(own.samples, statistic);
+          const consequence = environmentCheck
+            ? 'on the same hardware: the environment changed between the candidates’ measurements'
+            : design === 'paired'
+              ? 'drift common to both candidates cancels within their shared blocks, so the verdict stands; a lasting difference between their own baselines means something else on the machine differed'
+              : basis === 'normalized'
+                ? 'the verdict rests on the per-turn ratios to the paired baseline, which absorb it'
+                : 'the absolute difference is confounded by environment drift and there is no paired baseline to normalize it, so the verdict is inconclusive';
+          driftFinding = {
             relativeDifference: d.relativeDifference,
+            ci: dci,
             p: d.p,
             tolerance: driftTolerance,
             paired: own.paired && baseBaseline.paired,
-            sentence: environmentCheck
-              ? `${rowTitle(rowInfo)}: ${fmtNumber(figureValue(own.samples, statistic).value)} ${first.unit} for ${c.id} against ${fmtNumber(figureValue(baseBaseline.samples, statistic).value)} ${first.unit} for ${baseline} (${d.relativeDifference === null ? '' : `${fmtPercent(d.relativeDifference)}, `}p = ${fmtP(d.p)}) on the same hardware — environment drift between the candidates' measurements.`
-              : driftSentence(
-                  { ...rowInfo },
-                  c.id,
-                  baseline,
-                  figureValue(baseBaseline.samples, statistic),
-                  figureValue(own.samples, statistic),
-                  d,
-                  driftTolerance,
-                  Boolean(ratios && baseRatios),
-                ),
+            sentence: driftSentence(rowInfo, c.id, baseline, baseFig, ownFig, d, driftTolerance, consequence),
           };
-          out.drift = finding;
-          drift.push({ key, id: m.id, candidate: c.id, against: baseline, finding });
+          out.drift = driftFinding;
+          drift.push({ key, id: meas.id, candidate: c.id, against: baseline, finding: driftFinding });
         }
       }
       if (environmentCheck) return out;
-      out.comparison = compareSamples(baseM.samples, m.samples, cmpOpts(m.higherIsBetter, key));
-      family.push({ c: out.comparison, name: `${name} (absolute)` });
-      if (ratios && baseRatios) {
-        out.normalizedComparison = compareSamples(
-          baseRatios,
-          ratios,
-          cmpOpts(m.higherIsBetter, `${key} ÷ baseline`),
-        );
-        family.push({ c: out.normalizedComparison, name: `${name} (normalized)` });
-      }
+      out.comparison = compareFigure(seriesOf(baseM, baseRatios), seriesOf(meas, ratios), fcOpts);
+      out.verdictBasis = basis;
+      family.push({
+        f: out,
+        name: `${rowTitle(rowInfo)}: ${c.id} vs ${baseline}`,
+        higherIsBetter: meas.higherIsBetter,
+      });
       return out;
     });
     rows.push({
@@ -527,45 +603,41 @@ function compareSources(runs: readonly CandidateSource[], opts: CompareRunsOptio
     });
   }
 
-  // Multiple-comparison control over every comparison of every row, then the verdicts.
-  const m = family.length;
+  // Multiple-comparison control over the one comparison of every figure, then the verdicts.
   const pAdj = adjustPValues(
-    family.map((f) => f.c.p),
+    family.map((x) => x.f.comparison?.p ?? null),
     adjust,
   );
   const eqAdj = adjustPValues(
-    family.map((f) => f.c.pEquivalence),
+    family.map((x) => x.f.comparison?.pEquivalence ?? null),
     adjust,
   );
   const discoveries: string[] = [];
-  family.forEach((f, i) => {
-    const c = f.c;
+  const tally = emptyTally();
+  family.forEach(({ f, name, higherIsBetter }, i) => {
+    const c = f.comparison;
+    if (!c) return;
     c.pAdjusted = pAdj[i] ?? null;
     c.pEquivalenceAdjusted = eqAdj[i] ?? null;
-    c.verdict = decideVerdict(c, c.pAdjusted, c.pEquivalenceAdjusted);
-    if (c.verdict === 'better' || c.verdict === 'worse') discoveries.push(`${f.name}: ${c.verdict}`);
-    const minP = c.testDetail.minAchievableP;
-    if (adjust === 'holm' && typeof minP === 'number' && minP < alpha && minP * m >= alpha && !c.note) {
-      c.note =
-        `after ${ADJUST_LABELS[adjust]} over ${m} comparisons Mann–Whitney U with these sample sizes cannot reach ` +
-        `an adjusted p < ${alpha} (smallest possible ${fmtP(Math.min(1, minP * m))}); collect more repetitions`;
+    c.verdict = decide(c, higherIsBetter, c.pAdjusted, c.pEquivalenceAdjusted);
+    if (
+      c.verdict === 'inconclusive' &&
+      !c.note &&
+      c.p !== null &&
+      c.p < alpha &&
+      c.pAdjusted !== null &&
+      c.pAdjusted >= alpha
+    ) {
+      // Stated from the adjusted p itself, so it agrees with Holm's step-down (and BH's step-up).
+      c.note = `significant before adjustment (p = ${fmtP(c.p)}), not after ${ADJUST_LABELS[adjust]} over ${m} comparisons (adjusted p = ${fmtP(c.pAdjusted)})`;
     }
+    if (f.drift && f.verdictBasis === 'absolute' && c.design === 'unpaired') {
+      f.verdict = 'inconclusive';
+      f.verdictNote = 'confounded by environment drift; no paired baseline to normalize by';
+    } else f.verdict = c.verdict;
+    if (f.verdict === 'better' || f.verdict === 'worse') discoveries.push(`${name}: ${f.verdict}`);
+    tally[f.verdict]++;
   });
-  const tally = emptyTally();
-  for (const row of rows) {
-    for (const f of row.figures) {
-      if (!f.comparison) continue;
-      const useNormalized = Boolean(f.drift && f.normalizedComparison);
-      f.verdictBasis = useNormalized ? 'normalized' : 'absolute';
-      if (f.drift && !f.normalizedComparison) {
-        f.verdict = 'inconclusive';
-        f.verdictNote = 'confounded by environment drift; no paired baseline to normalize by';
-      } else {
-        f.verdict = (useNormalized ? f.normalizedComparison : f.comparison)?.verdict ?? 'inconclusive';
-      }
-      tally[f.verdict]++;
-    }
-  }
   return {
     candidates: cands,
     baseline,
@@ -574,6 +646,7 @@ function compareSources(runs: readonly CandidateSource[], opts: CompareRunsOptio
     adjust,
     driftTolerance,
     comparisons: m,
+    mdeLevel,
     discoveries,
     tally,
     warnings: [],

@@ -1,4 +1,7 @@
 /**
+ * THE OLD METHOD, kept only so bench/stats-method.bench.ts can show it beside the new one (issue 18):
+ * unpaired two-sample tests that ignore the blocks. cnibench itself no longer uses it.
+ *
  * Comparison of two candidates' samples of one figure: relative difference with a bootstrap CI, a
  * difference test, an equivalence test (two one-sided tests against ±margin), and a verdict. Rates
  * (higher is better) compare means with Welch's t test; latencies, loss and jitter compare medians with
@@ -7,11 +10,16 @@
  * A lone comparison decides on its raw p-values; `cnibench compare` and the report adjust the p-values
  * of all rows together first (family.ts) and then decide with `decideVerdict`.
  */
-import { bootstrapRelativeDifferenceCi, meanStat, medianStat, type BootstrapOptions } from './bootstrap.js';
-import { statisticFor, type FigureStatistic } from './ci.js';
-import { assertFiniteSamples } from './errors.js';
-import { medianOf } from './quantile.js';
-import { mannWhitneyU, welchTTest } from './tests.js';
+import {
+  bootstrapRelativeDifferenceCi,
+  meanStat,
+  medianStat,
+  type BootstrapOptions,
+} from '../../src/stats/bootstrap.js';
+import { statisticFor, type FigureStatistic } from '../../src/stats/ci.js';
+import { assertFiniteSamples } from '../../src/stats/errors.js';
+import { medianOf } from '../../src/stats/quantile.js';
+import { mannWhitneyU, welchTTest } from '../../src/stats/tests.js';
 
 /**
  * `better`/`worse`: the difference is significant (adjusted p < alpha) and not inside ±margin;

@@ -1,0 +1,139 @@
+/**
+ * The statistical method, old and new side by side, on a SEEDED SYNTHETIC machine
+ * (test/helpers/synthetic-machine.ts: per-run CV about 13% with block effects and slow drift, like
+ * this machine under load; and a quiet one with CV 3%). Each synthetic run has 12 figures (6
+ * throughput-like, 6 latency-like) of two candidates:
+ *
+ * - old: 6 blocks (what the old adaptive rule reached at CV 13%), each figure compared unpaired —
+ *   Welch's t on means for rates, Mann–Whitney U on medians for latencies (bench/legacy) — Holm;
+ * - new: 4 blocks, then sequential up to 10 (group-sequential boundaries), each figure compared
+ *   paired by block (paired t on log ratios), Holm — the real scheduler and the real compare.
+ *
+ * Printed: the share of figures called better/worse in A/A runs (false discoveries) and the share
+ * of figures whose planted 10% difference is called with the right sign (power), with blocks used.
+ */
+import { adjustPValues } from '../src/stats/adjust.js';
+import { compareSamples } from './legacy/unpaired-compare.js';
+import {
+  THIS_MACHINE,
+  rightSign,
+  syntheticRun,
+  type MachineNoise,
+} from '../test/helpers/synthetic-machine.js';
+
+const QUIET: MachineNoise = { blockSd: 0.023, runSd: 0.016, driftAmplitude: 0.012, driftPeriod: 40 };
+
+export interface MethodRow {
+  machine: string;
+  effect: number;
+  method: 'old' | 'new';
+  /** Share of figures called better/worse (A/A: false; planted: with the right sign). */
+  called: number;
+  wrongSign: number;
+  meanBlocks: number;
+  figures: number;
+}
+
+const FIGURES = 12;
+
+async function newMethod(noise: MachineNoise, effect: number, runs: number, seed0: number) {
+  let right = 0;
+  let wrong = 0;
+  let figures = 0;
+  let blocks = 0;
+  for (let s = 0; s < runs; s++) {
+    const r = await syntheticRun({
+      figures: FIGURES,
+      effect,
+      noise,
+      seed: seed0 + s,
+      reps: { count: 4, warmup: 0, adaptive: { maxSamples: 10 } },
+    });
+    const x = rightSign(r.report);
+    right += x.right;
+    wrong += x.wrong;
+    figures += x.figures;
+    blocks += r.measurements.a.reduce((n, m) => n + m.samples.length, 0);
+  }
+  return { right, wrong, figures, blocks };
+}
+
+async function oldMethod(noise: MachineNoise, effect: number, runs: number, seed0: number) {
+  let right = 0;
+  let wrong = 0;
+  let figures = 0;
+  let blocks = 0;
+  for (let s = 0; s < runs; s++) {
+    const r = await syntheticRun({
+      figures: FIGURES,
+      effect,
+      noise,
+      seed: seed0 + s,
+      reps: { count: 6, warmup: 0, adaptive: false },
+    });
+    const cs = r.measurements.a.map((m, i) =>
+      compareSamples(m.samples, r.measurements.b[i]?.samples ?? [], {
+        higherIsBetter: m.higherIsBetter,
+        resamples: 200,
+      }),
+    );
+    const adj = adjustPValues(
+      cs.map((c) => c.p),
+      'holm',
+    );
+    const eq = adjustPValues(
+      cs.map((c) => c.pEquivalence),
+      'holm',
+    );
+    cs.forEach((c, i) => {
+      figures++;
+      // The old verdict: equivalent first, else direction from the compared statistic.
+      if ((eq[i] ?? 1) < 0.05) return;
+      if ((adj[i] ?? 1) < 0.05 && c.candidate !== c.baseline) {
+        const better = c.candidate > c.baseline === c.higherIsBetter;
+        if (better) right++;
+        else wrong++;
+      }
+    });
+    blocks += r.measurements.a.reduce((n, m) => n + m.samples.length, 0);
+  }
+  return { right, wrong, figures, blocks };
+}
+
+export async function runStatsMethodBench(opts: {
+  log: (line: string) => void;
+  runs?: number;
+}): Promise<MethodRow[]> {
+  const runs = opts.runs ?? 40;
+  const rows: MethodRow[] = [];
+  for (const [machine, noise] of [
+    ['busy (CV 13%)', THIS_MACHINE],
+    ['quiet (CV 3%)', QUIET],
+  ] as const) {
+    for (const effect of [0, 0.1]) {
+      for (const method of ['old', 'new'] as const) {
+        const seed = effect === 0 ? 10_000 : 20_000;
+        const r = await (method === 'old' ? oldMethod : newMethod)(noise, effect, runs, seed);
+        const row: MethodRow = {
+          machine,
+          effect,
+          method,
+          called: (r.right + r.wrong) / r.figures,
+          wrongSign: r.wrong / r.figures,
+          meanBlocks: r.blocks / r.figures,
+          figures: r.figures,
+        };
+        rows.push(row);
+        opts.log(
+          `${machine}, ${effect === 0 ? 'A/A' : `planted ${effect * 100}%`}, ${method}: ${(100 * row.called).toFixed(1)}% of ${row.figures} figures better/worse (${(100 * row.wrongSign).toFixed(1)}% wrong sign), ${row.meanBlocks.toFixed(1)} blocks a figure`,
+        );
+      }
+    }
+  }
+  return rows;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const rows = await runStatsMethodBench({ log: (l) => process.stderr.write(`${l}\n`) });
+  process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+}
