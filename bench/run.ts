@@ -4,6 +4,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
+import { runCheckNonEnforcingBench } from './check-nonenforcing.bench.js';
 import { describeKubeProbing, runKubeProbingBench } from './kube-probing.bench.js';
 import { benchNetpolModel } from './netpol-model.bench.js';
 import { runLocalConformanceBench } from './local-conformance.bench.js';
@@ -133,6 +134,18 @@ if (want('kube-probing')) {
       met: r.targets.speedup10x,
     });
   }
+}
+
+if (want('check')) {
+  log('== cnibench check scs-0219 against a cluster that enforces no policy (fake API server)');
+  const r = await runCheckNonEnforcingBench(log);
+  raw.check = r;
+  rows.push({
+    what: `check scs-0219 of a cluster enforcing nothing (fake API server, whole suite, 4 lanes, 10 s convergence timeout): ${r.failed} of ${r.cases} cases fail, ${r.cutShort} without waiting out the timeout`,
+    figure: `${r.seconds.toFixed(1)} s to kaas-networking-check: FAIL (exit ${r.exitCode})`,
+    target: `≤ ${r.targetSeconds} s`,
+    met: r.met,
+  });
 }
 
 if (want('power')) {

@@ -1,27 +1,70 @@
 /**
  * The exceptions of the standard's current test (Tests/kaas/scs-sonobuoy-config-v1.yaml, okToFail)
  * and what they mean for cnibench's own cases. The standard's supplement (scs-0219-w1) calls them
- * well-founded exceptions, not part of the normative text. docs/scs.md gives the reasoning at length:
+ * well-founded exceptions, not part of the normative text. docs/scs.md lists the mapping:
  *
  * - `Feature:SCTPConnectivity` ("SCTPConnectivity is optional"): cnibench's SCTP cases form their own
  *   testcase id, scs-0219-networkpolicy-sctp, which never counts toward the MUST.
- * - The three ipBlock tests (cilium/cilium#9209: Cilium does not match ipBlock peers against pod
- *   addresses): the upstream suite has no other ipBlock test, so today's check asserts nothing about
- *   ipBlock peers covering pods. cnibench's ipBlock cases all cover pods (every probe is pod to pod),
- *   so the same exception applies to them, but only as narrowly as the behaviour it excuses: a
- *   mismatch is excepted when the dataplane did exactly what the case yields with every ipBlock peer
- *   matching no pod. Any other ipBlock mistake (an except clause ignored, traffic allowed that both
- *   readings deny) still fails.
+ * - The three ipBlock e2e tests (cilium/cilium#9209: Cilium does not match ipBlock peers against pod
+ *   addresses) map to the three upstream-e2e cases that transcribe them (SONOBUOY_OK_TO_FAIL). How
+ *   the check applies them is a choice (`--ipblock-exception`, IpBlockMode):
+ *   - `sonobuoy` (default), as the Sonobuoy entry: those three cases are excepted whole, as okToFail
+ *     excepts the whole tests. cnibench's other ipBlock cases have no test in the standard's run, which
+ *     so asserts nothing about ipBlock peers covering pods; they are excepted only as narrowly as the
+ *     behaviour the entry excuses: when the dataplane did exactly what the case yields with every
+ *     ipBlock peer matching no pod. Any other ipBlock mistake (an except clause ignored, traffic
+ *     allowed that both readings deny) still fails.
+ *   - `narrow`, stricter than the Sonobuoy entry: the three transcribed cases too are excepted only
+ *     for that behaviour.
+ *   - `none`: no ipBlock exception; an ipBlock peer must cover pods like any other peer.
  * - "should allow ingress access from updated namespace" (a flaky test, fixed in the test for
- *   Kubernetes 1.36): a fault of that test, not of CNIs. cnibench's case of the same behaviour
- *   re-probes until the dataplane matches within the convergence timeout, so it needs no exception.
+ *   Kubernetes 1.36) maps to the multi-step case that transcribes it; `sonobuoy` excepts it whole,
+ *   `narrow` and `none` do not except it.
  */
 import { resolveWithAddresses } from '../netpol/resolve.js';
 import { isAllowed } from '../netpol/truth-table.js';
 import type { NetworkPolicy, NetworkPolicyPeer, PolicyCase, ResolvedCase } from '../netpol/types.js';
-import type { CaseResult } from '../results/schema.js';
+import type { CaseResult, ExceptedCase } from '../results/schema.js';
 
 export const IPBLOCK_EXCEPTION = 'ipblock-pod-ip';
+export const SONOBUOY_IPBLOCK_EXCEPTION = 'sonobuoy-ipblock-tests';
+
+export const IPBLOCK_MODES = ['sonobuoy', 'narrow', 'none'] as const;
+export type IpBlockMode = (typeof IPBLOCK_MODES)[number];
+
+/** One okToFail entry of scs-sonobuoy-config-v1.yaml that names a NetworkPolicy e2e test. */
+export interface SonobuoyException {
+  /** The e2e test's name, as the entry's regex matches it. */
+  test: string;
+  reason: string;
+  /** The built-in cases that transcribe the test (src/netpol/suite/upstream-e2e.ts). */
+  cases: string[];
+  /** Why no case maps, when none does. */
+  note?: string;
+}
+
+export const SONOBUOY_OK_TO_FAIL: readonly SonobuoyException[] = [
+  {
+    test: 'should allow egress access to server in CIDR block',
+    reason: 'cilium/cilium#9209',
+    cases: ['upstream-egress-to-cidr'],
+  },
+  {
+    test: 'should ensure an IP overlapping both IPBlock.CIDR and IPBlock.Except is allowed',
+    reason: 'cilium/cilium#9209',
+    cases: ['upstream-cidr-and-except-overlap-allowed'],
+  },
+  {
+    test: 'should enforce except clause while egress access to server in CIDR block',
+    reason: 'cilium/cilium#9209',
+    cases: ['upstream-egress-cidr-except'],
+  },
+  {
+    test: 'should allow ingress access from updated namespace',
+    reason: 'flaky test, fixed in Kubernetes 1.36 (kubernetes/kubernetes#136715)',
+    cases: ['change-upstream-updated-namespace'],
+  },
+];
 
 export interface StandingException {
   id: string;
@@ -31,22 +74,51 @@ export interface StandingException {
   source: string;
 }
 
-export const STANDING_EXCEPTIONS: readonly StandingException[] = [
-  {
-    id: 'sctp-optional',
-    text: 'SCTP is optional: the SCTP cases are scs-0219-networkpolicy-sctp, which never counts toward kaas-networking-check',
-    source: 'scs-sonobuoy-config-v1.yaml okToFail "Feature:SCTPConnectivity"',
-  },
-  {
-    id: IPBLOCK_EXCEPTION,
-    text: 'ipBlock peers covering pod addresses: a mismatch is excepted when the dataplane did what the case yields with ipBlock peers matching no pod (cilium/cilium#9209)',
-    source:
-      'scs-sonobuoy-config-v1.yaml okToFail: the three ipBlock tests ("egress access to server in CIDR block", "except clause", "IP overlapping both IPBlock.CIDR and IPBlock.Except")',
-  },
-];
+const SCTP_EXCEPTION: StandingException = {
+  id: 'sctp-optional',
+  text: 'SCTP is optional: the SCTP cases are scs-0219-networkpolicy-sctp, which never counts toward kaas-networking-check',
+  source: 'scs-sonobuoy-config-v1.yaml okToFail "Feature:SCTPConnectivity"',
+};
+const IPBLOCK_SOURCE =
+  'scs-sonobuoy-config-v1.yaml okToFail: the three ipBlock tests ("egress access to server in CIDR block", "except clause", "IP overlapping both IPBlock.CIDR and IPBlock.Except")';
+const mappedCases = new Map(SONOBUOY_OK_TO_FAIL.flatMap((x) => x.cases.map((c) => [c, x] as const)));
+
+/** The exceptions a check applies in this mode (recorded with its results). */
+export function standingExceptions(mode: IpBlockMode): StandingException[] {
+  const out = [SCTP_EXCEPTION];
+  if (mode === 'sonobuoy')
+    out.push({
+      id: SONOBUOY_IPBLOCK_EXCEPTION,
+      text: `the cases transcribing the e2e tests the Sonobuoy entry excepts (${[...mappedCases.keys()].join(', ')}) are excepted whole, as the entry excepts the tests`,
+      source: IPBLOCK_SOURCE,
+    });
+  if (mode !== 'none')
+    out.push({
+      id: IPBLOCK_EXCEPTION,
+      text: `ipBlock peers covering pod addresses${mode === 'sonobuoy' ? ' (every other ipBlock case)' : ''}: a mismatch is excepted when the dataplane did what the case yields with ipBlock peers matching no pod (cilium/cilium#9209)`,
+      source: IPBLOCK_SOURCE,
+    });
+  return out;
+}
 
 export const IPBLOCK_REASON =
   'every mismatch is what the case yields with ipBlock peers matching no pod address (cilium/cilium#9209), which the standard’s test excepts';
+
+/** The exception that covers a failed case in this mode, or undefined when it counts. */
+export function exceptionFor(
+  c: PolicyCase,
+  result: CaseResult,
+  mode: IpBlockMode,
+): Omit<ExceptedCase, 'case'> | undefined {
+  if (result.status !== 'fail' || mode === 'none') return undefined;
+  const entry = mappedCases.get(c.name);
+  if (mode === 'sonobuoy' && entry !== undefined)
+    return {
+      exception: SONOBUOY_IPBLOCK_EXCEPTION,
+      reason: `transcribes the e2e test "${entry.test}", which scs-sonobuoy-config-v1.yaml excepts (okToFail: ${entry.reason})`,
+    };
+  return exceptedByIpBlock(c, result) ? { exception: IPBLOCK_EXCEPTION, reason: IPBLOCK_REASON } : undefined;
+}
 
 /** A rule's peers with every ipBlock peer replaced by one that covers no pod. */
 function blindPeers(peers: NetworkPolicyPeer[] | undefined): NetworkPolicyPeer[] | undefined {

@@ -28,14 +28,16 @@ import {
   type KubeClusterConfig,
   type Scenario,
 } from '../scenario/schema.js';
-import { CnibenchError, EnvironmentError, InputError } from '../util/errors.js';
+import { CnibenchError, EnvironmentError, InputError, messageOf } from '../util/errors.js';
 import { runConformance, summarizeCases } from '../workloads/conformance/run.js';
 import { conformanceOptions, selectCases } from '../workloads/conformance/select.js';
-import { STANDING_EXCEPTIONS } from './exceptions.js';
+import { standingExceptions, type IpBlockMode } from './exceptions.js';
 import { formatSummary, verdictLines } from './output.js';
 import {
+  AGGREGATE_ID,
   groupsFor,
   isTestcaseId,
+  REQUIREMENT,
   STANDARD,
   TESTCASE_IDS,
   type CheckGroup,
@@ -67,6 +69,13 @@ export interface CheckOptions {
   resultsRoot: string;
   /** Render report.md, report.html, report.json and junit.xml (default true). */
   report: boolean;
+  /** How the standard's ipBlock exceptions apply (check/exceptions.ts); default `sonobuoy`. */
+  ipBlockException?: IpBlockMode;
+  /**
+   * false: leave the optional ids (scs-0219-networkpolicy-sctp) out, neither run nor printed. The SCS
+   * runner exits 1 on any FAIL line, even of an id listed under `preview` (docs/scs.md).
+   */
+  optional?: boolean;
 }
 
 export interface CheckIo {
@@ -165,11 +174,19 @@ async function detect(conn: KubeConnection): Promise<{ found: DetectedCni[]; war
   }
 }
 
-const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
-
 export async function runScs0219Check(opts: CheckOptions, io: CheckIo): Promise<CheckOutcome> {
   const requested = parseTestcaseIds(opts.testcases);
-  const groups = groupsFor(requested, opts.narrowing, opts.timing);
+  const optional = opts.optional ?? true;
+  const ipBlock = opts.ipBlockException ?? 'sonobuoy';
+  const leftOut = requested.filter(
+    (id) => !optional && id !== AGGREGATE_ID && REQUIREMENT[id] === 'optional',
+  );
+  if (leftOut.length > 0)
+    throw new InputError(`--no-optional leaves out the optional ${leftOut.join(', ')}, which was asked for`);
+  const groups = groupsFor(requested, opts.narrowing, opts.timing).filter(
+    (g) => optional || g.requirement !== 'optional',
+  );
+  const choices = { ipBlock, optional };
   const suite = builtinSuite();
   const suiteByName = new Map(suite.map((c) => [c.name, c]));
   const selection = groups.map((g) => ({ group: g, cases: g.workloads.map((w) => selectCases(w, suite)) }));
@@ -207,6 +224,7 @@ export async function runScs0219Check(opts: CheckOptions, io: CheckIo): Promise<
       caseOf: () => undefined,
       abort: err.message,
       narrowed,
+      ...choices,
     });
     io.err.write(`CRITICAL: ${err.message}\n`);
     io.out.write(verdictLines(ev.verdicts, requested));
@@ -223,6 +241,7 @@ export async function runScs0219Check(opts: CheckOptions, io: CheckIo): Promise<
       caseOf: () => undefined,
       abort: 'interrupted',
       narrowed,
+      ...choices,
     });
     io.err.write('CRITICAL: interrupted before the check finished\n');
     io.out.write(verdictLines(ev.verdicts, requested));
@@ -359,13 +378,14 @@ export async function runScs0219Check(opts: CheckOptions, io: CheckIo): Promise<
     caseOf: (name) => suiteByName.get(name),
     ...(abort !== undefined ? { abort } : {}),
     ...(narrowed ? { narrowed } : {}),
+    ...choices,
   });
   ev.warnings.push(...warnings);
   const check: ComplianceCheck = {
     standard: STANDARD,
     requested,
     verdicts: ev.verdicts,
-    exceptions: STANDING_EXCEPTIONS.map((x) => ({ ...x })),
+    exceptions: standingExceptions(ipBlock),
     excepted: ev.excepted,
     warnings: ev.warnings,
     ...(abort !== undefined ? { abort } : {}),
@@ -403,6 +423,10 @@ export async function runScs0219Check(opts: CheckOptions, io: CheckIo): Promise<
 
   if (abort !== undefined) io.err.write(`CRITICAL: ${abort}\n`);
   else io.err.write(formatSummary(store.data, ev, store.dir, written));
+  // A group that stopped is an ABORT verdict; its cause is a problem line the runner counts.
+  for (const o of outcomes)
+    if (o.error !== undefined && !o.error.startsWith('not run'))
+      io.err.write(`${REQUIREMENT[o.id] === 'MUST' ? 'CRITICAL' : 'ERROR'}: ${o.id} stopped: ${o.error}\n`);
   for (const w of ev.warnings) io.err.write(`WARNING: ${w}\n`);
   io.out.write(verdictLines(ev.verdicts, requested));
   return { exitCode: ev.exitCode, dir: store.dir };

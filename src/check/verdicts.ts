@@ -22,7 +22,7 @@ import type { PolicyCase } from '../netpol/types.js';
 import type { CaseResult, CheckVerdict, ExceptedCase } from '../results/schema.js';
 import { readAdminTierOf } from '../scoring/admin-tier.js';
 import { ExitCode, type ExitCodeValue } from '../util/errors.js';
-import { exceptedByIpBlock, IPBLOCK_EXCEPTION, IPBLOCK_REASON } from './exceptions.js';
+import { exceptionFor, type IpBlockMode } from './exceptions.js';
 import {
   AGGREGATE_ID,
   GROUP_IDS,
@@ -51,6 +51,10 @@ export interface VerdictInput {
   /** The check could not start (unreachable cluster, missing permission): every verdict is ABORT. */
   abort?: string;
   narrowed?: SuiteNarrowing;
+  /** How the standard's ipBlock exceptions apply (exceptions.ts); default `sonobuoy`. */
+  ipBlock?: IpBlockMode;
+  /** false: the optional ids (SCTP) are left out, neither run nor printed (default true). */
+  optional?: boolean;
 }
 
 export interface Evaluation {
@@ -69,20 +73,27 @@ const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? o
 interface NetworkPolicyTally {
   ran: number;
   failing: CaseResult[];
-  excepted: CaseResult[];
+  excepted: ExceptedCase[];
   skipped: number;
 }
 
-function tallyNetworkPolicy(cases: CaseResult[], caseOf: VerdictInput['caseOf']): NetworkPolicyTally {
-  const failed = cases.filter((r) => r.status === 'fail');
-  const isExcepted = (r: CaseResult) => {
+function tallyNetworkPolicy(
+  cases: CaseResult[],
+  caseOf: VerdictInput['caseOf'],
+  mode: IpBlockMode,
+): NetworkPolicyTally {
+  const failing: CaseResult[] = [];
+  const excepted: ExceptedCase[] = [];
+  for (const r of cases.filter((x) => x.status === 'fail')) {
     const c = caseOf(r.name);
-    return c !== undefined && exceptedByIpBlock(c, r);
-  };
+    const x = c && exceptionFor(c, r, mode);
+    if (x) excepted.push({ case: r.name, ...x });
+    else failing.push(r);
+  }
   return {
     ran: cases.filter((r) => r.status === 'pass' || r.status === 'fail').length,
-    failing: failed.filter((r) => !isExcepted(r)),
-    excepted: failed.filter(isExcepted),
+    failing,
+    excepted,
     skipped: cases.filter((r) => r.status === 'skip').length,
   };
 }
@@ -144,7 +155,10 @@ function adminVerdict(g: GroupOutcome): { v: Omit<CheckVerdict, 'id' | 'requirem
 /** The verdicts, exceptions, warnings and exit status of a check. */
 export function evaluateCheck(input: VerdictInput): Evaluation {
   const all = input.requested.length === 0 || input.requested.includes(AGGREGATE_ID);
-  const covered = GROUP_IDS.filter((g) => all || input.requested.includes(g));
+  const covered = GROUP_IDS.filter(
+    (g) =>
+      (all || input.requested.includes(g)) && (input.optional !== false || REQUIREMENT[g] !== 'optional'),
+  );
   const warnings: string[] = [];
   if (input.narrowed) {
     const n = input.narrowed;
@@ -182,11 +196,10 @@ export function evaluateCheck(input: VerdictInput): Evaluation {
       if (warning) warnings.push(warning);
       continue;
     }
-    const t = tallyNetworkPolicy(g.cases, input.caseOf);
+    const t = tallyNetworkPolicy(g.cases, input.caseOf, input.ipBlock ?? 'sonobuoy');
     const v = networkPolicyVerdict(g, t);
     verdicts.push({ id, requirement, ...v });
-    for (const r of t.excepted)
-      excepted.push({ case: r.name, exception: IPBLOCK_EXCEPTION, reason: IPBLOCK_REASON });
+    excepted.push(...t.excepted);
     for (const r of t.failing) failing.push({ group: id, result: r });
     if (requirement === 'optional' && v.verdict !== 'PASS')
       warnings.push(

@@ -29,10 +29,23 @@ export async function main(argv: string[]): Promise<number> {
     await parser.parseAsync();
     exitCode = exitCodeAfterSuccess(process.exitCode);
   } catch (err) {
-    exitCode = reportError(err);
+    exitCode = reportError(err, RUNNER_READ_COMMANDS.has(argv[0] ?? '') ? runnerPrefix : plainPrefix);
   }
   return exitCode;
 }
+
+/**
+ * Commands whose output a compliance runner reads. The SCS runner counts the lines of either stream
+ * that begin with "error" or "critical" (case-insensitive) into its exit status and reads the tool's
+ * own exit code for nothing else, so a problem these commands report must begin with one of those.
+ */
+const RUNNER_READ_COMMANDS = new Set(['check']);
+
+type LinePrefix = (code: number) => string;
+const plainPrefix: LinePrefix = () => 'cnibench: ';
+/** Bad input or usage is an ERROR; a cluster, machine or harness that failed is CRITICAL. */
+const runnerPrefix: LinePrefix = (code) =>
+  code === ExitCode.badInput ? 'ERROR: cnibench: ' : 'CRITICAL: cnibench: ';
 
 class UsageError extends CnibenchError {
   constructor(message: string) {
@@ -40,9 +53,11 @@ class UsageError extends CnibenchError {
   }
 }
 
-function reportError(err: unknown): number {
+function reportError(err: unknown, prefix: LinePrefix = plainPrefix): number {
   const { code, lines } = describeError(err);
-  for (const line of lines) process.stderr.write(`cnibench: ${line}\n`);
+  // For a runner every line counts on its own (a usage error's hint, a stack trace's frames).
+  const each = prefix === plainPrefix ? lines : lines.flatMap((l) => l.split('\n'));
+  for (const line of each) process.stderr.write(`${prefix(code)}${line}\n`);
   return code;
 }
 

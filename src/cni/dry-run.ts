@@ -80,7 +80,8 @@ export function renderPlan(plan: InstallPlan, opts: RenderOptions = {}): string 
 
   if (plan.images.length > 0) {
     line('# ---- Images');
-    for (const i of plan.images) line(`#   ${i.image}  (${i.from})`);
+    for (const i of plan.images)
+      line(`#   ${i.image}  (${i.from}${i.source ? `; mirror of ${i.source}` : ''})`);
     line();
   }
 

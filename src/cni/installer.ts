@@ -93,6 +93,8 @@ export interface ManifestPlan {
 export interface PlannedImage {
   image: string;
   from: string;
+  /** With an image registry (a mirror): the public image it must hold a copy of. */
+  source?: string;
 }
 
 export interface InstallPlan {

@@ -1,8 +1,9 @@
 /**
- * A Markdown decision record in the shape the SCS standards repository uses (front matter, then
- * context, options, criteria and weights, evidence, decision, consequences), ready to paste and edit.
- * It states what was measured and what was declared, and says plainly when only reference
- * profiles were compared.
+ * A Markdown decision record that follows the sections of the SCS decision-record template
+ * (Standards/scs-XXXX-vN-decision-record-template.md in SovereignCloudStack/standards, after scs-0001):
+ * front matter, Abstract, Terminology, Context (with the options, criteria and weights, evidence),
+ * Decision, Consequences, Related Documents; ready to submit and edit. It states what was measured and
+ * what was declared, and says plainly when only reference profiles were compared.
  */
 import { escapeMarkdown as e } from './escape.js';
 import { num, pct, score, scoreWithInterval } from './format.js';
@@ -20,24 +21,41 @@ export function renderDecisionRecord(m: ReportModel): string {
     'track: KaaS',
     '---',
     '',
+    '## Abstract',
+    '',
+    `Which CNI plugin SCS KaaS clusters use by default, chosen among ${s.candidates.length} option(s) by weighted criteria ` +
+      'from measurements of NetworkPolicy conformance and performance and from declared facts about maturity, ' +
+      'acceptance and open-source health.',
+    '',
+    '## Terminology',
+    '',
+    'CNI (Container Network Interface) plugin',
+    '  The component that gives pods their network and enforces NetworkPolicy in a Kubernetes cluster.',
+    '',
+    'NetworkPolicy conformance',
+    '  The share of policy cases in which every probed pod pair behaved as the `networking.k8s.io/v1` model says.',
+    '',
+    'Confidence',
+    '  How much of an option’s score rests on measured or sourced data rather than defaults.',
+    '',
     '## Context',
     '',
     'A KaaS offering needs one CNI plugin it can operate and support. The SCS KaaS networking standard ' +
-      '(scs-0219, draft) requires full `networking.k8s.io/v1` NetworkPolicy support (MUST) and recommends ' +
+      '(scs-0219-v1, Stable since 2024-11-21) requires full `networking.k8s.io/v1` NetworkPolicy support (MUST) and recommends ' +
       'AdminNetworkPolicy/BaselineAdminNetworkPolicy and a managed Ingress controller option (SHOULD). ' +
-      'Open-source health is judged along the SCS open-source health check (scs-0008, draft): the Four Opens, ' +
+      'Open-source health is judged along the SCS open-source health check (scs-0008, a draft decision record): the Four Opens, ' +
       'maturity, security, activity and lock-in risk.',
     '',
     `This record was drafted by cnibench from ${m.runs.length} measurement run(s) (${m.runs.map((r) => e(r.runId)).join(', ')}) on ${s.generatedAt.slice(0, 10)}.`,
     '',
-    '## Options considered',
+    '### Options considered',
     '',
     ...s.candidates.map(
       (c) =>
         `- ${e(c.label)}${c.notApplicable ? ` — stand-in, not a decision option: ${e(c.notApplicable)}` : ''}`,
     ),
     '',
-    '## Criteria and weights',
+    '### Criteria and weights',
     '',
     '| Criterion | Weight | In the totals |',
     '| --- | ---: | --- |',
@@ -48,7 +66,7 @@ export function renderDecisionRecord(m: ReportModel): string {
     '',
     'Indicator scales and sources: see the full cnibench report (section "Evidence per indicator") and docs/scoring.md.',
     '',
-    '## Evidence',
+    '### Evidence',
     '',
     `| Option | Total | Confidence | ${s.comparedCriteria.map(e).join(' | ')} | scs-0219 NetworkPolicy (MUST) |`,
     `| --- | ---: | ---: | ${s.comparedCriteria.map(() => '---:').join(' | ')} | --- |`,
@@ -109,6 +127,12 @@ export function renderDecisionRecord(m: ReportModel): string {
     '- Clusters are built and tested with the chosen plugin; its NetworkPolicy conformance is re-measured with every version upgrade (cnibench run).',
     '- The facts behind maturity, acceptance and OSS health are refreshed (`cnibench facts refresh`) and reviewed before the record is revisited.',
     `- The decision is sensitive to the weights as stated above; a change of priorities by that amount reopens it.`,
+    '',
+    '## Related Documents',
+    '',
+    '- [scs-0219-v1: KaaS Networking Standard](https://docs.scs.community/standards/scs-0219-v1-kaas-networking)',
+    '- [scs-0008-v1: Open Source Software Health Check](https://docs.scs.community/standards/scs-0008-v1-oss-health)',
+    '- The full cnibench report of the runs named above (report.md, report.html) and their results.json.',
     '',
   );
   return lines.join('\n');

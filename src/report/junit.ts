@@ -5,7 +5,9 @@
  * the encoding.
  */
 import { create } from 'xmlbuilder2';
-import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
+
+/** An element under construction; derived from the public `create` (the package exports no type for it). */
+type XMLBuilder = ReturnType<typeof create>;
 import type {
   CandidateResult,
   CaseResult,

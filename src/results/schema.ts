@@ -108,6 +108,11 @@ export interface CaseResult {
   unsupportedBy?: 'driver' | 'cluster';
   /** Probes (port/protocol entries) of the case not run, as the driver cannot probe their protocol; the rest were. */
   probesNotRun?: { count: number; reason: string };
+  /**
+   * A failed case that stopped probing before the convergence timeout, because every mismatch was of a
+   * kind an earlier case of the workload showed for the whole timeout (workloads/conformance/budget.ts).
+   */
+  convergenceCutShort?: { afterMs: number; reason: string };
   /** Time from applying the case's policies to the first probe round matching the model; null if never. */
   programmingLatencyMs: number | null;
   /** Mismatches of the last probe round (empty on pass). */

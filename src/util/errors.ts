@@ -44,3 +44,8 @@ export class CheckFailedError extends CnibenchError {
     super(message, ExitCode.checkFailed);
   }
 }
+
+/** The message of anything thrown: an Error's message, else its string form. */
+export function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

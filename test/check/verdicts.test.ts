@@ -5,7 +5,12 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { exceptedByIpBlock, ipBlockBlind } from '../../src/check/exceptions.js';
+import {
+  exceptedByIpBlock,
+  ipBlockBlind,
+  SONOBUOY_OK_TO_FAIL,
+  standingExceptions,
+} from '../../src/check/exceptions.js';
 import { verdictLines } from '../../src/check/output.js';
 import { groupsFor } from '../../src/check/scs-0219.js';
 import { evaluateCheck, type GroupOutcome } from '../../src/check/verdicts.js';
@@ -16,6 +21,7 @@ import type { PolicyCase } from '../../src/netpol/types.js';
 import type { CaseResult, Mismatch } from '../../src/results/schema.js';
 import { selectCases } from '../../src/workloads/conformance/select.js';
 import { parseScsOutput } from './scs-runner-parse.js';
+import { must } from '../helpers/must.js';
 
 const suite = builtinSuite();
 const byName = new Map(suite.map((c) => [c.name, c]));
@@ -272,5 +278,91 @@ describe('the standard’s ipBlock exception (cilium/cilium#9209)', () => {
     const plain = byName.get('upstream-default-deny-all');
     assert.ok(plain);
     assert.equal(exceptedByIpBlock(plain, result(plain.name, 'fail', { mismatches: [mismatch] })), false);
+  });
+});
+
+describe('the Sonobuoy entry’s exceptions, mapped to the cases that transcribe its tests', () => {
+  test('each excepted e2e test maps to the upstream-e2e cases whose description names it, and only those', () => {
+    const upstream = suite.filter((c) => c.tags?.includes('upstream-e2e'));
+    for (const x of SONOBUOY_OK_TO_FAIL) {
+      const transcribing = upstream
+        .filter((c) => (c.description ?? '').startsWith(x.test))
+        .map((c) => c.name);
+      assert.deepEqual(x.cases, transcribing, x.test);
+      if (x.cases.length === 0) assert.ok(x.note, `${x.test}: says why no case maps`);
+    }
+    assert.equal(SONOBUOY_OK_TO_FAIL.filter((x) => x.cases.length > 0).length, 4);
+  });
+
+  const mapped = must(byName.get('upstream-egress-cidr-except'));
+  // Any mistake at all, not only the ipBlock-blind one: the Sonobuoy entry excepts the whole test.
+  const anyMistake = result(mapped.name, 'fail', {
+    mismatches: [{ ...mismatch, from: 'x/a', to: 'z/c', expected: false, observed: true }],
+    pods: resolveCase(mapped).pods.map((p) => ({ key: p.key, ip: p.ip })),
+  });
+  const other = must(byName.get('ingress-x-all-pods-from-cidr-y-z-on-tcp-80'));
+  const blindOther = result(other.name, 'fail', {
+    mismatches: blindMismatches(other),
+    pods: resolveCase(other).pods.map((p) => ({ key: p.key, ip: p.ip })),
+  });
+  const must0219 = (ipBlock?: 'sonobuoy' | 'narrow' | 'none') =>
+    evaluateCheck({
+      requested: ['scs-0219-networkpolicy'],
+      caseOf,
+      groups: [np(anyMistake, blindOther)],
+      ...(ipBlock ? { ipBlock } : {}),
+    });
+
+  test('default (sonobuoy): the transcribed test excepted whole, other ipBlock cases for cilium#9209 only', () => {
+    const e = must0219();
+    assert.equal(e.verdicts[0]?.verdict, 'PASS');
+    assert.deepEqual(
+      e.excepted.map((x) => [x.case, x.exception]),
+      [
+        [mapped.name, 'sonobuoy-ipblock-tests'],
+        [other.name, 'ipblock-pod-ip'],
+      ],
+    );
+    assert.match(e.excepted[0]?.reason ?? '', /should enforce except clause while egress access/);
+    assert.deepEqual(
+      standingExceptions('sonobuoy').map((x) => x.id),
+      ['sctp-optional', 'sonobuoy-ipblock-tests', 'ipblock-pod-ip'],
+    );
+  });
+
+  test('narrow (stricter than the Sonobuoy entry): the transcribed case fails on a mistake cilium#9209 does not explain', () => {
+    const e = must0219('narrow');
+    assert.equal(e.verdicts[0]?.verdict, 'FAIL');
+    assert.deepEqual(
+      e.excepted.map((x) => x.case),
+      [other.name],
+    );
+  });
+
+  test('none: no ipBlock exception at all', () => {
+    const e = must0219('none');
+    assert.equal(e.verdicts[0]?.verdict, 'FAIL');
+    assert.deepEqual(e.excepted, []);
+    assert.match(e.verdicts[0]?.summary ?? '', /^2 of 2 NetworkPolicy cases failed/);
+    assert.deepEqual(
+      standingExceptions('none').map((x) => x.id),
+      ['sctp-optional'],
+    );
+  });
+});
+
+describe('leaving the optional ids out', () => {
+  test('optional: false: no SCTP verdict, no SCTP line, no SCTP warning', () => {
+    const groups = [np(result('upstream-default-deny-all', 'pass'))];
+    const withIt = evaluateCheck({ requested: [], caseOf, groups });
+    assert.ok(withIt.verdicts.some((v) => v.id === 'scs-0219-networkpolicy-sctp'));
+    const e = evaluateCheck({ requested: [], caseOf, groups, optional: false });
+    assert.deepEqual(
+      e.verdicts.map((v) => v.id),
+      ['scs-0219-networkpolicy', 'scs-0219-admin-policy', 'kaas-networking-check'],
+    );
+    assert.doesNotMatch(verdictLines(e.verdicts, []), /sctp/);
+    assert.ok(!e.warnings.some((w) => w.includes('sctp')), e.warnings.join('\n'));
+    assert.equal(e.exitCode, 0);
   });
 });

@@ -243,3 +243,44 @@ describe('Calico manifests per version', () => {
     );
   });
 });
+
+describe('the registry of the images the Tigera operator deploys, per release', () => {
+  // CalicoRegistry in tigera/operator pkg/components/images.go: docker.io/ in operators v1.34 (Calico
+  // v3.28), v1.36 (v3.29) and v1.38.0–v1.38.6 (v3.30.0–v3.30.3); quay.io/ from v1.38.7 (v3.30.4).
+  const cases: [string, string][] = [
+    ['v3.28.5', 'docker.io'],
+    ['v3.29.1', 'docker.io'],
+    ['v3.30.3', 'docker.io'],
+    ['v3.30.4', 'quay.io'],
+    ['v3.31.7', 'quay.io'],
+    ['v3.32.1', 'quay.io'],
+  ];
+  for (const [version, registry] of cases) {
+    test(`Calico ${version}: ${registry}/calico/*, and a mirror names that source`, () => {
+      const operatorImages = (p: ReturnType<typeof planCalico>) =>
+        p.images.filter((i) => i.from === 'the Tigera operator');
+      const plan = planCalico(calico({ apiServer: true }, { version }), kubeCluster(), calicoInputs(version));
+      const images = operatorImages(plan).map((i) => i.image);
+      assert.ok(images.includes(`${registry}/calico/node:${version}`), images.join(', '));
+      assert.ok(images.includes(`${registry}/calico/apiserver:${version}`), images.join(', '));
+      assert.ok(
+        images.every((i) => i.startsWith(`${registry}/calico/`)),
+        images.join(', '),
+      );
+      assert.ok(operatorImages(plan).every((i) => i.source === undefined));
+
+      const mirrored = planCalico(
+        calico({}, { version }),
+        kubeCluster({ imageRegistry: 'mirror.corp:5000' }),
+        calicoInputs(version),
+      );
+      const node = must(mirrored.images.find((i) => i.image === `mirror.corp:5000/calico/node:${version}`));
+      assert.equal(node.source, `${registry}/calico/node:${version}`);
+      // The manifest's own image (the operator) keeps its published source too.
+      const operator = must(
+        mirrored.images.find((i) => i.image.startsWith('mirror.corp:5000/tigera/operator:')),
+      );
+      assert.match(operator.source ?? '', /^quay\.io\/tigera\/operator:/);
+    });
+  }
+});

@@ -48,7 +48,12 @@ describe('cnibench install --dry-run', () => {
       },
     );
     assert.equal(r.exitCode, 0, r.stderr);
-    assert.doesNotMatch(r.stdout, PUBLIC_REGISTRY_PATTERN);
+    // The images section names each public image the mirror must hold a copy of; nothing else is public.
+    assert.match(
+      r.stdout,
+      /mirror\.corp:5000\/calico\/node:v3\.32\.1 {2}\(the Tigera operator; mirror of quay\.io\/calico\/node:v3\.32\.1\)/,
+    );
+    assert.doesNotMatch(r.stdout.replace(/; mirror of \S+\)$/gm, ')'), PUBLIC_REGISTRY_PATTERN);
     assert.match(r.stdout, /image: mirror\.corp:5000\/tigera\/operator:v1\.36\.2/);
     assert.match(r.stdout, /kind: Installation/);
     assert.match(r.stdout, /registry: mirror\.corp:5000\//);

@@ -195,7 +195,11 @@ async function registerCiliumCrds(api: FakeApiServer, stopped: () => boolean): P
 /** What the Tigera operator does for an Installation, reduced to the objects cnibench waits for. */
 function createCalicoSystem(api: FakeApiServer, installation: KubeObject, version: string): void {
   const spec = installation.spec;
-  const registry = isRecord(spec) && typeof spec.registry === 'string' ? spec.registry : 'quay.io/';
+  // CalicoRegistry in tigera/operator pkg/components/images.go: docker.io/ up to operator v1.38.6
+  // (Calico v3.30.3), quay.io/ from v1.38.7 (Calico v3.30.4).
+  const [minor = 0, patch = 0] = (/^v?3\.(\d+)\.(\d+)/.exec(version) ?? []).slice(1).map(Number);
+  const publicRegistry = minor > 30 || (minor === 30 && patch >= 4) ? 'quay.io/' : 'docker.io/';
+  const registry = isRecord(spec) && typeof spec.registry === 'string' ? spec.registry : publicRegistry;
   const image = (name: string) => `${registry}calico/${name}:${version}`;
   if (!api.store.get('v1', 'Namespace', 'calico-system')) {
     api.store.create({

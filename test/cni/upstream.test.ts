@@ -22,7 +22,11 @@ import { parse } from 'yaml';
 import { connect } from '../../src/cluster/kube/client.js';
 import { applyObjects, applySteps, planObjects } from '../../src/cni/apply.js';
 import { planCalico } from '../../src/cni/calico/installer.js';
-import { calicoManifests } from '../../src/cni/calico/release.js';
+import {
+  calicoImageRegistry,
+  calicoManifests,
+  operatorCalicoRegistry,
+} from '../../src/cni/calico/release.js';
 import { ciliumSettingsOf } from '../../src/cni/cilium/settings.js';
 import { planCilium } from '../../src/cni/cilium/installer.js';
 import { clusterNetworkPolicyCrd } from '../../src/cni/cilium/release.js';
@@ -36,6 +40,7 @@ import { crdVersionSchema, unknownFields, valueProblems } from '../cluster/kube/
 import { FakeApiServer } from '../cluster/kube/fake-apiserver.js';
 import { calico, cilium, kubeCluster, tempDir } from './helpers.js';
 import { UPSTREAM_ROOT } from '../helpers/paths.js';
+import { must } from '../helpers/must.js';
 
 const UPSTREAM = UPSTREAM_ROOT;
 const present = existsSync(UPSTREAM);
@@ -100,6 +105,17 @@ describe('Calico: generated objects against the real release', { skip: SKIP }, (
       assert.ok(schema, `${version}: no CRD schema for ${kind}`);
       return schema;
     };
+
+    test(`${version}: Calico images from the registry of the operator release the manifest pins`, () => {
+      const operator = must(
+        base.images.map((i) => /^quay\.io\/tigera\/operator:(v[\d.]+)$/.exec(i.image)?.[1]).find(Boolean),
+        `${version}: the operator image in tigera-operator.yaml`,
+      );
+      const registry = operatorCalicoRegistry(operator);
+      assert.equal(calicoImageRegistry(version), registry, `${version} ships operator ${operator}`);
+      const node = base.images.find((i) => i.image.endsWith(`/calico/node:${version}`));
+      assert.equal(node?.image, `${registry}/calico/node:${version}`);
+    });
 
     test(`${version}: every Installation and APIServer cnibench generates validates against the CRD, unknown fields as errors`, () => {
       const clusters = [

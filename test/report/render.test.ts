@@ -142,16 +142,20 @@ describe('renderReports on a synthetic two-CNI run', () => {
     assert.ok(md.includes('![Throughput (median, 95% CI)](throughput.png)'));
     assert.ok(md.includes('demo &lt;script&gt;'));
     const record = readFileSync(path.join(out, 'decision-record.md'), 'utf8');
-    for (const h of [
+    // The sections of the SCS decision-record template, in its order (scs-XXXX-vN-decision-record-template.md).
+    const sections = record.split('\n').filter((l) => l.startsWith('## '));
+    assert.deepEqual(sections, [
+      '## Abstract',
+      '## Terminology',
       '## Context',
-      '## Options considered',
-      '## Criteria and weights',
-      '## Evidence',
       '## Decision',
       '## Consequences',
-    ]) {
+      '## Related Documents',
+    ]);
+    for (const h of ['### Options considered', '### Criteria and weights', '### Evidence'])
       assert.ok(record.includes(h), h);
-    }
+    assert.match(record, /scs-0219-v1, Stable since 2024-11-21/);
+    assert.doesNotMatch(record, /scs-0219, draft/);
     assert.match(record, /^---\ntitle: .*\ntype: Decision Record\nstatus: Draft\ntrack: KaaS\n---/);
   });
 });

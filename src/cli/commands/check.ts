@@ -4,6 +4,7 @@
  * every MUST passes, 1 when one fails, 3 when the check could not run, 2 for bad arguments.
  */
 import { CHECK_LANES, runScs0219Check, type CheckIo } from '../../check/run-check.js';
+import { IPBLOCK_MODES } from '../../check/exceptions.js';
 import { TESTCASE_IDS } from '../../check/scs-0219.js';
 import { CONFORMANCE_LANES } from '../../scenario/schema.js';
 import { createProgress } from '../../context/progress.js';
@@ -89,6 +90,18 @@ export function checkCommand(
           type: 'number',
           describe: 'seconds a case may take to match the model after its policies are applied (default 10)',
         })
+        .option('ipblock-exception', {
+          choices: IPBLOCK_MODES,
+          default: 'sonobuoy' as const,
+          describe:
+            "how the standard's ipBlock exceptions apply: sonobuoy (as scs-sonobuoy-config-v1.yaml: the cases transcribing its three excepted tests excepted whole), narrow (stricter: only the cilium#9209 mismatches excepted), none (no ipBlock exception); docs/scs.md",
+        })
+        .option('optional', {
+          type: 'boolean',
+          default: true,
+          describe:
+            'check and print the optional ids (SCTP); --no-optional leaves them out (the SCS runner exits 1 on any FAIL line, even under preview)',
+        })
         .option('report', {
           type: 'boolean',
           default: true,
@@ -131,6 +144,8 @@ export function checkCommand(
             },
             resultsRoot: argv['results-dir'],
             report: argv.report,
+            ipBlockException: argv['ipblock-exception'],
+            optional: argv.optional,
           },
           {
             out: io.out,

@@ -33,6 +33,9 @@ type CommonArgs = ArgsOf<typeof candidateOptions>;
 export function selectCandidate(args: CommonArgs): { candidate: KubeCandidate; cluster: KubeClusterConfig } {
   let candidate: KubeCandidate;
   let base: KubeClusterConfig;
+  // Checked before anything parses the candidate, so a malformed --version is the same one-line exit 2
+  // with or without --scenario.
+  if (args.version !== undefined) assertPinned(args.version);
   if (args.scenario === undefined) {
     if (!cniNames().includes(args.candidate))
       throw new InputError(
@@ -40,8 +43,7 @@ export function selectCandidate(args: CommonArgs): { candidate: KubeCandidate; c
       );
     const version = args.version ?? newestSupported(installerFor(args.candidate).matrix);
     // The format first: the schema would refuse a malformed version with a ZodError, not one line.
-    if (!PINNED_VERSION.test(version))
-      throw new InputError(`--version: expected a pinned version like v3.32.1, got "${version}"`);
+    assertPinned(version);
     const parsed = candidateSchema().parse({ name: args.candidate, cni: args.candidate, version });
     if (!isKubeCandidate(parsed)) throw new InputError(`${args.candidate} is not a real-cluster CNI`);
     candidate = parsed;
@@ -64,8 +66,7 @@ export function selectCandidate(args: CommonArgs): { candidate: KubeCandidate; c
     candidate = args.version !== undefined ? { ...found, version: args.version } : found;
     base = scenario.cluster;
   }
-  if (!PINNED_VERSION.test(candidate.version))
-    throw new InputError(`--version: expected a pinned version like v3.32.1, got "${candidate.version}"`);
+  assertPinned(candidate.version);
   assertSupported(installerFor(candidate.cni).matrix, candidate.version);
   const cluster: KubeClusterConfig = {
     ...base,
@@ -74,6 +75,11 @@ export function selectCandidate(args: CommonArgs): { candidate: KubeCandidate; c
     ...(args.kubeconfig !== undefined ? { kubeconfig: args.kubeconfig } : {}),
   };
   return { candidate, cluster };
+}
+
+function assertPinned(version: string): void {
+  if (!PINNED_VERSION.test(version))
+    throw new InputError(`--version: expected a pinned version like v3.32.1, got "${version}"`);
 }
 
 function stderrProgress(p: InstallProgress): void {

@@ -16,7 +16,13 @@ import {
   NetworkingV1Api,
   VersionApi,
 } from '@kubernetes/client-node';
-import { CnibenchError, EnvironmentError, ExitCode, type ExitCodeValue } from '../../util/errors.js';
+import {
+  CnibenchError,
+  EnvironmentError,
+  ExitCode,
+  messageOf,
+  type ExitCodeValue,
+} from '../../util/errors.js';
 
 export interface ConnectOptions {
   /** Path to a kubeconfig; default KUBECONFIG or ~/.kube/config. */
@@ -53,7 +59,15 @@ export function connect(opts: ConnectOptions = {}): KubeConnection {
     } else kc.loadFromDefault();
   } catch (err) {
     if (err instanceof EnvironmentError) throw err;
-    throw new EnvironmentError(`cannot load kubeconfig ${source}: ${(err as Error).message}`);
+    // The YAML parser's message continues with an excerpt of the file; its first line names the
+    // problem and the line:column, which is what one error line has room for.
+    const first = messageOf(err).split('\n')[0] ?? '';
+    throw new EnvironmentError(`cannot load kubeconfig ${source}: ${first.trim()}`);
+  }
+  if (kc.getContexts().length === 0) {
+    throw new EnvironmentError(
+      `kubeconfig ${source} defines no context: not a kubeconfig (a YAML mapping with clusters, users and contexts)`,
+    );
   }
   if (opts.context) {
     const names = kc.getContexts().map((c) => c.name);
@@ -64,10 +78,20 @@ export function connect(opts: ConnectOptions = {}): KubeConnection {
     }
     kc.setCurrentContext(opts.context);
   }
+  // client-node leaves the current context undefined when the file sets none (its type says string).
+  const current = kc.getCurrentContext() as string | undefined;
+  if (!current) {
+    throw new EnvironmentError(
+      `kubeconfig ${source} sets no current-context; name one with --context (available: ${kc
+        .getContexts()
+        .map((c) => c.name)
+        .join(', ')})`,
+    );
+  }
   const cluster = kc.getCurrentCluster();
   if (!cluster)
     throw new EnvironmentError(
-      `kubeconfig ${source} selects no cluster (current context "${kc.getCurrentContext()}")`,
+      `kubeconfig ${source}: context "${current}" names no cluster the file defines`,
     );
   return {
     kc,
@@ -119,6 +143,16 @@ function networkCode(err: unknown): string | undefined {
     e = (e as { cause?: unknown }).cause;
   }
   return undefined;
+}
+
+/** "fetch failed: bad port": the messages of an error and its causes. */
+function causeChain(err: unknown): string {
+  const parts: string[] = [];
+  for (let e: unknown = err, depth = 0; e !== undefined && e !== null && depth < 4; depth++) {
+    parts.push(messageOf(e));
+    e = e instanceof Error ? e.cause : undefined;
+  }
+  return parts.filter((p) => p !== '').join(': ');
 }
 
 /** What the API server said about a failed request: its HTTP status, `Status.reason` and message. */
@@ -173,7 +207,7 @@ export const isNotFound = (err: unknown): boolean => httpStatus(err) === 404;
 /** "HTTP 422 Invalid: <the server's message>", or the error's own message when it is not an HTTP answer. */
 export function apiMessage(err: unknown): string {
   const f = apiFailure(err);
-  if (!f) return oneLine(err instanceof Error ? err.message : String(err));
+  if (!f) return oneLine(messageOf(err));
   return `HTTP ${f.status ?? '?'}${f.reason ? ` ${f.reason}` : ''}: ${f.serverMessage}`;
 }
 
@@ -231,16 +265,17 @@ export class KubeAccessError extends EnvironmentError implements ApiFailure {
 }
 
 /**
- * client-node's KubernetesObjectApi looks a kind up through discovery before every request and throws
- * its own Error (no HTTP status) when the server does not serve that apiVersion/kind: typically a
- * custom resource whose CRD is gone or not yet Established.
+ * client-node's KubernetesObjectApi looks a kind up through discovery before every request. When the
+ * server answers the discovery request but does not list the kind, it throws "Unrecognized API version
+ * and kind"; when the discovery request itself fails it rethrows that failure with the prefix "Failed to
+ * fetch resource metadata" — for a 404 (the group/version is not served: a CRD gone or not yet
+ * Established), but also for a network error or a 5xx. Only the first two mean "not served"; an
+ * unreachable server or a discovery 503 is the environment and must not pass for "already gone".
  */
 export function isKindNotServed(err: unknown): boolean {
-  return (
-    err instanceof Error &&
-    !(err instanceof CnibenchError) &&
-    /^Unrecognized API version and kind|^Failed to fetch resource metadata/.test(err.message)
-  );
+  if (!(err instanceof Error) || err instanceof CnibenchError) return false;
+  if (err.message.startsWith('Unrecognized API version and kind')) return true;
+  return err.message.startsWith('Failed to fetch resource metadata') && httpStatus(err) === 404;
 }
 
 /**
@@ -269,7 +304,7 @@ export function translateError(
   const net = networkCode(err);
   if (net) {
     return new EnvironmentError(
-      `cannot reach the Kubernetes API server at ${conn.server} (context "${conn.context}") while trying to ${what}: ${net} (${oneLine((err as Error).message)})`,
+      `cannot reach the Kubernetes API server at ${conn.server} (context "${conn.context}") while trying to ${what}: ${net} (${oneLine(messageOf(err))})`,
     );
   }
   const failure = apiFailure(err);
@@ -287,9 +322,16 @@ export function translateError(
     return new KubeApiError(what, {
       status: 404,
       reason: 'NotFound',
-      serverMessage: `the server does not serve this kind (${oneLine((err as Error).message)})`,
+      serverMessage: `the server does not serve this kind (${oneLine(messageOf(err))})`,
     });
   }
+  // fetch rejects some requests before any connection with only "fetch failed" and the reason in its
+  // cause (a port it refuses, such as 1; a URL it cannot use): name the server and that cause.
+  if (err instanceof TypeError && err.message === 'fetch failed') {
+    return new EnvironmentError(
+      `cannot reach the Kubernetes API server at ${conn.server} (context "${conn.context}") while trying to ${what}: ${oneLine(causeChain(err))}`,
+    );
+  }
   // Not an HTTP answer and no known network code: still an API failure, reported without a stack.
-  return new EnvironmentError(`cannot ${what}: ${oneLine(err instanceof Error ? err.message : String(err))}`);
+  return new EnvironmentError(`cannot ${what}: ${oneLine(messageOf(err))}`);
 }

@@ -2,8 +2,8 @@
  * The operator.tigera.io/v1 resources cnibench generates for a Calico candidate: the Installation (image
  * registry, pull secrets, IP pool, dataplane, MTU) and the APIServer, plus the ConfigMap the eBPF
  * dataplane needs to reach the API server without kube-proxy. Field names follow the published
- * InstallationSpec (docs.tigera.io "Installation reference"); test/fixtures/cni/calico-installation.schema.json
- * pins the subset generated here.
+ * InstallationSpec (docs.tigera.io "Installation reference"); test/cni/upstream.test.ts checks every
+ * generated Installation and APIServer against the CRD schema of each real release in ../shared/upstream.
  */
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { CalicoSettings } from './settings.js';

@@ -29,7 +29,7 @@ import { addImagePullSecrets, collectImages, objectRef, parseManifest, rewriteIm
 import { waitForRollout } from '../rollout.js';
 import { calicoApiServer, calicoInstallation, calicoServicesEndpoint } from './installation.js';
 import { prepareCalico } from './prepare.js';
-import { calicoManifests, calicoTag } from './release.js';
+import { calicoImageRegistry, calicoManifests, calicoTag } from './release.js';
 import { calicoSettings, calicoSettingsOf, type CalicoSettings } from './settings.js';
 import { CALICO_FEATURES, CALICO_MATRIX } from './versions.js';
 
@@ -43,7 +43,8 @@ const READINESS: WorkloadRef[] = [
 
 /**
  * The images the operator deploys for the Installation cnibench generates, all tagged with the release
- * (tigera/operator config/calico_versions.yml), from quay.io/calico unless a registry is set.
+ * (tigera/operator config/calico_versions.yml), from `calicoImageRegistry(version)`/calico unless a
+ * registry is set.
  */
 const OPERATOR_DEPLOYED = [
   'node',
@@ -64,6 +65,8 @@ export function planCalico(
   const warnings: string[] = [];
   const registry = cluster.imageRegistry;
   const tag = calicoTag(candidate.version);
+  /** Each manifest's images as published, before any move to the registry. */
+  const sourceImages = new Map<string, string[]>();
 
   const manifests: ManifestPlan[] = calicoManifests(tag).map((f) => {
     const artifact = inputs.manifests?.[f.key.file];
@@ -76,6 +79,7 @@ export function planCalico(
       return { file: f.key.file, role: f.role, origin, cached: false, objects: [] };
     }
     let objects = parseManifest(artifact.text, artifact.location);
+    sourceImages.set(f.key.file, [...new Set(collectImages(objects))]);
     if (registry) objects = rewriteImages(objects, registry);
     objects = addImagePullSecrets(objects, cluster.imagePullSecrets);
     return {
@@ -120,14 +124,13 @@ export function planCalico(
   );
   if (s.apiServer) objects.push(calicoApiServer());
 
+  const planned = (source: string, from: string): PlannedImage =>
+    registry ? { image: rewriteImage(source, registry), from, source } : { image: source, from };
   const images: PlannedImage[] = [
-    ...manifests.flatMap((m) =>
-      [...new Set(collectImages(m.objects))].map((image) => ({ image, from: m.file })),
+    ...manifests.flatMap((m) => (sourceImages.get(m.file) ?? []).map((image) => planned(image, m.file))),
+    ...[...OPERATOR_DEPLOYED, ...(s.apiServer ? ['apiserver'] : [])].map((name) =>
+      planned(`${calicoImageRegistry(tag)}/calico/${name}:${tag}`, 'the Tigera operator'),
     ),
-    ...[...OPERATOR_DEPLOYED, ...(s.apiServer ? ['apiserver'] : [])].map((name) => ({
-      image: rewriteImage(`quay.io/calico/${name}:${tag}`, registry),
-      from: 'the Tigera operator',
-    })),
   ];
 
   return {

@@ -3,7 +3,7 @@
  * their own manifest, operator-crds.yaml, and tigera-operator.yaml no longer contains any (v3.28 and
  * v3.29 ship them inside tigera-operator.yaml, and operator-crds.yaml only as a duplicate).
  */
-import { hasFeature } from '../../scenario/cni-versions.js';
+import { compareVersions, hasFeature } from '../../scenario/cni-versions.js';
 import { CALICO_FEATURES } from './versions.js';
 import type { ReleaseFile } from '../release-file.js';
 
@@ -32,4 +32,21 @@ export function calicoManifests(version: string): ReleaseFile[] {
         file(CALICO_OPERATOR_FILE, 'the Tigera operator'),
       ]
     : [file(CALICO_OPERATOR_FILE, 'the Tigera operator and its CRDs')];
+}
+
+/**
+ * The registry the Tigera operator pulls Calico's own images from when the Installation names none
+ * (`CalicoRegistry` in tigera/operator pkg/components/images.go): docker.io up to operator v1.38.6
+ * (Calico v3.28.x, v3.29.x and v3.30.0–v3.30.3, operators v1.34, v1.36 and v1.38.0–v1.38.6), quay.io
+ * from operator v1.38.7 (Calico v3.30.4) on. The operator's own image is in tigera-operator.yaml.
+ */
+export const CALICO_QUAY_SINCE = { calico: 'v3.30.4', operator: 'v1.38.7' } as const;
+
+export function calicoImageRegistry(version: string): 'docker.io' | 'quay.io' {
+  return compareVersions(calicoTag(version), CALICO_QUAY_SINCE.calico) >= 0 ? 'quay.io' : 'docker.io';
+}
+
+/** The same rule keyed by the operator release (the tag of quay.io/tigera/operator in the manifest). */
+export function operatorCalicoRegistry(operatorVersion: string): 'docker.io' | 'quay.io' {
+  return compareVersions(operatorVersion, CALICO_QUAY_SINCE.operator) >= 0 ? 'quay.io' : 'docker.io';
 }

@@ -7,6 +7,7 @@ import type { Probe, ResolvedPod, TruthTable } from '../../netpol/types.js';
 import type { Mismatch } from '../../results/schema.js';
 import { sleep } from '../../util/sleep.js';
 import { compareRound } from './compare.js';
+import { kindOf, type ConvergenceBudget } from './budget.js';
 
 export interface ProbeLoopOptions {
   probeTimeoutMs: number;
@@ -23,6 +24,8 @@ export interface ProbeLoopResult {
   at: number;
   mismatches: Mismatch[];
   lastRound: ProbeResult[];
+  /** The loop stopped before the timeout, as every mismatch was of a kind known not to converge (budget.ts). */
+  cutShort?: { afterMs: number; reason: string };
 }
 
 /** Every ordered pair × every probe. */
@@ -37,14 +40,20 @@ export function probeRequests(pods: ResolvedPod[], probes: Probe[], includeSelf:
   return out;
 }
 
-/** Probe rounds until one matches `truth` or `convergenceTimeoutMs` has passed since `since`. */
+/**
+ * Probe rounds until one matches `truth` or `convergenceTimeoutMs` has passed since `since`. With a
+ * `budget` (a static case of runConformance), the loop also stops after its second round when every
+ * mismatch is of a kind an earlier case showed for the whole timeout.
+ */
 export async function probeUntilMatch(
   lane: CaseLane,
   truth: TruthTable,
   requests: ProbeRequest[],
   since: number,
   opts: ProbeLoopOptions,
+  budget?: ConvergenceBudget,
 ): Promise<ProbeLoopResult> {
+  let rounds = 0;
   for (;;) {
     if (opts.signal?.aborted) throw opts.signal.reason;
     const lastRound = await lane.probe(requests, {
@@ -52,12 +61,23 @@ export async function probeUntilMatch(
       concurrency: opts.concurrency,
       signal: opts.signal,
     });
+    rounds++;
     const mismatches = compareRound(truth, lastRound);
     const at = performance.now();
     const elapsed = at - since;
     if (mismatches.length === 0)
       return { latencyMs: Math.round(elapsed * 1000) / 1000, at, mismatches, lastRound };
-    if (elapsed >= opts.convergenceTimeoutMs) return { latencyMs: null, at, mismatches, lastRound };
+    if (elapsed >= opts.convergenceTimeoutMs) {
+      budget?.timedOutWith(mismatches);
+      return { latencyMs: null, at, mismatches, lastRound };
+    }
+    if (budget?.stopsEarly(mismatches, rounds)) {
+      const cutShort = {
+        afterMs: Math.round(elapsed),
+        reason: `after ${rounds} rounds every mismatch is of a kind an earlier case showed for the full ${opts.convergenceTimeoutMs / 1000} s convergence timeout (${[...new Set(mismatches.map(kindOf))].join('; ')})`,
+      };
+      return { latencyMs: null, at, mismatches, lastRound, cutShort };
+    }
     await sleep(opts.pollIntervalMs ?? 100, opts.signal);
   }
 }

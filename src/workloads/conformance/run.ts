@@ -20,6 +20,10 @@
  * run in lane 0 only, and a canary runs alone, every lane drained. Ctrl-C or an error in one lane
  * stops them all.
  *
+ * A kind of mismatch (protocol, expected and observed verdict) that outlasted the convergence timeout
+ * in one static case is not waited out again by later cases of the workload (budget.ts): a dataplane
+ * that enforces nothing fails each case after two rounds instead of the full timeout.
+ *
  * Pod-to-self pairs are not probed by default: that traffic never leaves the pod's network namespace
  * (on the local cluster and on real CNIs alike), so no dataplane can police it; this matches
  * cyclonus' --ignore-loopback. `includeSelf: true` probes them anyway.
@@ -51,6 +55,7 @@ import { canaryReason, canaryWithoutPair, planCanary, runCanary } from './canary
 import type { ConformanceLoadSource, RunningLoad } from './load.js';
 import { runSteps } from './steps.js';
 import { probeRequests, probeUntilMatch } from './probe-loop.js';
+import { ConvergenceBudget } from './budget.js';
 
 export { compareRound, observedAllowed } from './compare.js';
 export { probeRequests } from './probe-loop.js';
@@ -76,6 +81,11 @@ export interface ConformanceOptions {
   pollIntervalMs?: number;
   /** Called when an admin-tier canary has decided (see canary.ts). */
   onCanary?: (c: AdminTierCanary) => void;
+  /**
+   * Shared by the static cases of one workload: a kind of mismatch that outlasted the convergence
+   * timeout once is not waited out again (budget.ts). runConformance makes one; a single runCase waits in full.
+   */
+  budget?: ConvergenceBudget;
   /**
    * Throughput to run on the same nodes while the multi-step cases run (their steps' time to enforce
    * is then measured under load, docs/policy-change.md); started before the first such case (every
@@ -111,7 +121,11 @@ export async function runConformance(
   const onAbort = () => stop.abort(opts.signal?.reason);
   if (opts.signal?.aborted) throw opts.signal.reason;
   opts.signal?.addEventListener('abort', onAbort, { once: true });
-  const laneOpts: ConformanceOptions = { ...opts, signal: stop.signal };
+  const laneOpts: ConformanceOptions = {
+    ...opts,
+    signal: stop.signal,
+    budget: opts.budget ?? new ConvergenceBudget(),
+  };
   let failure: { err: unknown } | undefined;
   let load: RunningLoad | undefined;
   let loadResult: ConformanceLoadResult | undefined;
@@ -397,7 +411,8 @@ async function executeCase(
     latencyMs: latency,
     mismatches,
     lastRound,
-  } = await probeUntilMatch(driver, truth, requests, applyStart, opts);
+    cutShort,
+  } = await probeUntilMatch(driver, truth, requests, applyStart, opts, opts.budget);
   return {
     result: {
       name: c.name,
@@ -408,6 +423,7 @@ async function executeCase(
       mismatches,
       probes: requests.length,
       ...(probesNotRun ? { probesNotRun } : {}),
+      ...(cutShort ? { convergenceCutShort: cutShort } : {}),
       durationMs: Math.round(performance.now() - caseStart),
       pods: pods.map((p) => ({ key: p.key, ip: p.ip })),
     },

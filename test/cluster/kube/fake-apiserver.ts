@@ -20,7 +20,8 @@
  *   server-side apply ≈ create-or-merge of the YAML/JSON body), delete, deletecollection;
  * - `?watch=true`: ADDED events for existing objects (unless a resourceVersion is given), then live
  *   ADDED/MODIFIED/DELETED events, newline-delimited JSON over a chunked response;
- * - `/version`, `/api`, `/apis`, `/api/v1`, `/apis/<group>/<version>` discovery;
+ * - `/version`, `/api`, `/apis`, `/api/v1`, `/apis/<group>/<version>` discovery (or, with
+ *   `discoveryStatus`, an error status for every discovery request, as an overloaded server gives);
  * - RBAC: `selfsubjectaccessreviews` are allowed unless they match an entry of `deny`, and so is the
  *   request itself: a request whose verb and resource match a `deny` entry is refused with 403
  *   Forbidden, worded like the real authorizer. Every request records the RBAC attributes it needed
@@ -214,6 +215,11 @@ export interface FakeApiServerOptions {
   crdEstablishDelayMs?: number;
   /** Refusals standing for admission policies. Mutable later via `api.admission`. */
   admission?: AdmissionRule[];
+  /**
+   * When set, every discovery request (/api, /apis and their group/version lists) is answered with this
+   * HTTP status, as an aggregated API or an overloaded server does (503). Mutable later.
+   */
+  discoveryStatus?: number;
 }
 
 export interface WatchEvent {
@@ -288,6 +294,12 @@ const apiVersionOf = (d: { group: string; version: string }) =>
 
 // ---------------------------------------------------------------------------------------------------
 // Errors as the API server reports them
+
+/** /api, /api/{v}, /apis, /apis/{group}/{v}: the paths discovery reads. */
+function isDiscoveryPath(segments: string[]): boolean {
+  const [root] = segments;
+  return (root === 'api' && segments.length <= 2) || (root === 'apis' && segments.length <= 3);
+}
 
 class ApiError extends Error {
   constructor(
@@ -480,6 +492,7 @@ export class FakeApiServer {
   gitVersion: string;
   /** Answers the node proxy's stats/summary. */
   readonly kubelet = new FakeKubelet();
+  discoveryStatus: number | undefined;
   private readonly resources: ResourceDef[] = [...BUILTIN_RESOURCES];
   private readonly server: http.Server;
   private readonly wss = new WebSocketServer({
@@ -504,6 +517,7 @@ export class FakeApiServer {
     this.podReadyDelayMs = opts.podReadyDelayMs ?? 0;
     this.execLatencyMs = opts.execLatencyMs ?? 0;
     this.gitVersion = opts.gitVersion ?? 'v1.31.2';
+    this.discoveryStatus = opts.discoveryStatus;
     const nodes = opts.nodes ?? [
       { name: 'node-a', ip: '172.18.0.2' },
       { name: 'node-b', ip: '172.18.0.3' },
@@ -700,6 +714,12 @@ export class FakeApiServer {
       });
     }
     if (method === 'GET') {
+      if (this.discoveryStatus !== undefined && isDiscoveryPath(segments))
+        throw new ApiError(
+          this.discoveryStatus,
+          'ServiceUnavailable',
+          'the server is currently unable to handle the request',
+        );
       const discovery = this.discovery(segments);
       if (discovery) return this.sendJson(res, 200, discovery);
     }

@@ -10,6 +10,7 @@ import { isAllowed } from '../../../src/netpol/truth-table.js';
 import { layoutCase } from '../../../src/netpol/suite/layout.js';
 import type { NetworkPolicy, ResolvedCase } from '../../../src/netpol/types.js';
 import { probeRequests, runConformance } from '../../../src/workloads/conformance/run.js';
+import { ConvergenceBudget } from '../../../src/workloads/conformance/budget.js';
 import { shrinkSteps } from '../../cluster/local/policy-gen.js';
 import { must } from '../../helpers/must.js';
 
@@ -23,6 +24,8 @@ class ScriptedDriver implements Partial<ClusterDriver> {
   readonly kind = 'local' as const;
   rounds = 0;
   layouts = 0;
+  /** Probe rounds of each case, in the order the cases ran. */
+  readonly roundsPerCase: number[] = [];
   private current: ResolvedCase | undefined;
   constructor(
     private readonly lagRounds = 0,
@@ -37,6 +40,7 @@ class ScriptedDriver implements Partial<ClusterDriver> {
     this.layouts++;
     this.current = c;
     this.rounds = 0;
+    this.roundsPerCase.push(0);
     return Promise.resolve(c.pods);
   }
   setPolicies(): Promise<void> {
@@ -44,6 +48,7 @@ class ScriptedDriver implements Partial<ClusterDriver> {
   }
   probe(reqs: ProbeRequest[]): Promise<ProbeResult[]> {
     const round = this.rounds++;
+    this.roundsPerCase[this.roundsPerCase.length - 1] = this.rounds;
     const current = must(this.current, 'the laid-out case');
     return Promise.resolve(
       reqs.map((r) => {
@@ -98,6 +103,56 @@ describe('runConformance', () => {
     assert.equal(m.to, 'y/b');
     assert.equal(m.expected, true);
     assert.equal(m.detail, 'refused');
+  });
+
+  test('a kind of mismatch that outlasted the timeout once is not waited out again', async () => {
+    // A dataplane that enforces nothing: every round lets everything through.
+    const d = new ScriptedDriver(Number.POSITIVE_INFINITY);
+    const r = await runConformance(drv(d), [theCase('c1'), theCase('c2'), theCase('c3')], {
+      ...opts,
+      convergenceTimeoutMs: 1000,
+      protocols: [...opts.protocols],
+      pollIntervalMs: 20,
+    });
+    assert.equal(r.failed, 3);
+    const [first, ...later] = d.roundsPerCase;
+    // The first case probes until the timeout (1 s at 20 ms pauses); the later ones twice.
+    assert.ok(must(first) >= 10, `first case: ${first} rounds`);
+    assert.deepEqual(later, [2, 2]);
+    assert.equal(r.caseResults[0]?.convergenceCutShort, undefined);
+    for (const c of r.caseResults.slice(1)) {
+      assert.match(
+        c.convergenceCutShort?.reason ?? '',
+        /^after 2 rounds every mismatch is of a kind an earlier case showed for the full 1 s convergence timeout \(TCP: expected deny, observed allow/,
+      );
+      assert.ok(c.mismatches.length > 0);
+    }
+  });
+
+  test('a mismatch of another kind still gets the full timeout', async () => {
+    // Case 1 never enforces its deny (deny→allow times out); case 2's y/b answers the opposite of the
+    // model, which includes allow→deny mismatches: a kind that has not timed out, so it waits in full.
+    const d = new ScriptedDriver(Number.POSITIVE_INFINITY);
+    const budget = new ConvergenceBudget();
+    await runConformance(drv(d), [theCase('c1')], {
+      ...opts,
+      protocols: [...opts.protocols],
+      pollIntervalMs: 20,
+      budget,
+    });
+    assert.deepEqual(budget.knownKinds().sort(), [
+      'TCP: expected deny, observed allow',
+      'UDP: expected deny, observed allow',
+    ]);
+    const d2 = new ScriptedDriver(0, 'y/b');
+    const r = await runConformance(drv(d2), [theCase('c2')], {
+      ...opts,
+      protocols: [...opts.protocols],
+      pollIntervalMs: 20,
+      budget,
+    });
+    assert.equal(r.caseResults[0]?.convergenceCutShort, undefined);
+    assert.ok(must(d2.roundsPerCase[0]) >= 5, `${d2.roundsPerCase[0]} rounds`);
   });
 
   test('skips cases whose protocols the driver lacks or the run excludes', async () => {
