@@ -32,6 +32,7 @@ import { Socket } from 'node:net';
 import { createInterface } from 'node:readline';
 import { agnhostConnectArgs } from './agnhost.js';
 import { numberFlag, parseFlags, UsageError } from './args.js';
+import { messageOf } from '../util/errors.js';
 
 export type AgentProtocol = 'TCP' | 'UDP' | 'SCTP';
 
@@ -135,7 +136,7 @@ function errorName(err: unknown): string {
     case 'ECONNRESET':
       return 'reset';
     default:
-      return code ?? (err instanceof Error ? err.message : String(err));
+      return code ?? messageOf(err);
   }
 }
 
@@ -346,7 +347,7 @@ export async function serveProbeBatches(
     try {
       msg = JSON.parse(line) as Record<string, unknown>;
     } catch (err) {
-      write(JSON.stringify({ error: `bad request: ${(err as Error).message}` }));
+      write(JSON.stringify({ error: `bad request: ${messageOf(err)}` }));
       continue;
     }
     const job = (async () => {
@@ -365,7 +366,7 @@ export async function serveProbeBatches(
           write(JSON.stringify({ id: msg.id, error: 'unknown request' }));
         }
       } catch (err) {
-        write(JSON.stringify({ id: msg.id, error: err instanceof Error ? err.message : String(err) }));
+        write(JSON.stringify({ id: msg.id, error: messageOf(err) }));
       }
     })();
     pending.add(job);
@@ -397,7 +398,7 @@ function parseTargets(text: string): ProbeTarget[] {
   try {
     doc = JSON.parse(text);
   } catch (err) {
-    throw new UsageError(`probe: targets must be a JSON array: ${(err as Error).message}`);
+    throw new UsageError(`probe: targets must be a JSON array: ${messageOf(err)}`);
   }
   if (!Array.isArray(doc)) throw new UsageError('probe: targets must be a JSON array');
   return doc.map((t: unknown, i) => {

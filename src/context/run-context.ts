@@ -12,7 +12,7 @@
 import { collectProvenance } from '../results/provenance.js';
 import { RESULTS_SCHEMA_VERSION, type Provenance, type ResultsFile } from '../results/schema.js';
 import { newRunId, ResultsStore } from '../results/store.js';
-import { CnibenchError, EnvironmentError } from '../util/errors.js';
+import { CnibenchError, EnvironmentError, messageOf } from '../util/errors.js';
 import type { Progress } from './progress.js';
 import type { InterruptGuard } from './signals.js';
 
@@ -63,9 +63,7 @@ export function startRun(opts: StartOptions): RunContext {
     store = ResultsStore.create(opts.resultsRoot, initial);
   } catch (err) {
     if (err instanceof CnibenchError) throw err;
-    throw new EnvironmentError(
-      `cannot write the results to ${opts.resultsRoot}: ${err instanceof Error ? err.message : String(err)}`,
-    );
+    throw new EnvironmentError(`cannot write the results to ${opts.resultsRoot}: ${messageOf(err)}`);
   }
   return open(store, opts.command, opts.progress, opts.guard);
 }

@@ -4,6 +4,7 @@
  * `cnibench cleanup` will finish the job.
  */
 import { setMaxListeners } from 'node:events';
+import { messageOf } from '../util/errors.js';
 
 export type Cleanup = () => Promise<void> | void;
 
@@ -50,9 +51,7 @@ export function installInterruptGuard(opts: InterruptOptions = {}): InterruptGua
         try {
           await fn();
         } catch (err) {
-          log(
-            `clean-up of ${name} failed: ${err instanceof Error ? err.message : String(err)} (run 'cnibench cleanup')`,
-          );
+          log(`clean-up of ${name} failed: ${messageOf(err)} (run 'cnibench cleanup')`);
         }
       }
     })();

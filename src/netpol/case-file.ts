@@ -11,7 +11,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { InputError } from '../util/errors.js';
+import { InputError, messageOf } from '../util/errors.js';
 import { isDnsLabel } from '../util/k8s-names.js';
 import { nullFieldsAbsent } from '../util/null-fields.js';
 import {
@@ -239,7 +239,7 @@ function semanticProblems(source: YamlSource, data: unknown): SourceProblem[] {
             out.push(source.problem([...base, 'ip'], `IP ${ip} is also the ip of pods[${first}]`));
           else ipAt.set(ip, i);
         } catch (err) {
-          out.push(source.problem([...base, 'ip'], (err as Error).message));
+          out.push(source.problem([...base, 'ip'], messageOf(err)));
         }
       }
       if (Array.isArray(pod.ports)) {

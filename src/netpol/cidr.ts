@@ -6,7 +6,7 @@
  * disagree about which addresses such a policy covers. Host bits set in a CIDR ("10.0.0.1/8") are
  * accepted, as the API server accepts them, and dropped in the canonical form.
  */
-import { InputError } from '../util/errors.js';
+import { InputError, messageOf } from '../util/errors.js';
 
 type IpFamily = 4 | 6;
 
@@ -126,7 +126,7 @@ export function cidrError(text: string): string | undefined {
     parseCidr(text);
     return undefined;
   } catch (e) {
-    return (e as Error).message;
+    return messageOf(e);
   }
 }
 

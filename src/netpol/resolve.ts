@@ -2,7 +2,7 @@
  * Fills in a policy case's defaults so the model and every driver see exactly the same cluster:
  * the implicit namespace name label, pod IPs and container ports.
  */
-import { InputError } from '../util/errors.js';
+import { InputError, messageOf } from '../util/errors.js';
 import { canonicalIp, parseIp } from './cidr.js';
 import {
   NAMESPACE_NAME_LABEL,
@@ -72,7 +72,7 @@ export function resolveCase(c: PolicyCase): ResolvedCase {
       try {
         parseIp(p.ip);
       } catch (e) {
-        throw new InputError(`${where}: pods[${idx}].ip: ${(e as Error).message}`);
+        throw new InputError(`${where}: pods[${idx}].ip: ${messageOf(e)}`);
       }
       ip = canonicalIp(p.ip);
     } else {

@@ -226,8 +226,10 @@ function lineByPolicies(
   };
 }
 
-function radarCharts(m: ReportModel): ChartSpec[] {
+export function radarCharts(m: ReportModel): ChartSpec[] {
   const criteria = Object.keys(m.scoring.weights);
+  const scoreOf = (c: (typeof m.scoring.candidates)[number], k: string) =>
+    c.criteria.find((x) => x.criterion === k)?.score ?? null;
   const mk = (id: string, heading: string, cands: typeof m.scoring.candidates): ChartSpec => ({
     id,
     title: heading,
@@ -236,15 +238,18 @@ function radarCharts(m: ReportModel): ChartSpec[] {
     config: {
       type: 'radar',
       data: {
-        labels: criteria,
+        // An axis no candidate of the chart has data for says so, and carries no point.
+        labels: criteria.map((k) => (cands.every((c) => scoreOf(c, k) === null) ? `${k} (no data)` : k)),
         datasets: cands.map((c) => {
           const i = m.scoring.candidates.indexOf(c);
           return {
             label: c.label,
-            // A criterion without data is drawn as a gap, not as zero.
-            data: criteria.map((k) => c.criteria.find((x) => x.criterion === k)?.score ?? null),
+            // A criterion without data is a gap: no point, no line to it, and no fill (a filled
+            // polygon would run to the centre through the gap, which reads as zero).
+            data: criteria.map((k) => scoreOf(c, k)),
             borderColor: cycle(PALETTE, i),
             backgroundColor: `${cycle(PALETTE, i)}33`,
+            fill: false,
             spanGaps: false,
           };
         }),

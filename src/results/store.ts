@@ -16,7 +16,7 @@ import {
   existsSync,
 } from 'node:fs';
 import path from 'node:path';
-import { InputError } from '../util/errors.js';
+import { InputError, messageOf } from '../util/errors.js';
 import { READABLE_SCHEMA_VERSIONS, RESULTS_SCHEMA_VERSION, type ResultsFile } from './schema.js';
 
 /** A sortable, unique run id: 20261124-221503-a1b2c3. The last 6 hex digits name the run's objects. */
@@ -98,7 +98,7 @@ export function readResultsFile(dirOrFile: string): ResultsFile {
   try {
     parsed = JSON.parse(text);
   } catch (err) {
-    throw new InputError(`${file}: not valid JSON (${(err as Error).message})`);
+    throw new InputError(`${file}: not valid JSON (${messageOf(err)})`);
   }
   const r = parsed as Partial<ResultsFile> | null;
   if (r === null || typeof r !== 'object') throw new InputError(`${file}: not a cnibench results file`);

@@ -14,7 +14,7 @@ import {
   type ResultsFile,
 } from '../results/schema.js';
 import { ResultsStore } from '../results/store.js';
-import { InputError } from '../util/errors.js';
+import { InputError, messageOf } from '../util/errors.js';
 import {
   resumeRun,
   startRun,
@@ -133,7 +133,7 @@ export async function runScenario(loaded: LoadedScenario, opts: RunOptions): Pro
       r.analysis = analysis;
     });
   } catch (err) {
-    progress.warn(`comparison of the candidates failed: ${err instanceof Error ? err.message : String(err)}`);
+    progress.warn(`comparison of the candidates failed: ${messageOf(err)}`);
   }
   const checksFailed = store.data.candidates.some(
     (c) => (c.conformance?.failed ?? 0) > 0 || c.errors.length > 0,
@@ -214,7 +214,7 @@ async function runStep(
     progress.done(summaries.join('; '));
   } catch (err) {
     if (await guard.failedByInterrupt()) throw err;
-    const message = err instanceof Error ? err.message : String(err);
+    const message = messageOf(err);
     progress.warn(`${title} failed: ${message}`);
     store.update((r) => {
       for (const { candidate, step } of steps) {

@@ -25,7 +25,7 @@ import yargs from 'yargs';
 import { CHECK_LANES } from '../../src/check/run-check.js';
 import { checkCommand } from '../../src/cli/commands/check.js';
 import { connect } from '../../src/cluster/kube/client.js';
-import { toClientModel } from '../../src/cni/apply.js';
+import { toClientModel, waitCrdsEstablished } from '../../src/cni/apply.js';
 import { netpolCommands } from '../../src/cli/commands/netpol.js';
 import type { ResultsFile } from '../../src/results/schema.js';
 import type { DataplaneOptions } from '../e2e/fake-dataplane.js';
@@ -179,8 +179,9 @@ describe('cnibench check scs-0219 against the fake API server with a fake datapl
           'utf8',
         ),
       ) as KubernetesObject;
-      await connect({ kubeconfig: fk.kubeconfig, context: CONTEXT }).objects.create(toClientModel(crd));
-      await new Promise((r) => setTimeout(r, 100));
+      const conn = connect({ kubeconfig: fk.kubeconfig, context: CONTEXT });
+      await conn.objects.create(toClientModel(crd));
+      await waitCrdsEstablished([crd], conn, 10_000, 10);
       dataplane.adminTier = { calico: ['v1alpha2'] };
       adminTier = await check(fk, 'admin-tier', { ids: ['scs-0219-admin-policy'], inProcess: true });
     }

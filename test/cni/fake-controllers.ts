@@ -180,7 +180,12 @@ async function registerCiliumCrds(api: FakeApiServer, stopped: () => boolean): P
       },
     });
   }
-  await new Promise((r) => setTimeout(r, 50)); // until the API server has Established them
+  // The API server establishes CRDs asynchronously, as a real one does: wait for the condition.
+  const established = (plural: string) =>
+    api.store
+      .model('CustomResourceDefinition', `${plural}.cilium.io`)
+      ?.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True') ?? false;
+  while (!stopped() && !CILIUM_RUNTIME_CRDS.every(established)) await new Promise((r) => setTimeout(r, 5));
   for (const n of api.store.list('v1', 'Node')) {
     if (stopped()) return;
     await applyViaApi(api, `/apis/cilium.io/v2/ciliumnodes/${n.metadata.name}`, {

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildSync } from 'esbuild';
-import { EnvironmentError } from '../../util/errors.js';
+import { EnvironmentError, messageOf } from '../../util/errors.js';
 
 export interface AgentBundle {
   /** Path of the entry point relative to the mount point (what `node` runs). */
@@ -65,9 +65,7 @@ export function buildAgentBundle(entryFile = defaultAgentEntry()): AgentBundle {
     text = out.text;
     inputs = Object.keys(r.metafile.inputs);
   } catch (err) {
-    throw new EnvironmentError(
-      `cannot bundle the agent from ${entryFile}: ${err instanceof Error ? err.message : String(err)}`,
-    );
+    throw new EnvironmentError(`cannot bundle the agent from ${entryFile}: ${messageOf(err)}`);
   }
   const size = Buffer.byteLength(text) + AGENT_BUNDLE_FILE.length;
   if (size > CONFIGMAP_LIMIT) {

@@ -15,7 +15,7 @@
  */
 import type { ProbeTarget } from '../../agent/probe.js';
 import type { ExecResult, PodHandle, ProbeOptions, ProbeRequest, ProbeResult } from '../driver.js';
-import { EnvironmentError } from '../../util/errors.js';
+import { EnvironmentError, messageOf } from '../../util/errors.js';
 import { mapLimit } from '../../util/map-limit.js';
 import { itemAt } from '../../util/arrays.js';
 import { probeCommand, toProbeResult } from './probe.js';
@@ -115,7 +115,7 @@ export function agentProbeCommands(
   return out;
 }
 
-const failureText = (err: unknown) => (err instanceof Error ? err.message : String(err));
+const failureText = (err: unknown) => messageOf(err);
 
 async function agnhostRound(
   requests: ProbeRequest[],

@@ -18,6 +18,7 @@
  */
 import { mkdirSync, readFileSync, readdirSync, rmdirSync } from 'node:fs';
 import path from 'node:path';
+import { messageOf } from '../../util/errors.js';
 
 /** A mounted cgroup hierarchy and where this process sits in it. */
 export interface Hierarchy {
@@ -121,7 +122,7 @@ export class RunCgroups {
     try {
       layout = cgroupLayout(readFileSync('/proc/mounts', 'utf8'), readFileSync('/proc/self/cgroup', 'utf8'));
     } catch (err) {
-      return { unavailable: `cannot read the cgroup mounts: ${(err as Error).message}` };
+      return { unavailable: `cannot read the cgroup mounts: ${messageOf(err)}` };
     }
     if (!layout.cpu) return { unavailable: 'no cgroup v2 mount and no cgroup v1 cpuacct controller' };
     const groups = new RunCgroups(runId, layout);
@@ -130,7 +131,7 @@ export class RunCgroups {
       groups.cpuSeconds('probe');
     } catch (err) {
       groups.destroy();
-      return { unavailable: `cannot create cgroups below ${layout.cpu.own}: ${(err as Error).message}` };
+      return { unavailable: `cannot create cgroups below ${layout.cpu.own}: ${messageOf(err)}` };
     }
     return groups;
   }

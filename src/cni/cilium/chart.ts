@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { createGunzip } from 'node:zlib';
 import { extract } from 'tar-stream';
 import { parse } from 'yaml';
-import { InputError } from '../../util/errors.js';
+import { InputError, messageOf } from '../../util/errors.js';
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -38,7 +38,7 @@ export async function readChartValues(location: string): Promise<Record<string, 
         : undefined
       : await valuesFromTgz(location);
   } catch (err) {
-    throw new InputError(`${location}: not a readable Helm chart (${(err as Error).message})`);
+    throw new InputError(`${location}: not a readable Helm chart (${messageOf(err)})`);
   }
   if (text === undefined) return undefined;
   const values: unknown = parse(text);

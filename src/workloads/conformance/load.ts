@@ -6,6 +6,7 @@
 import type { ClusterDriver, PerfPair } from '../../cluster/driver.js';
 import type { ConformanceLoad } from '../../results/schema.js';
 import { iperf3 } from '../tools/iperf3.js';
+import { messageOf } from '../../util/errors.js';
 
 export interface RunningLoad {
   stop(): Promise<ConformanceLoad>;
@@ -41,7 +42,7 @@ export function throughputLoad(driver: ClusterDriver, pair: () => Promise<PerfPa
           }
         })
         .catch((err: unknown) => {
-          if (!stopper.signal.aborted) error = err instanceof Error ? err.message : String(err);
+          if (!stopper.signal.aborted) error = messageOf(err);
         });
       return {
         stop: async () => {

@@ -29,6 +29,7 @@ import type { Mismatch, StepResult } from '../../results/schema.js';
 import { sleep } from '../../util/sleep.js';
 import { classifyHeldFlow } from './held-flows.js';
 import { probeRequests, probeUntilMatch, type ProbeLoopOptions } from './probe-loop.js';
+import { messageOf } from '../../util/errors.js';
 
 export interface StepsOptions extends ProbeLoopOptions {
   includeSelf?: boolean;
@@ -120,7 +121,7 @@ export async function runSteps(
           await sleep(4 * (opts.heldFlowIntervalMs ?? 50), opts.signal);
         } catch (err) {
           if (opts.signal?.aborted) throw err;
-          heldWhy = (err as Error).message;
+          heldWhy = messageOf(err);
         }
       }
     }

@@ -13,6 +13,7 @@ import { PERF_PORTS, type ClusterDriver, type PerfPair, type PodHandle } from '.
 import { sleep } from '../../util/sleep.js';
 import type { RawRun, ThroughputResult, ThroughputTest, ThroughputTool } from './throughput-tool.js';
 import { MeasurementError, describeRun, parseJsonOutput, withServer } from './tool.js';
+import { messageOf } from '../../util/errors.js';
 
 export interface Iperf3TcpResult {
   /** Received bits per second, all streams summed. */
@@ -167,7 +168,7 @@ async function runClient(
       json = parseJsonOutput<Iperf3Json>(what, r.stdout, r.stderr);
     } catch (err) {
       throw new MeasurementError(
-        `${(err as Error).message} (exit ${r.exitCode}; stderr: ${r.stderr.trim().slice(0, 500)})`,
+        `${messageOf(err)} (exit ${r.exitCode}; stderr: ${r.stderr.trim().slice(0, 500)})`,
       );
     }
     if (typeof json.error === 'string' && RETRYABLE.test(json.error) && Date.now() < deadline) {

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KubernetesObject } from '@kubernetes/client-node';
-import { toClientModel } from '../../../src/cni/apply.js';
+import { toClientModel, waitCrdsEstablished } from '../../../src/cni/apply.js';
 import { ADMIN_TIER_KINDS, toClusterAdminObjects } from '../../../src/cluster/kube/admin-policies.js';
 import { NamespaceMap } from '../../../src/cluster/kube/naming.js';
 import type { AdminTierPolicies } from '../../../src/netpol/types.js';
@@ -38,16 +38,17 @@ const tierOf = (c: AdminTierPolicies): AdminTierPolicies => ({
   ...(c.adminNetworkPolicies ? { adminNetworkPolicies: c.adminNetworkPolicies } : {}),
   ...(c.baselineAdminNetworkPolicy ? { baselineAdminNetworkPolicy: c.baselineAdminNetworkPolicy } : {}),
 });
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Installs upstream CRDs through the API, as `kubectl apply` would, and waits until Established. */
 async function installCrds(driver: KubeDriver, files: string[]): Promise<void> {
   const conn = driver.connection();
+  const crds: KubernetesObject[] = [];
   for (const f of files) {
     const crd = parse(readFileSync(path.join(UPSTREAM_DIR, f), 'utf8')) as KubernetesObject;
     await conn.objects.create(toClientModel(crd));
+    crds.push(crd);
   }
-  await sleep(60);
+  await waitCrdsEstablished(crds, conn, 10_000, 10);
 }
 
 describe('the kube driver and the admin tier', { skip: SKIP ?? false }, () => {
