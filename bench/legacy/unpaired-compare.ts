@@ -26,10 +26,10 @@ import { mannWhitneyU, welchTTest } from '../../src/stats/tests.js';
  * `equivalent`: the difference lies inside ±margin (both one-sided tests reject, adjusted);
  * `inconclusive`: neither could be shown.
  */
-export type Verdict = 'better' | 'worse' | 'equivalent' | 'inconclusive';
+type Verdict = 'better' | 'worse' | 'equivalent' | 'inconclusive';
 
 /** Default smallest relative difference that matters (the equivalence margin): 5%. */
-export const DEFAULT_MARGIN = 0.05;
+const DEFAULT_MARGIN = 0.05;
 
 export interface CompareOptions extends BootstrapOptions {
   higherIsBetter: boolean;
@@ -71,7 +71,7 @@ export interface Comparison {
 }
 
 /** The verdict from (adjusted) p-values; a difference inside the margin is equivalent even when significant. */
-export function decideVerdict(
+function decideVerdict(
   c: Pick<Comparison, 'alpha' | 'baseline' | 'candidate' | 'higherIsBetter'>,
   pAdjusted: number | null,
   pEquivalenceAdjusted: number | null,

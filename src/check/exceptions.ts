@@ -26,8 +26,8 @@ import { isAllowed } from '../netpol/truth-table.js';
 import type { NetworkPolicy, NetworkPolicyPeer, PolicyCase, ResolvedCase } from '../netpol/types.js';
 import type { CaseResult, ExceptedCase } from '../results/schema.js';
 
-export const IPBLOCK_EXCEPTION = 'ipblock-pod-ip';
-export const SONOBUOY_IPBLOCK_EXCEPTION = 'sonobuoy-ipblock-tests';
+const IPBLOCK_EXCEPTION = 'ipblock-pod-ip';
+const SONOBUOY_IPBLOCK_EXCEPTION = 'sonobuoy-ipblock-tests';
 
 export const IPBLOCK_MODES = ['sonobuoy', 'narrow', 'none'] as const;
 export type IpBlockMode = (typeof IPBLOCK_MODES)[number];
@@ -101,7 +101,7 @@ export function standingExceptions(mode: IpBlockMode): StandingException[] {
   return out;
 }
 
-export const IPBLOCK_REASON =
+const IPBLOCK_REASON =
   'every mismatch is what the case yields with ipBlock peers matching no pod address (cilium/cilium#9209), which the standard’s test excepts';
 
 /** The exception that covers a failed case in this mode, or undefined when it counts. */
@@ -143,7 +143,7 @@ function blindPolicy(p: NetworkPolicy): NetworkPolicy {
 }
 
 /** Whether any NetworkPolicy of the case has an ipBlock peer. */
-export function hasIpBlock(c: Pick<PolicyCase, 'policies'>): boolean {
+function hasIpBlock(c: Pick<PolicyCase, 'policies'>): boolean {
   return c.policies.some((p) =>
     [
       ...(p.spec.ingress ?? []).flatMap((r) => r.from ?? []),

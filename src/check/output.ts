@@ -14,7 +14,7 @@ import { STANDARD, type TestcaseId } from './scs-0219.js';
 import { printedVerdicts, type Evaluation } from './verdicts.js';
 
 /** How many mismatching pairs the summary shows. */
-export const FIRST_MISMATCHES = 10;
+const FIRST_MISMATCHES = 10;
 
 export function verdictLines(verdicts: readonly CheckVerdict[], requested: readonly TestcaseId[]): string {
   return printedVerdicts(verdicts, requested)
@@ -25,7 +25,7 @@ export function verdictLines(verdicts: readonly CheckVerdict[], requested: reado
 const pad = (s: string, n: number) => s + ' '.repeat(Math.max(0, n - s.length));
 
 /** `cnibench netpol explain` for one mismatch of a run, as a command line to copy. */
-export function explainCommand(
+function explainCommand(
   dir: string,
   caseName: string,
   m: { from: string; to: string; port: number; protocol: string },

@@ -18,7 +18,9 @@ import { renderReports } from '../report/render.js';
 import { adminTierApisRecord, describeAdminTierApis } from '../results/admin-tier-apis.js';
 import type { AdminTierCanary, CaseResult, ComplianceCheck } from '../results/schema.js';
 import { shortRunId } from '../results/store.js';
-import { startRun, type InterruptGuard, type Progress, type RunContext } from '../context/run-context.js';
+import { startRun, type RunContext } from '../context/run-context.js';
+import type { Progress } from '../context/progress.js';
+import type { InterruptGuard } from '../context/signals.js';
 import {
   kubeClusterSchema,
   reportSchema,
@@ -99,7 +101,7 @@ const CANDIDATE = 'cluster';
 const REPORT_FORMATS = ['md', 'html', 'json', 'junit'] as const;
 
 /** The testcase ids asked for, refusing unknown ones (a misconfigured scripts entry: exit 2). */
-export function parseTestcaseIds(ids: readonly string[]): TestcaseId[] {
+function parseTestcaseIds(ids: readonly string[]): TestcaseId[] {
   const bad = ids.filter((id) => !isTestcaseId(id));
   if (bad.length > 0)
     throw new InputError(

@@ -18,7 +18,6 @@ import { conformanceWorkloadSchema } from '../scenario/schema.js';
 import type { ConformanceWorkload } from '../workloads/conformance/select.js';
 
 export const STANDARD = 'scs-0219-v1';
-export const STANDARD_URL = 'https://docs.scs.community/standards/scs-0219-v1-kaas-networking';
 /** The standard's own testcase, which this check can replace in scs-compatible-kaas.yaml. */
 export const AGGREGATE_ID = 'kaas-networking-check';
 

@@ -5,7 +5,7 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 
 /** A builder: adds positionals and options to the parser and returns it with their types. */
-export type Builder<A> = (y: Argv) => Argv<A>;
+type Builder<A> = (y: Argv) => Argv<A>;
 
 /** The arguments a builder declares (without yargs' `_`, `$0` and camelCase copies). */
 export type ArgsOf<B> = B extends (y: Argv) => Argv<infer A> ? A : never;

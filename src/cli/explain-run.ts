@@ -26,7 +26,7 @@ export interface RunExplainRequest {
   probe?: { from: string; to: string } & Probe;
 }
 
-export interface RunExplanation {
+interface RunExplanation {
   explanation: Explanation;
   /** What the cluster did for this probe, when it was a mismatch. */
   mismatch?: Mismatch;

@@ -12,8 +12,6 @@ import type {
   ResolvedPod,
 } from '../netpol/types.js';
 
-export type { AdminTierApi, AdminTierPolicies } from '../netpol/types.js';
-
 /** Where a measurement's traffic flows. `baseline` is the physical limit of the machine/cluster. */
 export type PathKind = 'same-node' | 'cross-node' | 'baseline' | 'service';
 export const PATH_KINDS: readonly PathKind[] = ['same-node', 'cross-node', 'baseline', 'service'];

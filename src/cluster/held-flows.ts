@@ -8,7 +8,7 @@ import type { HoldReport } from '../agent/hold.js';
 import type { BackgroundProcess, HeldFlowReport, HeldFlowRequest, HeldFlows } from './driver.js';
 
 /** The agent's argv (after the agent command) for these flows of one source pod. */
-export function holdArgs(flows: HeldFlowRequest[], intervalMs = 50): string[] {
+function holdArgs(flows: HeldFlowRequest[], intervalMs = 50): string[] {
   const targets = flows.map((f) => ({ to: f.to, host: f.toIp, port: f.port, protocol: f.protocol }));
   return ['hold', '--targets', JSON.stringify(targets), '--interval-ms', String(intervalMs)];
 }

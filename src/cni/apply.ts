@@ -18,7 +18,7 @@ import { crdKinds, objectRef } from './manifest.js';
 import type { InstallPlan, ProgressFn } from './installer.js';
 import { sleep } from '../util/sleep.js';
 
-export const FIELD_MANAGER = 'cnibench';
+const FIELD_MANAGER = 'cnibench';
 
 /**
  * The body KubernetesObjectApi sends. It serialises every built-in kind through client-node's typed
@@ -40,7 +40,7 @@ export function toClientModel(o: KubernetesObject): KubernetesObject {
 }
 
 /** Paths present (non-null) in `sent` but missing from `kept`. */
-export function droppedFields(sent: unknown, kept: unknown, path = ''): string[] {
+function droppedFields(sent: unknown, kept: unknown, path = ''): string[] {
   if (Array.isArray(sent)) {
     const k = Array.isArray(kept) ? kept : [];
     return sent.flatMap((v, i) => droppedFields(v, k[i], `${path}[${i}]`));
@@ -226,7 +226,7 @@ export async function waitDeleted(
   }
 }
 
-export async function exists(o: KubernetesObject, kube: KubeConnection): Promise<boolean> {
+async function exists(o: KubernetesObject, kube: KubeConnection): Promise<boolean> {
   try {
     await kube.objects.read(header(o));
     return true;

@@ -19,7 +19,7 @@ const HELM_GET =
   "helm-v3.x or v4.x linux-amd64.tar.gz) on a connected machine and copy `helm` onto this machine's PATH, or add " +
   'the helm apt repository (https://helm.sh/docs/intro/install/) and `apt-get install helm`.';
 
-export const HELM_MISSING = `helm is not installed (needed to install a CNI from its Helm chart, such as Cilium). ${HELM_GET}`;
+const HELM_MISSING = `helm is not installed (needed to install a CNI from its Helm chart, such as Cilium). ${HELM_GET}`;
 
 /** The helm binary on PATH, or an EnvironmentError saying how to get it. */
 export function findHelm(env: NodeJS.ProcessEnv = process.env): string {
@@ -80,15 +80,15 @@ export function helmUninstallArgs(rel: HelmRelease, timeoutMs: number): string[]
 }
 
 /** The oldest helm cnibench drives: `helm uninstall --ignore-not-found` exists from 3.13.0 on. */
-export const MIN_HELM = [3, 13, 0] as const;
+const MIN_HELM = [3, 13, 0] as const;
 
 /** [major, minor, patch] of `helm version --short` output ("v3.17.0+g301108e", "v4.1.4+g05fa379"). */
-export function parseHelmVersion(short: string): [number, number, number] | undefined {
+function parseHelmVersion(short: string): [number, number, number] | undefined {
   const m = /^v?(\d+)\.(\d+)\.(\d+)/.exec(short.trim());
   return m ? [Number(m[1]), Number(m[2]), Number(m[3])] : undefined;
 }
 
-export function helmTooOld(v: readonly [number, number, number]): boolean {
+function helmTooOld(v: readonly [number, number, number]): boolean {
   for (let i = 0; i < 3; i++) {
     const a = v[i] ?? 0;
     const b = MIN_HELM[i] ?? 0;

@@ -27,7 +27,7 @@ export function imageVersion(ref: string): string {
 }
 
 /** Registries a site without internet cannot reach; an image there escaped the rewrite. */
-export const PUBLIC_REGISTRIES = [
+const PUBLIC_REGISTRIES = [
   'docker.io',
   'quay.io',
   'ghcr.io',

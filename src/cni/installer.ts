@@ -16,7 +16,7 @@ import type { Permission } from '../cluster/kube/permissions.js';
 import type { ReleaseFile } from './release-file.js';
 
 /** A registered CNI's name (a candidate's `cni`). */
-export type CniName = string;
+type CniName = string;
 
 /** A downloaded or local file the plan is built from (operator manifest, Helm chart). */
 export interface Artifact {
@@ -157,7 +157,7 @@ export interface PrepareEnv {
 }
 
 /** What a cluster made for the candidate (kind) must provide. */
-export interface ClusterNeeds {
+interface ClusterNeeds {
   /** The pod subnet the CNI allocates from; undefined: the cluster's own (kind's default). */
   podSubnet?: string;
   /** The CNI replaces kube-proxy, so the cluster must run without it. */

@@ -14,7 +14,7 @@ export type KubeProxyMode = 'iptables' | 'ipvs' | 'nftables' | 'none';
 export const KUBE_PROXY_MODES: KubeProxyMode[] = ['iptables', 'ipvs', 'nftables', 'none'];
 
 /** kind's own default; Cilium (ipam.mode kubernetes) takes node pod CIDRs from it. */
-export const KIND_DEFAULT_POD_SUBNET = '10.244.0.0/16';
+const KIND_DEFAULT_POD_SUBNET = '10.244.0.0/16';
 
 export interface KindConfigOptions {
   workers: number;

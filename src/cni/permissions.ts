@@ -80,7 +80,7 @@ function merge(perms: Permission[]): Permission[] {
 }
 
 /** Every permission installing, checking and uninstalling this plan needs. */
-export function installPermissions(plan: InstallPlan): Permission[] {
+function installPermissions(plan: InstallPlan): Permission[] {
   const objects = planObjects(plan);
   const crds = objects.filter((o) => o.kind === 'CustomResourceDefinition');
   const installer = installerFor(plan.cni);
@@ -135,11 +135,11 @@ export function installPermissions(plan: InstallPlan): Permission[] {
 }
 
 /** The namespace namespaced permissions without one of their own are checked in. */
-export function installNamespace(plan: InstallPlan): string {
+function installNamespace(plan: InstallPlan): string {
   return installerFor(plan.cni).permissionNamespace(plan);
 }
 
-export const INSTALLER_REMEDY =
+const INSTALLER_REMEDY =
   'installing a CNI needs: {missing}. Run with cluster-admin credentials (installing a CNI needs them; deploy/rbac.yaml covers only the measurements).';
 
 /** Fails (exit 3, naming every missing permission) unless the credentials may install this plan. */

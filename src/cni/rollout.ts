@@ -9,7 +9,7 @@ import { sleep } from '../util/sleep.js';
 import { apiCall, isNotFound, translateError, type KubeConnection } from '../cluster/kube/client.js';
 import type { WaitOptions, WorkloadRef } from './installer.js';
 
-export interface WorkloadStatus {
+interface WorkloadStatus {
   ref: WorkloadRef;
   ready: boolean;
   /** "2/3 ready", "missing", ... */
@@ -36,11 +36,11 @@ export function deploymentReady(d: V1Deployment): { ready: boolean; detail: stri
   return { ready, detail: `${readyReplicas}/${want} ready` };
 }
 
-export function nodeReady(n: V1Node): boolean {
+function nodeReady(n: V1Node): boolean {
   return n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
 }
 
-export async function workloadStatus(ref: WorkloadRef, kube: KubeConnection): Promise<WorkloadStatus> {
+async function workloadStatus(ref: WorkloadRef, kube: KubeConnection): Promise<WorkloadStatus> {
   try {
     if (ref.kind === 'DaemonSet') {
       const ds = await kube.apps.readNamespacedDaemonSet({ name: ref.name, namespace: ref.namespace });

@@ -12,7 +12,7 @@ import { rowTitle, type CandidateFigure, type CompareReport, type CompareRow } f
 export type CompareOutput = 'table' | 'json' | 'md';
 
 /** Widest line of the terminal table. */
-export const TABLE_WIDTH = 160;
+const TABLE_WIDTH = 160;
 
 function valueCell(unit: string, v: { value: number; ci: [number, number] | null; n: number }): string {
   const ci = v.ci ? ` [${fmtNumber(v.ci[0])}, ${fmtNumber(v.ci[1])}]` : '';

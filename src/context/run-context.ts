@@ -16,9 +16,6 @@ import { CnibenchError, EnvironmentError, messageOf } from '../util/errors.js';
 import type { Progress } from './progress.js';
 import type { InterruptGuard } from './signals.js';
 
-export type { Progress } from './progress.js';
-export type { Cleanup, InterruptGuard } from './signals.js';
-
 export interface RunContext {
   readonly store: ResultsStore;
   readonly progress: Progress;
@@ -31,7 +28,7 @@ export interface RunContext {
 }
 
 /** What a new results file holds besides its id, status and provenance, which the context adds. */
-export type RunRecord = Omit<ResultsFile, 'schemaVersion' | 'runId' | 'status' | 'provenance'>;
+type RunRecord = Omit<ResultsFile, 'schemaVersion' | 'runId' | 'status' | 'provenance'>;
 
 export interface StartOptions {
   /** Where results/<run-id>/ goes. */

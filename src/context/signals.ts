@@ -6,7 +6,7 @@
 import { setMaxListeners } from 'node:events';
 import { messageOf } from '../util/errors.js';
 
-export type Cleanup = () => Promise<void> | void;
+type Cleanup = () => Promise<void> | void;
 
 export interface InterruptGuard {
   /** Aborted when SIGINT or SIGTERM arrives. */

@@ -13,7 +13,6 @@ import { InputError } from '../util/errors.js';
 import { adminTierApi } from './admin-tier.js';
 import {
   NAMESPACE_NAME_LABEL,
-  STEP_ACTION_KEYS,
   type AdminNetworkPolicy,
   type AdminTierApi,
   type AdminTierPolicies,
@@ -29,17 +28,8 @@ import {
   type StepObjectRef,
 } from './types.js';
 
-type ActionKey = (typeof STEP_ACTION_KEYS)[number];
-
-/** The one key of an action (validated input has exactly one). */
-export function actionKey(a: StepAction): ActionKey {
-  const k = STEP_ACTION_KEYS.find((key) => key in a);
-  if (k === undefined) throw new InputError(`a step action needs one of ${STEP_ACTION_KEYS.join(', ')}`);
-  return k;
-}
-
 /** The kind of an object a step creates or updates (absent `kind`: NetworkPolicy). */
-export function stepObjectKind(o: StepObject | StepObjectRef): StepObjectKind {
+function stepObjectKind(o: StepObject | StepObjectRef): StepObjectKind {
   return (o as { kind?: StepObjectKind }).kind ?? 'NetworkPolicy';
 }
 
@@ -47,7 +37,7 @@ export function stepObjectKind(o: StepObject | StepObjectRef): StepObjectKind {
  * What kind of change an action is, for time-to-enforce reports: `create:NetworkPolicy`,
  * `update:ClusterNetworkPolicy`, `delete:AdminNetworkPolicy`, `label:pod`, `label:namespace`.
  */
-export function actionKind(a: StepAction): string {
+function actionKind(a: StepAction): string {
   if ('create' in a) return `create:${stepObjectKind(a.create)}`;
   if ('update' in a) return `update:${stepObjectKind(a.update)}`;
   if ('delete' in a) return `delete:${stepObjectKind(a.delete)}`;
@@ -93,7 +83,7 @@ export function baseState(c: PolicyCase): PolicyCase {
 }
 
 /** How many states a case has: 1 for a static case, 1 + steps for a multi-step one. */
-export function stateCount(c: PolicyCase): number {
+function stateCount(c: PolicyCase): number {
   return 1 + (c.steps?.length ?? 0);
 }
 

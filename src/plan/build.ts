@@ -14,7 +14,7 @@ import { localPolicyEngine, localProfileName, localRoutingMode } from '../scenar
 import { localPolicyEngineOf } from '../cluster/local/engines/registry.js';
 
 /** What setting up a local profile does, and whether it needs BPF (`plan` and `validate` say so). */
-export function localSetupTitle(c: Candidate): string {
+function localSetupTitle(c: Candidate): string {
   if (!isLocalCandidate(c)) return '';
   const engine = localPolicyEngineOf(localPolicyEngine(c.cni, c.settings));
   const routing = c.cni === 'local-vxlan' ? 'VXLAN overlay between nodes' : 'plain routes between nodes';

@@ -53,7 +53,7 @@ export interface ReportModel {
   projectHistory: ProjectHistory[];
 }
 
-export interface ProjectHistory {
+interface ProjectHistory {
   /** Candidate name and label, and the facts key of its project. */
   name: string;
   label: string;

@@ -729,7 +729,7 @@ const REQUIREMENT_WORDS: Record<string, string> = {
  * found, the exceptions it applied and its warnings. The failing cases and their mismatches follow in
  * the conformance section.
  */
-export function checkBlocks(m: ReportModel): Block[] {
+function checkBlocks(m: ReportModel): Block[] {
   const out: Block[] = [];
   for (const r of m.runs) {
     const k = r.check;

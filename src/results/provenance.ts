@@ -6,7 +6,7 @@ import { cnibenchVersion, gitCommit } from '../util/version.js';
 import type { Provenance } from './schema.js';
 
 /** Runs `cmd args` and returns the first line that looks like a version, or null if the tool is missing. */
-export function toolVersion(cmd: string, args: string[] = ['--version']): string | null {
+function toolVersion(cmd: string, args: string[] = ['--version']): string | null {
   try {
     const out = execFileSync(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], timeout: 5000 }).toString();
     const lines = out.split('\n');

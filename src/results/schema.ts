@@ -190,7 +190,7 @@ export interface ConformanceLoad {
   error?: string;
 }
 
-export interface CasePodAddress {
+interface CasePodAddress {
   key: string;
   ip: string;
 }
@@ -317,7 +317,7 @@ export interface SamplePlacement {
 }
 
 /** The baseline-path samples measured in the same turn as each sample (same index as `samples`). */
-export interface PairedBaseline {
+interface PairedBaseline {
   /** Id of the baseline-path measurement they belong to, e.g. `throughput/tcp/streams=1/baseline`. */
   id: string;
   samples: number[];
@@ -354,7 +354,7 @@ export interface LegacyAdaptiveOutcome {
 }
 
 /** The drift of one figure: the candidates' paired baselines differ (same hardware, other moment). */
-export interface DriftWarning {
+interface DriftWarning {
   /** Compare row key (workload|path|metric|parameters). */
   key: string;
   /** Measurement id of the figure. */
@@ -409,7 +409,7 @@ export interface PlantedHandicapRecord {
 }
 
 /** Set by `run --planted P`: the first candidate twice, the second copy with a known handicap. */
-export interface PlantedRun {
+interface PlantedRun {
   /** The scenario candidate that ran twice. */
   of: string;
   /** The copy that carries the handicap (the second). */
@@ -511,7 +511,7 @@ export interface AdminTierApisRecord {
 }
 
 /** One admin-tier CRD as a real cluster served it, as results.json keeps it. */
-export interface AdminTierCrdRecord {
+interface AdminTierCrdRecord {
   /** The CRD's name (adminnetworkpolicies.policy.networking.k8s.io). */
   crd: string;
   /** False: the CRD is not installed. */

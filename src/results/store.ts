@@ -116,7 +116,7 @@ export function readResultsFile(dirOrFile: string): ResultsFile {
 }
 
 /** Writes via a temp file in the same directory, fsyncs, and renames over the target. */
-export function writeFileAtomic(file: string, content: string | Buffer): void {
+function writeFileAtomic(file: string, content: string | Buffer): void {
   const tmp = path.join(
     path.dirname(file),
     `.${path.basename(file)}.${process.pid}.${randomBytes(3).toString('hex')}.tmp`,

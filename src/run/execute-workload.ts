@@ -74,7 +74,7 @@ function byArm(
  * About how many comparisons `compare` will adjust together for this scenario: one per figure and
  * candidate besides the baseline (the sequential stopping rule decides at alpha over this many).
  */
-export function comparisonsOf(s: Scenario, candidates: number): number {
+function comparisonsOf(s: Scenario, candidates: number): number {
   let figures = 0;
   for (const w of s.workloads) {
     const paths = 'paths' in w ? w.paths.length : 1;

@@ -13,7 +13,7 @@ import type { Progress } from '../context/progress.js';
 import { claimRun, sweepDeadRuns } from './run-registry.js';
 
 /** The netns-safe id of a run's objects: cnb- and the 6 hex digits of the run id. */
-export function objectRunId(runId: string): string {
+function objectRunId(runId: string): string {
   return `cnb-${shortRunId(runId)}`;
 }
 

@@ -15,13 +15,9 @@ import {
 } from '../results/schema.js';
 import { ResultsStore } from '../results/store.js';
 import { InputError, messageOf } from '../util/errors.js';
-import {
-  resumeRun,
-  startRun,
-  type InterruptGuard,
-  type Progress,
-  type RunContext,
-} from '../context/run-context.js';
+import { resumeRun, startRun, type RunContext } from '../context/run-context.js';
+import type { Progress } from '../context/progress.js';
+import type { InterruptGuard } from '../context/signals.js';
 import { newBlockSeed } from '../workloads/sampling.js';
 import { analyzeRun } from './analysis.js';
 import { openCandidateCluster, type CandidateCluster } from './candidate-cluster.js';
@@ -324,5 +320,3 @@ function candidateCopyLabel(r: ResultsFile, c: Candidate): string {
   }
   return r.aa ? `${candidateLabel(c)} [${c.name}]` : candidateLabel(c);
 }
-
-export type { Scenario };

@@ -6,7 +6,7 @@ import type { ResultsStore } from '../results/store.js';
 import { PROJECT_ROOT } from '../util/version.js';
 
 /** The facts file named by the scenario: as given, else relative to the cnibench checkout. */
-export function resolveFactsFile(factsFile: string, scenarioFile: string): string {
+function resolveFactsFile(factsFile: string, scenarioFile: string): string {
   if (path.isAbsolute(factsFile)) return factsFile;
   const fromCwd = path.resolve(factsFile);
   const candidates = [

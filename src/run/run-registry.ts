@@ -8,7 +8,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import path from 'node:path';
 import { cleanupLocal } from '../cluster/local/cleanup.js';
 
-export const RUN_REGISTRY_DIR = '/run/cnibench';
+const RUN_REGISTRY_DIR = '/run/cnibench';
 
 /** Records that this process owns the objects of `objectId` (cnb-xxxxxx); returns the release. */
 export function claimRun(objectId: string, dir = RUN_REGISTRY_DIR): () => void {

@@ -13,7 +13,7 @@ import { candidateSchemaFor, scenarioSchemaFor } from '../scenario/schema.js';
 import { throughputTools } from '../workloads/tools/registry.js';
 
 /** What a scenario may name: every registered CNI and throughput tool. */
-export function scenarioExtensions(): ScenarioExtensions {
+function scenarioExtensions(): ScenarioExtensions {
   return { cnis: installers(), throughputTools: throughputTools() };
 }
 

@@ -22,7 +22,7 @@ export function compareVersions(a: string, b: string): number {
 const versionAtLeast = (version: string, since: string): boolean => compareVersions(version, since) >= 0;
 
 /** One minor release line the installers support. */
-export interface SupportedMinor {
+interface SupportedMinor {
   /** "v3.32" or "1.20". */
   minor: string;
   /** Newest patch release of the line when the matrix was last reviewed, with its date. */

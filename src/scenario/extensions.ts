@@ -34,7 +34,7 @@ export interface CniDescriptor<S extends Record<string, unknown> = Record<string
 }
 
 /** The protocol a throughput test sends. */
-export type ThroughputProtocol = 'TCP' | 'UDP';
+type ThroughputProtocol = 'TCP' | 'UDP';
 
 /** A throughput tool as a scenario sees it: its name and which tests it can run. */
 export interface ThroughputToolDescriptor {

@@ -14,7 +14,7 @@ export type LocalRoutingMode = 'routed' | 'vxlan';
  * A profile's engine when the scenario names none: routed pairs with nftables (like Calico's default
  * dataplane), VXLAN with eBPF (like Cilium's).
  */
-export const DEFAULT_POLICY_ENGINE: Record<LocalRoutingMode, LocalPolicyEngineName> = {
+const DEFAULT_POLICY_ENGINE: Record<LocalRoutingMode, LocalPolicyEngineName> = {
   routed: 'nftables',
   vxlan: 'ebpf',
 };

@@ -108,8 +108,7 @@ const candidateBase = {
 };
 
 /** The local reference profiles of the embedded cluster (src/cluster/local), built in. */
-export const LOCAL_PROFILES = ['local-routed', 'local-vxlan'] as const;
-export type LocalProfile = (typeof LOCAL_PROFILES)[number];
+const LOCAL_PROFILES = ['local-routed', 'local-vxlan'] as const;
 
 const localCandidateSchemas = LOCAL_PROFILES.map((cni) =>
   z.strictObject({ ...candidateBase, cni: z.literal(cni), settings: localProfileSettings.default({}) }),
@@ -163,7 +162,7 @@ const adaptiveSchema = z
 const DEFAULT_ADAPTIVE = { maxSamples: 10 } as const;
 
 /** "90s", "6m", "1h", "1.5m": a duration in seconds, minutes or hours. */
-export const DURATION_PATTERN = /^(\d+(?:\.\d+)?)(s|m|h)$/;
+const DURATION_PATTERN = /^(\d+(?:\.\d+)?)(s|m|h)$/;
 
 /** Seconds of a duration string matching DURATION_PATTERN. */
 export function durationSeconds(text: string): number {
@@ -177,7 +176,7 @@ export function durationSeconds(text: string): number {
  * Whether perf turns run in duet mode when a scenario does not say: the setting the A/A and planted
  * checks on this machine showed to be better (docs/statistics.md, "Pinning and duet mode").
  */
-export const DEFAULT_DUET = false;
+const DEFAULT_DUET = false;
 
 /** The duet setting of some repetitions, with the default applied. */
 export function isDuet(r: { duet?: boolean | undefined }): boolean {

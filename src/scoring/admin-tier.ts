@@ -36,7 +36,7 @@ export function adminTierResults(candidate: CandidateResult): AdminTierApiResult
 }
 
 /** adminTierResults of these case results (a compliance check reads its own admin-tier cases). */
-export function adminTierResultsOf(cases: readonly CaseResult[]): AdminTierApiResult[] {
+function adminTierResultsOf(cases: readonly CaseResult[]): AdminTierApiResult[] {
   const out: AdminTierApiResult[] = [];
   for (const [group, api] of GROUPS) {
     const mine = cases.filter((c) => c.tags.includes(group));

@@ -23,14 +23,14 @@ const same = (a: FactValue, b: FactValue) => JSON.stringify(a) === JSON.stringif
  */
 const EARLIEST_WINS = new Set(['firstStableRelease']);
 
-export interface Contradiction {
+interface Contradiction {
   key: string;
   message: string;
   /** Whether the measured value replaces the declared one. */
   replaced: boolean;
 }
 
-export function contradictions(
+function contradictions(
   project: string,
   declared: Record<string, Fact>,
   m: MeasuredProject,

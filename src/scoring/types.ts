@@ -40,7 +40,7 @@ export interface CriterionScore {
   interval?: ScoreInterval | null;
 }
 
-export interface ScoreInterval {
+interface ScoreInterval {
   lo: number;
   hi: number;
 }

@@ -17,7 +17,7 @@ import { randomIndex, seededRandom, type Random } from '../stats/prng.js';
 import { quantileSorted, sortedCopy } from '../stats/quantile.js';
 
 /** Replicates used for the score intervals; enough for a stable 2.5–97.5 % percentile interval. */
-export const SCORE_RESAMPLES = 400;
+const SCORE_RESAMPLES = 400;
 /** Seed of the score bootstrap (recorded with the intervals, so a report can be reproduced). */
 export const SCORE_SEED = 0x5c0e;
 

@@ -40,7 +40,7 @@ function transform(x: number, scale: Scale): number {
 }
 
 /** Per block: the mean of the block's (transformed) runs — the first level of the two-level design. */
-export function blockMeans(s: PlacedSeries, scale: Scale): Map<number, number> {
+function blockMeans(s: PlacedSeries, scale: Scale): Map<number, number> {
   const sums = new Map<number, { sum: number; n: number }>();
   s.samples.forEach((x, i) => {
     const b = s.blocks?.[i] ?? i;

@@ -29,7 +29,7 @@ export interface SequentialDesign {
 }
 
 /** O'Brien–Fleming-like spending: the type I error spent by information fraction t at level a. */
-export function obfSpending(t: number, a: number): number {
+function obfSpending(t: number, a: number): number {
   if (t <= 0) return 0;
   if (t >= 1) return a;
   return 2 - 2 * normalCdf(normalQuantile(1 - a / 2, 0, 1) / Math.sqrt(t), 0, 1);
@@ -43,7 +43,7 @@ function upper(x: number): number {
 const GRID = 81;
 
 /** Share of the level a sequential design spends, for the t approximation's excess (see above). */
-export const T_APPROXIMATION_FACTOR = 0.75; // odd, for Simpson's rule
+const T_APPROXIMATION_FACTOR = 0.75; // odd, for Simpson's rule
 const NO_BOUNDARY = 40; // a z boundary nothing crosses (no error spent at that look)
 
 /** Simpson grid over [−b, b]: points and weights. */
@@ -66,7 +66,7 @@ function phi(x: number): number {
  * Two-sided z boundaries c_k of looks at information n_k (blocks), spending `level` with the
  * O'Brien–Fleming-like function over t_k = n_k / maxBlocks.
  */
-export function zBoundaries(
+function zBoundaries(
   looks: readonly number[],
   maxBlocks: number,
   level: number,
@@ -132,14 +132,6 @@ export function zBoundaries(
 }
 
 const cache = new Map<string, number[]>();
-
-/** The looks a design makes when `blocks` blocks were measured: minBlocks, …, blocks. */
-export function looksOf(design: SequentialDesign, blocks: number): number[] {
-  const first = Math.max(1, Math.min(design.minBlocks, blocks));
-  const out: number[] = [];
-  for (let n = first; n <= blocks; n++) out.push(n);
-  return out;
-}
 
 /**
  * Nominal two-sided levels ν_k of the looks `first`, first+1, …, `last` (one look per block): a test at

@@ -4,7 +4,7 @@
  */
 import Table from 'cli-table3';
 
-export type ColumnAlign = 'left' | 'right';
+type ColumnAlign = 'left' | 'right';
 
 export interface TextTableOptions {
   /** Header row, printed first. */

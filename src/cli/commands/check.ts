@@ -13,7 +13,7 @@ import { InputError } from '../../util/errors.js';
 import { defineCommand } from '../command.js';
 import { checkTags } from './netpol.js';
 
-export const STANDARDS = ['scs-0219'] as const;
+const STANDARDS = ['scs-0219'] as const;
 
 /** Streams and the exit status of the command; tests pass buffers and read the status. */
 export interface CheckCommandIo {

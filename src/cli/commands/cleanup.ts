@@ -25,10 +25,10 @@ const cleanupOptions = (y: Argv) =>
     })
     .option('json', { type: 'boolean', describe: 'print what was removed as JSON' });
 
-export type CleanupArgs = ArgsOf<typeof cleanupOptions>;
+type CleanupArgs = ArgsOf<typeof cleanupOptions>;
 
 /** Accepts the object id (cnb-a1b2c3) or the results directory's run id (20261124-221503-a1b2c3). */
-export function objectRunIdArg(id: string): string {
+function objectRunIdArg(id: string): string {
   const m = /^\d{8}-\d{6}-([0-9a-f]{6})$/.exec(id);
   return m ? `${NAME_PREFIX}${m[1]}` : id;
 }
@@ -43,7 +43,7 @@ export function localRunPrefix(id: string): string {
 }
 
 /** One way of cleaning up: `applies` picks it from the arguments; the first that applies runs. */
-export interface CleanupBranch {
+interface CleanupBranch {
   name: string;
   applies(argv: CleanupArgs): boolean;
   run(argv: CleanupArgs): Promise<void>;
@@ -67,7 +67,7 @@ function printLocal(report: CleanupReport, json: boolean | undefined): void {
     process.stdout.write(`stopped ${report.processes.length} process(es): ${report.processes.join(' ')}\n`);
 }
 
-export const localBranch: CleanupBranch = {
+const localBranch: CleanupBranch = {
   name: 'local',
   applies: (argv) => argv.context === undefined,
   async run(argv) {
@@ -85,7 +85,7 @@ export const localBranch: CleanupBranch = {
 };
 
 /** A real cluster: deletes the namespaces labelled app.kubernetes.io/managed-by=cnibench (of one run with --run-id). */
-export const kubeBranch: CleanupBranch = {
+const kubeBranch: CleanupBranch = {
   name: 'kube',
   applies: (argv) => argv.context !== undefined || argv.kubeconfig !== undefined,
   async run(argv) {
@@ -111,7 +111,7 @@ export const kubeBranch: CleanupBranch = {
 };
 
 /** Branches in order: the first that applies runs. */
-export const cleanupBranches: CleanupBranch[] = [kubeBranch, localBranch];
+const cleanupBranches: CleanupBranch[] = [kubeBranch, localBranch];
 
 const cleanupCommand = defineCommand({
   command: 'cleanup',

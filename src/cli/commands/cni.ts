@@ -100,7 +100,7 @@ const cacheCmd: CommandModule<object, object> = {
 };
 
 /** The support matrix as text. */
-export function formatMatrix(): string {
+function formatMatrix(): string {
   const out: string[] = [];
   for (const installer of installers()) {
     const m = installer.matrix;

@@ -8,7 +8,7 @@ import { compareRuns, type LoadedRun } from '../../compare/results-compare.js';
 import { InputError } from '../../util/errors.js';
 
 /** Accepts a run directory or a results.json path. */
-export function loadRun(dirOrFile: string): LoadedRun {
+function loadRun(dirOrFile: string): LoadedRun {
   const results = readResultsFile(dirOrFile);
   const source = dirOrFile.endsWith('.json') ? dirOrFile : path.join(dirOrFile, 'results.json');
   return { source, results };

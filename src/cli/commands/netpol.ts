@@ -24,7 +24,7 @@ import { builtinSuite, filterByTags, SUITE_TAGS, type SuiteFilter } from '../../
 import { PROTOCOLS, type PolicyCase, type Protocol, type TruthTable } from '../../netpol/types.js';
 
 /** A case file path, or else a built-in case name. */
-export function loadCaseArg(arg: string): PolicyCase {
+function loadCaseArg(arg: string): PolicyCase {
   if (existsSync(arg)) return loadCaseFile(arg);
   const builtin = builtinSuite();
   const found = builtin.find((c) => c.name === arg);
@@ -39,7 +39,7 @@ export function loadCaseArg(arg: string): PolicyCase {
 }
 
 /** The truth table with keys in the documented order: name, probes[{port, protocol, allowed}]. */
-export function truthTableJson(t: TruthTable): string {
+function truthTableJson(t: TruthTable): string {
   const ordered = {
     name: t.name,
     probes: t.probes.map((p) => ({ port: p.port, protocol: p.protocol, allowed: p.allowed })),

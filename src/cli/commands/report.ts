@@ -4,7 +4,7 @@ import { defineCommand } from '../command.js';
 import { readResultsFile, renderReports, REPORT_FORMATS, type ReportFormat } from '../../report/render.js';
 import { InputError } from '../../util/errors.js';
 
-export function parseFormats(value: string | undefined): ReportFormat[] | undefined {
+function parseFormats(value: string | undefined): ReportFormat[] | undefined {
   if (value === undefined) return undefined;
   const list = value
     .split(',')

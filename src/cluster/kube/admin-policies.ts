@@ -62,7 +62,7 @@ export const ADMIN_TIER_KINDS: ReadonlyArray<{
 ];
 
 /** What the cluster says about one admin-tier CRD. */
-export interface AdminTierCrdState {
+interface AdminTierCrdState {
   kind: AdminTierKind;
   crd: string;
   /** False: the CRD is not installed. */
@@ -93,7 +93,7 @@ interface SchemaNode {
  * the experimental fields (v0.2.0: `nodes` and `domainNames` peers); the API server would prune them
  * silently and so change the policy's meaning, or refuse what is left.
  */
-export function undeclaredFields(schema: SchemaNode, value: unknown, at = ''): string[] {
+function undeclaredFields(schema: SchemaNode, value: unknown, at = ''): string[] {
   if (schema['x-kubernetes-preserve-unknown-fields'] || schema.xKubernetesPreserveUnknownFields) return [];
   if (Array.isArray(value))
     return schema.items
@@ -177,7 +177,7 @@ function crdProblem(s: AdminTierCrdState, api: AdminTierApi): string | undefined
 }
 
 /** Reads the admin-tier CRDs and decides which API versions cnibench can apply on this cluster. */
-export async function detectAdminTier(conn: KubeConnection, runId: string): Promise<AdminTierDetection> {
+async function detectAdminTier(conn: KubeConnection, runId: string): Promise<AdminTierDetection> {
   const crds = await Promise.all(ADMIN_TIER_KINDS.map((k) => readCrd(conn, k)));
   const served: AdminTierApi[] = [];
   const missing: Partial<Record<AdminTierApi, AdminTierUnsupported>> = {};
@@ -303,7 +303,7 @@ function scopedSpec<S extends TierSpec>(spec: S, ns: NamespaceMap): S {
  * The real name of a case's admin-tier object, distinct per lane (`default` stays: the singleton's
  * only valid name, which is why cases with a BaselineAdminNetworkPolicy all run in lane 0).
  */
-export const clusterObjectName = (kind: AdminTierKind, name: string, ns: NamespaceMap): string =>
+const clusterObjectName = (kind: AdminTierKind, name: string, ns: NamespaceMap): string =>
   kind === 'BaselineAdminNetworkPolicy' ? name : `${ns.base}-${name}`;
 
 /** The objects to create on the cluster for a case's admin-tier policies. */

@@ -28,7 +28,7 @@ export const AGENT_BUNDLE_FILE = 'cnibench-agent.mjs';
 const CONFIGMAP_LIMIT = 1024 * 1024 - 4096;
 
 /** The default agent entry: dist/src/agent/main.js next to this compiled file. */
-export function defaultAgentEntry(): string {
+function defaultAgentEntry(): string {
   return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../agent/main.js');
 }
 

@@ -180,7 +180,7 @@ function statusBody(body: unknown): { message?: unknown; reason?: unknown } | un
 }
 
 /** Status, reason and message of a failed API call; undefined when the error is not an HTTP answer. */
-export function apiFailure(err: unknown): ApiFailure | undefined {
+function apiFailure(err: unknown): ApiFailure | undefined {
   if (err instanceof KubeApiError || err instanceof KubeAccessError) {
     return { status: err.status, reason: err.reason, serverMessage: err.serverMessage };
   }
@@ -204,13 +204,6 @@ export function httpStatus(err: unknown): number | undefined {
 
 export const isNotFound = (err: unknown): boolean => httpStatus(err) === 404;
 
-/** "HTTP 422 Invalid: <the server's message>", or the error's own message when it is not an HTTP answer. */
-export function apiMessage(err: unknown): string {
-  const f = apiFailure(err);
-  if (!f) return oneLine(messageOf(err));
-  return `HTTP ${f.status ?? '?'}${f.reason ? ` ${f.reason}` : ''}: ${f.serverMessage}`;
-}
-
 /**
  * How cnibench treats an API server's refusal. 400 and 422 mean the cluster refused an object cnibench
  * sent (strict field validation, CRD schema, admission policy): the evaluated system did not accept
@@ -219,7 +212,7 @@ export function apiMessage(err: unknown): string {
  * "failed to create typed patch object" (kubernetes/kubernetes#139253), so that one is recognised by its
  * message. Everything else (404, 409, 429, 5xx) is the environment, exit 3.
  */
-export function exitCodeForFailure(f: ApiFailure): ExitCodeValue {
+function exitCodeForFailure(f: ApiFailure): ExitCodeValue {
   if (f.status === 400 || f.status === 422) return ExitCode.checkFailed;
   if (f.status === 500 && /^failed to create typed patch object/.test(f.serverMessage)) {
     return ExitCode.checkFailed;

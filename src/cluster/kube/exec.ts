@@ -39,7 +39,7 @@ export class ExecError extends Error {}
  * API server) has no CLOSE frames, carries the same stdout/stderr/status channels, and is what the
  * tests' fake API server speaks.
  */
-export const EXEC_PROTOCOL = 'v4.channel.k8s.io';
+const EXEC_PROTOCOL = 'v4.channel.k8s.io';
 
 /** What client-node's `Exec` needs from a socket opener (its `WebSocketInterface`, not exported). */
 type ExecSocketOpener = NonNullable<ConstructorParameters<typeof Exec>[1]>;

@@ -8,7 +8,7 @@ import { InputError } from '../../util/errors.js';
 import type { KubeClusterConfig } from '../../scenario/schema.js';
 
 /** The registry Docker uses for references without a registry host ("nginx", "networkstatic/iperf3"). */
-export const DOCKER_HUB = 'docker.io';
+const DOCKER_HUB = 'docker.io';
 
 export interface ImageRef {
   /** Registry host[:port], e.g. "registry.k8s.io", "docker.io", "localhost:5000". */
@@ -67,7 +67,7 @@ export function parseImageRef(ref: string): ImageRef {
   return { registry, repository: parts.join('/'), tag, digest };
 }
 
-export function formatImageRef(r: ImageRef): string {
+function formatImageRef(r: ImageRef): string {
   return `${r.registry}/${r.repository}${r.tag ? `:${r.tag}` : ''}${r.digest ? `@${r.digest}` : ''}`;
 }
 

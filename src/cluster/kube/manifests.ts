@@ -62,11 +62,11 @@ export const AGENT_DIR = '/opt/cnibench/agent';
 /** The ConfigMap carrying the agent bundle, in every namespace with agent containers. */
 export const AGENT_CONFIGMAP = 'cnibench-agent';
 /** Where an agent container finds a copy of agnhost (for SCTP probes; Node.js has no SCTP sockets). */
-export const AGNHOST_COPY_DIR = '/opt/cnibench/bin';
-export const AGNHOST_COPY = `${AGNHOST_COPY_DIR}/agnhost`;
+const AGNHOST_COPY_DIR = '/opt/cnibench/bin';
+const AGNHOST_COPY = `${AGNHOST_COPY_DIR}/agnhost`;
 
 /** The agent bundle as pods mount it (see agent-bundle.ts). */
-export interface AgentVolume {
+interface AgentVolume {
   /** key → path items of the agent ConfigMap. */
   items: Array<{ key: string; path: string }>;
 }
@@ -110,7 +110,7 @@ const PORTER_ENV: Record<string, string> = {
 };
 
 /** Container name serving one port: cont-80-tcp (the same scheme as the upstream e2e suite). */
-export function serveContainerName(port: number, protocol: string): string {
+function serveContainerName(port: number, protocol: string): string {
   return `cont-${port}-${protocol.toLowerCase()}`;
 }
 

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { InputError } from '../../util/errors.js';
 
 export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
-export const MANAGED_BY_VALUE = 'cnibench';
+const MANAGED_BY_VALUE = 'cnibench';
 export const RUN_ID_LABEL = 'cnibench.io/run-id';
 /** The namespace's name in the case (x, y, z), kept on the real namespace for humans and clean-up. */
 export const LOGICAL_NAMESPACE_LABEL = 'cnibench.io/logical-namespace';
@@ -21,8 +21,6 @@ export const LANE_LABEL = 'cnibench.io/lane';
 export const ROLE_LABEL = 'cnibench.io/role';
 /** Hash of the spec a pod was created from, to decide between reuse and re-creation. */
 export const SPEC_HASH_ANNOTATION = 'cnibench.io/spec-hash';
-
-export const DEFAULT_LOGICAL_NAMESPACES = ['x', 'y', 'z'] as const;
 
 /** A fresh run id: 6 lower-case base-36 characters (short: it is part of every namespace name). */
 export function newRunId(): string {

@@ -14,13 +14,13 @@ export interface PreflightReport {
   checked: number;
 }
 
-export interface MissingPermission {
+interface MissingPermission {
   verb: string;
   resource: string;
   namespace?: string;
 }
 
-export function describeMissing(m: MissingPermission): string {
+function describeMissing(m: MissingPermission): string {
   return `cannot ${m.verb} ${m.resource}${m.namespace ? ` in namespace ${m.namespace}` : ' (cluster-wide)'}`;
 }
 

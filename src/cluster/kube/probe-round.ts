@@ -34,7 +34,7 @@ export interface ProbeSource {
 }
 
 /** Runs a command in a source pod; throws EnvironmentError for cluster-wide failures. */
-export type ProbeExec = (
+type ProbeExec = (
   src: ProbeSource,
   argv: string[],
   opts: { timeoutMs: number; signal?: AbortSignal },
@@ -51,7 +51,7 @@ export interface ProbeRoundContext {
 }
 
 /** Extra time for the exec API itself on top of a probe's own timeout. */
-export const EXEC_OVERHEAD_MS = 15_000;
+const EXEC_OVERHEAD_MS = 15_000;
 /** Agent mode: extra time the agent allows agnhost (SCTP) beyond its own --timeout. */
 const AGNHOST_GRACE_MS = 2_000;
 

@@ -21,7 +21,7 @@
 import type { AgentProbeResult, AgentProtocol } from '../../agent/probe.js';
 import type { ExecResult, ProbeRequest } from '../driver.js';
 
-export type BlockedKind = 'timeout' | 'refused' | 'unreachable' | 'dns' | 'other';
+type BlockedKind = 'timeout' | 'refused' | 'unreachable' | 'dns' | 'other';
 
 export interface ProbeVerdict {
   connected: boolean;

@@ -32,7 +32,7 @@ export interface KubeletSummary {
 }
 
 /** The CNI node agents whose memory is the dataplane's (DaemonSet pods, by namespace and name prefix). */
-export const DATAPLANE_AGENTS: ReadonlyArray<{ namespace: string; prefix: string; not?: string }> = [
+const DATAPLANE_AGENTS: ReadonlyArray<{ namespace: string; prefix: string; not?: string }> = [
   { namespace: 'calico-system', prefix: 'calico-node-' },
   { namespace: 'kube-system', prefix: 'calico-node-' },
   // cilium-operator and cilium-envoy are not the per-node datapath agent.

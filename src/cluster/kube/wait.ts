@@ -22,7 +22,7 @@ export interface WaitOptions {
   onProgress?: (p: WaitProgress) => void;
 }
 
-export function isPodReady(p: V1Pod): boolean {
+function isPodReady(p: V1Pod): boolean {
   return (
     p.status?.phase === 'Running' &&
     !!p.status.podIP &&
@@ -33,7 +33,7 @@ export function isPodReady(p: V1Pod): boolean {
 /** Waiting reasons that never resolve by themselves: fail at once instead of waiting out the timeout. */
 const FATAL_REASONS = new Set(['InvalidImageName', 'ErrImageNeverPull', 'CreateContainerConfigError']);
 
-export function describePod(p: V1Pod | undefined): string {
+function describePod(p: V1Pod | undefined): string {
   if (!p) return 'not found';
   const parts = [p.status?.phase ?? 'no status'];
   for (const cs of [...(p.status?.initContainerStatuses ?? []), ...(p.status?.containerStatuses ?? [])]) {

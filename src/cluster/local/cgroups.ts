@@ -39,7 +39,7 @@ interface Mount {
 }
 
 /** The cgroup mounts of /proc/mounts (cgroup v1 with its controllers, cgroup2). */
-export function parseCgroupMounts(text: string): Mount[] {
+function parseCgroupMounts(text: string): Mount[] {
   const out: Mount[] = [];
   for (const line of text.split('\n')) {
     const [, point, fstype, opts] = line.split(' ');
@@ -50,7 +50,7 @@ export function parseCgroupMounts(text: string): Mount[] {
 }
 
 /** /proc/self/cgroup: controller list ('' for v2) → this process's path in that hierarchy. */
-export function parseProcCgroup(text: string): Map<string, string> {
+function parseProcCgroup(text: string): Map<string, string> {
   const out = new Map<string, string>();
   for (const line of text.split('\n')) {
     const m = /^\d+:([^:]*):(.*)$/.exec(line);
@@ -60,7 +60,7 @@ export function parseProcCgroup(text: string): Map<string, string> {
 }
 
 /** Where CPU and kernel memory can be accounted, from /proc/mounts and /proc/self/cgroup. */
-export function cgroupLayout(mountsText: string, procCgroupText: string): CgroupLayout {
+function cgroupLayout(mountsText: string, procCgroupText: string): CgroupLayout {
   const mounts = parseCgroupMounts(mountsText);
   const own = parseProcCgroup(procCgroupText);
   const v1 = (controller: string): Hierarchy | undefined => {
@@ -87,7 +87,7 @@ function controllersOf(dir: string): string[] {
 }
 
 /** CPU seconds of a cgroup: v2 cpu.stat usage_usec, v1 cpuacct.usage (ns). */
-export function parseCpuUsage(version: 1 | 2, text: string): number {
+function parseCpuUsage(version: 1 | 2, text: string): number {
   if (version === 1) return Number(text.trim()) / 1e9;
   const m = /^usage_usec (\d+)$/m.exec(text);
   if (!m) throw new Error('cpu.stat has no usage_usec');
@@ -95,7 +95,7 @@ export function parseCpuUsage(version: 1 | 2, text: string): number {
 }
 
 /** Kernel memory of a v2 cgroup from memory.stat: `kernel`, else the sum of its parts. */
-export function parseKernelMemoryV2(text: string): number | undefined {
+function parseKernelMemoryV2(text: string): number | undefined {
   const fields = new Map<string, number>();
   for (const line of text.split('\n')) {
     const [k, v] = line.split(' ');

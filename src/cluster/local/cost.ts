@@ -19,7 +19,7 @@ import type { LocalTopology } from './topology.js';
 const USER_HZ = 100;
 
 /** Softirq seconds of all CPUs from /proc/stat (the `cpu` line's 7th value). */
-export function parseSoftirqSeconds(procStat: string): number {
+function parseSoftirqSeconds(procStat: string): number {
   const line = procStat.split('\n').find((l) => l.startsWith('cpu '));
   const softirq = line?.trim().split(/\s+/)[7];
   if (softirq === undefined) throw new Error('/proc/stat has no cpu line with a softirq column');

@@ -69,10 +69,7 @@ export interface LocalDriverOptions {
 }
 
 /** How reports name a local profile (never as a real CNI). */
-export function localProfileLabel(
-  mode: LocalNetworkMode,
-  engine: LocalPolicyEngineName = 'nftables',
-): string {
+function localProfileLabel(mode: LocalNetworkMode, engine: LocalPolicyEngineName = 'nftables'): string {
   return localProfileName(mode, engine);
 }
 

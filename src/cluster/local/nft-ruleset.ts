@@ -52,7 +52,7 @@ export interface CompiledPorts {
 
 export type Interval = [number, number];
 
-export const PROTO_NAME: Record<Protocol, string> = { TCP: 'tcp', UDP: 'udp', SCTP: 'sctp' };
+const PROTO_NAME: Record<Protocol, string> = { TCP: 'tcp', UDP: 'udp', SCTP: 'sctp' };
 
 export function ipv4ToInt(ip: string): number | undefined {
   const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(ip);
@@ -108,7 +108,7 @@ export function formatIpInterval([a, b]: Interval): string {
   return a === b ? intToIpv4(a) : `${intToIpv4(a)}-${intToIpv4(b)}`;
 }
 
-export function formatPortInterval([a, b]: Interval): string {
+function formatPortInterval([a, b]: Interval): string {
   return a === b ? String(a) : `${a}-${b}`;
 }
 

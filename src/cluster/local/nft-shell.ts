@@ -16,7 +16,7 @@ import { OWN_PROCESS_GROUP } from './sh.js';
 const NFT_OPTIONS = { reject: false, buffer: false, ...OWN_PROCESS_GROUP } as const;
 type NftProcess = ResultPromise<typeof NFT_OPTIONS>;
 
-export class NftShellError extends Error {
+class NftShellError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'NftShellError';

@@ -9,7 +9,7 @@ import { EnvironmentError } from '../../util/errors.js';
 import type { Protocol } from '../../netpol/types.js';
 
 /** Tool → Debian package providing it. */
-export const REQUIRED_TOOLS: Record<string, string> = {
+const REQUIRED_TOOLS: Record<string, string> = {
   ip: 'iproute2',
   bridge: 'iproute2',
   nft: 'nftables',
@@ -20,7 +20,7 @@ export const REQUIRED_TOOLS: Record<string, string> = {
   taskset: 'util-linux',
 };
 
-export const INSTALL_HINT = 'apt-get install iproute2 nftables iperf3 iputils-ping util-linux';
+const INSTALL_HINT = 'apt-get install iproute2 nftables iperf3 iputils-ping util-linux';
 
 /** Absolute path of an executable on PATH, or undefined. */
 export async function findExecutable(
@@ -90,10 +90,3 @@ export async function kernelHasSctp(): Promise<boolean> {
 
 /** Protocols the pod agent can probe: Node.js sockets do TCP and UDP only. */
 export const AGENT_PROTOCOLS: readonly Protocol[] = ['TCP', 'UDP'];
-
-/** Protocols this machine's local cluster can test: what both the kernel and the agent support. */
-export async function localProtocols(): Promise<Protocol[]> {
-  const out: Protocol[] = ['TCP', 'UDP'];
-  if ((await kernelHasSctp()) && AGENT_PROTOCOLS.includes('SCTP')) out.push('SCTP');
-  return out;
-}

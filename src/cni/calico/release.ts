@@ -13,7 +13,7 @@ export const calicoTag = (version: string): string => (version.startsWith('v') ?
 export const CALICO_OPERATOR_FILE = 'tigera-operator.yaml';
 export const CALICO_CRDS_FILE = 'operator-crds.yaml';
 
-export function calicoManifestUrl(version: string, file = CALICO_OPERATOR_FILE): string {
+function calicoManifestUrl(version: string, file = CALICO_OPERATOR_FILE): string {
   return `https://raw.githubusercontent.com/projectcalico/calico/${calicoTag(version)}/manifests/${file}`;
 }
 
@@ -40,7 +40,7 @@ export function calicoManifests(version: string): ReleaseFile[] {
  * (Calico v3.28.x, v3.29.x and v3.30.0–v3.30.3, operators v1.34, v1.36 and v1.38.0–v1.38.6), quay.io
  * from operator v1.38.7 (Calico v3.30.4) on. The operator's own image is in tigera-operator.yaml.
  */
-export const CALICO_QUAY_SINCE = { calico: 'v3.30.4', operator: 'v1.38.7' } as const;
+const CALICO_QUAY_SINCE = { calico: 'v3.30.4', operator: 'v1.38.7' } as const;
 
 export function calicoImageRegistry(version: string): 'docker.io' | 'quay.io' {
   return compareVersions(calicoTag(version), CALICO_QUAY_SINCE.calico) >= 0 ? 'quay.io' : 'docker.io';

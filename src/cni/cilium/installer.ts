@@ -44,7 +44,7 @@ import { ciliumSettings, ciliumSettingsOf, type CiliumSettings } from './setting
 import { CHART_OPERATOR_REPLICAS, ciliumValues, getPath, imageBlocks, mergeValues } from './values.js';
 import { CILIUM_FEATURES, CILIUM_MATRIX } from './versions.js';
 
-export const IPSEC_SECRET = 'cilium-ipsec-keys';
+const IPSEC_SECRET = 'cilium-ipsec-keys';
 /** Shown instead of the key wherever a plan is printed. */
 export const IPSEC_KEY_PLACEHOLDER = '<generated at install time>';
 
@@ -350,7 +350,7 @@ function releaseOf(plan: InstallPlan): HelmRelease {
 }
 
 /** Every CRD of the cilium.io group on the cluster (created by cilium-operator at run time). */
-export async function ciliumCrds(kube: KubeConnection): Promise<KubernetesObject[]> {
+async function ciliumCrds(kube: KubeConnection): Promise<KubernetesObject[]> {
   const list = await apiCall(kube, 'list CustomResourceDefinitions', () =>
     kube.objects.list('apiextensions.k8s.io/v1', 'CustomResourceDefinition'),
   );
@@ -363,4 +363,4 @@ export async function ciliumCrds(kube: KubeConnection): Promise<KubernetesObject
     }));
 }
 
-export const CILIUM_CRD_GROUP = 'cilium.io';
+const CILIUM_CRD_GROUP = 'cilium.io';

@@ -11,7 +11,7 @@ export const CILIUM_HELM_REPO = 'https://helm.cilium.io/';
 /** Chart versions carry no "v" (1.16.5); scenarios may write one. */
 export const ciliumChartVersion = (version: string): string => version.replace(/^v/, '');
 
-export const ciliumChartFile = (version: string) => `cilium-${ciliumChartVersion(version)}.tgz`;
+const ciliumChartFile = (version: string) => `cilium-${ciliumChartVersion(version)}.tgz`;
 
 /** The packaged chart in the official repository (what `helm pull cilium/cilium --version V` downloads). */
 export function ciliumChart(version: string): ReleaseFile {
@@ -24,8 +24,8 @@ export function ciliumChart(version: string): ReleaseFile {
 }
 
 /** The ClusterNetworkPolicy CRD Cilium 1.20 enforces: network-policy-api v0.2.0, standard channel. */
-export const NETWORK_POLICY_API_VERSION = 'v0.2.0';
-export const CNP_CRD_FILE = 'policy.networking.k8s.io_clusternetworkpolicies.yaml';
+const NETWORK_POLICY_API_VERSION = 'v0.2.0';
+const CNP_CRD_FILE = 'policy.networking.k8s.io_clusternetworkpolicies.yaml';
 
 export function clusterNetworkPolicyCrd(): ReleaseFile {
   return {

@@ -26,7 +26,7 @@ export interface ImageBlock {
  * Every image block with a default image in the supported charts (1.16-1.20), read from their
  * values.yaml. standaloneDnsProxy.image (1.19+) has no default repository, so there is nothing to move.
  */
-export const CILIUM_IMAGE_BLOCKS: readonly ImageBlock[] = [
+const CILIUM_IMAGE_BLOCKS: readonly ImageBlock[] = [
   { path: 'image', repository: 'quay.io/cilium/cilium' },
   { path: 'operator.image', repository: 'quay.io/cilium/operator' },
   { path: 'preflight.image', repository: 'quay.io/cilium/cilium' },
@@ -85,7 +85,7 @@ type Obj = Record<string, unknown>;
 const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Sets `a.b.c` in a nested object, creating the intermediate objects. */
-export function setPath(target: Obj, path: string, value: unknown): void {
+function setPath(target: Obj, path: string, value: unknown): void {
   const keys = path.split('.');
   let node = target;
   for (const k of keys.slice(0, -1)) {

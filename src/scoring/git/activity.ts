@@ -21,7 +21,7 @@ export function windowEnding(asOf: Date, months: number): Window {
 
 const monthOf = (t: number) => new Date(t * 1000).toISOString().slice(0, 7);
 
-export interface MonthActivity {
+interface MonthActivity {
   month: string;
   commits: number;
   contributors: number;

@@ -62,7 +62,7 @@ const PERSONAL = new Set([
 /** Second-level suffixes under which the registrable domain has three labels. */
 const TWO_LABEL_SUFFIXES = new Set(['co.uk', 'com.au', 'co.jp', 'com.cn', 'com.br', 'co.in', 'co.kr']);
 
-export function registrableDomain(domain: string): string {
+function registrableDomain(domain: string): string {
   const labels = domain.toLowerCase().replace(/\.$/, '').split('.').filter(Boolean);
   if (labels.length <= 2) return labels.join('.');
   const lastTwo = labels.slice(-2).join('.');

@@ -4,7 +4,7 @@
  */
 import type { TagRecord } from './history.js';
 
-export interface Release {
+interface Release {
   tag: string;
   major: number;
   minor: number;
@@ -18,7 +18,7 @@ export interface Release {
 const SEMVER = /^v?(\d+)\.(\d+)\.(\d+)$/;
 const DAY = 86_400;
 
-export function releasesOf(tags: readonly TagRecord[], asOfTime: number): Release[] {
+function releasesOf(tags: readonly TagRecord[], asOfTime: number): Release[] {
   const out: Release[] = [];
   for (const t of tags) {
     const m = SEMVER.exec(t.name);
@@ -36,7 +36,7 @@ export function releasesOf(tags: readonly TagRecord[], asOfTime: number): Releas
   return out.sort((a, b) => a.time - b.time || a.tag.localeCompare(b.tag));
 }
 
-export interface MinorLine {
+interface MinorLine {
   line: string;
   first: Release;
   last: Release;

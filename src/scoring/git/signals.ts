@@ -40,7 +40,7 @@ const LICENSES: Array<[RegExp, string]> = [
   [/Redistribution and use in source and binary forms/i, 'BSD-2-Clause'],
 ];
 
-export function spdxOf(text: string): string | null {
+function spdxOf(text: string): string | null {
   return LICENSES.find(([re]) => re.test(text))?.[1] ?? null;
 }
 
@@ -49,7 +49,7 @@ const top = (paths: readonly string[], re: RegExp) =>
 const anyPath = (paths: readonly string[], re: RegExp) => paths.some((p) => re.test(p));
 
 /** `uses:` references of workflow steps, and how many are pinned by a 40-hex commit SHA. */
-export function pinnedUses(workflow: string): { uses: number; pinned: number } {
+function pinnedUses(workflow: string): { uses: number; pinned: number } {
   let uses = 0;
   let pinned = 0;
   for (const m of workflow.matchAll(/^\s*-?\s*uses:\s*['"]?([^\s'"#]+)/gm)) {
@@ -61,7 +61,7 @@ export function pinnedUses(workflow: string): { uses: number; pinned: number } {
   return { uses, pinned };
 }
 
-export function countAdopters(text: string): number {
+function countAdopters(text: string): number {
   return text.split('\n').filter((l) => /^\s*[-*|]\s*\S/.test(l) && !/^\s*\|\s*-{3}/.test(l)).length;
 }
 

@@ -17,7 +17,7 @@ export const kindOf = (m: Pick<Mismatch, 'protocol' | 'expected' | 'observed'>):
   `${m.protocol}: expected ${m.expected ? 'allow' : 'deny'}, observed ${m.observed ? 'allow' : 'deny'}`;
 
 /** Rounds a case whose mismatches are all of known kinds probes before it fails. */
-export const ROUNDS_FOR_KNOWN_KINDS = 2;
+const ROUNDS_FOR_KNOWN_KINDS = 2;
 
 export class ConvergenceBudget {
   private readonly timedOut = new Set<string>();

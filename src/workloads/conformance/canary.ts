@@ -59,7 +59,7 @@ function podSelection(p: ResolvedPod): AdminTierPeer {
 }
 
 /** The canary's objects: the Deny covers ingress at `dst` from `src` on `probe`. */
-export function canaryObjects(
+function canaryObjects(
   api: AdminTierApi,
   src: ResolvedPod,
   dst: ResolvedPod,

@@ -57,10 +57,7 @@ import { runSteps } from './steps.js';
 import { probeRequests, probeUntilMatch } from './probe-loop.js';
 import { ConvergenceBudget } from './budget.js';
 
-export { compareRound, observedAllowed } from './compare.js';
-export { probeRequests } from './probe-loop.js';
-
-export interface ConformanceProgress {
+interface ConformanceProgress {
   index: number;
   total: number;
   name: string;

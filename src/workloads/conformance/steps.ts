@@ -71,7 +71,7 @@ function onPods(resolved: ResolvedCase, pods: ResolvedPod[]): ResolvedCase {
 }
 
 /** At most one TCP and one UDP pair the step turns from allowed to denied: the flows to hold. */
-export function flowsToHold(before: TruthTable, after: TruthTable, pods: ResolvedPod[]): HeldFlowRequest[] {
+function flowsToHold(before: TruthTable, after: TruthTable, pods: ResolvedPod[]): HeldFlowRequest[] {
   const ip = new Map(pods.map((p) => [p.key, p.ip]));
   const out: HeldFlowRequest[] = [];
   for (const protocol of ['TCP', 'UDP'] as const) {

@@ -28,7 +28,7 @@ export interface PlantedHandicap {
 }
 
 /** One handicap as put in place (results.json `planted.handicaps`). */
-export type PlantedRecord = PlantedHandicapRecord;
+type PlantedRecord = PlantedHandicapRecord;
 
 function checkPercent(percent: number): void {
   if (!(percent > 0 && percent < 100))

@@ -9,7 +9,8 @@ import type { ClusterDriver, ProbeRequest, ProbeResult } from '../../../src/clus
 import { isAllowed } from '../../../src/netpol/truth-table.js';
 import { layoutCase } from '../../../src/netpol/suite/layout.js';
 import type { NetworkPolicy, ResolvedCase } from '../../../src/netpol/types.js';
-import { probeRequests, runConformance } from '../../../src/workloads/conformance/run.js';
+import { runConformance } from '../../../src/workloads/conformance/run.js';
+import { probeRequests } from '../../../src/workloads/conformance/probe-loop.js';
 import { ConvergenceBudget } from '../../../src/workloads/conformance/budget.js';
 import { shrinkSteps } from '../../cluster/local/policy-gen.js';
 import { must } from '../../helpers/must.js';

@@ -7,7 +7,7 @@ import { ebpfEngine } from './ebpf/index.js';
 import { nftablesEngine } from './nftables/index.js';
 import type { LocalPolicyEngine } from './types.js';
 
-export const LOCAL_POLICY_ENGINE_REGISTRY: Record<LocalPolicyEngineName, LocalPolicyEngine> = {
+const LOCAL_POLICY_ENGINE_REGISTRY: Record<LocalPolicyEngineName, LocalPolicyEngine> = {
   nftables: nftablesEngine,
   ebpf: ebpfEngine,
 };

@@ -9,7 +9,7 @@ import type { LocalPolicyEngineName } from '../../../scenario/local-profile.js';
 import type { NftPod } from '../nft-ruleset.js';
 import type { LocalTopology } from '../topology.js';
 
-export interface PolicyEngineCapabilities {
+interface PolicyEngineCapabilities {
   /** Needs the kernel to load BPF programs (CAP_BPF/CAP_SYS_ADMIN, a verifier that accepts them). */
   needsBpf: boolean;
   /** What the engine relies on, for `plan` and reports. */

@@ -29,7 +29,7 @@ import { IdentityAllocator, resolvePolicy } from './resolve.js';
 import { BpfWriter } from './writer.js';
 
 /** Figures of the last apply, for benchmarks and tests. */
-export interface EbpfApplyStats {
+interface EbpfApplyStats {
   resolveMs: number;
   writeMs: number;
   /** Map writes sent (policy entries, ipcache entries, swaps). */
@@ -67,7 +67,7 @@ export function updateLines(have: LoadedMaps, want: LoadedMaps): string[] {
   return lines;
 }
 
-export class EbpfPolicyDataplane implements PolicyDataplane {
+class EbpfPolicyDataplane implements PolicyDataplane {
   private writerPromise: Promise<BpfWriter> | undefined;
   private readonly alloc = new IdentityAllocator();
   private ipcache = new Map<string, number>();

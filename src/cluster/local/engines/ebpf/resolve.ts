@@ -34,14 +34,13 @@ import type {
 } from '../../../../netpol/types.js';
 import { NAMESPACE_NAME_LABEL } from '../../../../netpol/types.js';
 
-export const IDENTITY_ANY = 0;
-export const IDENTITY_WORLD = 1;
+const IDENTITY_ANY = 0;
+const IDENTITY_WORLD = 1;
 /** First number handed out to pods and CIDRs. */
-export const FIRST_IDENTITY = 256;
+const FIRST_IDENTITY = 256;
 
-export const DIR = { ingress: 0, egress: 1 } as const;
-export type Dir = keyof typeof DIR;
-export const VERDICT = { allow: 1, deny: 2 } as const;
+const DIR = { ingress: 0, egress: 1 } as const;
+const VERDICT = { allow: 1, deny: 2 } as const;
 type Verdict = (typeof VERDICT)[keyof typeof VERDICT];
 /** IP protocol numbers as the program keys them; 0 = any protocol without ports. */
 const PROTO_NUMBER: Record<Protocol | 'other', number> = { TCP: 6, UDP: 17, SCTP: 132, other: 0 };

@@ -11,9 +11,9 @@ import { EnvironmentError } from '../../../../util/errors.js';
 import { PROJECT_ROOT } from '../../../../util/version.js';
 
 /** Where scripts/setup.sh local puts the compiled object and the writer. */
-export const BPF_BUILD_DIR = path.join(PROJECT_ROOT, '.cache', 'bpf');
+const BPF_BUILD_DIR = path.join(PROJECT_ROOT, '.cache', 'bpf');
 export const BPF_OBJECT = path.join(BPF_BUILD_DIR, 'policy.bpf.o');
-export const BPF_WRITER = path.join(BPF_BUILD_DIR, 'cnb-bpf-writer');
+const BPF_WRITER = path.join(BPF_BUILD_DIR, 'cnb-bpf-writer');
 
 export class BpfWriter {
   private readonly child: ChildProcessWithoutNullStreams;
