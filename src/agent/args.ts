@@ -4,7 +4,6 @@
  * agent runs in pods from one bundled file, so it uses nothing outside Node's standard library.
  */
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
-import { messageOf } from '../util/errors.js';
 
 /** Bad command-line input; main.ts prints the message and exits 2. */
 export class UsageError extends Error {}
@@ -14,7 +13,7 @@ export function parseFlags<const O extends ParseArgsOptionsConfig>(mode: string,
   try {
     return parseArgs({ args, options, strict: true, allowPositionals: false }).values;
   } catch (err) {
-    throw new UsageError(`${mode}: ${messageOf(err)}`);
+    throw new UsageError(`${mode}: ${err instanceof Error ? err.message : String(err)}`);
   }
 }
 

@@ -9,7 +9,6 @@ import { runServe } from './serve.js';
 import { runProbe } from './probe.js';
 import { runHold } from './hold.js';
 import { runRrServer, runRrClient, runCrrClient } from './rr.js';
-import { messageOf } from '../util/errors.js';
 
 const modes: Record<string, (args: string[]) => Promise<number>> = {
   /** Serve declared TCP/UDP ports, answering with the pod name. */
@@ -42,7 +41,7 @@ if (!run) {
         process.exitCode = 2;
         return;
       }
-      process.stderr.write(`agent ${mode}: ${messageOf(err)}\n`);
+      process.stderr.write(`agent ${mode}: ${err instanceof Error ? err.message : String(err)}\n`);
       process.exitCode = 1;
     },
   );

@@ -32,7 +32,6 @@ import { Socket } from 'node:net';
 import { createInterface } from 'node:readline';
 import { agnhostConnectArgs } from './agnhost.js';
 import { numberFlag, parseFlags, UsageError } from './args.js';
-import { messageOf } from '../util/errors.js';
 
 export type AgentProtocol = 'TCP' | 'UDP' | 'SCTP';
 
@@ -136,7 +135,7 @@ function errorName(err: unknown): string {
     case 'ECONNRESET':
       return 'reset';
     default:
-      return code ?? messageOf(err);
+      return code ?? (err instanceof Error ? err.message : String(err));
   }
 }
 
@@ -347,7 +346,7 @@ export async function serveProbeBatches(
     try {
       msg = JSON.parse(line) as Record<string, unknown>;
     } catch (err) {
-      write(JSON.stringify({ error: `bad request: ${messageOf(err)}` }));
+      write(JSON.stringify({ error: `bad request: ${err instanceof Error ? err.message : String(err)}` }));
       continue;
     }
     const job = (async () => {
@@ -366,7 +365,7 @@ export async function serveProbeBatches(
           write(JSON.stringify({ id: msg.id, error: 'unknown request' }));
         }
       } catch (err) {
-        write(JSON.stringify({ id: msg.id, error: messageOf(err) }));
+        write(JSON.stringify({ id: msg.id, error: err instanceof Error ? err.message : String(err) }));
       }
     })();
     pending.add(job);
@@ -398,7 +397,9 @@ function parseTargets(text: string): ProbeTarget[] {
   try {
     doc = JSON.parse(text);
   } catch (err) {
-    throw new UsageError(`probe: targets must be a JSON array: ${messageOf(err)}`);
+    throw new UsageError(
+      `probe: targets must be a JSON array: ${err instanceof Error ? err.message : String(err)}`,
+    );
   }
   if (!Array.isArray(doc)) throw new UsageError('probe: targets must be a JSON array');
   return doc.map((t: unknown, i) => {

@@ -26,7 +26,6 @@
 import net from 'node:net';
 import { numberFlag, parseFlags, stringFlag } from './args.js';
 import { busyWaitUs } from './busy-wait.js';
-import { messageOf } from '../util/errors.js';
 
 export interface RrReport {
   mode: 'rr';
@@ -180,7 +179,10 @@ async function connectWithRetry(
         await new Promise((r) => setTimeout(r, 50));
         continue;
       }
-      throw new Error(`cannot connect to ${host}:${port}: ${messageOf(err)}`, { cause: err });
+      throw new Error(
+        `cannot connect to ${host}:${port}: ${err instanceof Error ? err.message : String(err)}`,
+        { cause: err },
+      );
     }
   }
 }
