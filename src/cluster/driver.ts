@@ -3,6 +3,7 @@
  * Workloads (conformance, throughput, latency, policy scale) are written against it only, so the same
  * workload code runs on the embedded local cluster and on any Kubernetes cluster.
  */
+import type { HoldReport } from '../agent/hold.js';
 import type {
   AdminTierApi,
   AdminTierPolicies,
@@ -112,19 +113,11 @@ export interface HeldFlowRequest {
   protocol: 'TCP' | 'UDP';
 }
 
-/** What the source pod saw of a held flow (the agent's `hold` report, src/agent/hold.ts). */
-export interface HeldFlowReport extends HeldFlowRequest {
-  /** An answer came back before the hold ended. */
-  established: boolean;
-  sent: number;
-  received: number;
-  /** Every answer's time since the flow started (ms). */
-  answersAtMs: number[];
-  /** How the flow ended early (reset, closed by the other side), if it did. */
-  error?: string;
-  /** How long the flow was held (ms), start to stop. */
-  durationMs: number;
-}
+/**
+ * What the source pod saw of a held flow: the request, and the agent's `hold` report of it
+ * (src/agent/hold.ts owns those fields: established, packets, answer times, error, duration).
+ */
+export interface HeldFlowReport extends HeldFlowRequest, Omit<HoldReport, 'to' | 'port' | 'protocol'> {}
 
 /** Flows being held; stop() closes them and returns what each saw, in request order. */
 export interface HeldFlows {
