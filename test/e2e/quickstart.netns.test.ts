@@ -124,10 +124,10 @@ test(
       assert.equal(rb?.schedule?.[i]?.block, p.block);
       assert.equal((rb?.schedule?.[i]?.position ?? 0) + p.position, 1, 'one turn each per block');
     }
-    // A/B with a known structural difference: an overlay cannot beat native routing on the same
-    // machine. VXLAN on cross-node RR is worse, or equivalent (its 50-byte encapsulation costs about a
-    // microsecond of a ~40 µs round trip, inside the 5% margin), or inconclusive on a machine too
-    // noisy to tell — never better.
+    // The verdict itself is a measurement of this machine, which CI must not gate on (the profiles
+    // now differ in routing and in policy engine, so not even its direction is known in advance):
+    // the test checks that a verdict was reached by the method and prints it; the figures are the
+    // benchmarks' (npm run bench).
     const analysis = r.analysis;
     assert.ok(analysis, 'the run recorded its comparison');
     const { compareOwnRun } = await import('../../src/run/analysis.js');
@@ -137,7 +137,7 @@ test(
       ?.figures.find((f) => f.candidate === 'vxlan');
     console.log(`  VXLAN vs routed, cross-node RR: ${rr?.verdict} (${rr?.verdictBasis})`);
     assert.ok(
-      rr?.verdict && ['worse', 'inconclusive', 'equivalent'].includes(rr.verdict),
+      rr?.verdict && ['better', 'worse', 'inconclusive', 'equivalent'].includes(rr.verdict),
       `verdict ${rr?.verdict}`,
     );
     // compare gives verdicts on the cost figures too.
