@@ -81,3 +81,15 @@ export const denyIngress = (name: string, ns: string, sel: LabelSelector = {}): 
 /** A policy that isolates the selected pods for egress and allows nothing out. */
 export const denyEgress = (name: string, ns: string, sel: LabelSelector = {}): NetworkPolicy =>
   policy(name, ns, sel, { policyTypes: ['Egress'] });
+
+/** A policy spec with Ingress rules only. */
+export const ingressOnly = (rules: ReturnType<typeof ingressRule>[]) => ({
+  policyTypes: ['Ingress' as const],
+  ingress: rules,
+});
+
+/** A policy spec with Egress rules only. */
+export const egressOnly = (rules: ReturnType<typeof egressRule>[]) => ({
+  policyTypes: ['Egress' as const],
+  egress: rules,
+});

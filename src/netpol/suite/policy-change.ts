@@ -28,8 +28,10 @@ import type {
 import {
   denyEgress,
   denyIngress,
+  egressOnly,
   egressRule,
   fromCidr,
+  ingressOnly,
   ingressRule,
   nsLabel,
   podLabel,
@@ -98,14 +100,6 @@ const unlabelNs = (namespace: string, ...keys: string[]): StepAction => ({
 });
 
 const a = podLabel('a');
-const ingressOnly = (rules: ReturnType<typeof ingressRule>[]) => ({
-  policyTypes: ['Ingress' as const],
-  ingress: rules,
-});
-const egressOnly = (rules: ReturnType<typeof egressRule>[]) => ({
-  policyTypes: ['Egress' as const],
-  egress: rules,
-});
 
 // --- admin tier objects (v1alpha2 ClusterNetworkPolicy, v1alpha1 AdminNetworkPolicy/BANP) ---
 

@@ -8,8 +8,10 @@ import { NAMESPACE_NAME_LABEL } from '../types.js';
 import {
   denyEgress,
   denyIngress,
+  egressOnly,
   egressRule,
   fromCidr,
+  ingressOnly,
   ingressRule,
   nsIn,
   nsLabel,
@@ -40,14 +42,6 @@ function up(
 }
 
 const a = podLabel('a');
-const ingressOnly = (rules: ReturnType<typeof ingressRule>[]) => ({
-  policyTypes: ['Ingress' as const],
-  ingress: rules,
-});
-const egressOnly = (rules: ReturnType<typeof egressRule>[]) => ({
-  policyTypes: ['Egress' as const],
-  egress: rules,
-});
 
 export function upstreamCases(): PolicyCase[] {
   return [

@@ -24,11 +24,11 @@
  */
 import type { PathKind } from '../../cluster/driver.js';
 import type { Measurement } from '../../results/schema.js';
-import { isDuet, type Repetitions, type Workload } from '../../scenario/schema.js';
+import type { Repetitions, Workload } from '../../scenario/schema.js';
 import { CostLog, costFigure, costReaders, cpuPerThousand, cpuUsPerTransaction, withCost } from '../cost.js';
 import { collectBlocks, type BlockSamplingOptions, type FigureSpec, type TurnValues } from '../sampling.js';
 import { AgentRrTool, latencyPercentiles } from '../tools/agent-rr.js';
-import { placeDuetBlock } from '../tools/cpu-placement.js';
+import { perfUnitTurns } from '../tools/cpu-placement.js';
 import { connectionServiceUs, roundTripServiceUs, warmupFigure } from '../tools/planted.js';
 import { withUnitTurns, type WarmupValues } from '../tools/turns.js';
 import {
@@ -153,16 +153,12 @@ export async function runLatency(
   const serviceOf = (arm: string, path: PathKind) =>
     arm === handicapped?.name ? (serviceUs.get(path) ?? 0) : 0;
 
-  const wrap = {
-    duet: isDuet(repetitions),
-    beforeDuetBlock: (_: string, block: number) =>
-      placeDuetBlock(
-        arms.map((a) => a.driver),
-        block,
-        opts.signal,
-      ),
-    ...(plant ? { plant } : {}),
-  };
+  const wrap = perfUnitTurns(
+    arms.map((a) => a.driver),
+    repetitions,
+    opts.signal,
+    plant,
+  );
 
   await withServers(servers, async () => {
     const blocks: BlockSamplingOptions = {

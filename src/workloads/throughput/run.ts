@@ -15,11 +15,11 @@
  * `udp-cpu-per-gbit`) is a figure of its own: CPU seconds per Gbit received, run for run.
  */
 import type { PathKind } from '../../cluster/driver.js';
-import { isDuet, type Repetitions, type Workload } from '../../scenario/schema.js';
+import type { Repetitions, Workload } from '../../scenario/schema.js';
 import { EnvironmentError, InputError } from '../../util/errors.js';
 import { CostLog, costFigure, costReaders, cpuPerGbit, withCost } from '../cost.js';
 import { collectBlocks, type BlockSamplingOptions, type FigureSpec, type TurnValues } from '../sampling.js';
-import { placeDuetBlock } from '../tools/cpu-placement.js';
+import { perfUnitTurns } from '../tools/cpu-placement.js';
 import { rateCapBitsPerSecond, warmupFigure } from '../tools/planted.js';
 import { throughputTool } from '../tools/registry.js';
 import type { ThroughputTest } from '../tools/throughput-tool.js';
@@ -197,16 +197,12 @@ export async function runThroughput(
           return values;
         },
       };
-      const wrap = {
-        duet: isDuet(repetitions),
-        beforeDuetBlock: (_: string, block: number) =>
-          placeDuetBlock(
-            arms.map((a) => a.driver),
-            block,
-            opts.signal,
-          ),
-        ...(plant ? { plant } : {}),
-      };
+      const wrap = perfUnitTurns(
+        arms.map((a) => a.driver),
+        repetitions,
+        opts.signal,
+        plant,
+      );
       const series = await collectBlocks(withUnitTurns(blocks, wrap)).finally(async () => {
         for (const lift of lifts) await lift();
       });

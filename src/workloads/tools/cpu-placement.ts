@@ -13,6 +13,8 @@
  */
 import os from 'node:os';
 import type { ClusterDriver, CpuPlacement } from '../../cluster/driver.js';
+import { isDuet, type Repetitions } from '../../scenario/schema.js';
+import type { UnitTurnOptions, WarmupValues } from './turns.js';
 
 export function cpuPlacement(
   index: number,
@@ -33,7 +35,7 @@ export function cpuPlacement(
  * core effect the pairing cannot remove, because it is confounded with the candidate. Rotating makes it
  * a within-candidate effect that balances over the blocks.
  */
-export async function placeDuetBlock(
+async function placeDuetBlock(
   drivers: readonly ClusterDriver[],
   block: number,
   signal?: AbortSignal,
@@ -42,4 +44,21 @@ export async function placeDuetBlock(
   await Promise.all(
     drivers.map((d, i) => d.placePerf?.(cpuPlacement(i, true, cpus, block), signal) ?? Promise.resolve()),
   );
+}
+
+/**
+ * The turn options of a perf unit (throughput, latency): duet when the scenario asks for it, with the
+ * CPUs rotated before each block, and the planted handicap when one is given.
+ */
+export function perfUnitTurns(
+  drivers: readonly ClusterDriver[],
+  repetitions: Repetitions,
+  signal: AbortSignal | undefined,
+  plant: ((warmups: WarmupValues) => Promise<void>) | undefined,
+): UnitTurnOptions {
+  return {
+    duet: isDuet(repetitions),
+    beforeDuetBlock: (_: string, block: number) => placeDuetBlock(drivers, block, signal),
+    ...(plant ? { plant } : {}),
+  };
 }
