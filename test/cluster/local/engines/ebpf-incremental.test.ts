@@ -1,6 +1,6 @@
 /**
  * The eBPF engine's incremental resolution against the full one, pure user space: seeded random
- * sequences of changes (policies added, removed, replaced, changed in place, reordered; pods added,
+ * sequences of changes (policies added, removed, replaced, reordered, refused change in place; pods added,
  * removed, relabelled, re-ported; namespace labels; admin tier set and cleared), and after every step
  * the incremental maps must equal resolvePolicy's on the same input, and the writer commands from
  * the previously loaded maps must lead exactly to them.
@@ -181,9 +181,9 @@ function runSequence(seed: number, steps: number): { recomputed: number; full: n
           j === i ? { ...randomPolicy(r, old.metadata.name), metadata: old.metadata } : p,
         );
     } else if (k < 0.5 && policies.length > 0) {
-      // Changed in place: the resolver must still know what the old version selected.
+      // Policies handed over are frozen: changing one in place fails loudly instead of leaving stale maps.
       const p = pick(r, policies);
-      p.spec.podSelector = selector(r, 'app', APPS);
+      assert.throws(() => (p.spec.podSelector = selector(r, 'app', APPS)), TypeError);
     } else if (k < 0.54) policies = [...policies].reverse();
     else if (k < 0.62)
       pods = [...pods, randomPod(r, nextPod++ % 200)].filter(

@@ -34,7 +34,7 @@ export class IdentityAllocator {
   }
 }
 
-interface Prefix {
+export interface Prefix {
   text: string;
   net: number;
   len: number;
@@ -70,27 +70,49 @@ export interface IdentityInfo {
   within: Set<string>;
 }
 
+/** The IPv4 CIDRs one NetworkPolicy names (ipBlock cidr and except). */
+export function policyPrefixes(pol: NetworkPolicy): Prefix[] {
+  const out: Prefix[] = [];
+  const add = (text: string) => {
+    const p = v4Prefix(text);
+    if (p) out.push(p);
+  };
+  for (const r of [...(pol.spec.ingress ?? []), ...(pol.spec.egress ?? [])])
+    for (const peer of ('from' in r ? r.from : (r as { to?: NetworkPolicyPeer[] }).to) ?? [])
+      if (peer.ipBlock) {
+        add(peer.ipBlock.cidr);
+        for (const e of peer.ipBlock.except ?? []) add(e);
+      }
+  return out;
+}
+
+/** The IPv4 CIDRs the admin tier's `networks` peers name. */
+export function tierPrefixes(adminTier: AdminTierSet | undefined): Prefix[] {
+  const out: Prefix[] = [];
+  for (const pol of [...(adminTier?.admin ?? []), ...(adminTier?.baseline ?? [])])
+    for (const r of [...pol.ingress, ...pol.egress])
+      for (const peer of r.peers)
+        if (peer.kind === 'networks')
+          for (const c of peer.cidrs) {
+            const p = v4Prefix(c);
+            if (p) out.push(p);
+          }
+  return out;
+}
+
+/** Distinct prefixes of several lists, shortest first (then by address): the order identities use. */
+export function mergePrefixes(lists: Iterable<readonly Prefix[]>): Prefix[] {
+  const prefixes = new Map<string, Prefix>();
+  for (const l of lists) for (const p of l) prefixes.set(p.text, p);
+  return [...prefixes.values()].sort((a, b) => a.len - b.len || a.net - b.net);
+}
+
 /** Every IPv4 CIDR the policies and admin tier name (ipBlock cidr and except, `networks` peers). */
 export function listedPrefixes(
   policies: readonly NetworkPolicy[],
   adminTier: AdminTierSet | undefined,
 ): Prefix[] {
-  const prefixes = new Map<string, Prefix>();
-  const addPrefix = (text: string) => {
-    const p = v4Prefix(text);
-    if (p) prefixes.set(p.text, p);
-  };
-  for (const pol of policies)
-    for (const r of [...(pol.spec.ingress ?? []), ...(pol.spec.egress ?? [])])
-      for (const peer of ('from' in r ? r.from : (r as { to?: NetworkPolicyPeer[] }).to) ?? [])
-        if (peer.ipBlock) {
-          addPrefix(peer.ipBlock.cidr);
-          for (const e of peer.ipBlock.except ?? []) addPrefix(e);
-        }
-  for (const pol of [...(adminTier?.admin ?? []), ...(adminTier?.baseline ?? [])])
-    for (const r of [...pol.ingress, ...pol.egress])
-      for (const peer of r.peers) if (peer.kind === 'networks') for (const c of peer.cidrs) addPrefix(c);
-  return [...prefixes.values()].sort((a, b) => a.len - b.len || a.net - b.net);
+  return mergePrefixes([...policies.map(policyPrefixes), tierPrefixes(adminTier)]);
 }
 
 /** The identities of one set of pods, namespaces and listed CIDRs. Never changed once built. */

@@ -16,12 +16,15 @@
  * reference and send nothing for it.
  */
 import { labelSelectorMatches } from '../../../../netpol/selector.js';
-import type { LabelSelector, NetworkPolicy } from '../../../../netpol/types.js';
+import type { NetworkPolicy } from '../../../../netpol/types.js';
 import {
   PeerResolver,
   buildUniverse,
-  listedPrefixes,
+  mergePrefixes,
+  policyPrefixes,
+  tierPrefixes,
   type IdentityAllocator,
+  type Prefix,
   type Universe,
 } from './identities.js';
 import { endpointEntries, type DesiredMaps, type ResolveInput } from './resolve.js';
@@ -34,10 +37,18 @@ export interface IncrementalStats {
   identities: number;
 }
 
+/** A policy as first seen: frozen, so the same object always has this content. */
 interface SeenPolicy {
   text: string;
-  namespace: string;
-  podSelector: LabelSelector;
+  policy: NetworkPolicy;
+  prefixes: Prefix[];
+}
+
+/** Freezes a value and everything it holds (objects shared with others are frozen too). */
+function deepFreeze(x: unknown): void {
+  if (typeof x !== 'object' || x === null || Object.isFrozen(x)) return;
+  Object.freeze(x);
+  for (const v of Object.values(x)) deepFreeze(v);
 }
 
 export class IncrementalResolver {
@@ -45,18 +56,51 @@ export class IncrementalResolver {
   private universe: Universe | undefined;
   private identitySetKey: string | undefined;
   private tierKey: string | undefined;
+  /** "namespace/name#occurrence" → the policy there at the last resolution. */
+  private policyAt = new Map<string, SeenPolicy>();
   /**
-   * "namespace/name#occurrence" → the policy's JSON text and subject at the last resolution; the
-   * subject is a copy, so a policy object changed in place still shows what it selected before.
+   * Policy objects already seen. They are frozen when first seen (a caller that changes one in place
+   * gets a TypeError rather than stale maps), so the same object needs no second look: an update
+   * that passes the same N objects plus one new one costs a lookup per policy and one stringify.
    */
-  private policyText = new Map<string, SeenPolicy>();
+  private readonly seen = new WeakMap<NetworkPolicy, SeenPolicy>();
   private readonly byIdentity = new Map<number, Map<string, number>>();
   lastStats: IncrementalStats | undefined;
 
   constructor(private readonly alloc: IdentityAllocator) {}
 
   resolve(input: ResolveInput): DesiredMaps {
-    const prefixes = listedPrefixes(input.policies, input.adminTier);
+    // Policies by namespace/name (an occurrence number keeps duplicates apart) and content.
+    const at = new Map<string, SeenPolicy>();
+    const changed: NetworkPolicy[] = [];
+    const byNamespace = new Map<string, NetworkPolicy[]>();
+    for (const policy of input.policies) {
+      let seen = this.seen.get(policy);
+      if (!seen) {
+        deepFreeze(policy);
+        seen = { text: JSON.stringify(policy), policy, prefixes: policyPrefixes(policy) };
+        this.seen.set(policy, seen);
+      }
+      const base = `${policy.metadata.namespace}/${policy.metadata.name}`;
+      let key = `${base}#0`;
+      for (let k = 1; at.has(key); k++) key = `${base}#${k}`;
+      at.set(key, seen);
+      const old = this.policyAt.get(key);
+      if (old !== seen && old?.text !== seen.text) {
+        changed.push(policy);
+        if (old) changed.push(old.policy);
+      }
+      let l = byNamespace.get(policy.metadata.namespace);
+      if (!l) byNamespace.set(policy.metadata.namespace, (l = []));
+      l.push(policy);
+    }
+    for (const [key, old] of this.policyAt) if (!at.has(key)) changed.push(old.policy);
+    this.policyAt = at;
+
+    const prefixes = mergePrefixes([
+      ...[...at.values()].map((x) => x.prefixes),
+      tierPrefixes(input.adminTier),
+    ]);
     const universeKey = JSON.stringify([
       prefixes.map((p) => p.text),
       input.pods.map((p) => [p.key, p.namespace, p.labels, p.ip, p.ports]),
@@ -76,39 +120,15 @@ export class IncrementalResolver {
     if (tierKey !== this.tierKey) this.byIdentity.clear();
     this.tierKey = tierKey;
 
-    // Policies by namespace/name (an occurrence number keeps duplicates apart) and content.
-    const texts = new Map<string, SeenPolicy>();
-    const changed: SeenPolicy[] = [];
-    const byNamespace = new Map<string, NetworkPolicy[]>();
-    for (const policy of input.policies) {
-      const base = `${policy.metadata.namespace}/${policy.metadata.name}`;
-      let key = `${base}#0`;
-      for (let k = 1; texts.has(key); k++) key = `${base}#${k}`;
-      const text = JSON.stringify(policy);
-      const old = this.policyText.get(key);
-      if (old?.text === text) texts.set(key, old);
-      else {
-        const seen = {
-          text,
-          namespace: policy.metadata.namespace,
-          podSelector: JSON.parse(JSON.stringify(policy.spec.podSelector ?? {})) as LabelSelector,
-        };
-        texts.set(key, seen);
-        changed.push(seen);
-        if (old) changed.push(old);
-      }
-      let l = byNamespace.get(policy.metadata.namespace);
-      if (!l) byNamespace.set(policy.metadata.namespace, (l = []));
-      l.push(policy);
-    }
-    for (const [key, old] of this.policyText) if (!texts.has(key)) changed.push(old);
-    this.policyText = texts;
-
     for (const id of [...this.byIdentity.keys()]) {
       const pod = u.identities.get(id)?.pod;
       const touched =
         pod === undefined ||
-        changed.some((p) => p.namespace === pod.namespace && labelSelectorMatches(p.podSelector, pod.labels));
+        changed.some(
+          (p) =>
+            p.metadata.namespace === pod.namespace &&
+            labelSelectorMatches(p.spec.podSelector ?? {}, pod.labels),
+        );
       if (touched) this.byIdentity.delete(id);
     }
 
