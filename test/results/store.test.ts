@@ -54,7 +54,7 @@ test('a results file of another schema version or not JSON is refused with its p
   const file = path.join(dir, 'results.json');
   writeFileSync(file, JSON.stringify({ ...initial(), schemaVersion: 99 }));
   assert.throws(() => readResultsFile(file), {
-    message: `${file}: results schemaVersion 99 is not supported (this cnibench reads 1, 2 and 3; it writes 3)`,
+    message: `${file}: results schemaVersion 99 is not supported (this cnibench reads 1, 2, 3 and 4; it writes 4)`,
   });
   writeFileSync(file, '{"schemaVersion": 1,');
   assert.throws(

@@ -87,7 +87,7 @@ class EbpfPolicyDataplane implements PolicyDataplane {
   constructor(private readonly topo: LocalTopology) {}
 
   private writer(): Promise<BpfWriter> {
-    this.writerPromise ??= BpfWriter.start();
+    this.writerPromise ??= BpfWriter.start((argv) => this.topo.dataplaneCommand(argv));
     return this.writerPromise;
   }
 
