@@ -11,8 +11,7 @@
 import path from 'node:path';
 import { KubeDriver, type KubeProgress } from '../cluster/kube/driver.js';
 import { KubeAccessError, type KubeConnection } from '../cluster/kube/client.js';
-import { detectCnis, type DetectedCni } from '../cni/detect.js';
-import { cniTitle as registeredTitle } from '../cni/registry.js';
+import { detectCnis, detectedTitle, type DetectedCni } from '../cni/detect.js';
 import { builtinSuite } from '../netpol/suite/index.js';
 import { renderReports } from '../report/render.js';
 import { adminTierApisRecord, describeAdminTierApis } from '../results/admin-tier-apis.js';
@@ -159,9 +158,7 @@ function startCheck(
   });
 }
 
-/** CNIs cnibench detects but does not install (the installed ones are titled by the CNI registry). */
-const TITLES: Record<string, string> = { flannel: 'Flannel' };
-const cniTitle = (d: DetectedCni) => `${TITLES[d.cni] ?? registeredTitle(d.cni)} ${d.version}`;
+const cniTitle = (d: DetectedCni) => `${detectedTitle(d.cni)} ${d.version}`;
 
 /** Names the CNI; a cluster that forbids listing DaemonSets still gets checked, with a warning. */
 async function detect(conn: KubeConnection): Promise<{ found: DetectedCni[]; warning?: string }> {

@@ -10,7 +10,7 @@ import { applyObjects, deleteObjects, planObjects, waitDeleted } from '../apply.
 import { siblingOf } from '../artifacts.js';
 import { rewriteImage } from '../../cluster/kube/images.js';
 import { fetchCommand } from '../release-file.js';
-import { componentVersions } from '../detect.js';
+import { componentVersions } from '../components.js';
 import { assertSupported, hasFeature } from '../../scenario/cni-versions.js';
 import { featureProblem } from '../../scenario/extensions.js';
 import { EnvironmentError, InputError } from '../../util/errors.js';
@@ -152,6 +152,8 @@ const isOperatorResource = (o: KubernetesObject) => o.apiVersion === 'operator.t
 export const calicoInstaller: CniInstaller = {
   name: 'calico',
   title: 'Calico',
+  // The operator's node agent; canal (Calico policy on flannel) names its DaemonSet differently.
+  detection: { daemonSet: /^calico-node$/, container: 'calico-node' },
   settings: calicoSettings,
   versionExample: 'v3.32.1',
   matrix: CALICO_MATRIX,

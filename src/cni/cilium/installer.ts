@@ -10,7 +10,7 @@ import { featureProblem } from '../../scenario/extensions.js';
 import type { KubeCandidate, KubeClusterConfig } from '../../scenario/schema.js';
 import { EnvironmentError } from '../../util/errors.js';
 import { applyObjects, deleteObjects, planObjects, waitDeleted } from '../apply.js';
-import { componentVersions } from '../detect.js';
+import { componentVersions } from '../components.js';
 import { isPublicImage } from '../images.js';
 import type {
   CniInstaller,
@@ -211,6 +211,8 @@ export function planCilium(
 export const ciliumInstaller: CniInstaller = {
   name: 'cilium',
   title: 'Cilium',
+  // The agent DaemonSet of the Helm chart; cilium-envoy and the operator are helpers.
+  detection: { daemonSet: /^cilium$/, container: 'cilium-agent' },
   settings: ciliumSettings,
   versionExample: '1.20.0',
   matrix: CILIUM_MATRIX,

@@ -9,7 +9,7 @@ import type { KubernetesObject } from '@kubernetes/client-node';
 import { z } from 'zod';
 import { rewriteImage } from '../../../src/cluster/kube/images.js';
 import { applyObjects, deleteObjects, planObjects } from '../../../src/cni/apply.js';
-import { componentVersions } from '../../../src/cni/detect.js';
+import { componentVersions } from '../../../src/cni/components.js';
 import type { CniInstaller, InstallPlan, WorkloadRef } from '../../../src/cni/installer.js';
 import { objectRef } from '../../../src/cni/manifest.js';
 import type { ReleaseFile } from '../../../src/cni/release-file.js';
@@ -74,6 +74,7 @@ function agent(image: string, s: FlatnetSettings): KubernetesObject {
 export const flatnetInstaller: CniInstaller = {
   name: 'flatnet',
   title: 'Flatnet',
+  detection: { daemonSet: /^flatnet$/, container: 'flatnet' },
   settings,
   versionExample: '0.3.1',
   matrix: MATRIX,
