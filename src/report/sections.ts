@@ -6,6 +6,7 @@
  */
 import { stringify } from 'yaml';
 import { describeAdminTierApis } from '../results/admin-tier-apis.js';
+import { originSource, originTitle } from '../results/origin.js';
 import type { AdminTierApisRecord, CandidateResult, CaseResult, Measurement } from '../results/schema.js';
 import { ADMIN_TIER_API_TITLE, adminTierResults, readAdminTier } from '../scoring/admin-tier.js';
 import { allTags, isNetworkPolicyCase, tallyCases } from '../scoring/features.js';
@@ -592,7 +593,7 @@ function factsBlocks(m: ReportModel): Block[] {
     {
       kind: 'p',
       text: s.factsFile
-        ? `Facts file ${s.factsFile} (factsVersion ${s.factsVersion}); facts older than ${m.scenario.scoring.factsMaxAgeDays} days are flagged stale.`
+        ? `Facts file ${s.factsFile} (factsVersion ${s.factsVersion}); facts older than ${m.scoringConfig.factsMaxAgeDays} days are flagged stale.`
         : 'No facts file was loaded: facts-based indicators have no data.',
     },
   ];
@@ -643,7 +644,10 @@ function provenanceBlocks(m: ReportModel): Block[] {
       kind: 'table',
       headers: ['Field', 'Value'],
       rows: [
-        ['Scenario', `${r.scenarioName} (${r.scenarioFile})`],
+        [
+          r.origin.kind === 'scenario' ? 'Scenario' : 'Check',
+          `${originTitle(r.origin)} (${originSource(r.origin)})`,
+        ],
         ['Status', r.status],
         ['Candidates', r.candidates.map((n) => labelOf(m, n)).join(', ')],
         ['cnibench', `${p.cnibenchVersion}${p.gitCommit ? ` (${p.gitCommit.slice(0, 12)})` : ''}`],
@@ -710,10 +714,18 @@ function crdList(r: AdminTierApisRecord): string {
     .join('; ');
 }
 
-function scenarioBlocks(m: ReportModel): Block[] {
+/** The scenario as run, or for a check what was asked and the options it ran with. */
+function originBlocks(m: ReportModel): Block[] {
+  if (m.scenario)
+    return [
+      { kind: 'heading', level: 2, text: 'Scenario as run', id: 'scenario' },
+      { kind: 'code', lang: 'yaml', text: stringify(m.scenario, { lineWidth: 0 }) },
+    ];
+  const checks = m.runs.flatMap((r) => (r.origin.kind === 'check' ? [r.origin] : []));
+  if (checks.length === 0) return [];
   return [
-    { kind: 'heading', level: 2, text: 'Scenario as run', id: 'scenario' },
-    { kind: 'code', lang: 'yaml', text: stringify(m.scenario, { lineWidth: 0 }) },
+    { kind: 'heading', level: 2, text: 'Check as run', id: 'check-options' },
+    ...checks.map((o): Block => ({ kind: 'code', lang: 'yaml', text: stringify(o, { lineWidth: 0 }) })),
   ];
 }
 
@@ -785,7 +797,7 @@ export function reportBlocks(m: ReportModel): Block[] {
       ...conformanceBlocks(m),
       ...adminTierBlocks(m),
       ...provenanceBlocks(m),
-      ...scenarioBlocks(m),
+      ...originBlocks(m),
     ];
   return [
     { kind: 'heading', level: 1, text: `cnibench report: ${m.title}` },
@@ -805,6 +817,6 @@ export function reportBlocks(m: ReportModel): Block[] {
     ...projectHistoryBlocks(m),
     ...factsBlocks(m),
     ...provenanceBlocks(m),
-    ...scenarioBlocks(m),
+    ...originBlocks(m),
   ];
 }
