@@ -197,9 +197,11 @@ function sensitivityBlocks(m: ReportModel): Block[] {
   const out: Block[] = [{ kind: 'heading', level: 2, text: 'Sensitivity analysis', id: 'sensitivity' }];
   if (s.minimalShift) {
     const sh = s.minimalShift;
+    // Weights move the point-estimate order; it names a winner only when the scores separate.
+    const top = m.scoring.winner ? 'the winner' : 'the leader on point estimates (no winner is named)';
     out.push({
       kind: 'p',
-      text: `Smallest change of weights that changes the winner (${s.note}): move ${num(sh.amount)} weight points in total — ${sh.from.map((f) => `${num(f.amount)} from ${f.criterion}`).join(', ')} — to ${sh.to}. Then ${labelOf(m, sh.newWinner)} ties with ${labelOf(m, s.winner ?? '')}; any further shift makes it win. That is ${pct(sh.share)} of the total weight (L1 distance of the normalised weights ${num(2 * sh.share)}).`,
+      text: `Smallest change of weights that changes ${top} (${s.note}): move ${num(sh.amount)} weight points in total — ${sh.from.map((f) => `${num(f.amount)} from ${f.criterion}`).join(', ')} — to ${sh.to}. Then ${labelOf(m, sh.newWinner)} ties with ${labelOf(m, s.winner ?? '')}; any further shift puts it ahead. That is ${pct(sh.share)} of the total weight (L1 distance of the normalised weights ${num(2 * sh.share)}).`,
     });
   } else out.push({ kind: 'p', text: s.note });
   const sep = m.scoring.separation;

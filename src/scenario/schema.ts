@@ -224,8 +224,8 @@ const statisticsSchema = z
   .strictObject({
     /** Significance level of every test (after multiple-comparison control). */
     alpha: z.number().gt(0).lt(1).default(0.05),
-    /** Multiple-comparison control over all rows of one comparison: Holm (family-wise) or Benjamini–Hochberg (false discovery rate). */
-    adjust: z.enum(['holm', 'bh']).default('holm'),
+    /** Multiple-comparison control over all rows of one comparison: Benjamini–Hochberg (false discovery rate, the default) or Holm (family-wise). */
+    adjust: z.enum(['holm', 'bh']).default('bh'),
     /** The smallest difference that matters, % of the baseline candidate's figure: the equivalence margin. */
     equivalenceMargin: z.number().min(0).lt(100).default(5),
     /** Candidates' baselines differing by more than this % (or significantly) are environment drift. */

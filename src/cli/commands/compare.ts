@@ -39,7 +39,7 @@ const compare = defineCommand({
       .option('adjust', {
         choices: ADJUST_METHODS,
         describe:
-          'multiple-comparison control over all rows: holm (family-wise, default) or bh (Benjamini–Hochberg)',
+          "multiple-comparison control over all rows: bh (Benjamini–Hochberg, false discovery rate) or holm (family-wise); default: the first run's scenario, else bh",
       })
       .option('margin', {
         type: 'number',
