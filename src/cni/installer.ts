@@ -201,8 +201,8 @@ export interface CniInstaller extends CniDescriptor {
   permissionNamespace(plan: InstallPlan): string;
   /** What a kind cluster made for this candidate must provide (`cnibench cluster kind-config`). */
   clusterNeeds(candidate: KubeCandidate): ClusterNeeds;
+  /** Applies the plan; readiness is then waited for by the session (the plan's `readiness`, rollout.ts). */
   install(plan: InstallPlan, kube: KubeConnection, progress?: ProgressFn): Promise<void>;
-  waitReady(plan: InstallPlan, kube: KubeConnection, opts: WaitOptions): Promise<void>;
   installedVersions(kube: KubeConnection): Promise<InstalledComponent[]>;
   uninstall(plan: InstallPlan, kube: KubeConnection, opts: WaitOptions): Promise<void>;
 }

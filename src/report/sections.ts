@@ -18,7 +18,8 @@ import { COST_CHART_ID, costBlocks } from './cost.js';
 import { isCostMetric } from '../results/cost-metrics.js';
 import { plantedSentence } from './planted.js';
 import { policyChangeBlocks } from './policy-change.js';
-import { ci, num, params, pct, score, scoreWithInterval } from './format.js';
+import { ci, num, pct, score, scoreWithInterval } from './format.js';
+import { figureCells, figureTable } from './figure-table.js';
 import { hasConformance, isCheckReport, labelOf, type ReportModel } from './model.js';
 
 const STATUS: Record<FeatureCell['status'], string> = {
@@ -479,12 +480,7 @@ function performanceBlocks(m: ReportModel): Block[] {
       for (const x of c.measurements.filter((y) => y.metric === metric && !isScale(y))) {
         unit = x.unit;
         rows.push([
-          c.label,
-          x.path,
-          params(x.parameters),
-          String(x.summary.n),
-          num(x.summary.median),
-          ci(x),
+          ...figureCells(c.label, x),
           num(x.summary.p99),
           num(x.summary.cv * 100, 2) + '%',
           baselineRatio(c, m.candidates, x),
@@ -493,23 +489,17 @@ function performanceBlocks(m: ReportModel): Block[] {
       }
     }
     out.push({ kind: 'heading', level: 3, text: `${metric} (${unit})` });
-    out.push({
-      kind: 'table',
-      headers: [
-        'Candidate',
-        'Path',
-        'Parameters',
-        'n',
-        'Median',
-        '95% CI (median)',
-        'p99',
-        'CV',
-        'vs. baseline',
-        'Tool',
-      ],
-      rows,
-      align: ['left', 'left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'left'],
-    });
+    out.push(
+      figureTable(
+        [
+          ['p99', 'right'],
+          ['CV', 'right'],
+          ['vs. baseline', 'right'],
+          ['Tool', 'left'],
+        ],
+        rows,
+      ),
+    );
   }
   return out;
 }

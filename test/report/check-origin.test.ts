@@ -10,7 +10,7 @@ import path from 'node:path';
 import { renderReports } from '../../src/report/render.js';
 import type { ReportJson } from '../../src/report/json.js';
 import { readResultsFile } from '../../src/results/store.js';
-import { RESULTS_SCHEMA_VERSION, type ResultsFile } from '../../src/results/schema.js';
+import { RESULTS_SCHEMA_VERSION, type CheckOrigin, type ResultsFile } from '../../src/results/schema.js';
 import { scenarioSchema } from '../../src/run/scenario-file.js';
 import { caseResult, conformance, syntheticLocal } from '../scoring/synthetic.js';
 import { tempDir } from '../cni/helpers.js';
@@ -29,6 +29,14 @@ const CHECK: NonNullable<ResultsFile['check']> = {
   exitCode: 1,
 };
 
+/** What the check was asked, the same in both versions. */
+const ASKED: Pick<CheckOrigin, 'kind' | 'standard' | 'testcases' | 'context'> = {
+  kind: 'check',
+  standard: 'scs-0219-v1',
+  testcases: ['kaas-networking-check'],
+  context: 'kind-test',
+};
+
 /** A check's results as this cnibench writes them: a check origin, no scenario. */
 function checkResults(): ResultsFile {
   const { origin: _scenario, ...rest } = syntheticLocal();
@@ -36,11 +44,8 @@ function checkResults(): ResultsFile {
     ...rest,
     schemaVersion: RESULTS_SCHEMA_VERSION,
     origin: {
-      kind: 'check',
+      ...ASKED,
       command: 'cnibench check scs-0219 kaas-networking-check',
-      standard: 'scs-0219-v1',
-      testcases: ['kaas-networking-check'],
-      context: 'kind-test',
       options: {
         lanes: 4,
         probeMode: 'agent',
@@ -140,11 +145,8 @@ describe('a check run in the results and the reports', () => {
     const r = readResultsFile(file);
     assert.equal('scenario' in r || 'scenarioFile' in r, false);
     assert.deepEqual(r.origin, {
-      kind: 'check',
+      ...ASKED,
       command: 'cnibench check scs-0219',
-      standard: 'scs-0219-v1',
-      testcases: ['kaas-networking-check'],
-      context: 'kind-test',
       options: {
         lanes: 4,
         probeMode: 'agent',

@@ -26,7 +26,6 @@ import type {
 } from '../installer.js';
 import type { KubeConnection } from '../../cluster/kube/client.js';
 import { addImagePullSecrets, collectImages, objectRef, parseManifest, rewriteImages } from '../manifest.js';
-import { waitForRollout } from '../rollout.js';
 import { calicoApiServer, calicoInstallation, calicoServicesEndpoint } from './installation.js';
 import { prepareCalico } from './prepare.js';
 import { calicoImageRegistry, calicoManifests, calicoTag } from './release.js';
@@ -201,8 +200,6 @@ export const calicoInstaller: CniInstaller = {
     // One batch: every CRD first, Established before the first Installation or APIServer is sent.
     await applyObjects(planObjects(plan), kube, { progress });
   },
-
-  waitReady: (plan, kube, opts) => waitForRollout(plan.readiness, kube, opts),
 
   installedVersions: (kube) =>
     componentVersions(

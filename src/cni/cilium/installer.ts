@@ -26,7 +26,6 @@ import type {
 } from '../installer.js';
 import type { Permission } from '../../cluster/kube/permissions.js';
 import type { KubeConnection } from '../../cluster/kube/client.js';
-import { waitForRollout } from '../rollout.js';
 import { objectRef, parseManifest } from '../manifest.js';
 import { fetchCommand } from '../release-file.js';
 import {
@@ -283,8 +282,6 @@ export const ciliumInstaller: CniInstaller = {
     });
     await withValuesFile(helm.values, (file) => runHelm(helmInstallArgs(helm, file)));
   },
-
-  waitReady: (plan, kube, opts) => waitForRollout(plan.readiness, kube, opts),
 
   installedVersions: (kube) =>
     componentVersions(

@@ -10,8 +10,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { REPO_ROOT, repoPath } from '../../helpers/paths.js';
-import { FakeApiServer } from '../../cluster/kube/fake-apiserver.js';
-import { runCli, tempDir } from '../helpers.js';
+import { FakeApiServer, type KubeObject } from '../../cluster/kube/fake-apiserver.js';
+import { kubeCluster, runCli, tempDir } from '../helpers.js';
+import { flatnetInstaller } from './installer.js';
 
 const CLI_WITH_FLATNET = path.join(path.dirname(fileURLToPath(import.meta.url)), 'cli.js');
 const SCENARIO = repoPath('test/cni/fake-cni/scenario.yaml');
@@ -117,25 +118,17 @@ describe('a third CNI registered by one line', () => {
     const api = await FakeApiServer.start();
     t.after(() => api.close());
     api.store.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'kube-system' } });
-    const image = 'example.invalid/flatnet/agent:0.3.1';
-    // The plan's own DaemonSet, as an install would have applied it (a helper container first).
-    api.store.create({
-      apiVersion: 'apps/v1',
-      kind: 'DaemonSet',
-      metadata: { name: 'flatnet', namespace: 'kube-system' },
-      spec: {
-        selector: { matchLabels: { app: 'flatnet' } },
-        template: {
-          metadata: { labels: { app: 'flatnet' } },
-          spec: {
-            containers: [
-              { name: 'init-helper', image: 'example.invalid/flatnet/helper:9.9' },
-              { name: 'flatnet', image },
-            ],
-          },
-        },
-      },
-    });
+    // The plan's own DaemonSet, as an install applies it.
+    const flat = {
+      name: 'flat',
+      cni: 'flatnet',
+      version: '0.3.1',
+      settings: {},
+      uninstallAfter: true,
+      force: false,
+    };
+    const plan = flatnetInstaller.plan(flat, kubeCluster());
+    for (const o of plan.objects) api.store.create(o as KubeObject);
     const kubeconfig = await api.writeKubeconfig(tempDir(t));
     const r = await cli(['detect', '--kubeconfig', kubeconfig, '--json']);
     assert.equal(r.exitCode, 0, r.stderr);
