@@ -7,12 +7,14 @@
  * - old: 6 blocks (what the old adaptive rule reached at CV 13%), each figure compared unpaired —
  *   Welch's t on means for rates, Mann–Whitney U on medians for latencies (bench/legacy) — Holm;
  * - new: 4 blocks, then sequential up to 10 (group-sequential boundaries), each figure compared
- *   paired by block (paired t on log ratios), Holm — the real scheduler and the real compare.
+ *   paired by block (paired t on log ratios) — the real scheduler and the real compare — adjusted
+ *   with Holm and with Benjamini–Hochberg (the default).
  *
- * Printed: the share of figures called better/worse in A/A runs (false discoveries) and the share
- * of figures whose planted 10% difference is called with the right sign (power), with blocks used.
+ * Printed: the share of figures called better/worse in A/A runs (false discoveries), the share of
+ * A/A runs with any such call (the family-wise error), and the share of figures whose planted 10%
+ * difference is called with the right sign (power), with blocks used.
  */
-import { adjustPValues } from '../src/stats/adjust.js';
+import { adjustPValues, type AdjustMethod } from '../src/stats/adjust.js';
 import { compareSamples } from './legacy/unpaired-compare.js';
 import {
   THIS_MACHINE,
@@ -26,9 +28,11 @@ const QUIET: MachineNoise = { blockSd: 0.023, runSd: 0.016, driftAmplitude: 0.01
 export interface MethodRow {
   machine: string;
   effect: number;
-  method: 'old' | 'new';
+  method: 'old' | 'new-holm' | 'new-bh';
   /** Share of figures called better/worse (A/A: false; planted: with the right sign). */
   called: number;
+  /** Share of runs with at least one figure called better/worse. */
+  runsWithCall: number;
   wrongSign: number;
   meanBlocks: number;
   figures: number;
@@ -36,11 +40,18 @@ export interface MethodRow {
 
 const FIGURES = 12;
 
-async function newMethod(noise: MachineNoise, effect: number, runs: number, seed0: number) {
+async function newMethod(
+  noise: MachineNoise,
+  effect: number,
+  runs: number,
+  seed0: number,
+  adjust: AdjustMethod,
+) {
   let right = 0;
   let wrong = 0;
   let figures = 0;
   let blocks = 0;
+  let runsWithCall = 0;
   for (let s = 0; s < runs; s++) {
     const r = await syntheticRun({
       figures: FIGURES,
@@ -48,14 +59,16 @@ async function newMethod(noise: MachineNoise, effect: number, runs: number, seed
       noise,
       seed: seed0 + s,
       reps: { count: 4, warmup: 0, adaptive: { maxSamples: 10 } },
+      adjust,
     });
     const x = rightSign(r.report);
     right += x.right;
     wrong += x.wrong;
     figures += x.figures;
+    if (x.right + x.wrong > 0) runsWithCall++;
     blocks += r.measurements.a.reduce((n, m) => n + m.samples.length, 0);
   }
-  return { right, wrong, figures, blocks };
+  return { right, wrong, figures, blocks, runsWithCall };
 }
 
 async function oldMethod(noise: MachineNoise, effect: number, runs: number, seed0: number) {
@@ -63,6 +76,7 @@ async function oldMethod(noise: MachineNoise, effect: number, runs: number, seed
   let wrong = 0;
   let figures = 0;
   let blocks = 0;
+  let runsWithCall = 0;
   for (let s = 0; s < runs; s++) {
     const r = await syntheticRun({
       figures: FIGURES,
@@ -71,6 +85,7 @@ async function oldMethod(noise: MachineNoise, effect: number, runs: number, seed
       seed: seed0 + s,
       reps: { count: 6, warmup: 0, adaptive: false },
     });
+    let called = 0;
     const cs = r.measurements.a.map((m, i) =>
       compareSamples(m.samples, r.measurements.b[i]?.samples ?? [], {
         higherIsBetter: m.higherIsBetter,
@@ -93,11 +108,13 @@ async function oldMethod(noise: MachineNoise, effect: number, runs: number, seed
         const better = c.candidate > c.baseline === c.higherIsBetter;
         if (better) right++;
         else wrong++;
+        called++;
       }
     });
+    if (called > 0) runsWithCall++;
     blocks += r.measurements.a.reduce((n, m) => n + m.samples.length, 0);
   }
-  return { right, wrong, figures, blocks };
+  return { right, wrong, figures, blocks, runsWithCall };
 }
 
 export async function runStatsMethodBench(opts: {
@@ -111,21 +128,25 @@ export async function runStatsMethodBench(opts: {
     ['quiet (CV 3%)', QUIET],
   ] as const) {
     for (const effect of [0, 0.1]) {
-      for (const method of ['old', 'new'] as const) {
+      for (const method of ['old', 'new-holm', 'new-bh'] as const) {
         const seed = effect === 0 ? 10_000 : 20_000;
-        const r = await (method === 'old' ? oldMethod : newMethod)(noise, effect, runs, seed);
+        const r =
+          method === 'old'
+            ? await oldMethod(noise, effect, runs, seed)
+            : await newMethod(noise, effect, runs, seed, method === 'new-holm' ? 'holm' : 'bh');
         const row: MethodRow = {
           machine,
           effect,
           method,
           called: (r.right + r.wrong) / r.figures,
+          runsWithCall: r.runsWithCall / runs,
           wrongSign: r.wrong / r.figures,
           meanBlocks: r.blocks / r.figures,
           figures: r.figures,
         };
         rows.push(row);
         opts.log(
-          `${machine}, ${effect === 0 ? 'A/A' : `planted ${effect * 100}%`}, ${method}: ${(100 * row.called).toFixed(1)}% of ${row.figures} figures better/worse (${(100 * row.wrongSign).toFixed(1)}% wrong sign), ${row.meanBlocks.toFixed(1)} blocks a figure`,
+          `${machine}, ${effect === 0 ? 'A/A' : `planted ${effect * 100}%`}, ${method}: ${(100 * row.called).toFixed(1)}% of ${row.figures} figures better/worse (${(100 * row.wrongSign).toFixed(1)}% wrong sign; ${(100 * row.runsWithCall).toFixed(1)}% of ${runs} runs with a call), ${row.meanBlocks.toFixed(1)} blocks a figure`,
         );
       }
     }

@@ -11,25 +11,16 @@
 import path from 'node:path';
 import { KubeDriver, type KubeProgress } from '../cluster/kube/driver.js';
 import { KubeAccessError, type KubeConnection } from '../cluster/kube/client.js';
-import { detectCnis, type DetectedCni } from '../cni/detect.js';
-import { cniTitle as registeredTitle } from '../cni/registry.js';
+import { detectCnis, detectedTitle, type DetectedCni } from '../cni/detect.js';
 import { builtinSuite } from '../netpol/suite/index.js';
 import { renderReports } from '../report/render.js';
 import { adminTierApisRecord, describeAdminTierApis } from '../results/admin-tier-apis.js';
-import type { AdminTierCanary, CaseResult, ComplianceCheck } from '../results/schema.js';
+import type { AdminTierCanary, CaseResult, CheckOrigin, ComplianceCheck } from '../results/schema.js';
 import { shortRunId } from '../results/store.js';
 import { startRun, type RunContext } from '../context/run-context.js';
 import type { Progress } from '../context/progress.js';
 import type { InterruptGuard } from '../context/signals.js';
-import {
-  kubeClusterSchema,
-  reportSchema,
-  repetitionsSchema,
-  scoringSchema,
-  statisticsSchema,
-  type KubeClusterConfig,
-  type Scenario,
-} from '../scenario/schema.js';
+import { kubeClusterSchema, type KubeClusterConfig } from '../scenario/schema.js';
 import { CnibenchError, EnvironmentError, InputError, messageOf } from '../util/errors.js';
 import { runConformance, summarizeCases } from '../workloads/conformance/run.js';
 import { conformanceOptions, selectCases } from '../workloads/conformance/select.js';
@@ -42,7 +33,6 @@ import {
   REQUIREMENT,
   STANDARD,
   TESTCASE_IDS,
-  type CheckGroup,
   type SuiteNarrowing,
   type TestcaseId,
   type WorkloadTiming,
@@ -112,25 +102,39 @@ function parseTestcaseIds(ids: readonly string[]): TestcaseId[] {
 
 const isNarrowed = (n: SuiteNarrowing) => n.tags.length > 0 || n.excludeTags.length > 0 || n.maxCases > 0;
 
-/** What the check runs, as a scenario, so results.json records it as `run` does (no candidates: none is installed). */
-function checkScenario(cluster: KubeClusterConfig, groups: CheckGroup[], requested: TestcaseId[]): Scenario {
+/** What results.json records as the check's origin: the command, the standard and every option. */
+function checkOrigin(
+  opts: CheckOptions,
+  requested: TestcaseId[],
+  cluster: KubeClusterConfig,
+  choices: { ipBlock: IpBlockMode; optional: boolean },
+  narrowed: SuiteNarrowing | undefined,
+): CheckOrigin {
   return {
-    name: `SCS ${STANDARD} compliance check`,
-    description: `cnibench check scs-0219 ${requested.join(' ') || '(all testcase ids)'}: the cluster as it is, no CNI installed`,
-    cluster,
-    candidates: [],
-    workloads: groups.flatMap((g) => g.workloads),
-    repetitions: repetitionsSchema.parse({}),
-    statistics: statisticsSchema.parse({}),
-    scoring: scoringSchema.parse({}),
-    report: reportSchema.parse({ formats: [...REPORT_FORMATS], charts: false }),
+    kind: 'check',
+    command: ['cnibench check scs-0219', ...requested].join(' '),
+    standard: STANDARD,
+    testcases: requested,
+    ...(cluster.kubeconfig !== undefined ? { kubeconfig: cluster.kubeconfig } : {}),
+    ...(cluster.context !== undefined ? { context: cluster.context } : {}),
+    options: {
+      lanes: cluster.conformanceLanes,
+      probeMode: cluster.probeMode,
+      ...(cluster.imageRegistry !== undefined ? { imageRegistry: cluster.imageRegistry } : {}),
+      ...opts.timing,
+      ipBlockException: choices.ipBlock,
+      optional: choices.optional,
+      ...(narrowed ? { narrowed } : {}),
+      reportFormats: [...REPORT_FORMATS],
+      report: opts.report,
+    },
   };
 }
 
 /** The check's results directory, opened through the run context `run` uses too. */
 function startCheck(
   root: string,
-  scenario: Scenario,
+  origin: CheckOrigin,
   cluster: KubeClusterConfig,
   progress: Progress,
   guard: InterruptGuard,
@@ -139,8 +143,7 @@ function startCheck(
     resultsRoot: root,
     command: 'check',
     record: {
-      scenarioFile: 'cnibench check scs-0219',
-      scenario,
+      origin,
       candidates: [
         {
           name: CANDIDATE,
@@ -159,9 +162,7 @@ function startCheck(
   });
 }
 
-/** CNIs cnibench detects but does not install (the installed ones are titled by the CNI registry). */
-const TITLES: Record<string, string> = { flannel: 'Flannel' };
-const cniTitle = (d: DetectedCni) => `${TITLES[d.cni] ?? registeredTitle(d.cni)} ${d.version}`;
+const cniTitle = (d: DetectedCni) => `${detectedTitle(d.cni)} ${d.version}`;
 
 /** Names the CNI; a cluster that forbids listing DaemonSets still gets checked, with a warning. */
 async function detect(conn: KubeConnection): Promise<{ found: DetectedCni[]; warning?: string }> {
@@ -213,7 +214,7 @@ export async function runScs0219Check(opts: CheckOptions, io: CheckIo): Promise<
   try {
     ctx = startCheck(
       path.resolve(opts.resultsRoot),
-      checkScenario(cluster, groups, requested),
+      checkOrigin(opts, requested, cluster, choices, narrowed),
       cluster,
       progress,
       guard,

@@ -2,39 +2,45 @@
  * Which CNI a cluster already runs, recognised by its node agent DaemonSet, and which version its image
  * tag says. A run must not lay a second CNI over a working one (pods would end up split across two
  * dataplanes), so installing over a different CNI needs the candidate's `force: true`.
+ *
+ * The CNIs cnibench installs say how they are recognised themselves (`CniInstaller.detection`, in their
+ * own folder, through the registry); the list below holds only CNIs cnibench recognises but does not
+ * install, which have no folder.
  */
-import type { V1DaemonSet, V1Deployment } from '@kubernetes/client-node';
+import type { V1DaemonSet } from '@kubernetes/client-node';
 import { EnvironmentError } from '../util/errors.js';
 import { imageVersion } from './images.js';
-import { apiCall, isNotFound, translateError, type KubeConnection } from '../cluster/kube/client.js';
+import { apiCall, type KubeConnection } from '../cluster/kube/client.js';
 import type { KubeCandidate } from '../scenario/schema.js';
-import type { InstalledComponent, WorkloadRef } from './installer.js';
+import { mainImage } from './components.js';
+import type { CniDetection, InstalledComponent } from './installer.js';
+import { installers } from './registry.js';
 
-interface Signature {
+interface Signature extends CniDetection {
   cni: string;
-  /** DaemonSet names this CNI's node agent uses. */
-  name: RegExp;
-  /** The agent container (others in the pod are helpers). */
-  container: string;
+  title: string;
 }
 
-const SIGNATURES: Signature[] = [
-  { cni: 'calico', name: /^calico-node$/, container: 'calico-node' },
-  { cni: 'cilium', name: /^cilium$/, container: 'cilium-agent' },
-  { cni: 'flannel', name: /^kube-flannel-ds(-.+)?$/, container: 'kube-flannel' },
-  { cni: 'weave', name: /^weave-net$/, container: 'weave' },
-  { cni: 'kindnet', name: /^kindnet$/, container: 'kindnet-cni' },
-  { cni: 'canal', name: /^canal$/, container: 'calico-node' },
-  { cni: 'antrea', name: /^antrea-agent$/, container: 'antrea-agent' },
-  { cni: 'kube-router', name: /^kube-router$/, container: 'kube-router' },
+/** Recognised, never installed by cnibench: named on a cluster that runs them (`check`, `detect`). */
+const DETECTED_ONLY: Signature[] = [
+  { cni: 'flannel', title: 'Flannel', daemonSet: /^kube-flannel-ds(-.+)?$/, container: 'kube-flannel' },
+  { cni: 'weave', title: 'Weave Net', daemonSet: /^weave-net$/, container: 'weave' },
+  { cni: 'kindnet', title: 'kindnet', daemonSet: /^kindnet$/, container: 'kindnet-cni' },
+  { cni: 'canal', title: 'Canal', daemonSet: /^canal$/, container: 'calico-node' },
+  { cni: 'antrea', title: 'Antrea', daemonSet: /^antrea-agent$/, container: 'antrea-agent' },
+  { cni: 'kube-router', title: 'kube-router', daemonSet: /^kube-router$/, container: 'kube-router' },
 ];
+
+/** The registered CNIs' detections first (read at call time: a CNI registered at start-up counts). */
+function signatures(): Signature[] {
+  return [...installers().map((i) => ({ cni: i.name, title: i.title, ...i.detection })), ...DETECTED_ONLY];
+}
 
 export type DetectedCni = InstalledComponent;
 
-function mainImage(spec: V1DaemonSet | V1Deployment, preferred: string): string {
-  const containers = spec.spec?.template?.spec?.containers ?? [];
-  const c = containers.find((x) => x.name === preferred) ?? containers[0];
-  return c?.image ?? '';
+/** How a detected CNI is written ("Calico", "Flannel"); an unknown name stays as it is. */
+export function detectedTitle(cni: string): string {
+  return signatures().find((s) => s.cni === cni)?.title ?? cni;
 }
 
 /** Every known CNI node agent found in any namespace. */
@@ -44,10 +50,11 @@ export async function detectCnis(kube: KubeConnection): Promise<DetectedCni[]> {
       kube.apps.listDaemonSetForAllNamespaces(),
     )
   ).items;
+  const known = signatures();
   const found: DetectedCni[] = [];
   for (const ds of list) {
     const name = ds.metadata?.name ?? '';
-    const sig = SIGNATURES.find((s) => s.name.test(name));
+    const sig = known.find((s) => s.daemonSet.test(name));
     if (!sig) continue;
     const image = mainImage(ds, sig.container);
     found.push({
@@ -71,39 +78,4 @@ export function assertNoConflictingCni(detected: DetectedCni[], candidate: KubeC
     `the cluster already runs ${list}; installing ${candidate.cni} over it would leave two dataplanes. ` +
       `Use a cluster without a CNI (kind: networking.disableDefaultCNI), uninstall it first, or set force: true on candidate "${candidate.name}".`,
   );
-}
-
-/** Image and version of each workload that exists, for provenance ("what actually ran"). */
-export async function componentVersions(
-  cni: string,
-  refs: (WorkloadRef & { container?: string })[],
-  kube: KubeConnection,
-): Promise<InstalledComponent[]> {
-  const out: InstalledComponent[] = [];
-  for (const ref of refs) {
-    try {
-      const obj =
-        ref.kind === 'DaemonSet'
-          ? await kube.apps.readNamespacedDaemonSet({ name: ref.name, namespace: ref.namespace })
-          : await kube.apps.readNamespacedDeployment({ name: ref.name, namespace: ref.namespace });
-      const image = mainImage(obj, ref.container ?? ref.name);
-      out.push({
-        cni,
-        kind: ref.kind,
-        namespace: ref.namespace,
-        name: ref.name,
-        image,
-        version: imageVersion(image),
-      });
-    } catch (err) {
-      if (isNotFound(err)) continue;
-      throw translateError(kube, `read ${ref.kind} ${ref.namespace}/${ref.name}`, err);
-    }
-  }
-  return out;
-}
-
-/** The `installedVersions` record of a results file: "namespace/name" → image tag. */
-export function installedVersionsRecord(components: InstalledComponent[]): Record<string, string> {
-  return Object.fromEntries(components.map((c) => [`${c.namespace}/${c.name}`, c.version]));
 }

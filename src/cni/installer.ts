@@ -173,7 +173,21 @@ export type PermissionNeed = (
   apiVersion?: string,
 ) => Permission;
 
+/**
+ * How the CNI is recognised on a cluster that runs it (`cnibench detect`, `check`, the refusal to
+ * install over another CNI): the DaemonSet of its node agent, and the container whose image tag is
+ * the version.
+ */
+export interface CniDetection {
+  /** Names the node agent's DaemonSet takes. */
+  daemonSet: RegExp;
+  /** The agent container (others in the pod are helpers): its image tag is the version. */
+  container: string;
+}
+
 export interface CniInstaller extends CniDescriptor {
+  /** How a cluster that already runs this CNI reveals it. */
+  detection: CniDetection;
   /** Every file a version is installed from (`cnibench cni fetch` caches them all). */
   releaseFiles(version: string): ReleaseFile[];
   /** Everything the plan needs that takes I/O (release files, cluster facts, generated secrets). */
@@ -187,8 +201,8 @@ export interface CniInstaller extends CniDescriptor {
   permissionNamespace(plan: InstallPlan): string;
   /** What a kind cluster made for this candidate must provide (`cnibench cluster kind-config`). */
   clusterNeeds(candidate: KubeCandidate): ClusterNeeds;
+  /** Applies the plan; readiness is then waited for by the session (the plan's `readiness`, rollout.ts). */
   install(plan: InstallPlan, kube: KubeConnection, progress?: ProgressFn): Promise<void>;
-  waitReady(plan: InstallPlan, kube: KubeConnection, opts: WaitOptions): Promise<void>;
   installedVersions(kube: KubeConnection): Promise<InstalledComponent[]>;
   uninstall(plan: InstallPlan, kube: KubeConnection, opts: WaitOptions): Promise<void>;
 }

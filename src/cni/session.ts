@@ -10,6 +10,7 @@ import type { KubeConnection } from '../cluster/kube/client.js';
 import { prepareInputs } from './prepare.js';
 import { checkInstallPermissions } from './permissions.js';
 import { installerFor } from './registry.js';
+import { waitForRollout } from './rollout.js';
 import type { FetchOptions } from './cache.js';
 
 export interface InstallSessionOptions {
@@ -53,7 +54,8 @@ export async function installCandidate(
   for (const w of plan.warnings) opts.progress?.({ phase: 'apply', message: `warning: ${w}` });
   const started = Date.now();
   await installer.install(plan, kube, opts.progress);
-  await installer.waitReady(plan, kube, {
+  // Every CNI is ready the same way: what its plan lists under readiness rolled out, every node Ready.
+  await waitForRollout(plan.readiness, kube, {
     timeoutMs: opts.readyTimeoutMs ?? cluster.readyTimeout * 1000,
     pollMs: opts.pollMs,
     progress: opts.progress,

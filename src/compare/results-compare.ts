@@ -412,7 +412,7 @@ function compareSources(runs: readonly CandidateSource[], opts: CompareRunsOptio
   const {
     alpha = 0.05,
     margin = DEFAULT_MARGIN,
-    adjust = 'holm',
+    adjust = 'bh',
     driftTolerance = DEFAULT_DRIFT_TOLERANCE,
   } = opts;
   if (!(alpha > 0 && alpha < 0.5)) throw new InputError(`alpha must be between 0 and 0.5 (got ${alpha})`);

@@ -11,7 +11,8 @@ import { COST_METRICS, isCostMetric, type CostMetric } from '../results/cost-met
 import type { CandidateResult, Measurement } from '../results/schema.js';
 import { medianOf } from '../stats/quantile.js';
 import type { Block, Cell } from './blocks.js';
-import { ci, num, params } from './format.js';
+import { figureCells, figureTable } from './figure-table.js';
+import { num } from './format.js';
 import type { ReportModel } from './model.js';
 
 export const COST_CHART_ID = 'cost-throughput-vs-cpu';
@@ -63,12 +64,7 @@ export function costBlocks(m: ReportModel): Block[] {
       for (const { x, from } of costFigures(c, metric)) {
         const cpuRun = from?.cost?.cpuSeconds;
         rows.push([
-          c.label,
-          x.path,
-          params(x.parameters),
-          String(x.summary.n),
-          num(x.summary.median),
-          ci(x),
+          ...figureCells(c.label, x),
           from ? `${num(from.summary.median)} ${from.unit}` : '—',
           cpuRun && cpuRun.length > 0 ? num(medianOf(cpuRun)) : '—',
         ]);
@@ -76,21 +72,15 @@ export function costBlocks(m: ReportModel): Block[] {
     }
     const { title, unit } = COST_METRICS[metric];
     out.push({ kind: 'heading', level: 3, text: `${title} (${unit})` });
-    out.push({
-      kind: 'table',
-      headers: [
-        'Candidate',
-        'Path',
-        'Parameters',
-        'n',
-        'Median',
-        '95% CI (median)',
-        'Derived from (median)',
-        'CPU s per run (median)',
-      ],
-      rows,
-      align: ['left', 'left', 'left', 'right', 'right', 'right', 'right', 'right'],
-    });
+    out.push(
+      figureTable(
+        [
+          ['Derived from (median)', 'right'],
+          ['CPU s per run (median)', 'right'],
+        ],
+        rows,
+      ),
+    );
   }
   return out;
 }

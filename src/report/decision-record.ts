@@ -85,7 +85,7 @@ export function renderDecisionRecord(m: ReportModel): string {
   const shift = s.sensitivity.minimalShift;
   lines.push(
     shift
-      ? `Sensitivity: moving ${num(shift.amount)} weight points from ${shift.from.map((f) => e(f.criterion)).join(' and ')} to ${e(shift.to)} would make ${e(labelOf(m, shift.newWinner))} tie with the winner.`
+      ? `Sensitivity: moving ${num(shift.amount)} weight points from ${shift.from.map((f) => e(f.criterion)).join(' and ')} to ${e(shift.to)} would make ${e(labelOf(m, shift.newWinner))} tie with the ${s.winner ? 'winner' : 'leader on point estimates'}.`
       : `Sensitivity: ${e(s.sensitivity.note)}.`,
     '',
   );

@@ -1,15 +1,27 @@
 /** The machine-readable report: a summary for dashboards plus the complete scoring record. */
+import { originSource, originTitle } from '../results/origin.js';
+import type { RunOrigin } from '../results/schema.js';
 import type { ScoringResult } from '../scoring/types.js';
 import { hasConformance, type ReportModel, type RunInfo } from './model.js';
 
-const REPORT_JSON_SCHEMA = 'cnibench-report/1';
+// 2: each run says what produced it (`origin`, `title`, `source`) instead of scenarioFile/scenarioName.
+const REPORT_JSON_SCHEMA = 'cnibench-report/2';
 
-/** The shape of report.json (schema cnibench-report/1), for whoever reads it back. */
+/** The shape of report.json (schema cnibench-report/2), for whoever reads it back. */
 export interface ReportJson {
   schema: typeof REPORT_JSON_SCHEMA;
   title: string;
   generatedAt: string;
-  runs: Array<Pick<RunInfo, 'runId' | 'scenarioFile' | 'scenarioName' | 'status' | 'candidates'>>;
+  runs: Array<
+    Pick<RunInfo, 'runId' | 'status' | 'candidates'> & {
+      /** A scenario run or a compliance check. */
+      origin: RunOrigin['kind'];
+      /** The scenario's name, or the standard checked. */
+      title: string;
+      /** The scenario file, or the check's command. */
+      source: string;
+    }
+  >;
   summary: {
     winner: string | null;
     winnerLabel: string | null;
@@ -51,10 +63,11 @@ export function renderJson(m: ReportModel): string {
     schema: REPORT_JSON_SCHEMA,
     title: m.title,
     generatedAt: s.generatedAt,
-    runs: m.runs.map(({ runId, scenarioFile, scenarioName, status, candidates }) => ({
+    runs: m.runs.map(({ runId, origin, status, candidates }) => ({
       runId,
-      scenarioFile,
-      scenarioName,
+      origin: origin.kind,
+      title: originTitle(origin),
+      source: originSource(origin),
       status,
       candidates,
     })),

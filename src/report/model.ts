@@ -11,8 +11,10 @@ import type {
   ConformanceResult,
   ResultsFile,
   RunAnalysis,
+  RunOrigin,
 } from '../results/schema.js';
-import type { Candidate, Scenario, ScoringConfig } from '../scenario/schema.js';
+import { originTitle, scenarioOf } from '../results/origin.js';
+import { scoringSchema, type Candidate, type Scenario, type ScoringConfig } from '../scenario/schema.js';
 import { factsFor, loadFacts, type FactsHistory, type LoadedFacts } from '../scoring/facts.js';
 import { scoreResults } from '../scoring/score.js';
 import { compareRuns, type CompareReport } from '../compare/results-compare.js';
@@ -21,8 +23,8 @@ import { PROJECT_ROOT } from '../util/version.js';
 
 export interface RunInfo {
   runId: string;
-  scenarioFile: string;
-  scenarioName: string;
+  /** What produced the run: a scenario, or a compliance check with its options. */
+  origin: RunOrigin;
   status: ResultsFile['status'];
   provenance: ResultsFile['provenance'];
   candidates: string[];
@@ -41,7 +43,10 @@ export function hasConformance(c: CandidateResult): c is WithConformance {
 
 export interface ReportModel {
   title: string;
-  scenario: Scenario;
+  /** The first run's scenario; absent when it is a compliance check, which has none. */
+  scenario?: Scenario;
+  /** The scoring settings applied: given, the first scenario's, or the defaults (a check). */
+  scoringConfig: ScoringConfig;
   runs: RunInfo[];
   candidates: CandidateResult[];
   /** Candidate name → the run it came from. */
@@ -105,15 +110,14 @@ function mergeResults(results: ResultsFile[]): {
     for (const c of r.candidates) {
       const name = (counts.get(c.name) ?? 0) > 1 ? `${c.name}@${r.runId}` : c.name;
       candidates.push(name === c.name ? c : { ...c, name });
-      const sc = r.scenario.candidates.find((s) => s.name === c.name);
+      const sc = scenarioOf(r)?.candidates.find((s) => s.name === c.name);
       if (sc) scenarioCandidates.push({ ...sc, name });
       runOf.set(name, r.runId);
       names.push(name);
     }
     runs.push({
       runId: r.runId,
-      scenarioFile: r.scenarioFile,
-      scenarioName: r.scenario.name,
+      origin: r.origin,
       status: r.status,
       provenance: r.provenance,
       candidates: names,
@@ -124,12 +128,16 @@ function mergeResults(results: ResultsFile[]): {
   return { candidates, scenarioCandidates, runs, runOf };
 }
 
-/** The facts file to use: explicit, else the scenario's factsFile next to the scenario, the working directory, or the project. */
+/**
+ * The facts file to use: explicit, else the scenario's factsFile next to the scenario, the working
+ * directory, or the project. A check names none: it scores nothing.
+ */
 function resolveFactsFile(first: ResultsFile, explicit?: string): string | null {
   if (explicit) return explicit;
-  const f = first.scenario.scoring.factsFile;
+  if (first.origin.kind !== 'scenario') return null;
+  const f = first.origin.scenario.scoring.factsFile;
   if (path.isAbsolute(f)) return existsSync(f) ? f : null;
-  for (const base of [path.dirname(first.scenarioFile), process.cwd(), PROJECT_ROOT]) {
+  for (const base of [path.dirname(first.origin.file), process.cwd(), PROJECT_ROOT]) {
     const p = path.resolve(base, f);
     if (existsSync(p)) return p;
   }
@@ -153,17 +161,19 @@ export function buildModel(results: ResultsFile[], opts: ModelOptions = {}): Rep
     const file = typeof opts.facts === 'string' ? opts.facts : resolveFactsFile(first);
     if (file) facts = loadFacts(file);
   }
+  const scenario = scenarioOf(first);
+  const scoringConfig = opts.scoring ?? scenario?.scoring ?? scoringSchema.parse({});
+  // Version-1 results and checks have no statistics settings: the documented defaults apply.
+  const st = scenario?.statistics;
   const scoring = scoreResults({
     candidates: merged.candidates,
     scenarioCandidates: merged.scenarioCandidates,
-    config: opts.scoring ?? first.scenario.scoring,
+    config: scoringConfig,
     facts,
     now: opts.now,
-    ...(first.scenario.statistics ? { statistics: first.scenario.statistics } : {}),
+    ...(st ? { statistics: st } : {}),
   });
-  const names = [...new Set(results.map((r) => r.scenario.name))];
-  // Version-1 results have no statistics settings: the documented defaults apply.
-  const st = first.scenario.statistics as Scenario['statistics'] | undefined;
+  const names = [...new Set(results.map((r) => originTitle(r.origin)))];
   let comparison: CompareReport | null;
   try {
     comparison = compareRuns(
@@ -180,7 +190,8 @@ export function buildModel(results: ResultsFile[], opts: ModelOptions = {}): Rep
   }
   return {
     title: names.join(' + '),
-    scenario: first.scenario,
+    ...(scenario ? { scenario } : {}),
+    scoringConfig,
     runs: merged.runs,
     candidates: merged.candidates,
     runOf: merged.runOf,

@@ -6,6 +6,7 @@
  */
 import { stringify } from 'yaml';
 import { describeAdminTierApis } from '../results/admin-tier-apis.js';
+import { originSource, originTitle } from '../results/origin.js';
 import type { AdminTierApisRecord, CandidateResult, CaseResult, Measurement } from '../results/schema.js';
 import { ADMIN_TIER_API_TITLE, adminTierResults, readAdminTier } from '../scoring/admin-tier.js';
 import { allTags, isNetworkPolicyCase, tallyCases } from '../scoring/features.js';
@@ -18,7 +19,8 @@ import { isCostMetric } from '../results/cost-metrics.js';
 import { plantedSentence } from './planted.js';
 import { policyChangeBlocks } from './policy-change.js';
 import { SCALE_FIGURES, scaleChartId } from './scale-charts.js';
-import { ci, num, params, pct, score, scoreWithInterval } from './format.js';
+import { ci, num, pct, score, scoreWithInterval } from './format.js';
+import { figureCells, figureTable } from './figure-table.js';
 import { hasConformance, isCheckReport, labelOf, type ReportModel } from './model.js';
 
 const STATUS: Record<FeatureCell['status'], string> = {
@@ -195,9 +197,11 @@ function sensitivityBlocks(m: ReportModel): Block[] {
   const out: Block[] = [{ kind: 'heading', level: 2, text: 'Sensitivity analysis', id: 'sensitivity' }];
   if (s.minimalShift) {
     const sh = s.minimalShift;
+    // Weights move the point-estimate order; it names a winner only when the scores separate.
+    const top = m.scoring.winner ? 'the winner' : 'the leader on point estimates (no winner is named)';
     out.push({
       kind: 'p',
-      text: `Smallest change of weights that changes the winner (${s.note}): move ${num(sh.amount)} weight points in total — ${sh.from.map((f) => `${num(f.amount)} from ${f.criterion}`).join(', ')} — to ${sh.to}. Then ${labelOf(m, sh.newWinner)} ties with ${labelOf(m, s.winner ?? '')}; any further shift makes it win. That is ${pct(sh.share)} of the total weight (L1 distance of the normalised weights ${num(2 * sh.share)}).`,
+      text: `Smallest change of weights that changes ${top} (${s.note}): move ${num(sh.amount)} weight points in total — ${sh.from.map((f) => `${num(f.amount)} from ${f.criterion}`).join(', ')} — to ${sh.to}. Then ${labelOf(m, sh.newWinner)} ties with ${labelOf(m, s.winner ?? '')}; any further shift puts it ahead. That is ${pct(sh.share)} of the total weight (L1 distance of the normalised weights ${num(2 * sh.share)}).`,
     });
   } else out.push({ kind: 'p', text: s.note });
   const sep = m.scoring.separation;
@@ -475,12 +479,7 @@ function performanceBlocks(m: ReportModel): Block[] {
       for (const x of c.measurements.filter((y) => y.metric === metric && !isScale(y))) {
         unit = x.unit;
         rows.push([
-          c.label,
-          x.path,
-          params(x.parameters),
-          String(x.summary.n),
-          num(x.summary.median),
-          ci(x),
+          ...figureCells(c.label, x),
           num(x.summary.p99),
           num(x.summary.cv * 100, 2) + '%',
           baselineRatio(c, m.candidates, x),
@@ -489,23 +488,17 @@ function performanceBlocks(m: ReportModel): Block[] {
       }
     }
     out.push({ kind: 'heading', level: 3, text: `${metric} (${unit})` });
-    out.push({
-      kind: 'table',
-      headers: [
-        'Candidate',
-        'Path',
-        'Parameters',
-        'n',
-        'Median',
-        '95% CI (median)',
-        'p99',
-        'CV',
-        'vs. baseline',
-        'Tool',
-      ],
-      rows,
-      align: ['left', 'left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'left'],
-    });
+    out.push(
+      figureTable(
+        [
+          ['p99', 'right'],
+          ['CV', 'right'],
+          ['vs. baseline', 'right'],
+          ['Tool', 'left'],
+        ],
+        rows,
+      ),
+    );
   }
   return out;
 }
@@ -595,7 +588,7 @@ function factsBlocks(m: ReportModel): Block[] {
     {
       kind: 'p',
       text: s.factsFile
-        ? `Facts file ${s.factsFile} (factsVersion ${s.factsVersion}); facts older than ${m.scenario.scoring.factsMaxAgeDays} days are flagged stale.`
+        ? `Facts file ${s.factsFile} (factsVersion ${s.factsVersion}); facts older than ${m.scoringConfig.factsMaxAgeDays} days are flagged stale.`
         : 'No facts file was loaded: facts-based indicators have no data.',
     },
   ];
@@ -646,7 +639,10 @@ function provenanceBlocks(m: ReportModel): Block[] {
       kind: 'table',
       headers: ['Field', 'Value'],
       rows: [
-        ['Scenario', `${r.scenarioName} (${r.scenarioFile})`],
+        [
+          r.origin.kind === 'scenario' ? 'Scenario' : 'Check',
+          `${originTitle(r.origin)} (${originSource(r.origin)})`,
+        ],
         ['Status', r.status],
         ['Candidates', r.candidates.map((n) => labelOf(m, n)).join(', ')],
         ['cnibench', `${p.cnibenchVersion}${p.gitCommit ? ` (${p.gitCommit.slice(0, 12)})` : ''}`],
@@ -713,10 +709,18 @@ function crdList(r: AdminTierApisRecord): string {
     .join('; ');
 }
 
-function scenarioBlocks(m: ReportModel): Block[] {
+/** The scenario as run, or for a check what was asked and the options it ran with. */
+function originBlocks(m: ReportModel): Block[] {
+  if (m.scenario)
+    return [
+      { kind: 'heading', level: 2, text: 'Scenario as run', id: 'scenario' },
+      { kind: 'code', lang: 'yaml', text: stringify(m.scenario, { lineWidth: 0 }) },
+    ];
+  const checks = m.runs.flatMap((r) => (r.origin.kind === 'check' ? [r.origin] : []));
+  if (checks.length === 0) return [];
   return [
-    { kind: 'heading', level: 2, text: 'Scenario as run', id: 'scenario' },
-    { kind: 'code', lang: 'yaml', text: stringify(m.scenario, { lineWidth: 0 }) },
+    { kind: 'heading', level: 2, text: 'Check as run', id: 'check-options' },
+    ...checks.map((o): Block => ({ kind: 'code', lang: 'yaml', text: stringify(o, { lineWidth: 0 }) })),
   ];
 }
 
@@ -788,7 +792,7 @@ export function reportBlocks(m: ReportModel): Block[] {
       ...conformanceBlocks(m),
       ...adminTierBlocks(m),
       ...provenanceBlocks(m),
-      ...scenarioBlocks(m),
+      ...originBlocks(m),
     ];
   return [
     { kind: 'heading', level: 1, text: `cnibench report: ${m.title}` },
@@ -808,6 +812,6 @@ export function reportBlocks(m: ReportModel): Block[] {
     ...projectHistoryBlocks(m),
     ...factsBlocks(m),
     ...provenanceBlocks(m),
-    ...scenarioBlocks(m),
+    ...originBlocks(m),
   ];
 }

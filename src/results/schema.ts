@@ -7,7 +7,7 @@ import type { PathKind } from '../cluster/driver.js';
 import type { AdminTierApi, Protocol } from '../netpol/types.js';
 import type { Scenario } from '../scenario/schema.js';
 
-export const RESULTS_SCHEMA_VERSION = 4;
+export const RESULTS_SCHEMA_VERSION = 5;
 
 /**
  * Versions this cnibench reads. Version 1 files (written before interleaved blocks and paired
@@ -16,13 +16,15 @@ export const RESULTS_SCHEMA_VERSION = 4;
  * candidate, `LegacyAdaptiveOutcome`): compare reads their samples as a fixed design (one look).
  * Version 3 records the sequential design (`AdaptiveOutcome`), the analysis's figure comparisons with
  * their minimum detectable effect, and A/A counts of figure verdicts, and cost (`cost`,
- * `derivedFrom`, the cost figures; absent in older files). Version 4 renamed the local engine's own
+ * `derivedFrom`, the cost figures; absent in older files). Version 4 says what produced the file
+ * (`origin`: a scenario or a compliance check) instead of top-level `scenarioFile` and `scenario`;
+ * older files are read into `origin` (results/origin.ts). Version 5 renamed the local engine's own
  * policy-state figure (`policy-scale/policies=N/policy-memory`, metric `policy-memory`) to
  * `…/policy-state`, metric `policy-state-bytes`, so it cannot be taken for the dataplane memory
- * figure `memory-per-kpolicy`; version-3 files are read as they are. `--resume` continues runs of the
+ * figure `memory-per-kpolicy`; older files are read as they are. `--resume` continues runs of the
  * current version only.
  */
-export const READABLE_SCHEMA_VERSIONS: readonly number[] = [1, 2, 3, 4];
+export const READABLE_SCHEMA_VERSIONS: readonly number[] = [1, 2, 3, 4, 5];
 
 /**
  * Summary statistics of one measurement's samples (warm-up samples excluded), as stored in the results
@@ -532,9 +534,8 @@ export interface ResultsFile {
   /** RESULTS_SCHEMA_VERSION when written by this cnibench; 1 in older files it still reads. */
   schemaVersion: number;
   runId: string;
-  scenarioFile: string;
-  /** The scenario as run (after defaults). */
-  scenario: Scenario;
+  /** What produced the file: a scenario run (`cnibench run`) or a compliance check (`cnibench check`). */
+  origin: RunOrigin;
   status: 'running' | 'complete' | 'interrupted' | 'failed';
   provenance: Provenance;
   candidates: CandidateResult[];
@@ -551,6 +552,57 @@ export interface ResultsFile {
    * it printed. Its one candidate is the cluster, named by the CNI detected on it.
    */
   check?: ComplianceCheck;
+}
+
+export type RunOrigin = ScenarioOrigin | CheckOrigin;
+
+/** A `cnibench run` of a scenario file. */
+export interface ScenarioOrigin {
+  kind: 'scenario';
+  /** Path of the scenario file as given. */
+  file: string;
+  /** The scenario as run (after defaults). */
+  scenario: Scenario;
+}
+
+/**
+ * A `cnibench check`: what was asked of which cluster, and how. It has no scenario: a check has no
+ * candidates to install, no performance workloads and no scoring.
+ */
+export interface CheckOrigin {
+  kind: 'check';
+  /** The command as given, e.g. `cnibench check scs-0219 scs-0219-networkpolicy`. */
+  command: string;
+  /** The standard and its version, e.g. "scs-0219-v1". */
+  standard: string;
+  /** Testcase ids given on the command line; empty: every id of the check. */
+  testcases: string[];
+  /** The kubeconfig file given (absent: the default lookup); the context used is provenance.cluster.context. */
+  kubeconfig?: string;
+  /** The kubeconfig context given (absent: the current context). */
+  context?: string;
+  options: CheckRunOptions;
+}
+
+/** The options a check ran with (docs/scs.md); fields marked so are absent in files before version 4. */
+interface CheckRunOptions {
+  /** Conformance cases in flight at once. */
+  lanes: number;
+  probeMode?: 'agent' | 'agnhost';
+  imageRegistry?: string;
+  /** Seconds per probe and seconds a case may take to match the model (absent: the defaults, 1 and 10). */
+  probeTimeout?: number;
+  convergenceTimeout?: number;
+  /** How the standard's ipBlock exceptions applied (`--ipblock-exception`); absent before version 4. */
+  ipBlockException?: 'sonobuoy' | 'narrow' | 'none';
+  /** false: the optional ids were left out (`--no-optional`); absent before version 4. */
+  optional?: boolean;
+  /** When --tag/--exclude-tag/--max-cases narrowed the suite. */
+  narrowed?: { tags: string[]; excludeTags: string[]; maxCases: number };
+  /** The report formats a check renders (`cnibench report` renders these again); a check draws no charts. */
+  reportFormats: Scenario['report']['formats'];
+  /** false: `--no-report`, none was rendered when the check ended. */
+  report: boolean;
 }
 
 /** What a compliance check decided (docs/scs.md). */

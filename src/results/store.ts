@@ -17,6 +17,7 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import { InputError, messageOf } from '../util/errors.js';
+import { readOrigin, type LegacyFields } from './origin.js';
 import { READABLE_SCHEMA_VERSIONS, RESULTS_SCHEMA_VERSION, type ResultsFile } from './schema.js';
 
 /** A sortable, unique run id: 20261124-221503-a1b2c3. The last 6 hex digits name the run's objects. */
@@ -100,19 +101,22 @@ export function readResultsFile(dirOrFile: string): ResultsFile {
   } catch (err) {
     throw new InputError(`${file}: not valid JSON (${messageOf(err)})`);
   }
-  const r = parsed as Partial<ResultsFile> | null;
+  const r = parsed as (Partial<ResultsFile> & LegacyFields) | null;
   if (r === null || typeof r !== 'object') throw new InputError(`${file}: not a cnibench results file`);
   if (typeof r.schemaVersion !== 'number' || !READABLE_SCHEMA_VERSIONS.includes(r.schemaVersion)) {
     throw new InputError(
       `${file}: results schemaVersion ${String(r.schemaVersion)} is not supported (this cnibench reads ${READABLE_SCHEMA_VERSIONS.slice(0, -1).join(', ')} and ${String(READABLE_SCHEMA_VERSIONS.at(-1))}; it writes ${RESULTS_SCHEMA_VERSION})`,
     );
   }
-  if (!Array.isArray(r.candidates) || !r.scenario || !r.provenance) {
+  const origin = readOrigin(r);
+  if (!Array.isArray(r.candidates) || !origin || !r.provenance) {
     throw new InputError(
-      `${file}: not a cnibench results file (expected scenario, provenance and a candidates list)`,
+      `${file}: not a cnibench results file (expected origin (or scenario), provenance and a candidates list)`,
     );
   }
-  return r as ResultsFile;
+  // Older files name their scenario at the top level: read into `origin`, the one shape readers see.
+  const { scenarioFile: _file, scenario: _scenario, ...rest } = r;
+  return { ...rest, origin } as ResultsFile;
 }
 
 /** Writes via a temp file in the same directory, fsyncs, and renames over the target. */

@@ -5,17 +5,18 @@
  * although both candidates are the same (one verdict per figure, never the tests behind it).
  */
 import type { FigureAnalysis, ResultsFile, RunAnalysis } from '../results/schema.js';
+import { scenarioOf } from '../results/origin.js';
 import { compareRuns, type CompareReport } from '../compare/results-compare.js';
 import { plantedTally } from './planted.js';
 
-/** compare's view of one results file, with the scenario's statistics settings. */
+/** compare's view of one results file, with the scenario's statistics settings (a check has none: the defaults). */
 export function compareOwnRun(r: ResultsFile): CompareReport {
-  const st = r.scenario.statistics;
+  const st = scenarioOf(r)?.statistics;
   return compareRuns([{ source: 'results.json', results: r }], {
-    alpha: st.alpha,
-    adjust: st.adjust,
-    margin: st.equivalenceMargin / 100,
-    driftTolerance: st.driftTolerance / 100,
+    alpha: st?.alpha,
+    adjust: st?.adjust,
+    margin: (st?.equivalenceMargin ?? 5) / 100,
+    driftTolerance: (st?.driftTolerance ?? 5) / 100,
   });
 }
 

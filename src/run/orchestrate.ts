@@ -226,8 +226,7 @@ function start(loaded: LoadedScenario, opts: RunOptions): RunContext {
     resultsRoot: opts.resultsRoot,
     command: 'run',
     record: {
-      scenarioFile: loaded.file,
-      scenario: s,
+      origin: { kind: 'scenario', file: loaded.file, scenario: s },
       candidates: [],
       interleaving: {
         seed: s.statistics.seed ?? newBlockSeed(),
@@ -251,7 +250,7 @@ function reopen(loaded: LoadedScenario, opts: RunOptions): RunContext {
   const store = ResultsStore.open(path.join(opts.resultsRoot, id));
   if (store.data.schemaVersion !== RESULTS_SCHEMA_VERSION) {
     throw new InputError(
-      `cannot resume ${id}: it was written by an older cnibench (results schemaVersion ${store.data.schemaVersion}, before ${store.data.schemaVersion < 2 ? 'interleaved blocks' : store.data.schemaVersion < 3 ? 'cost figures' : 'the policy-state figure was renamed'}); start a new run`,
+      `cannot resume ${id}: it was written by an older cnibench (results schemaVersion ${store.data.schemaVersion}, before ${store.data.schemaVersion < 2 ? 'interleaved blocks' : store.data.schemaVersion < 3 ? 'cost figures' : store.data.schemaVersion < 4 ? 'the origin record' : 'the policy-state figure was renamed'}); start a new run`,
     );
   }
   if ((store.data.aa?.of ?? null) !== (opts.aaOf ?? null)) {
@@ -265,7 +264,11 @@ function reopen(loaded: LoadedScenario, opts: RunOptions): RunContext {
       `cannot resume ${id}: ${was ? `it is a planted run: give --planted ${was.percent} again` : 'it is not a planted run: leave out --planted'}`,
     );
   }
-  if (JSON.stringify(store.data.scenario) !== JSON.stringify(loaded.scenario)) {
+  if (store.data.origin.kind !== 'scenario')
+    throw new InputError(
+      `cannot resume ${id}: it is a compliance check (${store.data.origin.command}), not a run`,
+    );
+  if (JSON.stringify(store.data.origin.scenario) !== JSON.stringify(loaded.scenario)) {
     throw new InputError(
       `cannot resume ${opts.resume}: ${loaded.file} differs from the scenario that run started with (start a new run, or restore the file)`,
     );

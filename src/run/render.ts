@@ -19,10 +19,13 @@ function resolveFactsFile(factsFile: string, scenarioFile: string): string {
 
 export async function renderRunReports(store: ResultsStore): Promise<string[]> {
   const r = store.data;
+  // `run` opened this store with its scenario (orchestrate.ts); a check renders its own reports.
+  if (r.origin.kind !== 'scenario') throw new Error(`${store.dir}: not a scenario run`);
+  const { file, scenario } = r.origin;
   return renderReports([r], {
     outDir: store.dir,
-    formats: r.scenario.report.formats,
-    charts: r.scenario.report.charts,
-    facts: resolveFactsFile(r.scenario.scoring.factsFile, r.scenarioFile),
+    formats: scenario.report.formats,
+    charts: scenario.report.charts,
+    facts: resolveFactsFile(scenario.scoring.factsFile, file),
   });
 }

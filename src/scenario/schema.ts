@@ -183,7 +183,7 @@ export function isDuet(r: { duet?: boolean | undefined }): boolean {
   return r.duet ?? DEFAULT_DUET;
 }
 
-export const repetitionsSchema = z
+const repetitionsSchema = z
   .strictObject({
     /** Blocks per measurement; the minimum (first look) when adaptive. */
     count: positiveInt.max(1000).default(3),
@@ -220,12 +220,12 @@ const workloadRepetitions = repetitionsSchema
   .optional()
   .describe("This workload's repetitions, instead of the scenario's.");
 
-export const statisticsSchema = z
+const statisticsSchema = z
   .strictObject({
     /** Significance level of every test (after multiple-comparison control). */
     alpha: z.number().gt(0).lt(1).default(0.05),
-    /** Multiple-comparison control over all rows of one comparison: Holm (family-wise) or Benjamini–Hochberg (false discovery rate). */
-    adjust: z.enum(['holm', 'bh']).default('holm'),
+    /** Multiple-comparison control over all rows of one comparison: Benjamini–Hochberg (false discovery rate, the default) or Holm (family-wise). */
+    adjust: z.enum(['holm', 'bh']).default('bh'),
     /** The smallest difference that matters, % of the baseline candidate's figure: the equivalence margin. */
     equivalenceMargin: z.number().min(0).lt(100).default(5),
     /** Candidates' baselines differing by more than this % (or significantly) are environment drift. */
@@ -355,7 +355,7 @@ export const scoringSchema = z.strictObject({
   factsMaxAgeDays: positiveInt.default(180),
 });
 
-export const reportSchema = z.strictObject({
+const reportSchema = z.strictObject({
   formats: z
     .array(z.enum(['md', 'html', 'json', 'junit', 'csv']))
     .default(['md', 'html', 'json', 'junit', 'csv']),

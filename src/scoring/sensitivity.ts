@@ -70,12 +70,12 @@ export function minimalWeightShift(input: SensitivityInput): { shift: WeightShif
   if (best === null) {
     return {
       shift: null,
-      note: 'robust: no reweighting of the compared criteria changes the winner (it scores at least as high on every criterion as each challenger)',
+      note: 'robust: no reweighting of the compared criteria changes who leads (the leader scores at least as high on every criterion as each challenger)',
     };
   }
   return {
     shift: best,
-    note: 'exact minimal weight mass moved (L1 distance of the normalised weights = 2 × share) at which a challenger ties the winner',
+    note: 'exact minimal weight mass moved (L1 distance of the normalised weights = 2 × share) at which a challenger ties the leader',
   };
 }
 

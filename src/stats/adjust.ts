@@ -1,7 +1,13 @@
 /**
  * Multiple-comparison control over the p-values of one comparison (every row and candidate of a
- * `cnibench compare`): Holm's step-down method (family-wise error rate ≤ alpha, the default) or
- * Benjamini–Hochberg (false discovery rate ≤ alpha). stdlib's `padjust` computes both.
+ * `cnibench compare`): Benjamini–Hochberg (false discovery rate ≤ alpha, the default) or Holm's
+ * step-down method (family-wise error rate ≤ alpha). stdlib's `padjust` computes both.
+ *
+ * Why BH by default: a CNI comparison asks many questions at once, and when the candidates differ
+ * they differ on many figures. Holm then spends alpha as if each call needed the whole family's
+ * protection, and misses most real differences (docs/statistics.md, "Multiple-comparison control").
+ * BH bounds the share of false calls among the calls; when nothing differs (an A/A run) every call
+ * is false, and BH's bound is then the family-wise one: P(any call) ≤ alpha, as with Holm.
  */
 import padjust from '@stdlib/stats-padjust';
 

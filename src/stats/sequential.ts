@@ -40,10 +40,10 @@ function upper(x: number): number {
   return 1 - normalCdf(x, 0, 1);
 }
 
-const GRID = 81;
+const GRID = 81; // odd, for Simpson's rule
 
 /** Share of the level a sequential design spends, for the t approximation's excess (see above). */
-const T_APPROXIMATION_FACTOR = 0.75; // odd, for Simpson's rule
+const T_APPROXIMATION_FACTOR = 0.75;
 const NO_BOUNDARY = 40; // a z boundary nothing crosses (no error spent at that look)
 
 /** Simpson grid over [−b, b]: points and weights. */

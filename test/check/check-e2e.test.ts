@@ -238,7 +238,12 @@ describe('cnibench check scs-0219 against the fake API server with a fake datapl
       /\| Calico v3\.32\.1 \(detected on context kind-cnibench\) \| admin tier: not served; .* \| none installed \|/,
     );
     // The check runs its cases in conformance lanes (docs/probing.md), recorded with the run.
-    assert.equal(r.scenario.cluster.kind === 'kube' ? r.scenario.cluster.conformanceLanes : 0, CHECK_LANES);
+    // What produced the file is the check itself, with its options: no scenario stands in for it.
+    assert.equal(r.origin.kind, 'check');
+    assert.equal(r.origin.kind === 'check' && r.origin.options.lanes, CHECK_LANES);
+    assert.equal(r.origin.kind === 'check' && r.origin.standard, 'scs-0219-v1');
+    assert.equal(r.origin.kind === 'check' && r.origin.context, CONTEXT);
+    assert.equal('scenario' in r, false);
     assert.deepEqual(
       r.check?.verdicts.map((v) => [v.id, v.requirement, v.verdict]),
       [

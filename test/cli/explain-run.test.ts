@@ -80,8 +80,13 @@ describe('netpol explain --run', () => {
       JSON.stringify({
         schemaVersion: RESULTS_SCHEMA_VERSION,
         runId: RUN_ID,
-        scenarioFile: 'cnibench check scs-0219',
-        scenario: {},
+        origin: {
+          kind: 'check',
+          command: 'cnibench check scs-0219',
+          standard: 'scs-0219-v1',
+          testcases: [],
+          options: { lanes: 4, reportFormats: ['md'], report: true },
+        },
         provenance: {},
         status: 'complete',
         candidates: [candidate('calico', failed), candidate('cilium', passed)],

@@ -272,13 +272,13 @@ describe('paired baselines, drift and multiple-comparison control', () => {
     assert.match(f?.verdictNote ?? '', /no paired baseline/);
   });
 
-  test('Holm adjusts over every comparison; Benjamini–Hochberg is the option; raw and adjusted p are shown', () => {
+  test('Benjamini–Hochberg adjusts over every comparison by default; Holm is the option; raw and adjusted p are shown', () => {
     const results = syntheticResults('r1', [
       pairedCandidate('a', 1, 1, noiseA),
       pairedCandidate('b', 0.97, 1, noiseB),
     ]);
-    const holm = compareRuns([{ source: 'x', results }]);
-    const bh = compareRuns([{ source: 'x', results }], { adjust: 'bh' });
+    const holm = compareRuns([{ source: 'x', results }], { adjust: 'holm' });
+    const bh = compareRuns([{ source: 'x', results }]);
     const c = holm.rows.find((x) => x.path === 'cross-node')?.figures[1]?.comparison;
     assert.ok(c && c.p !== null && c.pAdjusted !== null && c.pAdjusted >= c.p);
     assert.equal(holm.adjust, 'holm');

@@ -121,14 +121,12 @@ for (const probeMode of ['agent', 'agnhost'] as const)
         ),
       );
       // The overrides are recorded as run; the context is the one given, not the kubeconfig's current one.
-      assert.equal(results.scenario.cluster.kind, 'kube');
+      const scenario = results.origin.kind === 'scenario' ? results.origin.scenario : undefined;
+      assert.equal(scenario?.cluster.kind, 'kube');
       assert.equal(results.provenance.cluster.context, CONTEXT);
       assert.equal(results.provenance.cluster.serverVersion, 'v1.31.2');
       assert.deepEqual(
-        results.scenario.cluster.kind === 'kube' && [
-          results.scenario.cluster.context,
-          results.scenario.cluster.imageRegistry,
-        ],
+        scenario?.cluster.kind === 'kube' && [scenario.cluster.context, scenario.cluster.imageRegistry],
         [CONTEXT, MIRROR],
       );
     });

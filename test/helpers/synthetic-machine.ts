@@ -15,6 +15,7 @@
 import type { Measurement } from '../../src/results/schema.js';
 import type { Repetitions } from '../../src/scenario/schema.js';
 import { compareRuns, type CompareReport } from '../../src/compare/results-compare.js';
+import type { AdjustMethod } from '../../src/stats/adjust.js';
 import { seededRandom } from '../../src/stats/prng.js';
 import { collectBlocks } from '../../src/workloads/sampling.js';
 import { syntheticMeasurement, syntheticResults } from '../stats/fixtures.js';
@@ -57,6 +58,8 @@ export interface SyntheticRunOptions {
   noise?: MachineNoise;
   alpha?: number;
   margin?: number;
+  /** Multiple-comparison control of the compare (default: compare's own default). */
+  adjust?: AdjustMethod;
 }
 
 export interface SyntheticRun {
@@ -126,6 +129,7 @@ export async function syntheticRun(o: SyntheticRunOptions): Promise<SyntheticRun
   const report = compareRuns([{ source: 'synthetic', results }], {
     alpha: o.alpha ?? 0.05,
     margin: o.margin ?? 0.05,
+    ...(o.adjust ? { adjust: o.adjust } : {}),
   });
   return { measurements: { a, b }, report };
 }

@@ -40,7 +40,7 @@ describe('cnibench report / facts (CLI)', () => {
         assert.ok(existsSync(path.join(dir, 'out', f)), f);
       assert.ok(!existsSync(path.join(dir, 'out', 'report.html')));
       const json = JSON.parse(readFileSync(path.join(dir, 'out', 'report.json'), 'utf8')) as ReportJson;
-      assert.equal(json.schema, 'cnibench-report/1');
+      assert.equal(json.schema, 'cnibench-report/2');
       // A run directory works too, with the default output directory <run>/report.
       const r2 = await cli(['report', dir, '--format', 'md', '--no-charts']);
       assert.equal(r2.code, 0, r2.stderr);

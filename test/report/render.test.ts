@@ -229,6 +229,10 @@ describe('renderReports on the local reference profiles', () => {
       assert.match(md, /No (winner|best reference profile): .* are not separated/);
       assert.match(md, /Measurement uncertainty: over 400 block-bootstrap replicates/);
       assert.doesNotMatch(md, /Best reference profile \(a rehearsal/);
+      // With no winner named, the sensitivity lines speak of the leader, never of "the winner".
+      const sensitivity = md.slice(md.indexOf('## Sensitivity analysis'));
+      assert.doesNotMatch(sensitivity.split('\n## ')[0] ?? '', /the winner\b/);
+      assert.doesNotMatch(md.slice(0, md.indexOf('## ', 3)), /tie with the winner/);
     } finally {
       rmSync(out, { recursive: true, force: true });
     }

@@ -143,8 +143,8 @@ describe('scoreResults on synthetic runs', () => {
     const res = syntheticTwoCni();
     const r = scoreResults({
       candidates: res.candidates,
-      scenarioCandidates: res.scenario.candidates,
-      config: res.scenario.scoring,
+      scenarioCandidates: res.origin.scenario.candidates,
+      config: res.origin.scenario.scoring,
       facts,
       now,
     });
@@ -181,7 +181,7 @@ describe('scoreResults on synthetic runs', () => {
 
   test('the skipped SCTP case is "not measured", not a failure', () => {
     const res = syntheticTwoCni();
-    const r = scoreResults({ candidates: res.candidates, config: res.scenario.scoring, facts, now });
+    const r = scoreResults({ candidates: res.candidates, config: res.origin.scenario.scoring, facts, now });
     const cell = must(
       r.features.candidates[0]?.cells.find((c) => c.feature === 'np.sctp'),
       'np.sctp cell',
@@ -199,7 +199,7 @@ describe('scoreResults on synthetic runs', () => {
 
   test('local reference profiles only: facts-based criteria are excluded and the run is marked a rehearsal', () => {
     const res = syntheticLocal();
-    const r = scoreResults({ candidates: res.candidates, config: res.scenario.scoring, facts, now });
+    const r = scoreResults({ candidates: res.candidates, config: res.origin.scenario.scoring, facts, now });
     assert.equal(r.referenceOnly, true);
     assert.deepEqual(r.comparedCriteria, ['features', 'performance']);
     for (const c of ['maturity', 'acceptance', 'ossHealth']) {
@@ -215,7 +215,7 @@ describe('scoreResults on synthetic runs', () => {
 
   test('cost indicators: the cheapest candidate scores 100, the other by the ratio; ties score alike', () => {
     const res = syntheticLocalWithCost();
-    const r = scoreResults({ candidates: res.candidates, config: res.scenario.scoring, facts, now });
+    const r = scoreResults({ candidates: res.candidates, config: res.origin.scenario.scoring, facts, now });
     close(indicatorIn(r, 'routed', 'performance.cpuPerGbit').score, 100);
     close(indicatorIn(r, 'vxlan', 'performance.cpuPerGbit').score, (100 * 0.1) / 0.15);
     close(indicatorIn(r, 'routed', 'performance.cpuPerConnection').score, 100);
@@ -233,7 +233,7 @@ describe('scoreResults on synthetic runs', () => {
     const local = must(syntheticLocal().candidates[0], 'local candidate');
     const r = scoreResults({
       candidates: [...two.candidates, local],
-      config: two.scenario.scoring,
+      config: two.origin.scenario.scoring,
       facts,
       now,
     });

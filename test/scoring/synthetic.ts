@@ -8,12 +8,16 @@ import type {
   Measurement,
   Mismatch,
   ResultsFile,
+  ScenarioOrigin,
   WorkloadKind,
 } from '../../src/results/schema.js';
 import { scenarioSchema } from '../../src/run/scenario-file.js';
 import type { ScenarioInput } from '../../src/scenario/schema.js';
 import { summarize } from '../../src/stats/summary.js';
 import type { PathKind } from '../../src/cluster/driver.js';
+
+/** A results file of a scenario run, so tests read its scenario without narrowing. */
+type ScenarioResults = ResultsFile & { origin: ScenarioOrigin };
 
 function measurement(
   o: {
@@ -81,7 +85,7 @@ export function candidate(
 export function resultsFile(
   candidates: CandidateResult[],
   scenario: Partial<ScenarioInput> = {},
-): ResultsFile {
+): ScenarioResults {
   const input: ScenarioInput = {
     name: 'synthetic scenario',
     cluster: { kind: 'kube' },
@@ -97,8 +101,7 @@ export function resultsFile(
   return {
     schemaVersion: 1,
     runId: 'synthetic-run',
-    scenarioFile: 'scenarios/synthetic.yaml',
-    scenario: scenarioSchema().parse(input),
+    origin: { kind: 'scenario', file: 'scenarios/synthetic.yaml', scenario: scenarioSchema().parse(input) },
     status: 'complete',
     provenance: {
       cnibenchVersion: '0.1.0',
@@ -169,7 +172,7 @@ const prog = (policies: number, samples: number[]) =>
   );
 
 /** A full two-CNI synthetic run (calico vs cilium) with one failing case and one skipped SCTP case. */
-export function syntheticTwoCni(scenario: Partial<ScenarioInput> = {}): ResultsFile {
+export function syntheticTwoCni(scenario: Partial<ScenarioInput> = {}): ScenarioResults {
   const cases = (failEgress: boolean): CaseResult[] => [
     caseResult('ingress-deny-all', ['direction:ingress', 'peer:none', 'protocol:tcp'], 'pass'),
     caseResult(
@@ -239,7 +242,7 @@ export function syntheticTwoCni(scenario: Partial<ScenarioInput> = {}): ResultsF
 }
 
 /** A run of the two local reference profiles only (no facts apply). */
-export function syntheticLocal(): ResultsFile {
+export function syntheticLocal(): ScenarioResults {
   return resultsFile(
     [
       candidate({
@@ -281,7 +284,7 @@ function costMeasurement(
  * per Gbit, vxlan 12 Gbit/s for 0.15; CPU per thousand connections 0.4 vs 0.5 s; dataplane memory
  * per thousand policies 2.0 vs 2.0 MiB. Eight samples each, with a little spread.
  */
-export function syntheticLocalWithCost(): ResultsFile {
+export function syntheticLocalWithCost(): ScenarioResults {
   const spread = (x: number) =>
     [0.98, 1.01, 1, 0.99, 1.02, 1, 0.97, 1.03].map((f) => Math.round(x * f * 1e4) / 1e4);
   const tcp = { protocol: 'TCP', streams: 1 };
@@ -350,7 +353,7 @@ export function syntheticLocalWithCost(): ResultsFile {
  * The two local profiles with one cross-node throughput sample per interleaved block: candidate
  * samples `a` and `b`, a shared `baseline`; every sample in its own block (0, 1, …).
  */
-export function syntheticScheduledLocal(a: number[], b: number[], baseline: number[]): ResultsFile {
+export function syntheticScheduledLocal(a: number[], b: number[], baseline: number[]): ScenarioResults {
   const res = syntheticLocal();
   const scheduled = (path: PathKind, samples: number[]): Measurement => ({
     ...tput(path, 1, samples),

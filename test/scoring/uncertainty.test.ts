@@ -25,7 +25,11 @@ const twoProfiles = (a: number[], b: number[], baseline: number[]): CandidateRes
 
 const scoreOf = (cands: CandidateResult[]) => {
   const res = syntheticLocal();
-  return scoreResults({ candidates: cands, config: res.scenario.scoring, now: new Date('2026-12-01') });
+  return scoreResults({
+    candidates: cands,
+    config: res.origin.scenario.scoring,
+    now: new Date('2026-12-01'),
+  });
 };
 
 describe('block bootstrap of measurements', () => {

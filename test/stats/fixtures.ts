@@ -65,12 +65,15 @@ export function syntheticResults(
   return {
     schemaVersion: 1,
     runId,
-    scenarioFile: 'synthetic.yaml',
-    scenario: scenarioSchema().parse({
-      name: 'synthetic',
-      candidates: candidates.map((c) => ({ name: c.name, cni: 'local-routed' })),
-      workloads: [{ kind: 'throughput' }],
-    }),
+    origin: {
+      kind: 'scenario',
+      file: 'synthetic.yaml',
+      scenario: scenarioSchema().parse({
+        name: 'synthetic',
+        candidates: candidates.map((c) => ({ name: c.name, cni: 'local-routed' })),
+        workloads: [{ kind: 'throughput' }],
+      }),
+    },
     status: 'complete',
     provenance: {
       cnibenchVersion: '0.0.0-synthetic',

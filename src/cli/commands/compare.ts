@@ -1,6 +1,7 @@
 /** `cnibench compare RESULTS...`: candidates' measurements side by side with CIs, tests and verdicts. */
 import path from 'node:path';
 import { defineCommand } from '../command.js';
+import { scenarioOf } from '../../results/origin.js';
 import { readResultsFile } from '../../results/store.js';
 import { ADJUST_METHODS } from '../../stats/adjust.js';
 import { formatCompareReport, warningBanner } from '../../compare/format.js';
@@ -38,7 +39,7 @@ const compare = defineCommand({
       .option('adjust', {
         choices: ADJUST_METHODS,
         describe:
-          'multiple-comparison control over all rows: holm (family-wise, default) or bh (Benjamini–Hochberg)',
+          "multiple-comparison control over all rows: bh (Benjamini–Hochberg, false discovery rate) or holm (family-wise); default: the first run's scenario, else bh",
       })
       .option('margin', {
         type: 'number',
@@ -67,8 +68,9 @@ const compare = defineCommand({
       }),
   handler: (argv) => {
     const runs = argv.results.map(loadRun);
-    // Version-1 files have no statistics section: the documented defaults apply.
-    const st = runs[0]?.results.scenario.statistics;
+    // Version-1 files and checks have no statistics section: the documented defaults apply.
+    const first = runs[0];
+    const st = first ? scenarioOf(first.results)?.statistics : undefined;
     const report = compareRuns(runs, {
       baseline: argv.baseline,
       alpha: argv.alpha ?? st?.alpha,

@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { defineCommand } from '../command.js';
 import { readResultsFile, renderReports, REPORT_FORMATS, type ReportFormat } from '../../report/render.js';
+import { reportSettingsOf } from '../../results/origin.js';
 import { InputError } from '../../util/errors.js';
 
 function parseFormats(value: string | undefined): ReportFormat[] | undefined {
@@ -33,7 +34,7 @@ const report = defineCommand({
       })
       .option('format', {
         type: 'string',
-        describe: `comma-separated: ${REPORT_FORMATS.join(',')} (default: the scenario's report.formats)`,
+        describe: `comma-separated: ${REPORT_FORMATS.join(',')} (default: the scenario's report.formats; a check's: md,html,json,junit)`,
       })
       .option('out', { type: 'string', describe: 'output directory (default: <first run directory>/report)' })
       .option('facts', { type: 'string', describe: "facts file (default: the scenario's scoring.factsFile)" })
@@ -44,13 +45,14 @@ const report = defineCommand({
     const [firstPath] = argv.results;
     // yargs demands at least one (`<results..>`); this only narrows the types.
     if (first === undefined || firstPath === undefined) throw new InputError('report: name a results file');
-    const formats = parseFormats(argv.format) ?? first.scenario.report.formats;
+    const settings = reportSettingsOf(first.origin);
+    const formats = parseFormats(argv.format) ?? settings.formats;
     const firstDir = firstPath.endsWith('.json') ? path.dirname(firstPath) : firstPath;
     const outDir = argv.out ?? path.join(firstDir, 'report');
     const files = await renderReports(results, {
       outDir,
       formats,
-      charts: argv.charts && first.scenario.report.charts,
+      charts: argv.charts && settings.charts,
       facts: argv.facts,
     });
     process.stdout.write(

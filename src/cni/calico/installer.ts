@@ -10,7 +10,7 @@ import { applyObjects, deleteObjects, planObjects, waitDeleted } from '../apply.
 import { siblingOf } from '../artifacts.js';
 import { rewriteImage } from '../../cluster/kube/images.js';
 import { fetchCommand } from '../release-file.js';
-import { componentVersions } from '../detect.js';
+import { componentVersions } from '../components.js';
 import { assertSupported, hasFeature } from '../../scenario/cni-versions.js';
 import { featureProblem } from '../../scenario/extensions.js';
 import { EnvironmentError, InputError } from '../../util/errors.js';
@@ -26,7 +26,6 @@ import type {
 } from '../installer.js';
 import type { KubeConnection } from '../../cluster/kube/client.js';
 import { addImagePullSecrets, collectImages, objectRef, parseManifest, rewriteImages } from '../manifest.js';
-import { waitForRollout } from '../rollout.js';
 import { calicoApiServer, calicoInstallation, calicoServicesEndpoint } from './installation.js';
 import { prepareCalico } from './prepare.js';
 import { calicoImageRegistry, calicoManifests, calicoTag } from './release.js';
@@ -152,6 +151,8 @@ const isOperatorResource = (o: KubernetesObject) => o.apiVersion === 'operator.t
 export const calicoInstaller: CniInstaller = {
   name: 'calico',
   title: 'Calico',
+  // The operator's node agent; canal (Calico policy on flannel) names its DaemonSet differently.
+  detection: { daemonSet: /^calico-node$/, container: 'calico-node' },
   settings: calicoSettings,
   versionExample: 'v3.32.1',
   matrix: CALICO_MATRIX,
@@ -199,8 +200,6 @@ export const calicoInstaller: CniInstaller = {
     // One batch: every CRD first, Established before the first Installation or APIServer is sent.
     await applyObjects(planObjects(plan), kube, { progress });
   },
-
-  waitReady: (plan, kube, opts) => waitForRollout(plan.readiness, kube, opts),
 
   installedVersions: (kube) =>
     componentVersions(

@@ -10,7 +10,7 @@ import { featureProblem } from '../../scenario/extensions.js';
 import type { KubeCandidate, KubeClusterConfig } from '../../scenario/schema.js';
 import { EnvironmentError } from '../../util/errors.js';
 import { applyObjects, deleteObjects, planObjects, waitDeleted } from '../apply.js';
-import { componentVersions } from '../detect.js';
+import { componentVersions } from '../components.js';
 import { isPublicImage } from '../images.js';
 import type {
   CniInstaller,
@@ -26,7 +26,6 @@ import type {
 } from '../installer.js';
 import type { Permission } from '../../cluster/kube/permissions.js';
 import type { KubeConnection } from '../../cluster/kube/client.js';
-import { waitForRollout } from '../rollout.js';
 import { objectRef, parseManifest } from '../manifest.js';
 import { fetchCommand } from '../release-file.js';
 import {
@@ -211,6 +210,8 @@ export function planCilium(
 export const ciliumInstaller: CniInstaller = {
   name: 'cilium',
   title: 'Cilium',
+  // The agent DaemonSet of the Helm chart; cilium-envoy and the operator are helpers.
+  detection: { daemonSet: /^cilium$/, container: 'cilium-agent' },
   settings: ciliumSettings,
   versionExample: '1.20.0',
   matrix: CILIUM_MATRIX,
@@ -281,8 +282,6 @@ export const ciliumInstaller: CniInstaller = {
     });
     await withValuesFile(helm.values, (file) => runHelm(helmInstallArgs(helm, file)));
   },
-
-  waitReady: (plan, kube, opts) => waitForRollout(plan.readiness, kube, opts),
 
   installedVersions: (kube) =>
     componentVersions(

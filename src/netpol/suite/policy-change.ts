@@ -165,6 +165,30 @@ function banp(
   };
 }
 
+/** A change that turns pairs both ways: some allowed pairs become denied and some denied become allowed. */
+const BOTH_WAYS = ['change:allow-to-deny', 'change:deny-to-allow'];
+const CREATE_UPDATE_DELETE = ['change:create-policy', 'change:update-policy', 'change:delete-policy'];
+/** Ingress peers chosen by pod labels, whose change turns pairs both ways (several cases share it). */
+const POD_PEER_FLIPS = ['direction:ingress', 'peer:pod-selector', 'change:pod-labels', ...BOTH_WAYS];
+const NAMESPACE_PEER_FLIPS = [
+  'direction:ingress',
+  'peer:namespace-selector',
+  'change:namespace-labels',
+  ...BOTH_WAYS,
+];
+/** x/a and x/b trade roles in one step: the subject becomes the peer and the peer the subject. */
+const swapRoles = step(
+  'swap roles of x/a and x/b',
+  labelPod('x/a', { role: 'client' }),
+  labelPod('x/b', { role: 'server' }),
+);
+/** A label that comes, goes and comes again on `what`: three steps. */
+const flaps = (what: string, label: StepAction, unlabel: StepAction): PolicyStep[] => [
+  step(`label ${what}`, label),
+  step(`unlabel ${what}`, unlabel),
+  step(`label ${what} again`, structuredClone(label)),
+];
+
 const CNP = ['cluster-network-policy-change', 'tier:admin', 'with-network-policy'];
 const ANP = ['admin-network-policy-change', 'tier:admin', 'with-network-policy'];
 
@@ -584,13 +608,7 @@ function adminTierChanges(): PolicyCase[] {
           fromPods('x', { matchLabels: { role: 'client' } }),
         ]),
       ],
-      steps: [
-        step(
-          'swap roles of x/a and x/b',
-          labelPod('x/a', { role: 'client' }),
-          labelPod('x/b', { role: 'server' }),
-        ),
-      ],
+      steps: [swapRoles],
     }),
     change({
       name: 'cnp-egress-deny-added',
@@ -680,22 +698,10 @@ function relabels(): PolicyCase[] {
     change({
       name: 'pod-swaps-subject-and-peer',
       description: 'x/a (role=server) admits only role=client pods such as x/b; x/a and x/b swap roles.',
-      tags: [
-        'direction:ingress',
-        'peer:pod-selector',
-        'change:pod-labels',
-        'change:allow-to-deny',
-        'change:deny-to-allow',
-      ],
+      tags: POD_PEER_FLIPS,
       podLabels: roles,
       policies: [serverPolicy],
-      steps: [
-        step(
-          'swap roles of x/a and x/b',
-          labelPod('x/a', { role: 'client' }),
-          labelPod('x/b', { role: 'server' }),
-        ),
-      ],
+      steps: [swapRoles],
     }),
     change({
       name: 'pod-moves-into-subject',
@@ -742,13 +748,7 @@ function relabels(): PolicyCase[] {
     change({
       name: 'namespace-moves-between-peer-sets',
       description: 'x admits namespaces labelled team=a (y); y loses the label and z gains it, in one step.',
-      tags: [
-        'direction:ingress',
-        'peer:namespace-selector',
-        'change:namespace-labels',
-        'change:allow-to-deny',
-        'change:deny-to-allow',
-      ],
+      tags: NAMESPACE_PEER_FLIPS,
       namespaceLabels: { y: { team: 'a' } },
       policies: [
         policy(
@@ -792,13 +792,7 @@ function relabels(): PolicyCase[] {
       name: 'relabel-overwrites-value',
       description:
         'x/a admits pod=b pods; x/c is relabelled pod=b (a value overwritten, not added), then x/b becomes pod=c.',
-      tags: [
-        'direction:ingress',
-        'peer:pod-selector',
-        'change:pod-labels',
-        'change:allow-to-deny',
-        'change:deny-to-allow',
-      ],
+      tags: POD_PEER_FLIPS,
       policies: [policy('allow-b', 'x', a, ingressOnly([ingressRule([{ podSelector: podLabel('b') }])]))],
       steps: [
         step('relabel x/c pod=b', labelPod('x/c', { pod: 'b' })),
@@ -868,11 +862,8 @@ function sequences(): PolicyCase[] {
         'direction:ingress',
         'peer:pod-selector',
         'peer:namespace-selector',
-        'change:create-policy',
-        'change:update-policy',
-        'change:delete-policy',
-        'change:allow-to-deny',
-        'change:deny-to-allow',
+        ...CREATE_UPDATE_DELETE,
+        ...BOTH_WAYS,
       ],
       steps: [
         step('create allow-b', create(allowB)),
@@ -892,13 +883,7 @@ function sequences(): PolicyCase[] {
     change({
       name: 'pod-label-flaps',
       description: 'x/c gains pod2=updated, loses it and gains it again; x/a admits only pod2=updated.',
-      tags: [
-        'direction:ingress',
-        'peer:pod-selector',
-        'change:pod-labels',
-        'change:allow-to-deny',
-        'change:deny-to-allow',
-      ],
+      tags: POD_PEER_FLIPS,
       policies: [
         policy(
           'allow-pod2',
@@ -907,22 +892,12 @@ function sequences(): PolicyCase[] {
           ingressOnly([ingressRule([{ podSelector: { matchLabels: { pod2: 'updated' } } }])]),
         ),
       ],
-      steps: [
-        step('label x/c', labelPod('x/c', { pod2: 'updated' })),
-        step('unlabel x/c', unlabelPod('x/c', 'pod2')),
-        step('label x/c again', labelPod('x/c', { pod2: 'updated' })),
-      ],
+      steps: flaps('x/c', labelPod('x/c', { pod2: 'updated' }), unlabelPod('x/c', 'pod2')),
     }),
     change({
       name: 'namespace-label-flaps',
       description: 'z gains ns2=updated, loses it and gains it again; x admits namespaces with ns2=updated.',
-      tags: [
-        'direction:ingress',
-        'peer:namespace-selector',
-        'change:namespace-labels',
-        'change:allow-to-deny',
-        'change:deny-to-allow',
-      ],
+      tags: NAMESPACE_PEER_FLIPS,
       policies: [
         policy(
           'allow-ns2',
@@ -931,24 +906,12 @@ function sequences(): PolicyCase[] {
           ingressOnly([ingressRule([{ namespaceSelector: { matchLabels: { ns2: 'updated' } } }])]),
         ),
       ],
-      steps: [
-        step('label z', labelNs('z', { ns2: 'updated' })),
-        step('unlabel z', unlabelNs('z', 'ns2')),
-        step('label z again', labelNs('z', { ns2: 'updated' })),
-      ],
+      steps: flaps('z', labelNs('z', { ns2: 'updated' }), unlabelNs('z', 'ns2')),
     }),
     change({
       name: 'admin-deny-comes-and-goes',
       description: 'An Admin Deny y → x is created, updated to cover z instead, and deleted.',
-      tags: [
-        ...CNP,
-        'action:deny',
-        'change:create-policy',
-        'change:update-policy',
-        'change:delete-policy',
-        'change:allow-to-deny',
-        'change:deny-to-allow',
-      ],
+      tags: [...CNP, 'action:deny', ...CREATE_UPDATE_DELETE, ...BOTH_WAYS],
       steps: [
         step(
           'create Admin Deny y → x',

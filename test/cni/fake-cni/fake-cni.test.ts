@@ -1,7 +1,7 @@
 /**
  * The "add a CNI" recipe followed: the test CNI of this folder, registered by one line (cli.ts), shows
  * up wherever a CNI does — `cni versions`, the scenario schema and validation, `plan`, `install
- * --dry-run`, `cluster kind-config` — while the plain CLI, without the line, does not know it.
+ * --dry-run`, `cluster kind-config`, `detect` — while the plain CLI, without the line, does not know it.
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,7 +10,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { REPO_ROOT, repoPath } from '../../helpers/paths.js';
-import { runCli, tempDir } from '../helpers.js';
+import { FakeApiServer, type KubeObject } from '../../cluster/kube/fake-apiserver.js';
+import { kubeCluster, runCli, tempDir } from '../helpers.js';
+import { flatnetInstaller } from './installer.js';
 
 const CLI_WITH_FLATNET = path.join(path.dirname(fileURLToPath(import.meta.url)), 'cli.js');
 const SCENARIO = repoPath('test/cni/fake-cni/scenario.yaml');
@@ -110,6 +112,35 @@ describe('a third CNI registered by one line', () => {
     ]);
     assert.equal(r.exitCode, 0, r.stderr);
     assert.match(r.stdout, /podSubnet: 10\.244\.0\.0\/16/);
+  });
+
+  test('detect names it on a cluster that runs it, from the detection in its own folder', async (t) => {
+    const api = await FakeApiServer.start();
+    t.after(() => api.close());
+    api.store.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'kube-system' } });
+    // The plan's own DaemonSet, as an install applies it.
+    const flat = {
+      name: 'flat',
+      cni: 'flatnet',
+      version: '0.3.1',
+      settings: {},
+      uninstallAfter: true,
+      force: false,
+    };
+    const plan = flatnetInstaller.plan(flat, kubeCluster());
+    for (const o of plan.objects) api.store.create(o as KubeObject);
+    const kubeconfig = await api.writeKubeconfig(tempDir(t));
+    const r = await cli(['detect', '--kubeconfig', kubeconfig, '--json']);
+    assert.equal(r.exitCode, 0, r.stderr);
+    const found = (JSON.parse(r.stdout) as { cnis: { cni: string; version: string; name: string }[] }).cnis;
+    assert.deepEqual(
+      found.map((d) => `${d.cni} ${d.version} ${d.name}`),
+      ['flatnet 0.3.1 flatnet'],
+    );
+    // The plain CLI does not know it: nothing outside the folder and the registration line names it.
+    const plain = await runCli(['detect', '--kubeconfig', kubeconfig, '--json']);
+    assert.equal(plain.exitCode, 0, plain.stderr);
+    assert.deepEqual((JSON.parse(plain.stdout) as { cnis: unknown[] }).cnis, []);
   });
 
   test('without the registration line the CLI refuses it', async () => {

@@ -2,18 +2,17 @@
  * A third CNI for the "add a CNI" recipe (docs/architecture.md): "flatnet", a made-up CNI installed from
  * one release manifest and its settings. Everything it needs is in this folder; the one registration
  * line is in cli.ts. It is built from the same helpers Calico's and Cilium's installers use (release
- * files through the cache, server-side apply, rollout checks), so `plan`, `install --dry-run` and the
+ * files through the cache, server-side apply, the rollout check of its `readiness`), so `plan`, `install --dry-run` and the
  * permission check treat it as they treat them.
  */
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { z } from 'zod';
 import { rewriteImage } from '../../../src/cluster/kube/images.js';
 import { applyObjects, deleteObjects, planObjects } from '../../../src/cni/apply.js';
-import { componentVersions } from '../../../src/cni/detect.js';
+import { componentVersions } from '../../../src/cni/components.js';
 import type { CniInstaller, InstallPlan, WorkloadRef } from '../../../src/cni/installer.js';
 import { objectRef } from '../../../src/cni/manifest.js';
 import type { ReleaseFile } from '../../../src/cni/release-file.js';
-import { waitForRollout } from '../../../src/cni/rollout.js';
 import { assertSupported } from '../../../src/scenario/cni-versions.js';
 import { featureProblem } from '../../../src/scenario/extensions.js';
 import type { KubeCandidate } from '../../../src/scenario/schema.js';
@@ -74,6 +73,7 @@ function agent(image: string, s: FlatnetSettings): KubernetesObject {
 export const flatnetInstaller: CniInstaller = {
   name: 'flatnet',
   title: 'Flatnet',
+  detection: { daemonSet: /^flatnet$/, container: 'flatnet' },
   settings,
   versionExample: '0.3.1',
   matrix: MATRIX,
@@ -118,7 +118,6 @@ export const flatnetInstaller: CniInstaller = {
   permissionNamespace: () => 'kube-system',
   clusterNeeds: (candidate) => ({ podSubnet: settingsOf(candidate).podCidr, withoutKubeProxy: false }),
   install: (plan, kube, progress) => applyObjects(planObjects(plan), kube, { progress }),
-  waitReady: (plan, kube, opts) => waitForRollout(plan.readiness, kube, opts),
   installedVersions: (kube) => componentVersions('flatnet', READINESS, kube),
   uninstall: (plan, kube, opts) => deleteObjects(planObjects(plan), kube, opts.progress),
 };
