@@ -132,7 +132,7 @@ export async function runScaleBench(opts: ScaleBenchOptions = {}): Promise<Scale
       policies: n,
       setPoliciesMs: setMs.get(n) ?? NaN,
       installMs: install(n)?.summary.median ?? null,
-      memoryBytes: med(n, (m) => m.metric === 'policy-memory'),
+      memoryBytes: med(n, (m) => m.metric === 'policy-state-bytes'),
       stopped: ((): string | null => {
         const s = measurements.find((m) => typeof m.parameters.sweepStopped === 'string');
         return s && Number(s.parameters.policies) < n ? String(s.parameters.sweepStopped) : null;

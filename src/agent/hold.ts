@@ -53,17 +53,22 @@ interface Flow {
   close(): void;
 }
 
-function holdTcp(t: HoldTarget, intervalMs: number, start: number): Flow {
-  const r: HoldReport = {
+/** A flow's report before it has sent anything (both protocols start from the same zeros). */
+function emptyReport(t: HoldTarget, protocol: HoldReport['protocol']): HoldReport {
+  return {
     to: t.to,
     port: t.port,
-    protocol: 'TCP',
+    protocol,
     established: false,
     sent: 0,
     received: 0,
     answersAtMs: [],
     durationMs: 0,
   };
+}
+
+function holdTcp(t: HoldTarget, intervalMs: number, start: number): Flow {
+  const r = emptyReport(t, 'TCP');
   const sock = new Socket();
   let buffered = '';
   let timer: NodeJS.Timeout | undefined;
@@ -110,16 +115,7 @@ function holdTcp(t: HoldTarget, intervalMs: number, start: number): Flow {
 }
 
 function holdUdp(t: HoldTarget, intervalMs: number, start: number): Flow {
-  const r: HoldReport = {
-    to: t.to,
-    port: t.port,
-    protocol: 'UDP',
-    established: false,
-    sent: 0,
-    received: 0,
-    answersAtMs: [],
-    durationMs: 0,
-  };
+  const r = emptyReport(t, 'UDP');
   const sock = createSocket(t.host.includes(':') ? 'udp6' : 'udp4');
   let timer: NodeJS.Timeout | undefined;
   sock.on('message', () => {

@@ -18,8 +18,8 @@ import { cycle } from '../util/arrays.js';
 import type { ChartRef } from './blocks.js';
 import type { ReportModel } from './model.js';
 import { costChart } from './cost.js';
+import { scaleCharts } from './scale-charts.js';
 import { CHART_IDS } from './sections.js';
-import { isCostMetric } from '../results/cost-metrics.js';
 
 const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#17becf', '#7f7f7f'];
 const FONT = 'DejaVu Sans';
@@ -162,65 +162,6 @@ function caseProgrammingChart(m: ReportModel): ChartSpec | null {
           legend: { position: 'bottom' },
         },
         scales: { y: { beginAtZero: true, title: { display: true, text: 'ms' } } },
-      },
-    },
-  };
-}
-
-function lineByPolicies(
-  m: ReportModel,
-  id: string,
-  heading: string,
-  pickMetric: (x: Measurement) => boolean,
-): ChartSpec | null {
-  const xs = m.candidates.flatMap((c) =>
-    c.measurements.filter((x) => pickMetric(x) && x.parameters.policies !== undefined).map((x) => ({ c, x })),
-  );
-  if (xs.length === 0) return null;
-  const counts = [...new Set(xs.map(({ x }) => Number(x.parameters.policies)))].sort((a, b) => a - b);
-  const keys = [...new Set(xs.map(({ c, x }) => `${c.name}|${x.metric}|${x.path}`))];
-  const units = [...new Set(xs.map(({ x }) => x.unit))];
-  const datasets = keys.flatMap((k, i) => {
-    const pts = xs.filter(({ c, x }) => `${c.name}|${x.metric}|${x.path}` === k);
-    const [first] = pts;
-    if (first === undefined) return [];
-    const label = `${first.c.label} · ${first.x.metric} (${first.x.unit})`;
-    const dataset = {
-      label,
-      data: counts.map(
-        (n) => pts.find(({ x }) => Number(x.parameters.policies) === n)?.x.summary.median ?? null,
-      ),
-      borderColor: cycle(PALETTE, i),
-      backgroundColor: cycle(PALETTE, i),
-      spanGaps: true,
-      // Figures in different units (µs next to Gbit/s) each get an axis, so none is squashed flat.
-      yAxisID: `y${units.indexOf(first.x.unit)}`,
-    };
-    return [dataset];
-  });
-  const axes = Object.fromEntries(
-    units.map((unit, i) => [
-      `y${i}`,
-      {
-        beginAtZero: true,
-        position: i % 2 === 0 ? 'left' : 'right',
-        title: { display: true, text: unit },
-        grid: { drawOnChartArea: i === 0 },
-      },
-    ]),
-  );
-  return {
-    id,
-    title: heading,
-    config: {
-      type: 'line',
-      data: { labels: counts.map(String), datasets },
-      options: {
-        plugins: { title: title(heading), legend: { position: 'bottom' } },
-        scales: {
-          x: { title: { display: true, text: 'NetworkPolicies installed' } },
-          ...axes,
-        },
       },
     },
   };
@@ -474,18 +415,7 @@ function chartSpecs(m: ReportModel): ChartSpec[] {
   return [
     throughputChart(m),
     latencyChart(m),
-    lineByPolicies(
-      m,
-      CHART_IDS.programming,
-      'Policy programming latency (median) vs. policies installed',
-      (x) => x.metric === 'programming-latency',
-    ),
-    lineByPolicies(
-      m,
-      CHART_IDS.scale,
-      'Performance (median) vs. policies installed',
-      (x) => x.metric !== 'programming-latency' && !isCostMetric(x.metric),
-    ),
+    ...scaleCharts(m.candidates, { palette: PALETTE, font: FONT }),
     costChart(m, FONT),
     heatmapChart(m, CHART_IDS.heatmap, 'Conformance pass rate by tag', isNetworkPolicyCase),
     heatmapChart(m, CHART_IDS.adminHeatmap, 'Admin tier: pass rate by tag', (r) => !isNetworkPolicyCase(r)),

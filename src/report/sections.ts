@@ -18,6 +18,7 @@ import { COST_CHART_ID, costBlocks } from './cost.js';
 import { isCostMetric } from '../results/cost-metrics.js';
 import { plantedSentence } from './planted.js';
 import { policyChangeBlocks } from './policy-change.js';
+import { SCALE_FIGURES, scaleChartId } from './scale-charts.js';
 import { ci, num, pct, score, scoreWithInterval } from './format.js';
 import { figureCells, figureTable } from './figure-table.js';
 import { hasConformance, isCheckReport, labelOf, type ReportModel } from './model.js';
@@ -42,8 +43,6 @@ const FIT: Record<string, string> = {
 export const CHART_IDS = {
   throughput: 'throughput',
   latency: 'latency',
-  programming: 'programming-latency',
-  scale: 'policy-scale',
   heatmap: 'conformance-heatmap',
   adminHeatmap: 'admin-tier-heatmap',
   caseProgramming: 'conformance-programming-latency',
@@ -534,8 +533,12 @@ function scaleBlocks(m: ReportModel): Block[] {
       kind: 'p',
       text: 'Measurements with a number of NetworkPolicies installed (parameters.policies), and policy programming latency.',
     },
-    { kind: 'chart', id: CHART_IDS.programming, title: 'Policy programming latency vs. policies installed' },
-    { kind: 'chart', id: CHART_IDS.scale, title: 'Performance vs. policies installed' },
+    // Figures the run did not measure have no chart; their blocks render as nothing.
+    ...SCALE_FIGURES.map((f): Block => ({
+      kind: 'chart',
+      id: scaleChartId(f.key),
+      title: `${f.heading} vs. policies installed`,
+    })),
     {
       kind: 'table',
       headers: ['Candidate', 'Metric', 'Path', 'Policies', 'Median', '95% CI (median)', 'p99', 'Unit'],

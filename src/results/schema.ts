@@ -7,7 +7,7 @@ import type { PathKind } from '../cluster/driver.js';
 import type { AdminTierApi, Protocol } from '../netpol/types.js';
 import type { Scenario } from '../scenario/schema.js';
 
-export const RESULTS_SCHEMA_VERSION = 4;
+export const RESULTS_SCHEMA_VERSION = 5;
 
 /**
  * Versions this cnibench reads. Version 1 files (written before interleaved blocks and paired
@@ -18,10 +18,13 @@ export const RESULTS_SCHEMA_VERSION = 4;
  * their minimum detectable effect, and A/A counts of figure verdicts, and cost (`cost`,
  * `derivedFrom`, the cost figures; absent in older files). Version 4 says what produced the file
  * (`origin`: a scenario or a compliance check) instead of top-level `scenarioFile` and `scenario`;
- * older files are read into `origin` (results/origin.ts). `--resume` continues runs of the current
- * version only.
+ * older files are read into `origin` (results/origin.ts). Version 5 renamed the local engine's own
+ * policy-state figure (`policy-scale/policies=N/policy-memory`, metric `policy-memory`) to
+ * `…/policy-state`, metric `policy-state-bytes`, so it cannot be taken for the dataplane memory
+ * figure `memory-per-kpolicy`; older files are read as they are. `--resume` continues runs of the
+ * current version only.
  */
-export const READABLE_SCHEMA_VERSIONS: readonly number[] = [1, 2, 3, 4];
+export const READABLE_SCHEMA_VERSIONS: readonly number[] = [1, 2, 3, 4, 5];
 
 /**
  * Summary statistics of one measurement's samples (warm-up samples excluded), as stored in the results

@@ -250,7 +250,7 @@ function reopen(loaded: LoadedScenario, opts: RunOptions): RunContext {
   const store = ResultsStore.open(path.join(opts.resultsRoot, id));
   if (store.data.schemaVersion !== RESULTS_SCHEMA_VERSION) {
     throw new InputError(
-      `cannot resume ${id}: it was written by an older cnibench (results schemaVersion ${store.data.schemaVersion}, before ${store.data.schemaVersion < 2 ? 'interleaved blocks' : 'cost figures'}); start a new run`,
+      `cannot resume ${id}: it was written by an older cnibench (results schemaVersion ${store.data.schemaVersion}, before ${store.data.schemaVersion < 2 ? 'interleaved blocks' : store.data.schemaVersion < 3 ? 'cost figures' : store.data.schemaVersion < 4 ? 'the origin record' : 'the policy-state figure was renamed'}); start a new run`,
     );
   }
   if ((store.data.aa?.of ?? null) !== (opts.aaOf ?? null)) {

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { ResultsFile } from '../../src/results/schema.js';
+import { RESULTS_SCHEMA_VERSION, type ResultsFile } from '../../src/results/schema.js';
 import { loadReport } from '../helpers/chromium.js';
 import { networkObjects, ROUTED, runCli, runIds, writeScenario } from './helpers-local.js';
 import { must } from '../helpers/must.js';
@@ -35,7 +35,7 @@ test(
     const dir = path.join(resultsDir, runId);
     const r = readResults(dir);
     assert.equal(r.status, 'complete');
-    assert.equal(r.schemaVersion, 3);
+    assert.equal(r.schemaVersion, RESULTS_SCHEMA_VERSION);
     // Both profiles' clusters existed at once and were measured in interleaved blocks.
     assert.deepEqual(r.interleaving?.candidates, ['routed', 'vxlan']);
     assert.ok(r.provenance.endedAt && r.provenance.tools.iperf3, 'provenance names the end time and iperf3');

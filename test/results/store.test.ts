@@ -57,7 +57,7 @@ test('a results file of another schema version or not JSON is refused with its p
   const file = path.join(dir, 'results.json');
   writeFileSync(file, JSON.stringify({ ...initial(), schemaVersion: 99 }));
   assert.throws(() => readResultsFile(file), {
-    message: `${file}: results schemaVersion 99 is not supported (this cnibench reads 1, 2, 3 and 4; it writes 4)`,
+    message: `${file}: results schemaVersion 99 is not supported (this cnibench reads 1, 2, 3, 4 and 5; it writes 5)`,
   });
   writeFileSync(file, '{"schemaVersion": 1,');
   assert.throws(

@@ -2,7 +2,8 @@
  * Cost recording on the real local cluster: every pod's commands run in the pod's cgroup, the nodes'
  * nft in the dataplane's, each measured run's CPU comes with its sample, the derived figures are
  * figures of their own (samples, schedule, paired baseline), and the dataplane's kernel memory grows
- * with the policies installed.
+ * with the policies installed — the nft rules', and the eBPF engine's maps (its writer runs in the
+ * dataplane's cgroup).
  */
 import { test, describe, after, before } from 'node:test';
 import assert from 'node:assert/strict';
@@ -149,5 +150,35 @@ describe('cost recording on the local cluster', () => {
     const dir = path.join(must(groups.layout.cpu).own, `cnibench-${driver.runId}`);
     await driver.cleanup();
     assert.equal(existsSync(dir), false, `${dir} is gone`);
+  });
+});
+
+describe('cost recording on the local cluster, eBPF engine', () => {
+  let driver: LocalDriver;
+  let topo: PerfTopology;
+  before(async () => {
+    driver = perfDriver({ engine: 'ebpf' });
+    topo = await driver.preparePerf(['cross-node']);
+  });
+  after(async () => {
+    await driver.cleanup();
+  });
+
+  test('dataplane memory: the kernel memory of the BPF policy maps grows with the policies', async () => {
+    const reader = must(driver.cost(), 'a cost reader');
+    const layout = scaleLayoutBase();
+    const pods = await driver.ensureLayout(resolveCase(scaleLayoutCase(layout)));
+    const pair = must(topo.pairs.find((p) => p.path === 'cross-node'));
+    const full = { ...layout, perf: perfEndpoints(pair) };
+    await driver.setPolicies([], pods);
+    const none = must(await reader.dataplaneMemoryBytes());
+    await driver.setPolicies(generateScalePolicies(1000, full, 1), pods);
+    const thousand = must(await reader.dataplaneMemoryBytes());
+    const state = must(await driver.policyMemory(), "the engine's own account");
+    // The maps' growth is charged to the dataplane: at least what the engine counts in its maps.
+    assert.ok(
+      thousand - none >= state.bytes / 2,
+      `1000 policies: dataplane ${none} → ${thousand} bytes; the engine's maps hold ${state.bytes}`,
+    );
   });
 });

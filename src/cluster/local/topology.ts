@@ -434,6 +434,16 @@ export class LocalTopology {
     return netns.startsWith(`${this.runId}-`) ? netns.slice(this.runId.length + 1) : 'other';
   }
 
+  /**
+   * argv that runs `argv` in the harness's namespace but charged to the dataplane's cgroup when
+   * accounting is on: the eBPF engine's map writer, so the kernel memory of the maps it creates is
+   * counted with the nft rules (a BPF map is charged to the memory cgroup of the process creating it).
+   */
+  dataplaneCommand(argv: string[]): string[] {
+    const groups = this.accounting ? this.cgroups() : undefined;
+    return groups instanceof RunCgroups ? groups.wrap('dataplane', argv) : argv;
+  }
+
   /** argv that runs `argv` in namespace `netns`, charged to that namespace's cgroup when accounting is on. */
   command(netns: string, argv: string[]): string[] {
     const inner = inNetns(netns, argv);

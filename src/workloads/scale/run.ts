@@ -6,13 +6,20 @@
  * removing it again.
  *
  * Every measurement carries `parameters.policies = N`; ids are `policy-scale/policies=N/<perf id>`
- * and `policy-scale/policies=N/programming/<add-deny|remove-deny>`, so `--resume` skips what is done.
+ * `policy-scale/policies=N/programming/<install|add-deny|remove-deny>`, so `--resume` skips what is done.
  * The driver is left with no policies at the end.
  *
- * Dataplane memory: where the clusters offer cost counters (../cost.ts), the perf runs at each count
- * read the dataplane's memory before they start; `policy-scale/policies=N/dataplane/memory-per-kpolicy`
- * is, run for run, (that reading − the reading with no policies, taken once at set-up) per thousand
- * policies, in MiB (N > 0; from the first perf figure measured at N).
+ * Two memory figures, which measure different things (docs/results.md, "Policy-scale figures"):
+ *   - `policy-scale/policies=N/dataplane/memory-per-kpolicy` (cost metric): where the clusters offer
+ *     cost counters (../cost.ts), the perf runs at each count read the dataplane's kernel memory (the
+ *     dataplane cgroup locally, the nodes' summaries on real clusters) before they start; the figure
+ *     is, run for run, (that reading − the reading with no policies, taken once at set-up) per
+ *     thousand policies, in MiB (N > 0; from the first perf figure measured at N). Same method for
+ *     every engine and CNI: the one to compare.
+ *   - `policy-scale/policies=N/policy-state` (metric `policy-state-bytes`): the local policy engine's
+ *     own account of its policy state after installing N, in bytes, one reading — what the bytes are
+ *     depends on the engine (`parameters.counts`): the eBPF maps' kernel memory, the nftables
+ *     ruleset's text size. Explains one engine's growth; not a like-for-like comparison.
  */
 import type { ClusterDriver, PerfPair, PodHandle, ProbeRequest } from '../../cluster/driver.js';
 import type { Labels, NetworkPolicy, ResolvedPod } from '../../netpol/types.js';
@@ -305,7 +312,7 @@ export async function runPolicyScale(
                 policies: n,
                 change: 'install',
                 seed,
-                ...(memory ? { policyMemoryBytes: memory.bytes, policyMemoryCounts: memory.what } : {}),
+                ...(memory ? { policyStateBytes: memory.bytes, policyStateCounts: memory.what } : {}),
               },
             },
             { samples: [Math.round(settle.latencyMs * 100) / 100], warmup: [] },
@@ -317,10 +324,10 @@ export async function runPolicyScale(
             name,
             toMeasurement(
               {
-                id: scaleId(n, 'policy-memory'),
+                id: scaleId(n, 'policy-state'),
                 workload: 'policy-programming',
                 path,
-                metric: 'policy-memory',
+                metric: 'policy-state-bytes',
                 unit: 'bytes',
                 higherIsBetter: false,
                 tool: { name: 'cnibench-driver' },

@@ -10,6 +10,13 @@ export const AGENT_PATH = path.join(PROJECT_ROOT, 'dist', 'src', 'agent', 'main.
 /** How the tests run the agent in a namespace: the built agent of this checkout. */
 export const AGENT_COMMAND: [string, ...string[]] = [process.execPath, AGENT_PATH];
 
-export function perfDriver(opts: { nodes?: number; mode?: 'routed' | 'vxlan' } = {}): LocalDriver {
-  return new LocalDriver({ nodes: opts.nodes ?? 2, mode: opts.mode ?? 'routed', agentPath: AGENT_PATH });
+export function perfDriver(
+  opts: { nodes?: number; mode?: 'routed' | 'vxlan'; engine?: 'nftables' | 'ebpf' } = {},
+): LocalDriver {
+  return new LocalDriver({
+    nodes: opts.nodes ?? 2,
+    mode: opts.mode ?? 'routed',
+    agentPath: AGENT_PATH,
+    ...(opts.engine ? { engine: opts.engine } : {}),
+  });
 }

@@ -61,7 +61,7 @@ describe('policy-scale sweep on the local cluster', () => {
           scaleId(n, 'latency/rr-cpu-per-transaction/payload=1/cross-node'),
           scaleId(n, 'latency/rr-p99/payload=1/cross-node'),
           scaleId(n, 'latency/rr/payload=1/cross-node'),
-          scaleId(n, 'policy-memory'),
+          scaleId(n, 'policy-state'),
           scaleId(n, 'programming/add-deny'),
           scaleId(n, 'programming/install'),
           scaleId(n, 'programming/remove-deny'),
@@ -70,7 +70,7 @@ describe('policy-scale sweep on the local cluster', () => {
         ].sort(),
       );
       for (const m of at) {
-        const once = m.id.endsWith('/install') || m.id.endsWith('/policy-memory');
+        const once = m.id.endsWith('/install') || m.id.endsWith('/policy-state');
         assert.equal(
           m.samples.length,
           once ? 1 : 2,
@@ -138,8 +138,8 @@ describe('policy-scale sweep on the local cluster', () => {
           String(install.parameters.sweepStopped),
           /not tried at 100 policies: installing 10 took .* over maxInstallSeconds 0.001/,
         );
-        const mem = must(ms.find((m) => m.id === scaleId(10, 'policy-memory')));
-        assert.ok((mem.samples[0] ?? 0) > 0, `${arm}: policy memory`);
+        const mem = must(ms.find((m) => m.id === scaleId(10, 'policy-state')));
+        assert.ok((mem.samples[0] ?? 0) > 0, `${arm}: policy state size`);
       }
     } finally {
       await ebpf.cleanup();

@@ -3,8 +3,9 @@
  * ipcache and one policy map per endpoint; a tc program on each pod's veth per direction only looks
  * them up (c/policy.bpf.c); one long-lived writer programs the maps (writer.ts, c/writer.c).
  *
- * Updates change only the difference: the new entries are computed, compared with what is loaded,
- * and only added, changed and removed entries are written. What a packet sees meanwhile:
+ * Updates change only the difference: only the endpoints a change touches are resolved again
+ * (incremental.ts), compared with what is loaded, and only added, changed and removed entries are
+ * written. What a packet sees meanwhile:
  *   1. ipcache entries for new addresses and CIDRs are added first (nothing refers to them yet);
  *   2. each endpoint whose entries change gets them in its standby map, which then replaces the
  *      published one in a single map update: a packet checked at that endpoint sees the whole old
@@ -25,7 +26,8 @@ import type { Labels, NetworkPolicy } from '../../../../netpol/types.js';
 import type { NftPod } from '../../nft-ruleset.js';
 import type { LocalTopology } from '../../topology.js';
 import type { LocalPolicyEngine, PolicyDataplane } from '../types.js';
-import { IdentityAllocator, resolvePolicy } from './resolve.js';
+import { IdentityAllocator } from './identities.js';
+import { IncrementalResolver } from './incremental.js';
 import { BpfWriter } from './writer.js';
 
 /** Figures of the last apply, for benchmarks and tests. */
@@ -35,6 +37,8 @@ interface EbpfApplyStats {
   /** Map writes sent (policy entries, ipcache entries, swaps). */
   writes: number;
   policyEntries: number;
+  /** Endpoint identities whose entries were resolved again (the others were kept). */
+  recomputedIdentities: number;
   ipcacheEntries: number;
 }
 
@@ -50,15 +54,20 @@ export interface LoadedMaps {
  */
 export function updateLines(have: LoadedMaps, want: LoadedMaps): string[] {
   const lines: string[] = [];
-  for (const [k, id] of want.ipcache) if (!have.ipcache.has(k)) lines.push(`ip+ ${k} ${id}`);
+  // Entry maps and ipcaches are never changed once made (incremental.ts): the same object is the same content.
+  const sameIpcache = have.ipcache === want.ipcache;
+  if (!sameIpcache)
+    for (const [k, id] of want.ipcache) if (!have.ipcache.has(k)) lines.push(`ip+ ${k} ${id}`);
   for (const [ep, entries] of want.endpoints) {
     const old = have.endpoints.get(ep);
+    if (old === entries) continue;
     const ops: string[] = [];
     for (const [k, v] of entries) if (old?.get(k) !== v) ops.push(`p+ ${k} ${v}`);
     if (old) for (const k of old.keys()) if (!entries.has(k)) ops.push(`p- ${k}`);
     if (ops.length > 0) lines.push(`ep ${ep}`, ...ops, 'swap');
   }
   for (const ep of have.endpoints.keys()) if (!want.endpoints.has(ep)) lines.push(`epdel ${ep}`);
+  if (sameIpcache) return lines;
   for (const [k, id] of want.ipcache) {
     const had = have.ipcache.get(k);
     if (had !== undefined && had !== id) lines.push(`ip+ ${k} ${id}`);
@@ -69,7 +78,7 @@ export function updateLines(have: LoadedMaps, want: LoadedMaps): string[] {
 
 class EbpfPolicyDataplane implements PolicyDataplane {
   private writerPromise: Promise<BpfWriter> | undefined;
-  private readonly alloc = new IdentityAllocator();
+  private readonly resolver = new IncrementalResolver(new IdentityAllocator());
   private ipcache = new Map<string, number>();
   private endpoints = new Map<string, Map<string, number>>();
   private readonly attached = new Set<string>();
@@ -78,7 +87,7 @@ class EbpfPolicyDataplane implements PolicyDataplane {
   constructor(private readonly topo: LocalTopology) {}
 
   private writer(): Promise<BpfWriter> {
-    this.writerPromise ??= BpfWriter.start();
+    this.writerPromise ??= BpfWriter.start((argv) => this.topo.dataplaneCommand(argv));
     return this.writerPromise;
   }
 
@@ -105,7 +114,7 @@ class EbpfPolicyDataplane implements PolicyDataplane {
     await this.podsChanged(signal);
     const w = await this.writer();
     const t0 = performance.now();
-    const desired = resolvePolicy({ policies, adminTier, pods, namespaces }, this.alloc);
+    const desired = this.resolver.resolve({ policies, adminTier, pods, namespaces });
     const t1 = performance.now();
     const lines = updateLines({ ipcache: this.ipcache, endpoints: this.endpoints }, desired);
     signal?.throwIfAborted();
@@ -128,6 +137,7 @@ class EbpfPolicyDataplane implements PolicyDataplane {
       writeMs: performance.now() - t1,
       writes: lines.length,
       policyEntries,
+      recomputedIdentities: this.resolver.lastStats?.recomputed ?? 0,
       ipcacheEntries: desired.ipcache.size,
     };
   }

@@ -21,7 +21,6 @@
  * common verdict plus port prefixes (LPM: the longest wins) for the ranges that differ.
  */
 import type { AdminTierSet, TierPolicy, TierRule } from '../../../../netpol/admin-tier.js';
-import { canonicalCidr, cidrContains, parseCidr } from '../../../../netpol/cidr.js';
 import { effectivePolicyTypes, portProtocol } from '../../../../netpol/matcher.js';
 import { labelSelectorMatches } from '../../../../netpol/selector.js';
 import type {
@@ -32,12 +31,17 @@ import type {
   NetworkPolicyPort,
   Protocol,
 } from '../../../../netpol/types.js';
-import { NAMESPACE_NAME_LABEL } from '../../../../netpol/types.js';
+import {
+  IDENTITY_ANY,
+  IdentityAllocator,
+  PeerResolver,
+  buildUniverse,
+  listedPrefixes,
+  type BpfPod,
+  type Universe,
+} from './identities.js';
 
-const IDENTITY_ANY = 0;
-const IDENTITY_WORLD = 1;
-/** First number handed out to pods and CIDRs. */
-const FIRST_IDENTITY = 256;
+export { IdentityAllocator, type BpfPod };
 
 const DIR = { ingress: 0, egress: 1 } as const;
 const VERDICT = { allow: 1, deny: 2 } as const;
@@ -45,14 +49,6 @@ type Verdict = (typeof VERDICT)[keyof typeof VERDICT];
 /** IP protocol numbers as the program keys them; 0 = any protocol without ports. */
 const PROTO_NUMBER: Record<Protocol | 'other', number> = { TCP: 6, UDP: 17, SCTP: 132, other: 0 };
 const PORTED: readonly Protocol[] = ['TCP', 'UDP', 'SCTP'];
-
-export interface BpfPod {
-  key: string;
-  namespace: string;
-  labels: Labels;
-  ip: string;
-  ports: ContainerPort[];
-}
 
 export interface ResolveInput {
   policies: readonly NetworkPolicy[];
@@ -69,53 +65,6 @@ export interface DesiredMaps {
   endpoints: Map<string, Map<string, number>>;
   /** identity → what it stands for, for explanations and tests. */
   identities: Map<number, string>;
-}
-
-/** Hands out identity numbers, stable for as long as the dataplane lives. */
-export class IdentityAllocator {
-  private readonly ids = new Map<string, number>();
-  private next = FIRST_IDENTITY;
-  get(key: string): number {
-    let id = this.ids.get(key);
-    if (id === undefined) this.ids.set(key, (id = this.next++));
-    return id;
-  }
-}
-
-interface Prefix {
-  text: string;
-  net: number;
-  len: number;
-}
-
-function ipv4(ip: string): number | undefined {
-  const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(ip);
-  if (!m) return undefined;
-  return m.slice(1, 5).reduce((a, x) => a * 256 + Number(x), 0);
-}
-
-function v4Prefix(text: string): Prefix | undefined {
-  let c;
-  try {
-    c = parseCidr(text);
-  } catch {
-    return undefined;
-  }
-  if (c.family !== 4) return undefined;
-  return { text: canonicalCidr(text), net: Number(c.network), len: c.prefix };
-}
-
-const contains = (outer: Prefix, inner: Prefix) =>
-  outer.len <= inner.len &&
-  (outer.len === 0 ||
-    Math.floor(inner.net / 2 ** (32 - outer.len)) === Math.floor(outer.net / 2 ** (32 - outer.len)));
-
-interface IdentityInfo {
-  id: number;
-  /** A member pod (all members get the same verdicts), or undefined for a CIDR identity. */
-  pod?: BpfPod;
-  /** Listed CIDRs (canonical text) that hold every address of the identity. */
-  within: Set<string>;
 }
 
 /** A rule in one direction of one endpoint, with the identities its peers match (null: every remote). */
@@ -189,261 +138,153 @@ function sameSteps(a: Steps, b: Steps): boolean {
   return a.length === b.length && a.every((s, i) => s[0] === b[i]?.[0] && s[2] === b[i]?.[2]);
 }
 
-export function resolvePolicy(input: ResolveInput, alloc: IdentityAllocator): DesiredMaps {
-  const nsLabels = (ns: string): Labels => ({ ...(input.namespaces[ns] ?? {}), [NAMESPACE_NAME_LABEL]: ns });
-  const pods = input.pods.filter((p) => ipv4(p.ip) !== undefined);
-  const admin = input.adminTier?.admin ?? [];
-  const baseline = input.adminTier?.baseline ?? [];
-
-  // Listed CIDRs.
-  const prefixes = new Map<string, Prefix>();
-  const addPrefix = (text: string) => {
-    const p = v4Prefix(text);
-    if (p) prefixes.set(p.text, p);
-  };
-  for (const pol of input.policies)
-    for (const r of [...(pol.spec.ingress ?? []), ...(pol.spec.egress ?? [])])
-      for (const peer of ('from' in r ? r.from : (r as { to?: NetworkPolicyPeer[] }).to) ?? [])
-        if (peer.ipBlock) {
-          addPrefix(peer.ipBlock.cidr);
-          for (const e of peer.ipBlock.except ?? []) addPrefix(e);
-        }
-  for (const pol of [...admin, ...baseline])
-    for (const r of [...pol.ingress, ...pol.egress])
-      for (const peer of r.peers) if (peer.kind === 'networks') for (const c of peer.cidrs) addPrefix(c);
-  const prefixList = [...prefixes.values()].sort((a, b) => a.len - b.len || a.net - b.net);
-
-  // Identities: CIDRs (within = the listed CIDRs holding them), then pods.
-  const identities = new Map<number, IdentityInfo>();
-  const describe = new Map<number, string>([
-    [IDENTITY_ANY, 'any'],
-    [IDENTITY_WORLD, 'world'],
-  ]);
-  const ipcache = new Map<string, number>();
-  /** Listed CIDR text → identities whose addresses all lie inside it. */
-  const inside = new Map<string, number[]>();
-  const addInside = (info: IdentityInfo) => {
-    for (const w of info.within) {
-      let l = inside.get(w);
-      if (!l) inside.set(w, (l = []));
-      l.push(info.id);
-    }
-  };
-  for (const p of prefixList) {
-    const id = alloc.get(`cidr:${p.text}`);
-    const within = new Set(prefixList.filter((q) => contains(q, p)).map((q) => q.text));
-    const info = { id, within };
-    identities.set(id, info);
-    addInside(info);
-    describe.set(id, `cidr:${p.text}`);
-    const [addr] = p.text.split('/');
-    ipcache.set(`${addr} ${p.len}`, id);
-  }
-  const podIdentity = new Map<string, number>();
-  for (const pod of pods) {
-    const within = prefixList.filter((q) => cidrContains(q.text, pod.ip)).map((q) => q.text);
-    const sorted = (l: Labels) => Object.entries(l).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    const ports = [...pod.ports]
-      .map((c) => `${c.name ?? ''}/${c.protocol}/${c.port}`)
-      .sort()
-      .join(',');
-    const key = JSON.stringify([
-      pod.namespace,
-      sorted(nsLabels(pod.namespace)),
-      sorted(pod.labels),
-      ports,
-      within.at(-1) ?? '',
-    ]);
-    const id = alloc.get(`pod:${key}`);
-    podIdentity.set(pod.key, id);
-    ipcache.set(`${pod.ip} 32`, id);
-    if (!identities.has(id)) {
-      const info = { id, pod, within: new Set(within) };
-      identities.set(id, info);
-      addInside(info);
-      describe.set(id, `pod:${pod.namespace}/${JSON.stringify(pod.labels)}`);
-    }
-  }
-  const podIds = [...new Set(podIdentity.values())];
-
-  // Peer → identities. Cached per peer object: a rule is resolved once, whichever endpoints it applies to.
-  const peerCache = new Map<object, Set<number>>();
-  const npPeerIds = (peer: NetworkPolicyPeer, policyNs: string): Set<number> => {
-    const cached = peerCache.get(peer);
-    if (cached) return cached;
-    const out = new Set<number>();
-    if (peer.ipBlock) {
-      if (!peer.podSelector && !peer.namespaceSelector) {
-        const cidr = v4Prefix(peer.ipBlock.cidr);
-        const excepts = (peer.ipBlock.except ?? []).flatMap((e) => v4Prefix(e)?.text ?? []);
-        for (const id of cidr ? (inside.get(cidr.text) ?? []) : []) {
-          const info = identities.get(id);
-          if (!info) continue;
-          // A pod matches by its own IP (as the model does); a CIDR by its place among the listed CIDRs.
-          const excluded = info.pod
-            ? (peer.ipBlock.except ?? []).some((e) => info.pod && cidrContains(e, info.pod.ip))
-            : excepts.some((e) => info.within.has(e));
-          if (!excluded) out.add(id);
-        }
+/**
+ * One endpoint's policy entries. `policies` must hold every policy of the endpoint's namespace that
+ * selects it (others are skipped). Depends on the endpoint only through its namespace, labels and
+ * ports, i.e. its identity: endpoints of one identity get the same entries.
+ */
+export function endpointEntries(
+  ep: BpfPod,
+  policies: readonly NetworkPolicy[],
+  adminTier: AdminTierSet | undefined,
+  u: Universe,
+  peers: PeerResolver,
+): Map<string, number> {
+  const admin = adminTier?.admin ?? [];
+  const baseline = adminTier?.baseline ?? [];
+  const entries = new Map<string, number>();
+  for (const dir of ['ingress', 'egress'] as const) {
+    const rules: FlatRule[] = [];
+    const tierRules = (set: readonly TierPolicy[], phase: 'admin' | 'baseline') => {
+      for (const pol of set) {
+        const rs = dir === 'ingress' ? pol.ingress : pol.egress;
+        if (rs.length === 0 || !peers.selects(pol.subject, ep)) continue;
+        for (const r of rs)
+          rules.push({ phase, effect: r.effect, peers: peers.tier(r), ports: tierPorts(r) });
       }
-    } else if (peer.podSelector || peer.namespaceSelector) {
-      for (const id of podIds) {
-        const pod = identities.get(id)?.pod;
-        if (!pod) continue;
-        if (peer.namespaceSelector) {
-          if (!labelSelectorMatches(peer.namespaceSelector, nsLabels(pod.namespace))) continue;
-        } else if (pod.namespace !== policyNs) continue;
-        if (peer.podSelector && !labelSelectorMatches(peer.podSelector, pod.labels)) continue;
-        out.add(id);
+    };
+    tierRules(admin, 'admin');
+    let isolated = false;
+    for (const pol of policies) {
+      if (!effectivePolicyTypes(pol)[dir]) continue;
+      if (
+        pol.metadata.namespace !== ep.namespace ||
+        !labelSelectorMatches(pol.spec.podSelector ?? {}, ep.labels)
+      )
+        continue;
+      isolated = true;
+      const rs = (dir === 'ingress' ? pol.spec.ingress : pol.spec.egress) ?? [];
+      for (const r of rs) {
+        const rulePeers = ('from' in r ? r.from : (r as { to?: NetworkPolicyPeer[] }).to) ?? [];
+        let ids: Set<number> | null = null;
+        if (rulePeers.length > 0) {
+          ids = new Set();
+          for (const peer of rulePeers) for (const id of peers.np(peer, pol.metadata.namespace)) ids.add(id);
+        }
+        rules.push({ phase: 'np', effect: 'accept', peers: ids, ports: npPorts(r.ports) });
       }
     }
-    peerCache.set(peer, out);
-    return out;
-  };
-  const tierPeerIds = (rule: TierRule): Set<number> => {
-    const cached = peerCache.get(rule);
-    if (cached) return cached;
-    const out = new Set<number>();
-    for (const peer of rule.peers) {
-      if (peer.kind === 'pods') {
-        for (const id of podIds) {
-          const pod = identities.get(id)?.pod;
-          if (pod && selectionMatches(peer.selection, pod)) out.add(id);
-        }
-      } else if (peer.kind === 'networks') {
-        for (const c of peer.cidrs) {
-          const p = v4Prefix(c);
-          for (const id of p ? (inside.get(p.text) ?? []) : []) out.add(id);
-        }
+    tierRules(baseline, 'baseline');
+    if (rules.length === 0 && !isolated) continue;
+
+    // Rules per identity, in order; rules for every remote go to every list.
+    const anyRules: FlatRule[] = [];
+    const specific = new Map<number, FlatRule[]>();
+    // Egress named ports resolve at each remote pod: then every pod identity needs its own entries.
+    if (dir === 'egress' && rules.some((r) => r.ports?.some((p) => p.kind === 'named')))
+      for (const id of u.podIds) specific.set(id, []);
+    for (const r of rules) {
+      if (r.peers === null) {
+        anyRules.push(r);
+        for (const l of specific.values()) l.push(r);
+        continue;
+      }
+      for (const id of r.peers) {
+        let l = specific.get(id);
+        if (!l) specific.set(id, (l = [...anyRules]));
+        l.push(r);
       }
     }
-    peerCache.set(rule, out);
-    return out;
-  };
-  const selectionMatches = (s: TierPolicy['subject'], pod: BpfPod) =>
-    labelSelectorMatches(s.namespaceSelector, nsLabels(pod.namespace)) &&
-    (s.podSelector === undefined || labelSelectorMatches(s.podSelector, pod.labels));
 
-  const endpoints = new Map<string, Map<string, number>>();
-  for (const ep of pods) {
-    const entries = new Map<string, number>();
-    for (const dir of ['ingress', 'egress'] as const) {
-      const rules: FlatRule[] = [];
-      const tierRules = (set: readonly TierPolicy[], phase: 'admin' | 'baseline') => {
-        for (const pol of set) {
-          const rs = dir === 'ingress' ? pol.ingress : pol.egress;
-          if (rs.length === 0 || !selectionMatches(pol.subject, ep)) continue;
-          for (const r of rs)
-            rules.push({ phase, effect: r.effect, peers: tierPeerIds(r), ports: tierPorts(r) });
+    const steps = (
+      list: readonly FlatRule[],
+      proto: Protocol | 'other',
+      remote: BpfPod | undefined,
+    ): Steps => {
+      const dstPorts = dir === 'ingress' ? ep.ports : (remote?.ports ?? []);
+      if (proto === 'other') return [[0, 65535, verdictOf(list, isolated, () => true)]];
+      const cuts = new Set<number>([0]);
+      const ranges = list.map((r) => (r.ports === null ? null : intervals(r.ports, proto, dstPorts)));
+      for (const rs of ranges)
+        for (const [a, b] of rs ?? []) {
+          cuts.add(a);
+          if (b < 65535) cuts.add(b + 1);
         }
-      };
-      tierRules(admin, 'admin');
-      let isolated = false;
-      for (const pol of input.policies) {
-        if (!effectivePolicyTypes(pol)[dir]) continue;
-        if (
-          pol.metadata.namespace !== ep.namespace ||
-          !labelSelectorMatches(pol.spec.podSelector ?? {}, ep.labels)
-        )
-          continue;
-        isolated = true;
-        const rs = (dir === 'ingress' ? pol.spec.ingress : pol.spec.egress) ?? [];
-        for (const r of rs) {
-          const peers = ('from' in r ? r.from : (r as { to?: NetworkPolicyPeer[] }).to) ?? [];
-          let ids: Set<number> | null = null;
-          if (peers.length > 0) {
-            ids = new Set();
-            for (const peer of peers) for (const id of npPeerIds(peer, pol.metadata.namespace)) ids.add(id);
-          }
-          rules.push({ phase: 'np', effect: 'accept', peers: ids, ports: npPorts(r.ports) });
-        }
-      }
-      tierRules(baseline, 'baseline');
-      if (rules.length === 0 && !isolated) continue;
-
-      // Rules per identity, in order; rules for every remote go to every list.
-      const anyRules: FlatRule[] = [];
-      const specific = new Map<number, FlatRule[]>();
-      // Egress named ports resolve at each remote pod: then every pod identity needs its own entries.
-      if (dir === 'egress' && rules.some((r) => r.ports?.some((p) => p.kind === 'named')))
-        for (const id of podIds) specific.set(id, []);
-      for (const r of rules) {
-        if (r.peers === null) {
-          anyRules.push(r);
-          for (const l of specific.values()) l.push(r);
-          continue;
-        }
-        for (const id of r.peers) {
-          let l = specific.get(id);
-          if (!l) specific.set(id, (l = [...anyRules]));
-          l.push(r);
-        }
-      }
-
-      const steps = (
-        list: readonly FlatRule[],
-        proto: Protocol | 'other',
-        remote: BpfPod | undefined,
-      ): Steps => {
-        const dstPorts = dir === 'ingress' ? ep.ports : (remote?.ports ?? []);
-        if (proto === 'other') return [[0, 65535, verdictOf(list, isolated, () => true)]];
-        const cuts = new Set<number>([0]);
-        const ranges = list.map((r) => (r.ports === null ? null : intervals(r.ports, proto, dstPorts)));
-        for (const rs of ranges)
-          for (const [a, b] of rs ?? []) {
-            cuts.add(a);
-            if (b < 65535) cuts.add(b + 1);
-          }
-        const starts = [...cuts].sort((a, b) => a - b);
-        if (list.every((r) => r.phase === 'np')) return npSteps(ranges, isolated);
-        const out: Steps = [];
-        starts.forEach((from, i) => {
-          const to = (starts[i + 1] ?? 65536) - 1;
-          const v = verdictOf(list, isolated, (k) => {
-            const rs = ranges[k];
-            return rs === null || rs === undefined ? true : rs.some(([a, b]) => from >= a && from <= b);
-          });
-          const last = out.at(-1);
-          if (last && last[2] === v) last[1] = to;
-          else out.push([from, to, v]);
+      const starts = [...cuts].sort((a, b) => a - b);
+      if (list.every((r) => r.phase === 'np')) return npSteps(ranges, isolated);
+      const out: Steps = [];
+      starts.forEach((from, i) => {
+        const to = (starts[i + 1] ?? 65536) - 1;
+        const v = verdictOf(list, isolated, (k) => {
+          const rs = ranges[k];
+          return rs === null || rs === undefined ? true : rs.some(([a, b]) => from >= a && from <= b);
         });
-        return out;
-      };
-      const d = DIR[dir];
-      const write = (id: number, proto: Protocol | 'other', st: Steps) => {
-        const pn = PROTO_NUMBER[proto];
-        if (proto === 'other') {
-          entries.set(`${id} ${d} ${pn} 0 0`, st[0]?.[2] ?? VERDICT.allow);
-          return;
-        }
-        // The most common verdict (by ports covered) as the /0 default, the rest as prefixes.
-        const cover = { [VERDICT.allow]: 0, [VERDICT.deny]: 0 };
-        for (const [a, b, v] of st) cover[v] += b - a + 1;
-        const base = cover[VERDICT.allow] >= cover[VERDICT.deny] ? VERDICT.allow : VERDICT.deny;
-        entries.set(`${id} ${d} ${pn} 0 0`, base);
-        for (const [a, b, v] of st)
-          if (v !== base)
-            for (const [port, bits] of portPrefixes(a, b)) entries.set(`${id} ${d} ${pn} ${port} ${bits}`, v);
-      };
-      const anySteps = new Map<Protocol | 'other', Steps>();
-      for (const proto of [...PORTED, 'other'] as const) {
-        const st = steps(anyRules, proto, undefined);
-        anySteps.set(proto, st);
-        if (!(st.length === 1 && st[0]?.[2] === VERDICT.allow)) write(IDENTITY_ANY, proto, st);
+        const last = out.at(-1);
+        if (last && last[2] === v) last[1] = to;
+        else out.push([from, to, v]);
+      });
+      return out;
+    };
+    const d = DIR[dir];
+    const write = (id: number, proto: Protocol | 'other', st: Steps) => {
+      const pn = PROTO_NUMBER[proto];
+      if (proto === 'other') {
+        entries.set(`${id} ${d} ${pn} 0 0`, st[0]?.[2] ?? VERDICT.allow);
+        return;
       }
-      for (const [id, list] of specific) {
-        const remote = identities.get(id)?.pod;
-        for (const proto of [...PORTED, 'other'] as const) {
-          const st = steps(list, proto, remote);
-          const base = anySteps.get(proto);
-          if (base && sameSteps(st, base)) continue;
-          write(id, proto, st);
-        }
+      // The most common verdict (by ports covered) as the /0 default, the rest as prefixes.
+      const cover = { [VERDICT.allow]: 0, [VERDICT.deny]: 0 };
+      for (const [a, b, v] of st) cover[v] += b - a + 1;
+      const base = cover[VERDICT.allow] >= cover[VERDICT.deny] ? VERDICT.allow : VERDICT.deny;
+      entries.set(`${id} ${d} ${pn} 0 0`, base);
+      for (const [a, b, v] of st)
+        if (v !== base)
+          for (const [port, bits] of portPrefixes(a, b)) entries.set(`${id} ${d} ${pn} ${port} ${bits}`, v);
+    };
+    const anySteps = new Map<Protocol | 'other', Steps>();
+    for (const proto of [...PORTED, 'other'] as const) {
+      const st = steps(anyRules, proto, undefined);
+      anySteps.set(proto, st);
+      if (!(st.length === 1 && st[0]?.[2] === VERDICT.allow)) write(IDENTITY_ANY, proto, st);
+    }
+    for (const [id, list] of specific) {
+      const remote = u.identities.get(id)?.pod;
+      for (const proto of [...PORTED, 'other'] as const) {
+        const st = steps(list, proto, remote);
+        const base = anySteps.get(proto);
+        if (base && sameSteps(st, base)) continue;
+        write(id, proto, st);
       }
     }
-    if (entries.size > 0) endpoints.set(ep.ip, entries);
   }
-  return { ipcache, endpoints, identities: describe };
+  return entries;
+}
+
+/** The whole desired state from scratch: what an incremental update must always equal. */
+export function resolvePolicy(input: ResolveInput, alloc: IdentityAllocator): DesiredMaps {
+  const u = buildUniverse(
+    input.pods,
+    input.namespaces,
+    listedPrefixes(input.policies, input.adminTier),
+    alloc,
+  );
+  const peers = new PeerResolver(u);
+  const endpoints = new Map<string, Map<string, number>>();
+  for (const { pod } of u.pods) {
+    const entries = endpointEntries(pod, input.policies, input.adminTier, u, peers);
+    if (entries.size > 0) endpoints.set(pod.ip, entries);
+  }
+  return { ipcache: u.ipcache, endpoints, identities: u.describe };
 }
 
 /** NetworkPolicy alone: allowed where any rule's ports reach (isolated), else everywhere. */

@@ -21,8 +21,9 @@ export class BpfWriter {
   private exited: Error | undefined;
   private stderr = '';
 
-  private constructor() {
-    this.child = spawn(BPF_WRITER, [], { stdio: ['pipe', 'pipe', 'pipe'] });
+  private constructor(argv: string[]) {
+    const [command = BPF_WRITER, ...args] = argv;
+    this.child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
     createInterface({ input: this.child.stdout }).on('line', (line) => this.waiting.shift()?.resolve(line));
     this.child.stderr.on('data', (b: Buffer) => (this.stderr = (this.stderr + b.toString()).slice(-2000)));
     const gone = (why: string) => {
@@ -38,15 +39,16 @@ export class BpfWriter {
 
   /**
    * Starts a writer and loads the BPF object. Anything that keeps BPF from working here is an
-   * EnvironmentError (exit 3) with one line naming what is missing.
+   * EnvironmentError (exit 3) with one line naming what is missing. `wrap` turns the writer's argv
+   * into the one started (the dataplane runs it in its cgroup, so the maps count as its memory).
    */
-  static async start(): Promise<BpfWriter> {
+  static async start(wrap: (argv: string[]) => string[] = (argv) => argv): Promise<BpfWriter> {
     for (const f of [BPF_OBJECT, BPF_WRITER])
       if (!existsSync(f))
         throw new EnvironmentError(
           `the eBPF policy engine is not built (${f} missing): run scripts/setup.sh local`,
         );
-    const w = new BpfWriter();
+    const w = new BpfWriter(wrap([BPF_WRITER]));
     const answer = await w.ask(`load ${BPF_OBJECT}`).catch((e: unknown) => `err ${String(e)}`);
     if (!answer.startsWith('ok')) {
       w.close();
