@@ -193,7 +193,7 @@ if (want('stats-method')) {
     const aa = row.effect === 0;
     rows.push({
       what: `synthetic ${row.machine}, ${aa ? 'A/A' : `planted ${row.effect * 100}%`}, ${row.method} method: figures called better/worse`,
-      figure: `${(100 * row.called).toFixed(1)}% of ${row.figures} (${(100 * row.wrongSign).toFixed(1)}% wrong sign), ${row.meanBlocks.toFixed(1)} blocks a figure`,
+      figure: `${(100 * row.called).toFixed(1)}% of ${row.figures} (${(100 * row.wrongSign).toFixed(1)}% wrong sign; runs with a call ${(100 * row.runsWithCall).toFixed(1)}%), ${row.meanBlocks.toFixed(1)} blocks a figure`,
       target: aa ? '< 5%' : '',
       met: aa ? row.called < 0.05 : null,
     });

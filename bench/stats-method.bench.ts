@@ -21,6 +21,7 @@ import {
   rightSign,
   syntheticRun,
   type MachineNoise,
+  type SyntheticRun,
 } from '../test/helpers/synthetic-machine.js';
 
 const QUIET: MachineNoise = { blockSd: 0.023, runSd: 0.016, driftAmplitude: 0.012, driftPeriod: 40 };
@@ -40,52 +41,53 @@ export interface MethodRow {
 
 const FIGURES = 12;
 
-async function newMethod(
-  noise: MachineNoise,
-  effect: number,
-  runs: number,
-  seed0: number,
-  adjust: AdjustMethod,
-) {
-  let right = 0;
-  let wrong = 0;
-  let figures = 0;
-  let blocks = 0;
-  let runsWithCall = 0;
+/** One synthetic run's figures: called with the right sign, the wrong one, of how many; blocks used. */
+interface RunTally {
+  right: number;
+  wrong: number;
+  figures: number;
+  blocks: number;
+}
+
+/** `runs` seeded runs of one method, summed; and how many runs called anything. */
+async function overRuns(runs: number, seed0: number, one: (seed: number) => Promise<RunTally>) {
+  const sum = { right: 0, wrong: 0, figures: 0, blocks: 0, runsWithCall: 0 };
   for (let s = 0; s < runs; s++) {
+    const t = await one(seed0 + s);
+    sum.right += t.right;
+    sum.wrong += t.wrong;
+    sum.figures += t.figures;
+    sum.blocks += t.blocks;
+    if (t.right + t.wrong > 0) sum.runsWithCall++;
+  }
+  return sum;
+}
+
+const blocksOf = (r: SyntheticRun) => r.measurements.a.reduce((n, m) => n + m.samples.length, 0);
+
+function newMethod(noise: MachineNoise, effect: number, runs: number, seed0: number, adjust: AdjustMethod) {
+  return overRuns(runs, seed0, async (seed) => {
     const r = await syntheticRun({
       figures: FIGURES,
       effect,
       noise,
-      seed: seed0 + s,
+      seed,
       reps: { count: 4, warmup: 0, adaptive: { maxSamples: 10 } },
       adjust,
     });
-    const x = rightSign(r.report);
-    right += x.right;
-    wrong += x.wrong;
-    figures += x.figures;
-    if (x.right + x.wrong > 0) runsWithCall++;
-    blocks += r.measurements.a.reduce((n, m) => n + m.samples.length, 0);
-  }
-  return { right, wrong, figures, blocks, runsWithCall };
+    return { ...rightSign(r.report), blocks: blocksOf(r) };
+  });
 }
 
-async function oldMethod(noise: MachineNoise, effect: number, runs: number, seed0: number) {
-  let right = 0;
-  let wrong = 0;
-  let figures = 0;
-  let blocks = 0;
-  let runsWithCall = 0;
-  for (let s = 0; s < runs; s++) {
+function oldMethod(noise: MachineNoise, effect: number, runs: number, seed0: number) {
+  return overRuns(runs, seed0, async (seed) => {
     const r = await syntheticRun({
       figures: FIGURES,
       effect,
       noise,
-      seed: seed0 + s,
+      seed,
       reps: { count: 6, warmup: 0, adaptive: false },
     });
-    let called = 0;
     const cs = r.measurements.a.map((m, i) =>
       compareSamples(m.samples, r.measurements.b[i]?.samples ?? [], {
         higherIsBetter: m.higherIsBetter,
@@ -100,21 +102,18 @@ async function oldMethod(noise: MachineNoise, effect: number, runs: number, seed
       cs.map((c) => c.pEquivalence),
       'holm',
     );
+    const t: RunTally = { right: 0, wrong: 0, figures: 0, blocks: blocksOf(r) };
     cs.forEach((c, i) => {
-      figures++;
+      t.figures++;
       // The old verdict: equivalent first, else direction from the compared statistic.
       if ((eq[i] ?? 1) < 0.05) return;
       if ((adj[i] ?? 1) < 0.05 && c.candidate !== c.baseline) {
-        const better = c.candidate > c.baseline === c.higherIsBetter;
-        if (better) right++;
-        else wrong++;
-        called++;
+        if (c.candidate > c.baseline === c.higherIsBetter) t.right++;
+        else t.wrong++;
       }
     });
-    if (called > 0) runsWithCall++;
-    blocks += r.measurements.a.reduce((n, m) => n + m.samples.length, 0);
-  }
-  return { right, wrong, figures, blocks, runsWithCall };
+    return t;
+  });
 }
 
 export async function runStatsMethodBench(opts: {
