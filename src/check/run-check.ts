@@ -362,7 +362,9 @@ export async function runScs0219Check(opts: CheckOptions, io: CheckIo): Promise<
             onNetworkPolicyCanary: (k) => {
               npCanary = k;
               save();
-              progress.info(`NetworkPolicy canary: ${k.outcome} after ${(k.durationMs / 1000).toFixed(1)} s (${k.detail})`);
+              progress.info(
+                `NetworkPolicy canary: ${k.outcome} after ${(k.durationMs / 1000).toFixed(1)} s (${k.detail})`,
+              );
             },
             onProgress: (p) => {
               outcome.cases.push(p.result);

@@ -118,13 +118,16 @@ export function networkPolicyCanaryWithoutPair(caseName: string): NetworkPolicyC
     outcome: 'inconclusive',
     rounds: 0,
     durationMs: 0,
-    detail: 'no two pods of different namespaces serve the same probe port: nothing to probe, the cases run anyway',
+    detail:
+      'no two pods of different namespaces serve the same probe port: nothing to probe, the cases run anyway',
   };
 }
 
 /** Why a case failed without being probed, naming the canary and what it saw. */
 export function networkPolicyCanaryReason(c: NetworkPolicyCanary): string {
   const target = c.blocked ? `deny-all ingress to ${c.blocked.to}` : 'deny-all ingress';
-  const pair = c.blocked ? `${c.blocked.from} → ${c.blocked.to} ${c.blocked.protocol}/${c.blocked.port}` : 'its pair';
+  const pair = c.blocked
+    ? `${c.blocked.from} → ${c.blocked.to} ${c.blocked.protocol}/${c.blocked.port}`
+    : 'its pair';
   return `not run: the NetworkPolicy canary (${target}) was still allowed after ${(c.durationMs / 1000).toFixed(1)} s (${pair} connected, the control pair too): this cluster enforces no NetworkPolicy`;
 }
