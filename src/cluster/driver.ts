@@ -222,10 +222,12 @@ export interface ClusterDriver {
    */
   adminTierRefusal?(objects: AdminTierPolicies): AdminTierUnsupported | undefined;
   /**
-   * Optional: the kernel memory the loaded policy takes (bytes), and what the figure counts, for the
-   * policy-scale sweep; undefined when the driver cannot tell.
+   * Optional: the size of the loaded policy state by the dataplane's own account (bytes), and what
+   * it counts, for the policy-scale sweep's `policy-state` figure; it differs by dataplane (eBPF map
+   * memory, nftables ruleset text), so it is not the cross-candidate memory figure (that is the cost
+   * reader's `memory-per-kpolicy`). Undefined when the driver cannot tell.
    */
-  policyMemory?(): Promise<{ bytes: number; what: string } | undefined>;
+  policyState?(): Promise<{ bytes: number; what: string } | undefined>;
   /** Probes every request, in parallel with bounded concurrency. */
   probe(requests: ProbeRequest[], opts: ProbeOptions): Promise<ProbeResult[]>;
   /**

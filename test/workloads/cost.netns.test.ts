@@ -174,7 +174,7 @@ describe('cost recording on the local cluster, eBPF engine', () => {
     const none = must(await reader.dataplaneMemoryBytes());
     await driver.setPolicies(generateScalePolicies(1000, full, 1), pods);
     const thousand = must(await reader.dataplaneMemoryBytes());
-    const state = must(await driver.policyMemory(), "the engine's own account");
+    const state = must(await driver.policyState(), "the engine's own account");
     // The maps' growth is charged to the dataplane: at least what the engine counts in its maps.
     assert.ok(
       thousand - none >= state.bytes / 2,

@@ -243,7 +243,7 @@ export class LocalDriver implements ClusterDriver {
     );
   }
 
-  async policyMemory(): Promise<{ bytes: number; what: string } | undefined> {
+  async policyState(): Promise<{ bytes: number; what: string } | undefined> {
     const bytes = await this.dataplane.memoryBytes();
     if (bytes === undefined) return undefined;
     return { bytes, what: localPolicyEngineOf(this.engine).capabilities.memory };

@@ -296,7 +296,7 @@ export async function runPolicyScale(
         opts.onStep?.({ policies: n, setPoliciesMs: settle.applyMs });
         lastInstall.set(name, { n, ms: settle.applyMs });
         await flushInstall(name);
-        const memory = await st.arm.driver.policyMemory?.().catch(() => undefined);
+        const memory = await st.arm.driver.policyState?.().catch(() => undefined);
         pendingInstall.set(
           name,
           toMeasurement(

@@ -21,7 +21,11 @@ interface PolicyEngineCapabilities {
 }
 
 export interface PolicyDataplane {
-  /** Makes the dataplane enforce exactly these policies (and admin tier) for these pods. */
+  /**
+   * Makes the dataplane enforce exactly these policies (and admin tier) for these pods. Policies are
+   * taken as values that do not change afterwards (as objects from an API server): an engine may
+   * freeze them and know them again by reference (the eBPF engine does).
+   */
   apply(
     policies: NetworkPolicy[],
     pods: NftPod[],
@@ -31,7 +35,11 @@ export interface PolicyDataplane {
   ): Promise<void>;
   /** Called when pods were added to the topology (an engine that hooks pods hooks them now). */
   podsChanged(signal?: AbortSignal): Promise<void>;
-  /** Kernel memory the loaded rules or maps take, in bytes, when the engine can tell. */
+  /**
+   * The engine's own account of its loaded policy state, in bytes, when it can tell; what it counts
+   * (capabilities.memory) differs by engine, so it does not compare engines (the sweep's
+   * `policy-state` figure; docs/results.md).
+   */
   memoryBytes(): Promise<number | undefined>;
   close(): Promise<void>;
 }

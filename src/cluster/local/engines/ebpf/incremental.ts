@@ -40,6 +40,10 @@ export interface IncrementalStats {
 /** A policy as first seen: frozen, so the same object always has this content. */
 interface SeenPolicy {
   text: string;
+  /** "namespace/name": kept, so the per-update lookups hash a string whose hash is already known. */
+  name: string;
+  /** The key of its first occurrence, "namespace/name#0". */
+  key0: string;
   policy: NetworkPolicy;
   prefixes: Prefix[];
 }
@@ -53,6 +57,9 @@ function deepFreeze(x: unknown): void {
 
 export class IncrementalResolver {
   private universeKey: string | undefined;
+  /** The listed CIDRs the universe was built with (the same array while they do not change). */
+  private prefixes: Prefix[] | undefined;
+  private tierPrefixText: string | undefined;
   private universe: Universe | undefined;
   private identitySetKey: string | undefined;
   private tierKey: string | undefined;
@@ -78,12 +85,18 @@ export class IncrementalResolver {
       let seen = this.seen.get(policy);
       if (!seen) {
         deepFreeze(policy);
-        seen = { text: JSON.stringify(policy), policy, prefixes: policyPrefixes(policy) };
+        const name = `${policy.metadata.namespace}/${policy.metadata.name}`;
+        seen = {
+          text: JSON.stringify(policy),
+          name,
+          key0: `${name}#0`,
+          policy,
+          prefixes: policyPrefixes(policy),
+        };
         this.seen.set(policy, seen);
       }
-      const base = `${policy.metadata.namespace}/${policy.metadata.name}`;
-      let key = `${base}#0`;
-      for (let k = 1; at.has(key); k++) key = `${base}#${k}`;
+      let key = seen.key0;
+      for (let k = 1; at.has(key); k++) key = `${seen.name}#${k}`;
       at.set(key, seen);
       const old = this.policyAt.get(key);
       if (old !== seen && old?.text !== seen.text) {
@@ -97,19 +110,33 @@ export class IncrementalResolver {
     for (const [key, old] of this.policyAt) if (!at.has(key)) changed.push(old.policy);
     this.policyAt = at;
 
-    const prefixes = mergePrefixes([
-      ...[...at.values()].map((x) => x.prefixes),
-      tierPrefixes(input.adminTier),
-    ]);
+    // The listed CIDRs change only with a changed policy that lists some, or with the admin tier.
+    const tierListed = tierPrefixes(input.adminTier);
+    const tierText = tierListed.map((p) => p.text).join(',');
+    let prefixes = this.prefixes;
+    if (
+      prefixes === undefined ||
+      tierText !== this.tierPrefixText ||
+      changed.some((p) => (this.seen.get(p)?.prefixes.length ?? 1) > 0)
+    ) {
+      const merged = mergePrefixes([...[...at.values()].map((x) => x.prefixes), tierListed]);
+      const same =
+        prefixes !== undefined &&
+        merged.length === prefixes.length &&
+        merged.every((p, i) => p.text === prefixes?.[i]?.text);
+      if (!same) prefixes = merged;
+    }
+    this.tierPrefixText = tierText;
     const universeKey = JSON.stringify([
-      prefixes.map((p) => p.text),
       input.pods.map((p) => [p.key, p.namespace, p.labels, p.ip, p.ports]),
       input.namespaces,
     ]);
     let u = this.universe;
-    const universeRebuilt = u === undefined || universeKey !== this.universeKey;
-    if (u === undefined || universeRebuilt) {
+    const universeRebuilt = u === undefined || universeKey !== this.universeKey || prefixes !== this.prefixes;
+    if (u === undefined || prefixes === undefined || universeRebuilt) {
+      prefixes ??= [];
       u = buildUniverse(input.pods, input.namespaces, prefixes, this.alloc);
+      this.prefixes = prefixes;
       this.universe = u;
       this.universeKey = universeKey;
       const identitySetKey = [...u.identities.keys()].sort((a, b) => a - b).join(',');
