@@ -141,7 +141,7 @@ if (want('check')) {
   const r = await runCheckNonEnforcingBench(log);
   raw.check = r;
   rows.push({
-    what: `check scs-0219 of a cluster enforcing nothing (fake API server, whole suite, 4 lanes, 10 s convergence timeout): ${r.failed} of ${r.cases} cases fail, ${r.cutShort} without waiting out the timeout`,
+    what: `check scs-0219 of a cluster enforcing nothing (fake API server, whole suite, 4 lanes, 10 s convergence timeout): ${r.failed} of ${r.cases} cases fail, ${r.notProbed} not probed after the NetworkPolicy canary, ${r.cutShort} without waiting out the timeout`,
     figure: `${r.seconds.toFixed(1)} s to kaas-networking-check: FAIL (exit ${r.exitCode})`,
     target: `≤ ${r.targetSeconds} s`,
     met: r.met,

@@ -53,6 +53,17 @@ export function formatSummary(r: ResultsFile, ev: Evaluation, dir: string, writt
     const cases = ev.excepted.filter((e) => e.exception === x.id).map((e) => e.case);
     lines.push(`  - ${x.text}${cases.length > 0 ? `; excepted here: ${cases.join(', ')}` : ''}`);
   }
+  const npCanary = c?.conformance?.networkPolicyCanary;
+  if (npCanary)
+    lines.push(
+      `NetworkPolicy canary (${npCanary.policy}, on the pods of ${npCanary.case}): ${npCanary.outcome} after ${(npCanary.durationMs / 1000).toFixed(1)} s, ${npCanary.rounds} probe round${npCanary.rounds === 1 ? '' : 's'}: ${npCanary.detail}`,
+    );
+  const notProbed = ev.failing.filter(({ result }) => result.failReason !== undefined);
+  const first = notProbed[0];
+  if (first)
+    lines.push(
+      `${notProbed.length} failing case${notProbed.length === 1 ? '' : 's'} not probed (--no-canary probes them): ${first.result.failReason ?? ''}`,
+    );
   const pairs = ev.failing.flatMap(({ group, result }) =>
     result.mismatches.map((m) => ({ group, name: result.name, m })),
   );

@@ -15,7 +15,13 @@ import { detectCnis, detectedTitle, type DetectedCni } from '../cni/detect.js';
 import { builtinSuite } from '../netpol/suite/index.js';
 import { renderReports } from '../report/render.js';
 import { adminTierApisRecord, describeAdminTierApis } from '../results/admin-tier-apis.js';
-import type { AdminTierCanary, CaseResult, CheckOrigin, ComplianceCheck } from '../results/schema.js';
+import type {
+  AdminTierCanary,
+  CaseResult,
+  CheckOrigin,
+  ComplianceCheck,
+  NetworkPolicyCanary,
+} from '../results/schema.js';
 import { shortRunId } from '../results/store.js';
 import { startRun, type RunContext } from '../context/run-context.js';
 import type { Progress } from '../context/progress.js';
@@ -68,6 +74,12 @@ export interface CheckOptions {
    * runner exits 1 on any FAIL line, even of an id listed under `preview` (docs/scs.md).
    */
   optional?: boolean;
+  /**
+   * The NetworkPolicy canary before the NetworkPolicy cases (default true): on a cluster that enforces
+   * no NetworkPolicy, the cases expecting a denial fail with its evidence instead of being probed.
+   * false (--no-canary): every case is probed anyway.
+   */
+  canary?: boolean;
 }
 
 export interface CheckIo {
@@ -124,6 +136,7 @@ function checkOrigin(
       ...opts.timing,
       ipBlockException: choices.ipBlock,
       optional: choices.optional,
+      canary: opts.canary ?? true,
       ...(narrowed ? { narrowed } : {}),
       reportFormats: [...REPORT_FORMATS],
       report: opts.report,
@@ -268,12 +281,18 @@ export async function runScs0219Check(opts: CheckOptions, io: CheckIo): Promise<
   const started = performance.now();
   // The admin-tier canaries (whether the cluster enforces what it serves), kept with the cases.
   const canaries: AdminTierCanary[] = [];
+  // The NetworkPolicy canary, run once (before the first NetworkPolicy case) and reused by every group.
+  let npCanary: NetworkPolicyCanary | undefined;
   const save = () =>
     store.update((r) => {
       const c = r.candidates.find((x) => x.name === CANDIDATE);
       if (!c) return;
       const summary = summarizeCases(allCases, Math.round(performance.now() - started));
-      c.conformance = canaries.length > 0 ? { ...summary, adminTierCanaries: [...canaries] } : summary;
+      c.conformance = {
+        ...summary,
+        ...(canaries.length > 0 ? { adminTierCanaries: [...canaries] } : {}),
+        ...(npCanary ? { networkPolicyCanary: npCanary } : {}),
+      };
     });
   const saveCase = (result: CaseResult) => {
     allCases.push(result);
@@ -338,6 +357,15 @@ export async function runScs0219Check(opts: CheckOptions, io: CheckIo): Promise<
           const res = await runConformance(driver, cases[i] ?? [], {
             ...conformanceOptions(w, cluster.probeConcurrency),
             signal: guard.signal,
+            networkPolicyCanary: opts.canary ?? true,
+            ...(npCanary ? { priorNetworkPolicyCanary: npCanary } : {}),
+            onNetworkPolicyCanary: (k) => {
+              npCanary = k;
+              save();
+              progress.info(
+                `NetworkPolicy canary: ${k.outcome} after ${(k.durationMs / 1000).toFixed(1)} s (${k.detail})`,
+              );
+            },
             onProgress: (p) => {
               outcome.cases.push(p.result);
               saveCase(p.result);

@@ -50,6 +50,11 @@ function testcase(parent: XMLBuilder, c: CandidateResult, r: CaseResult): void {
       tc.ele('skipped', { message: `unsupported: ${r.unsupportedReason ?? 'not enforced here'}` });
       return;
     default: {
+      // Failed without being probed (the NetworkPolicy canary): the reason is the evidence.
+      if (r.failReason !== undefined) {
+        tc.ele('failure', { message: r.failReason, type: 'not-enforced' }).txt(r.failReason);
+        return;
+      }
       const n = r.mismatches.length;
       tc.ele('failure', {
         message: `${n} mismatch${n === 1 ? '' : 'es'} with the NetworkPolicy model`,

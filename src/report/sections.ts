@@ -336,7 +336,17 @@ function conformanceBlocks(m: ReportModel): Block[] {
     const failed = c.conformance.caseResults.filter((r) => r.status === 'fail');
     if (failed.length === 0) continue;
     out.push({ kind: 'heading', level: 3, text: `Failing cases: ${c.label}` });
-    for (const f of failed) {
+    // Cases failed by the NetworkPolicy canary, not probed: one reason for all, listed once.
+    const notProbed = failed.filter((f) => f.failReason !== undefined);
+    const reasons = [...new Set(notProbed.map((f) => f.failReason ?? ''))];
+    for (const reason of reasons) {
+      const names = notProbed.filter((f) => f.failReason === reason).map((f) => f.name);
+      out.push({
+        kind: 'p',
+        text: `${names.length} case${names.length === 1 ? '' : 's'} failed without being probed: ${reason}. Cases: ${names.join(', ')}.`,
+      });
+    }
+    for (const f of failed.filter((x) => x.failReason === undefined)) {
       out.push({ kind: 'heading', level: 4, text: f.name });
       out.push({
         kind: 'p',

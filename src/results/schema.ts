@@ -118,6 +118,12 @@ export interface CaseResult {
    * kind an earlier case of the workload showed for the whole timeout (workloads/conformance/budget.ts).
    */
   convergenceCutShort?: { afterMs: number; reason: string };
+  /**
+   * A failed case that was not probed, and why: the NetworkPolicy canary showed the cluster enforces
+   * no NetworkPolicy (workloads/conformance/networkpolicy-canary.ts), and the case expects a denial.
+   * Absent for cases that ran, and in results written before the canary existed.
+   */
+  failReason?: string;
   /** Time from applying the case's policies to the first probe round matching the model; null if never. */
   programmingLatencyMs: number | null;
   /** Mismatches of the last probe round (empty on pass). */
@@ -217,6 +223,22 @@ export interface ConformanceResult {
    * apply (docs/admin-tier.md); absent when no admin-tier case ran.
    */
   adminTierCanaries?: AdminTierCanary[];
+  /**
+   * The NetworkPolicy canary run before the NetworkPolicy cases (docs/scs.md); absent when it was not
+   * run (--no-canary, the local cluster) and in results written before it existed.
+   */
+  networkPolicyCanary?: NetworkPolicyCanary;
+}
+
+/**
+ * Whether the cluster enforces NetworkPolicy at all, measured: a deny-all-ingress NetworkPolicy
+ * alone in `namespace` must block `blocked` while `control` (the reverse pair) still connects.
+ * not-enforced: blocked still connected when the convergence timeout ended while control connected;
+ * the cases that expect a denial are then failed with `failReason`, not probed.
+ */
+export interface NetworkPolicyCanary extends Omit<AdminTierCanary, 'api'> {
+  /** The namespace whose ingress it denied (absent when no pair could be probed). */
+  namespace?: string;
 }
 
 /** One probe of a canary: from, to (pod keys), port and protocol. */
@@ -597,6 +619,8 @@ interface CheckRunOptions {
   ipBlockException?: 'sonobuoy' | 'narrow' | 'none';
   /** false: the optional ids were left out (`--no-optional`); absent before version 4. */
   optional?: boolean;
+  /** false: `--no-canary`, every NetworkPolicy case was probed; absent before the NetworkPolicy canary existed. */
+  canary?: boolean;
   /** When --tag/--exclude-tag/--max-cases narrowed the suite. */
   narrowed?: { tags: string[]; excludeTags: string[]; maxCases: number };
   /** The report formats a check renders (`cnibench report` renders these again); a check draws no charts. */

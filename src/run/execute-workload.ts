@@ -154,6 +154,10 @@ export async function executeWorkload(
           ...conformanceOptions(w, s.cluster.probeConcurrency),
           ...(load ? { load } : {}),
           signal: ctx.signal,
+          // A real cluster may enforce no NetworkPolicy at all (networkpolicy-canary.ts); the local one always does.
+          networkPolicyCanary: a.driver.kind === 'kube',
+          onNetworkPolicyCanary: (k) =>
+            ctx.progress.info(`NetworkPolicy canary on ${a.name}: ${k.outcome} (${k.detail})`),
           onProgress: (p) => ctx.progress.update(++done, p.total, `${p.name}: ${p.result.status}`),
           onCanary: (k) =>
             ctx.progress.info(`admin tier ${k.api} canary on ${a.name}: ${k.outcome} (${k.detail})`),

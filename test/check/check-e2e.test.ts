@@ -65,7 +65,14 @@ const sink = (onText: (t: string) => void) =>
 async function check(
   fk: FakeKind,
   name: string,
-  opts: { context?: string; kubeconfig?: string; ids?: string[]; inProcess?: boolean } = {},
+  opts: {
+    context?: string;
+    kubeconfig?: string;
+    ids?: string[];
+    inProcess?: boolean;
+    extra?: string[];
+    maxCases?: number;
+  } = {},
 ): Promise<Check> {
   const resultsDir = path.join(fk.dir, `results-${name}`);
   const args = [
@@ -79,9 +86,10 @@ async function check(
     resultsDir,
     '--quiet',
     '--max-cases',
-    '1',
+    String(opts.maxCases ?? 1),
     '--convergence-timeout',
     '1',
+    ...(opts.extra ?? []),
     ...(opts.ids ?? []),
   ];
   let out: Check;
@@ -151,6 +159,8 @@ describe('cnibench check scs-0219 against the fake API server with a fake datapl
   let fk: FakeKind;
   let enforcing: Check;
   let ignoring: Check;
+  let ignoringCanary: Check;
+  let ignoringCanarySeconds = 0;
   let noRbac: Check;
   let unreachable: Check;
   let adminTier: Check | undefined;
@@ -161,7 +171,20 @@ describe('cnibench check scs-0219 against the fake API server with a fake datapl
     enforcing = await check(fk, 'enforcing');
     dataplane.ignorePolicies = true;
     // As the SCS runner calls it: `{testcases}` expands to the ids of the standard's targets.
-    ignoring = await check(fk, 'ignoring', { ids: ['kaas-networking-check'], inProcess: true });
+    // --no-canary: every case probed, so the mismatching pairs are there to show.
+    ignoring = await check(fk, 'ignoring', {
+      ids: ['kaas-networking-check'],
+      inProcess: true,
+      extra: ['--no-canary'],
+    });
+    // The default: the NetworkPolicy canary decides, the NetworkPolicy cases are not probed.
+    const t0 = performance.now();
+    ignoringCanary = await check(fk, 'ignoring-canary', {
+      ids: ['kaas-networking-check'],
+      inProcess: true,
+      maxCases: 5,
+    });
+    ignoringCanarySeconds = (performance.now() - t0) / 1000;
     dataplane.ignorePolicies = false;
     fk.api.deny = [{ verb: 'create', resource: 'networkpolicies' }];
     noRbac = await check(fk, 'no-rbac', { inProcess: true });
@@ -305,6 +328,55 @@ describe('cnibench check scs-0219 against the fake API server with a fake datapl
     assert.match(explained, new RegExp(`^run \\S+, cluster, case ${caseName}: fail, \\d+ mismatch`));
     assert.match(explained, new RegExp(`${from} -> ${to} ${port}/\\w+: DENIED`));
     assert.match(explained, /on the cluster: ALLOWED .*a mismatch/);
+  });
+
+  test('an enforcing CNI: the NetworkPolicy canary is enforced and recorded, the cases ran', () => {
+    const k = enforcing.results?.candidates[0]?.conformance?.networkPolicyCanary;
+    assert.equal(k?.outcome, 'enforced', enforcing.stderr);
+    assert.match(k?.policy ?? '', /NetworkPolicy "cnibench-np-canary" in namespace \S+/);
+    const cases = enforcing.results?.candidates[0]?.conformance?.caseResults ?? [];
+    assert.ok(cases.length > 0 && cases.every((c) => c.failReason === undefined && c.status !== 'fail'));
+    assert.ok(cases.some((c) => c.probes > 0));
+  });
+
+  test('a CNI that enforces nothing, with the canary: FAIL quickly, every NetworkPolicy case failed with the canary reason', () => {
+    const c = ignoringCanary;
+    assert.equal(c.exitCode, 1, c.stderr);
+    assert.equal(c.stdout, 'kaas-networking-check: FAIL\n');
+    const scs = parseScsOutput(c.stdout, c.stderr, ['kaas-networking-check']);
+    assert.deepEqual([...scs.results], [['kaas-networking-check', -1]]);
+    assert.equal(scs.counts.error + scs.counts.critical, 0, c.stderr);
+    // Max-cases 5 in three groups with a 1 s convergence timeout: one canary wait, no case probed.
+    assert.ok(ignoringCanarySeconds < 30, `${ignoringCanarySeconds} s`);
+    const conf = c.results?.candidates[0]?.conformance;
+    assert.equal(conf?.networkPolicyCanary?.outcome, 'not-enforced');
+    const reason =
+      /^not run: the NetworkPolicy canary \(deny-all ingress to \S+\) was still allowed after \d+\.\d s \(.*\): this cluster enforces no NetworkPolicy$/;
+    const failed = (conf?.caseResults ?? []).filter((r) => r.status === 'fail');
+    assert.ok(failed.length >= 5, JSON.stringify(conf?.caseResults.map((r) => r.status)));
+    for (const f of failed) {
+      assert.match(f.failReason ?? '', reason, f.name);
+      assert.equal(f.probes, 0);
+    }
+    // Every NetworkPolicy case that expects a denial failed; none was silently skipped.
+    assert.equal((conf?.caseResults ?? []).filter((r) => r.status === 'skip').length, 0);
+    assert.match(
+      c.stderr,
+      /^NetworkPolicy canary \(NetworkPolicy "cnibench-np-canary".*\): not-enforced after/m,
+    );
+    assert.match(
+      c.stderr,
+      /^\d+ failing cases? not probed \(--no-canary probes them\): not run: the NetworkPolicy canary/m,
+    );
+    assert.ok(c.runDir);
+    const junit = readFileSync(path.join(c.runDir, 'junit.xml'), 'utf8');
+    assert.match(
+      junit,
+      /<failure message="not run: the NetworkPolicy canary \(deny-all ingress to [^"]*this cluster enforces no NetworkPolicy" type="not-enforced"/,
+    );
+    const report = readFileSync(path.join(c.runDir, 'report.md'), 'utf8');
+    assert.match(report, /\d+ cases? failed without being probed: not run: the NetworkPolicy canary/);
+    assert.equal(c.results?.check?.verdicts.find((v) => v.id === 'kaas-networking-check')?.verdict, 'FAIL');
   });
 
   test('missing RBAC: ABORT, exit 3, one line naming the permission', () => {

@@ -221,9 +221,12 @@ for (const probeMode of ['agent', 'agnhost'] as const)
           (e) => (e.kind === 'probe' || e.kind === 'probe-batch') && e.cni === c.name,
         );
         const probes = execs.reduce((n, e) => n + (e.probes ?? 0), 0);
-        assert.equal(probes, MAX_CASES * 9 * 8 * 4, `${c.name}: one round per case`);
-        // agent: one exec per source pod and round; agnhost: one per probe.
-        assert.equal(execs.length, probeMode === 'agent' ? MAX_CASES * 9 : probes, c.name);
+        // The NetworkPolicy canary first (kube driver): enforced at once, one round of its two probes.
+        const canary = must(conf.networkPolicyCanary, 'the NetworkPolicy canary');
+        assert.deepEqual([canary.outcome, canary.rounds], ['enforced', 1], canary.detail);
+        assert.equal(probes, MAX_CASES * 9 * 8 * 4 + 2, `${c.name}: one round per case, and the canary's`);
+        // agent: one exec per source pod and round (the canary's two probes: two sources); agnhost: one per probe.
+        assert.equal(execs.length, probeMode === 'agent' ? MAX_CASES * 9 + 2 : probes, c.name);
         assert.ok(execs.every((e) => e.kind === (probeMode === 'agent' ? 'probe-batch' : 'probe')));
       }
       assert.ok(

@@ -102,6 +102,12 @@ export function checkCommand(
           describe:
             'check and print the optional ids (SCTP); --no-optional leaves them out (the SCS runner exits 1 on any FAIL line, even under preview)',
         })
+        .option('canary', {
+          type: 'boolean',
+          default: true,
+          describe:
+            'probe one deny-all NetworkPolicy canary first; if the cluster never enforces it, fail the NetworkPolicy cases with its evidence instead of probing each (--no-canary probes every case anyway)',
+        })
         .option('report', {
           type: 'boolean',
           default: true,
@@ -146,6 +152,7 @@ export function checkCommand(
             report: argv.report,
             ipBlockException: argv['ipblock-exception'],
             optional: argv.optional,
+            canary: argv.canary,
           },
           {
             out: io.out,

@@ -48,10 +48,17 @@ import type {
 import type {
   AdminTierCanary,
   CaseResult,
+  NetworkPolicyCanary,
   ConformanceLoad as ConformanceLoadResult,
   ConformanceResult,
 } from '../../results/schema.js';
 import { canaryReason, canaryWithoutPair, planCanary, runCanary } from './canary.js';
+import {
+  networkPolicyCanaryReason,
+  networkPolicyCanaryWithoutPair,
+  planNetworkPolicyCanary,
+  runNetworkPolicyCanary,
+} from './networkpolicy-canary.js';
 import type { ConformanceLoadSource, RunningLoad } from './load.js';
 import { runSteps } from './steps.js';
 import { probeRequests, probeUntilMatch } from './probe-loop.js';
@@ -78,6 +85,15 @@ export interface ConformanceOptions {
   pollIntervalMs?: number;
   /** Called when an admin-tier canary has decided (see canary.ts). */
   onCanary?: (c: AdminTierCanary) => void;
+  /**
+   * Run the NetworkPolicy canary (networkpolicy-canary.ts) before the first NetworkPolicy case
+   * (default false: the local cluster always enforces; the kube driver and the check turn it on).
+   */
+  networkPolicyCanary?: boolean;
+  /** A NetworkPolicy canary already decided on this cluster (an earlier workload's): not run again. */
+  priorNetworkPolicyCanary?: NetworkPolicyCanary;
+  /** Called when the NetworkPolicy canary has decided. */
+  onNetworkPolicyCanary?: (c: NetworkPolicyCanary) => void;
   /**
    * Shared by the static cases of one workload: a kind of mismatch that outlasted the convergence
    * timeout once is not waited out again (budget.ts). runConformance makes one; a single runCase waits in full.
@@ -111,6 +127,8 @@ export async function runConformance(
   const lanes = caseLanes(driver);
   const results: Array<CaseResult | undefined> = [];
   const canaries = new Map<AdminTierApi, AdminTierCanary>();
+  let npCanary: NetworkPolicyCanary | undefined = opts.priorNetworkPolicyCanary;
+  let npCanaryRan = false;
   /** Each lane's pods of its last case (to clear its policies at the end). */
   const lastPods = new Map<number, ResolvedPod[]>();
   // One signal stops every lane: the caller's (Ctrl-C), or the first case that throws.
@@ -159,6 +177,22 @@ export async function runConformance(
         canaries.set(g.api, canary);
         opts.onCanary?.(canary);
       }
+      if (g.api === null && opts.networkPolicyCanary && !npCanary) {
+        // Decides every NetworkPolicy case before any starts, and runs alone (every lane drained).
+        await drain();
+        if (stop.signal.aborted) break;
+        const { canary, pods } = await networkPolicyCanaryFor(lanes[0] ?? driver, c, g.probes, laneOpts);
+        if (pods) lastPods.set(0, pods);
+        npCanary = canary;
+        npCanaryRan = true;
+        opts.onNetworkPolicyCanary?.(canary);
+      }
+      if (g.api === null && npCanary?.outcome === 'not-enforced' && expectsDenial(c, g.probes, opts)) {
+        if (lanes.length === 1) await drain();
+        if (stop.signal.aborted) break;
+        finish(index, c, failedByCanary(c, networkPolicyCanaryReason(npCanary)));
+        continue;
+      }
       const canary = g.api ? canaries.get(g.api) : undefined;
       if (g.api && canary?.outcome === 'not-enforced') {
         if (lanes.length === 1) await drain();
@@ -204,7 +238,7 @@ export async function runConformance(
   if (opts.signal?.aborted) throw opts.signal.reason;
   if (failure) throw failure.err;
   // Admin-tier objects are cluster-scoped: none may outlive the workload (the perf pods come next).
-  if (canaries.size > 0) {
+  if (canaries.size > 0 || npCanaryRan) {
     for (const [k, lane] of lanes.entries())
       if (k === 0 || lastPods.has(k)) await lane.setPolicies([], lastPods.get(k) ?? [], opts.signal);
   }
@@ -213,7 +247,11 @@ export async function runConformance(
     ...summarizeCases(caseResults, Math.round(performance.now() - start)),
     ...(loadResult ? { load: loadResult } : {}),
   };
-  return canaries.size > 0 ? { ...summary, adminTierCanaries: [...canaries.values()] } : summary;
+  return {
+    ...summary,
+    ...(canaries.size > 0 ? { adminTierCanaries: [...canaries.values()] } : {}),
+    ...(npCanaryRan && npCanary ? { networkPolicyCanary: npCanary } : {}),
+  };
 }
 
 /** The driver's conformance lanes (docs/probing.md), or the driver itself as the only one. */
@@ -268,6 +306,49 @@ async function canaryFor(
   const plan = planCanary(api, { ...resolved, pods });
   if (!plan) return { canary: canaryWithoutPair(api, c.name) };
   return { canary: await runCanary(lane, plan, c.name, pods, opts), pods };
+}
+
+/** The NetworkPolicy canary on the pods of `c` (the first NetworkPolicy case that runs), in `lane`. */
+async function networkPolicyCanaryFor(
+  lane: CaseLane,
+  c: PolicyCase,
+  probes: Probe[],
+  opts: ConformanceOptions,
+): Promise<{ canary: NetworkPolicyCanary; pods?: ResolvedPod[] }> {
+  const resolved = resolveCase({ ...c, probes });
+  const pods = await lane.ensureLayout(resolved, opts.signal);
+  const plan = planNetworkPolicyCanary({ ...resolved, pods });
+  if (!plan) return { canary: networkPolicyCanaryWithoutPair(c.name) };
+  return { canary: await runNetworkPolicyCanary(lane, plan, c.name, pods, opts), pods };
+}
+
+/**
+ * Whether the model expects at least one probe of the case denied: only such a case fails on a
+ * cluster that enforces no NetworkPolicy; one that allows everything runs (and passes there). A
+ * multi-step case changes its policies under traffic: it counts as expecting a denial.
+ */
+function expectsDenial(c: PolicyCase, probes: Probe[], opts: ConformanceOptions): boolean {
+  if (c.steps?.length) return true;
+  const truth = computeTruthTable(resolveCase({ ...c, probes }));
+  return truth.probes.some((p) =>
+    Object.entries(p.allowed).some(([src, row]) =>
+      Object.entries(row).some(([dst, ok]) => !ok && (src !== dst || (opts.includeSelf ?? false))),
+    ),
+  );
+}
+
+/** A case failed, not probed, as the NetworkPolicy canary showed the cluster enforces none. */
+function failedByCanary(c: PolicyCase, reason: string): CaseResult {
+  return {
+    name: c.name,
+    tags: [...(c.tags ?? [])],
+    status: 'fail',
+    failReason: reason,
+    programmingLatencyMs: null,
+    mismatches: [],
+    probes: 0,
+    durationMs: 0,
+  };
 }
 
 /** Protocols among these probes that the driver cannot probe. */
