@@ -129,5 +129,5 @@ export function networkPolicyCanaryReason(c: NetworkPolicyCanary): string {
   const pair = c.blocked
     ? `${c.blocked.from} → ${c.blocked.to} ${c.blocked.protocol}/${c.blocked.port}`
     : 'its pair';
-  return `not run: the NetworkPolicy canary (${target}) was still allowed after ${(c.durationMs / 1000).toFixed(1)} s (${pair} connected, the control pair too): this cluster enforces no NetworkPolicy`;
+  return `not run: the NetworkPolicy canary (${target}) was still allowed after ${(c.durationMs / 1000).toFixed(1)} s (${pair} still connected): this cluster enforces no NetworkPolicy`;
 }

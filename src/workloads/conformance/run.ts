@@ -30,7 +30,7 @@
  */
 import type { AdminTierUnsupported, CaseLane, ClusterDriver, ProbeResult } from '../../cluster/driver.js';
 import { adminTierApi } from '../../netpol/admin-tier.js';
-import { adminTierApiOverSteps, adminTierOverSteps } from '../../netpol/steps.js';
+import { adminTierApiOverSteps, adminTierOverSteps, caseStates } from '../../netpol/steps.js';
 import { rebaseAdminNetworks } from '../../netpol/rebase-networks.js';
 import { resolveCase } from '../../netpol/resolve.js';
 import { withProtocolTags } from '../../netpol/suite/layout.js';
@@ -323,18 +323,19 @@ async function networkPolicyCanaryFor(
 }
 
 /**
- * Whether the model expects at least one probe of the case denied: only such a case fails on a
- * cluster that enforces no NetworkPolicy; one that allows everything runs (and passes there). A
- * multi-step case changes its policies under traffic: it counts as expecting a denial.
+ * Whether the model expects at least one probe of the case denied, in any of its states (a
+ * multi-step case: before and after every step): only such a case fails on a cluster that enforces
+ * no NetworkPolicy; one that allows everything throughout runs (and passes there).
  */
-function expectsDenial(c: PolicyCase, probes: Probe[], opts: ConformanceOptions): boolean {
-  if (c.steps?.length) return true;
-  const truth = computeTruthTable(resolveCase({ ...c, probes }));
-  return truth.probes.some((p) =>
-    Object.entries(p.allowed).some(([src, row]) =>
-      Object.entries(row).some(([dst, ok]) => !ok && (src !== dst || (opts.includeSelf ?? false))),
-    ),
-  );
+export function expectsDenial(c: PolicyCase, probes: Probe[], opts: ConformanceOptions): boolean {
+  return (c.steps?.length ? caseStates(c) : [c]).some((state) => {
+    const truth = computeTruthTable(resolveCase({ ...state, probes }));
+    return truth.probes.some((p) =>
+      Object.entries(p.allowed).some(([src, row]) =>
+        Object.entries(row).some(([dst, ok]) => !ok && (src !== dst || (opts.includeSelf ?? false))),
+      ),
+    );
+  });
 }
 
 /** A case failed, not probed, as the NetworkPolicy canary showed the cluster enforces none. */

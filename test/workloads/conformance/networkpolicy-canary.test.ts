@@ -12,7 +12,7 @@ import type { ClusterDriver, ProbeRequest, ProbeResult } from '../../../src/clus
 import { isAllowed } from '../../../src/netpol/truth-table.js';
 import { layoutCase } from '../../../src/netpol/suite/layout.js';
 import type { NetworkPolicy, ResolvedCase, ResolvedPod } from '../../../src/netpol/types.js';
-import { runConformance } from '../../../src/workloads/conformance/run.js';
+import { expectsDenial, runConformance } from '../../../src/workloads/conformance/run.js';
 import {
   NETWORKPOLICY_CANARY,
   planNetworkPolicyCanary,
@@ -79,7 +79,7 @@ const denyCase = (name: string) => layoutCase({ name, description: '', tags: ['t
 const openCase = layoutCase({ name: 'no-policy', description: '', tags: ['t'], policies: [] });
 
 const REASON =
-  /^not run: the NetworkPolicy canary \(deny-all ingress to [xyz]\/[abc]\) was still allowed after 0\.\d s \([xyz]\/[abc] → [xyz]\/[abc] TCP\/80 connected, the control pair too\): this cluster enforces no NetworkPolicy$/;
+  /^not run: the NetworkPolicy canary \(deny-all ingress to [xyz]\/[abc]\) was still allowed after 0\.\d s \([xyz]\/[abc] → [xyz]\/[abc] TCP\/80 still connected\): this cluster enforces no NetworkPolicy$/;
 
 describe('the NetworkPolicy canary', () => {
   test('its plan is checked by the model: the deny blocks a pair across namespaces, the reverse stays open', () => {
@@ -175,5 +175,22 @@ describe('the NetworkPolicy canary', () => {
     assert.equal(d.probeRounds, 0);
     assert.equal(r.networkPolicyCanary, undefined, 'recorded once, by the workload that ran it');
     assert.match(r.caseResults[0]?.failReason ?? '', REASON);
+  });
+  test('a multi-step case fails by the canary only when some state of it expects a denial', () => {
+    const allowAllToXa: NetworkPolicy = {
+      metadata: { name: 'allow-all', namespace: 'x' },
+      spec: { podSelector: { matchLabels: { pod: 'a' } }, policyTypes: ['Ingress'], ingress: [{}] },
+    };
+    const stepped = (name: string, created: NetworkPolicy) => ({
+      ...openCase,
+      name,
+      steps: [{ name: 'create', actions: [{ create: created }] }],
+    });
+    // Allowed before and after the step: it would pass on a cluster that enforces nothing, so it runs.
+    const open = stepped('open-throughout', allowAllToXa);
+    assert.equal(expectsDenial(open, open.probes, opts), false);
+    // Denied after the step: it fails by the canary.
+    const denied = stepped('deny-after-step', denyToXa);
+    assert.equal(expectsDenial(denied, denied.probes, opts), true);
   });
 });
