@@ -40,7 +40,7 @@ export interface Prefix {
   len: number;
 }
 
-export function ipv4(ip: string): number | undefined {
+function ipv4(ip: string): number | undefined {
   const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(ip);
   if (!m) return undefined;
   return m.slice(1, 5).reduce((a, x) => a * 256 + Number(x), 0);
@@ -62,7 +62,7 @@ const contains = (outer: Prefix, inner: Prefix) =>
   (outer.len === 0 ||
     Math.floor(inner.net / 2 ** (32 - outer.len)) === Math.floor(outer.net / 2 ** (32 - outer.len)));
 
-export interface IdentityInfo {
+interface IdentityInfo {
   id: number;
   /** A member pod (all members get the same verdicts), or undefined for a CIDR identity. */
   pod?: BpfPod;
