@@ -80,7 +80,7 @@ function summaryBlocks(m: ReportModel): Block[] {
       text:
         `No ${s.referenceOnly ? 'best reference profile' : 'winner'}: ${leader.label} (${scoreWithInterval(leader.total, leader.totalInterval)}) and ${labelOf(m, sep.runnerUp)} (${runnerUpScore(m, sep.runnerUp)}) are not separated. ` +
         `Their totals differ by ${differenceText(sep)}: the measurements cannot exclude a difference anywhere in that range, ` +
-        `and ${leader.label} ranks first in ${pct(sep.leaderFirstShare)} of ${sep.resamples} block-bootstrap replicates.` +
+        `and ${leader.label} ranks first in ${firstShareText(sep)}.` +
         (decisive.length > 0 ? ` Point estimates favour ${leader.label} on ${decisive.join(', ')}.` : ''),
     });
   } else {
@@ -130,6 +130,20 @@ function differenceText(sep: ScoreSeparation): string {
   return u.lo === sep.interval.lo && u.hi === sep.interval.hi
     ? tied
     : `${tied}; if the figures the comparison could not tell apart differed as their medians do, ${f(u.lo)} to ${f(u.hi)}`;
+}
+
+/**
+ * How often the leader ranks first. It is counted over the replicates in which the figures the
+ * comparison could not tell apart differ as their medians do (score.ts), so say so where those
+ * replicates give another interval than the tied ones: the leader on tied totals can rank first in
+ * none of them.
+ */
+function firstShareText(sep: ScoreSeparation): string {
+  const u = sep.untiedInterval;
+  const same = u.lo === sep.interval.lo && u.hi === sep.interval.hi;
+  return same
+    ? `${pct(sep.leaderFirstShare)} of ${sep.resamples} block-bootstrap replicates`
+    : `${pct(sep.leaderFirstShare)} of ${sep.resamples} block-bootstrap replicates in which those figures differ as their medians do`;
 }
 
 function runnerUpScore(m: ReportModel, name: string): string {
@@ -210,7 +224,7 @@ function sensitivityBlocks(m: ReportModel): Block[] {
       kind: 'p',
       text:
         sep.resamples > 0
-          ? `Measurement uncertainty: over ${sep.resamples} block-bootstrap replicates of the measurements (seed ${sep.seed}), ${labelOf(m, sep.leader)} ranks first in ${pct(sep.leaderFirstShare)}; its lead over ${labelOf(m, sep.runnerUp)} is ${differenceText(sep)}, so the order is ${sep.separated ? 'separated' : 'not separated'}.`
+          ? `Measurement uncertainty: over ${sep.resamples} block-bootstrap replicates of the measurements (seed ${sep.seed}), ${labelOf(m, sep.leader)} ranks first in ${firstShareText(sep)}; its lead over ${labelOf(m, sep.runnerUp)} is ${differenceText(sep)}, so the order is ${sep.separated ? 'separated' : 'not separated'}.`
           : `Measurement uncertainty: no measurement has more than one sample, so the totals carry no sampling interval; the lead of ${labelOf(m, sep.leader)} over ${labelOf(m, sep.runnerUp)} is ${differenceText(sep)}.`,
     });
   }

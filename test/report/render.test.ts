@@ -229,6 +229,14 @@ describe('renderReports on the local reference profiles', () => {
       assert.match(md, /No (winner|best reference profile): .* are not separated/);
       assert.match(md, /Measurement uncertainty: over 400 block-bootstrap replicates/);
       assert.doesNotMatch(md, /Best reference profile \(a rehearsal/);
+      // The share of replicates where the leader ranks first says which replicates it counts.
+      const untiedDiffers =
+        sep.untiedInterval.lo !== sep.interval.lo || sep.untiedInterval.hi !== sep.interval.hi;
+      assert.ok(untiedDiffers, 'the synthetic figures are inconclusive, so the untied interval differs');
+      assert.match(
+        md,
+        /ranks first in \d+% of 400 block-bootstrap replicates in which those figures differ as their medians do/,
+      );
       // With no winner named, the sensitivity lines speak of the leader, never of "the winner".
       const sensitivity = md.slice(md.indexOf('## Sensitivity analysis'));
       assert.doesNotMatch(sensitivity.split('\n## ')[0] ?? '', /the winner\b/);
