@@ -129,6 +129,11 @@ const serves = (p: ResolvedPod, probe: Probe) =>
  * preferred when the case probes it. Undefined when no pair qualifies (fewer than two pods serving the
  * probe port).
  */
+/** The probe of a canary pair: `from` to `to` on the probe's port and protocol. */
+export function canaryRequest(from: ResolvedPod, to: ResolvedPod, probe: Probe): ProbeRequest {
+  return { from: from.key, to: to.key, toIp: to.ip, port: probe.port, protocol: probe.protocol };
+}
+
 export function planCanary(api: AdminTierApi, c: ResolvedCase): CanaryPlan | undefined {
   const probe = c.probes.find((p) => p.protocol === 'TCP') ?? c.probes[0];
   if (!probe) return undefined;
@@ -149,19 +154,12 @@ export function planCanary(api: AdminTierApi, c: ResolvedCase): CanaryPlan | und
       probes: [probe],
     };
     if (isAllowed(world, src.key, dst.key, probe) || !isAllowed(world, dst.key, src.key, probe)) continue;
-    const request = (from: ResolvedPod, to: ResolvedPod): ProbeRequest => ({
-      from: from.key,
-      to: to.key,
-      toIp: to.ip,
-      port: probe.port,
-      protocol: probe.protocol,
-    });
     return {
       api,
       objects,
       policy: POLICY_TEXT[api],
-      blocked: request(src, dst),
-      control: request(dst, src),
+      blocked: canaryRequest(src, dst, probe),
+      control: canaryRequest(dst, src, probe),
     };
   }
   return undefined;

@@ -20,7 +20,7 @@ import type { CaseLane } from '../../cluster/driver.js';
 import { isAllowed } from '../../netpol/truth-table.js';
 import type { NetworkPolicy, Probe, ResolvedCase, ResolvedPod } from '../../netpol/types.js';
 import type { NetworkPolicyCanary } from '../../results/schema.js';
-import { runCanary, type CanaryOptions, type CanaryPlan } from './canary.js';
+import { canaryRequest, runCanary, type CanaryOptions, type CanaryPlan } from './canary.js';
 
 /** The canary policy's name. */
 export const NETWORKPOLICY_CANARY = 'cnibench-np-canary';
@@ -65,17 +65,10 @@ export function planNetworkPolicyCanary(c: ResolvedCase): NetworkPolicyCanaryPla
         probes: [probe],
       };
       if (isAllowed(world, src.key, dst.key, probe) || !isAllowed(world, dst.key, src.key, probe)) continue;
-      const request = (from: ResolvedPod, to: ResolvedPod) => ({
-        from: from.key,
-        to: to.key,
-        toIp: to.ip,
-        port: probe.port,
-        protocol: probe.protocol,
-      });
       return {
         policies,
         namespace: dst.namespace,
-        probe: { blocked: request(src, dst), control: request(dst, src) },
+        probe: { blocked: canaryRequest(src, dst, probe), control: canaryRequest(dst, src, probe) },
       };
     }
   }
