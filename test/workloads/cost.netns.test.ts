@@ -30,6 +30,20 @@ function byId(ms: Measurement[], id: string): Measurement {
   return m;
 }
 
+/** The dataplane memory with no policy and with 1,000 scale policies on the scale layout's pods. */
+async function memoryAtZeroAndThousand(driver: LocalDriver, topo: PerfTopology) {
+  const reader = must(driver.cost(), 'a cost reader');
+  const layout = scaleLayoutBase();
+  const pods = await driver.ensureLayout(resolveCase(scaleLayoutCase(layout)));
+  const pair = must(topo.pairs.find((p) => p.path === 'cross-node'));
+  const full = { ...layout, perf: perfEndpoints(pair) };
+  await driver.setPolicies([], pods);
+  const none = must(await reader.dataplaneMemoryBytes());
+  await driver.setPolicies(generateScalePolicies(1000, full, 1), pods);
+  const thousand = must(await reader.dataplaneMemoryBytes());
+  return { reader, pods, none, thousand };
+}
+
 describe('cost recording on the local cluster', () => {
   let driver: LocalDriver;
   let topo: PerfTopology;
@@ -126,15 +140,7 @@ describe('cost recording on the local cluster', () => {
   });
 
   test('dataplane memory: the kernel memory of the nft rules grows with the policies', async () => {
-    const reader = must(driver.cost(), 'a cost reader');
-    const layout = scaleLayoutBase();
-    const pods = await driver.ensureLayout(resolveCase(scaleLayoutCase(layout)));
-    const pair = must(topo.pairs.find((p) => p.path === 'cross-node'));
-    const full = { ...layout, perf: perfEndpoints(pair) };
-    await driver.setPolicies([], pods);
-    const none = must(await reader.dataplaneMemoryBytes());
-    await driver.setPolicies(generateScalePolicies(1000, full, 1), pods);
-    const thousand = must(await reader.dataplaneMemoryBytes());
+    const { reader, pods, none, thousand } = await memoryAtZeroAndThousand(driver, topo);
     await driver.setPolicies([], pods);
     const after = must(await reader.dataplaneMemoryBytes());
     // 1000 policies compile to thousands of rules on each node: hundreds of KiB at least.
@@ -165,15 +171,7 @@ describe('cost recording on the local cluster, eBPF engine', () => {
   });
 
   test('dataplane memory: the kernel memory of the BPF policy maps grows with the policies', async () => {
-    const reader = must(driver.cost(), 'a cost reader');
-    const layout = scaleLayoutBase();
-    const pods = await driver.ensureLayout(resolveCase(scaleLayoutCase(layout)));
-    const pair = must(topo.pairs.find((p) => p.path === 'cross-node'));
-    const full = { ...layout, perf: perfEndpoints(pair) };
-    await driver.setPolicies([], pods);
-    const none = must(await reader.dataplaneMemoryBytes());
-    await driver.setPolicies(generateScalePolicies(1000, full, 1), pods);
-    const thousand = must(await reader.dataplaneMemoryBytes());
+    const { none, thousand } = await memoryAtZeroAndThousand(driver, topo);
     const state = must(await driver.policyState(), "the engine's own account");
     // The maps' growth is charged to the dataplane: at least what the engine counts in its maps.
     assert.ok(
