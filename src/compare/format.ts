@@ -5,7 +5,7 @@
  */
 import type { AaCheck, AdaptiveOutcome, LegacyAdaptiveOutcome } from '../results/schema.js';
 import { ADJUST_LABELS } from '../stats/adjust.js';
-import { fmtNumber, fmtP, fmtPercent } from '../stats/numbers.js';
+import { fmtNumber, fmtP, fmtPercent, fmtRelative } from '../stats/numbers.js';
 import { textTable } from '../util/table.js';
 import { rowTitle, type CandidateFigure, type CompareReport, type CompareRow } from './results-compare.js';
 
@@ -31,9 +31,9 @@ function shortValue(v: { value: number; ci: [number, number] | null }): string {
   return `${short(v.value)}${v.ci ? ` [${short(v.ci[0])}, ${short(v.ci[1])}]` : ''}`;
 }
 
-/** A relative difference for the terminal: ±12.3%, or ">+999%" beyond what a table needs. */
+/** A relative difference for the terminal: ±12%, ±1.2%, or beyond a factor of 10 the factor (fmtRelative). */
 function pct(x: number): string {
-  if (x > 9.99) return '>+999%';
+  if (x >= 9 || x <= -0.9) return fmtRelative(x);
   if (Math.abs(x) >= 0.1) return `${x > 0 ? '+' : ''}${(x * 100).toFixed(0)}%`;
   return fmtPercent(x);
 }
@@ -126,7 +126,7 @@ export function methodLines(report: CompareReport): string[] {
   const level = Math.round((1 - 2 * report.alpha) * 100);
   return [
     `Baseline candidate: ${report.baseline}. One comparison per figure: candidates measured in the same run's interleaved blocks are compared block by block (paired t on log ratios, looks after every block with group-sequential boundaries); candidates from separate runs by Welch's t on the per-turn ratios to their paired baseline.`,
-    `Verdicts use p-values adjusted over all ${report.comparisons} comparisons (${ADJUST_LABELS[report.adjust]}) at alpha ${report.alpha}: better/worse when the difference is significant, equivalent when its ${level}% interval lies inside the ±${(report.margin * 100).toFixed(1)}% margin (two one-sided tests), inconclusive otherwise. Δ is the geometric-mean ratio − 1.`,
+    `Verdicts use p-values adjusted over all ${report.comparisons} comparisons (${ADJUST_LABELS[report.adjust]}) at alpha ${report.alpha}: better/worse when the difference is significant, equivalent when its ${level}% interval lies inside the ±${(report.margin * 100).toFixed(1)}% margin (two one-sided tests), inconclusive otherwise. Δ is the geometric-mean ratio − 1; beyond a factor of 10 it is shown as the factor (×12, ÷140).`,
     `MDE: the smallest difference these samples detect with 80% power at alpha/${report.comparisons}; blocks: how many the ±${(report.margin * 100).toFixed(1)}% margin would need. Values in the figure's unit (see the id); samples, units and sampling in --output md|json.`,
   ];
 }

@@ -35,7 +35,7 @@ import {
   type FigureComparison,
   type Verdict,
 } from '../stats/figure-comparison.js';
-import { fmtNumber, fmtP, fmtPercent } from '../stats/numbers.js';
+import { fmtNumber, fmtP, fmtRelative } from '../stats/numbers.js';
 import type { SequentialDesign } from '../stats/sequential.js';
 import { summarize } from '../stats/summary.js';
 import type { Summary } from '../stats/types.js';
@@ -355,7 +355,7 @@ function driftSentence(
   const diff =
     c.relativeDifference === null
       ? ''
-      : `${fmtPercent(c.relativeDifference)}${ci ? ` [${fmtPercent(ci[0])}, ${fmtPercent(ci[1])}]` : ''}, `;
+      : `${fmtRelative(c.relativeDifference)}${ci ? ` [${fmtRelative(ci[0])}, ${fmtRelative(ci[1])}]` : ''}, `;
   return (
     `${rowTitle(row)}: the baseline path measured ${fmtNumber(cand.value)} ${row.unit} for ${candidate} ` +
     `against ${fmtNumber(base.value)} ${row.unit} for ${against} (${diff}beyond the ±${(tolerance * 100).toFixed(0)}% tolerance with its ${Math.round(c.ciLevel * 100)}% interval) — ` +

@@ -7,7 +7,7 @@
  */
 import type { Verdict } from '../stats/figure-comparison.js';
 import { mdeSentence, methodLines } from '../compare/format.js';
-import { fmtNumber, fmtP, fmtPercent } from '../stats/numbers.js';
+import { fmtNumber, fmtP, fmtPercent, fmtRelative } from '../stats/numbers.js';
 import {
   rowTitle,
   type CandidateFigure,
@@ -31,7 +31,7 @@ function labelIn(report: CompareReport, id: string): string {
 function delta(c: CandidateFigure['comparison']): string {
   if (!c || c.relativeDifference === null) return 'n/a';
   const ci = c.relativeDifferenceCi;
-  return `${fmtPercent(c.relativeDifference)}${ci ? ` [${fmtPercent(ci[0])}, ${fmtPercent(ci[1])}]` : ''}, adjusted p = ${fmtP(c.pAdjusted)}`;
+  return `${fmtRelative(c.relativeDifference)}${ci ? ` [${fmtRelative(ci[0])}, ${fmtRelative(ci[1])}]` : ''}, adjusted p = ${fmtP(c.pAdjusted)}`;
 }
 
 /** "local reference profile (vxlan) is worse than … on latency rtt cross-node (…): +4.1% […], adjusted p = 0.003." */

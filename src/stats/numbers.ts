@@ -15,6 +15,16 @@ export function fmtPercent(x: number): string {
   return `${v >= 0 ? '+' : ''}${v.toFixed(1)}%`;
 }
 
+/**
+ * A relative difference (ratio − 1) as fmtPercent writes it, but beyond a factor of 10 either way as
+ * the factor (×12, ÷140): "-99.3%" would not tell 100 times less from 1,000 times less.
+ */
+export function fmtRelative(x: number): string {
+  if (x >= 9) return `×${Number((1 + x).toPrecision(3))}`;
+  if (x <= -0.9 && x > -1) return `÷${Number((1 / (1 + x)).toPrecision(3))}`;
+  return fmtPercent(x);
+}
+
 export function fmtP(p: number | null): string {
   if (p === null) return 'n/a';
   if (p < 0.001) return '<0.001';

@@ -143,8 +143,11 @@ function replay(
       ep = new Map(state.endpoints.get(epName) ?? []);
     } else if (op === 'p+') ep?.set(key, Number(last));
     else if (op === 'p-') ep?.delete(rest.join(' '));
-    else if (op === 'swap' && ep) state.endpoints.set(epName, ep);
-    else if (op === 'epdel') state.endpoints.delete(rest.join(' '));
+    // An endpoint whose map is empty allows everything, as one with no map: the same state.
+    else if (op === 'swap' && ep) {
+      if (ep.size > 0) state.endpoints.set(epName, ep);
+      else state.endpoints.delete(epName);
+    } else if (op === 'epdel') state.endpoints.delete(rest.join(' '));
     else throw new Error(`unknown writer command ${line}`);
   }
 }

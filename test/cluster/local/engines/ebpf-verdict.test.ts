@@ -242,14 +242,62 @@ describe('eBPF verdict program (BPF_PROG_TEST_RUN)', { skip }, () => {
       TC_ACT_OK,
       'new: 81 open',
     );
-    // Both maps of b now hold the new entries: a second change only writes its own difference.
-    const back = resolvePolicy({ policies, pods: [A, B, C], namespaces: { x: {} } }, alloc);
-    const diff = updateLines(loaded, back).filter((l) => l.startsWith('p'));
+    // Both generations of b's map now hold the new entries: a second change only writes its own
+    // difference, into the generation the first change left. Were that generation not brought up to
+    // date after the switch, it would still hold the first policy's 80 when 82 is put in force.
+    const third = resolvePolicy(
+      {
+        policies: [
+          np('b-in', {
+            podSelector: { matchLabels: { app: 'b' } },
+            ingress: [
+              {
+                from: [{ podSelector: { matchLabels: { app: 'a' } } }],
+                ports: [{ protocol: 'TCP', port: 82 }],
+              },
+            ],
+          }),
+        ],
+        pods: [A, B, C],
+        namespaces: { x: {} },
+      },
+      alloc,
+    );
+    const diff = updateLines(loaded, third).filter((l) => l.startsWith('p'));
     assert.ok(diff.length < 30, `${diff.length} entries written`);
+    w.send(updateLines(loaded, third).join('\n'));
+    await w.sync();
+    loaded = third;
+    for (const [port, want] of [
+      [80, TC_ACT_REDIRECT],
+      [81, TC_ACT_REDIRECT],
+      [82, TC_ACT_OK],
+    ] as const)
+      assert.equal(
+        (await run('to_pod', packet('TCP', A.ip, B.ip, 43100 + port, port))).retval,
+        want,
+        `${port}`,
+      );
+    const back = resolvePolicy({ policies, pods: [A, B, C], namespaces: { x: {} } }, alloc);
     w.send(updateLines(loaded, back).join('\n'));
     await w.sync();
     loaded = back;
     assert.equal((await run('to_pod', packet('TCP', A.ip, B.ip, 43004, 80))).retval, TC_ACT_OK);
+    assert.equal((await run('to_pod', packet('TCP', A.ip, B.ip, 43005, 82))).retval, TC_ACT_REDIRECT);
+  });
+
+  test('an endpoint whose policy is removed keeps its emptied map, which allows everything', async () => {
+    const none = resolvePolicy({ policies: [], pods: [A, B, C], namespaces: { x: {} } }, alloc);
+    const lines = updateLines(loaded, none);
+    assert.ok(!lines.some((l) => l.startsWith('epdel')), lines.join('; '));
+    assert.ok(lines.includes(`ep ${B.ip}`) && lines.includes('swap'));
+    w.send(lines.join('\n'));
+    await w.sync();
+    loaded = none;
+    assert.equal((await run('to_pod', packet('TCP', C.ip, B.ip, 44000, 81))).retval, TC_ACT_OK);
+    assert.equal((await run('from_pod', packet('UDP', B.ip, C.ip, 44001, 53))).retval, TC_ACT_OK);
+    await program(policies);
+    assert.equal((await run('to_pod', packet('TCP', C.ip, B.ip, 44002, 81))).retval, TC_ACT_REDIRECT);
   });
 
   test('the maps report the memory the kernel charges for them', async () => {

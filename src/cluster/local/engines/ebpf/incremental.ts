@@ -10,8 +10,14 @@
  *     CIDRs changed, and all entries are dropped when the set of identities changed (a new identity
  *     may match any peer of any policy: not bounded here);
  *   - all entries are dropped when the admin tier changed (its subjects and peers reach anywhere);
- *   - otherwise, of the policies added, removed or changed (by namespace/name and content), the old
- *     and new versions' subject selectors name the identities whose entries are redone.
+ *   - otherwise, of the policies added, removed or changed, the old and new versions' subject
+ *     selectors name the identities whose entries are redone.
+ * Finding those policies costs no pass over the whole set beyond comparing references: a caller
+ * passes the same objects again (they are frozen when first seen), so only the run between the
+ * common head and tail of the old and new lists is looked at, as a multiset of contents (reordering
+ * or passing an equal new object is no change). Adding one policy to 1,000 is then a reference
+ * compare per policy and one JSON.stringify, cheap even before the JIT has compiled this code, which
+ * is the case in a sweep that makes a few dozen updates.
  * Entry maps are never changed once made, so the dataplane can tell an unchanged endpoint by
  * reference and send nothing for it.
  */
@@ -40,11 +46,6 @@ export interface IncrementalStats {
 /** A policy as first seen: frozen, so the same object always has this content. */
 interface SeenPolicy {
   text: string;
-  /** "namespace/name": kept, so the per-update lookups hash a string whose hash is already known. */
-  name: string;
-  /** The key of its first occurrence, "namespace/name#0". */
-  key0: string;
-  policy: NetworkPolicy;
   prefixes: Prefix[];
 }
 
@@ -63,12 +64,13 @@ export class IncrementalResolver {
   private universe: Universe | undefined;
   private identitySetKey: string | undefined;
   private tierKey: string | undefined;
-  /** "namespace/name#occurrence" → the policy there at the last resolution. */
-  private policyAt = new Map<string, SeenPolicy>();
+  /** A copy of the last list resolved. */
+  private last: readonly NetworkPolicy[] = [];
+  /** Policies of a namespace, by namespace; a namespace is dropped when one of its policies changes. */
+  private byNamespace: Map<string, NetworkPolicy[]> | undefined;
   /**
    * Policy objects already seen. They are frozen when first seen (a caller that changes one in place
-   * gets a TypeError rather than stale maps), so the same object needs no second look: an update
-   * that passes the same N objects plus one new one costs a lookup per policy and one stringify.
+   * gets a TypeError rather than stale maps), so the same object needs no second look.
    */
   private readonly seen = new WeakMap<NetworkPolicy, SeenPolicy>();
   private readonly byIdentity = new Map<number, Map<string, number>>();
@@ -76,39 +78,60 @@ export class IncrementalResolver {
 
   constructor(private readonly alloc: IdentityAllocator) {}
 
-  resolve(input: ResolveInput): DesiredMaps {
-    // Policies by namespace/name (an occurrence number keeps duplicates apart) and content.
-    const at = new Map<string, SeenPolicy>();
-    const changed: NetworkPolicy[] = [];
-    const byNamespace = new Map<string, NetworkPolicy[]>();
-    for (const policy of input.policies) {
-      let seen = this.seen.get(policy);
-      if (!seen) {
-        deepFreeze(policy);
-        const name = `${policy.metadata.namespace}/${policy.metadata.name}`;
-        seen = {
-          text: JSON.stringify(policy),
-          name,
-          key0: `${name}#0`,
-          policy,
-          prefixes: policyPrefixes(policy),
-        };
-        this.seen.set(policy, seen);
-      }
-      let key = seen.key0;
-      for (let k = 1; at.has(key); k++) key = `${seen.name}#${k}`;
-      at.set(key, seen);
-      const old = this.policyAt.get(key);
-      if (old !== seen && old?.text !== seen.text) {
-        changed.push(policy);
-        if (old) changed.push(old.policy);
-      }
-      let l = byNamespace.get(policy.metadata.namespace);
-      if (!l) byNamespace.set(policy.metadata.namespace, (l = []));
-      l.push(policy);
+  private seenOf(policy: NetworkPolicy): SeenPolicy {
+    let seen = this.seen.get(policy);
+    if (!seen) {
+      deepFreeze(policy);
+      seen = { text: JSON.stringify(policy), prefixes: policyPrefixes(policy) };
+      this.seen.set(policy, seen);
     }
-    for (const [key, old] of this.policyAt) if (!at.has(key)) changed.push(old.policy);
-    this.policyAt = at;
+    return seen;
+  }
+
+  /** Every version, old and new, of the policies whose content is not in both lists (see the top). */
+  private changedPolicies(list: readonly NetworkPolicy[]): NetworkPolicy[] {
+    const prev = this.last;
+    const both = Math.min(prev.length, list.length);
+    let head = 0;
+    while (head < both && list[head] === prev[head]) head++;
+    let tail = 0;
+    while (tail < both - head && list[list.length - 1 - tail] === prev[prev.length - 1 - tail]) tail++;
+    const added = list.slice(head, list.length - tail);
+    const removed = prev.slice(head, prev.length - tail);
+    const count = new Map<string, number>();
+    for (const p of added) {
+      const t = this.seenOf(p).text;
+      count.set(t, (count.get(t) ?? 0) + 1);
+    }
+    for (const p of removed) {
+      const t = this.seenOf(p).text;
+      count.set(t, (count.get(t) ?? 0) - 1);
+    }
+    return [...added, ...removed].filter((p) => count.get(this.seenOf(p).text) !== 0);
+  }
+
+  /** The policies of `namespace` in `list`, kept across resolutions until one of them changes. */
+  private policiesIn(list: readonly NetworkPolicy[], namespace: string): NetworkPolicy[] {
+    if (!this.byNamespace) {
+      this.byNamespace = new Map();
+      for (const p of list) {
+        let l = this.byNamespace.get(p.metadata.namespace);
+        if (!l) this.byNamespace.set(p.metadata.namespace, (l = []));
+        l.push(p);
+      }
+    }
+    let l = this.byNamespace.get(namespace);
+    if (!l) this.byNamespace.set(namespace, (l = list.filter((p) => p.metadata.namespace === namespace)));
+    return l;
+  }
+
+  resolve(input: ResolveInput): DesiredMaps {
+    const list = input.policies;
+    const changed = this.changedPolicies(list);
+    this.last = list.slice();
+    // Many namespaces touched (a first resolution, a new set): regroup in one pass when needed.
+    if (changed.length > 16) this.byNamespace = undefined;
+    else for (const p of changed) this.byNamespace?.delete(p.metadata.namespace);
 
     // The listed CIDRs change only with a changed policy that lists some, or with the admin tier.
     const tierListed = tierPrefixes(input.adminTier);
@@ -117,9 +140,9 @@ export class IncrementalResolver {
     if (
       prefixes === undefined ||
       tierText !== this.tierPrefixText ||
-      changed.some((p) => (this.seen.get(p)?.prefixes.length ?? 1) > 0)
+      changed.some((p) => this.seenOf(p).prefixes.length > 0)
     ) {
-      const merged = mergePrefixes([...[...at.values()].map((x) => x.prefixes), tierListed]);
+      const merged = mergePrefixes([...list.map((p) => this.seenOf(p).prefixes), tierListed]);
       const same =
         prefixes !== undefined &&
         merged.length === prefixes.length &&
@@ -166,7 +189,7 @@ export class IncrementalResolver {
       let entries = this.byIdentity.get(id);
       if (!entries) {
         // Any member stands for its identity; the first met is as good as the one resolvePolicy uses.
-        entries = endpointEntries(pod, byNamespace.get(pod.namespace) ?? [], input.adminTier, u, peers);
+        entries = endpointEntries(pod, this.policiesIn(list, pod.namespace), input.adminTier, u, peers);
         this.byIdentity.set(id, entries);
         recomputed++;
       }

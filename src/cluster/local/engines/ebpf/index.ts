@@ -7,10 +7,12 @@
  * (incremental.ts), compared with what is loaded, and only added, changed and removed entries are
  * written. What a packet sees meanwhile:
  *   1. ipcache entries for new addresses and CIDRs are added first (nothing refers to them yet);
- *   2. each endpoint whose entries change gets them in its standby map, which then replaces the
- *      published one in a single map update: a packet checked at that endpoint sees the whole old
- *      policy or the whole new one, never a mix (endpoints switch one after another, so a packet
- *      crossing two endpoints may meet the new policy at one and the old at the other);
+ *   2. each endpoint whose entries change gets them in the generation of its map not in force, then
+ *      the generation is switched in a single map update (c/writer.c): a packet checked at that
+ *      endpoint sees the whole old policy or the whole new one, never a mix (endpoints switch one
+ *      after another, so a packet crossing two endpoints may meet the new policy at one and the old
+ *      at the other). An endpoint left with no entries keeps its (empty) map, which allows
+ *      everything, as no map does: the next deny on it then needs no new map;
  *   3. ipcache entries whose identity changed (a relabelled pod, a pod whose enclosing CIDR changed)
  *      are switched, then stale ones removed. Between 2 and 3 such an address is still judged under
  *      its old identity by the new maps (its old identity's entries if any, else the endpoint's
@@ -58,15 +60,23 @@ export function updateLines(have: LoadedMaps, want: LoadedMaps): string[] {
   const sameIpcache = have.ipcache === want.ipcache;
   if (!sameIpcache)
     for (const [k, id] of want.ipcache) if (!have.ipcache.has(k)) lines.push(`ip+ ${k} ${id}`);
-  for (const [ep, entries] of want.endpoints) {
-    const old = have.endpoints.get(ep);
-    if (old === entries) continue;
+  const none: ReadonlyMap<string, number> = new Map();
+  const change = (
+    ep: string,
+    old: ReadonlyMap<string, number> | undefined,
+    entries: ReadonlyMap<string, number>,
+  ) => {
     const ops: string[] = [];
     for (const [k, v] of entries) if (old?.get(k) !== v) ops.push(`p+ ${k} ${v}`);
     if (old) for (const k of old.keys()) if (!entries.has(k)) ops.push(`p- ${k}`);
     if (ops.length > 0) lines.push(`ep ${ep}`, ...ops, 'swap');
+  };
+  for (const [ep, entries] of want.endpoints) {
+    const old = have.endpoints.get(ep);
+    if (old !== entries) change(ep, old, entries);
   }
-  for (const ep of have.endpoints.keys()) if (!want.endpoints.has(ep)) lines.push(`epdel ${ep}`);
+  // Emptied, not deleted: deleting a map from the map of maps waits for an RCU grace period.
+  for (const [ep, old] of have.endpoints) if (!want.endpoints.has(ep)) change(ep, old, none);
   if (sameIpcache) return lines;
   for (const [k, id] of want.ipcache) {
     const had = have.ipcache.get(k);
@@ -166,7 +176,7 @@ export const ebpfEngine: LocalPolicyEngine = {
     ],
     enforcement: "tc programs on each pod's veth (both directions) looking up per-endpoint policy maps",
     memory:
-      'kernel memory of the ipcache and every policy map (both of each endpoint), as the kernel charges it',
+      'kernel memory of the ipcache and every endpoint policy map (both generations of its entries), as the kernel charges it',
   },
   async preflight() {
     (await BpfWriter.start()).close();

@@ -8,10 +8,16 @@
  * All policy is resolved in user space (engines/ebpf/resolve.ts); the kernel only looks up:
  *   ipcache    LPM trie, IPv4 address -> identity (pods /32, ipBlock/networks CIDRs, else WORLD)
  *   endpoints  hash of maps, endpoint address -> that endpoint's policy map
- *   policy     LPM trie per endpoint, (identity, direction, protocol, port prefix) -> verdict;
- *              identity 0 holds the verdicts for every identity that has no entry of its own
+ *   ep_gen     hash, endpoint address -> the generation (0 or 1) of its entries in force
+ *   policy     LPM trie per endpoint, (identity, direction + generation, protocol, port prefix) ->
+ *              verdict; identity 0 holds the verdicts for every identity that has no entry of its own
  *   ct         LRU hash of allowed flows, so that replies (and ICMP errors about them) pass
  * An endpoint with no policy map, or no matching entry, allows.
+ *
+ * Each policy map holds two generations of the endpoint's entries. The writer (writer.c) writes a
+ * whole new policy into the generation not in force, then switches `ep_gen`: a packet reads the
+ * generation once, so it is judged by the whole old policy or the whole new one, and switching is a
+ * plain hash update (replacing a map in `endpoints` would make the update wait for an RCU grace period).
  *
  * A denied packet is answered as nftables' `reject` answers it, so that a denied connection fails at
  * once: TCP gets a reset, anything else ICMP "administratively prohibited". The answer is written
@@ -67,7 +73,7 @@ struct {
 struct policy_key {
 	__u32 prefixlen;
 	__u32 identity;
-	__u8 dir;
+	__u8 dir; /* bit 0: DIR_INGRESS or DIR_EGRESS; bit 1: the generation */
 	__u8 proto;
 	__be16 port;
 };
@@ -86,6 +92,13 @@ struct {
 	__type(key, __u32); /* endpoint address, network order */
 	__array(values, struct policy_map);
 } endpoints SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u32); /* endpoint address, network order */
+	__type(value, __u32); /* generation in force; absent = 0 */
+} ep_gen SEC(".maps");
 
 /* A flow as the endpoint checked it: its addresses and ports as seen, and the direction checked. */
 struct ct_key {
@@ -151,13 +164,14 @@ static __always_inline __u32 policy_verdict(__u32 ep, __u32 remote, __u8 dir, st
 	void *pol = bpf_map_lookup_elem(&endpoints, &ep);
 	if (!pol)
 		return VERDICT_ALLOW;
+	__u32 *gen = bpf_map_lookup_elem(&ep_gen, &ep);
 	struct ipcache_key ik = { .prefixlen = 32, .addr = remote };
 	__u32 *id = bpf_map_lookup_elem(&ipcache, &ik);
 	int ported = l4->proto == IPPROTO_TCP || l4->proto == IPPROTO_UDP || l4->proto == IPPROTO_SCTP;
 	struct policy_key pk = {
 		.prefixlen = 64,
 		.identity = id ? *id : IDENTITY_WORLD,
-		.dir = dir,
+		.dir = dir | ((gen && *gen) ? 2 : 0),
 		.proto = ported ? l4->proto : 0,
 		.port = ported ? l4->dport : 0,
 	};

@@ -9,17 +9,22 @@
  *   load OBJ                       load the object (verifier), create its maps
  *   attach NETNS_PATH IFNAME       from_pod on the veth's tc ingress, to_pod on its tc egress
  *   ip+ ADDR PLEN ID | ip- ADDR PLEN      ipcache entries
- *   ep ADDR                        select an endpoint (its two policy maps are made on first use)
- *   p+ ID DIR PROTO PORT PLEN VERDICT | p- ID DIR PROTO PORT PLEN   change the standby map
- *   swap                           publish the standby map, then repeat the changes on the other one
+ *   ep ADDR                        select an endpoint (its policy map is made on first use)
+ *   p+ ID DIR PROTO PORT PLEN VERDICT | p- ID DIR PROTO PORT PLEN   queue a change of its policy
+ *   swap                           put the queued changes in force at once (below)
  *   epdel ADDR                     forget an endpoint (it allows everything again)
  *   sync                           `ok` or `err` with the first failure since the last sync
  *   mem                            bytes the kernel charges: all maps, then the policy state alone
  *   test PROG HEX                  BPF_PROG_TEST_RUN on a packet: `ok RETVAL HEX_OUT`
  *
- * Each endpoint has two policy maps. Changes go to the standby one; `swap` replaces the endpoint's
- * entry in `endpoints` in one update, so a packet sees either the whole old map or the whole new one,
- * and then the same changes are applied to the old map, so both hold the same entries again.
+ * Each endpoint's policy map holds its entries twice, as generation 0 and 1 (a bit of the key's
+ * direction byte), and `ep_gen` says which one is in force (policy.bpf.c). `swap` writes the queued
+ * changes into the other generation, then switches `ep_gen` in one plain hash update: a packet reads
+ * the generation once, so it is judged by the whole old policy or the whole new one. The same changes
+ * must then reach the old generation, but only once no packet still reads it: after an RCU grace
+ * period (every tc program runs inside one). That wait and the catch-up are done after `sync` has
+ * answered, so a policy update costs the harness no grace period; the next command that touches an
+ * endpoint finishes them first.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -53,16 +58,19 @@ struct op {
 };
 struct endpoint {
 	__u32 addr;
-	int maps[2];
-	int active; /* index into maps of the published one */
+	int map;
+	int gen; /* the generation in force; -1 before the map is published */
+	struct op *late; /* changes the generation out of force still needs (after a grace period) */
+	size_t nlate;
 	struct endpoint *next;
 };
 
 static struct bpf_object *obj;
-static int ipcache_fd = -1, endpoints_fd = -1, ct_fd = -1, from_fd = -1, to_fd = -1;
+static int ipcache_fd = -1, endpoints_fd = -1, ep_gen_fd = -1, ct_fd = -1, from_fd = -1, to_fd = -1;
 static struct endpoint *eps, *cur;
 static struct op *ops;
 static size_t nops, capops;
+static int late_pending;
 static char first_err[512];
 static char verifier_tail[2048];
 
@@ -127,6 +135,7 @@ static void cmd_load(const char *path)
 	}
 	ipcache_fd = bpf_object__find_map_fd_by_name(obj, "ipcache");
 	endpoints_fd = bpf_object__find_map_fd_by_name(obj, "endpoints");
+	ep_gen_fd = bpf_object__find_map_fd_by_name(obj, "ep_gen");
 	ct_fd = bpf_object__find_map_fd_by_name(obj, "ct");
 	from_fd = bpf_program__fd(bpf_object__find_program_by_name(obj, "from_pod"));
 	to_fd = bpf_program__fd(bpf_object__find_program_by_name(obj, "to_pod"));
@@ -184,42 +193,87 @@ static struct endpoint *endpoint(__u32 addr, int create)
 		return NULL;
 	struct endpoint *e = calloc(1, sizeof(*e));
 	e->addr = addr;
-	e->maps[0] = new_policy_map();
-	e->maps[1] = new_policy_map();
-	if (e->maps[0] < 0 || e->maps[1] < 0) {
+	e->map = new_policy_map();
+	if (e->map < 0) {
 		fail("creating a policy map: %s", strerror(errno));
 		free(e);
 		return NULL;
 	}
-	e->active = -1; /* not published yet */
+	e->gen = -1;
 	e->next = eps;
 	eps = e;
 	return e;
 }
 
-static void apply_ops(int fd)
+/* Applies changes to one generation of an endpoint's map. */
+static void apply_ops(int fd, const struct op *list, size_t n, int gen)
 {
-	for (size_t i = 0; i < nops; i++) {
-		int err = ops[i].add ? bpf_map_update_elem(fd, &ops[i].key, &ops[i].verdict, BPF_ANY)
-				     : bpf_map_delete_elem(fd, &ops[i].key);
-		if (err && !(errno == ENOENT && !ops[i].add))
-			fail("policy map %s: %s", ops[i].add ? "update" : "delete", strerror(errno));
+	for (size_t i = 0; i < n; i++) {
+		struct policy_key k = list[i].key;
+		k.dir = (k.dir & 1) | (gen << 1);
+		int err = list[i].add ? bpf_map_update_elem(fd, &k, &list[i].verdict, BPF_ANY)
+				      : bpf_map_delete_elem(fd, &k);
+		if (err && !(errno == ENOENT && !list[i].add))
+			fail("policy map %s: %s", list[i].add ? "update" : "delete", strerror(errno));
 	}
+}
+
+/*
+ * Waits until no tc program still runs with what it read before now. Updating a map-of-maps entry
+ * makes the kernel wait for an RCU grace period before returning (so that user space knows no program
+ * still uses the old inner map); re-publishing an endpoint's own map changes nothing else.
+ */
+static void grace_period(const struct endpoint *e)
+{
+	if (bpf_map_update_elem(endpoints_fd, &e->addr, &e->map, BPF_ANY))
+		fail("waiting for a grace period: %s", strerror(errno));
+}
+
+/* Brings every generation out of force up to date: after one grace period, the changes it missed. */
+static void finish_late(void)
+{
+	if (!late_pending)
+		return;
+	int waited = 0;
+	for (struct endpoint *e = eps; e; e = e->next) {
+		if (!e->late)
+			continue;
+		if (!waited) {
+			grace_period(e);
+			waited = 1;
+		}
+		apply_ops(e->map, e->late, e->nlate, 1 - e->gen);
+		free(e->late);
+		e->late = NULL;
+		e->nlate = 0;
+	}
+	late_pending = 0;
 }
 
 static void cmd_swap(void)
 {
 	if (!cur)
 		return fail("swap without ep");
-	int standby = cur->active == 0 ? 1 : 0;
-	apply_ops(cur->maps[standby]);
-	if (bpf_map_update_elem(endpoints_fd, &cur->addr, &cur->maps[standby], BPF_ANY))
-		return fail("publishing a policy map: %s", strerror(errno));
-	if (cur->active >= 0)
-		apply_ops(cur->maps[cur->active]);
-	else
-		apply_ops(cur->maps[cur->active = 1 - standby]);
-	cur->active = standby;
+	if (cur->gen < 0) {
+		/* Not in use yet: both generations now, then publish (one grace period, once per endpoint). */
+		apply_ops(cur->map, ops, nops, 0);
+		apply_ops(cur->map, ops, nops, 1);
+		__u32 zero = 0;
+		if (bpf_map_update_elem(ep_gen_fd, &cur->addr, &zero, BPF_ANY) ||
+		    bpf_map_update_elem(endpoints_fd, &cur->addr, &cur->map, BPF_ANY))
+			return fail("publishing a policy map: %s", strerror(errno));
+		cur->gen = 0;
+	} else {
+		__u32 next = 1 - cur->gen;
+		apply_ops(cur->map, ops, nops, next);
+		if (bpf_map_update_elem(ep_gen_fd, &cur->addr, &next, BPF_ANY))
+			return fail("switching a policy generation: %s", strerror(errno));
+		cur->gen = next;
+		cur->late = malloc(nops * sizeof(*ops) + 1);
+		memcpy(cur->late, ops, nops * sizeof(*ops));
+		cur->nlate = nops;
+		late_pending = 1;
+	}
 	nops = 0;
 }
 
@@ -231,8 +285,9 @@ static void cmd_epdel(__u32 addr)
 			continue;
 		struct endpoint *e = *pp;
 		bpf_map_delete_elem(endpoints_fd, &addr);
-		close(e->maps[0]);
-		close(e->maps[1]);
+		bpf_map_delete_elem(ep_gen_fd, &addr);
+		close(e->map);
+		free(e->late);
 		*pp = e->next;
 		if (cur == e)
 			cur = NULL;
@@ -314,11 +369,13 @@ int main(void)
 			if (bpf_map_delete_elem(ipcache_fd, &k) && errno != ENOENT)
 				fail("ipcache delete %s/%u: %s", a, plen, strerror(errno));
 		} else if (sscanf(line, "ep %255s", a) == 1 && !parse_addr(a, &addr)) {
+			finish_late();
 			nops = 0;
 			cur = endpoint(addr, 1);
 		} else if (strncmp(line, "swap", 4) == 0) {
 			cmd_swap();
 		} else if (sscanf(line, "epdel %255s", a) == 1 && !parse_addr(a, &addr)) {
+			finish_late();
 			cmd_epdel(addr);
 		} else if (strncmp(line, "sync", 4) == 0) {
 			if (first_err[0])
@@ -326,17 +383,20 @@ int main(void)
 			else
 				printf("ok\n");
 			first_err[0] = 0;
+			finish_late(); /* the harness has its answer; a failure here is the next sync's */
 		} else if (sscanf(line, "load %255s", a) == 1) {
 			cmd_load(a);
 		} else if (sscanf(line, "attach %255s %255s", a, b) == 2) {
 			cmd_attach(a, b);
 		} else if (strncmp(line, "mem", 3) == 0) {
+			finish_late();
 			long policy = memlock_of(ipcache_fd);
 			for (struct endpoint *e = eps; e; e = e->next)
-				policy += memlock_of(e->maps[0]) + memlock_of(e->maps[1]);
-			long total = policy + memlock_of(endpoints_fd) + memlock_of(ct_fd);
+				policy += memlock_of(e->map);
+			long total = policy + memlock_of(endpoints_fd) + memlock_of(ep_gen_fd) + memlock_of(ct_fd);
 			printf("ok %ld %ld\n", total, policy);
 		} else if (sscanf(line, "test %255s %4095s", a, b) == 2) {
+			finish_late();
 			cmd_test(a, b);
 		} else {
 			line[strcspn(line, "\n")] = 0;
