@@ -155,7 +155,7 @@ export async function executeWorkload(
           ...(load ? { load } : {}),
           signal: ctx.signal,
           // A real cluster may enforce no NetworkPolicy at all (networkpolicy-canary.ts); the local one always does.
-          networkPolicyCanary: a.driver.kind === 'kube',
+          networkPolicyCanary: a.driver.kind === 'kube' && w.networkPolicyCanary,
           onNetworkPolicyCanary: (k) =>
             ctx.progress.info(`NetworkPolicy canary on ${a.name}: ${k.outcome} (${k.detail})`),
           onProgress: (p) => ctx.progress.update(++done, p.total, `${p.name}: ${p.result.status}`),

@@ -259,6 +259,12 @@ const conformanceWorkload = z.strictObject({
   probeTimeout: seconds('probeTimeout').default(1),
   /** How long to wait for the dataplane to match the model after applying a case's policies. */
   convergenceTimeout: seconds('convergenceTimeout').default(10),
+  networkPolicyCanary: z
+    .boolean()
+    .default(true)
+    .describe(
+      'On a real cluster, try one deny-all policy before the NetworkPolicy cases; if it is still not enforced after convergenceTimeout, the cases that expect a denial fail with its evidence and are not probed (docs/scs.md, "The NetworkPolicy canary"). false probes every case (what `check --no-canary` does). The local cluster always enforces and runs no canary.',
+    ),
 });
 
 /** The throughput workload; `tool` is one of the registered tools (src/workloads/tools/registry.ts). */

@@ -506,6 +506,26 @@ describe('a dataplane that drops traffic the policies allow', () => {
   });
 });
 
+describe('a conformance workload with networkPolicyCanary: false', () => {
+  test('probes its cases without trying the canary first, and records none', async (t) => {
+    const fk = await startFakeKind();
+    t.after(() => fk.close());
+    const r = await runCalicoOnly(fk, 'kind-no-canary', { maxCases: 1, networkPolicyCanary: false });
+    assert.equal(r.exitCode, 0, `stdout:\n${r.stdout}\nstderr:\n${r.stderr}`);
+    const res = JSON.parse(
+      readFileSync(path.join(runDirOf(path.join(fk.dir, 'results')), 'results.json'), 'utf8'),
+    ) as ResultsFile;
+    const conf = must(res.candidates[0]?.conformance, 'the conformance result');
+    assert.deepEqual([conf.cases, conf.passed], [1, 1]);
+    assert.equal(conf.networkPolicyCanary, undefined);
+    const probes = fk.dataplane.log
+      .filter((e) => e.kind === 'probe' || e.kind === 'probe-batch')
+      .reduce((n, e) => n + (e.probes ?? 0), 0);
+    assert.equal(probes, 9 * 8 * 4, "the case's one round, no canary probe");
+    assert.doesNotMatch(r.stderr + r.stdout, /NetworkPolicy canary/);
+  });
+});
+
 describe('credentials that may measure but not install a CNI', () => {
   test('the run stops before applying anything, naming the missing permissions (exit 3)', async (t) => {
     const fk = await startFakeKind();
