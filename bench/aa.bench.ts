@@ -15,6 +15,8 @@ export interface AaBenchResult {
   seconds: number;
   figures: number;
   falseDiscoveries: number;
+  /** The multiple-comparison adjustment the verdicts were called after. */
+  adjust: string;
   discoveries: string[];
   drift: number;
 }
@@ -52,6 +54,7 @@ export async function runAaBench(opts: { log: (line: string) => void }): Promise
     seconds,
     figures: aa.comparisons,
     falseDiscoveries: aa.falseDiscoveries,
+    adjust: aa.adjust,
     discoveries: aa.discoveries,
     drift: r.analysis?.drift.length ?? 0,
   };
