@@ -110,13 +110,15 @@ if (want('engines')) {
   log('== eBPF against nftables: adding one deny at 1,000 policies (3 runs), RR at 0 and 100,000 policies');
   const r = await runEnginesBench({ log });
   raw.engines = r;
-  for (const run of r.programming)
+  for (const run of r.programming) {
+    const { met, intervalAbove } = meetsTarget(run.add);
     rows.push({
       what: `eBPF against nftables, routed, interleaved (bench/scenarios/engines-programming.yaml, load ${run.load[0].toFixed(1)}): adding one deny at 1,000 policies`,
-      figure: `${describeFactor(run.add)} faster (removing: ${describeFactor(run.remove)}), ${run.seconds.toFixed(0)} s`,
-      target: '≥ 100× (the interval above 100)',
-      met: meetsTarget(run.add),
+      figure: `${describeFactor(run.add)} faster, interval ${intervalAbove ? '' : 'not '}above 100× (removing: ${describeFactor(run.remove)}), ${run.seconds.toFixed(0)} s`,
+      target: '≥ 100×',
+      met,
     });
+  }
   const { none, atMax, policies } = r.rttUs;
   const ratio = none !== null && atMax !== null ? atMax / none : null;
   rows.push({
