@@ -286,6 +286,42 @@ describe('eBPF verdict program (BPF_PROG_TEST_RUN)', { skip }, () => {
     assert.equal((await run('to_pod', packet('TCP', A.ip, B.ip, 43005, 82))).retval, TC_ACT_REDIRECT);
   });
 
+  test('two swaps of one endpoint in a row: the second catches the generation up before writing it', async () => {
+    const bIn = (port: number) =>
+      np('b-in', {
+        podSelector: { matchLabels: { app: 'b' } },
+        ingress: [
+          { from: [{ podSelector: { matchLabels: { app: 'a' } } }], ports: [{ protocol: 'TCP', port }] },
+        ],
+      });
+    const at = (port: number) =>
+      resolvePolicy({ policies: [bIn(port)], pods: [A, B, C], namespaces: { x: {} } }, alloc);
+    const first = at(81);
+    const second = at(82);
+    // One `ep`, two changes: the writer protocol allows it, though updateLines selects again each time.
+    const lines = [
+      ...updateLines(loaded, first),
+      ...updateLines(first, second).filter((l) => l !== `ep ${B.ip}`),
+    ];
+    assert.equal(lines.filter((l) => l === `ep ${B.ip}`).length, 1, lines.join('; '));
+    w.send(lines.join('\n'));
+    await w.sync();
+    loaded = second;
+    for (const [port, want] of [
+      [80, TC_ACT_REDIRECT],
+      [81, TC_ACT_REDIRECT],
+      [82, TC_ACT_OK],
+    ] as const)
+      assert.equal(
+        (await run('to_pod', packet('TCP', A.ip, B.ip, 45000 + port, port))).retval,
+        want,
+        `${port}`,
+      );
+    await program(policies);
+    assert.equal((await run('to_pod', packet('TCP', A.ip, B.ip, 45100, 80))).retval, TC_ACT_OK);
+    assert.equal((await run('to_pod', packet('TCP', A.ip, B.ip, 45101, 82))).retval, TC_ACT_REDIRECT);
+  });
+
   test('an endpoint whose policy is removed keeps its emptied map, which allows everything', async () => {
     const none = resolvePolicy({ policies: [], pods: [A, B, C], namespaces: { x: {} } }, alloc);
     const lines = updateLines(loaded, none);

@@ -23,8 +23,8 @@
  * the generation once, so it is judged by the whole old policy or the whole new one. The same changes
  * must then reach the old generation, but only once no packet still reads it: after an RCU grace
  * period (every tc program runs inside one). That wait and the catch-up are done after `sync` has
- * answered, so a policy update costs the harness no grace period; the next command that touches an
- * endpoint finishes them first.
+ * answered, so a policy update costs the harness no grace period; a later `swap` of the endpoint
+ * (and `epdel`, `mem`, `test`) finishes them first.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -264,6 +264,9 @@ static void cmd_swap(void)
 			return fail("publishing a policy map: %s", strerror(errno));
 		cur->gen = 0;
 	} else {
+		/* The generation about to be written may still miss the last change: catch it up first. */
+		if (cur->late)
+			finish_late();
 		__u32 next = 1 - cur->gen;
 		apply_ops(cur->map, ops, nops, next);
 		if (bpf_map_update_elem(ep_gen_fd, &cur->addr, &next, BPF_ANY))
@@ -369,7 +372,6 @@ int main(void)
 			if (bpf_map_delete_elem(ipcache_fd, &k) && errno != ENOENT)
 				fail("ipcache delete %s/%u: %s", a, plen, strerror(errno));
 		} else if (sscanf(line, "ep %255s", a) == 1 && !parse_addr(a, &addr)) {
-			finish_late();
 			nops = 0;
 			cur = endpoint(addr, 1);
 		} else if (strncmp(line, "swap", 4) == 0) {
